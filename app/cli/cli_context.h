@@ -1,0 +1,29 @@
+// What every ladder-cli command shares: the global options and a way to open the workspace.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/store/workspace.h"
+
+namespace ladder::cli {
+
+struct CliContext {
+    std::string workspacePath;  // --workspace / -w, or $LADDER_WORKSPACE
+    bool verbose = false;
+    bool quiet = false;         // no progress lines
+
+    // Opens the workspace named by --workspace; throws ladder::Error with what to do when unset.
+    [[nodiscard]] store::Workspace openWorkspace(bool readOnly = false) const;
+    [[nodiscard]] store::Workspace openOrCreateWorkspace() const;
+};
+
+// Adds `--workspace/-w` to a subcommand (each command that needs one takes it after its name too).
+void addWorkspaceOption(CLI::App& command, CliContext& context);
+
+// Each file cmd_*.cpp adds its subcommands here.
+void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
+void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
+
+}  // namespace ladder::cli

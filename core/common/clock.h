@@ -1,0 +1,12 @@
+// Wall-clock helpers: ISO-8601 UTC timestamps for the workspace, seconds since the epoch for metrics.
+#pragma once
+
+#include <string>
+
+namespace ladder::clock {
+
+[[nodiscard]] std::string nowIso();         // "2026-11-27T14:37:54.123Z"
+[[nodiscard]] double nowSeconds();          // Unix time with sub-second precision
+[[nodiscard]] std::string formatDuration(double seconds);  // "1h 02m", "3m 05s", "12s"
+
+}  // namespace ladder::clock

@@ -1,0 +1,31 @@
+// Text helpers on UTF-8 strings: validation, Unicode NFC, whitespace folding, counting.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ladder::text {
+
+[[nodiscard]] bool isValidUtf8(std::string_view s);
+
+// Unicode canonical composition (NFC). Throws ladder::Error on invalid UTF-8.
+[[nodiscard]] std::string nfc(std::string_view s);
+
+// Collapses every run of Unicode white space (incl. NBSP, line and paragraph separators)
+// into one ASCII space and trims both ends.
+[[nodiscard]] std::string foldWhitespace(std::string_view s);
+
+// NFC + folded whitespace: the form two texts are compared in ("same answer", "same prompt").
+[[nodiscard]] std::string normalize(std::string_view s);
+
+// Number of Unicode code points (the "characters" of length caps and statistics).
+[[nodiscard]] std::size_t codePointCount(std::string_view s);
+
+// The longest prefix of s with at most maxCodePoints code points, never splitting one.
+[[nodiscard]] std::string_view truncateCodePoints(std::string_view s, std::size_t maxCodePoints);
+
+[[nodiscard]] std::string trim(std::string_view s);
+[[nodiscard]] std::string toLowerAscii(std::string_view s);
+
+}  // namespace ladder::text

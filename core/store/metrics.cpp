@@ -1,0 +1,126 @@
+#include "core/store/metrics.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/common/log.h"
+
+namespace ladder::store {
+
+MetricsWriter::MetricsWriter(Database& db, std::size_t batchSize)
+    : m_db(db),
+      m_batchSize(batchSize == 0 ? 1 : batchSize),
+      m_insert(db, "INSERT INTO metrics(run_id, step, name_id, value, wall_time) VALUES (?, ?, ?, ?, ?)"),
+      m_findName(db, "SELECT id FROM metric_names WHERE name = ?"),
+      m_insertName(db, "INSERT INTO metric_names(name) VALUES (?)") {
+    m_pending.reserve(m_batchSize);
+}
+
+MetricsWriter::~MetricsWriter() {
+    try {
+        flush();
+    } catch (const std::exception& e) {
+        log::get("store")->error("{} metric rows were not saved: {}", m_pending.size(), e.what());
+    }
+}
+
+void MetricsWriter::add(std::int64_t runId, std::int64_t step, std::string_view name, double value,
+                        double wallTime) {
+    m_pending.push_back({runId, step, std::string(name), value, wallTime});
+    if (m_pending.size() >= m_batchSize) flush();
+}
+
+std::int64_t MetricsWriter::nameId(std::string_view name) {
+    if (auto it = m_nameIds.find(std::string(name)); it != m_nameIds.end()) return it->second;
+    m_findName.bind(1, name);
+    std::int64_t id = 0;
+    if (m_findName.step()) {
+        id = m_findName.int64(0);
+        m_findName.reset();
+    } else {
+        m_findName.reset();
+        m_insertName.bind(1, name);
+        m_insertName.run();
+        id = m_db.lastInsertId();
+    }
+    m_nameIds.emplace(std::string(name), id);
+    return id;
+}
+
+void MetricsWriter::flush() {
+    if (m_pending.empty()) return;
+    auto cacheBefore = m_nameIds;  // names inserted by a rolled-back batch must be looked up again
+    try {
+        Transaction tx(m_db);
+        for (const Pending& p : m_pending) {
+            m_insert.bind(1, p.runId).bind(2, p.step).bind(3, nameId(p.name));
+            if (std::isnan(p.value)) {
+                m_insert.bind(4, nullptr);
+            } else {
+                m_insert.bind(4, p.value);
+            }
+            m_insert.bind(5, p.wallTime);
+            m_insert.run();
+        }
+        tx.commit();
+    } catch (...) {
+        m_insert.reset();
+        m_nameIds = std::move(cacheBefore);
+        throw;
+    }
+    m_pending.clear();
+}
+
+std::vector<MetricRecord> MetricsReader::since(std::int64_t runId, std::int64_t afterRowId,
+                                               std::size_t limit) {
+    auto s = m_db.prepare(
+        "SELECT m.rowid, m.run_id, m.step, n.name, m.value, m.wall_time FROM metrics m "
+        "JOIN metric_names n ON n.id = m.name_id "
+        "WHERE m.rowid > ?1 AND (?2 = 0 OR m.run_id = ?2) ORDER BY m.rowid LIMIT ?3");
+    s.bind(1, afterRowId).bind(2, runId).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<MetricRecord> out;
+    while (s.step()) {
+        out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3),
+                       s.isNull(4) ? std::numeric_limits<double>::quiet_NaN() : s.real(4),
+                       s.real(5)});
+    }
+    return out;
+}
+
+std::vector<std::pair<std::int64_t, double>> MetricsReader::series(std::int64_t runId,
+                                                                   const std::string& name) {
+    auto s = m_db.prepare(
+        "SELECT m.step, m.value FROM metrics m JOIN metric_names n ON n.id = m.name_id "
+        "WHERE m.run_id = ? AND n.name = ? ORDER BY m.step, m.rowid");
+    s.bind(1, runId).bind(2, name);
+    std::vector<std::pair<std::int64_t, double>> out;
+    while (s.step()) {
+        out.emplace_back(s.int64(0),
+                         s.isNull(1) ? std::numeric_limits<double>::quiet_NaN() : s.real(1));
+    }
+    return out;
+}
+
+std::vector<std::string> MetricsReader::names(std::int64_t runId) {
+    auto s = m_db.prepare(
+        "SELECT DISTINCT n.name FROM metrics m JOIN metric_names n ON n.id = m.name_id "
+        "WHERE m.run_id = ? ORDER BY n.name");
+    s.bind(1, runId);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+}
+
+std::unordered_map<std::string, double> MetricsReader::latest(std::int64_t runId) {
+    auto s = m_db.prepare(
+        "SELECT n.name, m.value FROM metrics m JOIN metric_names n ON n.id = m.name_id "
+        "WHERE m.rowid IN (SELECT max(rowid) FROM metrics WHERE run_id = ? GROUP BY name_id)");
+    s.bind(1, runId);
+    std::unordered_map<std::string, double> out;
+    while (s.step()) {
+        out[s.text(0)] = s.isNull(1) ? std::numeric_limits<double>::quiet_NaN() : s.real(1);
+    }
+    return out;
+}
+
+}  // namespace ladder::store

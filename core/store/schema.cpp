@@ -1,0 +1,265 @@
+// The workspace schema as a list of forward-only migrations. A released migration is never edited:
+// a change is a new entry at the end, applied in its own transaction.
+#include "core/store/schema.h"
+
+#include "core/common/error.h"
+#include "core/common/log.h"
+
+namespace ladder::store {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE workspace_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Imported files. content_hash makes import idempotent.
+CREATE TABLE datasets (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    format          TEXT NOT NULL,
+    content_hash    TEXT NOT NULL UNIQUE,
+    source_override TEXT,
+    row_count       INTEGER NOT NULL DEFAULT 0,
+    skipped_rows    INTEGER NOT NULL DEFAULT 0,
+    report_json     TEXT,
+    imported_at     TEXT NOT NULL
+);
+
+-- Models (or people) whose answers were imported.
+CREATE TABLE sources (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    note TEXT
+);
+
+-- One row per distinct prompt; match_key is the normalised instruction + input that answers of
+-- different sources are matched by.
+CREATE TABLE prompts (
+    id          INTEGER PRIMARY KEY,
+    match_key   TEXT NOT NULL UNIQUE,
+    instruction TEXT NOT NULL,
+    input       TEXT NOT NULL DEFAULT '',
+    category    TEXT
+);
+
+CREATE TABLE responses (
+    id         INTEGER PRIMARY KEY,
+    prompt_id  INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+    source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    dataset_id INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+    row_index  INTEGER,
+    text       TEXT NOT NULL
+);
+CREATE INDEX responses_by_prompt ON responses(prompt_id, source_id);
+CREATE INDEX responses_by_source ON responses(source_id);
+CREATE INDEX responses_by_dataset ON responses(dataset_id);
+
+-- A ladder ranks sources: rank 1 is the strongest; equal ranks are ties (no pair between them).
+CREATE TABLE ladders (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE ladder_rungs (
+    ladder_id INTEGER NOT NULL REFERENCES ladders(id) ON DELETE CASCADE,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    rank      INTEGER NOT NULL,
+    PRIMARY KEY (ladder_id, source_id)
+);
+
+-- Preference pairs, built from a ladder (ladder_id) or imported as pairs (dataset_id).
+CREATE TABLE pairs (
+    id              INTEGER PRIMARY KEY,
+    ladder_id       INTEGER REFERENCES ladders(id) ON DELETE CASCADE,
+    dataset_id      INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+    prompt_id       INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+    chosen_id       INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    rejected_id     INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    tier            TEXT NOT NULL,
+    rank_gap        INTEGER NOT NULL DEFAULT 0,
+    difficulty      REAL NOT NULL DEFAULT 0,
+    split           TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train', 'heldout')),
+    truncated       INTEGER NOT NULL DEFAULT 0,
+    provenance_json TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (ladder_id, chosen_id, rejected_id)
+);
+CREATE INDEX pairs_by_tier ON pairs(ladder_id, tier);
+CREATE INDEX pairs_by_prompt ON pairs(prompt_id);
+CREATE INDEX pairs_by_dataset ON pairs(dataset_id);
+
+-- An annotator's decision on a pair; no row (or NULL status) means not reviewed.
+CREATE TABLE pair_annotations (
+    pair_id    INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+    status     TEXT CHECK (status IN ('keep', 'flip', 'tie', 'discard')),
+    note       TEXT NOT NULL DEFAULT '',
+    annotator  TEXT,
+    updated_at TEXT NOT NULL
+);
+
+-- A judge's decision between two responses to one prompt (AlpacaEval convention):
+-- preference 1 = response_1 better, 2 = response_2 better, 1.5 = tie, NULL = no decision.
+CREATE TABLE verdicts (
+    id            INTEGER PRIMARY KEY,
+    judge         TEXT NOT NULL,
+    prompt_id     INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+    response_1_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    response_2_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    preference    REAL,
+    dataset_id    INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+    row_index     INTEGER,
+    UNIQUE (judge, response_1_id, response_2_id)
+);
+CREATE INDEX verdicts_by_prompt ON verdicts(prompt_id);
+
+CREATE TABLE curricula (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    spec_json  TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- A training run with its full configuration, so that two runs' settings can be compared.
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    method          TEXT NOT NULL,
+    status          TEXT NOT NULL
+                    CHECK (status IN ('queued', 'running', 'paused', 'finished', 'failed', 'stopped')),
+    config_json     TEXT NOT NULL,
+    seed            INTEGER NOT NULL,
+    program_version TEXT NOT NULL,
+    device          TEXT NOT NULL,
+    total_steps     INTEGER NOT NULL DEFAULT 0,
+    last_step       INTEGER NOT NULL DEFAULT 0,
+    message         TEXT,
+    parent_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    pid             INTEGER,
+    host            TEXT,
+    created_at      TEXT NOT NULL,
+    started_at      TEXT,
+    ended_at        TEXT,
+    heartbeat_at    TEXT
+);
+
+CREATE TABLE metric_names (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+-- Per-step metrics. value is NULL where the metric was NaN (SQLite has no NaN).
+-- The rowid grows with every insert, so a follower reads "rows after the last one it saw".
+CREATE TABLE metrics (
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step      INTEGER NOT NULL,
+    name_id   INTEGER NOT NULL REFERENCES metric_names(id),
+    value     REAL,
+    wall_time REAL NOT NULL
+);
+CREATE INDEX metrics_by_run ON metrics(run_id, name_id, step);
+
+-- Checkpoint folders live beside the workspace file; path is relative to that folder.
+CREATE TABLE checkpoints (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step       INTEGER NOT NULL,
+    path       TEXT NOT NULL,
+    kind       TEXT NOT NULL DEFAULT 'periodic',
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, step)
+);
+
+-- Win rates of a run (or checkpoint) against a reference source, decided by a judge.
+CREATE TABLE evals (
+    id               INTEGER PRIMARY KEY,
+    run_id           INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    checkpoint_id    INTEGER REFERENCES checkpoints(id) ON DELETE SET NULL,
+    step             INTEGER,
+    judge            TEXT NOT NULL,
+    reference_source TEXT NOT NULL,
+    n                INTEGER NOT NULL DEFAULT 0,
+    wins             INTEGER NOT NULL DEFAULT 0,
+    ties             INTEGER NOT NULL DEFAULT 0,
+    losses           INTEGER NOT NULL DEFAULT 0,
+    win_rate         REAL,
+    std_error        REAL,
+    details_json     TEXT,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX evals_by_run ON evals(run_id, step);
+
+-- Generated answers (evaluation, or samples during training), with the judge's verdict against the
+-- reference answer where there is one (preference as in verdicts: 2 = the generated answer won).
+CREATE TABLE samples (
+    id               INTEGER PRIMARY KEY,
+    run_id           INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    eval_id          INTEGER REFERENCES evals(id) ON DELETE CASCADE,
+    step             INTEGER,
+    prompt_id        INTEGER REFERENCES prompts(id) ON DELETE CASCADE,
+    prompt_text      TEXT NOT NULL DEFAULT '',
+    output           TEXT NOT NULL,
+    reference_output TEXT,
+    preference       REAL,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX samples_by_run ON samples(run_id, eval_id);
+
+-- Reference-model log-probs, computed once per (model, pair, template, length cap) and reused.
+CREATE TABLE ref_logps (
+    model_hash    TEXT NOT NULL,
+    pair_id       INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    template      TEXT NOT NULL,
+    max_length    INTEGER NOT NULL,
+    chosen_logp   REAL NOT NULL,
+    rejected_logp REAL NOT NULL,
+    PRIMARY KEY (model_hash, pair_id, template, max_length)
+) WITHOUT ROWID;
+
+-- A run's implicit reward margin per pair, for the pair browser's "most wrong first".
+CREATE TABLE pair_margins (
+    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    step    INTEGER NOT NULL,
+    margin  REAL NOT NULL,
+    PRIMARY KEY (run_id, pair_id)
+) WITHOUT ROWID;
+CREATE INDEX pair_margins_by_pair ON pair_margins(pair_id);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {
+        {1, "initial schema", [](Database& db) { db.exec(kSchemaV1); }},
+    };
+    return all;
+}
+
+int latestSchemaVersion() { return migrations().back().version; }
+
+int schemaVersion(Database& db) { return static_cast<int>(db.queryInt64("PRAGMA user_version")); }
+
+int migrate(Database& db, const std::vector<Migration>& list) {
+    int current = schemaVersion(db);
+    for (const Migration& m : list) {
+        if (m.version <= current) continue;
+        if (m.version != current + 1) {
+            throw Error(db.path().string() + ": schema migration " + std::to_string(m.version) +
+                        " follows version " + std::to_string(current) +
+                        " (a gap in the migration list; this is a bug in Ladder)");
+        }
+        Transaction tx(db);
+        m.apply(db);
+        db.exec("PRAGMA user_version = " + std::to_string(m.version));
+        tx.commit();
+        log::get("store")->info("{}: schema migrated to version {} ({})", db.path().string(),
+                                m.version, m.description);
+        current = m.version;
+    }
+    return current;
+}
+
+}  // namespace ladder::store

@@ -1,0 +1,228 @@
+#include "core/store/workspace.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <fstream>
+
+#include <sqlite3.h>
+
+#include "core/common/clock.h"
+#include "core/common/error.h"
+#include "core/common/log.h"
+#include "core/common/version.h"
+#include "core/store/schema.h"
+
+namespace ladder::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<char, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                               'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+
+fs::path folderOf(const fs::path& file) {
+    fs::path parent = file.parent_path();
+    return parent.empty() ? fs::path(".") : parent;
+}
+
+bool writable(const fs::path& p) { return ::access(p.c_str(), W_OK) == 0; }
+
+// Reads the first 16 bytes without SQLite, so that a foreign file is never opened for writing.
+bool hasSqliteHeader(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::array<char, 16> head{};
+    in.read(head.data(), head.size());
+    return in.gcount() == static_cast<std::streamsize>(head.size()) && head == kSqliteMagic;
+}
+
+std::string locked(const fs::path& path) {
+    return path.string() +
+           " is locked by another program (another Ladder window or ladder-cli writing to it?): "
+           "wait for it to finish or close it, then open the workspace again";
+}
+
+// Reads application_id and user_version on a read-only connection; turns BUSY into "locked".
+std::pair<std::int64_t, int> readHeader(const fs::path& path, int busyTimeoutMs) {
+    try {
+        Database probe(path, OpenFlags{.readOnly = true, .busyTimeoutMs = busyTimeoutMs});
+        const auto appId = probe.queryInt64("PRAGMA application_id");
+        const auto version = static_cast<int>(probe.queryInt64("PRAGMA user_version"));
+        return {appId, version};
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.find("locked") != std::string::npos) throw Error(locked(path));
+        if (what.find("not a database") != std::string::npos) {
+            throw Error(path.string() + " is not a Ladder workspace (not an SQLite database): "
+                        "choose a .ladder file, or use File > New to create one");
+        }
+        throw;
+    }
+}
+
+}  // namespace
+
+fs::path checkpointDirFor(const fs::path& workspaceFile) {
+    return folderOf(workspaceFile) / (workspaceFile.stem().string() + ".checkpoints");
+}
+
+Workspace::Workspace(fs::path path, Database db) : m_path(std::move(path)), m_db(std::move(db)) {}
+
+Workspace Workspace::create(const fs::path& path, bool overwrite) {
+    const fs::path folder = folderOf(path);
+    if (!fs::is_directory(folder)) {
+        throw Error("cannot create " + path.string() + ": the folder " + folder.string() +
+                    " does not exist");
+    }
+    if (!writable(folder)) {
+        throw Error("cannot create " + path.string() + ": the folder " + folder.string() +
+                    " is read-only; choose a folder you can write to");
+    }
+    if (fs::exists(path)) {
+        if (!overwrite) {
+            throw Error(path.string() + " already exists: open it, or choose another name");
+        }
+        // Only ever replace a Ladder workspace, never some other file the user picked by mistake.
+        if (fs::file_size(path) > 0) {
+            const auto [appId, version] = readHeader(path, 1000);
+            if (appId != kApplicationId) {
+                throw Error("will not overwrite " + path.string() +
+                            ": it is not a Ladder workspace; choose another name");
+            }
+        }
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+    }
+
+    Database db(path, OpenFlags{.create = true});
+    Workspace ws(path, std::move(db));
+    ws.configure();
+    {
+        Transaction tx(ws.m_db);
+        ws.m_db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+        tx.commit();
+    }
+    migrate(ws.m_db);
+    ws.setInfo("created_at", clock::nowIso());
+    ws.setInfo("created_by", std::string("Ladder ") + kVersion);
+    log::get("store")->info("created workspace {}", path.string());
+    return ws;
+}
+
+Workspace Workspace::open(const fs::path& path, const OpenOptions& options) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        throw Error(path.string() + " does not exist: check the path, or use File > New (Ctrl+N) "
+                    "or `ladder-cli demo init` to create a workspace");
+    }
+    if (fs::is_directory(path, ec)) {
+        throw Error(path.string() + " is a folder, not a Ladder workspace file (*.ladder)");
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+        throw Error("cannot read " + path.string() + ": permission denied");
+    }
+    if (fs::file_size(path, ec) == 0) {
+        throw Error(path.string() + " is an empty file, not a Ladder workspace: "
+                    "use File > New (Ctrl+N) to create one");
+    }
+    if (!hasSqliteHeader(path)) {
+        throw Error(path.string() + " is not a Ladder workspace (not an SQLite database): "
+                    "choose a .ladder file, or use File > New to create one");
+    }
+
+    const auto [appId, version] = readHeader(path, options.busyTimeoutMs);
+    if (appId != kApplicationId) {
+        throw Error(path.string() + " is an SQLite database but not a Ladder workspace; "
+                    "Ladder left it untouched");
+    }
+    const int latest = latestSchemaVersion();
+    if (version > latest) {
+        throw Error(path.string() + " was written by a newer Ladder (schema version " +
+                    std::to_string(version) + "; this Ladder " + kVersion + " reads up to " +
+                    std::to_string(latest) + "): update Ladder to open it");
+    }
+
+    if (options.readOnly) {
+        Database db(path, OpenFlags{.readOnly = true, .busyTimeoutMs = options.busyTimeoutMs});
+        Workspace ws(path, std::move(db));
+        ws.m_db.exec("PRAGMA foreign_keys = ON");
+        return ws;
+    }
+
+    if (!writable(path)) {
+        throw Error(path.string() + " is read-only: copy it somewhere you can write, "
+                    "or open it read-only to browse");
+    }
+    if (!writable(folderOf(path))) {
+        throw Error("the folder of " + path.string() +
+                    " is read-only, and Ladder writes beside the workspace (its journal and "
+                    "checkpoints): copy it to a folder you can write, or open it read-only");
+    }
+
+    Database db(path, OpenFlags{.busyTimeoutMs = options.busyTimeoutMs});
+    Workspace ws(path, std::move(db));
+    try {
+        ws.configure();
+        if (version < latest) migrate(ws.m_db);
+    } catch (const Error& e) {
+        if (std::string(e.what()).find("locked") != std::string::npos) throw Error(locked(path));
+        throw;
+    }
+    return ws;
+}
+
+Workspace Workspace::openOrCreate(const fs::path& path) {
+    return fs::exists(path) ? open(path) : create(path);
+}
+
+void Workspace::configure() {
+    // WAL: one writer and many readers at once (the trainer writes while the window reads).
+    // synchronous=NORMAL is durable at every checkpoint of the WAL and never corrupts on a crash.
+    const auto mode = m_db.queryText("PRAGMA journal_mode = WAL");
+    if (!mode || *mode != "wal") {
+        throw Error(m_path.string() + ": cannot switch to write-ahead logging (journal mode is " +
+                    mode.value_or("unknown") + "); is the file on a network share?");
+    }
+    m_db.exec("PRAGMA synchronous = NORMAL");
+    m_db.exec("PRAGMA foreign_keys = ON");
+}
+
+fs::path Workspace::checkpointDir() const { return checkpointDirFor(m_path); }
+
+int Workspace::schemaVersion() { return store::schemaVersion(m_db); }
+
+WorkspaceSummary Workspace::summary() {
+    WorkspaceSummary s;
+    auto count = [this](const char* table) {
+        return m_db.queryInt64(std::string("SELECT count(*) FROM ") + table);
+    };
+    s.datasets = count("datasets");
+    s.sources = count("sources");
+    s.prompts = count("prompts");
+    s.responses = count("responses");
+    s.ladders = count("ladders");
+    s.pairs = count("pairs");
+    s.annotations = m_db.queryInt64("SELECT count(*) FROM pair_annotations WHERE status IS NOT NULL");
+    s.curricula = count("curricula");
+    s.runs = count("runs");
+    s.metrics = count("metrics");
+    s.checkpoints = count("checkpoints");
+    s.evals = count("evals");
+    return s;
+}
+
+std::string Workspace::info(const std::string& key, const std::string& fallback) {
+    auto st = m_db.prepare("SELECT value FROM workspace_info WHERE key = ?");
+    st.bind(1, key);
+    return st.step() ? st.text(0) : fallback;
+}
+
+void Workspace::setInfo(const std::string& key, const std::string& value) {
+    m_db.prepare("INSERT INTO workspace_info(key, value) VALUES (?, ?) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+}
+
+}  // namespace ladder::store

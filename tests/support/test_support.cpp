@@ -1,0 +1,58 @@
+#include "tests/support/test_support.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace ladder::test {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    const std::string name = "ladder-test-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(counter++);
+    m_path = fs::temp_directory_path() / name;
+    fs::remove_all(m_path);
+    fs::create_directories(m_path);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    // Tests may leave read-only files and folders behind; make them writable to remove them.
+    for (auto it = fs::recursive_directory_iterator(m_path, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    }
+    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(m_path, ec);
+}
+
+fs::path sharedDir() {
+    if (const char* env = std::getenv("LADDER_SHARED_DIR"); env && *env) {
+        return fs::exists(env) ? fs::path(env) : fs::path();
+    }
+    fs::path configured = LADDER_SHARED_DIR;
+    return fs::exists(configured) ? fs::weakly_canonical(configured) : fs::path();
+}
+
+fs::path binaryDir() { return LADDER_BINARY_DIR; }
+fs::path sourceDir() { return LADDER_SOURCE_DIR; }
+
+void writeFile(const fs::path& path, const std::string& content) {
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string readFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace ladder::test

@@ -1,0 +1,46 @@
+// Helpers shared by the tests: temporary folders, the shared data folder, child processes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace ladder::test {
+
+// A fresh folder under the system temp directory, removed when the object goes away.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+        return m_path / name;
+    }
+
+private:
+    std::filesystem::path m_path;
+};
+
+// ../shared beside the checkout (LADDER_SHARED_DIR at configure time, or $LADDER_SHARED_DIR).
+// Empty when absent: tests that need it call GTEST_SKIP().
+[[nodiscard]] std::filesystem::path sharedDir();
+[[nodiscard]] std::filesystem::path binaryDir();  // the build tree
+[[nodiscard]] std::filesystem::path sourceDir();  // the checkout
+
+// Writes text to a file (creating folders), for fixtures written by the tests themselves.
+void writeFile(const std::filesystem::path& path, const std::string& content);
+[[nodiscard]] std::string readFile(const std::filesystem::path& path);
+
+}  // namespace ladder::test
+
+// Skips the current test when ../shared (or a path inside it) is absent.
+#define LADDER_REQUIRE_SHARED(relative)                                                      \
+    do {                                                                                     \
+        if (::ladder::test::sharedDir().empty() ||                                           \
+            !std::filesystem::exists(::ladder::test::sharedDir() / (relative))) {            \
+            GTEST_SKIP() << "shared data " << (relative) << " is absent (../shared)";        \
+        }                                                                                    \
+    } while (0)
