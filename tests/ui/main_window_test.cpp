@@ -1,0 +1,126 @@
+// The window shell: opens offscreen, opens workspaces (and refuses bad ones without losing the
+// open one), remembers recent files and layout, shows the log and lists its shortcuts.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QLabel>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+
+#include "core/common/log.h"
+#include "core/store/workspace.h"
+#include "tests/support/test_support.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/log_dock.h"
+#include "ui/main_window.h"
+#include "ui/shortcuts_dialog.h"
+
+namespace ladder::ui {
+namespace {
+
+QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+class MainWindowTest : public ::testing::Test {
+protected:
+    void SetUp() override { QSettings().clear(); }
+    test::TempDir m_dir;
+};
+
+TEST_F(MainWindowTest, OpensOffscreenWithOverviewPaneAndMenus) {
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    EXPECT_EQ(window.windowTitle(), "Ladder");
+    ASSERT_GE(window.panes()->count(), 1);
+    EXPECT_EQ(window.panes()->tabText(0), "Overview");
+    EXPECT_FALSE(window.session()->isOpen());
+}
+
+TEST_F(MainWindowTest, OpeningAWorkspaceShowsItsNameAndContents) {
+    const auto file = m_dir / "study.ladder";
+    {
+        auto ws = store::Workspace::create(file);
+        ws.db().exec("INSERT INTO sources(name) VALUES ('gpt4'), ('chatgpt')");
+    }
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openWorkspace(qpath(file), false, /*interactive=*/false));
+    EXPECT_TRUE(window.windowTitle().startsWith("study.ladder"));
+    auto* sources = window.findChild<QLabel*>("overview_sources");
+    ASSERT_NE(sources, nullptr);
+    EXPECT_EQ(sources->text(), "2");
+    EXPECT_EQ(window.recentWorkspaces().value(0), qpath(file));
+}
+
+TEST_F(MainWindowTest, BadFileIsReportedAndTheOpenWorkspaceStays) {
+    const auto good = m_dir / "good.ladder";
+    store::Workspace::create(good);
+    const auto bad = m_dir / "bad.ladder";
+    test::writeFile(bad, "not a database");
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openWorkspace(qpath(good), false, false));
+    EXPECT_FALSE(window.openWorkspace(qpath(bad), false, false));
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("not a Ladder workspace"));
+    EXPECT_EQ(window.session()->path(), qpath(good));
+    EXPECT_EQ(test::readFile(bad), "not a database");
+}
+
+TEST_F(MainWindowTest, ReadOnlyOpenSaysSoInTheTitle) {
+    const auto file = m_dir / "a.ladder";
+    store::Workspace::create(file);
+    MainWindow window;
+    ASSERT_TRUE(window.openWorkspace(qpath(file), /*readOnly=*/true, false));
+    EXPECT_TRUE(window.session()->isReadOnly());
+    EXPECT_TRUE(window.windowTitle().contains("read-only"));
+}
+
+TEST_F(MainWindowTest, RecentListKeepsNewestFirstWithoutDuplicates) {
+    MainWindow window;
+    for (const char* name : {"a.ladder", "b.ladder", "a.ladder"}) {
+        ASSERT_TRUE(window.createWorkspace(qpath(m_dir / name), /*overwrite=*/true, false));
+    }
+    const auto recent = window.recentWorkspaces();
+    ASSERT_EQ(recent.size(), 2);
+    EXPECT_TRUE(recent[0].endsWith("a.ladder"));
+    EXPECT_TRUE(recent[1].endsWith("b.ladder"));
+}
+
+TEST_F(MainWindowTest, WindowLayoutIsRememberedAcrossRestarts) {
+    {
+        MainWindow window;
+        window.show();
+        window.resize(900, 640);
+        window.logDock()->hide();
+        window.close();
+    }
+    MainWindow again;
+    again.show();
+    EXPECT_EQ(again.size(), QSize(900, 640));
+    EXPECT_FALSE(again.logDock()->isVisible());
+}
+
+TEST_F(MainWindowTest, LogDockShowsMessagesFromAnyArea) {
+    MainWindow window;
+    log::get("train")->warn("step 12: loss is NaN");
+    window.logDock()->drain();
+    EXPECT_TRUE(window.logDock()->text().contains("train: step 12: loss is NaN"));
+}
+
+TEST_F(MainWindowTest, ShortcutsDialogListsNewAndOpen) {
+    MainWindow window;
+    ShortcutsDialog dialog(&window);
+    auto* table = dialog.findChild<QTableWidget*>("shortcutsTable");
+    ASSERT_NE(table, nullptr);
+    QStringList shortcuts;
+    for (int r = 0; r < table->rowCount(); ++r) shortcuts << table->item(r, 2)->text();
+    EXPECT_TRUE(shortcuts.contains(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
+    EXPECT_TRUE(shortcuts.contains(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
+    EXPECT_TRUE(shortcuts.contains("F1"));
+}
+
+}  // namespace
+}  // namespace ladder::ui

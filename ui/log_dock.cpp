@@ -1,0 +1,94 @@
+#include "ui/log_dock.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTimer>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "core/common/log.h"
+#include "ui/bridge/log_sink.h"
+
+namespace ladder::ui {
+
+namespace {
+constexpr int kDrainIntervalMs = 50;  // 20 Hz, as the design asks of every queue the UI drains
+constexpr int kMaxLines = 5000;
+}  // namespace
+
+LogDock::LogDock(QWidget* parent)
+    : QDockWidget(tr("Log"), parent), m_sink(std::make_shared<QueueLogSink>()) {
+    setObjectName("logDock");
+    auto* body = new QWidget(this);
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Show:"), body));
+    m_level = new QComboBox(body);
+    m_level->addItem(tr("Debug and above"), static_cast<int>(spdlog::level::debug));
+    m_level->addItem(tr("Info and above"), static_cast<int>(spdlog::level::info));
+    m_level->addItem(tr("Warnings and errors"), static_cast<int>(spdlog::level::warn));
+    m_level->setCurrentIndex(1);
+    bar->addWidget(m_level);
+    bar->addStretch();
+    auto* openFile = new QPushButton(tr("Open Log File"), body);
+    openFile->setToolTip(tr("The full log, kept under the XDG state directory"));
+    bar->addWidget(openFile);
+    auto* clear = new QPushButton(tr("Clear"), body);
+    bar->addWidget(clear);
+    layout->addLayout(bar);
+
+    m_view = new QPlainTextEdit(body);
+    m_view->setReadOnly(true);
+    m_view->setMaximumBlockCount(kMaxLines);
+    m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono("monospace");
+    mono.setStyleHint(QFont::Monospace);
+    m_view->setFont(mono);
+    layout->addWidget(m_view);
+    setWidget(body);
+
+    connect(clear, &QPushButton::clicked, m_view, &QPlainTextEdit::clear);
+    connect(openFile, &QPushButton::clicked, this, [] {
+        const auto file = log::currentLogFile();
+        if (!file.empty()) {
+            QDesktopServices::openUrl(QUrl::fromLocalFile(QString::fromStdString(file.string())));
+        }
+    });
+
+    log::addSink(m_sink);
+    m_timer = new QTimer(this);
+    m_timer->setInterval(kDrainIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, &LogDock::drain);
+    m_timer->start();
+}
+
+LogDock::~LogDock() { log::removeSink(m_sink); }
+
+void LogDock::drain() {
+    const auto entries = m_sink->drain();
+    const int minimum = m_level->currentData().toInt();
+    for (const LogEntry& e : entries) {
+        if (static_cast<int>(e.level) < minimum) continue;
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            e.time.time_since_epoch())
+                            .count();
+        const QString time = QDateTime::fromMSecsSinceEpoch(ms).toString("HH:mm:ss");
+        const auto levelName = spdlog::level::to_string_view(e.level);
+        m_view->appendPlainText(QString("%1 %2 %3: %4")
+                                    .arg(time, QString::fromUtf8(levelName.data(),
+                                                                 static_cast<int>(levelName.size())),
+                                         QString::fromStdString(e.logger),
+                                         QString::fromStdString(e.text)));
+    }
+}
+
+QString LogDock::text() const { return m_view->toPlainText(); }
+
+}  // namespace ladder::ui

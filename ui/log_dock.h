@@ -1,0 +1,34 @@
+// The log dock: what every area of Ladder logged (through spdlog), newest at the bottom, with a
+// level filter. Fed from QueueLogSink by a timer, never from another thread directly.
+#pragma once
+
+#include <memory>
+
+#include <QDockWidget>
+
+class QComboBox;
+class QPlainTextEdit;
+class QTimer;
+
+namespace ladder::ui {
+
+class QueueLogSink;
+
+class LogDock final : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit LogDock(QWidget* parent = nullptr);
+    ~LogDock() override;
+
+    // Moves what the sink collected into the view (the timer calls it; tests call it directly).
+    void drain();
+    [[nodiscard]] QString text() const;
+
+private:
+    std::shared_ptr<QueueLogSink> m_sink;
+    QPlainTextEdit* m_view = nullptr;
+    QComboBox* m_level = nullptr;
+    QTimer* m_timer = nullptr;
+};
+
+}  // namespace ladder::ui

@@ -1,0 +1,225 @@
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include <sqlite3.h>
+
+#include "core/common/log.h"
+#include "core/common/version.h"
+#include "core/store/schema.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/log_dock.h"
+#include "ui/shortcuts_dialog.h"
+#include "ui/workspace_overview.h"
+
+namespace ladder::ui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+constexpr const char* kRecentKey = "recentWorkspaces";
+constexpr const char* kGeometryKey = "mainWindow/geometry";
+constexpr const char* kStateKey = "mainWindow/state";
+constexpr const char* kFileFilter = "Ladder workspaces (*.ladder);;All files (*)";
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName("mainWindow");
+    setWindowTitle("Ladder");
+    setWindowIcon(QIcon(":/icons/ladder.svg"));
+    m_session = new WorkspaceSession(this);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName("panes");
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    m_logDock = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+
+    m_statusWorkspace = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusWorkspace);
+
+    buildMenus();
+    addPane(new WorkspaceOverview(m_session, this), tr("Overview"));
+
+    connect(m_session, &WorkspaceSession::opened, this, [this](const QString& path) {
+        rememberRecent(path);
+        updateTitleAndStatus();
+        statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+    });
+    connect(m_session, &WorkspaceSession::closed, this, &MainWindow::updateTitleAndStatus);
+
+    QSettings settings;
+    resize(1280, 820);
+    resizeDocks({m_logDock}, {160}, Qt::Vertical);
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+    updateTitleAndStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newAction = file->addAction(tr("&New Workspace..."), this,
+                                         &MainWindow::newWorkspaceDialog);
+    newAction->setShortcut(QKeySequence::New);
+    QAction* openAction = file->addAction(tr("&Open Workspace..."), this,
+                                          [this] { openWorkspaceDialog(false); });
+    openAction->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Read-Only..."), this, [this] { openWorkspaceDialog(true); });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction* closeAction = file->addAction(tr("&Close Workspace"), m_session,
+                                           &WorkspaceSession::close);
+    closeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* logToggle = m_logDock->toggleViewAction();
+    logToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_viewMenu->addAction(logToggle);
+    m_viewMenu->addSeparator();
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence(Qt::Key_F1));
+    help->addAction(tr("&About Ladder"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::addPane(QWidget* pane, const QString& title) {
+    const int index = m_tabs->addTab(pane, title);
+    if (index < 9) {
+        auto* action = new QAction(tr("Show %1").arg(title), this);
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)));
+        action->setProperty("shortcutArea", tr("View"));
+        connect(action, &QAction::triggered, this, [this, pane] { m_tabs->setCurrentWidget(pane); });
+        m_viewMenu->addAction(action);
+        m_paneActions.append(action);
+    }
+}
+
+bool MainWindow::openWorkspace(const QString& path, bool readOnly, bool interactive) {
+    QString error;
+    if (!m_session->open(path, readOnly, &error)) {
+        reportError(tr("Cannot open workspace"), error, interactive);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::createWorkspace(const QString& path, bool overwrite, bool interactive) {
+    QString error;
+    if (!m_session->create(path, overwrite, &error)) {
+        reportError(tr("Cannot create workspace"), error, interactive);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::reportError(const QString& title, const QString& message, bool interactive) {
+    statusBar()->showMessage(message, 10000);
+    if (interactive) QMessageBox::critical(this, title, message);
+}
+
+void MainWindow::newWorkspaceDialog() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"), QString(), kFileFilter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += ".ladder";
+    // The dialog has already asked before replacing an existing file.
+    createWorkspace(path, /*overwrite=*/QFileInfo::exists(path));
+}
+
+void MainWindow::openWorkspaceDialog(bool readOnly) {
+    const QString path = QFileDialog::getOpenFileName(
+        this, readOnly ? tr("Open Workspace Read-Only") : tr("Open Workspace"), QString(),
+        kFileFilter);
+    if (!path.isEmpty()) openWorkspace(path, readOnly);
+}
+
+QStringList MainWindow::recentWorkspaces() const {
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QStringList recent = recentWorkspaces();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = recentWorkspaces();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction* a = m_recentMenu->addAction(
+            QString("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
+            [this, path] { openWorkspace(path); });
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        a->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [this] {
+        QSettings().remove(kRecentKey);
+        rebuildRecentMenu();
+    });
+}
+
+void MainWindow::updateTitleAndStatus() {
+    if (!m_session->isOpen()) {
+        setWindowTitle("Ladder");
+        m_statusWorkspace->setText(tr("No workspace"));
+        return;
+    }
+    const QFileInfo file(m_session->path());
+    setWindowTitle(QString("%1%2 - Ladder")
+                       .arg(file.fileName(), m_session->isReadOnly() ? tr(" [read-only]") : ""));
+    m_statusWorkspace->setText(file.absoluteFilePath());
+}
+
+void MainWindow::showShortcuts() {
+    ShortcutsDialog dialog(this);
+    dialog.exec();
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Ladder"),
+        tr("<h3>Ladder %1</h3>"
+           "<p>A workbench for contrastive post-training (SFT, SLiC, DPO) on automatically "
+           "constructed preference pairs, after Xu et al. 2023, "
+           "<i>Automatic Pair Construction for Contrastive Post-training</i> (arXiv 2310.02263).</p>"
+           "<p>Qt %2 &middot; LibTorch %3 &middot; SQLite %4 &middot; workspace schema %5</p>"
+           "<p>License: GPL-3.0-or-later.</p>")
+            .arg(kVersion, qVersion(), kTorchVersion, sqlite3_libversion())
+            .arg(store::latestSchemaVersion()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    m_session->close();
+    event->accept();
+}
+
+}  // namespace ladder::ui

@@ -1,0 +1,61 @@
+// The main window: File / View / Help menus, the panes as tabs, the log dock and the status bar.
+// Window layout and recent workspaces are remembered in QSettings.
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace ladder::ui {
+
+class LogDock;
+class WorkspaceSession;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    [[nodiscard]] WorkspaceSession* session() const { return m_session; }
+    [[nodiscard]] LogDock* logDock() const { return m_logDock; }
+    [[nodiscard]] QTabWidget* panes() const { return m_tabs; }
+
+    // Adds a pane as a tab; Ctrl+<n> switches to the n-th pane.
+    void addPane(QWidget* pane, const QString& title);
+
+    // Opens a workspace; on failure shows the core's message (file, cause, what to do) and keeps
+    // the current one. `interactive` false: report only to the log (tests, command line).
+    bool openWorkspace(const QString& path, bool readOnly = false, bool interactive = true);
+    bool createWorkspace(const QString& path, bool overwrite = false, bool interactive = true);
+
+    [[nodiscard]] QStringList recentWorkspaces() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void newWorkspaceDialog();
+    void openWorkspaceDialog(bool readOnly);
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void showShortcuts();
+    void showAbout();
+    void updateTitleAndStatus();
+    void reportError(const QString& title, const QString& message, bool interactive);
+
+    WorkspaceSession* m_session = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    LogDock* m_logDock = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_statusWorkspace = nullptr;
+    QList<QAction*> m_paneActions;
+};
+
+}  // namespace ladder::ui
