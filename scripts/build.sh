@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Configures (once) and builds Ladder with Ninja into build/ (or $LADDER_BUILD_DIR).
+# Extra arguments go to CMake's configure step, e.g. scripts/build.sh -DLADDER_WITH_GUI=OFF
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=${LADDER_BUILD_DIR:-build}
+# Two compile jobs: each LibTorch translation unit takes about 1 GB of memory and the
+# development machines have 2 cores. Override with LADDER_JOBS.
+jobs=${LADDER_JOBS:-$(nproc)}
+
+if [ ! -f "$build_dir/build.ninja" ] || [ $# -gt 0 ]; then
+    cmake -G Ninja -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@"
+fi
+cmake --build "$build_dir" -j "$jobs"
