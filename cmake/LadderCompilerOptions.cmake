@@ -16,6 +16,11 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
         # LibTorch headers trip these under C++20; they are not ours to fix.
         -Wno-deprecated-declarations -Wno-missing-field-initializers)
 endif()
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 reports std::string members of aggregates as maybe-uninitialized at -O2 (false
+    # positives inside libstdc++).
+    target_compile_options(ladder_options INTERFACE -Wno-maybe-uninitialized)
+endif()
 
 # Add a precompiled header for LibTorch to a target: the torch headers dominate build time.
 function(ladder_torch_pch target)

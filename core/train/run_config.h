@@ -1,0 +1,88 @@
+// The configuration of a training run: what `ladder-cli train --config run.json` reads, what the
+// launcher edits, and what the runs table stores in full (so that two runs' settings can be diffed).
+// No LibTorch here: the window includes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ladder::train {
+
+struct ModelSpec {
+    std::string kind = "tiny";        // tiny (from scratch) | pretrained (an HF folder) | run (a checkpoint)
+    std::string path;                 // the Hugging Face folder, for kind pretrained
+    std::int64_t runId = 0;           // the earlier run of this workspace, for kind run
+    std::int64_t checkpointStep = -1; // that run's checkpoint at this step; -1 = its latest
+    nlohmann::json overrides = nlohmann::json::object();  // tiny: config.json fields to change
+};
+
+struct DataSpec {
+    std::string ladder;                 // pairs built from this ladder (name)
+    std::vector<std::string> tiers;     // only these tiers ("a>b"); empty = every tier
+    std::string curriculum;             // a stored curriculum or preset name; empty = uniform mix
+    nlohmann::json curriculumSpec;      // an inline curriculum (wins over the name)
+    std::vector<std::int64_t> datasets; // imported pair datasets (ids) to train on as well
+    int maxLength = 256;                // tokens of prompt + answer; longer pairs are truncated
+    int maxPromptLength = 128;          // prompt tokens kept (from the end) when truncating
+};
+
+struct OptimizerSpec {
+    double lr = 1e-4;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weightDecay = 0.01;
+    double gradClip = 1.0;  // max global gradient norm; 0 = no clipping
+};
+
+struct ScheduleSpec {
+    std::string decay = "cosine";  // cosine | linear | constant, after the warmup
+    int warmupSteps = 0;           // linear warmup from 0 to lr
+    double minLrRatio = 0.1;       // the decay ends at lr * minLrRatio
+};
+
+struct RunConfig {
+    std::string name;                           // shown in the runs list; default: method + time
+    std::string method = "dpo";                 // a loss of the registry: sft, dpo, slic, ipo, ...
+    nlohmann::json loss = nlohmann::json::object();  // the loss's knobs: beta, delta, lambda, epsilon
+    ModelSpec model;
+    std::string tokenizer;                      // empty: the model's own (byte for tiny)
+    std::string templateName = "alpaca";        // alpaca | chatml | raw
+    DataSpec data;
+    std::string reference = "cache";            // frozen | cache | none (reference-free losses)
+    OptimizerSpec optimizer;
+    ScheduleSpec schedule;
+    int batchSize = 8;                          // pairs per optimiser step (per micro-batch)
+    int gradAccum = 1;                          // micro-batches per optimiser step
+    int maxSteps = 200;                         // optimiser steps
+    int evalEvery = 50;                         // held-out pairs every N steps; 0 = only at the end
+    int evalPairs = 256;                        // held-out pairs per evaluation (a fixed subset)
+    int checkpointEvery = 100;                  // 0 = only at the end (and on stop)
+    int keepCheckpoints = 3;                    // keep the last N periodic checkpoints
+    bool pairMargins = true;                    // at the end, every pair's reward margin (pair browser)
+    std::int64_t seed = 0;
+    std::string device = "cpu";                 // cpu | cuda | cuda:N
+    std::string dtype = "float32";              // float32 | bfloat16 (autocast on CUDA)
+    int threads = 0;                            // CPU threads; 0 = all cores
+    bool prefixSharing = true;                  // one prompt forward for chosen and rejected
+};
+
+// Reads a run configuration; unknown keys and wrong types are errors naming the key and `origin`
+// (the file), so that a typo never silently falls back to a default.
+[[nodiscard]] RunConfig parseRunConfig(const nlohmann::json& json, const std::string& origin = "run config");
+[[nodiscard]] RunConfig loadRunConfig(const std::string& path);
+[[nodiscard]] nlohmann::json toJson(const RunConfig& config);
+void saveRunConfig(const RunConfig& config, const std::string& path);
+
+// Problems a user must fix before starting, one message each (empty = fine). Checks what can be
+// checked without a workspace: ranges, names of methods/templates/devices, consistency.
+[[nodiscard]] std::vector<std::string> validate(const RunConfig& config);
+
+// The ladder-cli line that runs this configuration (saved at configPath) on another machine.
+[[nodiscard]] std::string cliCommand(const std::string& workspacePath, const std::string& configPath,
+                                     const RunConfig& config);
+
+}  // namespace ladder::train

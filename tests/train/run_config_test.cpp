@@ -1,0 +1,102 @@
+// Run configuration: JSON round trip, typos caught, validation messages, the CLI line.
+#include <gtest/gtest.h>
+
+#include "core/common/error.h"
+#include "core/train/run_config.h"
+#include "tests/support/test_support.h"
+
+namespace ladder::train {
+namespace {
+
+TEST(RunConfig, RoundTripsThroughJson) {
+    RunConfig c;
+    c.name = "dpo easy->hard";
+    c.method = "dpo";
+    c.loss = {{"beta", 0.2}};
+    c.model.kind = "run";
+    c.model.runId = 3;
+    c.model.checkpointStep = 400;
+    c.data.ladder = "demo";
+    c.data.tiers = {"strong>weak"};
+    c.data.curriculum = "easy-then-hard";
+    c.optimizer.lr = 5e-5;
+    c.schedule.decay = "linear";
+    c.schedule.warmupSteps = 10;
+    c.batchSize = 16;
+    c.seed = 42;
+    c.prefixSharing = false;
+    const RunConfig back = parseRunConfig(toJson(c));
+    EXPECT_EQ(toJson(back), toJson(c));
+    EXPECT_EQ(back.model.checkpointStep, 400);
+    EXPECT_EQ(back.data.tiers, std::vector<std::string>{"strong>weak"});
+    EXPECT_FALSE(back.prefixSharing);
+}
+
+TEST(RunConfig, MissingKeysTakeDefaults) {
+    const RunConfig c = parseRunConfig({{"method", "sft"}, {"data", {{"ladder", "demo"}}}});
+    EXPECT_EQ(c.method, "sft");
+    EXPECT_EQ(c.batchSize, RunConfig{}.batchSize);
+    EXPECT_EQ(c.model.kind, "tiny");
+    EXPECT_TRUE(validate(c).empty());
+}
+
+TEST(RunConfig, UnknownKeyIsAnErrorNamingItAndTheFile) {
+    try {
+        (void)parseRunConfig({{"method", "dpo"}, {"batchsize", 4}}, "my-run.json");
+        FAIL();
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("my-run.json"), std::string::npos) << m;
+        EXPECT_NE(m.find("batchsize"), std::string::npos) << m;
+        EXPECT_NE(m.find("batch_size"), std::string::npos) << m;  // the known keys are listed
+    }
+    EXPECT_THROW((void)parseRunConfig({{"optimizer", {{"learning_rate", 1e-4}}}}), Error);
+}
+
+TEST(RunConfig, WrongTypeIsAnError) {
+    EXPECT_THROW((void)parseRunConfig({{"batch_size", "eight"}}), Error);
+    EXPECT_THROW((void)parseRunConfig({{"model", {{"checkpoint", "best"}}}}), Error);
+}
+
+TEST(RunConfig, ValidationNamesEachProblem) {
+    RunConfig c;
+    c.data.ladder = "demo";
+    EXPECT_TRUE(validate(c).empty());
+    c.optimizer.lr = 0;
+    c.batchSize = 0;
+    c.device = "tpu";
+    c.model.kind = "pretrained";
+    const auto problems = validate(c);
+    EXPECT_EQ(problems.size(), 4u);
+    c = RunConfig{};
+    EXPECT_EQ(validate(c).size(), 1u);  // no ladder chosen
+    c.data.ladder = "demo";
+    c.dtype = "bfloat16";
+    EXPECT_EQ(validate(c).size(), 1u);  // bf16 needs CUDA
+}
+
+TEST(RunConfig, SavedFileLoadsBackAndBadJsonNamesTheFile) {
+    test::TempDir dir;
+    RunConfig c;
+    c.data.ladder = "demo";
+    c.method = "slic";
+    saveRunConfig(c, (dir / "run.json").string());
+    EXPECT_EQ(loadRunConfig((dir / "run.json").string()).method, "slic");
+    test::writeFile(dir / "bad.json", "{\"method\": ");
+    try {
+        (void)loadRunConfig((dir / "bad.json").string());
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos);
+    }
+}
+
+TEST(RunConfig, CliCommandQuotesPathsAndNamesTheDevice) {
+    RunConfig c;
+    c.device = "cuda:1";
+    EXPECT_EQ(cliCommand("/data/my study.ladder", "run.json", c),
+              "ladder-cli train --workspace '/data/my study.ladder' --config run.json --device cuda:1");
+}
+
+}  // namespace
+}  // namespace ladder::train
