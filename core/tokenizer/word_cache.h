@@ -1,5 +1,7 @@
 // Remembers the ids of words already split by BPE: English text repeats a few thousand words, so
-// most words skip the merge loop. Safe to share between threads (sharded locks).
+// most words skip the merge loop. Safe to share between threads (sixteen independently locked
+// shards). Each shard is one open-addressing table of 8-byte slots over one byte arena that holds
+// each word next to its ids, so a hit costs about two cache misses.
 #pragma once
 
 #include <array>
@@ -8,8 +10,6 @@
 #include <span>
 #include <string_view>
 #include <vector>
-
-#include "core/tokenizer/string_hash.h"
 
 namespace ladder::tokenizer {
 
@@ -24,11 +24,19 @@ public:
 
 private:
     static constexpr std::size_t kShards = 16;
+    struct Slot {
+        std::uint32_t tag = 0;     // high half of the word's hash
+        std::uint32_t offset = 0;  // entry start in the arena + 1; 0 marks an empty slot
+    };
     struct Shard {
         mutable std::mutex mutex;
-        StringMap<std::vector<std::int32_t>> words;
+        std::vector<Slot> slots;  // power-of-two size, at most half full
+        std::vector<std::uint32_t> arena;  // entries: [key bytes, ids count][key][ids]
+        std::size_t entries = 0;
     };
-    Shard& shardOf(std::string_view word) const;
+    static std::uint64_t hashOf(std::string_view word);
+    static std::string_view keyAt(const Shard& shard, std::uint32_t offset);
+    static void grow(Shard& shard);
 
     mutable std::array<Shard, kShards> m_shards;
     std::size_t m_maxPerShard;
