@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::size_t kCacheEntries = 1 << 17;
 constexpr std::size_t kMaxCachedWordBytes = 256;
+constexpr std::string_view kMetaspace = "\u2581";
 
 // Working arrays of the merge loop, reused by each thread so that a word costs no allocation.
 struct MergeScratch {
@@ -158,6 +159,18 @@ BpeModel BpeModel::fromJson(const Json& model, bool byteLevel, const std::string
         std::snprintf(name, sizeof(name), "<0x%02X>", b);
         m.m_fallbackIds[b] = m.tokenToId(name).value_or(-1);
     }
+    // Cutting before a "▁" cannot change the ids when no token has a "▁" after another
+    // character (no merge crosses such a place) and "▁" itself is a token (no unknown-token run
+    // crosses it either).
+    m.m_splitAtMetaspace = !byteLevel && !m.m_ignoreMerges && m.tokenToId(kMetaspace) &&
+                           std::none_of(m.m_vocab.begin(), m.m_vocab.end(), [](const auto& entry) {
+                               const std::string& token = entry.first;
+                               for (auto pos = token.find(kMetaspace, 1); pos != std::string::npos;
+                                    pos = token.find(kMetaspace, pos + 1)) {
+                                   if (!token.substr(0, pos).ends_with(kMetaspace)) return true;
+                               }
+                               return false;
+                           });
     m.m_cache = std::make_unique<WordCache>(kCacheEntries);
     return m;
 }
@@ -177,6 +190,21 @@ const std::string* BpeModel::tokenOf(std::int32_t id) const {
 }
 
 void BpeModel::encodeWord(std::string_view word, std::vector<std::int32_t>& out) const {
+    if (!m_splitAtMetaspace) {
+        encodeCached(word, out);
+        return;
+    }
+    std::size_t start = 0;
+    for (auto pos = word.find(kMetaspace, 1); pos != std::string_view::npos;
+         pos = word.find(kMetaspace, pos + kMetaspace.size())) {
+        if (word.substr(0, pos).ends_with(kMetaspace)) continue;  // inside a run of "▁"
+        encodeCached(word.substr(start, pos - start), out);
+        start = pos;
+    }
+    encodeCached(word.substr(start), out);
+}
+
+void BpeModel::encodeCached(std::string_view word, std::vector<std::int32_t>& out) const {
     if (word.empty()) return;
     const bool cacheable = word.size() <= kMaxCachedWordBytes;
     if (cacheable && m_cache->appendTo(word, out)) return;

@@ -25,6 +25,10 @@ public:
 
     // Appends the ids of one word.
     void encodeWord(std::string_view word, std::vector<std::int32_t>& out) const;
+    // A SentencePiece-style word (Llama-2's is the whole text) is cut before each "▁" that follows
+    // another character when no token spans such a place: the ids are the same, and the pieces
+    // are short enough for the word cache.
+    [[nodiscard]] bool splitsAtMetaspace() const { return m_splitAtMetaspace; }
 
     [[nodiscard]] std::optional<std::int32_t> tokenToId(std::string_view token) const;
     // The token text of id, or nullptr when the vocabulary has no such id.
@@ -35,6 +39,7 @@ public:
 
 private:
     BpeModel() = default;
+    void encodeCached(std::string_view word, std::vector<std::int32_t>& out) const;
     void tokenizeUncached(std::string_view word, std::vector<std::int32_t>& out) const;
     void appendInitialSymbols(std::string_view text, std::vector<std::int32_t>& ids) const;
     void mergeAll(std::vector<std::int32_t>& ids) const;
@@ -47,6 +52,7 @@ private:
     bool m_ignoreMerges = false;
     bool m_byteFallback = false;
     bool m_fuseUnk = false;
+    bool m_splitAtMetaspace = false;
     std::optional<std::int32_t> m_unkId;
     std::string m_continuingPrefix;
     std::string m_endSuffix;

@@ -3,6 +3,8 @@
 // Expected ids are worked out by hand from the vocabularies and merge ranks below.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/tokenizer/bpe_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "tests/support/test_support.h"
@@ -264,6 +266,19 @@ TEST(BpeFixture, SentencePiece_WithoutByteFallbackUnknownsBecomeUnkFusedOrNot) {
     EXPECT_EQ(load(separateDir, j)->encode("\xC3\xA9\xC3\xA9" "a"), (Ids{259, 0, 0, 260}));
 }
 
+TEST(BpeFixture, SentencePiece_AMergeAcrossMetaspaceStillApplies) {
+    test::TempDir plainDir;
+    test::TempDir spanningDir;
+    Json j = sentencePiece();
+    // Without a token spanning "b▁", "b a" is "▁", "b", "▁a".
+    EXPECT_EQ(load(plainDir, j)->encode("b a"), (Ids{259, 261, 262}));
+    // With "b▁" (265) merged first, "▁ b ▁ a" becomes "▁", "b▁", "a": the text must then be
+    // merged as one word, not cut before each "▁".
+    j["model"]["vocab"]["b\u2581"] = 265;
+    j["model"]["merges"].insert(j["model"]["merges"].begin(), "b \u2581");
+    EXPECT_EQ(load(spanningDir, j)->encode("b a"), (Ids{259, 265, 260}));
+}
+
 TEST(BpeFixture, OlderMetaspacePreTokenizerSplitsWordsAtMetaspace) {
     test::TempDir dir;
     Json j = sentencePiece();
@@ -280,6 +295,39 @@ TEST(BpeFixture, OlderMetaspacePreTokenizerSplitsWordsAtMetaspace) {
     EXPECT_EQ(tok->encode("  a"), (Ids{259, 262}));
     EXPECT_EQ(tok->decode(tok->encode("  a")), " a");
     EXPECT_EQ(tok->decode(Ids{264, 264}), "ab ab");
+}
+
+// The word cache and the merge scratch space are shared or per thread: encoding the same texts
+// on four threads at once gives what one thread gives.
+TEST(BpeFixture, EncodesTheSameOnManyThreadsAtOnce) {
+    test::TempDir dir;
+    const auto file = fixtures::writeTokenizer(
+        dir.path(), withAbcMerges(fixtures::byteLevelTokenizer(llama3PreTokenizer())));
+    const auto tok = loadTokenizer(file);
+    std::vector<std::unique_ptr<Tokenizer>> own;  // one more per thread, with its own cache
+    for (int t = 0; t < 4; ++t) own.push_back(loadTokenizer(file));
+    std::vector<std::string> texts;
+    for (int i = 0; i < 300; ++i) {
+        texts.push_back("abc " + std::to_string(i * 7919) + " bc" + std::string(i % 5, 'a') +
+                        "\nIt's " + std::to_string(i));
+    }
+    std::vector<Ids> expected;
+    for (const auto& t : texts) expected.push_back(tok->encode(t));
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 5; ++round) {
+                for (std::size_t i = 0; i < texts.size(); ++i) {
+                    const std::size_t k = (i * (t + 1) + round) % texts.size();
+                    mismatches[t] += tok->encode(texts[k]) != expected[k];
+                    mismatches[t] += own[t]->encode(texts[k]) != expected[k];
+                }
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches, (std::vector<int>{0, 0, 0, 0}));
 }
 
 }  // namespace
