@@ -66,6 +66,16 @@ long long intOr(const Json& j, const char* key, long long fallback, const std::s
     return it->get<long long>();
 }
 
+void forEachItem(const Json& j, const char* key, const std::string& where,
+                 FunctionRef<void(const Json&, const std::string&)> each) {
+    const Json& list = requireField(j, key, where);
+    const std::string listWhere = fieldPath(where, key);
+    if (!list.is_array()) {
+        throw Error(listWhere + " should be a list but is " + list.type_name());
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) each(list[i], fieldPath(listWhere, i));
+}
+
 std::string typeOf(const Json& j, const std::string& where) {
     return requireString(j, "type", where);
 }

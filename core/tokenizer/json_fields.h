@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/tokenizer/function_ref.h"
+
 namespace ladder::tokenizer {
 
 using Json = nlohmann::json;
@@ -21,6 +23,9 @@ bool boolOr(const Json& j, const char* key, bool fallback, const std::string& wh
 std::string stringOr(const Json& j, const char* key, const std::string& fallback,
                      const std::string& where);
 long long intOr(const Json& j, const char* key, long long fallback, const std::string& where);
+// Calls each(item, itemWhere) for every element of the list j[key]: the members of a Sequence.
+void forEachItem(const Json& j, const char* key, const std::string& where,
+                 FunctionRef<void(const Json&, const std::string&)> each);
 // The "type" member of a component object (normalizer, pre_tokenizer, decoder, ...).
 std::string typeOf(const Json& j, const std::string& where);
 

@@ -67,9 +67,8 @@ Normalizer Normalizer::fromJson(const Json& j, const std::string& where) {
 void Normalizer::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
     if (type == "Sequence") {
-        const Json& list = requireField(j, "normalizers", where);
-        const std::string listWhere = fieldPath(where, "normalizers");
-        for (std::size_t i = 0; i < list.size(); ++i) addFromJson(list[i], fieldPath(listWhere, i));
+        forEachItem(j, "normalizers", where,
+                    [this](const Json& item, const std::string& at) { addFromJson(item, at); });
     } else if (type == "Prepend" || type == "Append") {
         const char* key = type == "Prepend" ? "prepend" : "append";
         m_steps.push_back(Step{.kind = type == "Prepend" ? Kind::Prepend : Kind::Append,

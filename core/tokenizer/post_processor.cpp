@@ -28,9 +28,8 @@ void PostProcessor::addFromJson(const Json& j, const std::string& where) {
     std::vector<std::int32_t> before;
     std::vector<std::int32_t> after;
     if (type == "Sequence") {
-        const Json& list = requireField(j, "processors", where);
-        const std::string listWhere = fieldPath(where, "processors");
-        for (std::size_t i = 0; i < list.size(); ++i) addFromJson(list[i], fieldPath(listWhere, i));
+        forEachItem(j, "processors", where,
+                    [this](const Json& item, const std::string& at) { addFromJson(item, at); });
         return;
     } else if (type == "ByteLevel") {
         return;

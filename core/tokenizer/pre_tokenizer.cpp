@@ -58,9 +58,8 @@ PreTokenizer PreTokenizer::fromJson(const Json& j, const std::string& where) {
 void PreTokenizer::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
     if (type == "Sequence") {
-        const Json& list = requireField(j, "pretokenizers", where);
-        const std::string listWhere = fieldPath(where, "pretokenizers");
-        for (std::size_t i = 0; i < list.size(); ++i) addFromJson(list[i], fieldPath(listWhere, i));
+        forEachItem(j, "pretokenizers", where,
+                    [this](const Json& item, const std::string& at) { addFromJson(item, at); });
     } else if (type == "ByteLevel") {
         Step step{.kind = Kind::ByteLevel};
         step.addPrefixSpace = boolOr(j, "add_prefix_space", true, where);

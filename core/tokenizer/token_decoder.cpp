@@ -52,9 +52,8 @@ TokenDecoder TokenDecoder::fromJson(const Json& j, const std::string& where) {
 void TokenDecoder::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
     if (type == "Sequence") {
-        const Json& list = requireField(j, "decoders", where);
-        const std::string listWhere = fieldPath(where, "decoders");
-        for (std::size_t i = 0; i < list.size(); ++i) addFromJson(list[i], fieldPath(listWhere, i));
+        forEachItem(j, "decoders", where,
+                    [this](const Json& item, const std::string& at) { addFromJson(item, at); });
     } else if (type == "ByteLevel") {
         m_steps.push_back(Step{.kind = Kind::ByteLevel});
     } else if (type == "Replace") {

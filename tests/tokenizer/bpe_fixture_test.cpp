@@ -88,6 +88,17 @@ TEST(BpeFixture, Llama3Style_SplitsDigitsInGroupsOfThreeUnlikeGpt2) {
     EXPECT_EQ(llama3->encode("IT'S"), (Ids{73, 84, 39, 83}));
 }
 
+TEST(BpeFixture, ByteLevel_AddPrefixSpaceTreatsTheFirstWordLikeALaterOne) {
+    test::TempDir dir;
+    Json j = withAbcMerges(fixtures::byteLevelTokenizer(gpt2PreTokenizer()));
+    j["pre_tokenizer"]["add_prefix_space"] = true;
+    const auto tok = load(dir, j);
+    EXPECT_EQ(tok->encode("abc"), (Ids{32, 97, 257}));
+    EXPECT_EQ(tok->encode(" abc"), (Ids{32, 97, 257}));  // already starts with a space
+    // The ByteLevel decoder gives the added space back.
+    EXPECT_EQ(tok->decode(Ids{32, 97, 257}), " abc");
+}
+
 TEST(BpeFixture, ByteLevel_RoundTripsAnyTextIncludingInvalidUtf8) {
     test::TempDir dir;
     const auto tok = load(dir, withAbcMerges(fixtures::byteLevelTokenizer(llama3PreTokenizer())));
