@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "core/common/error.h"
 #include "core/tokenizer/bpe_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "tests/support/test_support.h"
@@ -172,6 +173,22 @@ TEST(BpeFixture, AddedTokens_AreFoundBeforeBpeAndSpecialOnesSkipOnDecode) {
     EXPECT_EQ(tok->decode(ids), "<|im_start|>user\nhi<|im_end|>");
     EXPECT_EQ(tok->decode(ids, /*skipSpecialTokens=*/true), "user\nhi");
     EXPECT_EQ(tok->encode("hi", /*addSpecialTokens=*/true), (Ids{256, 104, 105, 257}));
+}
+
+TEST(BpeFixture, CheckFitsModel_CountsAddedTokensAndNamesTheFile) {
+    test::TempDir dir;
+    const auto tok = load(dir, withAddedTokens());  // ids 0..259
+    EXPECT_NO_THROW(tok->checkFitsModel(260, "config.json"));
+    try {
+        tok->checkFitsModel(259, "config.json");
+        FAIL() << "a 260-token tokenizer was accepted for a 259-row embedding";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("tokenizer.json has 260 tokens but config.json says "
+                                             "vocab_size 259: this tokenizer does not belong to "
+                                             "that model"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(BpeFixture, AddedTokens_LstripAndRstripSwallowTheSpacesAround) {
