@@ -25,5 +25,6 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
+void addTokenizeCommands(CLI::App& app, CliContext& context);   // tokenize
 
 }  // namespace ladder::cli

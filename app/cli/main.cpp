@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
 
     cli::addWorkspaceCommands(app, context);
     cli::addPluginCommands(app, context);
+    cli::addTokenizeCommands(app, context);
 
     // Logging must be set up before the chosen command's callback runs.
     app.parse_complete_callback([&context] {
