@@ -8,22 +8,9 @@
 #include "core/model/attention.h"
 #include "core/model/gpt2.h"
 #include "core/model/llama.h"
+#include "core/model/shape_text.h"
 
 namespace ladder::model {
-namespace {
-
-bool endsWith(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string shapeText(const torch::Tensor& t) {
-    std::string out = "(";
-    for (std::int64_t i = 0; i < t.dim(); ++i) out += (i ? ", " : "") + std::to_string(t.size(i));
-    return out + ")";
-}
-
-}  // namespace
-
 std::vector<std::pair<std::string, torch::Tensor>> CausalLMImpl::hfWeights() const {
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& item : named_parameters(/*recurse=*/true)) {
@@ -52,7 +39,7 @@ torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {
     const auto& ids = input.inputIds;
     if (!ids.defined() || ids.dim() != 2 || ids.scalar_type() != torch::kLong) {
         throw Error("model forward: inputIds must be a (B, T) int64 tensor, got " +
-                    (ids.defined() ? shapeText(ids) + " " + std::string(c10::toString(
+                    (ids.defined() ? shapeText(ids.sizes()) + " " + std::string(c10::toString(
                                                                 ids.scalar_type()))
                                    : std::string("nothing")));
     }
@@ -85,14 +72,14 @@ torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {
         (input.positionIds.dim() != 2 || input.positionIds.size(0) != b ||
          input.positionIds.size(1) != t)) {
         throw Error("model forward: positionIds must be (B, T) = (" + std::to_string(b) + ", " +
-                    std::to_string(t) + "), got " + shapeText(input.positionIds));
+                    std::to_string(t) + "), got " + shapeText(input.positionIds.sizes()));
     }
     if (!input.keyPaddingMask.defined()) return {};
     const auto& mask = input.keyPaddingMask;
     if (mask.dim() != 2 || mask.size(0) != b || mask.size(1) != past + t) {
         throw Error("model forward: keyPaddingMask must be (B, T_past + T) = (" +
                     std::to_string(b) + ", " + std::to_string(past + t) + "), got " +
-                    shapeText(mask));
+                    shapeText(mask.sizes()));
     }
     return buildAttentionMask(mask.to(ids.device()), t, past + t);  // (B, 1, T, T_past + T)
 }
@@ -110,13 +97,13 @@ CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtyp
     for (auto& item : model->named_parameters(/*recurse=*/true)) {
         const std::string& name = item.key();
         torch::Tensor& p = item.value();
-        if (endsWith(name, "bias")) {
+        if (name.ends_with("bias")) {
             p.zero_();
         } else if (p.dim() == 1) {
             p.fill_(1.0);
         } else {
             double std = 0.02;
-            if (config.family == ModelFamily::Gpt2 && endsWith(name, "c_proj.weight")) {
+            if (config.family == ModelFamily::Gpt2 && name.ends_with("c_proj.weight")) {
                 std /= std::sqrt(2.0 * static_cast<double>(config.numLayers));
             }
             p.normal_(0.0, std);

@@ -15,30 +15,16 @@
 #include "core/common/hash.h"
 #include "core/common/log.h"
 #include "core/model/safetensors.h"
+#include "core/model/shape_text.h"
 
 namespace ladder::model {
 namespace fs = std::filesystem;
 namespace {
 
-bool endsWith(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool startsWith(const std::string& s, const std::string& prefix) {
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-std::string shapeText(c10::IntArrayRef shape) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-    return out + "]";
-}
-
 // A file's tensor name as the model names it.
 std::string modelName(const ModelConfig& config, const std::string& fileName) {
-    if (config.family == ModelFamily::Gpt2 && !startsWith(fileName, "transformer.") &&
-        !startsWith(fileName, "lm_head.")) {
+    if (config.family == ModelFamily::Gpt2 && !fileName.starts_with("transformer.") &&
+        !fileName.starts_with("lm_head.")) {
         return "transformer." + fileName;
     }
     return fileName;
@@ -46,9 +32,9 @@ std::string modelName(const ModelConfig& config, const std::string& fileName) {
 
 // Tensors Hugging Face writes that hold no weights of ours.
 bool isKnownLeftover(const ModelConfig& config, const std::string& name) {
-    if (endsWith(name, "rotary_emb.inv_freq")) return true;
+    if (name.ends_with("rotary_emb.inv_freq")) return true;
     if (config.family == ModelFamily::Gpt2 &&
-        (endsWith(name, ".attn.bias") || endsWith(name, ".attn.masked_bias"))) {
+        (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias"))) {
         return true;
     }
     return config.tieWordEmbeddings && name == "lm_head.weight";

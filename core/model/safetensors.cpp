@@ -18,6 +18,7 @@
 
 #include "core/common/error.h"
 #include "core/model/atomic_file.h"
+#include "core/model/shape_text.h"
 
 namespace ladder::model {
 namespace {
@@ -62,14 +63,6 @@ std::string knownDtypes() {
     std::string out;
     for (const DtypeInfo& d : kDtypes) out += (out.empty() ? "" : ", ") + std::string(d.name);
     return out;
-}
-
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-        out += (i ? ", " : "") + std::to_string(shape[i]);
-    }
-    return out + "]";
 }
 
 // Reads exactly `size` bytes at `offset`; false on a short read.
