@@ -35,12 +35,12 @@ torch::Tensor sharedLogps(const CausalLM& model, const torch::Tensor& ids) {
     const auto prompt = kSeq / 4, answer = kSeq - prompt;
     const auto rows = torch::cat({torch::arange(kPairs), torch::arange(kPairs)});  // (2P)
     KvCache cache;
-    const auto promptHidden = model->hidden({ids.narrow(0, 0, kPairs).narrow(1, 0, prompt),
-                                             {}, {}, &cache});  // (P, T/4, C)
+    const auto promptHidden = model->hidden(
+        {ids.narrow(0, 0, kPairs).narrow(1, 0, prompt), {}, {}, &cache});  // (P, T/4, C)
     KvCache answerCache = cache.indexSelect(rows);
-    const auto answers = ids.narrow(1, prompt, answer);                           // (2P, 3T/4)
-    const auto answerHidden = model->hidden({answers.narrow(1, 0, answer - 1), {}, {},
-                                             &answerCache});                       // (2P, 3T/4-1, C)
+    const auto answers = ids.narrow(1, prompt, answer);  // (2P, 3T/4)
+    const auto answerHidden =
+        model->hidden({answers.narrow(1, 0, answer - 1), {}, {}, &answerCache});  // (2P, 3T/4-1, C)
     const auto last = promptHidden.select(1, prompt - 1).index_select(0, rows).unsqueeze(1);
     const auto logits = model->logits(torch::cat({last, answerHidden}, 1));  // (2P, 3T/4, V)
     return logits.log_softmax(-1).gather(2, answers.unsqueeze(2)).squeeze(2).sum(-1);  // (2P)
@@ -63,18 +63,22 @@ int main(int argc, char** argv) {
     int threads = 2;
     bool tiny = false;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::stoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::stoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--tiny")) tiny = true;
+        if (!std::strcmp(argv[i], "--steps") && i + 1 < argc)
+            steps = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
+            threads = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--tiny"))
+            tiny = true;
     }
     torch::set_num_threads(threads);
     torch::manual_seed(0);
-    const auto config = tiny ? ladder::model::ModelConfig::tiny()
-                             : ladder::model::ModelConfig::referenceWorkload();
+    const auto config =
+        tiny ? ladder::model::ModelConfig::tiny() : ladder::model::ModelConfig::referenceWorkload();
     const CausalLM policy = ladder::model::buildModel(config, torch::kCPU, torch::kFloat);
     const CausalLM reference = ladder::model::buildModel(config, torch::kCPU, torch::kFloat);
     auto ids = torch::randint(0, config.vocabSize, {2 * kPairs, kSeq}, torch::kLong);
-    ids.narrow(0, kPairs, kPairs).narrow(1, 0, kSeq / 4)
+    ids.narrow(0, kPairs, kPairs)
+        .narrow(1, 0, kSeq / 4)
         .copy_(ids.narrow(0, 0, kPairs).narrow(1, 0, kSeq / 4));
     auto mask = torch::ones({2 * kPairs, kSeq});
     mask.narrow(1, 0, kSeq / 4).zero_();

@@ -16,7 +16,7 @@ torch::Tensor causalMask(std::int64_t tq, std::int64_t tk, const torch::Device& 
     const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
     const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
     const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
-    return keyPos <= queryPos;                                                // (Tq, Tk)
+    return keyPos <= queryPos;                                               // (Tq, Tk)
 }
 
 }  // namespace
@@ -30,9 +30,9 @@ torch::Tensor buildAttentionMask(const torch::Tensor& keyPadding, std::int64_t t
     const auto options = torch::TensorOptions().dtype(torch::kLong).device(keyPadding.device());
     const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
     const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
-    const auto causal = keyPos <= queryPos;                                   // (Tq, Tk)
-    const auto self = keyPos == queryPos;                                     // (Tq, Tk)
-    const auto real = keyPadding.to(torch::kBool).unsqueeze(1);               // (B, 1, Tk)
+    const auto causal = keyPos <= queryPos;                                  // (Tq, Tk)
+    const auto self = keyPos == queryPos;                                    // (Tq, Tk)
+    const auto real = keyPadding.to(torch::kBool).unsqueeze(1);              // (B, 1, Tk)
     return ((causal.unsqueeze(0) & real) | self.unsqueeze(0)).unsqueeze(1);  // (B, 1, Tq, Tk)
 }
 

@@ -21,9 +21,13 @@ std::vector<std::pair<std::string, torch::Tensor>> CausalLMImpl::hfWeights() con
     return out;
 }
 
-torch::Device CausalLMImpl::device() const { return parameters().front().device(); }
+torch::Device CausalLMImpl::device() const {
+    return parameters().front().device();
+}
 
-torch::Dtype CausalLMImpl::dtype() const { return parameters().front().scalar_type(); }
+torch::Dtype CausalLMImpl::dtype() const {
+    return parameters().front().scalar_type();
+}
 
 torch::Tensor CausalLMImpl::positionsOf(const ForwardInput& input) {
     const auto b = input.inputIds.size(0), t = input.inputIds.size(1);
@@ -39,17 +43,17 @@ torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {
     const auto& ids = input.inputIds;
     if (!ids.defined() || ids.dim() != 2 || ids.scalar_type() != torch::kLong) {
         throw Error("model forward: inputIds must be a (B, T) int64 tensor, got " +
-                    (ids.defined() ? shapeText(ids.sizes()) + " " + std::string(c10::toString(
-                                                                ids.scalar_type()))
+                    (ids.defined() ? shapeText(ids.sizes()) + " " +
+                                         std::string(c10::toString(ids.scalar_type()))
                                    : std::string("nothing")));
     }
     const auto b = ids.size(0), t = ids.size(1);
     if (ids.numel() > 0) {
-        const auto [low, high] = torch::aminmax(ids);
-        if (low.item<std::int64_t>() < 0 || high.item<std::int64_t>() >= m_config.vocabSize) {
-            throw Error("model forward: token id " +
-                        std::to_string(low.item<std::int64_t>() < 0 ? low.item<std::int64_t>()
-                                                                    : high.item<std::int64_t>()) +
+        const auto range = torch::aminmax(ids);
+        const auto low = std::get<0>(range).item<std::int64_t>();
+        const auto high = std::get<1>(range).item<std::int64_t>();
+        if (low < 0 || high >= m_config.vocabSize) {
+            throw Error("model forward: token id " + std::to_string(low < 0 ? low : high) +
                         " is outside the vocabulary of " + std::to_string(m_config.vocabSize) +
                         ": does the tokenizer belong to this model?");
         }
@@ -88,8 +92,12 @@ CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtyp
     config.validate();
     CausalLM model;
     switch (config.family) {
-        case ModelFamily::Llama: model = std::make_shared<LlamaImpl>(config); break;
-        case ModelFamily::Gpt2: model = std::make_shared<Gpt2Impl>(config); break;
+        case ModelFamily::Llama:
+            model = std::make_shared<LlamaImpl>(config);
+            break;
+        case ModelFamily::Gpt2:
+            model = std::make_shared<Gpt2Impl>(config);
+            break;
     }
     // Hugging Face's initialisation: N(0, 0.02) matrices and embeddings, zero biases, unit
     // norm weights; GPT-2 scales its residual projections by 1/sqrt(2 * layers).
@@ -113,9 +121,23 @@ CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtyp
     return model;
 }
 
+CausalLM cloneModel(const CausalLMImpl& model, std::optional<torch::Device> device,
+                    std::optional<torch::Dtype> dtype) {
+    CausalLM copy =
+        buildModel(model.config(), device.value_or(model.device()), dtype.value_or(model.dtype()));
+    torch::NoGradGuard noGrad;
+    const auto source = model.hfWeights();
+    const auto target = copy->hfWeights();
+    for (std::size_t i = 0; i < source.size(); ++i) {
+        torch::Tensor destination = target[i].second;
+        destination.copy_(source[i].second);
+    }
+    return copy;
+}
+
 torch::Tensor positionIdsFromMask(const torch::Tensor& keyPaddingMask, std::int64_t newLength) {
-    const auto counts = keyPaddingMask.to(torch::kLong).cumsum(1);     // (B, T_past + T)
-    const auto positions = (counts - 1).clamp_min(0);                   // (B, T_past + T)
+    const auto counts = keyPaddingMask.to(torch::kLong).cumsum(1);         // (B, T_past + T)
+    const auto positions = (counts - 1).clamp_min(0);                      // (B, T_past + T)
     return positions.narrow(1, positions.size(1) - newLength, newLength);  // (B, T)
 }
 

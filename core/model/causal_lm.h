@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,12 @@ using CausalLM = std::shared_ptr<CausalLMImpl>;
 // biases, unit norms; seeded by torch::manual_seed), on `device` in `dtype`.
 [[nodiscard]] CausalLM buildModel(const ModelConfig& config, torch::Device device,
                                   torch::Dtype dtype);
+
+// A separate model with the same config and equal weights (a frozen DPO reference, say), on
+// `device` in `dtype` (the original's when absent). Gradients and later updates are not shared.
+[[nodiscard]] CausalLM cloneModel(const CausalLMImpl& model,
+                                  std::optional<torch::Device> device = std::nullopt,
+                                  std::optional<torch::Dtype> dtype = std::nullopt);
 
 // Positions for left- or right-padded rows: the number of real tokens before each position,
 // (B, T) from a (B, T_past + T) padding mask, taking the last T. Padding positions get 0 (or

@@ -8,8 +8,8 @@
 #include <memory>
 #include <set>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/fmt/fmt.h>
+#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/common/hash.h"
@@ -60,12 +60,17 @@ std::string describeFiles(const std::vector<fs::path>& files) {
 
 std::string dtypeName(torch::Dtype dtype) {
     switch (dtype) {
-        case torch::kFloat: return "float32";
-        case torch::kHalf: return "float16";
-        case torch::kBFloat16: return "bfloat16";
-        case torch::kDouble: return "float64";
-        default: throw Error("dtype " + std::string(c10::toString(dtype)) +
-                             " is not a weight dtype: use float32, float16 or bfloat16");
+        case torch::kFloat:
+            return "float32";
+        case torch::kHalf:
+            return "float16";
+        case torch::kBFloat16:
+            return "bfloat16";
+        case torch::kDouble:
+            return "float64";
+        default:
+            throw Error("dtype " + std::string(c10::toString(dtype)) +
+                        " is not a weight dtype: use float32, float16 or bfloat16");
     }
 }
 
@@ -101,7 +106,8 @@ std::vector<fs::path> weightFiles(const fs::path& folder) {
     std::set<std::string> shardNames;
     for (const auto& [tensor, file] : index["weight_map"].items()) {
         if (!file.is_string()) {
-            throw Error(indexPath.string() + ": weight_map entry " + tensor + " is not a file name");
+            throw Error(indexPath.string() + ": weight_map entry " + tensor +
+                        " is not a file name");
         }
         const std::string name = file.get<std::string>();
         if (name.empty() || name.find('/') != std::string::npos || name == "..") {
@@ -220,8 +226,8 @@ std::string weightsHash(const CausalLMImpl& model) {
     hasher.update(fmt::format("{} V{} C{} L{} H{} Hkv{} D{} I{} P{} theta{} eps{} tie{} bias{}{}",
                               toString(c.family), c.vocabSize, c.hiddenSize, c.numLayers,
                               c.numHeads, c.numKvHeads, c.headDimension(), c.intermediateSize,
-                              c.maxPositionEmbeddings, c.ropeTheta, c.normEps,
-                              c.tieWordEmbeddings, c.attentionBias, c.attentionOutputBias));
+                              c.maxPositionEmbeddings, c.ropeTheta, c.normEps, c.tieWordEmbeddings,
+                              c.attentionBias, c.attentionOutputBias));
     for (const auto& [name, param] : model.hfWeights()) {
         const torch::Tensor bytes = param.detach().to(torch::kCPU).contiguous();
         hasher.update(name);

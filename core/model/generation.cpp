@@ -51,10 +51,14 @@ bool endsWith(const std::vector<std::int64_t>& tokens, const std::vector<std::in
 
 const char* toString(StopReason reason) {
     switch (reason) {
-        case StopReason::Eos: return "eos";
-        case StopReason::StopSequence: return "stop_sequence";
-        case StopReason::StopWhen: return "stop_when";
-        case StopReason::MaxTokens: return "max_tokens";
+        case StopReason::Eos:
+            return "eos";
+        case StopReason::StopSequence:
+            return "stop_sequence";
+        case StopReason::StopWhen:
+            return "stop_when";
+        case StopReason::MaxTokens:
+            return "max_tokens";
     }
     return "?";
 }
@@ -89,8 +93,7 @@ std::vector<Generation> generate(CausalLMImpl& model,
     for (std::int64_t r = 0; r < b; ++r) {
         const auto& prompt = prompts[static_cast<std::size_t>(r)];
         const auto n = static_cast<std::int64_t>(prompt.size());
-        ids[r].narrow(0, promptLength - n, n)
-            .copy_(torch::tensor(prompt, torch::kLong));
+        ids[r].narrow(0, promptLength - n, n).copy_(torch::tensor(prompt, torch::kLong));
         mask[r].narrow(0, promptLength - n, n).fill_(true);
     }
     ids = ids.to(device);
@@ -101,8 +104,8 @@ std::vector<Generation> generate(CausalLMImpl& model,
     std::size_t remaining = prompts.size();
     std::mt19937_64 rng(options.seed);
     KvCache cache;
-    torch::Tensor nextInput = ids;                                     // (B, T)
-    torch::Tensor positions = positionIdsFromMask(mask, promptLength); // (B, T)
+    torch::Tensor nextInput = ids;                                      // (B, T)
+    torch::Tensor positions = positionIdsFromMask(mask, promptLength);  // (B, T)
     for (std::int64_t step = 0; step < options.maxNewTokens && remaining > 0; ++step) {
         ForwardInput input;
         if (options.useCache) {
@@ -110,15 +113,15 @@ std::vector<Generation> generate(CausalLMImpl& model,
         } else {
             input = ForwardInput{ids, positionIdsFromMask(mask, ids.size(1)), mask, nullptr};
         }
-        const auto hidden = model.hidden(input);                                  // (B, T, C)
-        const auto last = model.logits(hidden.select(1, hidden.size(1) - 1));     // (B, V)
-        const auto logits = last.to(torch::kCPU, torch::kFloat).contiguous();     // (B, V)
+        const auto hidden = model.hidden(input);                               // (B, T, C)
+        const auto last = model.logits(hidden.select(1, hidden.size(1) - 1));  // (B, V)
+        const auto logits = last.to(torch::kCPU, torch::kFloat).contiguous();  // (B, V)
 
         std::vector<std::int64_t> chosen(prompts.size(), padId);
         for (std::size_t r = 0; r < prompts.size(); ++r) {
             if (done[r]) continue;
-            const float* row = logits.data_ptr<float>() + r * static_cast<std::size_t>(
-                                                                  config.vocabSize);
+            const float* row =
+                logits.data_ptr<float>() + r * static_cast<std::size_t>(config.vocabSize);
             const std::int64_t token = pickToken(row, config.vocabSize, options, rng);
             chosen[r] = token;
             Generation& g = out[r];

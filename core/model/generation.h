@@ -42,8 +42,8 @@ struct Generation {
 
 // One Generation per prompt (each non-empty, ids within the vocabulary). Runs without autograd,
 // on the model's device.
-[[nodiscard]] std::vector<Generation> generate(CausalLMImpl& model,
-                                               const std::vector<std::vector<std::int64_t>>& prompts,
-                                               const GenerationOptions& options);
+[[nodiscard]] std::vector<Generation> generate(
+    CausalLMImpl& model, const std::vector<std::vector<std::int64_t>>& prompts,
+    const GenerationOptions& options);
 
 }  // namespace ladder::model

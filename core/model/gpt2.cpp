@@ -22,8 +22,8 @@ Conv1DImpl::Conv1DImpl(std::int64_t in, std::int64_t out) {
 torch::Tensor Conv1DImpl::forward(const torch::Tensor& x) {
     auto shape = x.sizes().vec();
     shape.back() = m_weight.size(1);
-    const auto flat = x.reshape({-1, x.size(-1)});                 // (N, in)
-    return torch::addmm(m_bias, flat, m_weight).view(shape);      // (..., out)
+    const auto flat = x.reshape({-1, x.size(-1)});            // (N, in)
+    return torch::addmm(m_bias, flat, m_weight).view(shape);  // (..., out)
 }
 
 Gpt2AttentionImpl::Gpt2AttentionImpl(const ModelConfig& config) : m_numHeads(config.numHeads) {
@@ -34,13 +34,13 @@ Gpt2AttentionImpl::Gpt2AttentionImpl(const ModelConfig& config) : m_numHeads(con
 torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask,
                                          KvCache* cache, std::size_t layer) {
     const auto b = x.size(0), t = x.size(1), c = x.size(2), d = c / m_numHeads;
-    const auto qkv = m_cAttn(x).split(c, -1);                               // 3 x (B, T, C)
-    const auto q = qkv[0].view({b, t, m_numHeads, d}).transpose(1, 2);    // (B, H, T, D)
-    auto k = qkv[1].view({b, t, m_numHeads, d}).transpose(1, 2);          // (B, H, T, D)
-    auto v = qkv[2].view({b, t, m_numHeads, d}).transpose(1, 2);          // (B, H, T, D)
-    if (cache) std::tie(k, v) = cache->append(layer, k, v);                // (B, H, T_past + T, D)
-    const auto y = attention(q, k, v, mask);                                // (B, H, T, D)
-    return m_cProj(y.transpose(1, 2).reshape({b, t, c}));                  // (B, T, C)
+    const auto qkv = m_cAttn(x).split(c, -1);                           // 3 x (B, T, C)
+    const auto q = qkv[0].view({b, t, m_numHeads, d}).transpose(1, 2);  // (B, H, T, D)
+    auto k = qkv[1].view({b, t, m_numHeads, d}).transpose(1, 2);        // (B, H, T, D)
+    auto v = qkv[2].view({b, t, m_numHeads, d}).transpose(1, 2);        // (B, H, T, D)
+    if (cache) std::tie(k, v) = cache->append(layer, k, v);             // (B, H, T_past + T, D)
+    const auto y = attention(q, k, v, mask);                            // (B, H, T, D)
+    return m_cProj(y.transpose(1, 2).reshape({b, t, c}));               // (B, T, C)
 }
 
 Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& config) {
@@ -78,15 +78,15 @@ Gpt2Impl::Gpt2Impl(const ModelConfig& config) : CausalLMImpl(config) {
     m_transformer = register_module("transformer", Gpt2Decoder(config));
     if (!config.tieWordEmbeddings) {
         m_lmHead = register_module(
-            "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hiddenSize,
-                                                                  config.vocabSize)
-                                             .bias(false)));
+            "lm_head",
+            torch::nn::Linear(
+                torch::nn::LinearOptions(config.hiddenSize, config.vocabSize).bias(false)));
     }
 }
 
 torch::Tensor Gpt2Impl::hidden(const ForwardInput& input) {
-    const auto mask = prepare(input);            // (B, 1, T, T_past + T) or undefined
-    const auto positions = positionsOf(input);   // (B, T)
+    const auto mask = prepare(input);           // (B, 1, T, T_past + T) or undefined
+    const auto positions = positionsOf(input);  // (B, T)
     const auto limit = config().maxPositionEmbeddings;
     if (positions.numel() > 0 && positions.max().item<std::int64_t>() >= limit) {
         throw Error("GPT-2 position " + std::to_string(positions.max().item<std::int64_t>()) +
@@ -101,7 +101,7 @@ torch::Tensor Gpt2Impl::hidden(const ForwardInput& input) {
 }
 
 torch::Tensor Gpt2Impl::logits(const torch::Tensor& hidden) {
-    if (m_lmHead) return m_lmHead(hidden);                                       // (..., V)
+    if (m_lmHead) return m_lmHead(hidden);                                     // (..., V)
     return torch::nn::functional::linear(hidden, m_transformer->wte->weight);  // (..., V)
 }
 

@@ -23,9 +23,13 @@ std::pair<torch::Tensor, torch::Tensor> KvCache::append(std::size_t layer,
     return {m_keys[layer], m_values[layer]};
 }
 
-std::int64_t KvCache::pastLength() const { return m_keys.empty() ? 0 : m_keys.front().size(2); }
+std::int64_t KvCache::pastLength() const {
+    return m_keys.empty() ? 0 : m_keys.front().size(2);
+}
 
-std::int64_t KvCache::batchSize() const { return m_keys.empty() ? 0 : m_keys.front().size(0); }
+std::int64_t KvCache::batchSize() const {
+    return m_keys.empty() ? 0 : m_keys.front().size(0);
+}
 
 KvCache KvCache::indexSelect(const torch::Tensor& rows) const {
     KvCache out;

@@ -28,8 +28,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
     m_qProj = register_module("q_proj", linear(c, m_numHeads * m_headDim, config.attentionBias));
     m_kProj = register_module("k_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
     m_vProj = register_module("v_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
-    m_oProj = register_module("o_proj",
-                              linear(m_numHeads * m_headDim, c, config.attentionOutputBias));
+    m_oProj =
+        register_module("o_proj", linear(m_numHeads * m_headDim, c, config.attentionOutputBias));
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
@@ -44,7 +44,7 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
     const auto groups = m_numHeads / m_numKvHeads;
     const auto y = attention(q, repeatKv(k, groups), repeatKv(v, groups), mask);  // (B, H, T, D)
-    return m_oProj(y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim}));  // (B, T, C)
+    return m_oProj(y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim}));    // (B, T, C)
 }
 
 LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
@@ -70,14 +70,15 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch
                                              const torch::Tensor& sin, const torch::Tensor& mask,
                                              KvCache* cache, std::size_t layer) {
     const auto h = x + m_selfAttn(m_inputNorm(x), cos, sin, mask, cache, layer);  // (B, T, C)
-    return h + m_mlp(m_postAttentionNorm(h));                                      // (B, T, C)
+    return h + m_mlp(m_postAttentionNorm(h));                                     // (B, T, C)
 }
 
 LlamaDecoderImpl::LlamaDecoderImpl(const ModelConfig& config) {
-    embedTokens = register_module("embed_tokens",
-                                  torch::nn::Embedding(config.vocabSize, config.hiddenSize));
+    embedTokens =
+        register_module("embed_tokens", torch::nn::Embedding(config.vocabSize, config.hiddenSize));
     layers = register_module("layers", torch::nn::ModuleList());
-    for (std::int64_t i = 0; i < config.numLayers; ++i) layers->push_back(LlamaDecoderLayer(config));
+    for (std::int64_t i = 0; i < config.numLayers; ++i)
+        layers->push_back(LlamaDecoderLayer(config));
     norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps));
 }
 
@@ -89,9 +90,9 @@ LlamaImpl::LlamaImpl(const ModelConfig& config) : CausalLMImpl(config) {
 }
 
 torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
-    const auto mask = prepare(input);                 // (B, 1, T, T_past + T) or undefined
-    const auto positions = positionsOf(input);        // (B, T)
-    auto x = m_model->embedTokens(input.inputIds);    // (B, T, C)
+    const auto mask = prepare(input);               // (B, 1, T, T_past + T) or undefined
+    const auto positions = positionsOf(input);      // (B, T)
+    auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
     const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
                                          x.scalar_type());  // (B, 1, T, D)
     for (std::size_t i = 0; i < m_model->layers->size(); ++i) {
@@ -102,7 +103,7 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
 }
 
 torch::Tensor LlamaImpl::logits(const torch::Tensor& hidden) {
-    if (m_lmHead) return m_lmHead(hidden);  // (..., V)
+    if (m_lmHead) return m_lmHead(hidden);                                       // (..., V)
     return torch::nn::functional::linear(hidden, m_model->embedTokens->weight);  // (..., V)
 }
 

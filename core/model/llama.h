@@ -63,8 +63,8 @@ TORCH_MODULE(LlamaDecoder);
 class LlamaImpl : public CausalLMImpl {
 public:
     explicit LlamaImpl(const ModelConfig& config);
-    torch::Tensor hidden(const ForwardInput& input) override;      // (B, T, C)
-    torch::Tensor logits(const torch::Tensor& hidden) override;    // (..., C) -> (..., V)
+    torch::Tensor hidden(const ForwardInput& input) override;    // (B, T, C)
+    torch::Tensor logits(const torch::Tensor& hidden) override;  // (..., C) -> (..., V)
 
 private:
     LlamaDecoder m_model{nullptr};

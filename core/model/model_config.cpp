@@ -178,8 +178,10 @@ void checkBiasesExpressible(const ModelConfig& c) {
 
 const char* toString(ModelFamily family) {
     switch (family) {
-        case ModelFamily::Llama: return "llama";
-        case ModelFamily::Gpt2: return "gpt2";
+        case ModelFamily::Llama:
+            return "llama";
+        case ModelFamily::Gpt2:
+            return "gpt2";
     }
     return "?";
 }

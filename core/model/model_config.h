@@ -24,20 +24,20 @@ struct ModelConfig {
     std::int64_t vocabSize = 259;     // V
     std::int64_t hiddenSize = 128;    // C
     std::int64_t numLayers = 4;
-    std::int64_t numHeads = 4;        // H (query heads)
-    std::int64_t numKvHeads = 4;      // key/value heads; < numHeads is grouped-query attention
-    std::int64_t headDim = 0;         // 0: C / H (Mistral-NeMo and Qwen3 set it explicitly)
-    std::int64_t intermediateSize = 341;         // MLP width (GPT-2: n_inner, default 4C)
+    std::int64_t numHeads = 4;            // H (query heads)
+    std::int64_t numKvHeads = 4;          // key/value heads; < numHeads is grouped-query attention
+    std::int64_t headDim = 0;             // 0: C / H (Mistral-NeMo and Qwen3 set it explicitly)
+    std::int64_t intermediateSize = 341;  // MLP width (GPT-2: n_inner, default 4C)
     std::int64_t maxPositionEmbeddings = 1024;  // GPT-2's learned table size; Llama: advisory
-    double ropeTheta = 10000.0;        // RoPE base (Llama family)
-    double normEps = 1e-6;             // rms_norm_eps (Llama) or layer_norm_epsilon (GPT-2)
-    bool tieWordEmbeddings = false;    // lm_head shares the token embedding matrix
-    bool attentionBias = false;        // q/k/v projections have a bias (Qwen2; GPT-2 always)
-    bool attentionOutputBias = false;  // o_proj has a bias (Llama's attention_bias sets both)
-    std::int64_t bosTokenId = -1;      // -1: none
+    double ropeTheta = 10000.0;                 // RoPE base (Llama family)
+    double normEps = 1e-6;                  // rms_norm_eps (Llama) or layer_norm_epsilon (GPT-2)
+    bool tieWordEmbeddings = false;         // lm_head shares the token embedding matrix
+    bool attentionBias = false;             // q/k/v projections have a bias (Qwen2; GPT-2 always)
+    bool attentionOutputBias = false;       // o_proj has a bias (Llama's attention_bias sets both)
+    std::int64_t bosTokenId = -1;           // -1: none
     std::vector<std::int64_t> eosTokenIds;  // Llama 3 lists several; generation stops at any
-    std::int64_t padTokenId = -1;      // -1: none (padding is masked, so any id works)
-    std::string torchDtype = "float32";  // the dtype the weights were saved in (informative)
+    std::int64_t padTokenId = -1;           // -1: none (padding is masked, so any id works)
+    std::string torchDtype = "float32";     // the dtype the weights were saved in (informative)
 
     // The query/key head width: headDim when set, else C / H.
     [[nodiscard]] std::int64_t headDimension() const;

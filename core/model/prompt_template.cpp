@@ -15,13 +15,18 @@ PromptTemplate PromptTemplate::fromName(const std::string& name) {
     throw Error("unknown prompt template `" + name + "`: use alpaca, chatml or raw");
 }
 
-std::vector<std::string> PromptTemplate::names() { return {"alpaca", "chatml", "raw"}; }
+std::vector<std::string> PromptTemplate::names() {
+    return {"alpaca", "chatml", "raw"};
+}
 
 std::string PromptTemplate::name() const {
     switch (m_kind) {
-        case Kind::Alpaca: return "alpaca";
-        case Kind::ChatMl: return "chatml";
-        case Kind::Raw: return "raw";
+        case Kind::Alpaca:
+            return "alpaca";
+        case Kind::ChatMl:
+            return "chatml";
+        case Kind::Raw:
+            return "raw";
     }
     return "?";
 }
@@ -53,9 +58,12 @@ std::string PromptTemplate::answerSuffix() const {
 
 std::vector<std::string> PromptTemplate::stopStrings() const {
     switch (m_kind) {
-        case Kind::Alpaca: return {"\n### Instruction:", "\n### Input:", "\n### Response:"};
-        case Kind::ChatMl: return {"<|im_end|>", "<|im_start|>"};
-        case Kind::Raw: return {};
+        case Kind::Alpaca:
+            return {"\n### Instruction:", "\n### Input:", "\n### Response:"};
+        case Kind::ChatMl:
+            return {"<|im_end|>", "<|im_start|>"};
+        case Kind::Raw:
+            return {};
     }
     return {};
 }
@@ -66,8 +74,8 @@ std::string PromptTemplate::trimAnswer(const std::string& generated) const {
         cut = std::min(cut, generated.find(stop));
     }
     std::string out = generated.substr(0, cut);
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\t' ||
-                            out.back() == '\r')) {
+    while (!out.empty() &&
+           (out.back() == ' ' || out.back() == '\n' || out.back() == '\t' || out.back() == '\r')) {
         out.pop_back();
     }
     return out;

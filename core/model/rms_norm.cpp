@@ -8,9 +8,9 @@ RMSNormImpl::RMSNormImpl(std::int64_t dim, double eps) : m_eps(eps) {
 }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
-    const auto x32 = x.to(torch::kFloat);                                  // (..., C)
+    const auto x32 = x.to(torch::kFloat);                                     // (..., C)
     const auto inverseRms = torch::rsqrt(x32.pow(2).mean(-1, true) + m_eps);  // (..., 1)
-    return m_weight * (x32 * inverseRms).to(x.scalar_type());             // (..., C)
+    return m_weight * (x32 * inverseRms).to(x.scalar_type());                 // (..., C)
 }
 
 }  // namespace ladder::model

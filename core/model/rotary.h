@@ -11,9 +11,9 @@ namespace ladder::model {
 // cos and sin for positions (B, T) int64: each (B, 1, T, D), in `dtype`. The angles are computed
 // in float32 (position * theta^(-2i/D)) before the cast, as Hugging Face does.
 [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
-                                                                    std::int64_t headDim,
-                                                                    double theta,
-                                                                    torch::Dtype dtype);
+                                                                   std::int64_t headDim,
+                                                                   double theta,
+                                                                   torch::Dtype dtype);
 
 // x (B, H, T, D) rotated by its positions' angles: x * cos + rotateHalf(x) * sin.
 [[nodiscard]] torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,

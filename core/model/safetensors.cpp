@@ -13,8 +13,8 @@
 #include <cstring>
 #include <limits>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/model/atomic_file.h"
@@ -203,8 +203,7 @@ SafetensorsFile::SafetensorsFile(std::filesystem::path path) : m_path(std::move(
             }
             continue;
         }
-        m_entries.emplace(name,
-                          parseEntry(source, name, value, dataSize, m_dataOffset, fileSize));
+        m_entries.emplace(name, parseEntry(source, name, value, dataSize, m_dataOffset, fileSize));
     }
 
     std::vector<const SafetensorsEntry*> byOffset;
@@ -243,7 +242,9 @@ std::vector<std::string> SafetensorsFile::names() const {
     return out;
 }
 
-bool SafetensorsFile::contains(const std::string& name) const { return m_entries.count(name) > 0; }
+bool SafetensorsFile::contains(const std::string& name) const {
+    return m_entries.count(name) > 0;
+}
 
 const SafetensorsEntry& SafetensorsFile::entry(const std::string& name) const {
     const auto it = m_entries.find(name);
@@ -292,8 +293,7 @@ void writeSafetensors(const std::filesystem::path& path,
         if (floatDtype && cpu.is_floating_point()) cpu = cpu.to(*floatDtype);
         if (!dtypeByScalarType(cpu.scalar_type())) {
             throw Error("writing " + source + ": tensor " + name + " has a dtype safetensors " +
-                        "cannot hold here (" + std::string(c10::toString(cpu.scalar_type())) +
-                        ")");
+                        "cannot hold here (" + std::string(c10::toString(cpu.scalar_type())) + ")");
         }
         cpu = cpu.to(torch::kCPU).contiguous();
         if (!sorted.emplace(name, cpu).second) {

@@ -1,6 +1,6 @@
-// Safetensors files (https://huggingface.co/docs/safetensors): a validating, memory-mapped reader and
-// an atomic writer. The header is checked in full before any tensor byte is touched, so a truncated
-// or corrupt file ends in a ladder::Error naming the file and the tensor, never a crash.
+// Safetensors files (https://huggingface.co/docs/safetensors): a validating, memory-mapped reader
+// and an atomic writer. The header is checked in full before any tensor byte is touched, so a
+// truncated or corrupt file ends in a ladder::Error naming the file and the tensor, never a crash.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +19,10 @@ namespace ladder::model {
 
 struct SafetensorsEntry {
     std::string name;
-    std::string dtype;               // as in the header: F32, F16, BF16, I64, ...
-    c10::ScalarType scalarType;      // the same as a torch dtype
+    std::string dtype;           // as in the header: F32, F16, BF16, I64, ...
+    c10::ScalarType scalarType;  // the same as a torch dtype
     std::vector<std::int64_t> shape;
-    std::uint64_t begin = 0;         // byte range inside the data area (after the header)
+    std::uint64_t begin = 0;  // byte range inside the data area (after the header)
     std::uint64_t end = 0;
 };
 

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <regex>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "core/model/checkpoint.h"
 #include "core/model/safetensors.h"
@@ -89,8 +89,8 @@ TEST(Checkpoint, SavedModelReloadsToIdenticalLogits) {
         torch::manual_seed(11);
         const CausalLM model = buildModel(config, torch::kCPU, torch::kFloat);
         savePretrained(*model, dir / toString(config.family));
-        const CausalLM back = loadPretrained(dir / toString(config.family), torch::kCPU,
-                                             torch::kFloat);
+        const CausalLM back =
+            loadPretrained(dir / toString(config.family), torch::kCPU, torch::kFloat);
         torch::NoGradGuard noGrad;
         const auto ids = torch::randint(0, config.vocabSize, {3, 6}, torch::kLong);
         EXPECT_TRUE(torch::equal(model->forward({ids}), back->forward({ids})))
@@ -147,7 +147,8 @@ TEST(Checkpoint, ShardedCheckpointLoadsLikeSingleFile) {
     test::writeReferenceCheckpoint(dir / "single", kQwen2Config, kQwen2Tensors);
     const SafetensorsFile single(dir / "single" / "model.safetensors");
     std::vector<std::pair<std::string, torch::Tensor>> first, second;
-    nlohmann::json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", nlohmann::json::object()}};
+    nlohmann::json index = {{"metadata", {{"total_size", 0}}},
+                            {"weight_map", nlohmann::json::object()}};
     for (const auto& name : single.names()) {
         const bool inFirst = name < "model.layers.1";
         (inFirst ? first : second).emplace_back(name, single.tensor(name));
@@ -225,9 +226,9 @@ TEST(Checkpoint, DpoReferenceWeightsGiveTheScriptsFirstStepLogps) {
     }
     ladder::test::TempDir dir;
     const auto weights = dir / "init.safetensors";
-    const std::string command = "/usr/bin/python3 " +
-                                (ladder::test::sharedDir() / "reference/dpo_reference.py").string() +
-                                " --steps 1 --save-init " + weights.string();
+    const std::string command =
+        "/usr/bin/python3 " + (ladder::test::sharedDir() / "reference/dpo_reference.py").string() +
+        " --steps 1 --save-init " + weights.string();
     std::string output;
     {
         FILE* pipe = ::popen(command.c_str(), "r");
@@ -237,8 +238,7 @@ TEST(Checkpoint, DpoReferenceWeightsGiveTheScriptsFirstStepLogps) {
         ASSERT_EQ(::pclose(pipe), 0) << output;
     }
     std::smatch match;
-    ASSERT_TRUE(std::regex_search(output, match,
-                                  std::regex("first_step_logps_chosen=(-?[0-9.]+)")))
+    ASSERT_TRUE(std::regex_search(output, match, std::regex("first_step_logps_chosen=(-?[0-9.]+)")))
         << output;
     const double expected = std::stod(match[1]);
 
@@ -254,12 +254,13 @@ TEST(Checkpoint, DpoReferenceWeightsGiveTheScriptsFirstStepLogps) {
     const auto logits = model->forward({ids.narrow(1, 0, t - 1)});  // (2P, T-1, V)
     const auto logps = logits.log_softmax(-1)
                            .gather(2, ids.narrow(1, 1, t - 1).unsqueeze(2))
-                           .squeeze(2);                               // (2P, T-1)
+                           .squeeze(2);                              // (2P, T-1)
     const auto perRow = (logps * mask.narrow(1, 1, t - 1)).sum(-1);  // (2P)
     const double chosen = perRow.narrow(0, 0, ids.size(0) / 2).mean().item<double>();
-    std::printf("[ figures  ] dpo_reference first_step_logps_chosen: script %.6f, Ladder %.6f "
-                "(diff %.3g)\n",
-                expected, chosen, chosen - expected);
+    std::printf(
+        "[ figures  ] dpo_reference first_step_logps_chosen: script %.6f, Ladder %.6f "
+        "(diff %.3g)\n",
+        expected, chosen, chosen - expected);
     EXPECT_NEAR(chosen, expected, 2e-3);
 }
 

@@ -16,8 +16,8 @@ class GenerationTest : public ::testing::TestWithParam<ModelFamily> {
 protected:
     CausalLM makeModel() {
         torch::manual_seed(31);
-        ModelConfig config = GetParam() == ModelFamily::Llama ? test::smallLlamaConfig()
-                                                              : test::smallGpt2Config();
+        ModelConfig config =
+            GetParam() == ModelFamily::Llama ? test::smallLlamaConfig() : test::smallGpt2Config();
         config.eosTokenIds = {};  // these tests choose their stop ids themselves
         const CausalLM model = buildModel(config, torch::kCPU, torch::kFloat);
         // Larger weights than the initialisation's 0.02, so that greedy outputs vary.
@@ -79,7 +79,8 @@ TEST_P(GenerationTest, SamplingIsSeededAndTinyTopPIsGreedy) {
     GenerationOptions greedyOptions;
     greedyOptions.maxNewTokens = 20;
     const auto greedy = generate(*model, kPrompts, greedyOptions);
-    for (std::size_t r = 0; r < kPrompts.size(); ++r) EXPECT_EQ(nucleus[r].tokens, greedy[r].tokens);
+    for (std::size_t r = 0; r < kPrompts.size(); ++r)
+        EXPECT_EQ(nucleus[r].tokens, greedy[r].tokens);
 }
 
 TEST_P(GenerationTest, StopIdsSequencesAndCallbacksEndRows) {
@@ -122,7 +123,9 @@ INSTANTIATE_TEST_SUITE_P(Families, GenerationTest,
 TEST(Generation, RejectsEmptyPromptsAndBadTopP) {
     torch::manual_seed(2);
     const CausalLM model = buildModel(test::smallLlamaConfig(), torch::kCPU, torch::kFloat);
-    EXPECT_NE(test::errorOf([&] { (void)generate(*model, {{1, 2}, {}}, {}); }).find("prompt 1"),
+    EXPECT_NE(test::errorOf([&] {
+                  (void)generate(*model, {{1, 2}, {}}, {});
+              }).find("prompt 1"),
               std::string::npos);
     GenerationOptions options;
     options.topP = 0.0;

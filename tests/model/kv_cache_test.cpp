@@ -17,8 +17,8 @@ class KvCacheTest : public ::testing::TestWithParam<ModelFamily> {
 protected:
     CausalLM makeModel() {
         torch::manual_seed(21);
-        const ModelConfig config = GetParam() == ModelFamily::Llama ? test::smallLlamaConfig()
-                                                                    : test::smallGpt2Config();
+        const ModelConfig config =
+            GetParam() == ModelFamily::Llama ? test::smallLlamaConfig() : test::smallGpt2Config();
         return buildModel(config, torch::kCPU, torch::kFloat);
     }
 };
@@ -46,8 +46,8 @@ TEST_P(KvCacheTest, ForwardInChunksEqualsFullForward) {
 TEST_P(KvCacheTest, LeftPaddedRowEqualsTheRowAlone) {
     const CausalLM model = makeModel();
     torch::NoGradGuard noGrad;
-    const auto row = torch::randint(3, 37, {1, 5}, torch::kLong);              // (1, 5)
-    const auto alone = model->forward({row});                                  // (1, 5, V)
+    const auto row = torch::randint(3, 37, {1, 5}, torch::kLong);                  // (1, 5)
+    const auto alone = model->forward({row});                                      // (1, 5, V)
     const auto padded = torch::cat({torch::zeros({1, 3}, torch::kLong), row}, 1);  // (1, 8)
     auto mask = torch::ones({1, 8}, torch::kBool);
     mask.narrow(1, 0, 3).fill_(false);
@@ -131,9 +131,10 @@ TEST_P(KvCacheTest, PrefixSharedForwardGivesSameLogitsAndGradients) {
         gradDiff = std::max(gradDiff, maxAbsDiff(plainGrads[i], sharedGrads[i]));
         gradScale = std::max(gradScale, plainGrads[i].abs().max().item<double>());
     }
-    std::printf("[ figures  ] %s prefix sharing: max |logit diff| = %.3g, max |grad diff| = %.3g "
-                "(max |grad| %.3g)\n",
-                toString(GetParam()), logitDiff, gradDiff, gradScale);
+    std::printf(
+        "[ figures  ] %s prefix sharing: max |logit diff| = %.3g, max |grad diff| = %.3g "
+        "(max |grad| %.3g)\n",
+        toString(GetParam()), logitDiff, gradDiff, gradScale);
     EXPECT_LT(logitDiff, 1e-5);
     EXPECT_GT(gradScale, 1e-3);  // the loss reaches the weights at all
     EXPECT_LT(gradDiff, 1e-5 * std::max(1.0, gradScale));
@@ -154,25 +155,41 @@ INSTANTIATE_TEST_SUITE_P(Families, KvCacheTest,
                          ::testing::Values(ModelFamily::Llama, ModelFamily::Gpt2),
                          [](const auto& info) { return std::string(toString(info.param)); });
 
+TEST(CausalLM, CloneHasEqualLogitsAndIndependentWeights) {
+    torch::manual_seed(9);
+    const CausalLM model = buildModel(test::smallLlamaConfig(), torch::kCPU, torch::kFloat);
+    const CausalLM copy = cloneModel(*model);
+    torch::NoGradGuard noGrad;
+    const auto ids = torch::tensor({{1, 7, 9, 4}}, torch::kLong);
+    EXPECT_TRUE(torch::equal(model->forward({ids}), copy->forward({ids})));
+    copy->parameters().front().add_(1.0);
+    EXPECT_FALSE(torch::equal(model->forward({ids}), copy->forward({ids})));
+    EXPECT_EQ(cloneModel(*model, torch::kCPU, torch::kBFloat16)->dtype(), torch::kBFloat16);
+}
+
 TEST(CausalLM, RejectsBadInputsWithClearErrors) {
     torch::manual_seed(1);
     const CausalLM model = buildModel(test::smallLlamaConfig(), torch::kCPU, torch::kFloat);
     torch::NoGradGuard noGrad;
-    EXPECT_NE(test::errorOf([&] { (void)model->forward({torch::tensor({{1, 99}})}); })
-                  .find("outside the vocabulary"),
-              std::string::npos);
     EXPECT_NE(test::errorOf([&] {
-                  (void)model->forward({torch::tensor({{1, 2}}), {}, torch::ones({1, 3}, torch::kBool)});
-              }).find("keyPaddingMask"),
+                  (void)model->forward({torch::tensor({{1, 99}})});
+              }).find("outside the vocabulary"),
               std::string::npos);
+    EXPECT_NE(
+        test::errorOf([&] {
+            (void)model->forward({torch::tensor({{1, 2}}), {}, torch::ones({1, 3}, torch::kBool)});
+        }).find("keyPaddingMask"),
+        std::string::npos);
     KvCache cache;
     (void)model->forward({torch::tensor({{1, 2}, {3, 4}}), {}, {}, &cache});
-    EXPECT_NE(test::errorOf([&] { (void)model->forward({torch::tensor({{1}}), {}, {}, &cache}); })
-                  .find("indexSelect"),
+    EXPECT_NE(test::errorOf([&] {
+                  (void)model->forward({torch::tensor({{1}}), {}, {}, &cache});
+              }).find("indexSelect"),
               std::string::npos);
     const CausalLM gpt2 = buildModel(test::smallGpt2Config(), torch::kCPU, torch::kFloat);
-    EXPECT_NE(test::errorOf([&] { (void)gpt2->forward({torch::ones({1, 65}, torch::kLong)}); })
-                  .find("n_positions"),
+    EXPECT_NE(test::errorOf([&] {
+                  (void)gpt2->forward({torch::ones({1, 65}, torch::kLong)});
+              }).find("n_positions"),
               std::string::npos);
 }
 

@@ -16,11 +16,10 @@ using nlohmann::json;
 using test::errorOf;
 
 TEST(ModelConfig, ReadsLlamaFieldsWithHfDefaultsForOptionalOnes) {
-    const json j = {{"model_type", "llama"},         {"vocab_size", 32000},
-                    {"hidden_size", 4096},           {"intermediate_size", 11008},
-                    {"num_hidden_layers", 32},       {"num_attention_heads", 32},
-                    {"rms_norm_eps", 1e-5},          {"bos_token_id", 1},
-                    {"eos_token_id", 2}};
+    const json j = {
+        {"model_type", "llama"},      {"vocab_size", 32000},     {"hidden_size", 4096},
+        {"intermediate_size", 11008}, {"num_hidden_layers", 32}, {"num_attention_heads", 32},
+        {"rms_norm_eps", 1e-5},       {"bos_token_id", 1},       {"eos_token_id", 2}};
     const ModelConfig c = configFromHfJson(j, "config.json");
     EXPECT_EQ(c.family, ModelFamily::Llama);
     EXPECT_EQ(c.vocabSize, 32000);
@@ -40,12 +39,11 @@ TEST(ModelConfig, ReadsLlamaFieldsWithHfDefaultsForOptionalOnes) {
 }
 
 TEST(ModelConfig, ReadsQwen2WithQkvBiasGqaAndTiedHead) {
-    const json j = {{"model_type", "qwen2"},         {"vocab_size", 151936},
-                    {"hidden_size", 896},            {"intermediate_size", 4864},
-                    {"num_hidden_layers", 24},       {"num_attention_heads", 14},
-                    {"num_key_value_heads", 2},      {"rope_theta", 1000000.0},
-                    {"rms_norm_eps", 1e-6},          {"tie_word_embeddings", true},
-                    {"eos_token_id", 151643},        {"torch_dtype", "bfloat16"}};
+    const json j = {
+        {"model_type", "qwen2"},       {"vocab_size", 151936},    {"hidden_size", 896},
+        {"intermediate_size", 4864},   {"num_hidden_layers", 24}, {"num_attention_heads", 14},
+        {"num_key_value_heads", 2},    {"rope_theta", 1000000.0}, {"rms_norm_eps", 1e-6},
+        {"tie_word_embeddings", true}, {"eos_token_id", 151643},  {"torch_dtype", "bfloat16"}};
     const ModelConfig c = configFromHfJson(j, "config.json");
     EXPECT_EQ(c.modelType, "qwen2");
     EXPECT_EQ(c.numKvHeads, 2);
@@ -70,10 +68,16 @@ TEST(ModelConfig, ReadsMistralAndLlama3EosList) {
 }
 
 TEST(ModelConfig, ReadsGpt2OwnFieldNames) {
-    const json j = {{"model_type", "gpt2"}, {"vocab_size", 50257}, {"n_embd", 768},
-                    {"n_layer", 12},        {"n_head", 12},        {"n_positions", 1024},
-                    {"n_inner", nullptr},   {"layer_norm_epsilon", 1e-5},
-                    {"activation_function", "gelu_new"},           {"eos_token_id", 50256}};
+    const json j = {{"model_type", "gpt2"},
+                    {"vocab_size", 50257},
+                    {"n_embd", 768},
+                    {"n_layer", 12},
+                    {"n_head", 12},
+                    {"n_positions", 1024},
+                    {"n_inner", nullptr},
+                    {"layer_norm_epsilon", 1e-5},
+                    {"activation_function", "gelu_new"},
+                    {"eos_token_id", 50256}};
     const ModelConfig c = configFromHfJson(j, "config.json");
     EXPECT_EQ(c.family, ModelFamily::Gpt2);
     EXPECT_EQ(c.hiddenSize, 768);
@@ -81,20 +85,26 @@ TEST(ModelConfig, ReadsGpt2OwnFieldNames) {
     EXPECT_EQ(c.numHeads, 12);
     EXPECT_EQ(c.maxPositionEmbeddings, 1024);
     EXPECT_EQ(c.intermediateSize, 4 * 768);  // n_inner null: 4 n_embd
-    EXPECT_TRUE(c.tieWordEmbeddings);         // GPT-2's default
+    EXPECT_TRUE(c.tieWordEmbeddings);        // GPT-2's default
     EXPECT_DOUBLE_EQ(c.normEps, 1e-5);
 }
 
 TEST(ModelConfig, MissingFieldNamesFileAndField) {
-    const json j = {{"model_type", "llama"}, {"vocab_size", 100}, {"intermediate_size", 64},
-                    {"num_hidden_layers", 2}, {"num_attention_heads", 2}};
+    const json j = {{"model_type", "llama"},
+                    {"vocab_size", 100},
+                    {"intermediate_size", 64},
+                    {"num_hidden_layers", 2},
+                    {"num_attention_heads", 2}};
     const std::string message = errorOf([&] { (void)configFromHfJson(j, "m/config.json"); });
     EXPECT_NE(message.find("m/config.json"), std::string::npos) << message;
     EXPECT_NE(message.find("hidden_size"), std::string::npos) << message;
 }
 
 TEST(ModelConfig, Gpt2MissingFieldUsesGpt2Name) {
-    const json j = {{"model_type", "gpt2"}, {"vocab_size", 100}, {"n_embd", 64}, {"n_head", 2},
+    const json j = {{"model_type", "gpt2"},
+                    {"vocab_size", 100},
+                    {"n_embd", 64},
+                    {"n_head", 2},
                     {"n_positions", 32}};
     const std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
     EXPECT_NE(message.find("n_layer"), std::string::npos) << message;
@@ -105,14 +115,15 @@ TEST(ModelConfig, UnknownModelTypeIsAnError) {
     const std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
     EXPECT_NE(message.find("mamba"), std::string::npos) << message;
     EXPECT_NE(message.find("config.json"), std::string::npos) << message;
-    EXPECT_NE(errorOf([&] { (void)configFromHfJson(json{{"vocab_size", 1}}, "config.json"); })
-                  .find("model_type"),
+    EXPECT_NE(errorOf([&] {
+                  (void)configFromHfJson(json{{"vocab_size", 1}}, "config.json");
+              }).find("model_type"),
               std::string::npos);
 }
 
 TEST(ModelConfig, WrongTypesAndUnsupportedFeaturesAreErrors) {
-    json j = {{"model_type", "llama"},   {"vocab_size", 100},        {"hidden_size", "64"},
-              {"intermediate_size", 64}, {"num_hidden_layers", 2},   {"num_attention_heads", 2}};
+    json j = {{"model_type", "llama"},   {"vocab_size", 100},      {"hidden_size", "64"},
+              {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 2}};
     EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("hidden_size"),
               std::string::npos);
     j["hidden_size"] = 64;
@@ -121,9 +132,9 @@ TEST(ModelConfig, WrongTypesAndUnsupportedFeaturesAreErrors) {
               std::string::npos);
     j.erase("rope_scaling");
     j["num_key_value_heads"] = 3;  // does not divide 2
-    EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); })
-                  .find("num_key_value_heads"),
-              std::string::npos);
+    EXPECT_NE(
+        errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("num_key_value_heads"),
+        std::string::npos);
 }
 
 TEST(ModelConfig, WriteThenReadGivesTheSameConfig) {

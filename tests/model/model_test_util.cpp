@@ -25,8 +25,9 @@ torch::Tensor hashTensor(std::int64_t index, const std::vector<std::int64_t>& sh
     for (const auto d : shape) n *= d;
     std::vector<float> values(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {
-        const auto bits = mix(static_cast<std::uint64_t>(index) * 1000003ULL +
-                              static_cast<std::uint64_t>(i)) >> 40;
+        const auto bits =
+            mix(static_cast<std::uint64_t>(index) * 1000003ULL + static_cast<std::uint64_t>(i)) >>
+            40;
         const double u = static_cast<double>(bits) / static_cast<double>(1 << 23) - 1.0;
         values[static_cast<std::size_t>(i)] = static_cast<float>(offset + scale * u);
     }
@@ -42,9 +43,8 @@ void writeReferenceCheckpoint(const std::filesystem::path& folder, const std::st
     });
     std::vector<std::pair<std::string, torch::Tensor>> named;
     for (std::size_t k = 0; k < sorted.size(); ++k) {
-        named.emplace_back(sorted[k].name, hashTensor(static_cast<std::int64_t>(k),
-                                                      sorted[k].shape, sorted[k].scale,
-                                                      sorted[k].offset));
+        named.emplace_back(sorted[k].name, hashTensor(static_cast<std::int64_t>(k), sorted[k].shape,
+                                                      sorted[k].scale, sorted[k].offset));
     }
     writeSafetensors(folder / "model.safetensors", named);
 }

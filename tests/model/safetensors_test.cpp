@@ -15,8 +15,8 @@ using test::errorOf;
 
 // A file from a header text and a data area, with the header size field set to `headerSize`
 // (the header's real length when negative).
-void writeRaw(const std::filesystem::path& path, const std::string& header,
-              const std::string& data, std::int64_t headerSize = -1) {
+void writeRaw(const std::filesystem::path& path, const std::string& header, const std::string& data,
+              std::int64_t headerSize = -1) {
     std::uint64_t size = headerSize < 0 ? header.size() : static_cast<std::uint64_t>(headerSize);
     std::string bytes(8, '\0');
     for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((size >> (8 * i)) & 0xff);
@@ -50,7 +50,8 @@ TEST(Safetensors, RoundTripKeepsValuesShapesAndIntegerTensors) {
     // The header is padded so that the data area starts 8-byte aligned.
     const std::string raw = ladder::test::readFile(dir / "w.safetensors");
     std::uint64_t headerSize = 0;
-    for (int i = 7; i >= 0; --i) headerSize = (headerSize << 8) | static_cast<unsigned char>(raw[i]);
+    for (int i = 7; i >= 0; --i)
+        headerSize = (headerSize << 8) | static_cast<unsigned char>(raw[i]);
     EXPECT_EQ(headerSize % 8, 0u);
     EXPECT_EQ(raw.size(), 8 + headerSize + 15 * 4 + 12 * 8);
 }
@@ -66,7 +67,8 @@ TEST(Safetensors, WritesHalfAndBfloat16ButKeepsIntegers) {
         EXPECT_EQ(file.entry("w").dtype, dtype == torch::kHalf ? "F16" : "BF16");
         EXPECT_EQ(file.entry("ids").dtype, "I64");
         EXPECT_TRUE(torch::equal(file.tensor("w"), weight.to(dtype)));
-        EXPECT_TRUE(torch::equal(file.tensor("w", torch::kFloat), weight.to(dtype).to(torch::kFloat)));
+        EXPECT_TRUE(
+            torch::equal(file.tensor("w", torch::kFloat), weight.to(dtype).to(torch::kFloat)));
     }
 }
 
@@ -105,9 +107,8 @@ TEST(Safetensors, HeaderSizePastEndOfFile) {
 
 TEST(Safetensors, OverlappingRangesAreCorrupt) {
     ladder::test::TempDir dir;
-    const std::string header =
-        R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
-        R"("b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})";
+    const std::string header = R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
+                               R"("b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})";
     writeRaw(dir / "o.safetensors", header, std::string(24, '\0'));
     expectContains(errorOf([&] { SafetensorsFile file(dir / "o.safetensors"); }),
                    {"o.safetensors", "tensors a", "b", "overlap"});
