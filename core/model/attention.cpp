@@ -1,0 +1,67 @@
+// attention(): scaled dot-product attention through one function, so that the LibTorch 2.x fused
+// kernel and the 1.13 explicit path see the same masks and give the same numbers.
+#include "core/model/attention.h"
+
+#include <cmath>
+#include <limits>
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+namespace ladder::model {
+namespace {
+
+// (Tq, Tk) bool: query i (at absolute position Tk - Tq + i) sees keys up to its own position.
+torch::Tensor causalMask(std::int64_t tq, std::int64_t tk, const torch::Device& device) {
+    const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
+    const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
+    const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
+    return keyPos <= queryPos;                                               // (Tq, Tk)
+}
+
+}  // namespace
+
+torch::Tensor buildAttentionMask(const torch::Tensor& keyPadding, std::int64_t tq,
+                                 std::int64_t tk) {
+    if (!keyPadding.defined()) return {};
+    TORCH_CHECK(keyPadding.dim() == 2 && keyPadding.size(1) == tk,
+                "key padding mask must be (B, T_past + T) = (B, ", tk, "), got ",
+                keyPadding.sizes());
+    const auto options = torch::TensorOptions().dtype(torch::kLong).device(keyPadding.device());
+    const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
+    const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
+    const auto causal = keyPos <= queryPos;                                  // (Tq, Tk)
+    const auto self = keyPos == queryPos;                                    // (Tq, Tk)
+    const auto real = keyPadding.to(torch::kBool).unsqueeze(1);              // (B, 1, Tk)
+    return ((causal.unsqueeze(0) & real) | self.unsqueeze(0)).unsqueeze(1);  // (B, 1, Tq, Tk)
+}
+
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                        const torch::Tensor& allowed) {
+    const std::int64_t tq = q.size(2);
+    const std::int64_t tk = k.size(2);
+#if TORCH_VERSION_MAJOR >= 2
+    if (!allowed.defined()) {
+        // The fused kernel's is_causal aligns to the top-left corner, right only when Tq == Tk.
+        if (tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true);
+        if (tq == 1) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false);
+        return at::scaled_dot_product_attention(q, k, v, causalMask(tq, tk, q.device()), 0.0,
+                                                false);
+    }
+    return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);
+#else
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+    auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, H, Tq, Tk)
+    if (allowed.defined()) {
+        scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+    } else if (tq > 1) {
+        scores = scores.masked_fill(causalMask(tq, tk, q.device()).logical_not(),
+                                    -std::numeric_limits<float>::infinity());
+    }
+    // Softmax in float32 even for bf16/fp16 weights, as the fused kernels do internally.
+    const auto weights = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
+    return torch::matmul(weights, v);  // (B, H, Tq, D)
+#endif
+}
+
+}  // namespace ladder::model

@@ -1,0 +1,24 @@
+// The one attention kernel every model calls: at::scaled_dot_product_attention on LibTorch >= 2.0,
+// an explicit softmax(QK^T / sqrt(D)) V on LibTorch 1.13. Also the mask both paths take.
+#pragma once
+
+#include <cstdint>
+
+#include <ATen/core/Tensor.h>
+
+namespace ladder::model {
+
+// q: (B, H, Tq, D); k, v: (B, H, Tk, D) with Tk >= Tq, the queries being the last Tq positions.
+// allowed: (B or 1, 1, Tq, Tk) bool, true where a query may attend a key, or undefined for plain
+// causal attention (query i sees keys 0 .. Tk - Tq + i). Returns (B, H, Tq, D).
+[[nodiscard]] at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                   const at::Tensor& allowed);
+
+// The `allowed` mask for queries at the last tq of tk positions: causal AND keyPadding
+// ((B, Tk) bool, true = real token). Each query may always see its own key, so a padding query
+// has one key to attend and no row of the softmax is empty (no NaN, in values or gradients).
+// Undefined when keyPadding is undefined (attention() then applies plain causality).
+[[nodiscard]] at::Tensor buildAttentionMask(const at::Tensor& keyPadding, std::int64_t tq,
+                                            std::int64_t tk);
+
+}  // namespace ladder::model

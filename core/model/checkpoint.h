@@ -1,0 +1,56 @@
+// Checkpoints in Hugging Face layout: a folder with config.json and model.safetensors (or shards
+// listed in model.safetensors.index.json), loaded into and saved from a CausalLM, and a content
+// hash of a model for the reference log-prob cache.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/model/causal_lm.h"
+
+namespace ladder::model {
+
+// config.json + weights from a Hugging Face model folder, on `device` in `dtype`. Throws
+// ladder::Error naming the file and the tensor when something is missing, unexpected or of the
+// wrong shape.
+[[nodiscard]] CausalLM loadPretrained(const std::filesystem::path& folder, torch::Device device,
+                                      torch::Dtype dtype);
+
+// The weight files of a model folder: model.safetensors, or the shards that
+// model.safetensors.index.json lists. Throws ladder::Error when there are none.
+[[nodiscard]] std::vector<std::filesystem::path> weightFiles(const std::filesystem::path& folder);
+
+struct LoadWeightsOptions {
+    // Tensors the model has no place for are an error unless this is set (a file that also holds
+    // other things, like dpo_reference.py's input_ids and loss_mask). Hugging Face's own leftovers
+    // (rotary_emb.inv_freq, GPT-2's attn.bias / attn.masked_bias buffers, a tied lm_head) are
+    // always skipped.
+    bool ignoreUnexpected = false;
+};
+
+// Copies every weight of `model` from `files` (converted to the model's dtype and device), after
+// checking that each is present exactly once with the model's shape. GPT-2 names are accepted
+// with or without the "transformer." prefix.
+void loadWeights(CausalLMImpl& model, const std::vector<std::filesystem::path>& files,
+                 const LoadWeightsOptions& options = {});
+
+// Writes config.json and model.safetensors into `folder` (created if needed), the weights as
+// `dtype` (kFloat, kHalf or kBFloat16; the model's own when absent), a tied lm_head once.
+// Each file is written atomically.
+void savePretrained(const CausalLMImpl& model, const std::filesystem::path& folder,
+                    std::optional<torch::Dtype> dtype = std::nullopt);
+
+// A stable content hash (32 hex digits) of the architecture (config.json fields, without
+// torch_dtype) and every weight's name, dtype, shape and bytes, in name order: equal hashes mean
+// equal log-probs. For the reference log-prob cache key.
+[[nodiscard]] std::string weightsHash(const CausalLMImpl& model);
+
+// "float32", "float16", "bfloat16" <-> torch dtypes (config.json's torch_dtype, run configs).
+[[nodiscard]] std::string dtypeName(torch::Dtype dtype);
+[[nodiscard]] torch::Dtype dtypeFromName(const std::string& name);  // throws ladder::Error
+
+}  // namespace ladder::model

@@ -1,0 +1,110 @@
+// Llama-family forward pass. Letters as in causal_lm.h.
+#include "core/model/llama.h"
+
+#include "core/model/attention.h"
+#include "core/model/rotary.h"
+
+namespace ladder::model {
+namespace {
+
+torch::nn::Linear linear(std::int64_t in, std::int64_t out, bool bias) {
+    return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+// (B, H_kv, T, D) -> (B, H, T, D): query head h reads key/value head h / (H / H_kv).
+torch::Tensor repeatKv(const torch::Tensor& x, std::int64_t groups) {
+    if (groups == 1) return x;
+    const auto b = x.size(0), hKv = x.size(1), t = x.size(2), d = x.size(3);
+    return x.unsqueeze(2).expand({b, hKv, groups, t, d}).reshape({b, hKv * groups, t, d});
+}
+
+}  // namespace
+
+LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
+    : m_numHeads(config.numHeads),
+      m_numKvHeads(config.numKvHeads),
+      m_headDim(config.headDimension()) {
+    const auto c = config.hiddenSize;
+    m_qProj = register_module("q_proj", linear(c, m_numHeads * m_headDim, config.attentionBias));
+    m_kProj = register_module("k_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
+    m_vProj = register_module("v_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
+    m_oProj =
+        register_module("o_proj", linear(m_numHeads * m_headDim, c, config.attentionOutputBias));
+}
+
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                          const torch::Tensor& sin, const torch::Tensor& mask,
+                                          KvCache* cache, std::size_t layer) {
+    const auto b = x.size(0), t = x.size(1);
+    auto q = m_qProj(x).view({b, t, m_numHeads, m_headDim}).transpose(1, 2);    // (B, H, T, D)
+    auto k = m_kProj(x).view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);  // (B, H_kv, T, D)
+    auto v = m_vProj(x).view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);  // (B, H_kv, T, D)
+    q = applyRotary(q, cos, sin);
+    k = applyRotary(k, cos, sin);
+    if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
+    const auto groups = m_numHeads / m_numKvHeads;
+    const auto y = attention(q, repeatKv(k, groups), repeatKv(v, groups), mask);  // (B, H, T, D)
+    return m_oProj(y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim}));    // (B, T, C)
+}
+
+LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
+    const auto c = config.hiddenSize, hidden = config.intermediateSize;
+    m_gateProj = register_module("gate_proj", linear(c, hidden, false));
+    m_upProj = register_module("up_proj", linear(c, hidden, false));
+    m_downProj = register_module("down_proj", linear(hidden, c, false));
+}
+
+torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
+    return m_downProj(torch::silu(m_gateProj(x)) * m_upProj(x));  // (B, T, C)
+}
+
+LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const ModelConfig& config) {
+    m_selfAttn = register_module("self_attn", LlamaAttention(config));
+    m_mlp = register_module("mlp", LlamaMlp(config));
+    m_inputNorm = register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+    m_postAttentionNorm =
+        register_module("post_attention_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+}
+
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                             const torch::Tensor& sin, const torch::Tensor& mask,
+                                             KvCache* cache, std::size_t layer) {
+    const auto h = x + m_selfAttn(m_inputNorm(x), cos, sin, mask, cache, layer);  // (B, T, C)
+    return h + m_mlp(m_postAttentionNorm(h));                                     // (B, T, C)
+}
+
+LlamaDecoderImpl::LlamaDecoderImpl(const ModelConfig& config) {
+    embedTokens =
+        register_module("embed_tokens", torch::nn::Embedding(config.vocabSize, config.hiddenSize));
+    layers = register_module("layers", torch::nn::ModuleList());
+    for (std::int64_t i = 0; i < config.numLayers; ++i)
+        layers->push_back(LlamaDecoderLayer(config));
+    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps));
+}
+
+LlamaImpl::LlamaImpl(const ModelConfig& config) : CausalLMImpl(config) {
+    m_model = register_module("model", LlamaDecoder(config));
+    if (!config.tieWordEmbeddings) {
+        m_lmHead = register_module("lm_head", linear(config.hiddenSize, config.vocabSize, false));
+    }
+}
+
+torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
+    const auto mask = prepare(input);               // (B, 1, T, T_past + T) or undefined
+    const auto positions = positionsOf(input);      // (B, T)
+    auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
+    const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
+                                         x.scalar_type());  // (B, 1, T, D)
+    for (std::size_t i = 0; i < m_model->layers->size(); ++i) {
+        x = m_model->layers[i]->as<LlamaDecoderLayer>()->forward(x, cos, sin, mask, input.cache,
+                                                                 i);  // (B, T, C)
+    }
+    return m_model->norm(x);  // (B, T, C)
+}
+
+torch::Tensor LlamaImpl::logits(const torch::Tensor& hidden) {
+    if (m_lmHead) return m_lmHead(hidden);                                       // (..., V)
+    return torch::nn::functional::linear(hidden, m_model->embedTokens->weight);  // (..., V)
+}
+
+}  // namespace ladder::model

@@ -1,0 +1,75 @@
+// The Llama family (Llama, Mistral, Qwen2) as a CausalLM: RMSNorm, RoPE, SwiGLU MLP, grouped-query
+// attention with optional q/k/v (and o) biases, tied or separate lm_head. The parts of one model
+// live together here, nanoGPT-style; submodules are registered under Hugging Face's names, so
+// named_parameters() are the checkpoint's tensor names.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/model/causal_lm.h"
+#include "core/model/rms_norm.h"
+
+namespace ladder::model {
+
+class LlamaAttentionImpl : public torch::nn::Module {
+public:
+    explicit LlamaAttentionImpl(const ModelConfig& config);
+    // x (B, T, C), cos/sin (B, 1, T, D), mask (B, 1, T, T_past + T) or undefined -> (B, T, C).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
+                          const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
+                          std::size_t layer);
+
+private:
+    std::int64_t m_numHeads, m_numKvHeads, m_headDim;
+    torch::nn::Linear m_qProj{nullptr}, m_kProj{nullptr}, m_vProj{nullptr}, m_oProj{nullptr};
+};
+TORCH_MODULE(LlamaAttention);
+
+class LlamaMlpImpl : public torch::nn::Module {
+public:
+    explicit LlamaMlpImpl(const ModelConfig& config);
+    torch::Tensor forward(const torch::Tensor& x);  // (B, T, C) -> (B, T, C)
+
+private:
+    torch::nn::Linear m_gateProj{nullptr}, m_upProj{nullptr}, m_downProj{nullptr};
+};
+TORCH_MODULE(LlamaMlp);
+
+class LlamaDecoderLayerImpl : public torch::nn::Module {
+public:
+    explicit LlamaDecoderLayerImpl(const ModelConfig& config);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
+                          const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
+                          std::size_t layer);  // (B, T, C) -> (B, T, C)
+
+private:
+    RMSNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
+    LlamaAttention m_selfAttn{nullptr};
+    LlamaMlp m_mlp{nullptr};
+};
+TORCH_MODULE(LlamaDecoderLayer);
+
+// Embedding, the layers and the final norm: Hugging Face's LlamaModel, registered as "model".
+class LlamaDecoderImpl : public torch::nn::Module {
+public:
+    explicit LlamaDecoderImpl(const ModelConfig& config);
+
+    torch::nn::Embedding embedTokens{nullptr};  // (V, C)
+    torch::nn::ModuleList layers{nullptr};      // of LlamaDecoderLayer
+    RMSNorm norm{nullptr};
+};
+TORCH_MODULE(LlamaDecoder);
+
+class LlamaImpl : public CausalLMImpl {
+public:
+    explicit LlamaImpl(const ModelConfig& config);
+    torch::Tensor hidden(const ForwardInput& input) override;    // (B, T, C)
+    torch::Tensor logits(const torch::Tensor& hidden) override;  // (..., C) -> (..., V)
+
+private:
+    LlamaDecoder m_model{nullptr};
+    torch::nn::Linear m_lmHead{nullptr};  // absent when tied to the embedding
+};
+TORCH_MODULE(Llama);
+
+}  // namespace ladder::model

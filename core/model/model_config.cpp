@@ -1,0 +1,344 @@
+// ModelConfig: validation, the built-in configs, and Hugging Face config.json in both directions.
+#include "core/model/model_config.h"
+
+#include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/model/atomic_file.h"
+
+namespace ladder::model {
+namespace {
+
+using nlohmann::json;
+
+// Field access with errors that name the file and the field.
+class Fields {
+public:
+    Fields(const json& j, std::string source, std::string modelType)
+        : m_json(j), m_source(std::move(source)), m_modelType(std::move(modelType)) {}
+
+    [[nodiscard]] bool has(const char* key) const {
+        return m_json.contains(key) && !m_json.at(key).is_null();
+    }
+
+    [[nodiscard]] std::int64_t integer(const char* key) const {
+        require(key);
+        const json& v = m_json.at(key);
+        if (!v.is_number_integer()) fail(key, "is not an integer");
+        return v.get<std::int64_t>();
+    }
+    [[nodiscard]] std::int64_t integer(const char* key, std::int64_t fallback) const {
+        return has(key) ? integer(key) : fallback;
+    }
+    [[nodiscard]] double number(const char* key, double fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = m_json.at(key);
+        if (!v.is_number()) fail(key, "is not a number");
+        return v.get<double>();
+    }
+    [[nodiscard]] bool boolean(const char* key, bool fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = m_json.at(key);
+        if (!v.is_boolean()) fail(key, "is not true or false");
+        return v.get<bool>();
+    }
+    [[nodiscard]] std::string string(const char* key, const std::string& fallback) const {
+        if (!has(key)) return fallback;
+        const json& v = m_json.at(key);
+        if (!v.is_string()) fail(key, "is not a string");
+        return v.get<std::string>();
+    }
+    // eos_token_id is an integer or (Llama 3) a list of integers.
+    [[nodiscard]] std::vector<std::int64_t> integers(const char* key) const {
+        if (!has(key)) return {};
+        const json& v = m_json.at(key);
+        if (v.is_number_integer()) return {v.get<std::int64_t>()};
+        std::vector<std::int64_t> out;
+        if (!v.is_array()) fail(key, "is neither an integer nor a list of integers");
+        for (const json& item : v) {
+            if (!item.is_number_integer()) fail(key, "is a list with a non-integer entry");
+            out.push_back(item.get<std::int64_t>());
+        }
+        return out;
+    }
+
+    void require(const char* key) const {
+        if (!has(key)) {
+            throw Error(m_source + ": missing field `" + key + "` (model_type " + m_modelType +
+                        "): is this a complete Hugging Face config.json?");
+        }
+    }
+    [[noreturn]] void fail(const char* key, const std::string& what) const {
+        throw Error(m_source + ": field `" + key + "` " + what + " (model_type " + m_modelType +
+                    ")");
+    }
+    [[noreturn]] void unsupported(const char* key, const std::string& what) const {
+        throw Error(m_source + ": field `" + key + "` " + what + ", which Ladder does not " +
+                    "support (model_type " + m_modelType + "): pick another model");
+    }
+
+private:
+    const json& m_json;
+    std::string m_source;
+    std::string m_modelType;
+};
+
+void readSpecialIds(const Fields& f, ModelConfig& c) {
+    c.bosTokenId = f.integer("bos_token_id", -1);
+    c.eosTokenIds = f.integers("eos_token_id");
+    c.padTokenId = f.integer("pad_token_id", -1);
+    c.torchDtype = f.string("torch_dtype", "float32");
+}
+
+ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
+    ModelConfig c;
+    c.family = ModelFamily::Llama;
+    c.modelType = modelType;
+    c.vocabSize = f.integer("vocab_size");
+    c.hiddenSize = f.integer("hidden_size");
+    c.intermediateSize = f.integer("intermediate_size");
+    c.numLayers = f.integer("num_hidden_layers");
+    c.numHeads = f.integer("num_attention_heads");
+    // Hugging Face's own defaults for the fields older configs leave out.
+    c.numKvHeads = f.integer("num_key_value_heads", c.numHeads);
+    c.headDim = f.integer("head_dim", 0);
+    c.maxPositionEmbeddings = f.integer("max_position_embeddings", 2048);
+    c.ropeTheta = f.number("rope_theta", 10000.0);
+    c.normEps = f.number("rms_norm_eps", 1e-6);
+    c.tieWordEmbeddings = f.boolean("tie_word_embeddings", false);
+    if (modelType == "qwen2") {
+        c.attentionBias = true;  // Qwen2 always has q/k/v biases and never an o_proj bias
+        c.attentionOutputBias = false;
+    } else if (modelType == "llama") {
+        c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
+    }
+    if (f.string("hidden_act", "silu") != "silu") {
+        f.unsupported("hidden_act", "is `" + f.string("hidden_act", "") + "` instead of silu");
+    }
+    if (f.has("rope_scaling")) f.unsupported("rope_scaling", "is set");
+    if (f.boolean("mlp_bias", false)) f.unsupported("mlp_bias", "is true");
+    // Mistral's sliding window (4096 and more) only matters beyond the lengths Ladder trains on.
+    readSpecialIds(f, c);
+    return c;
+}
+
+ModelConfig gpt2FromJson(const Fields& f) {
+    ModelConfig c;
+    c.family = ModelFamily::Gpt2;
+    c.modelType = "gpt2";
+    c.vocabSize = f.integer("vocab_size");
+    c.hiddenSize = f.integer("n_embd");
+    c.numLayers = f.integer("n_layer");
+    c.numHeads = f.integer("n_head");
+    c.numKvHeads = c.numHeads;
+    c.maxPositionEmbeddings = f.integer("n_positions");
+    c.intermediateSize = f.integer("n_inner", 4 * c.hiddenSize);
+    c.normEps = f.number("layer_norm_epsilon", 1e-5);
+    c.tieWordEmbeddings = f.boolean("tie_word_embeddings", true);
+    c.attentionBias = c.attentionOutputBias = true;
+    const std::string act = f.string("activation_function", "gelu_new");
+    if (act != "gelu_new" && act != "gelu_pytorch_tanh") {
+        f.unsupported("activation_function", "is `" + act + "` (Ladder's GPT-2 uses gelu_new)");
+    }
+    if (f.boolean("scale_attn_by_inverse_layer_idx", false)) {
+        f.unsupported("scale_attn_by_inverse_layer_idx", "is true");
+    }
+    if (!f.boolean("scale_attn_weights", true)) f.unsupported("scale_attn_weights", "is false");
+    readSpecialIds(f, c);
+    return c;
+}
+
+void writeSpecialIds(const ModelConfig& c, json& j) {
+    if (c.bosTokenId >= 0) j["bos_token_id"] = c.bosTokenId;
+    if (c.eosTokenIds.size() == 1) j["eos_token_id"] = c.eosTokenIds.front();
+    if (c.eosTokenIds.size() > 1) j["eos_token_id"] = c.eosTokenIds;
+    if (c.padTokenId >= 0) j["pad_token_id"] = c.padTokenId;
+    j["torch_dtype"] = c.torchDtype;
+}
+
+// Each HF model_type fixes which attention biases exist; refuse what it cannot express.
+void checkBiasesExpressible(const ModelConfig& c) {
+    const std::string where = "writing config.json (model_type " + c.modelType + ")";
+    if (c.modelType == "llama" && c.attentionBias != c.attentionOutputBias) {
+        throw Error(where + ": Llama's attention_bias sets q/k/v and o_proj biases together; " +
+                    "use model_type qwen2 for q/k/v biases alone");
+    }
+    if (c.modelType == "mistral" && (c.attentionBias || c.attentionOutputBias)) {
+        throw Error(where + ": Mistral has no attention biases; use llama or qwen2");
+    }
+    if (c.modelType == "qwen2" && (!c.attentionBias || c.attentionOutputBias)) {
+        throw Error(where + ": Qwen2 has q/k/v biases and no o_proj bias; use llama");
+    }
+}
+
+}  // namespace
+
+const char* toString(ModelFamily family) {
+    switch (family) {
+        case ModelFamily::Llama:
+            return "llama";
+        case ModelFamily::Gpt2:
+            return "gpt2";
+    }
+    return "?";
+}
+
+std::int64_t ModelConfig::headDimension() const {
+    if (headDim > 0) return headDim;
+    return numHeads > 0 ? hiddenSize / numHeads : 0;
+}
+
+std::int64_t ModelConfig::eosTokenId() const {
+    return eosTokenIds.empty() ? -1 : eosTokenIds.front();
+}
+
+void ModelConfig::validate(const std::string& source) const {
+    const auto bad = [&](const std::string& field, const std::string& why) {
+        throw Error(source + ": " + field + " " + why);
+    };
+    if (vocabSize <= 0) bad("vocab_size", "must be positive");
+    if (hiddenSize <= 0) bad("hidden_size", "must be positive");
+    if (numLayers <= 0) bad("num_hidden_layers", "must be positive");
+    if (numHeads <= 0) bad("num_attention_heads", "must be positive");
+    if (intermediateSize <= 0) bad("intermediate_size", "must be positive");
+    if (maxPositionEmbeddings <= 0) bad("max_position_embeddings", "must be positive");
+    if (headDim == 0 && hiddenSize % numHeads != 0) {
+        bad("hidden_size", "(" + std::to_string(hiddenSize) + ") is not a multiple of " +
+                               "num_attention_heads (" + std::to_string(numHeads) + ")");
+    }
+    if (headDim < 0) bad("head_dim", "must be positive");
+    if (family == ModelFamily::Llama && headDimension() % 2 != 0) {
+        bad("head_dim", "must be even for rotary embeddings");
+    }
+    if (numKvHeads <= 0 || numHeads % numKvHeads != 0) {
+        bad("num_key_value_heads", "(" + std::to_string(numKvHeads) + ") must divide " +
+                                       "num_attention_heads (" + std::to_string(numHeads) + ")");
+    }
+    if (family == ModelFamily::Gpt2 && (numKvHeads != numHeads || headDim != 0)) {
+        bad("n_head", "GPT-2 has neither grouped-query attention nor a separate head_dim");
+    }
+    if (!(normEps > 0.0)) bad("rms_norm_eps / layer_norm_epsilon", "must be positive");
+    if (family == ModelFamily::Llama && !(ropeTheta > 0.0)) bad("rope_theta", "must be positive");
+}
+
+ModelConfig ModelConfig::tiny() {
+    ModelConfig c;
+    c.family = ModelFamily::Llama;
+    c.modelType = "llama";
+    c.vocabSize = 259;
+    c.hiddenSize = 128;
+    c.numLayers = 4;
+    c.numHeads = 4;
+    c.numKvHeads = 4;
+    c.intermediateSize = 4 * 128 * 2 / 3;  // 341: SwiGLU's usual 2/3 of 4C
+    c.maxPositionEmbeddings = 1024;
+    c.ropeTheta = 10000.0;
+    c.normEps = 1e-6;
+    c.tieWordEmbeddings = false;
+    c.bosTokenId = 256;
+    c.eosTokenIds = {257};
+    c.padTokenId = 258;
+    return c;
+}
+
+ModelConfig ModelConfig::referenceWorkload() {
+    ModelConfig c = tiny();
+    c.hiddenSize = 256;
+    c.intermediateSize = 4 * 256 * 2 / 3;  // 682, as the script's Block computes it
+    c.maxPositionEmbeddings = 256;         // the script's --seq
+    return c;
+}
+
+ModelConfig configFromHfJson(const json& j, const std::string& source) {
+    if (!j.is_object()) throw Error(source + ": is not a JSON object");
+    if (!j.contains("model_type") || !j.at("model_type").is_string()) {
+        throw Error(source + ": missing field `model_type`: is this a Hugging Face config.json?");
+    }
+    const std::string modelType = j.at("model_type").get<std::string>();
+    const Fields fields(j, source, modelType);
+    ModelConfig config;
+    if (modelType == "llama" || modelType == "mistral" || modelType == "qwen2") {
+        config = llamaFromJson(fields, modelType);
+    } else if (modelType == "gpt2") {
+        config = gpt2FromJson(fields);
+    } else {
+        throw Error(source + ": model_type `" + modelType + "` is not supported: Ladder reads " +
+                    "llama, mistral, qwen2 and gpt2");
+    }
+    config.validate(source);
+    return config;
+}
+
+json configToHfJson(const ModelConfig& c) {
+    c.validate("writing config.json");
+    json j;
+    j["model_type"] = c.modelType;
+    j["vocab_size"] = c.vocabSize;
+    j["tie_word_embeddings"] = c.tieWordEmbeddings;
+    if (c.family == ModelFamily::Gpt2) {
+        j["architectures"] = {"GPT2LMHeadModel"};
+        j["n_embd"] = c.hiddenSize;
+        j["n_layer"] = c.numLayers;
+        j["n_head"] = c.numHeads;
+        j["n_positions"] = c.maxPositionEmbeddings;
+        j["n_ctx"] = c.maxPositionEmbeddings;
+        j["n_inner"] = c.intermediateSize;
+        j["layer_norm_epsilon"] = c.normEps;
+        j["activation_function"] = "gelu_new";
+        // Ladder's GPT-2 has no dropout: post-training runs and evaluation both want it off.
+        j["resid_pdrop"] = 0.0;
+        j["embd_pdrop"] = 0.0;
+        j["attn_pdrop"] = 0.0;
+    } else {
+        checkBiasesExpressible(c);
+        static const std::map<std::string, std::string> kArchitecture = {
+            {"llama", "LlamaForCausalLM"},
+            {"mistral", "MistralForCausalLM"},
+            {"qwen2", "Qwen2ForCausalLM"}};
+        const auto it = kArchitecture.find(c.modelType);
+        if (it == kArchitecture.end()) {
+            throw Error("writing config.json: model_type `" + c.modelType +
+                        "` is not a Llama-family type (llama, mistral, qwen2)");
+        }
+        j["architectures"] = {it->second};
+        j["hidden_size"] = c.hiddenSize;
+        j["intermediate_size"] = c.intermediateSize;
+        j["num_hidden_layers"] = c.numLayers;
+        j["num_attention_heads"] = c.numHeads;
+        j["num_key_value_heads"] = c.numKvHeads;
+        if (c.headDim > 0) j["head_dim"] = c.headDim;
+        j["max_position_embeddings"] = c.maxPositionEmbeddings;
+        j["rope_theta"] = c.ropeTheta;
+        j["rms_norm_eps"] = c.normEps;
+        j["hidden_act"] = "silu";
+        j["attention_dropout"] = 0.0;
+        if (c.modelType == "llama") j["attention_bias"] = c.attentionBias;
+        if (c.modelType == "qwen2") j["use_sliding_window"] = false;
+    }
+    writeSpecialIds(c, j);
+    return j;
+}
+
+ModelConfig readConfigJson(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot read " + path.string() + ": check that the model folder has it");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::exception& e) {
+        throw Error(path.string() + ": is not valid JSON (" + e.what() + ")");
+    }
+    return configFromHfJson(j, path.string());
+}
+
+void writeConfigJson(const ModelConfig& config, const std::filesystem::path& path) {
+    const json j = configToHfJson(config);
+    AtomicFile file(path);
+    file.stream() << j.dump(2) << '\n';
+    file.commit();
+}
+
+}  // namespace ladder::model

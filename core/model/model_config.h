@@ -1,0 +1,68 @@
+// The shape of a decoder-only transformer (Llama family or GPT-2) and its Hugging Face config.json.
+// No LibTorch here: the trainer's run config and the UI read this without pulling in torch.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace ladder::model {
+
+enum class ModelFamily {
+    Llama,  // Llama, Mistral, Qwen2: RMSNorm, RoPE, SwiGLU, grouped-query attention
+    Gpt2,   // GPT-2: learned positions, LayerNorm, GELU (tanh), Conv1D weights
+};
+
+[[nodiscard]] const char* toString(ModelFamily family);
+
+struct ModelConfig {
+    ModelFamily family = ModelFamily::Llama;  // which code path builds the model
+    std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, gpt2
+    std::int64_t vocabSize = 259;     // V
+    std::int64_t hiddenSize = 128;    // C
+    std::int64_t numLayers = 4;
+    std::int64_t numHeads = 4;            // H (query heads)
+    std::int64_t numKvHeads = 4;          // key/value heads; < numHeads is grouped-query attention
+    std::int64_t headDim = 0;             // 0: C / H (Mistral-NeMo and Qwen3 set it explicitly)
+    std::int64_t intermediateSize = 341;  // MLP width (GPT-2: n_inner, default 4C)
+    std::int64_t maxPositionEmbeddings = 1024;  // GPT-2's learned table size; Llama: advisory
+    double ropeTheta = 10000.0;                 // RoPE base (Llama family)
+    double normEps = 1e-6;                  // rms_norm_eps (Llama) or layer_norm_epsilon (GPT-2)
+    bool tieWordEmbeddings = false;         // lm_head shares the token embedding matrix
+    bool attentionBias = false;             // q/k/v projections have a bias (Qwen2; GPT-2 always)
+    bool attentionOutputBias = false;       // o_proj has a bias (Llama's attention_bias sets both)
+    std::int64_t bosTokenId = -1;           // -1: none
+    std::vector<std::int64_t> eosTokenIds;  // Llama 3 lists several; generation stops at any
+    std::int64_t padTokenId = -1;           // -1: none (padding is masked, so any id works)
+    std::string torchDtype = "float32";     // the dtype the weights were saved in (informative)
+
+    // The query/key head width: headDim when set, else C / H.
+    [[nodiscard]] std::int64_t headDimension() const;
+    // The first EOS id, or -1.
+    [[nodiscard]] std::int64_t eosTokenId() const;
+
+    // Throws ladder::Error naming `source` and the field when sizes don't fit together.
+    void validate(const std::string& source = "model config") const;
+
+    // The built-in from-scratch model: Llama-style over the byte vocabulary (256 bytes, then
+    // <bos> 256, <eos> 257, <pad> 258), small enough to train on two CPU cores in minutes.
+    [[nodiscard]] static ModelConfig tiny();
+    // The workload of shared/reference/dpo_reference.py: d 256, 4 layers, 4 heads, MLP 682,
+    // vocab 259, untied head, RMSNorm eps 1e-6, RoPE theta 10000.
+    [[nodiscard]] static ModelConfig referenceWorkload();
+};
+
+// Parses a Hugging Face config.json object. `source` names the file in errors. Unknown
+// model_type, a missing or mistyped field, or an unsupported feature (rope_scaling, mlp_bias)
+// throws ladder::Error naming the source and the field.
+[[nodiscard]] ModelConfig configFromHfJson(const nlohmann::json& json, const std::string& source);
+[[nodiscard]] nlohmann::json configToHfJson(const ModelConfig& config);
+
+[[nodiscard]] ModelConfig readConfigJson(const std::filesystem::path& path);
+// Writes atomically (temporary file, then rename).
+void writeConfigJson(const ModelConfig& config, const std::filesystem::path& path);
+
+}  // namespace ladder::model

@@ -1,0 +1,208 @@
+// ModelConfig: Hugging Face config.json for llama, mistral, qwen2 and gpt2, errors, round trips.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/model/model_config.h"
+#include "tests/model/model_test_util.h"
+#include "tests/support/test_support.h"
+
+namespace ladder::model {
+namespace {
+
+using nlohmann::json;
+
+using test::errorOf;
+
+TEST(ModelConfig, ReadsLlamaFieldsWithHfDefaultsForOptionalOnes) {
+    const json j = {
+        {"model_type", "llama"},      {"vocab_size", 32000},     {"hidden_size", 4096},
+        {"intermediate_size", 11008}, {"num_hidden_layers", 32}, {"num_attention_heads", 32},
+        {"rms_norm_eps", 1e-5},       {"bos_token_id", 1},       {"eos_token_id", 2}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_EQ(c.family, ModelFamily::Llama);
+    EXPECT_EQ(c.vocabSize, 32000);
+    EXPECT_EQ(c.hiddenSize, 4096);
+    EXPECT_EQ(c.intermediateSize, 11008);
+    EXPECT_EQ(c.numLayers, 32);
+    EXPECT_EQ(c.numHeads, 32);
+    EXPECT_EQ(c.numKvHeads, 32);  // absent: no grouped-query attention
+    EXPECT_EQ(c.headDimension(), 128);
+    EXPECT_DOUBLE_EQ(c.ropeTheta, 10000.0);
+    EXPECT_DOUBLE_EQ(c.normEps, 1e-5);
+    EXPECT_FALSE(c.tieWordEmbeddings);
+    EXPECT_FALSE(c.attentionBias);
+    EXPECT_EQ(c.bosTokenId, 1);
+    EXPECT_EQ(c.eosTokenId(), 2);
+    EXPECT_EQ(c.padTokenId, -1);
+}
+
+TEST(ModelConfig, ReadsQwen2WithQkvBiasGqaAndTiedHead) {
+    const json j = {
+        {"model_type", "qwen2"},       {"vocab_size", 151936},    {"hidden_size", 896},
+        {"intermediate_size", 4864},   {"num_hidden_layers", 24}, {"num_attention_heads", 14},
+        {"num_key_value_heads", 2},    {"rope_theta", 1000000.0}, {"rms_norm_eps", 1e-6},
+        {"tie_word_embeddings", true}, {"eos_token_id", 151643},  {"torch_dtype", "bfloat16"}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_EQ(c.modelType, "qwen2");
+    EXPECT_EQ(c.numKvHeads, 2);
+    EXPECT_EQ(c.headDimension(), 64);
+    EXPECT_DOUBLE_EQ(c.ropeTheta, 1e6);
+    EXPECT_TRUE(c.tieWordEmbeddings);
+    EXPECT_TRUE(c.attentionBias);
+    EXPECT_FALSE(c.attentionOutputBias);
+    EXPECT_EQ(c.torchDtype, "bfloat16");
+}
+
+TEST(ModelConfig, ReadsMistralAndLlama3EosList) {
+    const json j = {{"model_type", "mistral"},  {"vocab_size", 32768},
+                    {"hidden_size", 256},       {"intermediate_size", 512},
+                    {"num_hidden_layers", 2},   {"num_attention_heads", 8},
+                    {"num_key_value_heads", 2}, {"head_dim", 64},
+                    {"sliding_window", 4096},   {"eos_token_id", {128001, 128008, 128009}}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_EQ(c.headDimension(), 64);  // explicit, not 256 / 8
+    EXPECT_EQ(c.eosTokenIds, (std::vector<std::int64_t>{128001, 128008, 128009}));
+    EXPECT_FALSE(c.attentionBias);
+}
+
+TEST(ModelConfig, ReadsGpt2OwnFieldNames) {
+    const json j = {{"model_type", "gpt2"},
+                    {"vocab_size", 50257},
+                    {"n_embd", 768},
+                    {"n_layer", 12},
+                    {"n_head", 12},
+                    {"n_positions", 1024},
+                    {"n_inner", nullptr},
+                    {"layer_norm_epsilon", 1e-5},
+                    {"activation_function", "gelu_new"},
+                    {"eos_token_id", 50256}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_EQ(c.family, ModelFamily::Gpt2);
+    EXPECT_EQ(c.hiddenSize, 768);
+    EXPECT_EQ(c.numLayers, 12);
+    EXPECT_EQ(c.numHeads, 12);
+    EXPECT_EQ(c.maxPositionEmbeddings, 1024);
+    EXPECT_EQ(c.intermediateSize, 4 * 768);  // n_inner null: 4 n_embd
+    EXPECT_TRUE(c.tieWordEmbeddings);        // GPT-2's default
+    EXPECT_DOUBLE_EQ(c.normEps, 1e-5);
+}
+
+TEST(ModelConfig, MissingFieldNamesFileAndField) {
+    const json j = {{"model_type", "llama"},
+                    {"vocab_size", 100},
+                    {"intermediate_size", 64},
+                    {"num_hidden_layers", 2},
+                    {"num_attention_heads", 2}};
+    const std::string message = errorOf([&] { (void)configFromHfJson(j, "m/config.json"); });
+    EXPECT_NE(message.find("m/config.json"), std::string::npos) << message;
+    EXPECT_NE(message.find("hidden_size"), std::string::npos) << message;
+}
+
+TEST(ModelConfig, Gpt2MissingFieldUsesGpt2Name) {
+    const json j = {{"model_type", "gpt2"},
+                    {"vocab_size", 100},
+                    {"n_embd", 64},
+                    {"n_head", 2},
+                    {"n_positions", 32}};
+    const std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("n_layer"), std::string::npos) << message;
+}
+
+TEST(ModelConfig, UnknownModelTypeIsAnError) {
+    const json j = {{"model_type", "mamba"}, {"vocab_size", 100}};
+    const std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("mamba"), std::string::npos) << message;
+    EXPECT_NE(message.find("config.json"), std::string::npos) << message;
+    EXPECT_NE(errorOf([&] {
+                  (void)configFromHfJson(json{{"vocab_size", 1}}, "config.json");
+              }).find("model_type"),
+              std::string::npos);
+}
+
+TEST(ModelConfig, WrongTypesAndUnsupportedFeaturesAreErrors) {
+    json j = {{"model_type", "llama"},   {"vocab_size", 100},      {"hidden_size", "64"},
+              {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 2}};
+    EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("hidden_size"),
+              std::string::npos);
+    j["hidden_size"] = 64;
+    j["rope_scaling"] = {{"type", "llama3"}, {"factor", 8.0}};
+    EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("rope_scaling"),
+              std::string::npos);
+    j.erase("rope_scaling");
+    j["num_key_value_heads"] = 3;  // does not divide 2
+    EXPECT_NE(
+        errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("num_key_value_heads"),
+        std::string::npos);
+}
+
+TEST(ModelConfig, WriteThenReadGivesTheSameConfig) {
+    ladder::test::TempDir dir;
+    for (const ModelConfig& original : {ModelConfig::tiny(), ModelConfig::referenceWorkload()}) {
+        writeConfigJson(original, dir / "config.json");
+        const ModelConfig back = readConfigJson(dir / "config.json");
+        EXPECT_EQ(back.modelType, original.modelType);
+        EXPECT_EQ(back.vocabSize, original.vocabSize);
+        EXPECT_EQ(back.hiddenSize, original.hiddenSize);
+        EXPECT_EQ(back.intermediateSize, original.intermediateSize);
+        EXPECT_EQ(back.numLayers, original.numLayers);
+        EXPECT_EQ(back.numHeads, original.numHeads);
+        EXPECT_EQ(back.numKvHeads, original.numKvHeads);
+        EXPECT_DOUBLE_EQ(back.ropeTheta, original.ropeTheta);
+        EXPECT_DOUBLE_EQ(back.normEps, original.normEps);
+        EXPECT_EQ(back.tieWordEmbeddings, original.tieWordEmbeddings);
+        EXPECT_EQ(back.bosTokenId, original.bosTokenId);
+        EXPECT_EQ(back.eosTokenIds, original.eosTokenIds);
+        EXPECT_EQ(back.padTokenId, original.padTokenId);
+    }
+    // Only one file: the temporary file was renamed into place.
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()),
+              1);
+}
+
+TEST(ModelConfig, Gpt2WritesItsOwnFieldNames) {
+    ModelConfig c;
+    c.family = ModelFamily::Gpt2;
+    c.modelType = "gpt2";
+    c.hiddenSize = 64;
+    c.numHeads = 4;
+    c.numKvHeads = 4;
+    c.intermediateSize = 256;
+    c.tieWordEmbeddings = true;
+    const json j = configToHfJson(c);
+    EXPECT_EQ(j.at("n_embd"), 64);
+    EXPECT_EQ(j.at("n_inner"), 256);
+    EXPECT_EQ(j.at("architectures")[0], "GPT2LMHeadModel");
+    EXPECT_FALSE(j.contains("hidden_size"));
+    const ModelConfig back = configFromHfJson(j, "config.json");
+    EXPECT_EQ(back.family, ModelFamily::Gpt2);
+    EXPECT_EQ(back.intermediateSize, 256);
+}
+
+TEST(ModelConfig, RefusesBiasesTheModelTypeCannotExpress) {
+    ModelConfig c = ModelConfig::tiny();
+    c.attentionBias = true;  // q/k/v only: Llama's attention_bias would add o_proj too
+    EXPECT_NE(errorOf([&] { (void)configToHfJson(c); }).find("qwen2"), std::string::npos);
+    c.modelType = "qwen2";
+    EXPECT_EQ(configToHfJson(c).at("model_type"), "qwen2");
+}
+
+TEST(ModelConfig, BuiltInConfigsMatchTheirPurpose) {
+    const ModelConfig reference = ModelConfig::referenceWorkload();
+    EXPECT_EQ(reference.hiddenSize, 256);
+    EXPECT_EQ(reference.numLayers, 4);
+    EXPECT_EQ(reference.numHeads, 4);
+    EXPECT_EQ(reference.intermediateSize, 682);
+    EXPECT_EQ(reference.vocabSize, 259);
+    EXPECT_FALSE(reference.tieWordEmbeddings);
+    EXPECT_DOUBLE_EQ(reference.normEps, 1e-6);
+    EXPECT_DOUBLE_EQ(reference.ropeTheta, 10000.0);
+    const ModelConfig tiny = ModelConfig::tiny();
+    EXPECT_EQ(tiny.vocabSize, 259);
+    EXPECT_NO_THROW(tiny.validate());
+}
+
+}  // namespace
+}  // namespace ladder::model

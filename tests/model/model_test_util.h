@@ -1,0 +1,57 @@
+// Helpers for the model tests: deterministic weights that tests/model/reference/*.py recomputes,
+// small configs, and tensor comparisons.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+
+#include "core/model/causal_lm.h"
+#include "core/model/model_config.h"
+
+namespace ladder::model::test {
+
+// One tensor of a reference checkpoint: name, shape, and the affine map of its hash values.
+struct ReferenceTensor {
+    const char* name;
+    std::vector<std::int64_t> shape;
+    double scale;
+    double offset;
+};
+
+// offset + scale * u with u in [-1, 1), element i of tensor `index` from splitmix64 (the same
+// function as hf_reference_logits.py's det_tensor).
+torch::Tensor hashTensor(std::int64_t index, const std::vector<std::int64_t>& shape, double scale,
+                         double offset);
+
+// Writes config.json (verbatim) and model.safetensors (the tensors in name order, tensor k seeded
+// with k) into `folder`.
+void writeReferenceCheckpoint(const std::filesystem::path& folder, const std::string& configJson,
+                              const std::vector<ReferenceTensor>& tensors);
+
+// Small models for behaviour tests (float32, CPU, seeded weights): a Llama with grouped-query
+// attention and q/k/v biases, and a GPT-2.
+ModelConfig smallLlamaConfig();
+ModelConfig smallGpt2Config();
+
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b);
+
+// The message of the ladder::Error that `f` throws; fails the test when it throws none.
+template <typename F>
+std::string errorOf(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "no ladder::Error was thrown";
+    return {};
+}
+
+}  // namespace ladder::model::test
