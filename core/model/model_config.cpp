@@ -238,8 +238,9 @@ ModelConfig ModelConfig::tiny() {
     c.ropeTheta = 10000.0;
     c.normEps = 1e-6;
     c.tieWordEmbeddings = false;
-    c.bosTokenId = 256;
-    c.eosTokenIds = {257};
+    // The ids of tokenizer::ByteTokenizer.
+    c.bosTokenId = 257;
+    c.eosTokenIds = {256};
     c.padTokenId = 258;
     return c;
 }

@@ -48,7 +48,7 @@ struct ModelConfig {
     void validate(const std::string& source = "model config") const;
 
     // The built-in from-scratch model: Llama-style over the byte vocabulary (256 bytes, then
-    // <bos> 256, <eos> 257, <pad> 258), small enough to train on two CPU cores in minutes.
+    // <|endoftext|> 256 (EOS), <|bos|> 257, <|pad|> 258: tokenizer::ByteTokenizer's ids), small enough to train on two CPU cores in minutes.
     [[nodiscard]] static ModelConfig tiny();
     // The workload of shared/reference/dpo_reference.py: d 256, 4 layers, 4 heads, MLP 682,
     // vocab 259, untied head, RMSNorm eps 1e-6, RoPE theta 10000.
