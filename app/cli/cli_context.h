@@ -25,5 +25,9 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
+void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder
+void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
+void addCurriculumCommands(CLI::App& app, CliContext& context); // curriculum show | preset | list
+void addDemoCommands(CLI::App& app, CliContext& context);       // demo init
 
 }  // namespace ladder::cli

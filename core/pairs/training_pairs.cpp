@@ -1,5 +1,6 @@
 #include "core/pairs/training_pairs.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -11,8 +12,10 @@
 
 namespace ladder::pairs {
 
-std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelection& selection,
-                                            AnnotationEffects* effects) {
+namespace {
+
+// The WHERE clause (on pairs p) of a selection's ladder and datasets.
+std::string selectionFilter(store::Database& db, const PairSelection& selection) {
     if (!selection.split.empty() && selection.split != "train" && selection.split != "heldout") {
         throw Error("unknown split '" + selection.split + "': use train, heldout, or nothing for both");
     }
@@ -23,7 +26,6 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
         throw Error("no pairs selected: name a ladder (whose pairs `pairs build` made) or an "
                     "imported pair dataset");
     }
-
     std::string where;
     if (ladderId) where = "p.ladder_id = " + std::to_string(*ladderId);
     if (!selection.datasetIds.empty()) {
@@ -31,12 +33,25 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
         for (const auto id : selection.datasetIds) text::appendItem(ids, std::to_string(id), ",");
         text::appendItem(where, "p.dataset_id IN (" + ids + ")", " OR ");
     }
+    return "(" + where + ")";
+}
+
+bool tierSelected(const PairSelection& selection, const std::string& tier) {
+    return selection.tiers.empty() ||
+           std::find(selection.tiers.begin(), selection.tiers.end(), tier) != selection.tiers.end();
+}
+
+}  // namespace
+
+std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelection& selection,
+                                            AnnotationEffects* effects) {
+    const std::string where = selectionFilter(db, selection);
     std::string sql =
         "SELECT p.id, p.prompt_id, pr.instruction, pr.input, c.text, r.text, p.tier, p.rank_gap, "
         "p.difficulty, p.split, p.truncated, a.status FROM pairs p "
         "JOIN prompts pr ON pr.id = p.prompt_id JOIN responses c ON c.id = p.chosen_id "
         "JOIN responses r ON r.id = p.rejected_id "
-        "LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE (" + where + ")";
+        "LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE " + where;
     if (!selection.split.empty()) sql += " AND p.split = ?1";
     sql += " ORDER BY p.id";
     auto s = db.prepare(sql);
@@ -46,10 +61,7 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
     std::vector<TrainingPair> out;
     while (s.step()) {
         const std::string tier = s.text(6);
-        if (!selection.tiers.empty() &&
-            std::find(selection.tiers.begin(), selection.tiers.end(), tier) == selection.tiers.end()) {
-            continue;
-        }
+        if (!tierSelected(selection, tier)) continue;
         const std::optional<std::string> status = s.optText(11);
         if (!status) {
             ++counts.unreviewed;
@@ -83,6 +95,23 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
     log::get("pairs")->info("loaded {} pairs ({} flipped; left out: {} discarded, {} ties)",
                             out.size(), counts.flipped, counts.discarded, counts.tied);
     if (effects) *effects = counts;
+    return out;
+}
+
+std::vector<TierCount> tierCounts(store::Database& db, const PairSelection& selection) {
+    auto s = db.prepare(
+        "SELECT p.tier, max(p.rank_gap), max(p.difficulty), sum(p.split = 'train'), "
+        "sum(p.split = 'heldout'), sum(p.truncated), sum(a.status = 'keep'), "
+        "sum(a.status = 'flip'), sum(a.status = 'tie'), sum(a.status = 'discard') "
+        "FROM pairs p LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE " +
+        selectionFilter(db, selection) +
+        " GROUP BY p.tier ORDER BY max(p.rank_gap) DESC, min(p.id)");
+    std::vector<TierCount> out;
+    while (s.step()) {
+        if (!tierSelected(selection, s.text(0))) continue;
+        auto n = [&s](int column) { return s.optInt64(column).value_or(0); };
+        out.push_back({s.text(0), s.int32(1), s.real(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9)});
+    }
     return out;
 }
 

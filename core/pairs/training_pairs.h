@@ -57,6 +57,22 @@ struct AnnotationEffects {
 [[nodiscard]] std::map<std::string, std::vector<std::int64_t>> indicesByTier(
     const std::vector<TrainingPair>& pairs);
 
+// Counts per tier of a selection, without loading texts: for summaries and curriculum lengths.
+struct TierCount {
+    std::string tier;
+    int rankGap = 0;
+    double difficulty = 0;
+    std::int64_t train = 0;
+    std::int64_t heldout = 0;
+    std::int64_t truncated = 0;
+    std::int64_t kept = 0;  // annotations by status
+    std::int64_t flipped = 0;
+    std::int64_t tied = 0;
+    std::int64_t discarded = 0;
+};
+// In the ladder's tier order (easiest first), then by name; selection.split is ignored.
+[[nodiscard]] std::vector<TierCount> tierCounts(store::Database& db, const PairSelection& selection);
+
 // Writes TRL preference JSONL: {"prompt", "chosen", "rejected"} per line (the prompt is the
 // instruction, then a blank line and the input when there is one); withMetadata adds pair_id,
 // tier and split. Returns the number of lines written.
