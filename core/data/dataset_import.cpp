@@ -73,7 +73,7 @@ public:
             .bind(4, rejected)
             .bind(5, name)
             .bind(6, splitFor(p.key, m_options.heldoutFraction))
-            .bind(7, provenance.dump())
+            .bind(7, provenance.dump(-1, ' ', false, json::error_handler_t::replace))
             .bind(8, m_now)
             .run();
         ++m_result.pairs;
@@ -279,7 +279,7 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
     db.prepare("UPDATE datasets SET row_count = ?, skipped_rows = ?, report_json = ? WHERE id = ?")
         .bind(1, result.rows)
         .bind(2, result.skippedRows)
-        .bind(3, reportJson(result).dump())
+        .bind(3, reportJson(result).dump(-1, ' ', false, json::error_handler_t::replace))
         .bind(4, result.datasetId)
         .run();
     tx.commit();

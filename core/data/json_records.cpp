@@ -127,6 +127,10 @@ std::string parseMessage(const json::exception& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> keep the cause
     if (const auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    // The message quotes the bytes last read, which may be the very bytes that are not UTF-8.
+    for (char& c : what) {
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    }
     return "not valid JSON (" + what + ")";
 }
 

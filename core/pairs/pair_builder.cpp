@@ -66,7 +66,10 @@ struct PairKeyHash {
     }
 };
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+// A JSON string literal; file paths are bytes that need not be UTF-8, so bad bytes are replaced.
+std::string quoted(const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 LengthStats statsOf(std::vector<std::int64_t>& values) {
     LengthStats s;
