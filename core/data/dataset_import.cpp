@@ -8,7 +8,9 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/hash.h"
+#include "core/common/random.h"
 #include "core/common/log.h"
+#include "core/data/bulk_write.h"
 #include "core/data/prompt_key.h"
 
 namespace ladder::data {
@@ -43,10 +45,11 @@ public:
           m_insertSource(db.prepare("INSERT INTO sources(name) VALUES (?)")),
           m_insertResponse(db.prepare("INSERT INTO responses(prompt_id, source_id, dataset_id, "
                                       "row_index, text) VALUES (?, ?, ?, ?, ?)")),
+          m_responseText(db.prepare("SELECT text FROM responses WHERE id = ?")),
           m_insertPair(db.prepare(
               "INSERT INTO pairs(ladder_id, dataset_id, prompt_id, chosen_id, rejected_id, tier, "
-              "rank_gap, difficulty, split, truncated, provenance_json, created_at) "
-              "VALUES (NULL, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?)")),
+              "rank_gap, difficulty, split, truncated, created_at) "
+              "VALUES (NULL, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?)")),
           m_insertVerdict(db.prepare(
               "INSERT INTO verdicts(judge, prompt_id, response_1_id, response_2_id, preference, "
               "dataset_id, row_index) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -65,16 +68,13 @@ public:
         const std::string& name = m_result.datasetName;
         const std::int64_t chosen = response(p.id, source(name + "/chosen"), r.chosen, r.at);
         const std::int64_t rejected = response(p.id, source(name + "/rejected"), r.rejected, r.at);
-        const json provenance = {{"dataset", name}, {"file", m_file}, {"row", r.at.row},
-                                 {"line", r.at.line}};
         m_insertPair.bind(1, m_result.datasetId)
             .bind(2, p.id)
             .bind(3, chosen)
             .bind(4, rejected)
             .bind(5, name)
             .bind(6, splitFor(p.key, m_options.heldoutFraction))
-            .bind(7, provenance.dump(-1, ' ', false, json::error_handler_t::replace))
-            .bind(8, m_now)
+            .bind(7, m_now)
             .run();
         ++m_result.pairs;
         ++m_result.rows;
@@ -153,14 +153,19 @@ private:
         return id;
     }
 
-    // One response per (prompt, source, text) within this dataset; a repeated row reuses it.
+    // One response per (prompt, source, text) within this dataset; a repeated row reuses it. The
+    // map holds a hash of the text; a hit is confirmed against the stored text.
     std::int64_t response(std::int64_t promptId, std::int64_t sourceId, const std::string& text,
                           const RowLocation& at) {
-        std::string key = std::to_string(promptId) + ':' + std::to_string(sourceId) + ':' +
-                          hash::ofBytes(text);
+        const AnswerKey key{promptId, sourceId, std::hash<std::string>()(text)};
         if (const auto it = m_responses.find(key); it != m_responses.end()) {
-            ++m_result.duplicateAnswers;
-            return it->second;
+            m_responseText.bind(1, it->second);
+            const bool same = m_responseText.step() && m_responseText.textView(0) == text;
+            m_responseText.reset();
+            if (same) {
+                ++m_result.duplicateAnswers;
+                return it->second;
+            }
         }
         m_insertResponse.bind(1, promptId)
             .bind(2, sourceId)
@@ -170,23 +175,37 @@ private:
             .run();
         const std::int64_t id = m_db.lastInsertId();
         if (m_responses.size() >= kCacheLimit) m_responses.clear();
-        m_responses.emplace(std::move(key), id);
+        m_responses[key] = id;
         ++m_result.responses;
         ++m_result.answersBySource[m_sourceNames.at(sourceId)];
         return id;
     }
+
+    struct AnswerKey {
+        std::int64_t prompt;
+        std::int64_t source;
+        std::size_t textHash;
+        bool operator==(const AnswerKey&) const = default;
+    };
+    struct AnswerKeyHash {
+        std::size_t operator()(const AnswerKey& k) const {
+            return static_cast<std::size_t>(random::keyed(k.textHash,
+                                                          static_cast<std::uint64_t>(k.prompt),
+                                                          static_cast<std::uint64_t>(k.source)));
+        }
+    };
 
     store::Database& m_db;
     ImportResult& m_result;
     std::string m_file;
     const ImportOptions& m_options;
     store::Statement m_findPrompt, m_insertPrompt, m_findSource, m_insertSource, m_insertResponse,
-        m_insertPair, m_insertVerdict;
+        m_responseText, m_insertPair, m_insertVerdict;
     std::string m_now;
     std::unordered_map<std::string, std::int64_t> m_prompts;
     std::unordered_map<std::string, std::int64_t> m_sources;
     std::unordered_map<std::int64_t, std::string> m_sourceNames;
-    std::unordered_map<std::string, std::int64_t> m_responses;
+    std::unordered_map<AnswerKey, std::int64_t, AnswerKeyHash> m_responses;
 };
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -247,6 +266,7 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
                   const std::string& contentHash, const ImportOptions& options,
                   const std::function<void(ImportSink&)>& produce) {
     const auto start = std::chrono::steady_clock::now();
+    BulkWrite bulk(db);
     store::Transaction tx(db);
     const std::int64_t lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
     result.datasetName = uniqueDatasetName(db, result.datasetName);

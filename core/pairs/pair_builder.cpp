@@ -5,9 +5,6 @@
 #include <cmath>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
@@ -15,6 +12,7 @@
 #include "core/common/log.h"
 #include "core/common/random.h"
 #include "core/common/text.h"
+#include "core/data/bulk_write.h"
 #include "core/data/prompt_key.h"
 #include "core/pairs/ladder.h"
 
@@ -25,11 +23,6 @@ struct SourceRung {
     std::int64_t id = 0;
     std::string name;
     int rank = 0;
-    std::string json;  // "\"name\"", escaped once for the provenance of every pair
-};
-
-struct DatasetRef {
-    std::string json;  // "\"dataset\":\"...\",\"file\":\"...\""
 };
 
 struct TierPlan {
@@ -44,12 +37,50 @@ struct TierPlan {
 
 struct Answer {
     std::int64_t id = 0;
-    std::int64_t datasetId = 0;
-    std::int64_t row = 0;
-    std::string normalized;
+    std::string text;
+    bool ascii = true;
+    std::optional<std::string> normalized;  // made when first needed (non-ASCII text only)
     std::int64_t chars = 0;
     std::size_t tokens = 0;
+    std::size_t textClass = 0;  // answers of one prompt with the same normalised text share it
 };
+
+bool isAsciiSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+// The next white-space separated word of s at or after pos (empty at the end).
+std::string_view nextWord(std::string_view s, std::size_t& pos) {
+    while (pos < s.size() && isAsciiSpace(s[pos])) ++pos;
+    const std::size_t start = pos;
+    while (pos < s.size() && !isAsciiSpace(s[pos])) ++pos;
+    return s.substr(start, pos - start);
+}
+
+const std::string& normalizedOf(Answer& a) {
+    if (!a.normalized) a.normalized = text::normalize(a.text);
+    return *a.normalized;
+}
+
+// Equal after text::normalize(). ASCII is already NFC, so folding white space is all there is to
+// it, and comparing word by word needs no copies: most of the answers of a build are ASCII.
+bool sameText(Answer& a, Answer& b) {
+    if (a.text == b.text) return true;
+    if (!a.ascii || !b.ascii) return normalizedOf(a) == normalizedOf(b);
+    std::size_t i = 0, j = 0;
+    while (true) {
+        const std::string_view x = nextWord(a.text, i);
+        const std::string_view y = nextWord(b.text, j);
+        if (x != y) return false;
+        if (x.empty()) return true;
+    }
+}
+
+bool isBlank(Answer& a) {
+    if (!a.ascii) return normalizedOf(a).empty();
+    std::size_t pos = 0;
+    return nextWord(a.text, pos).empty();
+}
 
 struct ExistingPair {
     std::int64_t id = 0;
@@ -65,11 +96,6 @@ struct PairKeyHash {
                                                         static_cast<std::uint64_t>(k.second)));
     }
 };
-
-// A JSON string literal; file paths are bytes that need not be UTF-8, so bad bytes are replaced.
-std::string quoted(const std::string& s) {
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 LengthStats statsOf(std::vector<std::int64_t>& values) {
     LengthStats s;
@@ -117,7 +143,7 @@ PreflightReport PairBuilder::run(bool write) {
         s.bind(1, ladder.id);
         while (s.step()) {
             rungOfSource[s.int64(0)] = rungs.size();
-            rungs.push_back({s.int64(0), s.text(1), s.int32(2), quoted(s.text(1))});
+            rungs.push_back({s.int64(0), s.text(1), s.int32(2)});
         }
     }
 
@@ -154,20 +180,13 @@ PreflightReport PairBuilder::run(bool write) {
         }
     }
 
-    std::unordered_map<std::int64_t, DatasetRef> datasets;
-    {
-        auto s = m_db.prepare("SELECT id, name, path FROM datasets");
-        while (s.step()) {
-            datasets[s.int64(0)] = {"\"dataset\":" + quoted(s.text(1)) +
-                                    ",\"file\":" + quoted(s.text(2))};
-        }
-    }
-
+    std::optional<data::BulkWrite> bulk;
     std::optional<store::Transaction> tx;
     std::unordered_map<PairKey, ExistingPair, PairKeyHash> existing;
     store::Statement upsert;
     const std::string now = clock::nowIso();
     if (write) {
+        bulk.emplace(m_db);
         tx.emplace(m_db);
         auto s = m_db.prepare("SELECT p.id, p.chosen_id, p.rejected_id, a.status IS NOT NULL "
                               "FROM pairs p LEFT JOIN pair_annotations a ON a.pair_id = p.id "
@@ -178,12 +197,11 @@ PreflightReport PairBuilder::run(bool write) {
         }
         upsert = m_db.prepare(
             "INSERT INTO pairs(ladder_id, dataset_id, prompt_id, chosen_id, rejected_id, tier, "
-            "rank_gap, difficulty, split, truncated, provenance_json, created_at) "
-            "VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "rank_gap, difficulty, split, truncated, created_at) "
+            "VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(ladder_id, chosen_id, rejected_id) DO UPDATE SET tier = excluded.tier, "
             "rank_gap = excluded.rank_gap, difficulty = excluded.difficulty, "
-            "split = excluded.split, truncated = excluded.truncated, "
-            "provenance_json = excluded.provenance_json");
+            "split = excluded.split, truncated = excluded.truncated");
     }
 
     const bool capChars = m_options.maxChars > 0;
@@ -193,59 +211,66 @@ PreflightReport PairBuilder::run(bool write) {
     // Only answers of 'responses' datasets: a verdict file's answers are the texts a judge saw,
     // and a pair file's answers already are pairs.
     auto answers = m_db.prepare(
-        "SELECT r.prompt_id, r.source_id, r.id, coalesce(r.dataset_id, 0), "
-        "coalesce(r.row_index, -1), r.text, length(r.text), p.match_key, "
+        "SELECT r.prompt_id, r.source_id, r.id, r.text, length(r.text), p.match_key, "
         "length(p.instruction) + length(p.input), " +
         std::string(capTokens ? "p.instruction || char(10) || p.input " : "'' ") +
-        "FROM responses r JOIN prompts p ON p.id = r.prompt_id "
+        // Prompt by prompt through the (prompt_id, source_id) index, in rowid order within a
+        // source: no sort of every answer's text in a temporary B-tree.
+        "FROM prompts p CROSS JOIN responses r ON r.prompt_id = p.id "
         "LEFT JOIN datasets d ON d.id = r.dataset_id "
         "WHERE r.source_id IN (" + sourceIds + ") AND (r.dataset_id IS NULL OR d.kind = "
-        "'responses') ORDER BY r.prompt_id, r.id");
+        "'responses') ORDER BY p.id, r.source_id, r.id");
 
     std::vector<std::optional<Answer>> byRung(rungs.size());
     std::int64_t promptId = 0;
     std::string promptKey;
     std::int64_t promptChars = 0;
     std::size_t promptTokens = 0;
-    std::unordered_set<std::string> seenTexts;
-
-    auto provenance = [&](const SourceRung& source, const Answer& a) {
-        const auto d = datasets.find(a.datasetId);
-        std::string out = "{\"source\":" + source.json;
-        if (d != datasets.end()) out += "," + d->second.json;
-        out += ",\"row\":" + std::to_string(a.row) + "}";
-        return out;
-    };
+    std::vector<std::pair<std::size_t, std::size_t>> seenClasses;  // (chosen, rejected) text classes
 
     auto flushPrompt = [&] {
         if (promptId == 0) return;
         ++report.prompts;
         const char* split = data::splitFor(promptKey, m_options.heldoutFraction);
         const bool heldout = split[0] == 'h';
-        seenTexts.clear();
+        seenClasses.clear();
+        for (std::size_t i = 0; i < byRung.size(); ++i) {
+            if (!byRung[i]) continue;
+            byRung[i]->textClass = i;
+            for (std::size_t j = 0; j < i; ++j) {
+                if (byRung[j] && byRung[j]->textClass == j && sameText(*byRung[i], *byRung[j])) {
+                    byRung[i]->textClass = j;
+                    break;
+                }
+            }
+        }
         bool any = false;
         for (TierPlan& t : tiers) {
             if (!t.selected) continue;
-            const auto& chosen = byRung[t.chosen];
-            const auto& rejected = byRung[t.rejected];
+            auto& chosen = byRung[t.chosen];
+            auto& rejected = byRung[t.rejected];
             auto drop = [&t](const char* reason) { ++t.report.dropped[reason]; };
             if (!chosen && !rejected) continue;
             if (!chosen || !rejected) {
                 drop(kDropMissingAnswer);
                 continue;
             }
-            if (m_options.skipEmpty && (chosen->normalized.empty() || rejected->normalized.empty())) {
+            if (m_options.skipEmpty && (isBlank(*chosen) || isBlank(*rejected))) {
                 drop(kDropEmpty);
                 continue;
             }
-            if (m_options.skipIdentical && chosen->normalized == rejected->normalized) {
+            if (m_options.skipIdentical && chosen->textClass == rejected->textClass) {
                 drop(kDropIdentical);
                 continue;
             }
-            if (m_options.dedupe &&
-                !seenTexts.insert(chosen->normalized + '\x1f' + rejected->normalized).second) {
-                drop(kDropDuplicate);
-                continue;
+            if (m_options.dedupe) {
+                const std::pair classes(chosen->textClass, rejected->textClass);
+                if (std::find(seenClasses.begin(), seenClasses.end(), classes) !=
+                    seenClasses.end()) {
+                    drop(kDropDuplicate);
+                    continue;
+                }
+                seenClasses.push_back(classes);
             }
             const std::int64_t longest = std::max(chosen->chars, rejected->chars);
             bool over = capChars && static_cast<std::size_t>(promptChars + longest) >
@@ -273,10 +298,6 @@ PreflightReport PairBuilder::run(bool write) {
             } else {
                 ++report.inserted;
             }
-            const std::string prov = "{\"ladder\":" + quoted(ladder.name) +
-                                     ",\"chosen\":" + provenance(rungs[t.chosen], *chosen) +
-                                     ",\"rejected\":" + provenance(rungs[t.rejected], *rejected) +
-                                     "}";
             upsert.bind(1, ladder.id)
                 .bind(2, promptId)
                 .bind(3, chosen->id)
@@ -286,8 +307,7 @@ PreflightReport PairBuilder::run(bool write) {
                 .bind(7, t.report.difficulty)
                 .bind(8, split)
                 .bind(9, over ? 1 : 0)
-                .bind(10, prov)
-                .bind(11, now)
+                .bind(10, now)
                 .run();
         }
         if (any) ++report.promptsWithPairs;
@@ -299,9 +319,9 @@ PreflightReport PairBuilder::run(bool write) {
         if (pid != promptId) {
             flushPrompt();
             promptId = pid;
-            promptKey = answers.text(7);
-            promptChars = answers.int64(8);
-            if (capTokens) promptTokens = m_options.countTokens(answers.textView(9));
+            promptKey = answers.text(5);
+            promptChars = answers.int64(6);
+            if (capTokens) promptTokens = m_options.countTokens(answers.textView(7));
         }
         const std::size_t rung = rungOfSource.at(answers.int64(1));
         if (byRung[rung]) {  // the same source answered this prompt again: the first answer counts
@@ -310,11 +330,11 @@ PreflightReport PairBuilder::run(bool write) {
         }
         Answer a;
         a.id = answers.int64(2);
-        a.datasetId = answers.int64(3);
-        a.row = answers.int64(4);
-        const std::string_view text = answers.textView(5);
-        a.normalized = text::normalize(text);
-        a.chars = answers.int64(6);
+        const std::string_view text = answers.textView(3);
+        a.text.assign(text);
+        a.ascii = std::all_of(text.begin(), text.end(),
+                              [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        a.chars = answers.int64(4);
         if (capTokens) a.tokens = m_options.countTokens(text);
         byRung[rung] = std::move(a);
     }

@@ -8,6 +8,7 @@
 #include "core/data/prompt_key.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
+#include "core/pairs/pair_provenance.h"
 #include "tests/pairs/pairs_fixtures.h"
 
 namespace ladder::pairs {
@@ -228,14 +229,26 @@ TEST(PairBuilder, EveryPairKeepsItsProvenance) {
     importAnswers(f, "b", {{"q1", "b1"}});
     saveLadder(f.db(), parseLadder("main", "a > b"));
     PairBuilder(f.db(), "main").build();
-    const auto provenance = nlohmann::json::parse(f.text("SELECT provenance_json FROM pairs"));
-    EXPECT_EQ(provenance["ladder"], "main");
-    EXPECT_EQ(provenance["chosen"]["source"], "a");
-    EXPECT_EQ(provenance["chosen"]["dataset"], "a");
-    EXPECT_EQ(provenance["chosen"]["row"], 1);
-    EXPECT_NE(provenance["chosen"]["file"].get<std::string>().find("a.jsonl"), std::string::npos);
-    EXPECT_EQ(provenance["rejected"]["source"], "b");
-    EXPECT_EQ(provenance["rejected"]["row"], 0);
+    const auto p = pairProvenance(f.db(), f.count("SELECT id FROM pairs"));
+    EXPECT_EQ(p.ladder, "main");
+    EXPECT_EQ(p.imported, "");
+    EXPECT_EQ(p.chosen.source, "a");
+    EXPECT_EQ(p.chosen.dataset, "a");
+    EXPECT_EQ(p.chosen.row, 1);
+    EXPECT_NE(p.chosen.file.find("a.jsonl"), std::string::npos);
+    EXPECT_EQ(p.rejected.source, "b");
+    EXPECT_EQ(p.rejected.row, 0);
+    EXPECT_EQ(p.toJson()["rejected"]["file"], p.rejected.file);
+    EXPECT_THROW((void)pairProvenance(f.db(), 999), Error);
+
+    const auto imported = f.importText("trl.jsonl",
+                                       "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
+    const auto q = pairProvenance(
+        f.db(), f.count("SELECT id FROM pairs WHERE dataset_id = " +
+                        std::to_string(imported.datasetId)));
+    EXPECT_EQ(q.ladder, "");
+    EXPECT_EQ(q.imported, "trl");
+    EXPECT_EQ(q.chosen.source, "trl/chosen");
 }
 
 TEST(PairBuilder, FlagsATierWhoseChosenAnswersAreSystematicallyLonger) {
