@@ -55,7 +55,14 @@ public:
               "dataset_id, row_index) VALUES (?, ?, ?, ?, ?, ?, ?) "
               "ON CONFLICT(judge, response_1_id, response_2_id) DO UPDATE SET "
               "preference = excluded.preference, row_index = excluded.row_index")),
-          m_now(clock::nowIso()) {}
+          m_now(clock::nowIso()) {
+        // A workspace of modest size lends all its prompts to the cache: no lookup per row.
+        if (db.queryInt64("SELECT count(*) FROM prompts") < static_cast<std::int64_t>(kCacheLimit)) {
+            auto all = db.prepare("SELECT match_key, id FROM prompts");
+            while (all.step()) m_prompts.emplace(all.text(0), all.int64(1));
+            m_allPromptsCached = true;
+        }
+    }
 
     void addResponse(ResponseRecord&& r) override {
         const Prompt p = prompt(r.instruction, r.input, r.category);
@@ -96,6 +103,11 @@ public:
         ++m_result.rows;
     }
 
+    // Copies the per-source counts into the result, by source name.
+    void finish() {
+        for (const auto& [id, n] : m_answersBySource) m_result.answersBySource[m_sourceNames.at(id)] = n;
+    }
+
     void badRow(const BadRow& bad) override {
         std::string where = location(m_file, bad.at);
         if (!bad.field.empty()) where += ", field `" + bad.field + "`";
@@ -120,9 +132,11 @@ private:
         std::string key = matchKey(instruction, input);
         if (const auto it = m_prompts.find(key); it != m_prompts.end()) return {it->second, key};
         std::int64_t id = 0;
-        m_findPrompt.bind(1, key);
-        if (m_findPrompt.step()) id = m_findPrompt.int64(0);
-        m_findPrompt.reset();
+        if (!m_allPromptsCached) {
+            m_findPrompt.bind(1, key);
+            if (m_findPrompt.step()) id = m_findPrompt.int64(0);
+            m_findPrompt.reset();
+        }
         if (id == 0) {
             m_insertPrompt.bind(1, key).bind(2, instruction).bind(3, input);
             if (category.empty()) {
@@ -133,7 +147,10 @@ private:
             m_insertPrompt.run();
             id = m_db.lastInsertId();
         }
-        if (m_prompts.size() >= kCacheLimit) m_prompts.clear();
+        if (m_prompts.size() >= kCacheLimit) {
+            m_prompts.clear();
+            m_allPromptsCached = false;
+        }
         m_prompts.emplace(key, id);
         return {id, std::move(key)};
     }
@@ -153,18 +170,20 @@ private:
         return id;
     }
 
-    // One response per (prompt, source, text) within this dataset; a repeated row reuses it. The
-    // map holds a hash of the text; a hit is confirmed against the stored text.
+    // One response per (prompt, source, text) within this dataset; a repeated row reuses it. Only
+    // a (prompt, source) seen before needs its texts compared, so most rows cost one map insert.
     std::int64_t response(std::int64_t promptId, std::int64_t sourceId, const std::string& text,
                           const RowLocation& at) {
-        const AnswerKey key{promptId, sourceId, std::hash<std::string>()(text)};
-        if (const auto it = m_responses.find(key); it != m_responses.end()) {
-            m_responseText.bind(1, it->second);
-            const bool same = m_responseText.step() && m_responseText.textView(0) == text;
-            m_responseText.reset();
-            if (same) {
-                ++m_result.duplicateAnswers;
-                return it->second;
+        auto [it, fresh] = m_responses.try_emplace(PromptSource{promptId, sourceId});
+        if (!fresh) {
+            for (const std::int64_t candidate : it->second) {
+                m_responseText.bind(1, candidate);
+                const bool same = m_responseText.step() && m_responseText.textView(0) == text;
+                m_responseText.reset();
+                if (same) {
+                    ++m_result.duplicateAnswers;
+                    return candidate;
+                }
             }
         }
         m_insertResponse.bind(1, promptId)
@@ -174,23 +193,21 @@ private:
             .bind(5, text)
             .run();
         const std::int64_t id = m_db.lastInsertId();
+        it->second.push_back(id);
         if (m_responses.size() >= kCacheLimit) m_responses.clear();
-        m_responses[key] = id;
+        ++m_answersBySource[sourceId];
         ++m_result.responses;
-        ++m_result.answersBySource[m_sourceNames.at(sourceId)];
         return id;
     }
 
-    struct AnswerKey {
+    struct PromptSource {
         std::int64_t prompt;
         std::int64_t source;
-        std::size_t textHash;
-        bool operator==(const AnswerKey&) const = default;
+        bool operator==(const PromptSource&) const = default;
     };
-    struct AnswerKeyHash {
-        std::size_t operator()(const AnswerKey& k) const {
-            return static_cast<std::size_t>(random::keyed(k.textHash,
-                                                          static_cast<std::uint64_t>(k.prompt),
+    struct PromptSourceHash {
+        std::size_t operator()(const PromptSource& k) const {
+            return static_cast<std::size_t>(random::keyed(static_cast<std::uint64_t>(k.prompt),
                                                           static_cast<std::uint64_t>(k.source)));
         }
     };
@@ -203,9 +220,11 @@ private:
         m_responseText, m_insertPair, m_insertVerdict;
     std::string m_now;
     std::unordered_map<std::string, std::int64_t> m_prompts;
+    bool m_allPromptsCached = false;  // m_prompts holds every prompt: a miss is a new prompt
     std::unordered_map<std::string, std::int64_t> m_sources;
     std::unordered_map<std::int64_t, std::string> m_sourceNames;
-    std::unordered_map<AnswerKey, std::int64_t, AnswerKeyHash> m_responses;
+    std::unordered_map<std::int64_t, std::int64_t> m_answersBySource;
+    std::unordered_map<PromptSource, std::vector<std::int64_t>, PromptSourceHash> m_responses;
 };
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -285,6 +304,7 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
 
     DatasetWriter writer(db, result, path, options);
     produce(writer);
+    writer.finish();
 
     auto prompts = db.prepare("SELECT count(DISTINCT prompt_id), "
                               "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/common/error.h"
+#include "core/data/record_parser.h"
 
 namespace ladder::data {
 namespace fs = std::filesystem;
@@ -123,24 +124,12 @@ char firstSignificant(std::string_view bytes) {
     return i < bytes.size() ? bytes[i] : '\0';
 }
 
-std::string parseMessage(const json::exception& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> keep the cause
-    if (const auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    // The message quotes the bytes last read, which may be the very bytes that are not UTF-8.
-    for (char& c : what) {
-        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
-    }
-    return "not valid JSON (" + what + ")";
-}
-
 void parseElement(const std::string& text, const RowLocation& at, ImportSink& sink,
                   const RecordCallback& onRecord) {
     json value;
-    try {
-        value = json::parse(text);
-    } catch (const json::exception& e) {
-        sink.badRow({at, "", parseMessage(e)});
+    std::string error;
+    if (!parseJsonRecord(text, value, &error)) {
+        sink.badRow({at, "", "not valid JSON (" + error + ")"});
         return;
     }
     onRecord(value, at);
@@ -226,11 +215,9 @@ std::optional<json> firstJsonRecord(std::string_view firstBytes) {
     } else {
         return std::nullopt;
     }
-    try {
-        return json::parse(text);
-    } catch (const json::exception&) {
-        return std::nullopt;
-    }
+    json value;
+    if (!parseJsonRecord(text, value, nullptr)) return std::nullopt;
+    return value;
 }
 
 RecordFields::RecordFields(const json& record, const RowLocation& at, ImportSink& sink)
