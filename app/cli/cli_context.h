@@ -27,7 +27,7 @@ void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, r
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
 void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder
 void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
-void addCurriculumCommands(CLI::App& app, CliContext& context); // curriculum show | preset | list
-void addDemoCommands(CLI::App& app, CliContext& context);       // demo init
+void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
+void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 
 }  // namespace ladder::cli

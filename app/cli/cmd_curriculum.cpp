@@ -90,8 +90,9 @@ void runPreset(const CliContext& context, const PresetArgs& args) {
             tiers.push_back({t.tier, t.rankGap, t.train});
         }
         if (tiers.empty()) {
-            throw Error("ladder " + ladder + " has no pairs yet: `ladder-cli pairs build --ladder " +
-                        ladder + "` first");
+            throw Error("ladder " + ladder +
+                        " has no pairs yet: `ladder-cli pairs build --ladder " + ladder +
+                        "` first");
         }
         c = args.kind == "uniform"
                 ? curriculum::uniformMix(tiers, length, args.name.empty() ? "uniform" : args.name)
@@ -115,7 +116,9 @@ void addCurriculumCommands(CLI::App& app, CliContext& context) {
     addWorkspaceOption(*showCmd, context);
     showCmd->add_option("name", showArgs->name, "Curriculum (default: all)");
     showCmd->add_option("--ladder", showArgs->ladder, "Count the pairs of this ladder's tiers");
-    showCmd->add_option("--batch-size", showArgs->batchSize, "Pairs per step, to turn epochs into steps")
+    showCmd
+        ->add_option("--batch-size", showArgs->batchSize,
+                     "Pairs per step, to turn epochs into steps")
         ->check(CLI::PositiveNumber);
     showCmd->callback([&context, showArgs] {
         auto ws = context.openWorkspace(/*readOnly=*/true);
@@ -124,7 +127,8 @@ void addCurriculumCommands(CLI::App& app, CliContext& context) {
             return;
         }
         const auto all = curriculum::listCurricula(ws.db());
-        if (all.empty()) std::printf("no curricula yet: `ladder-cli curriculum preset easy-then-hard`\n");
+        if (all.empty())
+            std::printf("no curricula yet: `ladder-cli curriculum preset easy-then-hard`\n");
         for (const auto& c : all) {
             show(ws.db(), c, *showArgs);
             std::printf("\n");

@@ -1,5 +1,5 @@
-// ladder-cli import | datasets | sources | ladder: bring answers into a workspace, see what is there,
-// and rank the sources into ladders.
+// ladder-cli import | datasets | sources | ladder: bring answers into a workspace, see what is
+// there, and rank the sources into ladders.
 #include <cstdio>
 #include <memory>
 
@@ -118,8 +118,9 @@ void addLadderCommands(CLI::App& app, CliContext& context) {
     };
     auto set = std::make_shared<SetArgs>();
     auto* setCmd = ladderCmd->add_subcommand(
-        "set", "Store a ladder: strongest first; A=B ties two sources (e.g. `set main gpt4 "
-               "gpt-3.5-turbo-0301 text_davinci_003 text_davinci_001`, or \"a > b = c\")");
+        "set",
+        "Store a ladder: strongest first; A=B ties two sources (e.g. `set main gpt4 "
+        "gpt-3.5-turbo-0301 text_davinci_003 text_davinci_001`, or \"a > b = c\")");
     addWorkspaceOption(*setCmd, context);
     setCmd->add_option("name", set->name, "Ladder name")->required();
     setCmd->add_option("sources", set->ranks, "Sources, strongest first (A=B for a tie)")
@@ -171,8 +172,9 @@ void addLadderCommands(CLI::App& app, CliContext& context) {
 void addDataCommands(CLI::App& app, CliContext& context) {
     auto args = std::make_shared<ImportArgs>();
     auto* import = app.add_subcommand(
-        "import", "Import answers, pairs or judge verdicts (JSON/JSONL); one transaction per "
-                  "file, and a file imported before is skipped");
+        "import",
+        "Import answers, pairs or judge verdicts (JSON/JSONL); one transaction per "
+        "file, and a file imported before is skipped");
     addWorkspaceOption(*import, context);
     import->add_option("files", args->files, "Files to import");
     import->add_option("--format", args->format, "Importer name (see --list-formats)");
@@ -180,25 +182,28 @@ void addDataCommands(CLI::App& app, CliContext& context) {
                        "The model that wrote every answer (files without a model field); for a "
                        "verdict file without `annotator`, the judge's name");
     import->add_option("--name", args->name, "Dataset name (default: the file name)");
-    import->add_option("--on-bad-row", args->onBadRow,
-                       "abort: stop at the first bad row, importing nothing; skip: leave bad "
-                       "rows out and list them")
+    import
+        ->add_option("--on-bad-row", args->onBadRow,
+                     "abort: stop at the first bad row, importing nothing; skip: leave bad "
+                     "rows out and list them")
         ->check(CLI::IsMember({"abort", "skip"}));
-    import->add_option("--heldout", args->heldout,
-                       "Share of imported pairs' prompts held out for evaluation")
+    import
+        ->add_option("--heldout", args->heldout,
+                     "Share of imported pairs' prompts held out for evaluation")
         ->check(CLI::Range(0.0, 0.99));
     import->add_flag("--list-formats", args->listFormats, "List the import formats and exit");
-    import->callback([&context, args] { runImport(context, *args); });
+    import->callback([&context, args] { runImport(context, *args);
+});
 
-    auto* datasets = app.add_subcommand("datasets", "List the imported datasets");
-    addWorkspaceOption(*datasets, context);
-    datasets->callback([&context] { printDatasets(context); });
+auto* datasets = app.add_subcommand("datasets", "List the imported datasets");
+addWorkspaceOption(*datasets, context);
+datasets->callback([&context] { printDatasets(context); });
 
-    auto* sources = app.add_subcommand("sources", "List the sources (models) and their answers");
-    addWorkspaceOption(*sources, context);
-    sources->callback([&context] { printSources(context); });
+auto* sources = app.add_subcommand("sources", "List the sources (models) and their answers");
+addWorkspaceOption(*sources, context);
+sources->callback([&context] { printSources(context); });
 
-    addLadderCommands(app, context);
-}
+addLadderCommands(app, context);
+}  // namespace ladder::cli
 
 }  // namespace ladder::cli

@@ -16,8 +16,9 @@ void addDemoCommands(CLI::App& app, CliContext& context) {
     };
     auto args = std::make_shared<Args>();
     auto* init = demo->add_subcommand(
-        "init", "Create the demo workspace: three simulated models, ladder strong > medium > weak, "
-                "pairs, curriculum presets");
+        "init",
+        "Create the demo workspace: three simulated models, ladder strong > medium > weak, "
+        "pairs, curriculum presets");
     init->add_option("path", args->path,
                      "Workspace file (default: " + demo::defaultWorkspacePath().string() + ")");
     init->add_option("--prompts", args->options.prompts, "Number of prompts")

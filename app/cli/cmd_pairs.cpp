@@ -73,8 +73,8 @@ void runStats(const CliContext& context, const StatsArgs& args) {
                     "trunc", "annotations keep/flip/tie/discard");
         std::int64_t total = 0;
         for (const auto& t : pairs::tierCounts(ws.db(), {.ladderId = ladder.id})) {
-            std::printf("  %-44s %4d %5.2f %8lld %8lld %6lld  %lld/%lld/%lld/%lld\n", t.tier.c_str(),
-                        t.rankGap, t.difficulty, static_cast<long long>(t.train),
+            std::printf("  %-44s %4d %5.2f %8lld %8lld %6lld  %lld/%lld/%lld/%lld\n",
+                        t.tier.c_str(), t.rankGap, t.difficulty, static_cast<long long>(t.train),
                         static_cast<long long>(t.heldout), static_cast<long long>(t.truncated),
                         static_cast<long long>(t.kept), static_cast<long long>(t.flipped),
                         static_cast<long long>(t.tied), static_cast<long long>(t.discarded));
@@ -112,18 +112,21 @@ void runExport(const CliContext& context, const ExportArgs& args) {
     if (selection.ladder.empty() && selection.datasetIds.empty()) {
         const auto ladders = pairs::listLadders(ws.db());
         if (ladders.size() != 1) {
-            throw Error("say which pairs to export: --ladder NAME or --dataset ID (this workspace "
-                        "has " + std::to_string(ladders.size()) + " ladders)");
+            throw Error(
+                "say which pairs to export: --ladder NAME or --dataset ID (this workspace "
+                "has " +
+                std::to_string(ladders.size()) + " ladders)");
         }
         selection.ladder = ladders.front().name;
     }
     pairs::AnnotationEffects effects;
     const auto pairs = pairs::loadTrainingPairs(ws.db(), selection, &effects);
     const auto n = pairs::exportTrlJsonl(pairs, args.out, args.metadata);
-    std::printf("wrote %lld pairs to %s (%lld flipped by annotators; left out: %lld discarded, "
-                "%lld ties)\n",
-                static_cast<long long>(n), args.out.c_str(), static_cast<long long>(effects.flipped),
-                static_cast<long long>(effects.discarded), static_cast<long long>(effects.tied));
+    std::printf(
+        "wrote %lld pairs to %s (%lld flipped by annotators; left out: %lld discarded, "
+        "%lld ties)\n",
+        static_cast<long long>(n), args.out.c_str(), static_cast<long long>(effects.flipped),
+        static_cast<long long>(effects.discarded), static_cast<long long>(effects.tied));
 }
 
 }  // namespace

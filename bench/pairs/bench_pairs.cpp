@@ -2,8 +2,8 @@
 // with a 4-rung ladder; prints the seconds of each phase. Target: under 5 s for import + build on
 // the 2-core development machine. Usage: bench_pairs [prompts] [folder to write the files in]
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kSources[] = {"model-xl", "model-l", "model-m", "model-s"};
-constexpr const char* kWords[] = {"the",   "model", "answer", "data",  "pair",    "train",
-                                  "ladder", "rank", "prompt", "write", "explain", "list",
-                                  "short", "story", "about",  "three", "reasons", "why"};
+constexpr const char* kWords[] = {"the",    "model", "answer", "data",  "pair",    "train",
+                                  "ladder", "rank",  "prompt", "write", "explain", "list",
+                                  "short",  "story", "about",  "three", "reasons", "why"};
 
 std::string words(ladder::random::Stream& rng, int count) {
     std::string out;
@@ -41,7 +41,9 @@ double since(Clock::time_point start) {
 
 // Processor time of this process: on a shared machine it says what the work costs when wall time
 // also counts other programs.
-double cpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+double cpuSeconds() {
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
 
 // One JSONL file per source; answers of stronger sources are a little longer, as in real data.
 void writeFiles(const fs::path& dir, int prompts) {
@@ -49,8 +51,8 @@ void writeFiles(const fs::path& dir, int prompts) {
         std::ofstream out(dir / (std::string(kSources[s]) + ".jsonl"));
         for (int p = 0; p < prompts; ++p) {
             ladder::random::Stream prompt(ladder::random::keyed(1, static_cast<std::uint64_t>(p)));
-            ladder::random::Stream answer(
-                ladder::random::keyed(2, static_cast<std::uint64_t>(p), static_cast<std::uint64_t>(s)));
+            ladder::random::Stream answer(ladder::random::keyed(2, static_cast<std::uint64_t>(p),
+                                                                static_cast<std::uint64_t>(s)));
             nlohmann::json row = {
                 {"instruction", "Task " + std::to_string(p) + ": " + words(prompt, 12)},
                 {"input", prompt.chance(0.4) ? words(prompt, 8) : ""},
@@ -65,7 +67,8 @@ void writeFiles(const fs::path& dir, int prompts) {
 
 int main(int argc, char** argv) {
     const int prompts = argc > 1 ? std::stoi(argv[1]) : 52'000;
-    const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "ladder-bench-pairs";
+    const fs::path dir =
+        argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "ladder-bench-pairs";
     fs::remove_all(dir);
     fs::create_directories(dir);
 
@@ -90,9 +93,9 @@ int main(int argc, char** argv) {
     const double importCpu = cpuSeconds() - cpuStart;
 
     start = Clock::now();
-    ladder::pairs::saveLadder(ws.db(), ladder::pairs::parseLadder(
-                                           "bench", std::vector<std::string>(std::begin(kSources),
-                                                                             std::end(kSources))));
+    ladder::pairs::saveLadder(
+        ws.db(), ladder::pairs::parseLadder(
+                     "bench", std::vector<std::string>(std::begin(kSources), std::end(kSources))));
     const auto report = ladder::pairs::PairBuilder(ws.db(), "bench").build();
     const double buildSeconds = since(start);
     const double totalSeconds = since(total);

@@ -7,7 +7,8 @@
 namespace ladder::text {
 
 // Appends item to list, with separator in between when list is not empty.
-inline void appendItem(std::string& list, std::string_view item, std::string_view separator = ", ") {
+inline void appendItem(std::string& list, std::string_view item,
+                       std::string_view separator = ", ") {
     if (!list.empty()) list.append(separator);
     list.append(item);
 }

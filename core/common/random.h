@@ -1,6 +1,6 @@
 // Portable, seeded random numbers: the same values on every platform and standard library.
-// std::uniform_int_distribution and std::shuffle differ between libstdc++ and libc++, so samplers and
-// data generators that must reproduce bit-identical output use these instead.
+// std::uniform_int_distribution and std::shuffle differ between libstdc++ and libc++, so samplers
+// and data generators that must reproduce bit-identical output use these instead.
 #pragma once
 
 #include <cstdint>

@@ -37,7 +37,8 @@ std::map<std::string, double> sharesOf(const Stage& s) {
 void requireResolved(const Curriculum& c) {
     if (c.stages.empty()) throw Error("curriculum '" + c.name + "' has no stages");
     if (!c.isResolved()) {
-        throw Error("curriculum '" + c.name + "' has stages measured in epochs: resolve it with the "
+        throw Error("curriculum '" + c.name +
+                    "' has stages measured in epochs: resolve it with the "
                     "pair counts and batch size first (Curriculum::resolved)");
     }
 }
@@ -47,13 +48,16 @@ T field(const json& j, const char* name, const std::string& where) {
     try {
         return j.at(name).get<T>();
     } catch (const json::exception&) {
-        throw Error("curriculum JSON: " + where + " needs a field `" + name + "` of the right type");
+        throw Error("curriculum JSON: " + where + " needs a field `" + name +
+                    "` of the right type");
     }
 }
 
 }  // namespace
 
-const char* toString(Transition t) { return t == Transition::Blend ? "blend" : "switch"; }
+const char* toString(Transition t) {
+    return t == Transition::Blend ? "blend" : "switch";
+}
 
 std::vector<ValidationMessage> Curriculum::validate(const TierCounts* pairsPerTier) const {
     using Severity = ValidationMessage::Severity;
@@ -91,9 +95,11 @@ std::vector<ValidationMessage> Curriculum::validate(const TierCounts* pairsPerTi
                         if (it == pairsPerTier->end() || it->second <= 0) {
                             std::string have;
                             for (const auto& [t, n] : *pairsPerTier) {
-                                if (n > 0) text::appendItem(have, t + " (" + std::to_string(n) + ")");
+                                if (n > 0)
+                                    text::appendItem(have, t + " (" + std::to_string(n) + ")");
                             }
-                            error(idx, label + ": tier " + tier + " has no pairs (tiers with pairs: " +
+                            error(idx, label + ": tier " + tier +
+                                           " has no pairs (tiers with pairs: " +
                                            (have.empty() ? "none" : have) +
                                            "); build its pairs or remove it from the stage");
                         }
@@ -102,7 +108,8 @@ std::vector<ValidationMessage> Curriculum::validate(const TierCounts* pairsPerTi
             }
             if (!positive && std::all_of(s.tierWeights.begin(), s.tierWeights.end(),
                                          [](const auto& tw) { return tw.second == 0; })) {
-                error(idx, label + ": all tier weights are zero, so it would sample nothing; give "
+                error(idx, label +
+                               ": all tier weights are zero, so it would sample nothing; give "
                                "at least one tier a positive weight");
             }
         }
@@ -122,8 +129,9 @@ std::vector<ValidationMessage> Curriculum::validate(const TierCounts* pairsPerTi
                                " steps but lasts only " + std::to_string(s.steps));
             }
             if (i == 0) {
-                warning(idx, label + " is the first stage: there is no earlier mix to blend from, "
-                                     "so it starts on its own mix");
+                warning(idx, label +
+                                 " is the first stage: there is no earlier mix to blend from, "
+                                 "so it starts on its own mix");
             }
         }
     }
@@ -133,7 +141,8 @@ std::vector<ValidationMessage> Curriculum::validate(const TierCounts* pairsPerTi
 void Curriculum::throwIfInvalid(const TierCounts* pairsPerTier) const {
     std::string errors;
     for (const auto& m : validate(pairsPerTier)) {
-        if (m.severity == ValidationMessage::Severity::Error) text::appendItem(errors, m.text, "; ");
+        if (m.severity == ValidationMessage::Severity::Error)
+            text::appendItem(errors, m.text, "; ");
     }
     if (!errors.empty()) {
         throw Error("curriculum '" + name + "' is not usable: " + errors);
@@ -150,8 +159,8 @@ Curriculum Curriculum::resolved(const TierCounts& pairsPerTier, std::int64_t bat
         for (const auto& [tier, w] : s.tierWeights) {
             if (w > 0) pairs += pairsPerTier.at(tier);
         }
-        const double steps = std::ceil(s.epochs * static_cast<double>(pairs) /
-                                       static_cast<double>(batchSize));
+        const double steps =
+            std::ceil(s.epochs * static_cast<double>(pairs) / static_cast<double>(batchSize));
         s.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(steps));
         s.epochs = 0;  // the length is now in steps
     }
@@ -196,8 +205,8 @@ std::map<std::string, double> Curriculum::tierShareAt(std::int64_t step) const {
         return shares;
     }
     // Linear from the previous stage's mix (first step of the stage) to this one's (after N).
-    const double alpha = static_cast<double>(std::max<std::int64_t>(into, 0)) /
-                         static_cast<double>(s.blendSteps);
+    const double alpha =
+        static_cast<double>(std::max<std::int64_t>(into, 0)) / static_cast<double>(s.blendSteps);
     std::map<std::string, double> mixed;
     for (const auto& [tier, share] : sharesOf(stages[i - 1])) mixed[tier] += (1.0 - alpha) * share;
     for (const auto& [tier, share] : shares) mixed[tier] += alpha * share;
@@ -220,8 +229,8 @@ std::vector<std::string> Curriculum::tiers() const {
 json Curriculum::toJson() const {
     json list = json::array();
     for (const Stage& s : stages) {
-        json stage = {{"name", s.name}, {"tiers", s.tierWeights},
-                      {"transition", toString(s.transition)}};
+        json stage = {
+            {"name", s.name}, {"tiers", s.tierWeights}, {"transition", toString(s.transition)}};
         if (s.epochs > 0) {
             stage["epochs"] = s.epochs;
         } else {

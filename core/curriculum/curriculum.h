@@ -43,7 +43,8 @@ struct Curriculum {
 
     // Errors make the curriculum unusable; warnings are worth a look. With pair counts, a tier that
     // has no pairs but a weight is an error too.
-    [[nodiscard]] std::vector<ValidationMessage> validate(const TierCounts* pairsPerTier = nullptr) const;
+    [[nodiscard]] std::vector<ValidationMessage> validate(
+        const TierCounts* pairsPerTier = nullptr) const;
     // Throws ladder::Error listing every error (warnings are not errors).
     void throwIfInvalid(const TierCounts* pairsPerTier = nullptr) const;
 

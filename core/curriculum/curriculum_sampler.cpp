@@ -44,7 +44,8 @@ CurriculumSampler::CurriculumSampler(Curriculum curriculum,
     }
     m_curriculum.throwIfInvalid(&counts);
     if (!m_curriculum.isResolved()) {
-        throw Error("curriculum '" + m_curriculum.name + "' has stages in epochs: resolve it with "
+        throw Error("curriculum '" + m_curriculum.name +
+                    "' has stages in epochs: resolve it with "
                     "the pair counts and batch size before sampling");
     }
     for (const std::string& tier : m_curriculum.tiers()) {
@@ -58,8 +59,8 @@ CurriculumSampler::CurriculumSampler(Curriculum curriculum,
 
 void CurriculumSampler::shuffle(TierState& state, std::int64_t pass) const {
     state.order = state.items;
-    random::Stream rng(random::keyed(m_seed, kShuffleStream, state.key,
-                                     static_cast<std::uint64_t>(pass)));
+    random::Stream rng(
+        random::keyed(m_seed, kShuffleStream, state.key, static_cast<std::uint64_t>(pass)));
     for (std::size_t i = state.order.size(); i > 1; --i) {  // Fisher-Yates
         const std::size_t j = static_cast<std::size_t>(rng.below(i));
         std::swap(state.order[i - 1], state.order[j]);

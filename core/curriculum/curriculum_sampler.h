@@ -42,7 +42,8 @@ public:
     // curriculum must be resolved (lengths in steps); itemsByTier holds what a batch returns for
     // each tier (pair ids, or indices into the caller's pair vector). Throws ladder::Error when a
     // weighted tier has no items or the curriculum is invalid.
-    CurriculumSampler(Curriculum curriculum, std::map<std::string, std::vector<std::int64_t>> itemsByTier,
+    CurriculumSampler(Curriculum curriculum,
+                      std::map<std::string, std::vector<std::int64_t>> itemsByTier,
                       std::uint64_t seed);
 
     // The next batch of items; advances the step by one.
@@ -51,7 +52,9 @@ public:
     // The tier of each item of the last batch, in the same order.
     [[nodiscard]] const std::vector<std::string>& lastBatchTiers() const { return m_lastTiers; }
     // The stage of a step, and of the next batch.
-    [[nodiscard]] std::size_t stageAt(std::int64_t step) const { return m_curriculum.stageAt(step); }
+    [[nodiscard]] std::size_t stageAt(std::int64_t step) const {
+        return m_curriculum.stageAt(step);
+    }
     [[nodiscard]] std::size_t currentStage() const { return stageAt(m_position.step); }
     [[nodiscard]] std::int64_t step() const { return m_position.step; }
     [[nodiscard]] std::int64_t totalSteps() const { return m_curriculum.totalSteps(); }

@@ -23,9 +23,10 @@ Curriculum parseStored(const std::string& name, const std::string& spec) {
 void saveCurriculum(store::Database& db, const Curriculum& curriculum) {
     if (curriculum.name.empty()) throw Error("a curriculum needs a name to be stored");
     curriculum.throwIfInvalid();
-    db.prepare("INSERT INTO curricula(name, spec_json, updated_at) VALUES (?, ?, ?) "
-               "ON CONFLICT(name) DO UPDATE SET spec_json = excluded.spec_json, "
-               "updated_at = excluded.updated_at")
+    db.prepare(
+          "INSERT INTO curricula(name, spec_json, updated_at) VALUES (?, ?, ?) "
+          "ON CONFLICT(name) DO UPDATE SET spec_json = excluded.spec_json, "
+          "updated_at = excluded.updated_at")
         .bind(1, curriculum.name)
         .bind(2, curriculum.toJson().dump())
         .bind(3, clock::nowIso())

@@ -37,7 +37,8 @@ std::string renderStageTable(const Curriculum& c, const TierCounts* pairsPerTier
             std::string item = tier + " " + formatShare(sum > 0 ? w / sum : 0);
             if (pairsPerTier) {
                 const auto it = pairsPerTier->find(tier);
-                item += " (" + std::to_string(it == pairsPerTier->end() ? 0 : it->second) + " pairs)";
+                item +=
+                    " (" + std::to_string(it == pairsPerTier->end() ? 0 : it->second) + " pairs)";
             }
             text::appendItem(tiers, item);
         }
@@ -51,8 +52,8 @@ std::string renderStageTable(const Curriculum& c, const TierCounts* pairsPerTier
         out += "total " + std::to_string(c.totalSteps()) + " steps\n";
     }
     for (const auto& m : c.validate(pairsPerTier)) {
-        out += (m.severity == ValidationMessage::Severity::Error ? "error: " : "warning: ") + m.text +
-               "\n";
+        out += (m.severity == ValidationMessage::Severity::Error ? "error: " : "warning: ") +
+               m.text + "\n";
     }
     return out;
 }

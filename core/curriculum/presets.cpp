@@ -18,7 +18,9 @@ Stage stageOf(std::string name, StageLength length) {
 
 // A tier's weight: its pair count, so that within a stage every pair is equally likely; 1 when
 // the counts are unknown (0).
-double weightOf(const TierInfo& t) { return t.pairs > 0 ? static_cast<double>(t.pairs) : 1.0; }
+double weightOf(const TierInfo& t) {
+    return t.pairs > 0 ? static_cast<double>(t.pairs) : 1.0;
+}
 
 }  // namespace
 

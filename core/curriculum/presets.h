@@ -11,8 +11,8 @@
 namespace ladder::curriculum {
 
 struct TierInfo {
-    std::string name;   // "A>B"
-    int rankGap = 1;    // larger = easier
+    std::string name;  // "A>B"
+    int rankGap = 1;   // larger = easier
     std::int64_t pairs = 0;
 };
 

@@ -10,10 +10,11 @@
 namespace ladder::data {
 
 // Answers of sources to instructions.
-[[nodiscard]] std::unique_ptr<Importer> makeAlpacaEvalImporter();    // "alpaca-eval"
-[[nodiscard]] std::unique_ptr<Importer> makeInstructionImporter();   // "instruction" (JSON/JSONL)
+[[nodiscard]] std::unique_ptr<Importer> makeAlpacaEvalImporter();   // "alpaca-eval"
+[[nodiscard]] std::unique_ptr<Importer> makeInstructionImporter();  // "instruction" (JSON/JSONL)
 // Judge verdicts.
-[[nodiscard]] std::unique_ptr<Importer> makeAlpacaAnnotationsImporter();  // "alpaca-eval-annotations"
+[[nodiscard]] std::unique_ptr<Importer>
+makeAlpacaAnnotationsImporter();  // "alpaca-eval-annotations"
 // Ready-made pairs.
 [[nodiscard]] std::unique_ptr<Importer> makeTrlImporter();               // "trl"
 [[nodiscard]] std::unique_ptr<Importer> makeHhRlhfImporter();            // "hh-rlhf"

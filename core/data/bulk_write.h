@@ -1,5 +1,6 @@
 // A larger SQLite page cache for the length of a bulk write (an import, a pair build): with the
-// default 2 MiB cache, index pages of a 300,000-row insert are evicted and read back again and again.
+// default 2 MiB cache, index pages of a 300,000-row insert are evicted and read back again and
+// again.
 #pragma once
 
 #include <cstdint>

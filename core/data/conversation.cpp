@@ -129,8 +129,9 @@ std::optional<DialogueSplit> splitDialogues(std::string_view chosen, std::string
         tagLength = std::string_view("Assistant:").size();
     }
     if (tag == std::string_view::npos) {
-        *error = "the two dialogues share no \"\\n\\nAssistant:\" turn, so they have no common "
-                 "prompt (expected HH-RLHF dialogues \"\\n\\nHuman: ...\\n\\nAssistant: ...\")";
+        *error =
+            "the two dialogues share no \"\\n\\nAssistant:\" turn, so they have no common "
+            "prompt (expected HH-RLHF dialogues \"\\n\\nHuman: ...\\n\\nAssistant: ...\")";
         return std::nullopt;
     }
     std::string_view prompt = chosen.substr(0, tag);

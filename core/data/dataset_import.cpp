@@ -8,8 +8,8 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/hash.h"
-#include "core/common/random.h"
 #include "core/common/log.h"
+#include "core/common/random.h"
 #include "core/data/bulk_write.h"
 #include "core/data/prompt_key.h"
 
@@ -57,7 +57,8 @@ public:
               "preference = excluded.preference, row_index = excluded.row_index")),
           m_now(clock::nowIso()) {
         // A workspace of modest size lends all its prompts to the cache: no lookup per row.
-        if (db.queryInt64("SELECT count(*) FROM prompts") < static_cast<std::int64_t>(kCacheLimit)) {
+        if (db.queryInt64("SELECT count(*) FROM prompts") <
+            static_cast<std::int64_t>(kCacheLimit)) {
             auto all = db.prepare("SELECT match_key, id FROM prompts");
             while (all.step()) m_prompts.emplace(all.text(0), all.int64(1));
             m_allPromptsCached = true;
@@ -105,7 +106,8 @@ public:
 
     // Copies the per-source counts into the result, by source name.
     void finish() {
-        for (const auto& [id, n] : m_answersBySource) m_result.answersBySource[m_sourceNames.at(id)] = n;
+        for (const auto& [id, n] : m_answersBySource)
+            m_result.answersBySource[m_sourceNames.at(id)] = n;
     }
 
     void badRow(const BadRow& bad) override {
@@ -245,8 +247,9 @@ std::string uniqueDatasetName(store::Database& db, const std::string& wanted) {
 }
 
 bool findExisting(store::Database& db, const std::string& contentHash, ImportResult& result) {
-    auto s = db.prepare("SELECT id, name, format, kind, row_count, skipped_rows FROM datasets "
-                        "WHERE content_hash = ?");
+    auto s = db.prepare(
+        "SELECT id, name, format, kind, row_count, skipped_rows FROM datasets "
+        "WHERE content_hash = ?");
     s.bind(1, contentHash);
     if (!s.step()) return false;
     result.alreadyImported = true;
@@ -262,8 +265,8 @@ bool findExisting(store::Database& db, const std::string& contentHash, ImportRes
 json reportJson(const ImportResult& r) {
     json bad = json::array();
     for (const BadRow& b : r.badRows) {
-        bad.push_back({{"row", b.at.row}, {"line", b.at.line}, {"field", b.field},
-                       {"message", b.message}});
+        bad.push_back(
+            {{"row", b.at.row}, {"line", b.at.line}, {"field", b.field}, {"message", b.message}});
     }
     return {{"rows", r.rows},
             {"skipped_rows", r.skippedRows},
@@ -289,8 +292,9 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
     store::Transaction tx(db);
     const std::int64_t lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
     result.datasetName = uniqueDatasetName(db, result.datasetName);
-    db.prepare("INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
-               "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    db.prepare(
+          "INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
+          "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(1, result.datasetName)
         .bind(2, path)
         .bind(3, result.format)
@@ -306,9 +310,10 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
     produce(writer);
     writer.finish();
 
-    auto prompts = db.prepare("SELECT count(DISTINCT prompt_id), "
-                              "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "
-                              "FROM responses WHERE dataset_id = ?");
+    auto prompts = db.prepare(
+        "SELECT count(DISTINCT prompt_id), "
+        "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "
+        "FROM responses WHERE dataset_id = ?");
     prompts.bind(1, lastPromptBefore).bind(2, result.datasetId);
     prompts.step();
     result.matchedPrompts = prompts.int64(1);
@@ -332,11 +337,12 @@ ImportResult importFile(store::Database& db, const fs::path& file, const ImportO
     const auto start = std::chrono::steady_clock::now();
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
-        throw Error(file.string() + (fs::exists(file, ec) ? " is not a regular file"
-                                                          : " does not exist") +
+        throw Error(file.string() +
+                    (fs::exists(file, ec) ? " is not a regular file" : " does not exist") +
                     ": check the path");
     }
-    auto importer = options.format.empty() ? registry.detect(file) : registry.create(options.format);
+    auto importer =
+        options.format.empty() ? registry.detect(file) : registry.create(options.format);
 
     ImportResult result;
     result.file = file.string();
@@ -392,8 +398,8 @@ std::string renderImportResult(const ImportResult& r) {
     }
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f s", r.seconds);
-    line(r.file + " -> dataset #" + std::to_string(r.datasetId) + " \"" + r.datasetName +
-         "\" (" + r.format + ", " + r.importerOrigin + " importer, " + seconds + ")");
+    line(r.file + " -> dataset #" + std::to_string(r.datasetId) + " \"" + r.datasetName + "\" (" +
+         r.format + ", " + r.importerOrigin + " importer, " + seconds + ")");
     line("  rows " + std::to_string(r.rows) + ", bad rows skipped " +
          std::to_string(r.skippedRows));
     std::string what = "  answers " + std::to_string(r.responses);

@@ -1,6 +1,7 @@
 // The importer interface: a file format reader that streams rows into an ImportSink. Importers know
 // nothing of the workspace; the sink (DatasetWriter) matches prompts and writes the rows.
-// Plugins implement this class (see core/plugin/plugin_api.h); changing it changes kPluginApiVersion.
+// Plugins implement this class (see core/plugin/plugin_api.h); changing it changes
+// kPluginApiVersion.
 #pragma once
 
 #include <filesystem>

@@ -18,7 +18,8 @@ namespace {
 constexpr std::size_t kDetectBytes = 64 * 1024;
 
 std::string knownFormats(const std::vector<ImporterEntry>& entries) {
-    return text::join(entries, ", ", [](const ImporterEntry& e) -> std::string_view { return e.name; });
+    return text::join(entries, ", ",
+                      [](const ImporterEntry& e) -> std::string_view { return e.name; });
 }
 
 }  // namespace

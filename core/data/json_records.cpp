@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::size_t kChunkBytes = 1 << 20;
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Cuts a JSON array into the text of its elements without parsing them, so that an element is
 // parsed (and held) alone. Tracks strings and nesting only; nlohmann checks each element fully.
@@ -191,7 +193,8 @@ void forEachJsonRecord(const fs::path& path, ImportSink& sink, const RecordCallb
     } else if (first == '\0') {
         throw Error(path.string() + " is empty (or only white space): nothing to import");
     } else {
-        throw Error(path.string() + " is neither a JSON array of records ('[' first) nor JSON "
+        throw Error(path.string() +
+                    " is neither a JSON array of records ('[' first) nor JSON "
                     "Lines (one '{...}' object per line): check that it is the right file");
     }
 }
@@ -211,7 +214,8 @@ std::optional<json> firstJsonRecord(std::string_view firstBytes) {
     } else if (first == '{') {
         const std::size_t start = firstBytes.find('{');
         const std::size_t end = firstBytes.find('\n', start);
-        text = std::string(firstBytes.substr(start, end == std::string_view::npos ? end : end - start));
+        text = std::string(
+            firstBytes.substr(start, end == std::string_view::npos ? end : end - start));
     } else {
         return std::nullopt;
     }
@@ -226,7 +230,7 @@ RecordFields::RecordFields(const json& record, const RowLocation& at, ImportSink
 bool RecordFields::isObject() {
     if (m_record.is_object()) return true;
     bad("", std::string("expected a JSON object (a record with named fields), found ") +
-                 m_record.type_name());
+                m_record.type_name());
     return false;
 }
 

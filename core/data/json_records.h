@@ -1,6 +1,6 @@
-// Streaming reader for record files: a JSON array of objects or JSON Lines, one record in memory at a
-// time (a 1 GB file costs the size of its largest record), with each record's row and line number.
-// Also the field helpers importers share to read a record and report what is wrong with it.
+// Streaming reader for record files: a JSON array of objects or JSON Lines, one record in memory at
+// a time (a 1 GB file costs the size of its largest record), with each record's row and line
+// number. Also the field helpers importers share to read a record and report what is wrong with it.
 #pragma once
 
 #include <filesystem>
@@ -38,7 +38,8 @@ public:
     // False (reported) when the record is not a JSON object.
     [[nodiscard]] bool isObject();
     // The first of several alternative names that is present, or nullopt.
-    [[nodiscard]] std::optional<std::string> presentName(std::initializer_list<const char*> names) const;
+    [[nodiscard]] std::optional<std::string> presentName(
+        std::initializer_list<const char*> names) const;
     // A string field under one of several names ("instruction" or "prompt"); absent or null
     // gives nullopt, reported when required; a non-string value is always reported.
     [[nodiscard]] std::optional<std::string> text(std::initializer_list<const char*> names,
@@ -63,7 +64,9 @@ private:
 [[nodiscard]] std::string joinAlternatives(std::initializer_list<const char*> names);
 
 // Detection helpers on a first record: every / any of the names is a key of the object.
-[[nodiscard]] bool hasAllKeys(const nlohmann::json& record, std::initializer_list<const char*> names);
-[[nodiscard]] bool hasAnyKey(const nlohmann::json& record, std::initializer_list<const char*> names);
+[[nodiscard]] bool hasAllKeys(const nlohmann::json& record,
+                              std::initializer_list<const char*> names);
+[[nodiscard]] bool hasAnyKey(const nlohmann::json& record,
+                             std::initializer_list<const char*> names);
 
 }  // namespace ladder::data

@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace ladder::data {
@@ -48,18 +48,27 @@ private:
     bool value(json& out, int depth) {
         if (m_pos >= m_text.size()) return fail("the text ends where a value should start");
         switch (m_text[m_pos]) {
-            case '{': return object(out, depth + 1);
-            case '[': return array(out, depth + 1);
+            case '{':
+                return object(out, depth + 1);
+            case '[':
+                return array(out, depth + 1);
             case '"': {
                 std::string s;
                 if (!string(s)) return false;
                 out = std::move(s);
                 return true;
             }
-            case 't': out = true; return literal("true");
-            case 'f': out = false; return literal("false");
-            case 'n': out = nullptr; return literal("null");
-            default: return number(out);
+            case 't':
+                out = true;
+                return literal("true");
+            case 'f':
+                out = false;
+                return literal("false");
+            case 'n':
+                out = nullptr;
+                return literal("null");
+            default:
+                return number(out);
         }
     }
 
@@ -176,14 +185,30 @@ private:
         if (m_pos >= m_text.size()) return fail("the string is not closed");
         const char c = m_text[m_pos++];
         switch (c) {
-            case '"': out += '"'; return true;
-            case '\\': out += '\\'; return true;
-            case '/': out += '/'; return true;
-            case 'b': out += '\b'; return true;
-            case 'f': out += '\f'; return true;
-            case 'n': out += '\n'; return true;
-            case 'r': out += '\r'; return true;
-            case 't': out += '\t'; return true;
+            case '"':
+                out += '"';
+                return true;
+            case '\\':
+                out += '\\';
+                return true;
+            case '/':
+                out += '/';
+                return true;
+            case 'b':
+                out += '\b';
+                return true;
+            case 'f':
+                out += '\f';
+                return true;
+            case 'n':
+                out += '\n';
+                return true;
+            case 'r':
+                out += '\r';
+                return true;
+            case 't':
+                out += '\t';
+                return true;
             case 'u': {
                 std::uint32_t cp = 0;
                 if (!hex4(cp)) return false;
@@ -200,7 +225,8 @@ private:
                 appendUtf8(out, cp);
                 return true;
             }
-            default: return fail("an unknown escape in a string");
+            default:
+                return fail("an unknown escape in a string");
         }
     }
 
@@ -229,7 +255,8 @@ private:
                 return fail("a control character in a string (write it as an escape, e.g. \\n)");
             } else {
                 const std::size_t n = utf8Length();
-                if (n == 0) return fail("the string is not valid UTF-8: re-encode the file as UTF-8");
+                if (n == 0)
+                    return fail("the string is not valid UTF-8: re-encode the file as UTF-8");
                 out.append(m_text.data() + m_pos, n);
                 m_pos += n;
             }
@@ -246,7 +273,8 @@ private:
         };
         const std::size_t intStart = m_pos;
         if (digits() == 0) return fail("not a JSON value");
-        if (m_text[intStart] == '0' && m_pos - intStart > 1) return fail("a number with a leading zero");
+        if (m_text[intStart] == '0' && m_pos - intStart > 1)
+            return fail("a number with a leading zero");
         bool integer = true;
         if (m_pos < m_text.size() && m_text[m_pos] == '.') {
             ++m_pos;

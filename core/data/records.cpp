@@ -6,9 +6,12 @@ namespace ladder::data {
 
 const char* toString(DatasetKind kind) {
     switch (kind) {
-        case DatasetKind::Responses: return "responses";
-        case DatasetKind::Pairs: return "pairs";
-        case DatasetKind::Verdicts: return "verdicts";
+        case DatasetKind::Responses:
+            return "responses";
+        case DatasetKind::Pairs:
+            return "pairs";
+        case DatasetKind::Verdicts:
+            return "verdicts";
     }
     return "responses";
 }
@@ -27,7 +30,8 @@ const char* toString(BadRowPolicy policy) {
 BadRowPolicy badRowPolicyFromString(const std::string& s) {
     if (s == "abort") return BadRowPolicy::Abort;
     if (s == "skip") return BadRowPolicy::Skip;
-    throw Error("unknown bad-row policy '" + s + "': use abort (stop at the first bad row) or "
+    throw Error("unknown bad-row policy '" + s +
+                "': use abort (stop at the first bad row) or "
                 "skip (leave bad rows out and report them)");
 }
 

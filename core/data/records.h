@@ -50,7 +50,8 @@ struct VerdictRecord {
     std::string output2;
     std::string source2;
     std::string judge;
-    std::optional<double> preference;  // 1 = output1 better, 2 = output2, 1.5 = tie, none = undecided
+    std::optional<double>
+        preference;  // 1 = output1 better, 2 = output2, 1.5 = tie, none = undecided
     std::string category;
     RowLocation at;
 };

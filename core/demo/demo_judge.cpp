@@ -10,7 +10,7 @@ namespace {
 
 // Wrappers a chatty model puts around an answer; stripped (case-insensitively) before comparing.
 constexpr std::array<std::string_view, 6> kPrefixes = {"the answer is", "answer:", "sure!",
-                                                       "sure,", "result:", "it is"};
+                                                       "sure,",         "result:", "it is"};
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
     return text::toLowerAscii(a) == text::toLowerAscii(b);

@@ -88,10 +88,14 @@ std::string mistake(const DemoPrompt& p, random::Stream& rng) {
 
 std::string offFormat(const std::string& content, random::Stream& rng) {
     switch (rng.below(4)) {
-        case 0: return "The answer is " + content + ".";
-        case 1: return "Answer: " + content;
-        case 2: return content + ".";
-        default: return "Sure! " + content;
+        case 0:
+            return "The answer is " + content + ".";
+        case 1:
+            return "Answer: " + content;
+        case 2:
+            return content + ".";
+        default:
+            return "Sure! " + content;
     }
 }
 
@@ -106,8 +110,8 @@ const std::vector<ModelProfile>& demoModels() {
     return models;
 }
 
-std::string simulateAnswer(const DemoPrompt& prompt, const ModelProfile& model,
-                           std::uint64_t seed, std::uint64_t index) {
+std::string simulateAnswer(const DemoPrompt& prompt, const ModelProfile& model, std::uint64_t seed,
+                           std::uint64_t index) {
     random::Stream rng(random::keyed(seed, random::fnv1a(model.name), index));
     std::string content = prompt.expected;
     if (!rng.chance(model.correct)) {

@@ -13,7 +13,7 @@ namespace ladder::demo {
 
 struct ModelProfile {
     std::string name;
-    double correct = 1.0;  // chance that the answer's content is right
+    double correct = 1.0;    // chance that the answer's content is right
     double formatted = 1.0;  // chance that it comes without wrapper words or punctuation
 };
 

@@ -52,10 +52,13 @@ constexpr std::string_view kUpper = "Write in capital letters: ";
 constexpr std::string_view kNthA = "Give word number ";
 constexpr std::string_view kNthB = " of: ";
 
-std::string_view word(random::Stream& rng) { return kWords[rng.below(std::size(kWords))]; }
+std::string_view word(random::Stream& rng) {
+    return kWords[rng.below(std::size(kWords))];
+}
 
 bool isWord(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 bool isNumber(std::string_view s) {
@@ -74,7 +77,9 @@ std::vector<std::string_view> splitSpaces(std::string_view s) {
     return out;
 }
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 bool endsWith(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -82,7 +87,8 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 // The part of s between a prefix and a suffix, or nullopt when s does not have them.
 std::optional<std::string_view> between(std::string_view s, std::string_view prefix,
                                         std::string_view suffix) {
-    if (s.size() < prefix.size() + suffix.size() || !startsWith(s, prefix) || !endsWith(s, suffix)) {
+    if (s.size() < prefix.size() + suffix.size() || !startsWith(s, prefix) ||
+        !endsWith(s, suffix)) {
         return std::nullopt;
     }
     return s.substr(prefix.size(), s.size() - prefix.size() - suffix.size());
@@ -99,7 +105,8 @@ std::string joinWords(const std::vector<std::string>& words) {
 
 std::string makeInstruction(TaskKind kind, random::Stream& rng) {
     switch (kind) {
-        case TaskKind::Reverse: return std::string(kReverse) + std::string(word(rng));
+        case TaskKind::Reverse:
+            return std::string(kReverse) + std::string(word(rng));
         case TaskKind::SortLetters:
             return std::string(kSortLettersA) + std::string(word(rng)) + std::string(kSortLettersB);
         case TaskKind::SortNumbers: {
@@ -108,12 +115,14 @@ std::string makeInstruction(TaskKind kind, random::Stream& rng) {
             for (std::int64_t i = 0; i < n; ++i) numbers.push_back(std::to_string(rng.below(100)));
             return std::string(kSortNumbers) + joinWords(numbers);
         }
-        case TaskKind::CountLetters: return std::string(kCountLettersA) + std::string(word(rng)) + "?";
+        case TaskKind::CountLetters:
+            return std::string(kCountLettersA) + std::string(word(rng)) + "?";
         case TaskKind::CountLetter: {
             const std::string_view w = word(rng);
             // Mostly a letter of the word, sometimes one it lacks (answer 0).
             const char c = rng.chance(0.8) ? w[rng.below(w.size())] : char('a' + rng.below(26));
-            return std::string(kCountLetterA) + c + std::string(kCountLetterB) + std::string(w) + "?";
+            return std::string(kCountLetterA) + c + std::string(kCountLetterB) + std::string(w) +
+                   "?";
         }
         case TaskKind::Add:
             return std::string(kAddA) + std::to_string(rng.below(100)) + std::string(kAddB) +
@@ -139,14 +148,22 @@ std::string makeInstruction(TaskKind kind, random::Stream& rng) {
 
 const char* toString(TaskKind kind) {
     switch (kind) {
-        case TaskKind::Reverse: return "reverse";
-        case TaskKind::SortLetters: return "sort-letters";
-        case TaskKind::SortNumbers: return "sort-numbers";
-        case TaskKind::CountLetters: return "count-letters";
-        case TaskKind::CountLetter: return "count-letter";
-        case TaskKind::Add: return "add";
-        case TaskKind::Upper: return "upper-case";
-        case TaskKind::NthWord: return "nth-word";
+        case TaskKind::Reverse:
+            return "reverse";
+        case TaskKind::SortLetters:
+            return "sort-letters";
+        case TaskKind::SortNumbers:
+            return "sort-numbers";
+        case TaskKind::CountLetters:
+            return "count-letters";
+        case TaskKind::CountLetter:
+            return "count-letter";
+        case TaskKind::Add:
+            return "add";
+        case TaskKind::Upper:
+            return "upper-case";
+        case TaskKind::NthWord:
+            return "nth-word";
     }
     return "unknown";
 }
@@ -197,8 +214,8 @@ std::optional<ParsedInstruction> parseInstruction(std::string_view s) {
         const std::string_view a = rest->substr(0, and_);
         const std::string_view b = rest->substr(and_ + kAddB.size());
         if (!isNumber(a) || !isNumber(b)) return std::nullopt;
-        return ParsedInstruction{TaskKind::Add,
-                                 std::to_string(std::stoi(std::string(a)) + std::stoi(std::string(b)))};
+        return ParsedInstruction{
+            TaskKind::Add, std::to_string(std::stoi(std::string(a)) + std::stoi(std::string(b)))};
     }
     if (auto phrase = between(s, kUpper, "")) {
         std::string upper;
@@ -226,7 +243,8 @@ std::optional<ParsedInstruction> parseInstruction(std::string_view s) {
 }
 
 std::vector<DemoPrompt> generatePrompts(int count, std::uint64_t seed) {
-    if (count <= 0) throw Error("the demo needs at least one prompt (asked for " + std::to_string(count) + ")");
+    if (count <= 0)
+        throw Error("the demo needs at least one prompt (asked for " + std::to_string(count) + ")");
     random::Stream rng(random::keyed(seed, 0x70726F6D7074ull));  // "prompt"
     const auto& kinds = allTaskKinds();
     std::vector<DemoPrompt> out;

@@ -11,7 +11,16 @@
 
 namespace ladder::demo {
 
-enum class TaskKind { Reverse, SortLetters, SortNumbers, CountLetters, CountLetter, Add, Upper, NthWord };
+enum class TaskKind {
+    Reverse,
+    SortLetters,
+    SortNumbers,
+    CountLetters,
+    CountLetter,
+    Add,
+    Upper,
+    NthWord
+};
 
 [[nodiscard]] const char* toString(TaskKind kind);  // "reverse", "sort-letters", ...
 [[nodiscard]] const std::vector<TaskKind>& allTaskKinds();

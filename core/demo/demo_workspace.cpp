@@ -82,8 +82,8 @@ std::pair<std::int64_t, std::int64_t> judgePairs(store::Database& db, std::int64
     std::int64_t count = 0;
     std::int64_t agree = 0;
     while (pairs.step()) {
-        const double preference = judge(pairs.textView(3), pairs.textView(4), pairs.textView(5),
-                                        pairs.textView(6));
+        const double preference =
+            judge(pairs.textView(3), pairs.textView(4), pairs.textView(5), pairs.textView(6));
         insert.bind(1, kDemoJudgeName)
             .bind(2, pairs.int64(0))
             .bind(3, pairs.int64(1))
@@ -99,7 +99,9 @@ std::pair<std::int64_t, std::int64_t> judgePairs(store::Database& db, std::int64
 
 }  // namespace
 
-fs::path defaultWorkspacePath() { return paths::dataDir() / "demo.ladder"; }
+fs::path defaultWorkspacePath() {
+    return paths::dataDir() / "demo.ladder";
+}
 
 DemoSummary initWorkspace(const fs::path& path, const DemoOptions& options) {
     const auto start = std::chrono::steady_clock::now();
@@ -114,8 +116,10 @@ DemoSummary initWorkspace(const fs::path& path, const DemoOptions& options) {
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
         if (ec) {
-            throw Error("cannot create the folder " + path.parent_path().string() + " for the demo "
-                        "workspace (" + ec.message() + "): choose another path");
+            throw Error("cannot create the folder " + path.parent_path().string() +
+                        " for the demo "
+                        "workspace (" +
+                        ec.message() + "): choose another path");
         }
     }
     auto ws = store::Workspace::create(path, options.overwrite);
@@ -137,7 +141,8 @@ DemoSummary initWorkspace(const fs::path& path, const DemoOptions& options) {
     summary.pairs = pairs::PairBuilder(db, kDemoLadder, buildOptions).build();
     const auto [verdicts, agree] = judgePairs(db, summary.pairs.ladderId);
     summary.verdicts = verdicts;
-    summary.judgeAgreement = verdicts > 0 ? static_cast<double>(agree) / static_cast<double>(verdicts) : 0;
+    summary.judgeAgreement =
+        verdicts > 0 ? static_cast<double>(agree) / static_cast<double>(verdicts) : 0;
 
     std::vector<curriculum::TierInfo> tiers;
     for (const auto& t : summary.pairs.tiers) tiers.push_back({t.tier, t.rankGap, t.train});
@@ -171,7 +176,8 @@ std::string renderDemoSummary(const DemoSummary& s) {
                   s.path.c_str(), static_cast<long long>(s.prompts), s.seconds);
     out += buf;
     for (const auto& m : s.models) {
-        std::snprintf(buf, sizeof buf, "  model %-7s correct %5.1f%%, right and well formatted %5.1f%%\n",
+        std::snprintf(buf, sizeof buf,
+                      "  model %-7s correct %5.1f%%, right and well formatted %5.1f%%\n",
                       m.model.c_str(), m.correct * 100.0, m.exact * 100.0);
         out += buf;
     }

@@ -17,10 +17,10 @@ namespace ladder::demo {
 inline constexpr const char* kDemoLadder = "demo";
 
 struct DemoOptions {
-    int prompts = 3000;        // a few thousand: enough to learn from, a CPU run of minutes
-    std::uint64_t seed = 1;    // the same seed makes the same workspace
+    int prompts = 3000;      // a few thousand: enough to learn from, a CPU run of minutes
+    std::uint64_t seed = 1;  // the same seed makes the same workspace
     double heldoutFraction = 0.05;
-    bool overwrite = false;    // replace an existing workspace at the path
+    bool overwrite = false;  // replace an existing workspace at the path
 };
 
 struct ModelRates {

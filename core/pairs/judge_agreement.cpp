@@ -28,8 +28,9 @@ JudgeAgreementReport judgeAgreement(store::Database& db, const std::string& ladd
     std::unordered_map<std::int64_t, SourceRank> sources;
     std::string ids;
     {
-        auto s = db.prepare("SELECT s.id, s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
-                            "s.id = r.source_id WHERE r.ladder_id = ?");
+        auto s = db.prepare(
+            "SELECT s.id, s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
+            "s.id = r.source_id WHERE r.ladder_id = ?");
         s.bind(1, ladder.id);
         while (s.step()) {
             sources[s.int64(0)] = {s.text(1), s.int32(2)};
@@ -42,7 +43,8 @@ JudgeAgreementReport judgeAgreement(store::Database& db, const std::string& ladd
         "SELECT v.id, v.judge, v.prompt_id, v.response_1_id, v.response_2_id, v.preference, "
         "r1.source_id, r2.source_id, r1.text, r2.text FROM verdicts v "
         "JOIN responses r1 ON r1.id = v.response_1_id JOIN responses r2 ON r2.id = v.response_2_id "
-        "WHERE r1.source_id IN (" + ids + ") AND r2.source_id IN (" + ids + ") ORDER BY v.id");
+        "WHERE r1.source_id IN (" +
+        ids + ") AND r2.source_id IN (" + ids + ") ORDER BY v.id");
     auto pairAt = db.prepare(
         "SELECT p.id, p.chosen_id, p.rejected_id, c.text, r.text FROM pairs p "
         "JOIN responses c ON c.id = p.chosen_id JOIN responses r ON r.id = p.rejected_id "
@@ -54,7 +56,8 @@ JudgeAgreementReport judgeAgreement(store::Database& db, const std::string& ladd
         const SourceRank& s2 = sources.at(verdicts.int64(7));
         if (s1.rank == s2.rank) continue;  // a tie in the ladder: nothing to agree with
         const bool higherFirst = s1.rank < s2.rank;
-        const std::string tier = higherFirst ? tierName(s1.name, s2.name) : tierName(s2.name, s1.name);
+        const std::string tier =
+            higherFirst ? tierName(s1.name, s2.name) : tierName(s2.name, s1.name);
         const std::string judge = verdicts.text(1);
         TierAgreement& a = byTierJudge[{tier, judge}];
         a.tier = tier;
@@ -126,7 +129,8 @@ std::string renderJudgeAgreement(const JudgeAgreementReport& report,
         out += buf;
     }
     const std::size_t n = std::min(listDisagreements, report.disagreements.size());
-    if (n > 0) out += "verdicts against the ladder (pair id, prompt id, tier, judge, same texts):\n";
+    if (n > 0)
+        out += "verdicts against the ladder (pair id, prompt id, tier, judge, same texts):\n";
     for (std::size_t i = 0; i < n; ++i) {
         const Disagreement& d = report.disagreements[i];
         std::snprintf(buf, sizeof buf, "  pair %-8lld prompt %-8lld %-40s %s%s\n",

@@ -45,7 +45,8 @@ struct JudgeAgreementReport {
     std::vector<Disagreement> disagreements;
 };
 
-[[nodiscard]] JudgeAgreementReport judgeAgreement(store::Database& db, const std::string& ladderName);
+[[nodiscard]] JudgeAgreementReport judgeAgreement(store::Database& db,
+                                                  const std::string& ladderName);
 
 // Per tier and judge: "agrees in 716 of 805 (88.9%), against 83, ties 5, undecided 1".
 [[nodiscard]] std::string renderJudgeAgreement(const JudgeAgreementReport& report,

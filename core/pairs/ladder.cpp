@@ -33,8 +33,9 @@ Ladder readLadder(store::Database& db, store::Statement& head) {
     Ladder ladder;
     ladder.id = head.int64(0);
     ladder.name = head.text(1);
-    auto rungs = db.prepare("SELECT s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
-                            "s.id = r.source_id WHERE r.ladder_id = ? ORDER BY r.rank, s.name");
+    auto rungs = db.prepare(
+        "SELECT s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
+        "s.id = r.source_id WHERE r.ladder_id = ? ORDER BY r.rank, s.name");
     rungs.bind(1, ladder.id);
     while (rungs.step()) ladder.rungs.push_back({rungs.text(0), rungs.int32(1)});
     return ladder;
@@ -120,10 +121,10 @@ std::vector<TierSpec> tiersOf(const Ladder& ladder) {
         for (const Rung& b : ladder.rungs) {
             if (a.rank >= b.rank) continue;
             const int gap = b.rank - a.rank;
-            all.push_back({{tierName(a.source, b.source), a.source, b.source, gap,
-                            difficultyOf(gap, maxGap)},
-                           a.rank,
-                           b.rank});
+            all.push_back(
+                {{tierName(a.source, b.source), a.source, b.source, gap, difficultyOf(gap, maxGap)},
+                 a.rank,
+                 b.rank});
         }
     }
     std::stable_sort(all.begin(), all.end(), [](const Indexed& x, const Indexed& y) {
@@ -162,8 +163,9 @@ std::int64_t saveLadder(store::Database& db, const Ladder& ladder) {
                     "); import their answers first, or check the spelling");
     }
     const std::string now = clock::nowIso();
-    db.prepare("INSERT INTO ladders(name, created_at, updated_at) VALUES (?, ?, ?) "
-               "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at")
+    db.prepare(
+          "INSERT INTO ladders(name, created_at, updated_at) VALUES (?, ?, ?) "
+          "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at")
         .bind(1, ladder.name)
         .bind(2, now)
         .bind(3, now)
@@ -173,8 +175,10 @@ std::int64_t saveLadder(store::Database& db, const Ladder& ladder) {
     id.step();
     const std::int64_t ladderId = id.int64(0);
     db.prepare("DELETE FROM ladder_rungs WHERE ladder_id = ?").bind(1, ladderId).run();
-    auto insert = db.prepare("INSERT INTO ladder_rungs(ladder_id, source_id, rank) VALUES (?, ?, ?)");
-    for (const auto& [sourceId, rank] : rungs) insert.bind(1, ladderId).bind(2, sourceId).bind(3, rank).run();
+    auto insert =
+        db.prepare("INSERT INTO ladder_rungs(ladder_id, source_id, rank) VALUES (?, ?, ?)");
+    for (const auto& [sourceId, rank] : rungs)
+        insert.bind(1, ladderId).bind(2, sourceId).bind(3, rank).run();
     tx.commit();
     return ladderId;
 }
@@ -183,8 +187,8 @@ Ladder loadLadder(store::Database& db, const std::string& name) {
     auto head = db.prepare("SELECT id, name FROM ladders WHERE name = ?");
     head.bind(1, name);
     if (!head.step()) {
-        throw Error("no ladder named '" + name + "' in this workspace; ladders: " +
-                    storedLadderNames(db));
+        throw Error("no ladder named '" + name +
+                    "' in this workspace; ladders: " + storedLadderNames(db));
     }
     return readLadder(db, head);
 }
@@ -193,8 +197,8 @@ Ladder loadLadder(store::Database& db, std::int64_t id) {
     auto head = db.prepare("SELECT id, name FROM ladders WHERE id = ?");
     head.bind(1, id);
     if (!head.step()) {
-        throw Error("no ladder #" + std::to_string(id) + " in this workspace; ladders: " +
-                    storedLadderNames(db));
+        throw Error("no ladder #" + std::to_string(id) +
+                    " in this workspace; ladders: " + storedLadderNames(db));
     }
     return readLadder(db, head);
 }

@@ -112,16 +112,22 @@ LengthStats statsOf(std::vector<std::int64_t>& values) {
     return s;
 }
 
-std::string percent(double share) { return std::to_string(std::lround(share * 100.0)) + "%"; }
+std::string percent(double share) {
+    return std::to_string(std::lround(share * 100.0)) + "%";
+}
 
 }  // namespace
 
 PairBuilder::PairBuilder(store::Database& db, std::string ladderName, PairBuildOptions options)
     : m_db(db), m_ladderName(std::move(ladderName)), m_options(std::move(options)) {}
 
-PreflightReport PairBuilder::preflight() { return run(false); }
+PreflightReport PairBuilder::preflight() {
+    return run(false);
+}
 
-PreflightReport PairBuilder::build() { return run(true); }
+PreflightReport PairBuilder::build() {
+    return run(true);
+}
 
 PreflightReport PairBuilder::run(bool write) {
     const auto start = std::chrono::steady_clock::now();
@@ -138,8 +144,9 @@ PreflightReport PairBuilder::run(bool write) {
     std::vector<SourceRung> rungs;
     std::unordered_map<std::int64_t, std::size_t> rungOfSource;
     {
-        auto s = m_db.prepare("SELECT s.id, s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
-                              "s.id = r.source_id WHERE r.ladder_id = ? ORDER BY r.rank, s.name");
+        auto s = m_db.prepare(
+            "SELECT s.id, s.name, r.rank FROM ladder_rungs r JOIN sources s ON "
+            "s.id = r.source_id WHERE r.ladder_id = ? ORDER BY r.rank, s.name");
         s.bind(1, ladder.id);
         while (s.step()) {
             rungOfSource[s.int64(0)] = rungs.size();
@@ -174,8 +181,8 @@ PreflightReport PairBuilder::run(bool write) {
             }
         }
         for (TierPlan& t : tiers) {
-            t.selected = std::find(m_options.tiers.begin(), m_options.tiers.end(),
-                                   t.report.tier) != m_options.tiers.end();
+            t.selected = std::find(m_options.tiers.begin(), m_options.tiers.end(), t.report.tier) !=
+                         m_options.tiers.end();
             if (!t.selected) report.excludedTiers.push_back(t.report.tier);
         }
     }
@@ -188,9 +195,10 @@ PreflightReport PairBuilder::run(bool write) {
     if (write) {
         bulk.emplace(m_db);
         tx.emplace(m_db);
-        auto s = m_db.prepare("SELECT p.id, p.chosen_id, p.rejected_id, a.status IS NOT NULL "
-                              "FROM pairs p LEFT JOIN pair_annotations a ON a.pair_id = p.id "
-                              "WHERE p.ladder_id = ?");
+        auto s = m_db.prepare(
+            "SELECT p.id, p.chosen_id, p.rejected_id, a.status IS NOT NULL "
+            "FROM pairs p LEFT JOIN pair_annotations a ON a.pair_id = p.id "
+            "WHERE p.ladder_id = ?");
         s.bind(1, ladder.id);
         while (s.step()) {
             existing[PairKey(s.int64(1), s.int64(2))] = {s.int64(0), s.int64(3) != 0, false};
@@ -218,7 +226,9 @@ PreflightReport PairBuilder::run(bool write) {
         // source: no sort of every answer's text in a temporary B-tree.
         "FROM prompts p CROSS JOIN responses r ON r.prompt_id = p.id "
         "LEFT JOIN datasets d ON d.id = r.dataset_id "
-        "WHERE r.source_id IN (" + sourceIds + ") AND (r.dataset_id IS NULL OR d.kind = "
+        "WHERE r.source_id IN (" +
+        sourceIds +
+        ") AND (r.dataset_id IS NULL OR d.kind = "
         "'responses') ORDER BY p.id, r.source_id, r.id");
 
     std::vector<std::optional<Answer>> byRung(rungs.size());
@@ -226,7 +236,8 @@ PreflightReport PairBuilder::run(bool write) {
     std::string promptKey;
     std::int64_t promptChars = 0;
     std::size_t promptTokens = 0;
-    std::vector<std::pair<std::size_t, std::size_t>> seenClasses;  // (chosen, rejected) text classes
+    std::vector<std::pair<std::size_t, std::size_t>>
+        seenClasses;  // (chosen, rejected) text classes
 
     auto flushPrompt = [&] {
         if (promptId == 0) return;
@@ -273,8 +284,8 @@ PreflightReport PairBuilder::run(bool write) {
                 seenClasses.push_back(classes);
             }
             const std::int64_t longest = std::max(chosen->chars, rejected->chars);
-            bool over = capChars && static_cast<std::size_t>(promptChars + longest) >
-                                        m_options.maxChars;
+            bool over =
+                capChars && static_cast<std::size_t>(promptChars + longest) > m_options.maxChars;
             if (capTokens) {
                 over = over || promptTokens + std::max(chosen->tokens, rejected->tokens) >
                                    m_options.maxTokens;
@@ -355,7 +366,8 @@ PreflightReport PairBuilder::run(bool write) {
         report.heldout += r.heldout;
         report.truncated += r.truncated;
         if (r.pairs == 0) {
-            report.warnings.push_back("tier " + r.tier + " has no pairs: do both sources have "
+            report.warnings.push_back("tier " + r.tier +
+                                      " has no pairs: do both sources have "
                                       "answers to the same prompts?");
         }
         if (r.lengthBias) {

@@ -19,13 +19,14 @@ struct PairBuildOptions {
     std::vector<std::string> tiers;  // tiers to build ("A>B"); empty = all
     bool skipEmpty = true;           // drop pairs where an answer is empty (after normalising)
     bool skipIdentical = true;       // drop pairs whose two answers are the same text
-    bool dedupe = true;  // one pair per prompt and (chosen, rejected) text; the easiest tier keeps it
+    bool dedupe =
+        true;  // one pair per prompt and (chosen, rejected) text; the easiest tier keeps it
     // Length cap on prompt + answer, in code points (0 = none); a pair over it counts as truncated.
     std::size_t maxChars = 0;
     // The same in tokens, when a tokenizer is at hand (0 or no counter = none).
     std::size_t maxTokens = 0;
     std::function<std::size_t(std::string_view)> countTokens;
-    bool dropOverLength = false;  // drop pairs over the cap instead of keeping them marked
+    bool dropOverLength = false;    // drop pairs over the cap instead of keeping them marked
     double heldoutFraction = 0.05;  // share of prompts (by match-key hash) held out for evaluation
 };
 

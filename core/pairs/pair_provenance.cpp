@@ -6,8 +6,11 @@ namespace ladder::pairs {
 namespace {
 
 nlohmann::json originJson(const AnswerOrigin& o) {
-    return {{"source", o.source}, {"dataset_id", o.datasetId}, {"dataset", o.dataset},
-            {"file", o.file},     {"row", o.row}};
+    return {{"source", o.source},
+            {"dataset_id", o.datasetId},
+            {"dataset", o.dataset},
+            {"file", o.file},
+            {"row", o.row}};
 }
 
 AnswerOrigin readOrigin(store::Statement& s, int first) {
@@ -23,9 +26,8 @@ AnswerOrigin readOrigin(store::Statement& s, int first) {
 }  // namespace
 
 nlohmann::json PairProvenance::toJson() const {
-    nlohmann::json j = {{"pair_id", pairId},
-                        {"chosen", originJson(chosen)},
-                        {"rejected", originJson(rejected)}};
+    nlohmann::json j = {
+        {"pair_id", pairId}, {"chosen", originJson(chosen)}, {"rejected", originJson(rejected)}};
     if (!ladder.empty()) j["ladder"] = ladder;
     if (!imported.empty()) j["imported"] = imported;
     return j;
@@ -43,7 +45,8 @@ PairProvenance pairProvenance(store::Database& db, std::int64_t pairId) {
         "JOIN responses r ON r.id = p.rejected_id JOIN sources rs ON rs.id = r.source_id "
         "LEFT JOIN datasets rd ON rd.id = r.dataset_id WHERE p.id = ?");
     s.bind(1, pairId);
-    if (!s.step()) throw Error("there is no pair #" + std::to_string(pairId) + " in this workspace");
+    if (!s.step())
+        throw Error("there is no pair #" + std::to_string(pairId) + " in this workspace");
     PairProvenance p;
     p.pairId = pairId;
     p.ladder = s.optText(0).value_or("");

@@ -34,7 +34,7 @@ struct TierReport {
     std::string chosenSource;
     std::string rejectedSource;
     int rankGap = 0;
-    double difficulty = 0;  // 0 = easiest (largest gap) .. 1 = hardest (gap of one)
+    double difficulty = 0;   // 0 = easiest (largest gap) .. 1 = hardest (gap of one)
     std::int64_t pairs = 0;  // kept
     std::int64_t train = 0;
     std::int64_t heldout = 0;
@@ -49,12 +49,12 @@ struct TierReport {
 struct PreflightReport {
     std::string ladder;
     std::int64_t ladderId = 0;
-    std::string ladderSpec;          // "A > B = C > D"
-    std::int64_t prompts = 0;        // prompts answered by at least one source of the ladder
+    std::string ladderSpec;    // "A > B = C > D"
+    std::int64_t prompts = 0;  // prompts answered by at least one source of the ladder
     std::int64_t promptsWithPairs = 0;
     std::int64_t duplicateAnswers = 0;  // a source's further answers to a prompt (first is used)
     std::vector<TierReport> tiers;      // easiest first (largest rank gap)
-    std::vector<std::string> excludedTiers;  // left out by the tier filter
+    std::vector<std::string> excludedTiers;       // left out by the tier filter
     std::map<std::string, std::int64_t> dropped;  // totals over tiers
     std::int64_t pairs = 0;
     std::int64_t train = 0;

@@ -17,14 +17,16 @@ namespace {
 // The WHERE clause (on pairs p) of a selection's ladder and datasets.
 std::string selectionFilter(store::Database& db, const PairSelection& selection) {
     if (!selection.split.empty() && selection.split != "train" && selection.split != "heldout") {
-        throw Error("unknown split '" + selection.split + "': use train, heldout, or nothing for both");
+        throw Error("unknown split '" + selection.split +
+                    "': use train, heldout, or nothing for both");
     }
     std::optional<std::int64_t> ladderId = selection.ladderId;
     if (!ladderId && !selection.ladder.empty()) ladderId = loadLadder(db, selection.ladder).id;
     if (ladderId && selection.ladderId) (void)loadLadder(db, *ladderId);  // a clear error if absent
     if (!ladderId && selection.datasetIds.empty()) {
-        throw Error("no pairs selected: name a ladder (whose pairs `pairs build` made) or an "
-                    "imported pair dataset");
+        throw Error(
+            "no pairs selected: name a ladder (whose pairs `pairs build` made) or an "
+            "imported pair dataset");
     }
     std::string where;
     if (ladderId) where = "p.ladder_id = " + std::to_string(*ladderId);
@@ -51,7 +53,8 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
         "p.difficulty, p.split, p.truncated, a.status FROM pairs p "
         "JOIN prompts pr ON pr.id = p.prompt_id JOIN responses c ON c.id = p.chosen_id "
         "JOIN responses r ON r.id = p.rejected_id "
-        "LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE " + where;
+        "LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE " +
+        where;
     if (!selection.split.empty()) sql += " AND p.split = ?1";
     sql += " ORDER BY p.id";
     auto s = db.prepare(sql);

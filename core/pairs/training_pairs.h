@@ -26,12 +26,12 @@ struct TrainingPair {
     std::int64_t promptId = 0;
     std::string instruction;
     std::string input;
-    std::string chosen;    // after a flip annotation: the originally rejected text
+    std::string chosen;  // after a flip annotation: the originally rejected text
     std::string rejected;
     std::string tier;
-    int rankGap = 0;        // 0 for imported pairs
-    double difficulty = 0;  // 0 easiest .. 1 hardest
-    std::string split;      // "train" or "heldout"
+    int rankGap = 0;         // 0 for imported pairs
+    double difficulty = 0;   // 0 easiest .. 1 hardest
+    std::string split;       // "train" or "heldout"
     bool truncated = false;  // over the length cap the pairs were built with
     bool flipped = false;    // an annotator swapped chosen and rejected
 };
@@ -53,7 +53,8 @@ struct AnnotationEffects {
 
 // Pair counts per tier, and the indices (into the vector) of each tier's pairs: the input of
 // curriculum::Curriculum::resolved() and curriculum::CurriculumSampler.
-[[nodiscard]] std::map<std::string, std::int64_t> countByTier(const std::vector<TrainingPair>& pairs);
+[[nodiscard]] std::map<std::string, std::int64_t> countByTier(
+    const std::vector<TrainingPair>& pairs);
 [[nodiscard]] std::map<std::string, std::vector<std::int64_t>> indicesByTier(
     const std::vector<TrainingPair>& pairs);
 
@@ -71,7 +72,8 @@ struct TierCount {
     std::int64_t discarded = 0;
 };
 // In the ladder's tier order (easiest first), then by name; selection.split is ignored.
-[[nodiscard]] std::vector<TierCount> tierCounts(store::Database& db, const PairSelection& selection);
+[[nodiscard]] std::vector<TierCount> tierCounts(store::Database& db,
+                                                const PairSelection& selection);
 
 // Writes TRL preference JSONL: {"prompt", "chosen", "rejected"} per line (the prompt is the
 // instruction, then a blank line and the input when there is one); withMetadata adds pair_id,

@@ -39,9 +39,10 @@ bool anyContains(const std::vector<std::string>& messages, const std::string& pa
 TEST(Curriculum, ValidationNamesEachProblemClearly) {
     EXPECT_TRUE(anyContains(errors(Curriculum{"c", {}}), "no stages"));
 
-    Curriculum c{"c", {stage("empty", 10, {}), stage("zero", 10, {{"a>b", 0.0}}),
-                       stage("negative", 10, {{"a>b", -1.0}}), stage("no length", 0, {{"a>b", 1}}),
-                       stage("both", 10, {{"a>b", 1}})}};
+    Curriculum c{"c",
+                 {stage("empty", 10, {}), stage("zero", 10, {{"a>b", 0.0}}),
+                  stage("negative", 10, {{"a>b", -1.0}}), stage("no length", 0, {{"a>b", 1}}),
+                  stage("both", 10, {{"a>b", 1}})}};
     c.stages[4].epochs = 1.0;
     const auto e = errors(c);
     EXPECT_TRUE(anyContains(e, "stage 1 'empty' is empty"));
@@ -85,8 +86,8 @@ TEST(Curriculum, EpochsBecomeStepsFromPairCountsAndBatchSize) {
     EXPECT_FALSE(c.isResolved());
     EXPECT_THROW((void)c.totalSteps(), Error);
     const Curriculum r = c.resolved(counts, 16);
-    EXPECT_EQ(r.stages[0].steps, 7);   // ceil(100 / 16)
-    EXPECT_EQ(r.stages[1].steps, 8);   // ceil(2 * 61 / 16)
+    EXPECT_EQ(r.stages[0].steps, 7);  // ceil(100 / 16)
+    EXPECT_EQ(r.stages[1].steps, 8);  // ceil(2 * 61 / 16)
     EXPECT_EQ(r.totalSteps(), 15);
     EXPECT_EQ(r.stageStart(1), 7);
     EXPECT_EQ(r.stageAt(6), 0u);
@@ -96,7 +97,8 @@ TEST(Curriculum, EpochsBecomeStepsFromPairCountsAndBatchSize) {
 }
 
 TEST(Curriculum, TierSharesSwitchAtStageBoundariesAndBlendLinearly) {
-    Curriculum c{"c", {stage("easy", 10, {{"a>c", 1}}), stage("mix", 10, {{"a>c", 1}, {"a>b", 3}})}};
+    Curriculum c{"c",
+                 {stage("easy", 10, {{"a>c", 1}}), stage("mix", 10, {{"a>c", 1}, {"a>b", 3}})}};
     c.stages[1].transition = Transition::Blend;
     c.stages[1].blendSteps = 4;
     EXPECT_DOUBLE_EQ(c.tierShareAt(9).at("a>c"), 1.0);
@@ -126,14 +128,14 @@ TEST(Curriculum, JsonRoundTripsAndNamesTheBadField) {
         EXPECT_NE(std::string(e.what()).find("stage 2 needs a field `steps`"), std::string::npos)
             << e.what();
     }
-    EXPECT_THROW((void)Curriculum::fromJson(nlohmann::json::parse(
-                     R"({"stages": [{"steps": 5, "transition": "fade"}]})")),
+    EXPECT_THROW((void)Curriculum::fromJson(
+                     nlohmann::json::parse(R"({"stages": [{"steps": 5, "transition": "fade"}]})")),
                  Error);
 }
 
 TEST(CurriculumPresets, EasyThenHardHasOneStagePerRankGapLargestFirst) {
-    const std::vector<TierInfo> tiers = {
-        {"a>d", 3, 10}, {"a>c", 2, 20}, {"b>d", 2, 30}, {"a>b", 1, 5}, {"b>c", 1, 5}, {"c>d", 1, 0}};
+    const std::vector<TierInfo> tiers = {{"a>d", 3, 10}, {"a>c", 2, 20}, {"b>d", 2, 30},
+                                         {"a>b", 1, 5},  {"b>c", 1, 5},  {"c>d", 1, 0}};
     const Curriculum c = easyThenHard(tiers, {.steps = 100}, /*blendSteps=*/10);
     ASSERT_EQ(c.stages.size(), 3u);
     EXPECT_EQ(c.stages[0].tierWeights.size(), 1u);

@@ -46,8 +46,8 @@ Items rangeItems(std::int64_t easy, std::int64_t hard) {
 TEST(CurriculumSampler, MatchesIndependentReference) {
     // python3 tests/curriculum/reference/sampler_reference.py
     const std::vector<std::vector<std::int64_t>> expected = {
-        {2, 1, 0, 4},      {3, 2, 0, 1},       {4, 3, 3, 2},        {1, 0, 4, 0},
-        {2, 1, 106, 100},  {3, 105, 104, 103}, {4, 102, 101, 100},
+        {2, 1, 0, 4},     {3, 2, 0, 1},       {4, 3, 3, 2},       {1, 0, 4, 0},
+        {2, 1, 106, 100}, {3, 105, 104, 103}, {4, 102, 101, 100},
     };
     CurriculumSampler sampler(twoStages(), smallItems(), 42);
     for (std::size_t step = 0; step < expected.size(); ++step) {

@@ -14,8 +14,7 @@ TEST(Conversation, HhDialoguesSplitAtTheLastSharedAssistantTurn) {
     std::string error;
     const auto split = splitDialogues(prefix + " It is 4.", prefix + " It is 5.", &error);
     ASSERT_TRUE(split) << error;
-    EXPECT_EQ(split->prompt,
-              "Human: Hi there\n\nAssistant: Hello!\n\nHuman: What is 2+2?");
+    EXPECT_EQ(split->prompt, "Human: Hi there\n\nAssistant: Hello!\n\nHuman: What is 2+2?");
     EXPECT_EQ(split->chosen, "It is 4.");
     EXPECT_EQ(split->rejected, "It is 5.");
 }
@@ -58,10 +57,10 @@ TEST(Conversation, ShareGptRolesMapToUserAndAssistant) {
 
 TEST(Conversation, OpenAiContentPartsAreJoined) {
     std::string error;
-    const auto m = readMessage(
-        json::parse(R"({"role": "user", "content": [{"type": "text", "text": "a"},
+    const auto m =
+        readMessage(json::parse(R"({"role": "user", "content": [{"type": "text", "text": "a"},
                                                     {"type": "text", "text": "b"}]})"),
-        &error);
+                    &error);
     ASSERT_TRUE(m) << error;
     EXPECT_EQ(m->content, "ab");
 }

@@ -19,9 +19,9 @@ TEST(ImporterRegistry, BuiltinsCoverEveryShippedFormat) {
         EXPECT_EQ(e.origin, "built-in");
         EXPECT_FALSE(e.description.empty());
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"alpaca-eval", "alpaca-eval-annotations", "hh-rlhf",
-                                               "instruction", "openai-preference", "sharegpt",
-                                               "trl"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"alpaca-eval", "alpaca-eval-annotations", "hh-rlhf",
+                                        "instruction", "openai-preference", "sharegpt", "trl"}));
 }
 
 TEST(ImporterPlugin, TakesOverTheBuiltinNamesOnceAndImports) {
@@ -39,7 +39,8 @@ TEST(ImporterPlugin, TakesOverTheBuiltinNamesOnceAndImports) {
     for (const auto& e : entries) EXPECT_EQ(e.origin, "plugin") << e.name;
 
     test::WorkspaceFixture f;
-    test::writeFile(f.dir / "a.jsonl", "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
+    test::writeFile(f.dir / "a.jsonl",
+                    "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
     const auto r = importFile(f.db(), f.dir / "a.jsonl", {}, registry);
     EXPECT_EQ(r.format, "trl");
     EXPECT_EQ(r.importerOrigin, "plugin");
@@ -54,17 +55,18 @@ TEST(ImporterPlugin, ErrorsThrownInsideThePluginAreCaughtAsLadderErrors) {
     test::WorkspaceFixture f;
     test::writeFile(f.dir / "cut.json", "[{\"instruction\": \"a\", \"output\": \"b\", ");
     try {
-        (void)importFile(f.db(), f.dir / "cut.json", ImportOptions{.format = "alpaca-eval"}, registry);
+        (void)importFile(f.db(), f.dir / "cut.json", ImportOptions{.format = "alpaca-eval"},
+                         registry);
         FAIL() << "expected ladder::Error";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("cut.json"), std::string::npos) << e.what();
     }
     // A bad row under abort: the host's sink throws through the plugin's frames.
     test::writeFile(f.dir / "bad.jsonl", "{\"instruction\": \"a\"}\n");
-    EXPECT_THROW((void)importFile(f.db(), f.dir / "bad.jsonl",
-                                  ImportOptions{.format = "instruction", .sourceOverride = "m"},
-                                  registry),
-                 Error);
+    EXPECT_THROW(
+        (void)importFile(f.db(), f.dir / "bad.jsonl",
+                         ImportOptions{.format = "instruction", .sourceOverride = "m"}, registry),
+        Error);
     EXPECT_EQ(f.count("SELECT count(*) FROM datasets"), 0);
 }
 

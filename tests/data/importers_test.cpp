@@ -64,8 +64,8 @@ TEST(Import, SourceCanBeGivenForAFileWithoutModelField) {
     WorkspaceFixture f;
     ImportOptions options;
     options.sourceOverride = "my-model";
-    const auto r = f.importText("answers.json",
-                                R"([{"instruction": "Hi", "output": "Hello"}])", options);
+    const auto r =
+        f.importText("answers.json", R"([{"instruction": "Hi", "output": "Hello"}])", options);
     EXPECT_EQ(r.rows, 1);
     EXPECT_EQ(f.text("SELECT name FROM sources"), "my-model");
     EXPECT_EQ(f.text("SELECT source_override FROM datasets"), "my-model");
@@ -84,10 +84,10 @@ TEST(Import, NoModelFieldAndNoSourceIsABadRowNamingTheFieldAndWhatToDo) {
 
 TEST(Import, TrlStringPairsKeepTheirDirection) {
     WorkspaceFixture f;
-    const auto r = f.importText(
-        "prefs.jsonl", "{\"prompt\": \"2+2?\", \"chosen\": \"4\", \"rejected\": \"5\"}\n"
-                       "{\"prompt\": \"Capital of France?\", \"chosen\": \"Paris\", "
-                       "\"rejected\": \"Rome\"}\n");
+    const auto r = f.importText("prefs.jsonl",
+                                "{\"prompt\": \"2+2?\", \"chosen\": \"4\", \"rejected\": \"5\"}\n"
+                                "{\"prompt\": \"Capital of France?\", \"chosen\": \"Paris\", "
+                                "\"rejected\": \"Rome\"}\n");
     EXPECT_EQ(r.format, "trl");
     EXPECT_EQ(r.kind, DatasetKind::Pairs);
     EXPECT_EQ(r.pairs, 2);
@@ -105,9 +105,8 @@ TEST(Import, TrlStringPairsKeepTheirDirection) {
 
 TEST(Import, TrlConversationalPairsWithExplicitPrompt) {
     WorkspaceFixture f;
-    const auto r = f.importText(
-        "conv.json",
-        R"([{"prompt": [{"role": "user", "content": "Say hi"}],
+    const auto r = f.importText("conv.json",
+                                R"([{"prompt": [{"role": "user", "content": "Say hi"}],
              "chosen": [{"role": "assistant", "content": "Hi!"}],
              "rejected": [{"role": "assistant", "content": "No."}]}])");
     EXPECT_EQ(r.format, "trl");
@@ -125,7 +124,8 @@ TEST(Import, TrlImplicitPromptIsTheSharedLeadingMessages) {
     EXPECT_EQ(r.format, "trl");
     EXPECT_EQ(r.pairs, 1);
     EXPECT_EQ(f.text("SELECT instruction FROM prompts"), "Color of sky?");
-    EXPECT_EQ(f.text("SELECT text FROM responses WHERE id = (SELECT rejected_id FROM pairs)"), "Green");
+    EXPECT_EQ(f.text("SELECT text FROM responses WHERE id = (SELECT rejected_id FROM pairs)"),
+              "Green");
 }
 
 TEST(Import, HhRlhfDialoguesShareTheirPrefixAsPrompt) {
@@ -143,9 +143,9 @@ TEST(Import, HhRlhfDialoguesShareTheirPrefixAsPrompt) {
 
 TEST(Import, ShareGptConversationsWithSystemPrompt) {
     WorkspaceFixture f;
-    const auto r = f.importText(
-        "rank.json",
-        R"([{"conversations": [{"from": "human", "value": "Hi"}], "system": "Be kind",
+    const auto r =
+        f.importText("rank.json",
+                     R"([{"conversations": [{"from": "human", "value": "Hi"}], "system": "Be kind",
              "chosen": {"from": "gpt", "value": "Hello, friend"},
              "rejected": {"from": "gpt", "value": "Go away"}}])");
     EXPECT_EQ(r.format, "sharegpt");
@@ -163,7 +163,8 @@ TEST(Import, OpenAiPreferenceRows) {
         "\n");
     EXPECT_EQ(r.format, "openai-preference");
     EXPECT_EQ(r.pairs, 1);
-    EXPECT_EQ(f.text("SELECT text FROM responses WHERE id = (SELECT chosen_id FROM pairs)"), "Lima");
+    EXPECT_EQ(f.text("SELECT text FROM responses WHERE id = (SELECT chosen_id FROM pairs)"),
+              "Lima");
 }
 
 TEST(Import, AlpacaEvalAnnotationsBecomeVerdicts) {
@@ -193,27 +194,25 @@ TEST(Import, FormatIsDetectedFromTheFirstRecordAndCanBeForced) {
     forced.format = "instruction";
     const auto r = f.importText("outputs.json", kAlpacaOutputs, forced);
     EXPECT_EQ(r.format, "instruction");
-    const std::string message = errorOf([&] {
-        f.importText("what.json", R"([{"question": "?", "answer": "!"}])");
-    });
+    const std::string message =
+        errorOf([&] { f.importText("what.json", R"([{"question": "?", "answer": "!"}])"); });
     EXPECT_NE(message.find("--format"), std::string::npos) << message;
     EXPECT_NE(message.find("alpaca-eval"), std::string::npos) << message;
-    const std::string unknown = errorOf([&] {
-        f.importText("x.json", kAlpacaOutputs, ImportOptions{.format = "csv"});
-    });
+    const std::string unknown =
+        errorOf([&] { f.importText("x.json", kAlpacaOutputs, ImportOptions{.format = "csv"}); });
     EXPECT_NE(unknown.find("unknown import format 'csv'"), std::string::npos) << unknown;
 }
 
 // Each broken row of this file is broken in a different way.
 const char* kBadRows =
-    "{\"instruction\": \"ok\", \"output\": \"fine\", \"generator\": \"m\"}\n"        // line 1 good
-    "{\"instruction\": \"x\", \"output\": \n"                                       // 2 not JSON
-    "[1, 2, 3]\n"                                                                    // 3 not an object
-    "{\"instruction\": \"y\", \"generator\": \"m\"}\n"                              // 4 no output
-    "{\"instruction\": 7, \"output\": \"z\", \"generator\": \"m\"}\n"               // 5 wrong type
-    "{\"instruction\": \"   \", \"output\": \"z\", \"generator\": \"m\"}\n"         // 6 empty
+    "{\"instruction\": \"ok\", \"output\": \"fine\", \"generator\": \"m\"}\n"  // line 1 good
+    "{\"instruction\": \"x\", \"output\": \n"                                  // 2 not JSON
+    "[1, 2, 3]\n"                                                              // 3 not an object
+    "{\"instruction\": \"y\", \"generator\": \"m\"}\n"                         // 4 no output
+    "{\"instruction\": 7, \"output\": \"z\", \"generator\": \"m\"}\n"          // 5 wrong type
+    "{\"instruction\": \"   \", \"output\": \"z\", \"generator\": \"m\"}\n"    // 6 empty
     "{\"instruction\": \"bad \xff\xfe\", \"output\": \"z\", \"generator\": \"m\"}\n"  // 7 not UTF-8
-    "{\"instruction\": \"ok2\", \"output\": \"fine\", \"generator\": \"m\"}\n";     // 8 good
+    "{\"instruction\": \"ok2\", \"output\": \"fine\", \"generator\": \"m\"}\n";       // 8 good
 
 TEST(Import, BadRowAbortsByDefaultNamingFileLineRowAndFieldAndKeepsNothing) {
     WorkspaceFixture f;
@@ -260,25 +259,27 @@ TEST(Import, BadRowsOfPairAndVerdictFormatsNameTheirFields) {
     WorkspaceFixture f;
     ImportOptions skip{.onBadRow = BadRowPolicy::Skip};
     skip.format = "hh-rlhf";
-    const auto hh = f.importText("hh.jsonl", "{\"chosen\": \"no dialogue\", \"rejected\": \"x\"}\n"
-                                             "{\"chosen\": \"\\n\\nHuman: q\\n\\nAssistant: a\"}\n",
+    const auto hh = f.importText("hh.jsonl",
+                                 "{\"chosen\": \"no dialogue\", \"rejected\": \"x\"}\n"
+                                 "{\"chosen\": \"\\n\\nHuman: q\\n\\nAssistant: a\"}\n",
                                  skip);
     ASSERT_EQ(hh.badRows.size(), 2u);
     EXPECT_EQ(hh.badRows[0].field, "chosen");
     EXPECT_EQ(hh.badRows[1].field, "rejected");
     skip.format = "alpaca-eval-annotations";
-    const auto ann = f.importText(
-        "ann.json",
-        R"([{"instruction": "A", "output_1": "a", "generator_1": "g", "output_2": "b",
+    const auto ann =
+        f.importText("ann.json",
+                     R"([{"instruction": "A", "output_1": "a", "generator_1": "g", "output_2": "b",
              "generator_2": "h", "preference": 3}])",
-        skip);
+                     skip);
     ASSERT_EQ(ann.badRows.size(), 1u);
     EXPECT_EQ(ann.badRows[0].field, "preference");
     skip.format = "trl";
-    const auto trl = f.importText(
-        "trl.jsonl", "{\"prompt\": \"p\", \"chosen\": [{\"role\": \"user\", \"content\": \"x\"}], "
+    const auto trl =
+        f.importText("trl.jsonl",
+                     "{\"prompt\": \"p\", \"chosen\": [{\"role\": \"user\", \"content\": \"x\"}], "
                      "\"rejected\": \"r\"}\n{\"chosen\": \"a\", \"rejected\": \"b\"}\n",
-        skip);
+                     skip);
     ASSERT_EQ(trl.badRows.size(), 2u);
     EXPECT_EQ(trl.badRows[0].field, "chosen");
     EXPECT_EQ(trl.badRows[1].field, "prompt");
@@ -296,8 +297,8 @@ TEST(Import, TheSameFileTwiceImportsOnceEvenUnderAnotherName) {
     EXPECT_EQ(f.count("SELECT count(*) FROM responses"), 2);
     EXPECT_NE(renderImportResult(again).find("already imported"), std::string::npos);
     // Another source for the same bytes is a different dataset.
-    const auto other = importFile(f.db(), f.dir / "copy.json",
-                                  ImportOptions{.sourceOverride = "small"});
+    const auto other =
+        importFile(f.db(), f.dir / "copy.json", ImportOptions{.sourceOverride = "small"});
     EXPECT_FALSE(other.alreadyImported);
     EXPECT_EQ(f.count("SELECT count(*) FROM responses"), 4);
 }
@@ -333,7 +334,8 @@ TEST(Import, RepeatedRowsOfOneFileShareOneAnswer) {
 TEST(Import, DatasetNamesStayUniqueAndCatalogCountsWhatIsThere) {
     WorkspaceFixture f;
     f.importText("x.json", kAlpacaOutputs);
-    writeFile(f.dir / "sub" / "x.json", R"([{"instruction": "Q", "output": "A", "generator": "g"}])");
+    writeFile(f.dir / "sub" / "x.json",
+              R"([{"instruction": "Q", "output": "A", "generator": "g"}])");
     const auto second = importFile(f.db(), f.dir / "sub" / "x.json");
     EXPECT_EQ(second.datasetName, "x-2");
     const auto datasets = listDatasets(f.db());

@@ -37,7 +37,8 @@ std::vector<Seen> readAll(const std::filesystem::path& file, CollectingSink& sin
 
 TEST(JsonRecords, ReadsArrayElementsWithRowAndStartLine) {
     TempDir dir;
-    writeFile(dir / "a.json", "[\n  {\"a\": 1},\n  {\"a\": 2,\n   \"b\": \"x\"},\n  {\"a\": 3}\n]\n");
+    writeFile(dir / "a.json",
+              "[\n  {\"a\": 1},\n  {\"a\": 2,\n   \"b\": \"x\"},\n  {\"a\": 3}\n]\n");
     CollectingSink sink;
     const auto rows = readAll(dir / "a.json", sink);
     ASSERT_EQ(rows.size(), 3u);
@@ -128,7 +129,8 @@ TEST(JsonRecords, FileThatIsNeitherArrayNorJsonLinesThrows) {
 }
 
 TEST(JsonRecords, FirstRecordFromTheFirstBytesOfAFile) {
-    EXPECT_EQ((*firstJsonRecord("\xEF\xBB\xBF  [ {\"a\": [1, 2]}, {\"b\"")).dump(), R"({"a":[1,2]})");
+    EXPECT_EQ((*firstJsonRecord("\xEF\xBB\xBF  [ {\"a\": [1, 2]}, {\"b\"")).dump(),
+              R"({"a":[1,2]})");
     EXPECT_EQ((*firstJsonRecord("{\"x\": \"y\"}\n{\"broken")).dump(), R"({"x":"y"})");
     EXPECT_FALSE(firstJsonRecord("[{\"a\": \"still going").has_value());
     EXPECT_FALSE(firstJsonRecord("hello").has_value());

@@ -62,7 +62,8 @@ TEST(RecordParser, RefusesWhatNlohmannRefusesAndSaysWhere) {
 }
 
 TEST(RecordParser, LimitsNestingDepth) {
-    const std::string deep = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+    const std::string deep =
+        std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
     json out;
     std::string error;
     EXPECT_FALSE(parseJsonRecord(deep, out, &error));

@@ -77,8 +77,10 @@ TEST(TrainingPairs, FlipSwapsAndDiscardOrTieLeaveThePairOut) {
     PairBuilder(f.db(), "l", options).build();
     auto annotate = [&](const std::string& prompt, const std::string& status) {
         f.db().exec("INSERT INTO pair_annotations(pair_id, status, updated_at) SELECT p.id, '" +
-                    status + "', 'now' FROM pairs p JOIN prompts pr ON pr.id = p.prompt_id WHERE "
-                    "pr.instruction = '" + prompt + "'");
+                    status +
+                    "', 'now' FROM pairs p JOIN prompts pr ON pr.id = p.prompt_id WHERE "
+                    "pr.instruction = '" +
+                    prompt + "'");
     };
     annotate("q1", "flip");
     annotate("q2", "discard");
@@ -112,8 +114,8 @@ TEST(TrainingPairs, SelectionBySplitTierAndImportedDataset) {
     importAnswers(f, "c", {{"q1", "c1"}});
     saveLadder(f.db(), parseLadder("l", "a > b > c"));
     PairBuilder(f.db(), "l").build();
-    const auto imported = f.importText("trl.jsonl",
-                                       "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
+    const auto imported =
+        f.importText("trl.jsonl", "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
     EXPECT_EQ(loadTrainingPairs(f.db(), {.ladder = "l"}).size(), 3u);
     EXPECT_EQ(loadTrainingPairs(f.db(), {.ladder = "l", .tiers = {"a>c", "b>c"}}).size(), 2u);
     const auto split = f.text("SELECT split FROM pairs WHERE ladder_id IS NOT NULL LIMIT 1");

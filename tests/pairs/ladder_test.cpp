@@ -53,7 +53,8 @@ TEST(Ladder, StoredLaddersNeedImportedSourcesAndKeepTheirIdWhenReplaced) {
         saveLadder(f.db(), parseLadder("main", "big > tiny"));
         FAIL() << "expected an error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("no answers from tiny"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no answers from tiny"), std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("big, small"), std::string::npos) << e.what();
     }
     const auto id = saveLadder(f.db(), parseLadder("main", "big > small"));

@@ -75,14 +75,14 @@ TEST(PairBuilder, DropsEmptyIdenticalAndRepeatedPairsWithTheirReasons) {
     const auto r = PairBuilder(f.db(), "l").preflight();
     // a>c first (easiest), then a>b, then b>c.
     EXPECT_EQ(tier(r, "a>c").pairs, 4);
-    EXPECT_EQ(dropped(tier(r, "a>b"), kDropEmpty), 1);         // p1: b is blank
-    EXPECT_EQ(dropped(tier(r, "a>b"), kDropIdentical), 1);     // p2: same after folding
-    EXPECT_EQ(dropped(tier(r, "a>b"), kDropDuplicate), 1);     // p4: Strong>Weak again
-    EXPECT_EQ(tier(r, "a>b").pairs, 1);                        // p3
+    EXPECT_EQ(dropped(tier(r, "a>b"), kDropEmpty), 1);      // p1: b is blank
+    EXPECT_EQ(dropped(tier(r, "a>b"), kDropIdentical), 1);  // p2: same after folding
+    EXPECT_EQ(dropped(tier(r, "a>b"), kDropDuplicate), 1);  // p4: Strong>Weak again
+    EXPECT_EQ(tier(r, "a>b").pairs, 1);                     // p3
     EXPECT_EQ(dropped(tier(r, "b>c"), kDropEmpty), 1);
-    EXPECT_EQ(dropped(tier(r, "b>c"), kDropDuplicate), 1);     // p2: a>c had the same texts
-    EXPECT_EQ(dropped(tier(r, "b>c"), kDropIdentical), 1);     // p4: Weak = Weak
-    EXPECT_EQ(tier(r, "b>c").pairs, 1);                        // p3
+    EXPECT_EQ(dropped(tier(r, "b>c"), kDropDuplicate), 1);  // p2: a>c had the same texts
+    EXPECT_EQ(dropped(tier(r, "b>c"), kDropIdentical), 1);  // p4: Weak = Weak
+    EXPECT_EQ(tier(r, "b>c").pairs, 1);                     // p3
     EXPECT_EQ(r.dropped.at(kDropEmpty), 2);
     EXPECT_EQ(r.dropped.at(kDropDuplicate), 2);
     EXPECT_EQ(r.pairs, 6);
@@ -176,8 +176,9 @@ TEST(PairBuilder, SplitIsDecidedPerPromptSoTiersOfAPromptShareIt) {
     EXPECT_GT(share, 0.08);
     EXPECT_LT(share, 0.12);
     // The split follows from the prompt text alone.
-    auto s = f.db().prepare("SELECT p.split, pr.match_key FROM pairs p JOIN prompts pr ON "
-                            "pr.id = p.prompt_id");
+    auto s = f.db().prepare(
+        "SELECT p.split, pr.match_key FROM pairs p JOIN prompts pr ON "
+        "pr.id = p.prompt_id");
     while (s.step()) EXPECT_EQ(s.text(0), data::splitFor(s.text(1), 0.1));
 }
 
@@ -199,9 +200,9 @@ TEST(PairBuilder, RebuildKeepsPairIdsAndAnnotationsAndRemovesPairsNoLongerMade) 
     EXPECT_EQ(again.updated, 6);
     EXPECT_EQ(again.removed, 0);
     EXPECT_EQ(f.text("SELECT group_concat(id) FROM pairs ORDER BY id"), idsBefore);
-    EXPECT_EQ(f.text("SELECT status FROM pair_annotations WHERE pair_id = " +
-                     std::to_string(annotated)),
-              "flip");
+    EXPECT_EQ(
+        f.text("SELECT status FROM pair_annotations WHERE pair_id = " + std::to_string(annotated)),
+        "flip");
 
     PairBuildOptions onlyBc;
     onlyBc.tiers = {"b>c"};
@@ -241,11 +242,10 @@ TEST(PairBuilder, EveryPairKeepsItsProvenance) {
     EXPECT_EQ(p.toJson()["rejected"]["file"], p.rejected.file);
     EXPECT_THROW((void)pairProvenance(f.db(), 999), Error);
 
-    const auto imported = f.importText("trl.jsonl",
-                                       "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
-    const auto q = pairProvenance(
-        f.db(), f.count("SELECT id FROM pairs WHERE dataset_id = " +
-                        std::to_string(imported.datasetId)));
+    const auto imported =
+        f.importText("trl.jsonl", "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\n");
+    const auto q = pairProvenance(f.db(), f.count("SELECT id FROM pairs WHERE dataset_id = " +
+                                                  std::to_string(imported.datasetId)));
     EXPECT_EQ(q.ladder, "");
     EXPECT_EQ(q.imported, "trl");
     EXPECT_EQ(q.chosen.source, "trl/chosen");
@@ -284,7 +284,8 @@ TEST(PairBuilder, UsesOnlyAnswersOfAnswerDatasetsAndTheFirstAnswerOfASource) {
     f.importText("ann.json", R"([{"instruction": "q", "output_1": "other b", "generator_1": "b",
                                   "output_2": "other a", "generator_2": "a", "preference": 2}])");
     // A second answers file of a: the first imported answer counts.
-    f.importText("a-again.jsonl", "{\"instruction\": \"q\", \"output\": \"late\", \"model\": \"a\"}\n");
+    f.importText("a-again.jsonl",
+                 "{\"instruction\": \"q\", \"output\": \"late\", \"model\": \"a\"}\n");
     saveLadder(f.db(), parseLadder("l", "a > b"));
     const auto r = PairBuilder(f.db(), "l").build();
     EXPECT_EQ(r.pairs, 1);

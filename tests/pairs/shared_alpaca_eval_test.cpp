@@ -50,8 +50,8 @@ TEST(SharedAlpacaEval, PairsPerTierDropReasonsMatchesAndJudgeAgreement) {
         }
     }
     for (const char* judged : {"gpt-3.5-turbo-0301", "text_davinci_001"}) {
-        const auto r = data::importFile(
-            f.db(), root / (std::string(judged) + ".annotations_gpt4_judge.json"));
+        const auto r =
+            data::importFile(f.db(), root / (std::string(judged) + ".annotations_gpt4_judge.json"));
         EXPECT_EQ(r.format, "alpaca-eval-annotations");
         EXPECT_EQ(r.verdicts, 805);
         EXPECT_EQ(r.newPrompts, 0);

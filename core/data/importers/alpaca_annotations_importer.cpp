@@ -52,8 +52,10 @@ public:
                 const double value = p.is_number() ? p.get<double>() : -1.0;
                 if (!p.is_number() || !std::isfinite(value) ||
                     (value != 0.0 && (value < 1.0 || value > 2.0))) {
-                    f.bad("preference", "expected 1 (output_1 better), 2 (output_2 better), 1.5 "
-                                        "(tie), 0 or null (no decision), found " + p.dump());
+                    f.bad("preference",
+                          "expected 1 (output_1 better), 2 (output_2 better), 1.5 "
+                          "(tie), 0 or null (no decision), found " +
+                              p.dump());
                     return;
                 }
                 if (value != 0.0) v.preference = value;
@@ -68,7 +70,7 @@ public:
             v.output2 = std::move(*output2);
             v.source1 = std::move(*source1);
             v.source2 = std::move(*source2);
-            v.judge = judge && !judge->empty() ? *judge
+            v.judge = judge && !judge->empty()         ? *judge
                       : options.sourceOverride.empty() ? kDefaultJudge
                                                        : options.sourceOverride;
             v.category = category.value_or("");

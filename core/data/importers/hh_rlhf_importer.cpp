@@ -49,6 +49,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Importer> makeHhRlhfImporter() { return std::make_unique<HhRlhfImporter>(); }
+std::unique_ptr<Importer> makeHhRlhfImporter() {
+    return std::make_unique<HhRlhfImporter>();
+}
 
 }  // namespace ladder::data

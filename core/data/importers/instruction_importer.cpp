@@ -52,8 +52,9 @@ public:
             } else if (f.presentName({"generator", "model"})) {
                 source = f.text({"generator", "model"}, true);
             } else {
-                f.bad("generator", "missing: the row names no model (`generator` or `model`); "
-                                   "give the source of the whole file with --source NAME");
+                f.bad("generator",
+                      "missing: the row names no model (`generator` or `model`); "
+                      "give the source of the whole file with --source NAME");
             }
             if (!f.ok()) return;
             if (text::trim(*instruction).empty()) {

@@ -40,8 +40,8 @@ public:
             auto messages = messagesField(f, "input.messages", (*input)["messages"]);
             if (!messages) return;
             auto chosen = messagesField(f, "preferred_output", *preferred);
-            auto rejected = chosen ? messagesField(f, "non_preferred_output", *other)
-                                   : std::nullopt;
+            auto rejected =
+                chosen ? messagesField(f, "non_preferred_output", *other) : std::nullopt;
             if (!chosen || !rejected) return;
             auto c = completionField(f, "preferred_output", *chosen);
             auto r = c ? completionField(f, "non_preferred_output", *rejected) : std::nullopt;

@@ -33,7 +33,8 @@ public:
             if (!f.ok()) return;
             auto messages = messagesField(f, "conversations", *conversation);
             if (!messages) return;
-            if (system && !system->empty()) messages->insert(messages->begin(), {"system", *system});
+            if (system && !system->empty())
+                messages->insert(messages->begin(), {"system", *system});
             auto c = answer(f, "chosen", *chosen);
             auto r = c ? answer(f, "rejected", *rejected) : std::nullopt;
             if (!c || !r) return;
@@ -62,6 +63,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Importer> makeShareGptImporter() { return std::make_unique<ShareGptImporter>(); }
+std::unique_ptr<Importer> makeShareGptImporter() {
+    return std::make_unique<ShareGptImporter>();
+}
 
 }  // namespace ladder::data

@@ -1,6 +1,7 @@
 // TRL preference data: {prompt, chosen, rejected} as strings or as conversational message lists,
 // or {chosen, rejected} conversations with an implicit prompt (their shared leading messages).
-// LLaMA-Factory's alpaca-style ranking rows {instruction, input, chosen, rejected} read the same way.
+// LLaMA-Factory's alpaca-style ranking rows {instruction, input, chosen, rejected} read the same
+// way.
 #include "core/data/builtin_importers.h"
 #include "core/data/importers/pair_rows.h"
 
@@ -78,32 +79,33 @@ private:
     static void implicitPrompt(RecordFields& f, ImportSink& sink, const json& chosen,
                                const json& rejected) {
         if (chosen.is_string()) {
-            f.bad("prompt", "missing: string pairs need a `prompt` (for full HH-RLHF dialogues "
-                            "use --format hh-rlhf)");
+            f.bad("prompt",
+                  "missing: string pairs need a `prompt` (for full HH-RLHF dialogues "
+                  "use --format hh-rlhf)");
             return;
         }
         auto c = messagesField(f, "chosen", chosen);
         auto r = c ? messagesField(f, "rejected", rejected) : std::nullopt;
         if (!c || !r) return;
         std::size_t shared = 0;
-        while (shared < c->size() && shared < r->size() &&
-               (*c)[shared].role == (*r)[shared].role &&
+        while (shared < c->size() && shared < r->size() && (*c)[shared].role == (*r)[shared].role &&
                (*c)[shared].content == (*r)[shared].content) {
             ++shared;
         }
         // The answers start at the first assistant message after the shared prefix.
         while (shared > 0 && (*c)[shared - 1].role == "assistant") --shared;
         if (shared == 0) {
-            f.bad("chosen", "the two conversations share no leading user message, so there is "
-                            "no common prompt; give it in a `prompt` field");
+            f.bad("chosen",
+                  "the two conversations share no leading user message, so there is "
+                  "no common prompt; give it in a `prompt` field");
             return;
         }
         const std::vector<Message> prompt(c->begin(), c->begin() + std::ptrdiff_t(shared));
         const std::vector<Message> chosenTail(c->begin() + std::ptrdiff_t(shared), c->end());
         const std::vector<Message> rejectedTail(r->begin() + std::ptrdiff_t(shared), r->end());
         auto chosenText = completionField(f, "chosen", chosenTail);
-        auto rejectedText = chosenText ? completionField(f, "rejected", rejectedTail)
-                                       : std::nullopt;
+        auto rejectedText =
+            chosenText ? completionField(f, "rejected", rejectedTail) : std::nullopt;
         if (!chosenText || !rejectedText) return;
         addPairRow(f, sink, "chosen", renderPrompt(prompt), {}, std::move(*chosenText),
                    std::move(*rejectedText));
@@ -112,6 +114,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Importer> makeTrlImporter() { return std::make_unique<TrlImporter>(); }
+std::unique_ptr<Importer> makeTrlImporter() {
+    return std::make_unique<TrlImporter>();
+}
 
 }  // namespace ladder::data
