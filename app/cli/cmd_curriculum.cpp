@@ -30,15 +30,6 @@ struct PresetArgs {
     std::int64_t blend = 0;
 };
 
-// The ladder whose pairs a curriculum draws from: the one named, or the workspace's only ladder.
-std::string ladderFor(store::Database& db, const std::string& wanted) {
-    if (!wanted.empty()) return wanted;
-    const auto all = pairs::listLadders(db);
-    if (all.size() == 1) return all.front().name;
-    throw Error("say which ladder's pairs to use: --ladder NAME (this workspace has " +
-                std::to_string(all.size()) + " ladders)");
-}
-
 // Training pairs per tier (the held-out split is not trained on).
 curriculum::TierCounts trainCounts(store::Database& db, const std::string& ladder) {
     curriculum::TierCounts counts;
@@ -49,7 +40,7 @@ curriculum::TierCounts trainCounts(store::Database& db, const std::string& ladde
 void show(store::Database& db, const curriculum::Curriculum& c, const ShowArgs& args) {
     std::optional<curriculum::TierCounts> counts;
     if (!args.ladder.empty() || pairs::listLadders(db).size() == 1) {
-        counts = trainCounts(db, ladderFor(db, args.ladder));
+        counts = trainCounts(db, ladderOrOnly(db, args.ladder));
     }
     std::fputs(curriculum::renderStageTable(c, counts ? &*counts : nullptr).c_str(), stdout);
     curriculum::Curriculum resolved = c;
@@ -84,7 +75,7 @@ void runPreset(const CliContext& context, const PresetArgs& args) {
         if (args.tier.empty()) throw Error("single-tier needs --tier \"A>B\"");
         c = curriculum::singleTier(args.tier, length, args.name);
     } else {
-        const std::string ladder = ladderFor(db, args.ladder);
+        const std::string ladder = ladderOrOnly(db, args.ladder);
         std::vector<curriculum::TierInfo> tiers;
         for (const auto& t : pairs::tierCounts(db, {.ladder = ladder})) {
             tiers.push_back({t.tier, t.rankGap, t.train});

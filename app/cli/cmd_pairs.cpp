@@ -109,16 +109,7 @@ void runExport(const CliContext& context, const ExportArgs& args) {
     selection.datasetIds = args.datasets;
     selection.tiers = args.tiers;
     selection.split = args.split;
-    if (selection.ladder.empty() && selection.datasetIds.empty()) {
-        const auto ladders = pairs::listLadders(ws.db());
-        if (ladders.size() != 1) {
-            throw Error(
-                "say which pairs to export: --ladder NAME or --dataset ID (this workspace "
-                "has " +
-                std::to_string(ladders.size()) + " ladders)");
-        }
-        selection.ladder = ladders.front().name;
-    }
+    if (selection.datasetIds.empty()) selection.ladder = ladderOrOnly(ws.db(), args.ladder);
     pairs::AnnotationEffects effects;
     const auto pairs = pairs::loadTrainingPairs(ws.db(), selection, &effects);
     const auto n = pairs::exportTrlJsonl(pairs, args.out, args.metadata);

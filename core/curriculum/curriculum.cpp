@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 
 namespace ladder::curriculum {
 using nlohmann::json;

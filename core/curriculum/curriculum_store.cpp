@@ -2,7 +2,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 
 namespace ladder::curriculum {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <set>
 
-#include "core/common/join.h"
+#include "core/common/lists.h"
 
 namespace ladder::curriculum {
 namespace {

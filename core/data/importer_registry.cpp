@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/log.h"
 #include "core/data/builtin_importers.h"
 #include "core/plugin/plugin_api.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/random.h"
 
 namespace ladder::demo {
@@ -17,14 +17,8 @@ std::string swapTwo(std::string s, random::Stream& rng) {
 }
 
 std::vector<std::string> words(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        const std::size_t end = std::min(s.find(' ', start), s.size());
-        out.push_back(s.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
+    const auto pieces = text::split(s, ' ');
+    return {pieces.begin(), pieces.end()};
 }
 
 std::string operandOf(const std::string& instruction) {

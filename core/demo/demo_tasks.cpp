@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/common/error.h"
+#include "core/common/lists.h"
 #include "core/common/random.h"
 
 namespace ladder::demo {
@@ -64,17 +65,6 @@ bool isWord(std::string_view s) {
 bool isNumber(std::string_view s) {
     return !s.empty() && s.size() <= 6 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::vector<std::string_view> splitSpaces(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        const std::size_t end = std::min(s.find(' ', start), s.size());
-        out.push_back(s.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {
@@ -186,7 +176,7 @@ std::optional<ParsedInstruction> parseInstruction(std::string_view s) {
     }
     if (auto list = between(s, kSortNumbers, "")) {
         std::vector<int> numbers;
-        for (std::string_view n : splitSpaces(*list)) {
+        for (std::string_view n : text::split(*list, ' ')) {
             if (!isNumber(n)) return std::nullopt;
             numbers.push_back(std::stoi(std::string(n)));
         }
@@ -219,7 +209,7 @@ std::optional<ParsedInstruction> parseInstruction(std::string_view s) {
     }
     if (auto phrase = between(s, kUpper, "")) {
         std::string upper;
-        for (std::string_view w : splitSpaces(*phrase)) {
+        for (std::string_view w : text::split(*phrase, ' ')) {
             if (!isWord(w)) return std::nullopt;
             if (!upper.empty()) upper += ' ';
             for (char c : w) upper += static_cast<char>(c - 'a' + 'A');
@@ -230,7 +220,7 @@ std::optional<ParsedInstruction> parseInstruction(std::string_view s) {
         const std::size_t of = rest->find(kNthB);
         if (of == std::string_view::npos) return std::nullopt;
         const std::string_view n = rest->substr(0, of);
-        const auto words = splitSpaces(rest->substr(of + kNthB.size()));
+        const auto words = text::split(rest->substr(of + kNthB.size()), ' ');
         if (!isNumber(n)) return std::nullopt;
         for (std::string_view w : words) {
             if (!isWord(w)) return std::nullopt;

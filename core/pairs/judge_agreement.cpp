@@ -5,7 +5,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/text.h"
 #include "core/pairs/ladder.h"
 

@@ -5,21 +5,17 @@
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/text.h"
 
 namespace ladder::pairs {
 namespace {
 
+// The trimmed pieces of s between separators.
 std::vector<std::string> splitOn(const std::string& s, char separator) {
     std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t end = s.find(separator, start);
-        out.push_back(text::trim(s.substr(start, end == std::string::npos ? end : end - start)));
-        if (end == std::string::npos) return out;
-        start = end + 1;
-    }
+    for (const std::string_view piece : text::split(s, separator)) out.push_back(text::trim(piece));
+    return out;
 }
 
 std::string storedLadderNames(store::Database& db) {

@@ -8,7 +8,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/log.h"
 #include "core/common/random.h"
 #include "core/common/text.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/common/join.h"
+#include "core/common/lists.h"
 
 namespace ladder::pairs {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
-#include "core/common/join.h"
+#include "core/common/lists.h"
 #include "core/common/log.h"
 #include "core/pairs/ladder.h"
 

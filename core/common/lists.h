@@ -1,8 +1,10 @@
-// Joining names into lists for messages ("a, b, c"), without the temporaries of `a + ", " + b`.
+// Lists in text: joining names for messages ("a, b, c", without the temporaries of `a + ", " + b`)
+// and splitting a line at a separator.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ladder::text {
 
@@ -24,6 +26,19 @@ template <typename Range, typename Projection>
 template <typename Range>
 [[nodiscard]] std::string join(const Range& items, std::string_view separator = ", ") {
     return join(items, separator, [](const auto& item) -> std::string_view { return item; });
+}
+
+// The pieces of s between separators, empty pieces included ("a,,b" -> "a", "", "b"); views into s.
+[[nodiscard]] inline std::vector<std::string_view> split(std::string_view s, char separator) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = s.find(separator, start);
+        out.push_back(
+            s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) return out;
+        start = end + 1;
+    }
 }
 
 }  // namespace ladder::text
