@@ -12,7 +12,7 @@ namespace ladder::data {
 
 class BulkWrite {
 public:
-    explicit BulkWrite(store::Database& db, std::int64_t cacheKiB = 256 * 1024)
+    explicit BulkWrite(store::Database& db, std::int64_t cacheKiB = 64 * 1024)
         : m_db(db), m_previous(db.queryInt64("PRAGMA cache_size")) {
         m_db.exec("PRAGMA cache_size = -" + std::to_string(cacheKiB));
     }
