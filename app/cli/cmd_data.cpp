@@ -32,10 +32,7 @@ void loadImporterPlugins() {
     loaded = true;
     plugin::PluginHost host;  // plugins stay loaded after the host goes (see plugin_host.h)
     host.loadDefaultLocations();
-    data::registerPluginImporters(host.registrar());
-    for (const auto& e : host.errors()) {
-        std::fprintf(stderr, "warning: plugin %s: %s\n", e.file.c_str(), e.message.c_str());
-    }
+    data::registerPluginImporters(host.registrar());  // failures are logged by the host
 }
 
 void listFormats() {
