@@ -1,6 +1,7 @@
 #include "app/cli/cli_context.h"
 
 #include "core/common/error.h"
+#include "core/pairs/ladder.h"
 
 namespace ladder::cli {
 
@@ -22,6 +23,14 @@ store::Workspace CliContext::openWorkspace(bool readOnly) const {
 
 store::Workspace CliContext::openOrCreateWorkspace() const {
     return store::Workspace::openOrCreate(resolvedPath(*this));
+}
+
+std::string ladderOrOnly(store::Database& db, const std::string& wanted) {
+    if (!wanted.empty()) return wanted;
+    const auto all = pairs::listLadders(db);
+    if (all.size() == 1) return all.front().name;
+    throw Error("say which ladder: --ladder NAME (this workspace has " + std::to_string(all.size()) +
+                " ladders; `ladder-cli ladder list` shows them)");
 }
 
 void addWorkspaceOption(CLI::App& command, CliContext& context) {

@@ -22,9 +22,17 @@ struct CliContext {
 // Adds `--workspace/-w` to a subcommand (each command that needs one takes it after its name too).
 void addWorkspaceOption(CLI::App& command, CliContext& context);
 
+// The ladder a command works on: the one named, else the workspace's only ladder; throws
+// ladder::Error asking for --ladder when there are several (or none).
+[[nodiscard]] std::string ladderOrOnly(store::Database& db, const std::string& wanted);
+
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
 void addTokenizeCommands(CLI::App& app, CliContext& context);   // tokenize
+void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder
+void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
+void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
+void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 
 }  // namespace ladder::cli

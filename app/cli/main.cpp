@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
     cli::addWorkspaceCommands(app, context);
     cli::addPluginCommands(app, context);
     cli::addTokenizeCommands(app, context);
+    cli::addDataCommands(app, context);
+    cli::addPairCommands(app, context);
+    cli::addCurriculumCommands(app, context);
+    cli::addDemoCommands(app, context);
 
     // Logging must be set up before the chosen command's callback runs.
     app.parse_complete_callback([&context] {

@@ -20,6 +20,10 @@ CREATE TABLE datasets (
     name            TEXT NOT NULL,
     path            TEXT NOT NULL,
     format          TEXT NOT NULL,
+    -- what the file held: answers of sources, ready-made pairs, or a judge's verdicts. Only
+    -- 'responses' datasets feed ladder pairs (a verdict file's answers are the judged texts).
+    kind            TEXT NOT NULL DEFAULT 'responses'
+                    CHECK (kind IN ('responses', 'pairs', 'verdicts')),
     content_hash    TEXT NOT NULL UNIQUE,
     source_override TEXT,
     row_count       INTEGER NOT NULL DEFAULT 0,

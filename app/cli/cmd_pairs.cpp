@@ -1,0 +1,172 @@
+// ladder-cli pairs build | stats | export: make preference pairs from a ladder (with the preflight
+// report), summarise them with the judge's agreement, and write them out as TRL JSONL.
+#include <cstdio>
+#include <memory>
+
+#include "app/cli/cli_context.h"
+#include "core/common/error.h"
+#include "core/pairs/judge_agreement.h"
+#include "core/pairs/ladder.h"
+#include "core/pairs/pair_builder.h"
+#include "core/pairs/training_pairs.h"
+
+namespace ladder::cli {
+namespace {
+
+struct BuildArgs {
+    std::string ladder;
+    std::vector<std::string> tiers;
+    std::size_t maxChars = 0;
+    bool dropOverLength = false;
+    double heldout = 0.05;
+    bool keepIdentical = false;
+    bool keepEmpty = false;
+    bool noDedupe = false;
+    bool dryRun = false;
+};
+
+struct StatsArgs {
+    std::string ladder;
+    std::size_t listDisagreements = 0;
+};
+
+struct ExportArgs {
+    std::string out;
+    std::string ladder;
+    std::vector<std::int64_t> datasets;
+    std::vector<std::string> tiers;
+    std::string split;
+    bool metadata = false;
+};
+
+void runBuild(const CliContext& context, const BuildArgs& args) {
+    auto ws = context.openWorkspace(/*readOnly=*/args.dryRun);
+    pairs::PairBuildOptions options;
+    options.tiers = args.tiers;
+    options.maxChars = args.maxChars;
+    options.dropOverLength = args.dropOverLength;
+    options.heldoutFraction = args.heldout;
+    options.skipIdentical = !args.keepIdentical;
+    options.skipEmpty = !args.keepEmpty;
+    options.dedupe = !args.noDedupe;
+    pairs::PairBuilder builder(ws.db(), args.ladder, options);
+    const auto report = args.dryRun ? builder.preflight() : builder.build();
+    std::fputs(pairs::renderPreflightReport(report).c_str(), stdout);
+    const auto agreement = pairs::judgeAgreement(ws.db(), args.ladder);
+    if (!agreement.tiers.empty()) {
+        std::printf("\n%s", pairs::renderJudgeAgreement(agreement).c_str());
+    }
+}
+
+void runStats(const CliContext& context, const StatsArgs& args) {
+    auto ws = context.openWorkspace(/*readOnly=*/true);
+    std::vector<pairs::Ladder> ladders;
+    if (args.ladder.empty()) {
+        ladders = pairs::listLadders(ws.db());
+    } else {
+        ladders.push_back(pairs::loadLadder(ws.db(), args.ladder));
+    }
+    if (ladders.empty()) std::printf("no ladders yet: `ladder-cli ladder set NAME A B C`\n");
+    for (const auto& ladder : ladders) {
+        std::printf("ladder %s: %s\n", ladder.name.c_str(), ladder.describe().c_str());
+        std::printf("  %-44s %4s %5s %8s %8s %6s  %s\n", "tier", "gap", "diff", "train", "heldout",
+                    "trunc", "annotations keep/flip/tie/discard");
+        std::int64_t total = 0;
+        for (const auto& t : pairs::tierCounts(ws.db(), {.ladderId = ladder.id})) {
+            std::printf("  %-44s %4d %5.2f %8lld %8lld %6lld  %lld/%lld/%lld/%lld\n",
+                        t.tier.c_str(), t.rankGap, t.difficulty, static_cast<long long>(t.train),
+                        static_cast<long long>(t.heldout), static_cast<long long>(t.truncated),
+                        static_cast<long long>(t.kept), static_cast<long long>(t.flipped),
+                        static_cast<long long>(t.tied), static_cast<long long>(t.discarded));
+            total += t.train + t.heldout;
+        }
+        if (total == 0) {
+            std::printf("  no pairs: `ladder-cli pairs build --ladder %s`\n", ladder.name.c_str());
+        }
+        std::fputs(pairs::renderJudgeAgreement(pairs::judgeAgreement(ws.db(), ladder.name),
+                                               args.listDisagreements)
+                       .c_str(),
+                   stdout);
+    }
+    auto imported = ws.db().prepare(
+        "SELECT d.id, d.name, d.format, count(p.id), sum(p.split = 'heldout') FROM datasets d "
+        "JOIN pairs p ON p.dataset_id = d.id GROUP BY d.id ORDER BY d.id");
+    bool header = false;
+    while (imported.step()) {
+        if (!header) std::printf("imported pairs:\n");
+        header = true;
+        std::printf("  dataset #%lld %-28s %-18s %8lld pairs (%lld held out)\n",
+                    static_cast<long long>(imported.int64(0)), imported.text(1).c_str(),
+                    imported.text(2).c_str(), static_cast<long long>(imported.int64(3)),
+                    static_cast<long long>(imported.int64(4)));
+    }
+}
+
+void runExport(const CliContext& context, const ExportArgs& args) {
+    auto ws = context.openWorkspace(/*readOnly=*/true);
+    pairs::PairSelection selection;
+    selection.ladder = args.ladder;
+    selection.datasetIds = args.datasets;
+    selection.tiers = args.tiers;
+    selection.split = args.split;
+    if (selection.datasetIds.empty()) selection.ladder = ladderOrOnly(ws.db(), args.ladder);
+    pairs::AnnotationEffects effects;
+    const auto pairs = pairs::loadTrainingPairs(ws.db(), selection, &effects);
+    const auto n = pairs::exportTrlJsonl(pairs, args.out, args.metadata);
+    std::printf(
+        "wrote %lld pairs to %s (%lld flipped by annotators; left out: %lld discarded, "
+        "%lld ties)\n",
+        static_cast<long long>(n), args.out.c_str(), static_cast<long long>(effects.flipped),
+        static_cast<long long>(effects.discarded), static_cast<long long>(effects.tied));
+}
+
+}  // namespace
+
+void addPairCommands(CLI::App& app, CliContext& context) {
+    auto* pairsCmd = app.add_subcommand("pairs", "Build, summarise and export preference pairs");
+    pairsCmd->require_subcommand(1);
+
+    auto build = std::make_shared<BuildArgs>();
+    auto* buildCmd = pairsCmd->add_subcommand(
+        "build", "Build pairs from a ladder (higher rank = chosen) and print the preflight report");
+    addWorkspaceOption(*buildCmd, context);
+    buildCmd->add_option("--ladder", build->ladder, "Ladder name")->required();
+    buildCmd->add_option("--tiers", build->tiers, "Only these tiers (\"A>B\"; quote the >)");
+    buildCmd->add_option("--max-chars", build->maxChars,
+                         "Length cap on prompt + answer in characters; longer pairs are marked "
+                         "truncated (0 = none)");
+    buildCmd->add_flag("--drop-over-length", build->dropOverLength,
+                       "Drop pairs over --max-chars instead of marking them");
+    buildCmd->add_option("--heldout", build->heldout, "Share of prompts held out for evaluation")
+        ->check(CLI::Range(0.0, 0.99));
+    buildCmd->add_flag("--keep-identical", build->keepIdentical, "Keep pairs of identical answers");
+    buildCmd->add_flag("--keep-empty", build->keepEmpty, "Keep pairs with an empty answer");
+    buildCmd->add_flag("--no-dedupe", build->noDedupe,
+                       "Keep repeated (chosen, rejected) texts of one prompt in several tiers");
+    buildCmd->add_flag("--dry-run", build->dryRun, "Only print the report; write nothing");
+    buildCmd->callback([&context, build] { runBuild(context, *build); });
+
+    auto stats = std::make_shared<StatsArgs>();
+    auto* statsCmd = pairsCmd->add_subcommand(
+        "stats", "Pairs per ladder and tier, annotations, and the judges' agreement with ladders");
+    addWorkspaceOption(*statsCmd, context);
+    statsCmd->add_option("--ladder", stats->ladder, "Only this ladder");
+    statsCmd->add_option("--list-disagreements", stats->listDisagreements,
+                         "List up to N pairs where a judge prefers the rejected answer");
+    statsCmd->callback([&context, stats] { runStats(context, *stats); });
+
+    auto exportArgs = std::make_shared<ExportArgs>();
+    auto* exportCmd = pairsCmd->add_subcommand(
+        "export", "Write pairs (annotations applied) as TRL JSONL {prompt, chosen, rejected}");
+    addWorkspaceOption(*exportCmd, context);
+    exportCmd->add_option("--out", exportArgs->out, "Output file (.jsonl)")->required();
+    exportCmd->add_option("--ladder", exportArgs->ladder, "The ladder's pairs");
+    exportCmd->add_option("--dataset", exportArgs->datasets, "Imported pair datasets (ids)");
+    exportCmd->add_option("--tiers", exportArgs->tiers, "Only these tiers");
+    exportCmd->add_option("--split", exportArgs->split, "train or heldout (default: both)")
+        ->check(CLI::IsMember({"train", "heldout"}));
+    exportCmd->add_flag("--metadata", exportArgs->metadata, "Add pair_id, tier and split");
+    exportCmd->callback([&context, exportArgs] { runExport(context, *exportArgs); });
+}
+
+}  // namespace ladder::cli

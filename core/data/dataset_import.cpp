@@ -1,0 +1,430 @@
+#include "core/data/dataset_import.h"
+
+#include <chrono>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/clock.h"
+#include "core/common/error.h"
+#include "core/common/hash.h"
+#include "core/common/log.h"
+#include "core/common/random.h"
+#include "core/data/bulk_write.h"
+#include "core/data/prompt_key.h"
+
+namespace ladder::data {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Caches only speed up lookups (the database is the truth), so they are emptied when they grow
+// past this many entries: a huge file costs bounded memory.
+constexpr std::size_t kCacheLimit = 200'000;
+
+std::string location(const fs::path& file, const RowLocation& at) {
+    return file.filename().string() + ":" + std::to_string(at.line) + " (row " +
+           std::to_string(at.row) + ")";
+}
+
+// Writes what an importer reads into the workspace: prompts matched by key, sources by name,
+// answers, pairs and verdicts, all under one dataset row and inside the caller's transaction.
+class DatasetWriter final : public ImportSink {
+public:
+    DatasetWriter(store::Database& db, ImportResult& result, std::string file,
+                  const ImportOptions& options)
+        : m_db(db),
+          m_result(result),
+          m_file(std::move(file)),
+          m_options(options),
+          m_findPrompt(db.prepare("SELECT id FROM prompts WHERE match_key = ?")),
+          m_insertPrompt(db.prepare(
+              "INSERT INTO prompts(match_key, instruction, input, category) VALUES (?, ?, ?, ?)")),
+          m_findSource(db.prepare("SELECT id FROM sources WHERE name = ?")),
+          m_insertSource(db.prepare("INSERT INTO sources(name) VALUES (?)")),
+          m_insertResponse(db.prepare("INSERT INTO responses(prompt_id, source_id, dataset_id, "
+                                      "row_index, text) VALUES (?, ?, ?, ?, ?)")),
+          m_responseText(db.prepare("SELECT text FROM responses WHERE id = ?")),
+          m_insertPair(db.prepare(
+              "INSERT INTO pairs(ladder_id, dataset_id, prompt_id, chosen_id, rejected_id, tier, "
+              "rank_gap, difficulty, split, truncated, created_at) "
+              "VALUES (NULL, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?)")),
+          m_insertVerdict(db.prepare(
+              "INSERT INTO verdicts(judge, prompt_id, response_1_id, response_2_id, preference, "
+              "dataset_id, row_index) VALUES (?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT(judge, response_1_id, response_2_id) DO UPDATE SET "
+              "preference = excluded.preference, row_index = excluded.row_index")),
+          m_now(clock::nowIso()) {
+        // A workspace of modest size lends all its prompts to the cache: no lookup per row.
+        if (db.queryInt64("SELECT count(*) FROM prompts") <
+            static_cast<std::int64_t>(kCacheLimit)) {
+            auto all = db.prepare("SELECT match_key, id FROM prompts");
+            while (all.step()) m_prompts.emplace(all.text(0), all.int64(1));
+            m_allPromptsCached = true;
+        }
+    }
+
+    void addResponse(ResponseRecord&& r) override {
+        const Prompt p = prompt(r.instruction, r.input, r.category);
+        response(p.id, source(r.source), r.output, r.at);
+        ++m_result.rows;
+    }
+
+    void addPair(PairRecord&& r) override {
+        const Prompt p = prompt(r.instruction, r.input, r.category);
+        const std::string& name = m_result.datasetName;
+        const std::int64_t chosen = response(p.id, source(name + "/chosen"), r.chosen, r.at);
+        const std::int64_t rejected = response(p.id, source(name + "/rejected"), r.rejected, r.at);
+        m_insertPair.bind(1, m_result.datasetId)
+            .bind(2, p.id)
+            .bind(3, chosen)
+            .bind(4, rejected)
+            .bind(5, name)
+            .bind(6, splitFor(p.key, m_options.heldoutFraction))
+            .bind(7, m_now)
+            .run();
+        ++m_result.pairs;
+        ++m_result.rows;
+    }
+
+    void addVerdict(VerdictRecord&& r) override {
+        const Prompt p = prompt(r.instruction, r.input, r.category);
+        const std::int64_t first = response(p.id, source(r.source1), r.output1, r.at);
+        const std::int64_t second = response(p.id, source(r.source2), r.output2, r.at);
+        m_insertVerdict.bind(1, r.judge)
+            .bind(2, p.id)
+            .bind(3, first)
+            .bind(4, second)
+            .bind(5, r.preference)
+            .bind(6, m_result.datasetId)
+            .bind(7, r.at.row)
+            .run();
+        ++m_result.verdicts;
+        ++m_result.rows;
+    }
+
+    // Copies the per-source counts into the result, by source name.
+    void finish() {
+        for (const auto& [id, n] : m_answersBySource)
+            m_result.answersBySource[m_sourceNames.at(id)] = n;
+    }
+
+    void badRow(const BadRow& bad) override {
+        std::string where = location(m_file, bad.at);
+        if (!bad.field.empty()) where += ", field `" + bad.field + "`";
+        if (m_options.onBadRow == BadRowPolicy::Abort) {
+            throw Error(where + ": " + bad.message +
+                        ". Nothing of this file was imported: fix the row, or import with "
+                        "--on-bad-row skip to leave bad rows out and list them");
+        }
+        ++m_result.skippedRows;
+        if (m_result.badRows.size() < kListedBadRows) m_result.badRows.push_back(bad);
+        log::get("data")->debug("skipped {}: {}", where, bad.message);
+    }
+
+private:
+    struct Prompt {
+        std::int64_t id;
+        std::string key;
+    };
+
+    Prompt prompt(const std::string& instruction, const std::string& input,
+                  const std::string& category) {
+        std::string key = matchKey(instruction, input);
+        if (const auto it = m_prompts.find(key); it != m_prompts.end()) return {it->second, key};
+        std::int64_t id = 0;
+        if (!m_allPromptsCached) {
+            m_findPrompt.bind(1, key);
+            if (m_findPrompt.step()) id = m_findPrompt.int64(0);
+            m_findPrompt.reset();
+        }
+        if (id == 0) {
+            m_insertPrompt.bind(1, key).bind(2, instruction).bind(3, input);
+            if (category.empty()) {
+                m_insertPrompt.bind(4, nullptr);
+            } else {
+                m_insertPrompt.bind(4, category);
+            }
+            m_insertPrompt.run();
+            id = m_db.lastInsertId();
+        }
+        if (m_prompts.size() >= kCacheLimit) {
+            m_prompts.clear();
+            m_allPromptsCached = false;
+        }
+        m_prompts.emplace(key, id);
+        return {id, std::move(key)};
+    }
+
+    std::int64_t source(const std::string& name) {
+        if (const auto it = m_sources.find(name); it != m_sources.end()) return it->second;
+        std::int64_t id = 0;
+        m_findSource.bind(1, name);
+        if (m_findSource.step()) id = m_findSource.int64(0);
+        m_findSource.reset();
+        if (id == 0) {
+            m_insertSource.bind(1, name).run();
+            id = m_db.lastInsertId();
+        }
+        m_sources.emplace(name, id);
+        m_sourceNames.emplace(id, name);
+        return id;
+    }
+
+    // One response per (prompt, source, text) within this dataset; a repeated row reuses it. Only
+    // a (prompt, source) seen before needs its texts compared, so most rows cost one map insert.
+    std::int64_t response(std::int64_t promptId, std::int64_t sourceId, const std::string& text,
+                          const RowLocation& at) {
+        auto [it, fresh] = m_responses.try_emplace(PromptSource{promptId, sourceId});
+        if (!fresh) {
+            for (const std::int64_t candidate : it->second) {
+                m_responseText.bind(1, candidate);
+                const bool same = m_responseText.step() && m_responseText.textView(0) == text;
+                m_responseText.reset();
+                if (same) {
+                    ++m_result.duplicateAnswers;
+                    return candidate;
+                }
+            }
+        }
+        m_insertResponse.bind(1, promptId)
+            .bind(2, sourceId)
+            .bind(3, m_result.datasetId)
+            .bind(4, at.row)
+            .bind(5, text)
+            .run();
+        const std::int64_t id = m_db.lastInsertId();
+        it->second.push_back(id);
+        if (m_responses.size() >= kCacheLimit) m_responses.clear();
+        ++m_answersBySource[sourceId];
+        ++m_result.responses;
+        return id;
+    }
+
+    struct PromptSource {
+        std::int64_t prompt;
+        std::int64_t source;
+        bool operator==(const PromptSource&) const = default;
+    };
+    struct PromptSourceHash {
+        std::size_t operator()(const PromptSource& k) const {
+            return static_cast<std::size_t>(random::keyed(static_cast<std::uint64_t>(k.prompt),
+                                                          static_cast<std::uint64_t>(k.source)));
+        }
+    };
+
+    store::Database& m_db;
+    ImportResult& m_result;
+    std::string m_file;
+    const ImportOptions& m_options;
+    store::Statement m_findPrompt, m_insertPrompt, m_findSource, m_insertSource, m_insertResponse,
+        m_responseText, m_insertPair, m_insertVerdict;
+    std::string m_now;
+    std::unordered_map<std::string, std::int64_t> m_prompts;
+    bool m_allPromptsCached = false;  // m_prompts holds every prompt: a miss is a new prompt
+    std::unordered_map<std::string, std::int64_t> m_sources;
+    std::unordered_map<std::int64_t, std::string> m_sourceNames;
+    std::unordered_map<std::int64_t, std::int64_t> m_answersBySource;
+    std::unordered_map<PromptSource, std::vector<std::int64_t>, PromptSourceHash> m_responses;
+};
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A name no other dataset has: "gpt4.model_outputs", else "gpt4.model_outputs-2", ...
+std::string uniqueDatasetName(store::Database& db, const std::string& wanted) {
+    auto taken = db.prepare("SELECT 1 FROM datasets WHERE name = ?");
+    std::string name = wanted.empty() ? "dataset" : wanted;
+    for (int n = 2;; ++n) {
+        taken.bind(1, name);
+        const bool exists = taken.step();
+        taken.reset();
+        if (!exists) return name;
+        name = wanted + "-" + std::to_string(n);
+    }
+}
+
+bool findExisting(store::Database& db, const std::string& contentHash, ImportResult& result) {
+    auto s = db.prepare(
+        "SELECT id, name, format, kind, row_count, skipped_rows FROM datasets "
+        "WHERE content_hash = ?");
+    s.bind(1, contentHash);
+    if (!s.step()) return false;
+    result.alreadyImported = true;
+    result.datasetId = s.int64(0);
+    result.datasetName = s.text(1);
+    result.format = s.text(2);
+    result.kind = datasetKindFromString(s.text(3));
+    result.rows = s.int64(4);
+    result.skippedRows = s.int64(5);
+    return true;
+}
+
+json reportJson(const ImportResult& r) {
+    json bad = json::array();
+    for (const BadRow& b : r.badRows) {
+        bad.push_back(
+            {{"row", b.at.row}, {"line", b.at.line}, {"field", b.field}, {"message", b.message}});
+    }
+    return {{"rows", r.rows},
+            {"skipped_rows", r.skippedRows},
+            {"bad_rows", bad},
+            {"responses", r.responses},
+            {"duplicate_answers", r.duplicateAnswers},
+            {"pairs", r.pairs},
+            {"verdicts", r.verdicts},
+            {"new_prompts", r.newPrompts},
+            {"matched_prompts", r.matchedPrompts},
+            {"answers_by_source", r.answersBySource},
+            {"importer", r.importerOrigin},
+            {"seconds", r.seconds}};
+}
+
+// Writes the dataset row, runs the producer through a DatasetWriter and finishes the counts, all in
+// one transaction: an exception leaves the workspace as it was.
+void writeDataset(store::Database& db, ImportResult& result, const std::string& path,
+                  const std::string& contentHash, const ImportOptions& options,
+                  const std::function<void(ImportSink&)>& produce) {
+    const auto start = std::chrono::steady_clock::now();
+    BulkWrite bulk(db);
+    store::Transaction tx(db);
+    const std::int64_t lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
+    result.datasetName = uniqueDatasetName(db, result.datasetName);
+    db.prepare(
+          "INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
+          "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, result.datasetName)
+        .bind(2, path)
+        .bind(3, result.format)
+        .bind(4, toString(result.kind))
+        .bind(5, contentHash)
+        .bind(6, options.sourceOverride.empty() ? std::optional<std::string>()
+                                                : std::optional(options.sourceOverride))
+        .bind(7, clock::nowIso())
+        .run();
+    result.datasetId = db.lastInsertId();
+
+    DatasetWriter writer(db, result, path, options);
+    produce(writer);
+    writer.finish();
+
+    auto prompts = db.prepare(
+        "SELECT count(DISTINCT prompt_id), "
+        "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "
+        "FROM responses WHERE dataset_id = ?");
+    prompts.bind(1, lastPromptBefore).bind(2, result.datasetId);
+    prompts.step();
+    result.matchedPrompts = prompts.int64(1);
+    result.newPrompts = prompts.int64(0) - result.matchedPrompts;
+    prompts.reset();
+    result.seconds = secondsSince(start);
+
+    db.prepare("UPDATE datasets SET row_count = ?, skipped_rows = ?, report_json = ? WHERE id = ?")
+        .bind(1, result.rows)
+        .bind(2, result.skippedRows)
+        .bind(3, reportJson(result).dump(-1, ' ', false, json::error_handler_t::replace))
+        .bind(4, result.datasetId)
+        .run();
+    tx.commit();
+}
+
+}  // namespace
+
+ImportResult importFile(store::Database& db, const fs::path& file, const ImportOptions& options,
+                        const ImporterRegistry& registry) {
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+        throw Error(file.string() +
+                    (fs::exists(file, ec) ? " is not a regular file" : " does not exist") +
+                    ": check the path");
+    }
+    auto importer =
+        options.format.empty() ? registry.detect(file) : registry.create(options.format);
+
+    ImportResult result;
+    result.file = file.string();
+    result.format = importer->name();
+    result.importerOrigin = registry.origin(result.format);
+    result.kind = importer->kind();
+    // The same bytes read by the same importer with the same source give the same rows.
+    std::string key = hash::ofFile(file);
+    key = hash::ofBytes(key + '\x1f' + result.format + '\x1f' + options.sourceOverride);
+    if (findExisting(db, key, result)) {
+        result.file = file.string();
+        log::get("data")->info("{} was imported before as dataset {} ({}): nothing to do",
+                               file.string(), result.datasetId, result.datasetName);
+        return result;
+    }
+    result.datasetName = options.datasetName.empty() ? file.stem().string() : options.datasetName;
+    try {
+        writeDataset(db, result, file.string(), key, options,
+                     [&](ImportSink& sink) { importer->import(file, options, sink); });
+    } catch (const nlohmann::json::exception& e) {
+        // nlohmann throws outside parse() only for a type mix-up an importer missed.
+        throw Error(file.string() + ": " + e.what() + " (please report this as a Ladder bug)");
+    }
+    result.seconds = secondsSince(start);
+    log::get("data")->info("imported {} as dataset {} ({}, {}): {} rows, {} skipped, {:.2f} s",
+                           file.string(), result.datasetId, result.datasetName, result.format,
+                           result.rows, result.skippedRows, result.seconds);
+    return result;
+}
+
+ImportResult importGenerated(store::Database& db, const GeneratedDataset& dataset,
+                             const ImportOptions& options,
+                             const std::function<void(ImportSink&)>& produce) {
+    ImportResult result;
+    result.file = dataset.description;
+    result.format = dataset.format;
+    result.importerOrigin = "generated";
+    result.kind = dataset.kind;
+    const std::string key = hash::ofBytes(dataset.format + '\x1f' + dataset.contentKey);
+    if (findExisting(db, key, result)) return result;
+    result.datasetName = dataset.name;
+    writeDataset(db, result, dataset.description, key, options, produce);
+    return result;
+}
+
+std::string renderImportResult(const ImportResult& r) {
+    std::string out;
+    auto line = [&out](const std::string& s) { out += s + "\n"; };
+    if (r.alreadyImported) {
+        line(r.file + ": already imported as dataset #" + std::to_string(r.datasetId) + " (" +
+             r.datasetName + ", " + std::to_string(r.rows) + " rows): nothing to do");
+        return out;
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f s", r.seconds);
+    line(r.file + " -> dataset #" + std::to_string(r.datasetId) + " \"" + r.datasetName + "\" (" +
+         r.format + ", " + r.importerOrigin + " importer, " + seconds + ")");
+    line("  rows " + std::to_string(r.rows) + ", bad rows skipped " +
+         std::to_string(r.skippedRows));
+    std::string what = "  answers " + std::to_string(r.responses);
+    if (r.pairs > 0) what += ", pairs " + std::to_string(r.pairs);
+    if (r.verdicts > 0) what += ", verdicts " + std::to_string(r.verdicts);
+    if (r.duplicateAnswers > 0) {
+        what += ", repeated answers merged " + std::to_string(r.duplicateAnswers);
+    }
+    line(what);
+    line("  prompts: " + std::to_string(r.matchedPrompts) + " matched to earlier imports, " +
+         std::to_string(r.newPrompts) + " new");
+    for (const auto& [source, n] : r.answersBySource) {
+        line("  source " + source + ": " + std::to_string(n) + " answers");
+    }
+    for (const BadRow& b : r.badRows) {
+        std::string where = "  skipped line " + std::to_string(b.at.line) + " (row " +
+                            std::to_string(b.at.row) + ")";
+        if (!b.field.empty()) where += ", field `" + b.field + "`";
+        line(where + ": " + b.message);
+    }
+    if (r.skippedRows > static_cast<std::int64_t>(r.badRows.size())) {
+        line("  ... and " + std::to_string(r.skippedRows - std::int64_t(r.badRows.size())) +
+             " more bad rows (see the dataset report)");
+    }
+    return out;
+}
+
+}  // namespace ladder::data

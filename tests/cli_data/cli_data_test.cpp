@@ -1,0 +1,124 @@
+// ladder-cli end to end: demo init, import with bad rows, ladder set, pairs build | stats | export,
+// curriculum preset | show, plugins. Runs the built executable in a temporary home.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "tests/support/test_support.h"
+
+namespace ladder::test {
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    std::string output;  // stdout and stderr
+};
+
+class LadderCli : public ::testing::Test {
+protected:
+    Result run(const std::string& arguments) {
+        // A home of its own: no user plugins, logs or demo workspace of the person running tests.
+        const std::string command =
+            "cd '" + m_dir.path().string() + "' && XDG_DATA_HOME='" + (m_dir / "data").string() +
+            "' XDG_STATE_HOME='" + (m_dir / "state").string() + "' LADDER_WORKSPACE= '" +
+            (binaryDir() / "bin" / "ladder-cli").string() + "' " + arguments + " 2>&1";
+        Result r;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        if (!pipe) return r;
+        char buffer[4096];
+        std::size_t n = 0;
+        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
+        const int status = ::pclose(pipe);
+        r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return r;
+    }
+    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+
+    TempDir m_dir;
+};
+
+std::size_t countLines(const std::string& file) {
+    std::ifstream in(file);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) n += line.empty() ? 0 : 1;
+    return n;
+}
+
+TEST_F(LadderCli, DemoInitMakesAWorkspaceThatTheOtherCommandsRead) {
+    const auto init = run("demo init demo.ladder --prompts 200 --seed 5");
+    ASSERT_EQ(init.exitCode, 0) << init.output;
+    EXPECT_NE(init.output.find("strong > medium > weak"), std::string::npos) << init.output;
+    EXPECT_NE(init.output.find("model strong"), std::string::npos) << init.output;
+
+    const auto again = run("demo init demo.ladder");
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
+
+    const auto stats = run("pairs stats -w demo.ladder");
+    ASSERT_EQ(stats.exitCode, 0) << stats.output;
+    EXPECT_NE(stats.output.find("strong>weak"), std::string::npos) << stats.output;
+    EXPECT_NE(stats.output.find("demo-judge"), std::string::npos) << stats.output;
+
+    const auto exported = run("pairs export -w demo.ladder --split heldout --out held.jsonl");
+    ASSERT_EQ(exported.exitCode, 0) << exported.output;
+    EXPECT_GT(countLines(path("held.jsonl")), 0u);
+
+    const auto show = run("curriculum show easy-then-hard -w demo.ladder --batch-size 8");
+    ASSERT_EQ(show.exitCode, 0) << show.output;
+    EXPECT_NE(show.output.find("tier share of the batch"), std::string::npos) << show.output;
+}
+
+TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
+    writeFile(m_dir / "big.jsonl",
+              "{\"instruction\": \"q1\", \"output\": \"good\", \"model\": \"big\"}\n"
+              "{\"instruction\": \"q2\", \"output\": \"fine\", \"model\": \"big\"}\n");
+    writeFile(m_dir / "small.json", R"([{"instruction": "q2", "output": "meh"},
+                                        {"instruction": "q1", "output": "bad"}])");
+    writeFile(m_dir / "bad.jsonl",
+              "{\"instruction\": \"q3\", \"output\": \"x\", \"model\": \"m\"}\n"
+              "{\"instruction\": \"q4\", \"model\": \"m\"}\n");
+
+    const auto formats = run("import --list-formats");
+    EXPECT_NE(formats.output.find("hh-rlhf"), std::string::npos) << formats.output;
+
+    auto r = run("import -w ws.ladder big.jsonl");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    r = run("import -w ws.ladder --source small small.json");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("2 matched to earlier imports"), std::string::npos) << r.output;
+
+    r = run("import -w ws.ladder bad.jsonl");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("bad.jsonl:2 (row 1), field `output`"), std::string::npos) << r.output;
+    r = run("import -w ws.ladder --on-bad-row skip bad.jsonl");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("skipped line 2"), std::string::npos) << r.output;
+
+    r = run("ladder set -w ws.ladder main big small");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    r = run("pairs build -w ws.ladder --ladder main --heldout 0");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("2 pairs (2 train, 0 held out)"), std::string::npos) << r.output;
+
+    r = run("curriculum preset uniform -w ws.ladder --ladder main --steps 10");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("big>small 100%"), std::string::npos) << r.output;
+
+    r = run("pairs export -w ws.ladder --out pairs.jsonl");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(countLines(path("pairs.jsonl")), 2u);
+}
+
+TEST_F(LadderCli, PluginsListTheShippedImporters) {
+    if (!LADDER_HAS_IMPORTERS_PLUGIN) GTEST_SKIP() << "plugins are not built";
+    const auto r = run("plugins");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("ladder-importers"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("importer  alpaca-eval"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ladder::test
