@@ -34,5 +34,6 @@ void addDataCommands(CLI::App& app, CliContext& context);       // import, datas
 void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
 void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
 void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
+void addTrainCommands(CLI::App& app, CliContext& context);      // train
 
 }  // namespace ladder::cli

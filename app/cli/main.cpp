@@ -10,6 +10,7 @@
 
 int main(int argc, char** argv) {
     using namespace ladder;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results and progress interleave in order when piped
     CLI::App app{"Ladder: contrastive post-training on automatically constructed preference pairs",
                  "ladder-cli"};
     app.set_version_flag("--version", std::string("ladder-cli ") + kVersion + " (LibTorch " +
@@ -27,13 +28,17 @@ int main(int argc, char** argv) {
     cli::addPairCommands(app, context);
     cli::addCurriculumCommands(app, context);
     cli::addDemoCommands(app, context);
+    cli::addTrainCommands(app, context);
 
     // Logging must be set up before the chosen command's callback runs.
     app.parse_complete_callback([&context] {
-        log::init(log::Options{.verbose = context.verbose});
+        // Commands print their own results; the console log shows problems (all goes to the file).
+        log::init(log::Options{.verbose = context.verbose, .quietConsole = true});
     });
     try {
         app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // the command has said what went wrong
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const std::exception& e) {

@@ -53,7 +53,7 @@ void init(const Options& options) {
     const auto level = options.verbose ? spdlog::level::debug : spdlog::level::info;
     if (options.console) {
         s.console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-        s.console->set_level(level);
+        s.console->set_level(options.quietConsole && !options.verbose ? spdlog::level::warn : level);
         s.console->set_pattern("%^[%l]%$ %n: %v");
         s.fanout->add_sink(s.console);
     }

@@ -14,6 +14,7 @@ namespace ladder::log {
 struct Options {
     bool verbose = false;           // debug messages on the console and in the file
     bool console = true;            // write to stderr
+    bool quietConsole = false;      // the console shows warnings and errors only (the file keeps all)
     bool file = true;               // write the rotating log file
     std::filesystem::path filePath; // empty: $XDG_STATE_HOME/ladder/ladder.log
 };

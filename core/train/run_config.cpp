@@ -138,7 +138,7 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
         kr.read("keep", c.keepCheckpoints);
         kr.finish();
     }
-    r.read("pair_margins", c.pairMargins);
+    r.read("margin_pairs", c.marginPairs);
     r.read("seed", c.seed);
     r.read("device", c.device);
     r.read("dtype", c.dtype);
@@ -202,7 +202,7 @@ json toJson(const RunConfig& c) {
         {"max_steps", c.maxSteps},
         {"eval", {{"every", c.evalEvery}, {"pairs", c.evalPairs}}},
         {"checkpoint", {{"every", c.checkpointEvery}, {"keep", c.keepCheckpoints}}},
-        {"pair_margins", c.pairMargins},
+        {"margin_pairs", c.marginPairs},
         {"seed", c.seed},
         {"device", c.device},
         {"dtype", c.dtype},
@@ -260,6 +260,7 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.dtype == "float32" || c.dtype == "bfloat16", "dtype must be float32 or bfloat16");
     need(c.dtype != "bfloat16" || c.device != "cpu", "bfloat16 autocast needs a CUDA device");
     need(c.threads >= 0, "threads must be >= 0");
+    need(c.marginPairs >= 0, "margin pairs must be >= 0");
     return problems;
 }
 

@@ -62,7 +62,8 @@ struct RunConfig {
     int evalPairs = 256;                        // held-out pairs per evaluation (a fixed subset)
     int checkpointEvery = 100;                  // 0 = only at the end (and on stop)
     int keepCheckpoints = 3;                    // keep the last N periodic checkpoints
-    bool pairMargins = true;                    // at the end, every pair's reward margin (pair browser)
+    int marginPairs = 2000;                     // at the end, reward margins of up to N pairs
+                                                // (held-out first) for the pair browser; 0 = off
     std::int64_t seed = 0;
     std::string device = "cpu";                 // cpu | cuda | cuda:N
     std::string dtype = "float32";              // float32 | bfloat16 (autocast on CUDA)

@@ -1,0 +1,159 @@
+// ladder-cli train: runs a training job in this process with a progress line; Ctrl+C stops it
+// cleanly (a checkpoint is written) and `--resume RUN` continues it later.
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "app/cli/cli_context.h"
+#include "core/common/clock.h"
+#include "core/common/error.h"
+#include "core/train/training_job.h"
+
+namespace ladder::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupts = 0;
+
+void onInterrupt(int) { g_interrupts = g_interrupts + 1; }
+
+struct TrainOptions {
+    std::string configPath;
+    std::string device;
+    std::string name;
+    std::int64_t resume = 0;
+    std::int64_t steps = 0;
+};
+
+// On a terminal one line is rewritten every step; into a file or pipe a line every 5% of the run.
+void printProgress(const train::TrainingEvent& e, bool quiet) {
+    if (quiet) return;
+    static const bool terminal = ::isatty(STDERR_FILENO) != 0;
+    const std::int64_t every = std::max<std::int64_t>(1, e.totalSteps / 20);
+    if (!terminal && e.step % every != 0 && e.step != e.totalSteps) return;
+    std::string rewards;
+    for (const auto& [name, value] : e.metrics) {
+        if (name == "rewards/accuracies") rewards += "  acc " + std::to_string(value).substr(0, 5);
+    }
+    std::fprintf(stderr, "\rstep %lld/%lld  loss %.4f%s  %.0f tok/s  ETA %s   ",
+                 static_cast<long long>(e.step), static_cast<long long>(e.totalSteps),
+                 e.metric("loss"), rewards.c_str(), e.metric("tokens_per_second"),
+                 clock::formatDuration(e.etaSeconds).c_str());
+    if (!terminal) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+}
+
+int runJob(const CliContext& context, const TrainOptions& options) {
+    train::JobRequest request;
+    request.workspacePath = context.workspacePath;
+    if (request.workspacePath.empty()) {
+        throw Error("no workspace given: pass --workspace FILE.ladder");
+    }
+    if (options.resume > 0) {
+        request.resumeRunId = options.resume;
+    } else {
+        if (options.configPath.empty()) {
+            throw Error("pass --config run.json (resources/presets has examples), or --resume RUN");
+        }
+        request.config = train::loadRunConfig(options.configPath);
+        if (!options.device.empty()) request.config.device = options.device;
+        if (!options.name.empty()) request.config.name = options.name;
+        if (options.steps > 0) request.config.maxSteps = static_cast<int>(options.steps);
+    }
+
+    train::TrainingJob job(request);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    job.start();
+    bool stopSent = false;
+    int status = 0;
+    bool progressShown = false;
+    while (true) {
+        if (g_interrupts > 0 && !stopSent) {
+            std::fprintf(stderr, "\nstopping after this step (a checkpoint is written)...\n");
+            job.stop();
+            stopSent = true;
+        }
+        auto event = job.events().pop(std::chrono::milliseconds(200));
+        if (!event) {
+            if (!job.isRunning() && job.events().size() == 0) break;
+            continue;
+        }
+        switch (event->kind) {
+            case train::EventKind::Step:
+                printProgress(*event, context.quiet);
+                progressShown = ::isatty(STDERR_FILENO) != 0;
+                break;
+            case train::EventKind::Eval:
+                if (progressShown && !context.quiet) std::fprintf(stderr, "\n");
+                std::printf("step %lld: held-out accuracy %.3f, margin %+.3f, loss %.4f\n",
+                            static_cast<long long>(event->step),
+                            event->metric("eval/rewards/accuracies"),
+                            event->metric("eval/rewards/margins"), event->metric("eval/loss"));
+                progressShown = false;
+                break;
+            case train::EventKind::Started:
+                std::printf("run %lld started: %s\n", static_cast<long long>(event->runId),
+                            event->message.c_str());
+                break;
+            case train::EventKind::Message:
+            case train::EventKind::StageChanged:
+            case train::EventKind::Checkpoint:
+            case train::EventKind::Resumed:
+                if (!context.quiet) {
+                    if (progressShown) std::fprintf(stderr, "\n");
+                    std::fprintf(stderr, "%s: %s\n", train::toString(event->kind),
+                                 event->message.c_str());
+                    progressShown = false;
+                }
+                break;
+            case train::EventKind::Finished:
+            case train::EventKind::Stopped:
+                if (progressShown) std::fprintf(stderr, "\n");
+                std::printf("run %lld %s at step %lld (%s)\n", static_cast<long long>(event->runId),
+                            train::toString(event->kind), static_cast<long long>(event->step),
+                            event->message.c_str());
+                if (event->kind == train::EventKind::Stopped) {
+                    std::printf("continue it with: ladder-cli train --workspace %s --resume %lld\n",
+                                request.workspacePath.c_str(),
+                                static_cast<long long>(event->runId));
+                    status = 130;
+                }
+                break;
+            case train::EventKind::Failed:
+                if (progressShown) std::fprintf(stderr, "\n");
+                std::fprintf(stderr, "error: run %lld failed: %s\n",
+                             static_cast<long long>(event->runId), event->message.c_str());
+                status = 1;
+                break;
+            case train::EventKind::Paused:
+                break;
+        }
+    }
+    job.wait();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return status;
+}
+
+}  // namespace
+
+void addTrainCommands(CLI::App& app, CliContext& context) {
+    auto options = std::make_shared<TrainOptions>();
+    auto* train = app.add_subcommand("train", "Train a policy (SFT, DPO, SLiC, IPO, ...) on pairs");
+    addWorkspaceOption(*train, context);
+    train->add_option("-c,--config", options->configPath, "Run configuration (JSON)");
+    train->add_option("--device", options->device, "cpu, cuda or cuda:N (overrides the config)");
+    train->add_option("--name", options->name, "Name of the run (overrides the config)");
+    train->add_option("--steps", options->steps, "Max steps (overrides the config)");
+    train->add_option("--resume", options->resume,
+                      "Continue this run from its latest checkpoint (its stored config is used)");
+    train->callback([&context, options] {
+        const int status = runJob(context, *options);
+        if (status != 0) throw CLI::RuntimeError(status);
+    });
+}
+
+}  // namespace ladder::cli

@@ -1,0 +1,98 @@
+#include "core/train/model_source.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/model/checkpoint.h"
+#include "core/model/model_config.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "core/tokenizer/byte_tokenizer.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/train/training_checkpoint.h"
+
+namespace ladder::train {
+namespace fs = std::filesystem;
+
+torch::Device parseDevice(const std::string& name) {
+    if (name == "cpu") return torch::kCPU;
+    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+        if (!torch::cuda::is_available()) {
+            throw Error("device " + name + " was asked for, but this LibTorch has no CUDA (or no GPU "
+                        "is visible): use device cpu, or build Ladder against a CUDA LibTorch "
+                        "(README: Building with a CUDA LibTorch)");
+        }
+        const int index = name == "cuda" ? 0 : std::stoi(name.substr(5));
+        if (index < 0 || index >= static_cast<int>(torch::cuda::device_count())) {
+            throw Error("device " + name + " does not exist: this machine has " +
+                        std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
+        }
+        return {torch::kCUDA, static_cast<c10::DeviceIndex>(index)};
+    }
+    throw Error("unknown device '" + name + "': use cpu, cuda or cuda:N");
+}
+
+fs::path runCheckpointFolder(store::Workspace& workspace, std::int64_t runId, std::int64_t step) {
+    store::RunStore runs(workspace.db());
+    const auto run = runs.get(runId);
+    const auto all = runs.checkpoints(runId);
+    if (all.empty()) {
+        throw Error("run " + std::to_string(runId) + " (" + run.name +
+                    ") has no checkpoint yet: start from another run, or let it finish");
+    }
+    const store::CheckpointRecord* chosen = nullptr;
+    if (step < 0) {
+        chosen = &all.back();
+    } else {
+        for (const auto& c : all) {
+            if (c.step == step) chosen = &c;
+        }
+    }
+    if (!chosen) {
+        std::string steps;
+        for (const auto& c : all) steps += (steps.empty() ? "" : ", ") + std::to_string(c.step);
+        throw Error("run " + std::to_string(runId) + " has no checkpoint at step " +
+                    std::to_string(step) + " (it has: " + steps + ")");
+    }
+    const fs::path folder = workspace.checkpointDir() / chosen->path;
+    if (!fs::is_directory(folder)) {
+        throw Error("the checkpoint folder " + folder.string() + " of run " + std::to_string(runId) +
+                    " is missing (moved or deleted?)");
+    }
+    return folder;
+}
+
+LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
+                          const std::string& tokenizerOverride, torch::Device device,
+                          std::int64_t seed) {
+    LoadedModel out;
+    if (spec.kind == "tiny") {
+        nlohmann::json config = model::configToHfJson(model::ModelConfig::tiny());
+        for (const auto& [key, value] : spec.overrides.items()) config[key] = value;
+        const auto cfg = model::configFromHfJson(config, "the tiny model's overrides");
+        torch::manual_seed(static_cast<std::uint64_t>(seed));
+        out.model = model::buildModel(cfg, device, torch::kFloat);
+        out.tokenizer = std::make_shared<tokenizer::ByteTokenizer>();
+        out.description = "tiny (from scratch, seed " + std::to_string(seed) + ")";
+    } else if (spec.kind == "pretrained") {
+        out.folder = spec.path;
+        out.model = model::loadPretrained(out.folder, device, torch::kFloat);
+        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(out.folder));
+        out.description = out.folder.string();
+    } else if (spec.kind == "run") {
+        out.folder = runCheckpointFolder(workspace, spec.runId, spec.checkpointStep);
+        out.model = model::loadPretrained(out.folder, device, torch::kFloat);
+        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(checkpointTokenizer(out.folder));
+        out.description = "run " + std::to_string(spec.runId) + " (" + out.folder.filename().string() + ")";
+    } else {
+        throw Error("model kind must be tiny, pretrained or run, not '" + spec.kind + "'");
+    }
+    if (!tokenizerOverride.empty()) {
+        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(tokenizerOverride));
+    }
+    out.tokenizer->checkFitsModel(static_cast<int>(out.model->config().vocabSize),
+                                  out.description);
+    return out;
+}
+
+}  // namespace ladder::train

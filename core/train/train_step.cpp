@@ -1,0 +1,109 @@
+#include "core/train/train_step.h"
+
+#include <cmath>
+
+#include "core/common/error.h"
+#include "core/train/batch.h"
+#include "core/train/sequence_logps.h"
+
+namespace ladder::train {
+namespace {
+
+std::vector<float> toVector(const torch::Tensor& t) {
+    if (!t.defined()) return {};
+    auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+void append(std::vector<float>& to, const torch::Tensor& t) {
+    auto v = toVector(t);
+    to.insert(to.end(), v.begin(), v.end());
+}
+
+}  // namespace
+
+ReferenceLogps referenceLogps(model::CausalLMImpl& reference, const Batch& batch,
+                              bool prefixSharing) {
+    torch::NoGradGuard noGrad;
+    const auto all = answerLogps(reference, batch, prefixSharing);
+    const std::int64_t b = batch.pairs;
+    if (!batch.hasRejected()) return {all.logps, {}};
+    return {all.logps.narrow(0, 0, b), all.logps.narrow(0, b, b)};
+}
+
+BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss, const Batch& batch,
+                       const ReferenceLogps& reference, bool prefixSharing) {
+    const std::int64_t b = batch.pairs;
+    const auto all = answerLogps(policy, batch, prefixSharing);  // (R)
+    LossInputs in;
+    in.policyChosen = all.logps.narrow(0, 0, b);
+    in.chosenTokens = all.tokens.narrow(0, 0, b);
+    if (batch.hasRejected()) {
+        in.policyRejected = all.logps.narrow(0, b, b);
+        in.rejectedTokens = all.tokens.narrow(0, b, b);
+    }
+    in.referenceChosen = reference.chosen;
+    in.referenceRejected = reference.rejected;
+    const LossOutputs out = loss.compute(in);
+    BatchScores s;
+    s.loss = out.loss;
+    s.chosenRewards = out.chosenRewards.detach().to(torch::kCPU, torch::kFloat);
+    s.rejectedRewards = out.rejectedRewards.detach().to(torch::kCPU, torch::kFloat);
+    s.policyChosen = in.policyChosen.detach().to(torch::kCPU, torch::kFloat);
+    if (in.policyRejected.defined()) {
+        s.policyRejected = in.policyRejected.detach().to(torch::kCPU, torch::kFloat);
+    }
+    return s;
+}
+
+TrainStep::TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
+                     const OptimizerSpec& optimizer, bool prefixSharing)
+    : m_policy(std::move(policy)),
+      m_loss(std::move(loss)),
+      m_gradClip(optimizer.gradClip),
+      m_prefixSharing(prefixSharing) {
+    auto options = torch::optim::AdamWOptions(optimizer.lr)
+                       .betas({optimizer.beta1, optimizer.beta2})
+                       .eps(optimizer.eps)
+                       .weight_decay(optimizer.weightDecay);
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_policy->parameters(), options);
+}
+
+StepResult TrainStep::run(const std::vector<const Batch*>& micro,
+                          const std::vector<ReferenceLogps>& references, double lr) {
+    if (micro.empty()) throw Error("a training step needs at least one batch");
+    if (references.size() != micro.size()) {
+        throw Error("a training step got " + std::to_string(references.size()) +
+                    " reference log-prob sets for " + std::to_string(micro.size()) + " batches");
+    }
+    m_policy->train();
+    m_optimizer->zero_grad();
+    StepResult result;
+    const double weight = 1.0 / static_cast<double>(micro.size());
+    for (std::size_t i = 0; i < micro.size(); ++i) {
+        BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_prefixSharing);
+        (s.loss * weight).backward();
+        result.loss += s.loss.item<double>() * weight;
+        result.tokens += micro[i]->realTokens;
+        append(result.chosenRewards, s.chosenRewards);
+        append(result.rejectedRewards, s.rejectedRewards);
+        append(result.policyChosen, s.policyChosen);
+        append(result.policyRejected, s.policyRejected);
+    }
+    // clip_grad_norm_ with an infinite limit measures the norm without changing anything.
+    const double limit = m_gradClip > 0 ? m_gradClip : std::numeric_limits<double>::infinity();
+    result.gradNorm = torch::nn::utils::clip_grad_norm_(m_policy->parameters(), limit);
+    result.finite = std::isfinite(result.loss) && std::isfinite(result.gradNorm);
+    if (!result.finite) {
+        // Never let a NaN/Inf into the weights or Adam's moments: the last good state stays.
+        m_optimizer->zero_grad();
+        return result;
+    }
+    for (auto& group : m_optimizer->param_groups()) {
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    }
+    m_optimizer->step();
+    return result;
+}
+
+}  // namespace ladder::train

@@ -1,0 +1,78 @@
+// One optimiser step of preference training: policy log-probs of each micro-batch, the loss against
+// the reference log-probs, backward, gradient clipping, AdamW. The trainer loop and the DPO
+// benchmark both step through here, so the benchmark measures what training runs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/model/causal_lm.h"
+#include "core/train/loss.h"
+#include "core/train/run_config.h"
+
+namespace ladder::train {
+
+struct Batch;
+
+// Reference log-probs of a batch's pairs, (B) each; undefined for reference-free losses.
+struct ReferenceLogps {
+    torch::Tensor chosen;
+    torch::Tensor rejected;
+};
+
+// The reference model's log-probs of a batch, without autograd.
+[[nodiscard]] ReferenceLogps referenceLogps(model::CausalLMImpl& reference, const Batch& batch,
+                                            bool prefixSharing);
+
+// The loss of a batch and what goes into the metrics, per pair, on the CPU.
+struct BatchScores {
+    torch::Tensor loss;             // () with autograd when the policy had it
+    torch::Tensor chosenRewards;    // (B) float, detached
+    torch::Tensor rejectedRewards;  // (B)
+    torch::Tensor policyChosen;     // (B) summed log-probs, detached
+    torch::Tensor policyRejected;   // (B); undefined when the loss skips rejected answers
+};
+
+// Policy log-probs and the loss of one batch (the caller sets the grad mode).
+[[nodiscard]] BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss,
+                                     const Batch& batch, const ReferenceLogps& reference,
+                                     bool prefixSharing);
+
+struct StepResult {
+    double loss = 0;       // mean over the micro-batches
+    double gradNorm = 0;   // before clipping
+    bool finite = true;    // false: NaN/Inf in the loss or gradients; the weights were NOT updated
+    std::int64_t tokens = 0;
+    std::vector<float> chosenRewards;   // per pair, all micro-batches in order
+    std::vector<float> rejectedRewards;
+    std::vector<float> policyChosen;
+    std::vector<float> policyRejected;  // empty when the loss skips rejected answers
+};
+
+class TrainStep {
+public:
+    TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
+              const OptimizerSpec& optimizer, bool prefixSharing);
+
+    // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated, each
+    // micro-batch weighted equally). references[i] belongs to micro[i] (or is empty).
+    StepResult run(const std::vector<const Batch*>& micro,
+                   const std::vector<ReferenceLogps>& references, double lr);
+
+    [[nodiscard]] torch::optim::AdamW& optimizer() { return *m_optimizer; }
+    [[nodiscard]] model::CausalLMImpl& policy() { return *m_policy; }
+    [[nodiscard]] const PreferenceLoss& loss() const { return *m_loss; }
+    [[nodiscard]] bool prefixSharing() const { return m_prefixSharing; }
+
+private:
+    model::CausalLM m_policy;
+    std::shared_ptr<const PreferenceLoss> m_loss;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    double m_gradClip;
+    bool m_prefixSharing;
+};
+
+}  // namespace ladder::train

@@ -1,0 +1,656 @@
+// The training loop. Setup reads everything a run needs and fails early with a clear message;
+// each step is: commands, batch, reference log-probs, TrainStep, metrics, evaluation, checkpoint.
+#include "core/train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/clock.h"
+#include "core/common/error.h"
+#include "core/common/hash.h"
+#include "core/common/log.h"
+#include "core/curriculum/curriculum_store.h"
+#include "core/curriculum/presets.h"
+#include "core/model/checkpoint.h"
+#include "core/store/runs.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/training_checkpoint.h"
+
+namespace ladder::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+auto logger() { return log::get("train"); }
+
+double seconds(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
+
+double mean(const std::vector<float>& v) {
+    if (v.empty()) return 0;
+    double s = 0;
+    for (float x : v) s += x;
+    return s / static_cast<double>(v.size());
+}
+
+// The curriculum a run follows: inline, stored in the workspace, a preset by name, or a uniform
+// mix over the run's tiers. Presets get stage lengths that fill max_steps.
+curriculum::Curriculum chooseCurriculum(store::Database& db, const RunConfig& config,
+                                        const std::vector<pairs::TrainingPair>& train) {
+    std::map<std::string, curriculum::TierInfo> byTier;
+    for (const auto& p : train) {
+        auto& t = byTier[p.tier];
+        t.name = p.tier;
+        t.rankGap = std::max(1, p.rankGap);
+        ++t.pairs;
+    }
+    std::vector<curriculum::TierInfo> tiers;
+    for (auto& [name, info] : byTier) tiers.push_back(info);
+    const std::int64_t steps = config.maxSteps;
+
+    if (!config.data.curriculumSpec.is_null()) {
+        return curriculum::Curriculum::fromJson(config.data.curriculumSpec);
+    }
+    const std::string& name = config.data.curriculum;
+    if (name.empty() || name == "uniform") {
+        return curriculum::uniformMix(tiers, {.steps = steps});
+    }
+    for (const auto& stored : curriculum::listCurricula(db)) {
+        if (stored.name == name) return stored;
+    }
+    if (name == "easy-then-hard") {
+        std::set<int> gaps;
+        for (const auto& t : tiers) gaps.insert(t.rankGap);
+        const auto stages = static_cast<std::int64_t>(std::max<std::size_t>(1, gaps.size()));
+        return curriculum::easyThenHard(tiers, {.steps = (steps + stages - 1) / stages});
+    }
+    if (name == "single-tier") {
+        if (config.data.tiers.size() != 1) {
+            throw Error("curriculum single-tier needs exactly one tier in data.tiers");
+        }
+        return curriculum::singleTier(config.data.tiers.front(), {.steps = steps});
+    }
+    // Not stored and not a preset: let the store's message list what exists.
+    return curriculum::loadCurriculum(db, name);
+}
+
+}  // namespace
+
+Trainer::Trainer(const JobRequest& request, TrainingControls& controls, EventQueue& events)
+    : m_request(request), m_controls(controls), m_events(events) {}
+
+Trainer::~Trainer() = default;
+
+double Trainer::elapsed() const {
+    return m_elapsedBefore + seconds(std::chrono::steady_clock::now() - m_sessionStart);
+}
+
+void Trainer::emit(EventKind kind, std::int64_t step, std::string message,
+                   std::vector<std::pair<std::string, double>> metrics) {
+    TrainingEvent e;
+    e.kind = kind;
+    e.runId = m_runId;
+    e.step = step;
+    e.totalSteps = m_config.maxSteps;
+    e.elapsedSeconds = elapsed();
+    const std::int64_t doneThisSession = step - m_startStep;
+    if (doneThisSession > 0 && step < m_config.maxSteps) {
+        const double perStep = seconds(std::chrono::steady_clock::now() - m_sessionStart) /
+                               static_cast<double>(doneThisSession);
+        e.etaSeconds = perStep * static_cast<double>(m_config.maxSteps - step);
+    }
+    e.message = std::move(message);
+    e.metrics = std::move(metrics);
+    m_events.push(std::move(e));
+}
+
+void Trainer::run() {
+    m_sessionStart = std::chrono::steady_clock::now();
+    m_lastFlush = m_sessionStart;
+    openRun();
+    setUpModelAndData();
+    setUpReference();
+    restoreCheckpoint();
+    trainLoop();
+}
+
+void Trainer::fail(const std::string& message) noexcept {
+    try {
+        logger()->error("run {}: {}", m_runId, message);
+        if (m_metrics) {
+            try {
+                m_metrics->flush();
+            } catch (const std::exception& e) {
+                logger()->error("run {}: metrics not saved: {}", m_runId, e.what());
+            }
+        }
+        if (m_workspace && m_runId > 0) {
+            store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Failed, message);
+        }
+    } catch (const std::exception& e) {
+        logger()->error("run {}: could not record the failure: {}", m_runId, e.what());
+    }
+    try {
+        emit(EventKind::Failed, m_stepsDone, message);
+    } catch (...) {
+    }
+}
+
+// --- setup -----------------------------------------------------------------------------------
+
+void Trainer::openRun() {
+    m_workspace = std::make_unique<store::Workspace>(store::Workspace::open(m_request.workspacePath));
+    store::RunStore runs(m_workspace->db());
+    if (m_request.resumeRunId > 0) {
+        const auto run = runs.get(m_request.resumeRunId);
+        m_runId = run.id;
+        m_controls.runId = m_runId;
+        try {
+            m_config = parseRunConfig(nlohmann::json::parse(run.configJson),
+                                      "the stored config of run " + std::to_string(run.id));
+        } catch (const nlohmann::json::exception& e) {
+            throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());
+        }
+        if (run.status == store::RunStatus::Finished) {
+            throw Error("run " + std::to_string(run.id) + " has finished: duplicate its config to "
+                        "train further");
+        }
+    } else {
+        m_config = m_request.config;
+        if (m_config.name.empty()) {
+            m_config.name = m_config.method + " " + clock::nowIso().substr(0, 16);
+        }
+        const auto problems = validate(m_config);
+        if (!problems.empty()) {
+            std::string all;
+            for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+            throw Error("the run config has problems: " + all);
+        }
+        store::NewRun row;
+        row.name = m_config.name;
+        row.method = m_config.method;
+        row.configJson = toJson(m_config).dump();
+        row.seed = m_config.seed;
+        row.device = m_config.device;
+        row.totalSteps = m_config.maxSteps;
+        if (m_config.model.kind == "run") row.parentRunId = m_config.model.runId;
+        m_runId = runs.create(row);
+        m_controls.runId = m_runId;
+    }
+    m_metrics = std::make_unique<store::MetricsWriter>(m_workspace->db(), 4096);
+    logger()->info("run {} ({}): {} on {}", m_runId, m_config.name, m_config.method, m_config.device);
+}
+
+void Trainer::setUpModelAndData() {
+    m_device = parseDevice(m_config.device);
+    const int threads = m_config.threads > 0
+                            ? m_config.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+
+    auto loss = lossRegistry().create(m_config.method);
+    loss->configure(m_config.loss);
+    m_loss = std::move(loss);
+    if (!m_loss->needsReference()) {
+        m_config.reference = "none";
+    } else if (m_config.reference == "none") {
+        throw Error("method " + m_config.method + " compares with a reference model: set reference "
+                    "to cache (computed once, stored in the workspace) or frozen");
+    }
+    m_template = model::PromptTemplate::fromName(m_config.templateName);
+
+    emit(EventKind::Message, 0, "loading the model");
+    m_policy = loadModelSpec(*m_workspace, m_config.model, m_config.tokenizer, m_device,
+                             m_config.seed);
+    std::int64_t parameters = 0;
+    for (const auto& p : m_policy.model->parameters()) parameters += p.numel();
+    logger()->info("run {}: model {} ({} parameters), tokenizer {}", m_runId,
+                   m_policy.description, parameters, m_policy.tokenizer->source());
+
+    pairs::PairSelection selection;
+    selection.ladder = m_config.data.ladder;
+    selection.datasetIds = m_config.data.datasets;
+    selection.tiers = m_config.data.tiers;
+    pairs::AnnotationEffects effects;
+    selection.split = "train";
+    const auto train = pairs::loadTrainingPairs(m_workspace->db(), selection, &effects);
+    selection.split = "heldout";
+    const auto heldout = pairs::loadTrainingPairs(m_workspace->db(), selection);
+    if (train.empty()) {
+        throw Error("there are no training pairs for ladder '" + m_config.data.ladder +
+                    "'" + (m_config.data.tiers.empty() ? "" : " in the chosen tiers") +
+                    ": build them first (`ladder-cli pairs build --ladder " + m_config.data.ladder +
+                    "`)");
+    }
+    if (effects.flipped + effects.discarded + effects.tied > 0) {
+        logger()->info("run {}: annotations applied: {} flipped, {} discarded, {} ties left out",
+                       m_runId, effects.flipped, effects.discarded, effects.tied);
+    }
+
+    emit(EventKind::Message, 0, "tokenising " + std::to_string(train.size() + heldout.size()) + " pairs");
+    const LengthCaps caps{m_config.data.maxLength, m_config.data.maxPromptLength};
+    m_train.reserve(train.size());
+    for (const auto& p : train) {
+        m_train.push_back(tokenizePair(p, *m_policy.tokenizer, m_template, caps));
+    }
+    // A fixed, evenly spread evaluation subset of the held-out pairs (all tiers represented).
+    const std::size_t wanted = static_cast<std::size_t>(std::max(0, m_config.evalPairs));
+    const std::size_t stride = wanted == 0 ? 0 : std::max<std::size_t>(1, heldout.size() / wanted);
+    for (std::size_t i = 0; stride > 0 && i < heldout.size() && m_heldout.size() < wanted; i += stride) {
+        m_heldout.push_back(tokenizePair(heldout[i], *m_policy.tokenizer, m_template, caps));
+    }
+    const auto report = truncationReport(m_train);
+    logger()->info("run {}: {} training pairs, {} held-out for evaluation; truncation: {}", m_runId,
+                   m_train.size(), m_heldout.size(), report.text());
+    emit(EventKind::Message, 0, "truncation: " + report.text(),
+         {{"data/train_pairs", static_cast<double>(m_train.size())},
+          {"data/prompts_truncated", static_cast<double>(report.promptsCut)},
+          {"data/answers_truncated", static_cast<double>(report.answersCut)}});
+    m_metrics->add(m_runId, 0, "data/train_pairs", static_cast<double>(m_train.size()), clock::nowSeconds());
+    m_metrics->add(m_runId, 0, "data/prompts_truncated", static_cast<double>(report.promptsCut), clock::nowSeconds());
+    m_metrics->add(m_runId, 0, "data/answers_truncated", static_cast<double>(report.answersCut), clock::nowSeconds());
+
+    auto chosen = chooseCurriculum(m_workspace->db(), m_config, train);
+    std::map<std::string, std::vector<std::int64_t>> byTier;
+    curriculum::TierCounts counts;
+    for (std::size_t i = 0; i < m_train.size(); ++i) {
+        byTier[m_train[i].tier].push_back(static_cast<std::int64_t>(i));
+        ++counts[m_train[i].tier];
+    }
+    auto resolved = chosen.resolved(counts, m_config.batchSize);
+    m_sampler = std::make_unique<curriculum::CurriculumSampler>(
+        std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed));
+    if (m_sampler->totalSteps() != m_config.maxSteps) {
+        logger()->info("run {}: curriculum '{}' is {} steps long, the run {} (past its end the "
+                       "last stage goes on)", m_runId, chosen.name, m_sampler->totalSteps(),
+                       m_config.maxSteps);
+    }
+}
+
+void Trainer::setUpReference() {
+    const bool prefix = m_config.prefixSharing;
+    if (m_config.reference == "frozen") {
+        m_reference = model::cloneModel(*m_policy.model);
+    } else if (m_config.reference == "cache") {
+        // The key: the starting weights, the tokenizer and the prompt cap (the template and the
+        // length cap are columns of their own).
+        hash::Hasher h;
+        h.update(model::weightsHash(*m_policy.model));
+        h.update(m_policy.tokenizer->kind());
+        h.update(std::to_string(m_policy.tokenizer->vocabSize()));
+        h.update(std::to_string(m_config.data.maxPromptLength));
+        m_referenceKey = h.hex();
+        m_cache = std::make_unique<ReferenceCache>(m_workspace->db(), m_referenceKey,
+                                                   m_config.templateName, m_config.data.maxLength);
+        auto missing = m_cache->load(m_train);
+        const auto missingHeldout = m_cache->load(m_heldout);
+        missing.insert(missing.end(), missingHeldout.begin(), missingHeldout.end());
+        logger()->info("run {}: reference log-probs: {} cached, {} to compute", m_runId,
+                       m_train.size() + m_heldout.size() - missing.size(), missing.size());
+        if (!missing.empty()) {
+            // The policy has not moved yet: it is the reference for this pass.
+            const auto padId = m_policy.tokenizer->padId().value_or(0);
+            m_cache->fill(missing, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
+                          prefix, [this](std::int64_t done, std::int64_t total) {
+                              emit(EventKind::Message, 0,
+                                   "reference log-probs: " + std::to_string(done) + " / " +
+                                       std::to_string(total) + " pairs");
+                          });
+        }
+    }
+    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, prefix);
+}
+
+void Trainer::restoreCheckpoint() {
+    if (m_request.resumeRunId <= 0) return;
+    store::RunStore runs(m_workspace->db());
+    const auto latest = runs.latestCheckpoint(m_runId);
+    if (!latest) {
+        logger()->info("run {}: no checkpoint yet, starting over from step 0", m_runId);
+        m_workspace->db().prepare("DELETE FROM metrics WHERE run_id = ? AND step > 0").bind(1, m_runId).run();
+        return;
+    }
+    const fs::path folder = m_workspace->checkpointDir() / latest->path;
+    model::loadWeights(*m_policy.model, model::weightFiles(folder));
+    const TrainerState state = loadTrainerState(folder, m_step->optimizer());
+    m_sampler->restore(curriculum::SamplerPosition::fromJson(state.sampler));
+    restoreGeneratorState(state.generatorState);
+    if (m_cache && !state.referenceKey.empty() && state.referenceKey != m_referenceKey) {
+        throw Error("run " + std::to_string(m_runId) + " cannot resume: its starting model changed "
+                    "since it began (reference key differs)");
+    }
+    m_startStep = m_stepsDone = state.step;
+    m_elapsedBefore = state.elapsedSeconds;
+    m_tokensSeen = state.tokensSeen;
+    m_lastCheckpointStep = state.step;
+    // Steps after the checkpoint were done once already; they are done again now.
+    m_workspace->db()
+        .prepare("DELETE FROM metrics WHERE run_id = ? AND step > ?")
+        .bind(1, m_runId)
+        .bind(2, state.step)
+        .run();
+    logger()->info("run {}: resumed from {} (step {})", m_runId, folder.string(), state.step);
+    emit(EventKind::Resumed, state.step, "resumed from step " + std::to_string(state.step));
+}
+
+// --- the loop --------------------------------------------------------------------------------
+
+bool Trainer::waitWhilePaused() {
+    if (!m_controls.pauseRequested) return true;
+    flushMetrics(true);
+    store::RunStore(m_workspace->db()).setStatus(m_runId, store::RunStatus::Paused);
+    emit(EventKind::Paused, m_stepsDone, "paused at step " + std::to_string(m_stepsDone));
+    const auto pausedAt = std::chrono::steady_clock::now();
+    {
+        std::unique_lock lock(m_controls.mutex);
+        m_controls.wake.wait(lock, [this] {
+            return !m_controls.pauseRequested.load() || m_controls.stopRequested.load();
+        });
+    }
+    // Time spent paused is not training time.
+    m_sessionStart += std::chrono::steady_clock::now() - pausedAt;
+    store::RunStore(m_workspace->db()).setStatus(m_runId, store::RunStatus::Running);
+    if (m_controls.stopRequested) return false;
+    emit(EventKind::Resumed, m_stepsDone, "resumed at step " + std::to_string(m_stepsDone));
+    return true;
+}
+
+ReferenceLogps Trainer::referenceFor(const Batch& batch,
+                                     const std::vector<const TokenizedPair*>& pairs) {
+    if (m_cache) return m_cache->lookup(pairs, m_device);
+    if (m_reference) return referenceLogps(*m_reference, batch, m_config.prefixSharing);
+    return {};
+}
+
+void Trainer::trainLoop() {
+    store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
+    emit(EventKind::Started, m_stepsDone, m_policy.description);
+    const bool withRejected = m_loss->usesRejected();
+    const auto padId = m_policy.tokenizer->padId().value_or(0);
+
+    while (m_stepsDone < m_config.maxSteps) {
+        if (!waitWhilePaused() || m_controls.stopRequested) {
+            checkpoint(m_stepsDone, "stop");
+            flushMetrics(true);
+            store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Stopped,
+                                                      "stopped at step " + std::to_string(m_stepsDone));
+            emit(EventKind::Stopped, m_stepsDone, "stopped at step " + std::to_string(m_stepsDone));
+            return;
+        }
+        const std::size_t stage = m_sampler->currentStage();
+        if (stage != m_stage) {
+            m_stage = stage;
+            const auto& name = m_sampler->curriculum().stages.at(stage).name;
+            logger()->info("run {}: step {}: curriculum stage {} ({})", m_runId, m_stepsDone,
+                           stage + 1, name);
+            emit(EventKind::StageChanged, m_stepsDone, name);
+        }
+
+        const auto started = std::chrono::steady_clock::now();
+        std::vector<Batch> micro;
+        std::vector<ReferenceLogps> refs;
+        for (int a = 0; a < m_config.gradAccum; ++a) {
+            const auto indices = m_sampler->nextBatch(static_cast<std::size_t>(m_config.batchSize));
+            std::vector<const TokenizedPair*> chosen;
+            for (auto i : indices) chosen.push_back(&m_train.at(static_cast<std::size_t>(i)));
+            micro.push_back(collate(chosen, withRejected, padId, m_device));
+            refs.push_back(withRejected ? referenceFor(micro.back(), chosen) : ReferenceLogps{});
+        }
+        std::vector<const Batch*> pointers;
+        for (const auto& b : micro) pointers.push_back(&b);
+        const double lr = learningRateAt(m_config.optimizer, m_config.schedule,
+                                         static_cast<int>(m_stepsDone), m_config.maxSteps);
+        const StepResult result = m_step->run(pointers, refs, lr);
+        const std::int64_t step = m_stepsDone + 1;
+        if (!result.finite) {
+            // The weights were not updated: they are still those after step m_stepsDone.
+            if (m_stepsDone > 0 && m_lastCheckpointStep != m_stepsDone) {
+                checkpoint(m_stepsDone, "last-good");
+            }
+            std::string ids;
+            for (const auto& b : micro) {
+                for (auto id : b.pairIds) ids += (ids.empty() ? "" : " ") + std::to_string(id);
+            }
+            throw Error("step " + std::to_string(step) + ": the " +
+                        (std::isfinite(result.loss) ? "gradient norm" : "loss") + " is " +
+                        (std::isnan(result.loss) || std::isnan(result.gradNorm) ? "NaN" : "infinite") +
+                        "; the run stopped before updating the weights. The last good checkpoint is "
+                        "step " + std::to_string(m_lastCheckpointStep.value_or(0)) +
+                        ". Lower the learning rate or check this batch's pairs (ids " + ids + ")");
+        }
+        m_stepsDone = step;
+        m_tokensSeen += result.tokens;
+        recordStep(step, result, micro, seconds(std::chrono::steady_clock::now() - started));
+
+        if (m_config.evalEvery > 0 && step % m_config.evalEvery == 0 && step < m_config.maxSteps) {
+            evaluate(step);
+        }
+        const bool periodic = m_config.checkpointEvery > 0 && step % m_config.checkpointEvery == 0;
+        if ((periodic || m_controls.checkpointRequested.exchange(false)) && step < m_config.maxSteps) {
+            checkpoint(step, "periodic");
+        }
+    }
+
+    evaluate(m_stepsDone);
+    checkpoint(m_stepsDone, "final");
+    if (m_config.marginPairs > 0) writePairMargins(m_stepsDone);
+    flushMetrics(true);
+    store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
+    logger()->info("run {}: finished {} steps in {}", m_runId, m_stepsDone,
+                   clock::formatDuration(elapsed()));
+    emit(EventKind::Finished, m_stepsDone, "finished in " + clock::formatDuration(elapsed()));
+}
+
+void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vector<Batch>& micro,
+                         double secs) {
+    std::vector<std::string> tiers;  // per pair, in the order of the rewards
+    for (const auto& b : micro) tiers.insert(tiers.end(), b.tiers.begin(), b.tiers.end());
+    const std::size_t n = r.chosenRewards.size();
+    double correct = 0, margins = 0;
+    std::map<std::string, std::pair<double, double>> tierSums;  // accuracy sum, margin sum
+    std::map<std::string, int> tierCounts;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double m = r.chosenRewards[i] - r.rejectedRewards[i];
+        margins += m;
+        correct += m > 0 ? 1.0 : 0.0;
+        if (i < tiers.size()) {
+            auto& t = tierSums[tiers[i]];
+            t.first += m > 0 ? 1.0 : 0.0;
+            t.second += m;
+            ++tierCounts[tiers[i]];
+        }
+    }
+    const double now = clock::nowSeconds();
+    std::vector<std::pair<std::string, double>> metrics = {
+        {"loss", r.loss},
+        {"logps/chosen", mean(r.policyChosen)},
+        {"grad_norm", r.gradNorm},
+        {"learning_rate", learningRateAt(m_config.optimizer, m_config.schedule,
+                                         static_cast<int>(step - 1), m_config.maxSteps)},
+        {"tokens_per_second", secs > 0 ? static_cast<double>(r.tokens) / secs : 0.0},
+        {"curriculum/stage", static_cast<double>(m_stage + 1)},
+    };
+    // Rewards compare chosen with rejected: a loss that skips the rejected answers (SFT) has none;
+    // its held-out evaluation reports them.
+    if (!r.policyRejected.empty()) {
+        metrics.emplace_back("logps/rejected", mean(r.policyRejected));
+        metrics.emplace_back("rewards/chosen", mean(r.chosenRewards));
+        metrics.emplace_back("rewards/rejected", mean(r.rejectedRewards));
+        metrics.emplace_back("rewards/margins", n ? margins / static_cast<double>(n) : 0.0);
+        metrics.emplace_back("rewards/accuracies", n ? correct / static_cast<double>(n) : 0.0);
+        for (const auto& [tier, sums] : tierSums) {
+            const double count = tierCounts[tier];
+            metrics.emplace_back("tier/" + tier + "/accuracies", sums.first / count);
+            metrics.emplace_back("tier/" + tier + "/margins", sums.second / count);
+        }
+    }
+    for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
+    flushMetrics(false);
+    emit(EventKind::Step, step, {}, std::move(metrics));
+}
+
+void Trainer::flushMetrics(bool force) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - m_lastFlush < std::chrono::seconds(1)) return;
+    m_metrics->flush();
+    store::RunStore(m_workspace->db()).heartbeat(m_runId, m_stepsDone);
+    m_lastFlush = now;
+}
+
+void Trainer::evaluate(std::int64_t step) {
+    if (m_heldout.empty()) return;
+    torch::NoGradGuard noGrad;
+    m_policy.model->eval();
+    const auto padId = m_policy.tokenizer->padId().value_or(0);
+    std::vector<float> chosen, rejected, logps;
+    double lossSum = 0;
+    std::map<std::string, std::pair<double, double>> tierSums;
+    std::map<std::string, int> tierCounts;
+    const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
+    for (std::size_t start = 0; start < m_heldout.size(); start += size) {
+        std::vector<const TokenizedPair*> pairs;
+        for (std::size_t i = start; i < std::min(m_heldout.size(), start + size); ++i) {
+            pairs.push_back(&m_heldout[i]);
+        }
+        const Batch batch = collate(pairs, /*withRejected=*/true, padId, m_device);
+        const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
+                                         referenceFor(batch, pairs), m_config.prefixSharing);
+        lossSum += s.loss.item<double>() * static_cast<double>(pairs.size());
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            const auto k = static_cast<std::int64_t>(i);
+            const float c = s.chosenRewards[k].item<float>();
+            const float r = s.rejectedRewards[k].item<float>();
+            chosen.push_back(c);
+            rejected.push_back(r);
+            logps.push_back(s.policyChosen[k].item<float>());
+            auto& t = tierSums[pairs[i]->tier];
+            t.first += c > r ? 1.0 : 0.0;
+            t.second += c - r;
+            ++tierCounts[pairs[i]->tier];
+        }
+    }
+    m_policy.model->train();
+    const double n = static_cast<double>(chosen.size());
+    double correct = 0, margins = 0;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        correct += chosen[i] > rejected[i] ? 1.0 : 0.0;
+        margins += chosen[i] - rejected[i];
+    }
+    std::vector<std::pair<std::string, double>> metrics = {
+        {"eval/loss", lossSum / n},
+        {"eval/rewards/chosen", mean(chosen)},
+        {"eval/rewards/rejected", mean(rejected)},
+        {"eval/rewards/margins", margins / n},
+        {"eval/rewards/accuracies", correct / n},
+        {"eval/logps/chosen", mean(logps)},
+    };
+    for (const auto& [tier, sums] : tierSums) {
+        metrics.emplace_back("eval/tier/" + tier + "/accuracies", sums.first / tierCounts[tier]);
+        metrics.emplace_back("eval/tier/" + tier + "/margins", sums.second / tierCounts[tier]);
+    }
+    const double now = clock::nowSeconds();
+    for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
+    flushMetrics(true);
+    logger()->info("run {}: step {}: held-out accuracy {:.3f}, margin {:.3f} ({} pairs)", m_runId,
+                   step, correct / n, margins / n, chosen.size());
+    emit(EventKind::Eval, step, {}, std::move(metrics));
+}
+
+void Trainer::writePairMargins(std::int64_t step) {
+    // Held-out pairs first (what the model never trained on), then training pairs evenly spread.
+    std::vector<const TokenizedPair*> all;
+    for (const auto& p : m_heldout) all.push_back(&p);
+    const auto limit = static_cast<std::size_t>(m_config.marginPairs);
+    if (all.size() < limit) {
+        const std::size_t room = limit - all.size();
+        const std::size_t stride = std::max<std::size_t>(1, m_train.size() / room);
+        for (std::size_t i = 0; i < m_train.size() && all.size() < limit; i += stride) {
+            all.push_back(&m_train[i]);
+        }
+    }
+    emit(EventKind::Message, step, "reward margins of " + std::to_string(all.size()) + " pairs");
+    torch::NoGradGuard noGrad;
+    m_policy.model->eval();
+    const auto padId = m_policy.tokenizer->padId().value_or(0);
+    auto insert = m_workspace->db().prepare(
+        "INSERT OR REPLACE INTO pair_margins(run_id, pair_id, step, margin) VALUES (?, ?, ?, ?)");
+    const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
+    for (std::size_t start = 0; start < all.size(); start += size) {
+        const std::vector<const TokenizedPair*> pairs(
+            all.begin() + static_cast<std::ptrdiff_t>(start),
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), start + size)));
+        const Batch batch = collate(pairs, true, padId, m_device);
+        const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
+                                         referenceFor(batch, pairs), m_config.prefixSharing);
+        store::Transaction tx(m_workspace->db());
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            const auto k = static_cast<std::int64_t>(i);
+            insert.bind(1, m_runId).bind(2, pairs[i]->pairId).bind(3, step);
+            insert.bind(4, static_cast<double>(s.chosenRewards[k].item<float>() -
+                                               s.rejectedRewards[k].item<float>()));
+            insert.run();
+        }
+        tx.commit();
+    }
+    m_policy.model->train();
+}
+
+void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
+    const std::string relative = "run-" + std::to_string(m_runId) + "/step-" + std::to_string(step);
+    const fs::path folder = m_workspace->checkpointDir() / relative;
+    TrainerState state;
+    state.step = step;
+    state.sampler = m_sampler->position().toJson();
+    state.elapsedSeconds = elapsed();
+    state.tokensSeen = m_tokensSeen;
+    state.referenceKey = m_referenceKey;
+    state.generatorState = saveGeneratorState();
+    saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state);
+    store::RunStore(m_workspace->db()).addCheckpoint(m_runId, step, relative, kind);
+    m_lastCheckpointStep = step;
+    flushMetrics(true);
+    logger()->info("run {}: checkpoint {} ({})", m_runId, folder.string(), kind);
+    emit(EventKind::Checkpoint, step, folder.string());
+    pruneCheckpoints();
+}
+
+void Trainer::pruneCheckpoints() {
+    store::RunStore runs(m_workspace->db());
+    auto all = runs.checkpoints(m_runId);
+    std::vector<store::CheckpointRecord> periodic;
+    for (const auto& c : all) {
+        if (c.kind == "periodic") periodic.push_back(c);
+    }
+    const auto keep = static_cast<std::size_t>(std::max(1, m_config.keepCheckpoints));
+    for (std::size_t i = 0; i + keep < periodic.size(); ++i) {
+        std::error_code ec;
+        fs::remove_all(m_workspace->checkpointDir() / periodic[i].path, ec);
+        runs.removeCheckpoint(periodic[i].id);
+    }
+}
+
+// --- the worker's entry point -----------------------------------------------------------------
+
+void runTraining(const JobRequest& request, TrainingControls& controls, EventQueue& events) {
+    Trainer trainer(request, controls, events);
+    try {
+        trainer.run();
+    } catch (const Error& e) {
+        trainer.fail(e.what());
+    } catch (const c10::Error& e) {
+        trainer.fail(std::string("LibTorch: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        trainer.fail(e.what());
+    } catch (...) {
+        trainer.fail("unknown error");
+    }
+}
+
+}  // namespace ladder::train

@@ -1,0 +1,88 @@
+// The training loop of one run: set up (model, tokenizer, pairs, curriculum, reference), then
+// sample, step, record, evaluate and checkpoint until max_steps, a stop, or a failure.
+// Runs on the TrainingJob's thread; it owns its own workspace connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/curriculum/curriculum_sampler.h"
+#include "core/model/prompt_template.h"
+#include "core/pairs/training_pairs.h"
+#include "core/store/metrics.h"
+#include "core/store/workspace.h"
+#include "core/train/batch.h"
+#include "core/train/model_source.h"
+#include "core/train/reference_cache.h"
+#include "core/train/train_step.h"
+#include "core/train/training_job.h"
+
+namespace ladder::train {
+
+class Trainer {
+public:
+    Trainer(const JobRequest& request, TrainingControls& controls, EventQueue& events);
+    ~Trainer();
+
+    // Sets up and trains; throws ladder::Error (or a LibTorch error) on failure, after which
+    // fail() records it.
+    void run();
+    // Marks the run failed in the workspace and reports it; never throws.
+    void fail(const std::string& message) noexcept;
+
+private:
+    void openRun();
+    void setUpModelAndData();
+    void setUpReference();
+    void restoreCheckpoint();
+    void trainLoop();
+    void evaluate(std::int64_t step);
+    void writePairMargins(std::int64_t step);
+    void checkpoint(std::int64_t step, const std::string& kind);
+    void pruneCheckpoints();
+    bool waitWhilePaused();
+    ReferenceLogps referenceFor(const Batch& batch, const std::vector<const TokenizedPair*>& pairs);
+    void recordStep(std::int64_t step, const StepResult& result, const std::vector<Batch>& micro,
+                    double seconds);
+    void emit(EventKind kind, std::int64_t step, std::string message = {},
+              std::vector<std::pair<std::string, double>> metrics = {});
+    void flushMetrics(bool force);
+    [[nodiscard]] double elapsed() const;
+
+    JobRequest m_request;
+    TrainingControls& m_controls;
+    EventQueue& m_events;
+    RunConfig m_config;
+
+    std::unique_ptr<store::Workspace> m_workspace;
+    std::unique_ptr<store::MetricsWriter> m_metrics;
+    std::int64_t m_runId = 0;
+    torch::Device m_device{torch::kCPU};
+
+    LoadedModel m_policy;
+    model::CausalLM m_reference;  // frozen mode only
+    std::shared_ptr<PreferenceLoss> m_loss;
+    std::unique_ptr<ReferenceCache> m_cache;  // cache mode only
+    std::unique_ptr<TrainStep> m_step;
+    model::PromptTemplate m_template;
+
+    std::vector<TokenizedPair> m_train;
+    std::vector<TokenizedPair> m_heldout;       // the fixed evaluation subset
+    std::unique_ptr<curriculum::CurriculumSampler> m_sampler;
+    std::size_t m_stage = static_cast<std::size_t>(-1);
+
+    std::int64_t m_startStep = 0;        // where this session started (after a resume)
+    std::int64_t m_stepsDone = 0;        // optimiser steps done, resumed ones included
+    std::int64_t m_tokensSeen = 0;
+    double m_elapsedBefore = 0;          // training seconds before this session (resume)
+    std::chrono::steady_clock::time_point m_sessionStart;
+    std::chrono::steady_clock::time_point m_lastFlush;
+    std::optional<std::int64_t> m_lastCheckpointStep;
+    std::string m_referenceKey;
+};
+
+}  // namespace ladder::train

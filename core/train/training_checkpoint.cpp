@@ -1,0 +1,163 @@
+#include "core/train/training_checkpoint.h"
+
+#include <fstream>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "core/common/error.h"
+#include "core/model/checkpoint.h"
+#include "core/tokenizer/byte_tokenizer.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace ladder::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStateFile = "trainer_state.json";
+constexpr const char* kOptimizerFile = "optimizer.pt";
+constexpr const char* kByteMarker = "ladder_tokenizer.txt";  // "byte": the byte tokenizer
+
+void writeText(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) throw Error("cannot write " + path.string() + " (is the disk full?)");
+}
+
+// The tokenizer files to copy with a checkpoint: tokenizer.json and its companions.
+void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder) {
+    if (tokenizer.kind() == "byte") {
+        writeText(folder / kByteMarker, "byte\n");
+        return;
+    }
+    const fs::path source = tokenizer.source();
+    if (!fs::is_regular_file(source)) {
+        throw Error("cannot copy the tokenizer into the checkpoint: " + source.string() +
+                    " is not a file");
+    }
+    fs::copy_file(source, folder / "tokenizer.json", fs::copy_options::overwrite_existing);
+    for (const char* companion : {"tokenizer_config.json", "special_tokens_map.json"}) {
+        const fs::path p = source.parent_path() / companion;
+        if (fs::is_regular_file(p)) {
+            fs::copy_file(p, folder / companion, fs::copy_options::overwrite_existing);
+        }
+    }
+}
+
+std::string toHex(const torch::Tensor& bytes) {
+    static const char* digits = "0123456789abcdef";
+    auto b = bytes.contiguous();
+    const auto* p = b.data_ptr<std::uint8_t>();
+    std::string out;
+    out.reserve(static_cast<std::size_t>(b.numel()) * 2);
+    for (std::int64_t i = 0; i < b.numel(); ++i) {
+        out.push_back(digits[p[i] >> 4]);
+        out.push_back(digits[p[i] & 15]);
+    }
+    return out;
+}
+
+torch::Tensor fromHex(const std::string& hex) {
+    auto t = torch::empty({static_cast<std::int64_t>(hex.size() / 2)}, torch::kUInt8);
+    auto* p = t.data_ptr<std::uint8_t>();
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        throw Error("corrupt generator state in a checkpoint");
+    };
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+        p[i / 2] = static_cast<std::uint8_t>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+    }
+    return t;
+}
+
+}  // namespace
+
+nlohmann::json saveGeneratorState() {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard lock(gen.mutex());
+    return toHex(gen.get_state());
+}
+
+void restoreGeneratorState(const nlohmann::json& state) {
+    if (!state.is_string()) return;
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard lock(gen.mutex());
+    gen.set_state(fromHex(state.get<std::string>()));
+}
+
+void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& policy,
+                            torch::optim::Optimizer& optimizer,
+                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state) {
+    const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
+    try {
+        fs::remove_all(temporary);
+        fs::create_directories(temporary);
+        model::savePretrained(policy, temporary);
+        copyTokenizer(tokenizer, temporary);
+        torch::save(optimizer, (temporary / kOptimizerFile).string());
+        const nlohmann::json j = {{"step", state.step},
+                                  {"sampler", state.sampler},
+                                  {"elapsed_seconds", state.elapsedSeconds},
+                                  {"tokens_seen", state.tokensSeen},
+                                  {"reference_key", state.referenceKey},
+                                  {"generator", state.generatorState},
+                                  {"format", 1}};
+        writeText(temporary / kStateFile, j.dump(2) + "\n");
+        fs::remove_all(folder);
+        fs::rename(temporary, folder);
+    } catch (const fs::filesystem_error& e) {
+        std::error_code ignored;
+        fs::remove_all(temporary, ignored);
+        throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what() +
+                    " (is the disk full? the previous checkpoints are intact)");
+    } catch (const c10::Error& e) {
+        std::error_code ignored;
+        fs::remove_all(temporary, ignored);
+        throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what_without_backtrace());
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(temporary, ignored);
+        throw;
+    }
+}
+
+TrainerState loadTrainerState(const fs::path& folder, torch::optim::Optimizer& optimizer) {
+    const fs::path stateFile = folder / kStateFile;
+    std::ifstream in(stateFile);
+    if (!in) {
+        throw Error(folder.string() + " has no " + kStateFile +
+                    ": it is a model folder, not a resumable training checkpoint");
+    }
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(stateFile.string() + " is damaged: " + e.what());
+    }
+    try {
+        torch::load(optimizer, (folder / kOptimizerFile).string());
+    } catch (const c10::Error& e) {
+        throw Error("cannot restore the optimizer from " + (folder / kOptimizerFile).string() +
+                    ": " + e.what_without_backtrace());
+    }
+    TrainerState s;
+    s.step = j.value("step", std::int64_t{0});
+    s.sampler = j.value("sampler", nlohmann::json());
+    s.elapsedSeconds = j.value("elapsed_seconds", 0.0);
+    s.tokensSeen = j.value("tokens_seen", std::int64_t{0});
+    s.referenceKey = j.value("reference_key", std::string());
+    s.generatorState = j.value("generator", nlohmann::json());
+    return s;
+}
+
+std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(const fs::path& folder) {
+    if (fs::is_regular_file(folder / kByteMarker)) return std::make_unique<tokenizer::ByteTokenizer>();
+    if (fs::is_regular_file(folder / "tokenizer.json")) {
+        return tokenizer::loadTokenizer(folder / "tokenizer.json");
+    }
+    throw Error(folder.string() + " has no tokenizer.json: copy the tokenizer of the model into it");
+}
+
+}  // namespace ladder::train

@@ -1,0 +1,52 @@
+// A training checkpoint: a Hugging Face model folder (config.json, model.safetensors, the
+// tokenizer) plus what exact resumption needs (optimizer.pt: AdamW's moments; trainer_state.json:
+// step, sampler position, timings). Written into a temporary folder and renamed into place, so a
+// crash never leaves half a checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/model/causal_lm.h"
+
+namespace ladder::tokenizer {
+class Tokenizer;
+}
+
+namespace ladder::train {
+
+struct TrainerState {
+    std::int64_t step = 0;            // optimiser steps done
+    nlohmann::json sampler;           // curriculum::SamplerPosition::toJson()
+    double elapsedSeconds = 0;        // training time so far (for tokens/s and ETA after resume)
+    std::int64_t tokensSeen = 0;
+    std::string referenceKey;         // the reference cache key the run uses
+    nlohmann::json generatorState;    // torch's CPU generator, base64 of its bytes
+};
+
+// Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
+// and the files beside it) or recorded as the byte tokenizer.
+void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
+                            torch::optim::Optimizer& optimizer,
+                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state);
+
+// Restores the optimizer's state and returns the trainer's; the weights are loaded by the caller
+// (model::loadWeights) so that the policy can be built first. Throws ladder::Error naming the
+// folder when something is missing or does not fit.
+[[nodiscard]] TrainerState loadTrainerState(const std::filesystem::path& folder,
+                                            torch::optim::Optimizer& optimizer);
+
+// The tokenizer a checkpoint (or any model folder) holds: its tokenizer.json, or the byte
+// tokenizer when the folder says so. Throws ladder::Error when it has none.
+[[nodiscard]] std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(
+    const std::filesystem::path& folder);
+
+// Torch's CPU generator state as JSON and back (exact resumption of anything sampled).
+[[nodiscard]] nlohmann::json saveGeneratorState();
+void restoreGeneratorState(const nlohmann::json& state);
+
+}  // namespace ladder::train

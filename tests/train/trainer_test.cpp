@@ -1,0 +1,334 @@
+// The trainer end to end on a small demo workspace: a run finishes and records what it should,
+// resumes bit-exactly, stops within one step, refuses a NaN, reuses the reference cache, and reports
+// bad setups clearly.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <map>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/demo/demo_workspace.h"
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "core/train/loss.h"
+#include "core/train/training_job.h"
+#include "tests/support/test_support.h"
+
+namespace ladder::train {
+namespace {
+namespace fs = std::filesystem;
+
+// A tiny model and a short run: seconds, not minutes.
+RunConfig smallConfig(const std::string& method) {
+    RunConfig c;
+    c.name = method + " test";
+    c.method = method;
+    c.model.kind = "tiny";
+    c.model.overrides = {{"hidden_size", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
+                         {"num_key_value_heads", 2}, {"intermediate_size", 64}};
+    c.templateName = "chatml";
+    c.data.ladder = "demo";
+    c.data.maxLength = 96;
+    c.data.maxPromptLength = 64;
+    c.optimizer.lr = 3e-3;
+    c.batchSize = 4;
+    c.maxSteps = 6;
+    c.evalEvery = 3;
+    c.evalPairs = 16;
+    c.checkpointEvery = 3;
+    c.keepCheckpoints = 2;
+    c.marginPairs = 20;
+    c.threads = 1;  // bit-exact comparisons need the same reduction order every time
+    c.seed = 3;
+    return c;
+}
+
+class TrainerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_path = m_dir / "demo.ladder";
+        demo::initWorkspace(m_path, {.prompts = 120, .seed = 5});
+    }
+
+    // Runs a job to its end and returns every event.
+    std::vector<TrainingEvent> runToEnd(const JobRequest& request) {
+        TrainingJob job(request);
+        job.start();
+        std::vector<TrainingEvent> events;
+        while (true) {
+            auto e = job.events().pop(std::chrono::seconds(120));
+            if (!e) {
+                ADD_FAILURE() << "no event for 120 s";
+                break;
+            }
+            events.push_back(*e);
+            if (e->isTerminal()) break;
+        }
+        job.wait();
+        return events;
+    }
+
+    JobRequest request(const RunConfig& c) { return {m_path.string(), c, 0}; }
+
+    // Loss per step of a run, from the workspace.
+    std::map<std::int64_t, double> losses(std::int64_t runId) {
+        auto ws = store::Workspace::open(m_path);
+        std::map<std::int64_t, double> out;
+        for (const auto& [step, value] : store::MetricsReader(ws.db()).series(runId, "loss")) {
+            out[step] = value;
+        }
+        return out;
+    }
+
+    test::TempDir m_dir;
+    fs::path m_path;
+};
+
+TEST_F(TrainerTest, DpoRunFinishesAndRecordsMetricsCheckpointsAndMargins) {
+    const auto events = runToEnd(request(smallConfig("dpo")));
+    ASSERT_FALSE(events.empty());
+    ASSERT_EQ(events.back().kind, EventKind::Finished) << events.back().message;
+    const std::int64_t run = events.back().runId;
+    auto ws = store::Workspace::open(m_path);
+    store::RunStore runs(ws.db());
+    const auto record = runs.get(run);
+    EXPECT_EQ(record.status, store::RunStatus::Finished);
+    EXPECT_EQ(record.lastStep, 6);
+    EXPECT_EQ(parseRunConfig(nlohmann::json::parse(record.configJson)).method, "dpo");
+
+    store::MetricsReader metrics(ws.db());
+    const auto names = metrics.names(run);
+    for (const char* expected :
+         {"loss", "rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies",
+          "logps/chosen", "logps/rejected", "grad_norm", "learning_rate", "tokens_per_second",
+          "curriculum/stage", "eval/rewards/accuracies", "eval/loss"}) {
+        EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+    }
+    EXPECT_EQ(metrics.series(run, "loss").size(), 6u);
+    // The first DPO step starts from the reference itself: loss log 2, margins zero.
+    EXPECT_NEAR(metrics.series(run, "loss").front().second, std::log(2.0), 1e-5);
+    EXPECT_EQ(metrics.series(run, "eval/loss").size(), 2u);  // step 3 and the end
+
+    // keep = 2 periodic checkpoints at most, plus the final one, each a loadable HF folder.
+    const auto checkpoints = runs.checkpoints(run);
+    ASSERT_FALSE(checkpoints.empty());
+    EXPECT_EQ(checkpoints.back().kind, "final");
+    EXPECT_TRUE(fs::exists(ws.checkpointDir() / checkpoints.back().path / "model.safetensors"));
+    EXPECT_TRUE(fs::exists(ws.checkpointDir() / checkpoints.back().path / "config.json"));
+    EXPECT_EQ(ws.db().queryInt64("SELECT count(*) FROM pair_margins WHERE run_id = " +
+                                 std::to_string(run)),
+              20);
+}
+
+TEST_F(TrainerTest, SftFromScratchThenDpoFromItsCheckpoint) {
+    auto sft = smallConfig("sft");
+    const auto sftEvents = runToEnd(request(sft));
+    ASSERT_EQ(sftEvents.back().kind, EventKind::Finished) << sftEvents.back().message;
+    auto dpo = smallConfig("dpo");
+    dpo.model.kind = "run";
+    dpo.model.runId = sftEvents.back().runId;
+    const auto dpoEvents = runToEnd(request(dpo));
+    ASSERT_EQ(dpoEvents.back().kind, EventKind::Finished) << dpoEvents.back().message;
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_EQ(store::RunStore(ws.db()).get(dpoEvents.back().runId).parentRunId,
+              sftEvents.back().runId);
+}
+
+TEST_F(TrainerTest, ResumedRunContinuesTheSameLossCurveBitExactly) {
+    auto config = smallConfig("dpo");
+    config.checkpointEvery = 2;
+    const auto whole = runToEnd(request(config));
+    ASSERT_EQ(whole.back().kind, EventKind::Finished) << whole.back().message;
+    const auto expected = losses(whole.back().runId);
+
+    // The same run, stopped after a few steps and resumed.
+    std::int64_t run = 0;
+    {
+        TrainingJob job(request(config));
+        job.start();
+        while (auto e = job.events().pop(std::chrono::seconds(120))) {
+            if (e->kind == EventKind::Step && e->step == 2) job.stop();
+            if (e->isTerminal()) {
+                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
+                run = e->runId;
+                break;
+            }
+        }
+    }
+    ASSERT_GT(run, 0);
+    const auto resumed = runToEnd({m_path.string(), {}, run});
+    ASSERT_EQ(resumed.back().kind, EventKind::Finished) << resumed.back().message;
+    const auto actual = losses(run);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (const auto& [step, loss] : expected) {
+        EXPECT_EQ(actual.at(step), loss) << "step " << step;  // bit-exact, not approximately
+    }
+}
+
+TEST_F(TrainerTest, StopTakesEffectWithinOneStepAndLeavesACheckpoint) {
+    auto config = smallConfig("dpo");
+    config.maxSteps = 500;
+    config.checkpointEvery = 0;
+    TrainingJob job(request(config));
+    job.start();
+    std::int64_t stoppedAfter = -1;
+    std::optional<TrainingEvent> end;
+    while (auto e = job.events().pop(std::chrono::seconds(120))) {
+        if (e->kind == EventKind::Step && stoppedAfter < 0 && e->step >= 2) {
+            stoppedAfter = e->step;
+            job.stop();
+        }
+        if (e->isTerminal()) {
+            end = e;
+            break;
+        }
+    }
+    ASSERT_TRUE(end.has_value());
+    ASSERT_EQ(end->kind, EventKind::Stopped) << end->message;
+    EXPECT_LE(end->step, stoppedAfter + 1);
+    auto ws = store::Workspace::open(m_path);
+    store::RunStore runs(ws.db());
+    EXPECT_EQ(runs.get(end->runId).status, store::RunStatus::Stopped);
+    const auto last = runs.latestCheckpoint(end->runId);
+    ASSERT_TRUE(last.has_value());
+    EXPECT_EQ(last->step, end->step);
+    EXPECT_EQ(last->kind, "stop");
+}
+
+// A loss that turns NaN on its fourth call: a poisoned batch as far as the trainer can tell.
+class PoisonedLoss final : public PreferenceLoss {
+public:
+    explicit PoisonedLoss(std::shared_ptr<std::atomic<int>> calls) : m_calls(std::move(calls)) {
+        m_dpo = lossRegistry().create("dpo");
+        m_dpo->configure({});
+    }
+    std::string name() const override { return "poisoned"; }
+    std::string description() const override { return "DPO that turns NaN"; }
+    bool needsReference() const override { return true; }
+    void configure(const nlohmann::json&) override {}
+    nlohmann::json parameters() const override { return nlohmann::json::object(); }
+    LossOutputs compute(const LossInputs& in) const override {
+        auto out = m_dpo->compute(in);
+        if (++*m_calls == 4) out.loss = out.loss * std::nan("");
+        return out;
+    }
+
+private:
+    std::shared_ptr<std::atomic<int>> m_calls;
+    std::unique_ptr<PreferenceLoss> m_dpo;
+};
+
+TEST_F(TrainerTest, NanLossStopsTheRunNamingTheStepAndKeepsTheLastGoodCheckpoint) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    if (!lossRegistry().contains("poisoned")) {
+        lossRegistry().add("poisoned", [calls] { return std::make_unique<PoisonedLoss>(calls); });
+    }
+    auto config = smallConfig("poisoned");
+    config.evalEvery = 0;
+    config.evalPairs = 0;
+    config.checkpointEvery = 2;
+    config.maxSteps = 10;
+    const auto events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    const std::string message = events.back().message;
+    EXPECT_NE(message.find("step 4"), std::string::npos) << message;
+    EXPECT_NE(message.find("NaN"), std::string::npos) << message;
+    auto ws = store::Workspace::open(m_path);
+    store::RunStore runs(ws.db());
+    const auto run = runs.get(events.back().runId);
+    EXPECT_EQ(run.status, store::RunStatus::Failed);
+    EXPECT_EQ(run.message, message);
+    const auto last = runs.latestCheckpoint(run.id);
+    ASSERT_TRUE(last.has_value());
+    EXPECT_EQ(last->step, 3);  // the weights after step 3, the last good ones
+    EXPECT_EQ(last->kind, "last-good");
+    // No metric of the poisoned step was recorded.
+    EXPECT_EQ(store::MetricsReader(ws.db()).series(run.id, "loss").size(), 3u);
+}
+
+TEST_F(TrainerTest, ReferenceCacheIsComputedOnceAndMatchesTheFrozenReference) {
+    auto config = smallConfig("dpo");
+    config.maxSteps = 2;
+    config.evalEvery = 0;
+    config.reference = "cache";
+    const auto first = runToEnd(request(config));
+    ASSERT_EQ(first.back().kind, EventKind::Finished) << first.back().message;
+    std::int64_t cached = 0;
+    {
+        auto ws = store::Workspace::open(m_path);
+        cached = ws.db().queryInt64("SELECT count(*) FROM ref_logps");
+    }
+    EXPECT_GT(cached, 0);
+    // A second run from the same start computes nothing new.
+    const auto second = runToEnd(request(config));
+    ASSERT_EQ(second.back().kind, EventKind::Finished);
+    bool computed = false;
+    for (const auto& e : second) {
+        computed = computed || e.message.rfind("reference log-probs:", 0) == 0;
+    }
+    EXPECT_FALSE(computed);
+    config.reference = "frozen";
+    const auto frozen = runToEnd(request(config));
+    ASSERT_EQ(frozen.back().kind, EventKind::Finished);
+    EXPECT_EQ(losses(first.back().runId), losses(frozen.back().runId));
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_EQ(ws.db().queryInt64("SELECT count(*) FROM ref_logps"), cached);
+}
+
+TEST_F(TrainerTest, PauseHoldsTheRunAndResumeContinuesIt) {
+    auto config = smallConfig("sft");
+    config.maxSteps = 8;
+    TrainingJob job(request(config));
+    job.start();
+    bool paused = false, resumed = false;
+    std::optional<TrainingEvent> end;
+    while (auto e = job.events().pop(std::chrono::seconds(120))) {
+        if (e->kind == EventKind::Step && e->step == 2 && !paused) job.pause();
+        if (e->kind == EventKind::Paused) {
+            paused = true;
+            auto ws = store::Workspace::open(m_path);
+            EXPECT_EQ(store::RunStore(ws.db()).get(e->runId).status, store::RunStatus::Paused);
+            job.resume();
+        }
+        if (e->kind == EventKind::Resumed) resumed = true;
+        if (e->isTerminal()) {
+            end = e;
+            break;
+        }
+    }
+    ASSERT_TRUE(end.has_value());
+    EXPECT_EQ(end->kind, EventKind::Finished);
+    EXPECT_TRUE(paused);
+    EXPECT_TRUE(resumed);
+}
+
+TEST_F(TrainerTest, BadSetupsFailWithAClearMessageAndAFailedRun) {
+    auto config = smallConfig("dpo");
+    config.data.ladder = "no-such-ladder";
+    auto events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    EXPECT_NE(events.back().message.find("no-such-ladder"), std::string::npos)
+        << events.back().message;
+
+    config = smallConfig("dpo");
+    config.tokenizer = (m_dir / "missing" / "tokenizer.json").string();
+    events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    EXPECT_NE(events.back().message.find("tokenizer.json"), std::string::npos)
+        << events.back().message;
+
+    config = smallConfig("orpo");
+    events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    EXPECT_NE(events.back().message.find("unknown loss 'orpo'"), std::string::npos)
+        << events.back().message;
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_EQ(store::RunStore(ws.db()).get(events.back().runId).status, store::RunStatus::Failed);
+}
+
+}  // namespace
+}  // namespace ladder::train
