@@ -88,6 +88,10 @@ Trainer::Trainer(const JobRequest& request, TrainingControls& controls, EventQue
 
 Trainer::~Trainer() = default;
 
+ForwardOptions Trainer::forwardOptions() const {
+    return {.prefixSharing = m_config.prefixSharing, .bf16Autocast = m_config.dtype == "bfloat16"};
+}
+
 double Trainer::elapsed() const {
     return m_elapsedBefore + seconds(std::chrono::steady_clock::now() - m_sessionStart);
 }
@@ -275,7 +279,7 @@ void Trainer::setUpModelAndData() {
 }
 
 void Trainer::setUpReference() {
-    const bool prefix = m_config.prefixSharing;
+    const ForwardOptions forward = forwardOptions();
     if (m_config.reference == "frozen") {
         m_reference = model::cloneModel(*m_policy.model);
     } else if (m_config.reference == "cache") {
@@ -298,14 +302,14 @@ void Trainer::setUpReference() {
             // The policy has not moved yet: it is the reference for this pass.
             const auto padId = m_policy.tokenizer->padId().value_or(0);
             m_cache->fill(missing, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
-                          prefix, [this](std::int64_t done, std::int64_t total) {
+                          forward, [this](std::int64_t done, std::int64_t total) {
                               emit(EventKind::Message, 0,
                                    "reference log-probs: " + std::to_string(done) + " / " +
                                        std::to_string(total) + " pairs");
                           });
         }
     }
-    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, prefix);
+    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, forward);
 }
 
 void Trainer::restoreCheckpoint() {
@@ -365,7 +369,7 @@ bool Trainer::waitWhilePaused() {
 ReferenceLogps Trainer::referenceFor(const Batch& batch,
                                      const std::vector<const TokenizedPair*>& pairs) {
     if (m_cache) return m_cache->lookup(pairs, m_device);
-    if (m_reference) return referenceLogps(*m_reference, batch, m_config.prefixSharing);
+    if (m_reference) return referenceLogps(*m_reference, batch, forwardOptions());
     return {};
 }
 
@@ -521,7 +525,7 @@ void Trainer::evaluate(std::int64_t step) {
         }
         const Batch batch = collate(pairs, /*withRejected=*/true, padId, m_device);
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), m_config.prefixSharing);
+                                         referenceFor(batch, pairs), forwardOptions());
         lossSum += s.loss.item<double>() * static_cast<double>(pairs.size());
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             const auto k = static_cast<std::int64_t>(i);
@@ -588,7 +592,7 @@ void Trainer::writePairMargins(std::int64_t step) {
             all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), start + size)));
         const Batch batch = collate(pairs, true, padId, m_device);
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), m_config.prefixSharing);
+                                         referenceFor(batch, pairs), forwardOptions());
         store::Transaction tx(m_workspace->db());
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             const auto k = static_cast<std::int64_t>(i);

@@ -52,6 +52,7 @@ private:
               std::vector<std::pair<std::string, double>> metrics = {});
     void flushMetrics(bool force);
     [[nodiscard]] double elapsed() const;
+    [[nodiscard]] ForwardOptions forwardOptions() const;
 
     JobRequest m_request;
     TrainingControls& m_controls;
