@@ -10,6 +10,7 @@
 // math), and GFLOP/s counted as 6·N·policy tokens + 2·N·reference tokens + attention.
 //
 // usage: bench_dpo_step [--steps N] [--threads N] [--python PATH] [--reference PATH] [--repeats R]
+//                       [--profile PREFIX]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <string>
 #include <unistd.h>
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include "core/model/checkpoint.h"
@@ -37,6 +39,7 @@ struct Options {
     int repeats = 1;
     std::string python = "/usr/bin/python3";
     std::string reference = std::string(LADDER_SHARED_DIR) + "/reference/dpo_reference.py";
+    std::string profile;  // write a Chrome trace of one step of each Ladder mode to <profile>-{equal,savings}.json
 };
 
 struct Workload {
@@ -147,6 +150,12 @@ LadderResult runLadder(const Options& o, const fs::path& init, const torch::Tens
     for (int i = 0; i < o.steps; ++i) once();
     r.stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
                     o.steps;
+    if (!o.profile.empty()) {
+        // LibTorch's profiler (perf is not available): bench/dpo_step/summarize_trace.py totals it.
+        torch::autograd::profiler::RecordProfile guard(o.profile + (savings ? "-savings" : "-equal") +
+                                                       ".json");
+        once();
+    }
     return r;
 }
 
@@ -161,8 +170,9 @@ int main(int argc, char** argv) {
         else if (a == "--repeats") o.repeats = std::atoi(argv[i + 1]);
         else if (a == "--python") o.python = argv[i + 1];
         else if (a == "--reference") o.reference = argv[i + 1];
+        else if (a == "--profile") o.profile = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--steps N] [--threads N] [--python PATH] [--reference PATH] [--repeats R]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--steps N] [--threads N] [--python PATH] [--reference PATH] [--repeats R] [--profile PREFIX]\n", argv[0]);
             return 2;
         }
     }

@@ -41,12 +41,14 @@ torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-    auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, H, Tq, Tk)
+    // Scaling q (Tq x D) costs less than scaling the scores (Tq x Tk); the mask goes in place on
+    // the fresh scores (matmul's backward needs its inputs, not its output).
+    auto scores = torch::matmul(q * scale, k.transpose(-2, -1));  // (B, H, Tq, Tk)
     if (allowed.defined()) {
-        scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+        scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
     } else if (tq > 1) {
-        scores = scores.masked_fill(causalMask(tq, tk, q.device()).logical_not(),
-                                    -std::numeric_limits<float>::infinity());
+        scores.masked_fill_(causalMask(tq, tk, q.device()).logical_not(),
+                            -std::numeric_limits<float>::infinity());
     }
     // Softmax in float32 even for bf16/fp16 weights, as the fused kernels do internally.
     const auto weights = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
