@@ -1,0 +1,202 @@
+#include "ui/bridge/pairs_bridge.h"
+
+#include <QUndoCommand>
+#include <QUndoStack>
+
+#include "core/common/log.h"
+#include "core/data/catalog.h"
+#include "core/pairs/ladder.h"
+#include "ui/bridge/workspace_session.h"
+
+namespace ladder::ui {
+
+namespace {
+
+// One stored change of one pair. Its first redo() is the change already saved by the bridge, so
+// only later redos write; undo writes the state before it back.
+class AnnotationCommand final : public QUndoCommand {
+public:
+    AnnotationCommand(PairsBridge* bridge, const QString& text, pairs::AnnotationChange change)
+        : QUndoCommand(text), m_bridge(bridge), m_change(std::move(change)) {}
+
+    void undo() override { m_bridge->restore(m_change.pairId, m_change.before); }
+    void redo() override {
+        if (m_saved) {
+            m_saved = false;
+            return;
+        }
+        m_bridge->restore(m_change.pairId, m_change.after);
+    }
+
+private:
+    PairsBridge* m_bridge;
+    pairs::AnnotationChange m_change;
+    bool m_saved = true;
+};
+
+QString statusVerb(pairs::AnnotationStatus status) {
+    switch (status) {
+        case pairs::AnnotationStatus::Keep: return QObject::tr("keep");
+        case pairs::AnnotationStatus::Flip: return QObject::tr("flip");
+        case pairs::AnnotationStatus::Tie: return QObject::tr("tie");
+        case pairs::AnnotationStatus::Discard: return QObject::tr("discard");
+        case pairs::AnnotationStatus::None: break;
+    }
+    return QObject::tr("clear");
+}
+
+}  // namespace
+
+PairsBridge::PairsBridge(WorkspaceSession* session, QObject* parent)
+    : QObject(parent), m_session(session), m_undo(new QUndoStack(this)) {
+    m_annotator = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    // Undo commands write into the workspace they were made in.
+    connect(m_session, &WorkspaceSession::aboutToClose, m_undo, &QUndoStack::clear);
+    connect(m_session, &WorkspaceSession::opened, m_undo, &QUndoStack::clear);
+}
+
+bool PairsBridge::isOpen() const { return m_session->isOpen(); }
+bool PairsBridge::isReadOnly() const { return m_session->isReadOnly(); }
+
+void PairsBridge::report(const std::exception& e) {
+    log::get("ui")->warn("pairs: {}", e.what());
+    Q_EMIT failed(QString::fromStdString(e.what()));
+}
+
+std::vector<PairScope> PairsBridge::scopes() {
+    std::vector<PairScope> out;
+    if (!isOpen()) return out;
+    try {
+        auto& db = m_session->workspace()->db();
+        for (const pairs::Ladder& l : pairs::listLadders(db)) {
+            out.push_back({tr("Ladder %1").arg(QString::fromStdString(l.name)), l.id, {}});
+        }
+        for (const data::DatasetInfo& d : data::listDatasets(db)) {
+            if (d.kind != data::DatasetKind::Pairs) continue;
+            out.push_back({tr("Imported %1").arg(QString::fromStdString(d.name)), {}, d.id});
+        }
+    } catch (const std::exception& e) {
+        report(e);
+    }
+    return out;
+}
+
+QStringList PairsBridge::tiers(const pairs::PairFilter& scope) {
+    QStringList out;
+    if (!isOpen()) return out;
+    try {
+        for (const auto& t : pairs::tierNames(m_session->workspace()->db(), scope)) {
+            out << QString::fromStdString(t);
+        }
+    } catch (const std::exception& e) {
+        report(e);
+    }
+    return out;
+}
+
+QStringList PairsBridge::sources(const pairs::PairFilter& scope) {
+    QStringList out;
+    if (!isOpen()) return out;
+    try {
+        auto& db = m_session->workspace()->db();
+        if (scope.ladderId) {
+            for (const auto& rung : pairs::loadLadder(db, *scope.ladderId).rungs) {
+                out << QString::fromStdString(rung.source);
+            }
+        } else {
+            for (const auto& s : data::listSources(db)) out << QString::fromStdString(s.name);
+        }
+    } catch (const std::exception& e) {
+        report(e);
+    }
+    return out;
+}
+
+std::vector<pairs::MarginRun> PairsBridge::marginRuns() {
+    if (!isOpen()) return {};
+    try {
+        return pairs::marginRuns(m_session->workspace()->db());
+    } catch (const std::exception& e) {
+        report(e);
+        return {};
+    }
+}
+
+std::vector<std::int64_t> PairsBridge::findIds(const pairs::PairFilter& filter,
+                                               const pairs::PairSort& sort) {
+    if (!isOpen()) return {};
+    try {
+        return pairs::findPairIds(m_session->workspace()->db(), filter, sort);
+    } catch (const std::exception& e) {
+        report(e);
+        return {};
+    }
+}
+
+std::vector<pairs::PairRow> PairsBridge::rows(std::span<const std::int64_t> ids,
+                                              std::int64_t marginRunId) {
+    if (!isOpen()) return {};
+    try {
+        return pairs::loadPairRows(m_session->workspace()->db(), ids, marginRunId);
+    } catch (const std::exception& e) {
+        report(e);
+        return {};
+    }
+}
+
+std::optional<pairs::PairDetail> PairsBridge::detail(std::int64_t pairId) {
+    if (!isOpen()) return std::nullopt;
+    try {
+        return pairs::pairDetail(m_session->workspace()->db(), pairId);
+    } catch (const std::exception& e) {
+        report(e);
+        return std::nullopt;
+    }
+}
+
+bool PairsBridge::setStatus(std::int64_t pairId, pairs::AnnotationStatus status) {
+    if (!isOpen()) return false;
+    try {
+        auto change = pairs::setAnnotationStatus(m_session->workspace()->db(), pairId, status,
+                                                 m_annotator.toStdString());
+        return record(tr("%1 pair %2").arg(statusVerb(status)).arg(pairId), std::move(change));
+    } catch (const std::exception& e) {
+        report(e);
+        return false;
+    }
+}
+
+bool PairsBridge::setNote(std::int64_t pairId, const QString& note) {
+    if (!isOpen()) return false;
+    try {
+        auto change = pairs::setAnnotationNote(m_session->workspace()->db(), pairId,
+                                               note.toStdString(), m_annotator.toStdString());
+        return record(tr("note on pair %1").arg(pairId), std::move(change));
+    } catch (const std::exception& e) {
+        report(e);
+        return false;
+    }
+}
+
+bool PairsBridge::record(const QString& text, pairs::AnnotationChange change) {
+    const std::int64_t pairId = change.pairId;
+    m_undo->push(new AnnotationCommand(this, text, std::move(change)));
+    Q_EMIT annotationChanged(pairId);
+    m_session->notifyChanged();
+    return true;
+}
+
+bool PairsBridge::restore(std::int64_t pairId, const pairs::AnnotationState& state) {
+    if (!isOpen()) return false;
+    try {
+        pairs::restoreAnnotation(m_session->workspace()->db(), pairId, state);
+    } catch (const std::exception& e) {
+        report(e);
+        return false;
+    }
+    Q_EMIT annotationChanged(pairId);
+    m_session->notifyChanged();
+    return true;
+}
+
+}  // namespace ladder::ui
