@@ -41,6 +41,7 @@ protected:
         ASSERT_TRUE(m_window.openWorkspace(test::qpath(m_file), false, /*interactive=*/false));
         m_pane = m_window.findChild<PairBrowser*>();
         ASSERT_NE(m_pane, nullptr);
+        waitListed();
         // What the pane lists, read independently: the demo ladder's pairs by id.
         auto ws = store::Workspace::open(m_file);
         pairs::PairSelection all;
@@ -63,6 +64,10 @@ protected:
     }
     void press(int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
         QTest::keyClick(m_pane->table(), static_cast<Qt::Key>(key), modifiers);
+    }
+    // The list is made on a worker thread: wait for it.
+    void waitListed() {
+        ASSERT_TRUE(QTest::qWaitFor([this] { return !m_pane->model()->isBusy(); }));
     }
     void undo() { QTest::keySequence(m_pane->table(), QKeySequence(QKeySequence::Undo)); }
     void focusList() {
@@ -108,11 +113,20 @@ TEST_F(PairBrowserTest, TableModelPassesTheItemModelTesterThroughFiltersAndSorts
     EXPECT_FALSE(model->data(model->index(0, 0), Qt::DecorationRole).isValid());
     EXPECT_FALSE(model->data(QModelIndex(), Qt::DisplayRole).isValid());
     model->sort(PairTableModel::LengthDiffColumn, Qt::DescendingOrder);
+    waitListed();
     model->sort(PairTableModel::PromptColumn, Qt::AscendingOrder);  // not sortable: no change
     EXPECT_EQ(model->sortOrder().key, pairs::PairSortKey::LengthDifference);
+    EXPECT_FALSE(model->isBusy());
     pairs::PairFilter f = model->filter();
     f.tier = "medium>weak";
     model->setFilter(f);
+    f.tier = "strong>weak";
+    model->setFilter(f);  // overtakes the request before it
+    waitListed();
+    for (int r = 0; r < model->rowCount(); ++r) {
+        ASSERT_EQ(model->data(model->index(r, PairTableModel::TierColumn), Qt::DisplayRole),
+                  "strong>weak");
+    }
     model->refreshPair(model->pairIdAt(0));
     model->refreshAll();
     model->clear();
@@ -186,23 +200,28 @@ TEST_F(PairBrowserTest, CtrlZRestoresAFlipAndANoteExactly) {
 TEST_F(PairBrowserTest, TierStatusJudgeAndSearchFiltersListTheExpectedPairs) {
     auto* tier = m_pane->findChild<QComboBox*>("pairsTier");
     tier->setCurrentText("strong>medium");
+    waitListed();
     std::vector<std::int64_t> expected;
     for (const auto& p : m_pairs) {
         if (p.tier == "strong>medium") expected.push_back(p.pairId);
     }
     EXPECT_EQ(listedIds(), expected);
     tier->setCurrentIndex(0);
+    waitListed();
 
     focusList();
     press(Qt::Key_1);
     press(Qt::Key_D);
     auto* status = m_pane->findChild<QComboBox*>("pairsStatus");
     status->setCurrentText("Unreviewed");
+    waitListed();
     EXPECT_EQ(listedIds().size(), m_pairs.size() - 2);
     EXPECT_EQ(listedIds().front(), m_pairs[2].pairId);
     status->setCurrentText("Discard");
+    waitListed();
     EXPECT_EQ(listedIds(), std::vector<std::int64_t>{m_pairs[1].pairId});
     status->setCurrentIndex(0);
+    waitListed();
 
     // The demo judge judged (chosen, rejected): preference 2 prefers the rejected answer.
     std::vector<std::int64_t> disagree;
@@ -215,13 +234,16 @@ TEST_F(PairBrowserTest, TierStatusJudgeAndSearchFiltersListTheExpectedPairs) {
     }
     ASSERT_FALSE(disagree.empty());
     m_pane->findChild<QComboBox*>("pairsJudge")->setCurrentText("Judge disagrees");
+    waitListed();
     EXPECT_EQ(listedIds(), disagree);
     m_pane->findChild<QComboBox*>("pairsJudge")->setCurrentIndex(0);
+    waitListed();
 
     auto* search = m_pane->findChild<QLineEdit*>("pairsSearch");
     const std::string needle = m_pairs[5].instruction.substr(0, 24);
     search->setText(QString::fromStdString(needle));
     QTest::keyClick(search, Qt::Key_Return);
+    waitListed();
     const auto found = listedIds();
     EXPECT_NE(std::find(found.begin(), found.end(), m_pairs[5].pairId), found.end());
     for (const auto id : found) {
@@ -249,6 +271,7 @@ TEST_F(PairBrowserTest, AMarginRunAddsTheColumnAndSortsTheMostWrongPairsFirst) {
     m_window.session()->notifyChanged();  // what a trainer's pane says after writing margins
     EXPECT_TRUE(runs->isVisibleTo(m_pane));
     runs->setCurrentIndex(runs->findData(QVariant::fromValue<qlonglong>(run)));
+    waitListed();
 
     EXPECT_FALSE(m_pane->table()->isColumnHidden(PairTableModel::MarginColumn));
     const auto ids = listedIds();
@@ -269,6 +292,7 @@ TEST_F(PairBrowserTest, FollowsTheWorkspaceBeingClosedAndOpened) {
     EXPECT_EQ(m_pane->model()->rowCount(), 0);
     EXPECT_EQ(m_pane->currentPairId(), 0);
     ASSERT_TRUE(m_window.openWorkspace(test::qpath(m_file), /*readOnly=*/true, false));
+    waitListed();
     EXPECT_EQ(m_pane->model()->rowCount(), static_cast<int>(m_pairs.size()));
     // Read-only: a key decides nothing and says why.
     focusList();

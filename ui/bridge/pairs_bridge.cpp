@@ -53,6 +53,14 @@ PairsBridge::PairsBridge(WorkspaceSession* session, QObject* parent)
     // Undo commands write into the workspace they were made in.
     connect(m_session, &WorkspaceSession::aboutToClose, m_undo, &QUndoStack::clear);
     connect(m_session, &WorkspaceSession::opened, m_undo, &QUndoStack::clear);
+    m_workers.setMaxThreadCount(1);
+}
+
+// A worker still running posts its answer to this object: wait for it, so that the answer is
+// dropped with the object instead of arriving at a dangling one.
+PairsBridge::~PairsBridge() {
+    m_workers.clear();
+    m_workers.waitForDone();
 }
 
 bool PairsBridge::isOpen() const { return m_session->isOpen(); }
@@ -131,6 +139,36 @@ std::vector<std::int64_t> PairsBridge::findIds(const pairs::PairFilter& filter,
         report(e);
         return {};
     }
+}
+
+void PairsBridge::findIdsAsync(const pairs::PairFilter& filter, const pairs::PairSort& sort,
+                               std::function<void(std::vector<std::int64_t>)> done) {
+    if (!isOpen()) {
+        done({});
+        return;
+    }
+    const std::filesystem::path path = m_session->workspace()->path();
+    m_workers.clear();
+    m_workers.start([this, path, filter, sort, done = std::move(done)] {
+        std::vector<std::int64_t> ids;
+        QString error;
+        try {
+            auto ws = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
+            ids = pairs::findPairIds(ws.db(), filter, sort);
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, ids = std::move(ids), error, done]() mutable {
+                if (!error.isEmpty()) {
+                    log::get("ui")->warn("pairs: {}", error.toStdString());
+                    Q_EMIT failed(error);
+                }
+                done(std::move(ids));
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 std::vector<pairs::PairRow> PairsBridge::rows(std::span<const std::int64_t> ids,

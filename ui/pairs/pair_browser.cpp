@@ -208,6 +208,13 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
         if (m_model->rowCount() > 0 && !m_reloading) selectRow(0);
         if (m_model->rowCount() == 0) showCurrent();
     });
+    connect(m_model, &PairTableModel::busyChanged, this, [this](bool busy) {
+        if (busy) {
+            m_count->setText(tr("Listing pairs..."));
+        } else {
+            updateCount();
+        }
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &PairBrowser::showCurrent);
 

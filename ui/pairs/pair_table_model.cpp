@@ -240,6 +240,11 @@ void PairTableModel::setMarginRun(std::int64_t runId) {
 }
 
 void PairTableModel::clear() {
+    ++m_generation;
+    if (m_busy) {
+        m_busy = false;
+        Q_EMIT busyChanged(false);
+    }
     beginResetModel();
     m_ids.clear();
     m_pages.clear();
@@ -248,11 +253,21 @@ void PairTableModel::clear() {
 }
 
 void PairTableModel::query() {
-    beginResetModel();
-    m_ids = m_bridge->findIds(m_filter, m_sort);
-    m_pages.clear();
-    m_pageOrder.clear();
-    endResetModel();
+    const std::uint64_t ticket = ++m_generation;
+    if (!m_busy) {
+        m_busy = true;
+        Q_EMIT busyChanged(true);
+    }
+    m_bridge->findIdsAsync(m_filter, m_sort, [this, ticket](std::vector<std::int64_t> ids) {
+        if (ticket != m_generation) return;
+        beginResetModel();
+        m_ids = std::move(ids);
+        m_pages.clear();
+        m_pageOrder.clear();
+        endResetModel();
+        m_busy = false;
+        Q_EMIT busyChanged(false);
+    });
 }
 
 void PairTableModel::refreshPair(std::int64_t pairId) {

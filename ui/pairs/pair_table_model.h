@@ -1,6 +1,6 @@
 // The pair browser's table: every pair that passes the filter, in the chosen order. It holds only
-// the ordered ids; rows are read a page at a time when a view first asks for them, so a list of
-// 60,000 pairs opens as fast as one of 60.
+// the ordered ids (listed on a worker thread); rows are read a page at a time when a view first
+// asks for them, so a list of 60,000 pairs shows as fast as one of 60.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +66,11 @@ public:
     void refreshAll();
 
     [[nodiscard]] int loadedPages() const { return static_cast<int>(m_pages.size()); }
+    // A new list is being made on a worker thread; the current rows stay until it arrives.
+    [[nodiscard]] bool isBusy() const { return m_busy; }
+
+Q_SIGNALS:
+    void busyChanged(bool busy);
 
 private:
     // A cell of this table (checked quietly: views ask with invalid indexes too).
@@ -79,6 +84,8 @@ private:
     pairs::PairFilter m_filter;
     pairs::PairSort m_sort;
     std::vector<std::int64_t> m_ids;
+    std::uint64_t m_generation = 0;  // of the latest request; older answers are dropped
+    bool m_busy = false;
     // Loaded pages of rows, by page index; bounded so that a long scroll does not keep them all.
     mutable std::unordered_map<int, std::vector<std::optional<pairs::PairRow>>> m_pages;
     mutable std::vector<int> m_pageOrder;  // least recently loaded first
