@@ -168,7 +168,7 @@ TEST_F(PairBrowserTest, CtrlZRestoresAFlipAndANoteExactly) {
     ASSERT_EQ(m_pane->currentPairId(), pair.pairId);
     // The flipped pair shows the ladder's rejected answer as the one the next run prefers.
     EXPECT_EQ(m_pane->detailView()->leftText(), QString::fromStdString(pair.rejected));
-    EXPECT_TRUE(m_pane->detailView()->leftHeader().contains("after flip"));
+    EXPECT_TRUE(m_pane->detailView()->leftHeader().contains("flipped"));
 
     test::answerNextDialog<QInputDialog>([](QInputDialog* d) {
         d->setTextValue("the rejected answer has the right number");
@@ -332,7 +332,7 @@ TEST_F(PairBrowserTest, TheDetailShowsSourcesRanksAndLengths) {
     EXPECT_TRUE(header.contains("strong (rank 1)")) << header.toStdString();
     EXPECT_TRUE(header.contains(QLocale().toString(static_cast<qlonglong>(
                     QString::fromStdString(it->chosen).toUcs4().size())) +
-                                " chars"))
+                                " char"))
         << header.toStdString();
     EXPECT_EQ(m_pane->detailView()->rightText(), QString::fromStdString(it->rejected));
 }

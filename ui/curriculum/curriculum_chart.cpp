@@ -9,6 +9,7 @@ namespace {
 
 constexpr double kGrabPixels = 6;     // how close to a boundary a press grabs it
 constexpr double kRightMargin = 1.15;  // the x axis runs to 115% of the total steps
+constexpr int kLegendItemWidth = 170;  // pixels per legend entry when deciding how many fit a row
 
 // Tableau 10: distinct in light and dark themes, and for most colour-blind readers.
 const QColor kTierColors[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
@@ -181,6 +182,13 @@ std::int64_t CurriculumChart::stepsAt(const QPointF& pos) const {
     const double x = xAxis->pixelToCoord(pos.x());
     const double start = m_boundaries[static_cast<std::size_t>(m_drag)].start;
     return std::max<std::int64_t>(1, std::llround(x - start));
+}
+
+void CurriculumChart::resizeEvent(QResizeEvent* event) {
+    // As many legend entries per row as fit: tier names are long ("gpt4>text_davinci_001").
+    legend->setWrap(std::max(1, event->size().width() / kLegendItemWidth));
+    legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);
+    QCustomPlot::resizeEvent(event);
 }
 
 void CurriculumChart::mousePressEvent(QMouseEvent* event) {

@@ -154,6 +154,11 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(new QLabel(tr("Stored curricula"), left));
     leftLayout->addWidget(m_stored, 1);
+    leftLayout->addWidget(new QLabel(tr("Tiers of the ladder"), left));
+    m_tierList = new QListWidget(left);
+    m_tierList->setObjectName("curriculumTiers");
+    m_tierList->setToolTip(tr("Training pairs per tier, easiest (largest rank gap) first"));
+    leftLayout->addWidget(m_tierList, 1);
     auto* middle = new QWidget(this);
     auto* middleLayout = new QVBoxLayout(middle);
     middleLayout->setContentsMargins(0, 0, 0, 0);
@@ -163,17 +168,18 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     nameRow->addWidget(nameLabel);
     nameRow->addWidget(m_name, 1);
     middleLayout->addLayout(nameRow);
-    middleLayout->addWidget(m_table, 3);
+    middleLayout->addWidget(m_table, 1);
     middleLayout->addWidget(new QLabel(tr("Problems"), middle));
-    middleLayout->addWidget(m_messages, 1);
+    m_messages->setMaximumHeight(fontMetrics().height() * 7);
+    middleLayout->addWidget(m_messages);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
     split->addWidget(middle);
     split->addWidget(m_chart);
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 4);
+    split->setStretchFactor(1, 5);
     split->setStretchFactor(2, 4);
-    split->setSizes({170, 560, 560});
+    split->setSizes({190, 700, 390});
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -394,11 +400,13 @@ void CurriculumEditor::refreshView() {
         if (m_name->text() != name) m_name->setText(name);
     }
     const auto columns = tierColumns();
-    if (columns != m_model->tiers()) {
+    const bool newColumns = columns != m_model->tiers();
+    if (newColumns) {
         std::map<std::string, std::int64_t> pairs;
         for (const auto& t : m_tiers) pairs[t.name] = t.pairs;
         m_model->setTiers(columns, pairs);
     }
+    const bool newRows = m_model->rowCount() != static_cast<int>(m_curriculum.stages.size());
     m_model->setCurriculum(m_curriculum);
     const Preview p = preview();
     m_model->setResolvedSteps(p.stepsOfStage);
@@ -418,10 +426,12 @@ void CurriculumEditor::refreshView() {
     if (messages.empty()) {
         std::int64_t total = 0;
         for (const auto steps : p.stepsOfStage) total += steps;
+        const auto stages = m_curriculum.stages.size();
         auto* item = new QListWidgetItem(
             style()->standardIcon(QStyle::SP_DialogApplyButton),
-            tr("No problems: %n stage(s), %1 steps at batch size %2", "",
-               static_cast<int>(m_curriculum.stages.size()))
+            tr("No problems: %1 %2, %3 steps at batch size %4")
+                .arg(stages)
+                .arg(stages == 1 ? tr("stage") : tr("stages"))
                 .arg(QLocale().toString(static_cast<qlonglong>(total)))
                 .arg(m_batchSize),
             m_messages);
@@ -430,9 +440,9 @@ void CurriculumEditor::refreshView() {
     m_chart->setCurriculum(p.resolved, columns, p.stageIndex,
                            m_curriculum.stages.empty() ? tr("Add a stage, or start from a preset")
                                                        : tr("No stage has a length yet"));
-    for (int c = 0; c < m_model->columnCount(); ++c) {
-        if (m_table->horizontalHeader()->sectionSize(c) < 60) m_table->resizeColumnToContents(c);
-    }
+    // Sized to the contents when the table gets new columns or rows, not on every edit (a column
+    // the user widened stays).
+    if (newColumns || newRows) m_table->resizeColumnsToContents();
     updateTitle();
 }
 
@@ -472,7 +482,19 @@ void CurriculumEditor::reloadStoredList() {
     if (!found.isEmpty()) m_stored->setCurrentItem(found.front());
 }
 
-void CurriculumEditor::reloadTiers() { m_tiers = m_bridge->tiers(m_ladder->currentText()); }
+void CurriculumEditor::reloadTiers() {
+    m_tiers = m_bridge->tiers(m_ladder->currentText());
+    m_tierList->clear();
+    const QLocale locale;
+    for (const auto& t : m_tiers) {
+        auto* item = new QListWidgetItem(tr("%1 (gap %2)\n    %3 pairs")
+                                             .arg(QString::fromStdString(t.name))
+                                             .arg(t.rankGap)
+                                             .arg(locale.toString(static_cast<qlonglong>(t.pairs))),
+                                         m_tierList);
+        item->setToolTip(item->text().simplified());
+    }
+}
 
 void CurriculumEditor::setLadder(const QString& ladder) {
     if (m_ladder->currentText() != ladder) {

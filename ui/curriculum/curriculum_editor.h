@@ -97,6 +97,7 @@ private:
     CurriculumChart* m_chart = nullptr;
     QListWidget* m_stored = nullptr;
     QListWidget* m_messages = nullptr;
+    QListWidget* m_tierList = nullptr;
     QComboBox* m_ladder = nullptr;
     QSpinBox* m_batch = nullptr;
     QLineEdit* m_name = nullptr;

@@ -165,8 +165,8 @@ QVariant StageTableModel::headerData(int section, Qt::Orientation orientation, i
             case NameColumn: return tr("Stage");
             case LengthColumn: return tr("Length");
             case UnitColumn: return tr("Unit");
-            case TransitionColumn: return tr("Enter by");
-            case BlendColumn: return tr("Blend steps");
+            case TransitionColumn: return tr("Transition");
+            case BlendColumn: return tr("Blend");
             default: return tierOf(section);
         }
     }

@@ -67,6 +67,7 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     // Filters, in two rows above the list.
     auto* scopeRow = new QHBoxLayout;
     auto* reviewRow = new QHBoxLayout;
+    auto* marginRow = new QHBoxLayout;  // shown when some run has margins
     auto label = [this](QHBoxLayout* row, const QString& text, QWidget* w) {
         auto* l = new QLabel(text, this);
         l->setBuddy(w);
@@ -93,7 +94,10 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
                      tr("No verdict")});
     label(reviewRow, tr("J&udge"), m_judge);
     m_marginRun = combo(this, "pairsMarginRun");
-    m_marginLabel = label(reviewRow, tr("&Margins of"), m_marginRun);
+    m_marginLabel = label(marginRow, tr("&Margins of"), m_marginRun);
+    m_marginRun->setToolTip(tr("A run's reward margins: choosing a run lists the pairs it gets "
+                               "most wrong first"));
+    marginRow->addStretch();
     m_search = new QLineEdit(this);
     m_search->setObjectName("pairsSearch");
     m_search->setPlaceholderText(tr("Search prompt and answers"));
@@ -116,13 +120,18 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     QHeaderView* header = m_table->horizontalHeader();
     header->setStretchLastSection(true);
     header->setSortIndicator(PairTableModel::IdColumn, Qt::AscendingOrder);
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('m'));
-    const std::pair<int, int> widths[] = {
-        {PairTableModel::IdColumn, 5}, {PairTableModel::TierColumn, 9},
-        {PairTableModel::StatusColumn, 5}, {PairTableModel::JudgeColumn, 6},
-        {PairTableModel::LengthDiffColumn, 5}, {PairTableModel::ChosenCharsColumn, 5},
-        {PairTableModel::RejectedCharsColumn, 5}, {PairTableModel::MarginColumn, 5}};
-    for (const auto& [column, ems] : widths) header->resizeSection(column, ems * em + 12);
+    // Narrow columns sized to their header or their widest likely value; the prompt takes the
+    // rest.
+    const auto& fm = fontMetrics();
+    const std::pair<int, QString> widest[] = {
+        {PairTableModel::IdColumn, "000000"},       {PairTableModel::TierColumn, "strong>medium"},
+        {PairTableModel::StatusColumn, "discard \u270E"}, {PairTableModel::JudgeColumn, "disagrees"},
+        {PairTableModel::LengthDiffColumn, "-0,000"}, {PairTableModel::ChosenCharsColumn, "0,000"},
+        {PairTableModel::RejectedCharsColumn, "0,000"}, {PairTableModel::MarginColumn, "-00.000"}};
+    for (const auto& [column, text] : widest) {
+        header->resizeSection(column, std::max(header->sectionSizeHint(column),
+                                               fm.horizontalAdvance(text) + 12));
+    }
     m_table->setColumnHidden(PairTableModel::MarginColumn, true);
     m_table->setSortingEnabled(true);
 
@@ -133,6 +142,7 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->addLayout(scopeRow);
     listLayout->addLayout(reviewRow);
+    listLayout->addLayout(marginRow);
     listLayout->addWidget(m_table, 1);
     listLayout->addWidget(m_count);
 
@@ -140,8 +150,9 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(list);
     split->addWidget(m_detail);
-    split->setStretchFactor(0, 5);
-    split->setStretchFactor(1, 6);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({620, 640});
     split->setChildrenCollapsible(false);
 
     // The decision bar.
@@ -242,6 +253,10 @@ void PairBrowser::buildActions() {
                       auto slot) {
         auto* a = new QAction(text, this);
         a->setShortcuts(keys);
+        // The bar's buttons show their key: "Keep [1]".
+        a->setIconText(QStringLiteral("%1 [%2]").arg(
+            QString(text).remove(QStringLiteral("...")),
+            keys.front().toString(QKeySequence::NativeText)));
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         a->setProperty("shortcutArea", tr("Pairs"));
         a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, keys.front().toString(
@@ -434,6 +449,7 @@ void PairBrowser::refreshMarginRuns() {
     const bool visible = !runs.empty();
     m_marginRun->setVisible(visible);
     m_marginLabel->setVisible(visible);
+
     if (m_marginRun->currentData().toLongLong() != current) {
         m_table->setColumnHidden(PairTableModel::MarginColumn, true);
         m_model->setMarginRun(0);

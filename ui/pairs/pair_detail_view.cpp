@@ -1,7 +1,6 @@
 #include "ui/pairs/pair_detail_view.h"
 
-#include <QFileInfo>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
 #include <QSplitter>
@@ -20,21 +19,23 @@ const QColor kOnlyInChosenText(0x0b, 0x3d, 0x14);
 const QColor kOnlyInRejectedBackground(0xff, 0xcd, 0xd2);
 const QColor kOnlyInRejectedText(0x6d, 0x0f, 0x17);
 
+QString counted(qint64 n, const QString& one, const QString& many) {
+    return QLocale().toString(n) + QLatin1Char(' ') + (n == 1 ? one : many);
+}
+
 QString sideHeader(const QString& role, const pairs::PairAnswer& a, const QString& remark) {
-    const QLocale locale;
-    QString rank = a.rank ? QObject::tr(" (rank %1)").arg(*a.rank) : QString();
-    return QStringLiteral("<b>%1</b> &middot; %2%3 &middot; %4 chars &middot; %5 tokens "
-                          "<span style=\"color:gray\">(byte tokenizer)</span>%6")
+    const QString rank = a.rank ? QObject::tr(" (rank %1)").arg(*a.rank) : QString();
+    return QStringLiteral("<b>%1</b> &middot; %2%3 &middot; %4 &middot; %5%6")
         .arg(role, QString::fromStdString(a.source).toHtmlEscaped(), rank,
-             locale.toString(a.characters), locale.toString(a.bytes),
+             counted(a.characters, QObject::tr("char"), QObject::tr("chars")),
+             counted(a.bytes, QObject::tr("token"), QObject::tr("tokens")),
              remark.isEmpty() ? QString() : QStringLiteral("<br/><i>%1</i>").arg(remark));
 }
 
+// The dataset an answer came from and its row (1-based, as an editor counts).
 QString originText(const pairs::AnswerOrigin& o) {
-    if (o.file.empty()) return QString::fromStdString(o.dataset);
-    return QObject::tr("%1 row %2")
-        .arg(QFileInfo(QString::fromStdString(o.file)).fileName())
-        .arg(o.row + 1);
+    const QString dataset = QString::fromStdString(o.dataset);
+    return o.row >= 0 ? QObject::tr("%1 row %2").arg(dataset).arg(o.row + 1) : dataset;
 }
 
 QTextBrowser* answerBrowser(QWidget* parent, const QString& name) {
@@ -69,20 +70,23 @@ PairDetailView::PairDetailView(QWidget* parent) : QWidget(parent) {
     auto* split = new QSplitter(Qt::Vertical, this);
     m_prompt = answerBrowser(split, "pairPrompt");
     auto* answers = new QWidget(split);
-    auto* sides = new QHBoxLayout(answers);
+    // A grid, so that both answers start at the same height whatever their headers say.
+    auto* sides = new QGridLayout(answers);
     sides->setContentsMargins(0, 0, 0, 0);
-    auto* left = new QVBoxLayout;
     m_leftHeader = header(answers, QColor(0x2e, 0x7d, 0x32));
+    const QString tokens = tr("Tokens of the byte-level tokenizer (the demo model's): UTF-8 bytes");
+    m_leftHeader->setToolTip(tokens);
     m_left = answerBrowser(answers, "pairLeft");
-    left->addWidget(m_leftHeader);
-    left->addWidget(m_left, 1);
-    auto* right = new QVBoxLayout;
     m_rightHeader = header(answers, QColor(0xc6, 0x28, 0x28));
+    m_rightHeader->setToolTip(tokens);
     m_right = answerBrowser(answers, "pairRight");
-    right->addWidget(m_rightHeader);
-    right->addWidget(m_right, 1);
-    sides->addLayout(left, 1);
-    sides->addLayout(right, 1);
+    sides->addWidget(m_leftHeader, 0, 0);
+    sides->addWidget(m_rightHeader, 0, 1);
+    sides->addWidget(m_left, 1, 0);
+    sides->addWidget(m_right, 1, 1);
+    sides->setRowStretch(1, 1);
+    sides->setColumnStretch(0, 1);
+    sides->setColumnStretch(1, 1);
     split->addWidget(m_prompt);
     split->addWidget(answers);
     split->setStretchFactor(0, 1);
@@ -138,10 +142,9 @@ void PairDetailView::showPair(const pairs::PairDetail& d) {
                                     QString::fromStdString(other.text));
     m_left->setHtml(diffHtml(diff.left, kOnlyInChosenBackground, kOnlyInChosenText));
     m_right->setHtml(diffHtml(diff.right, kOnlyInRejectedBackground, kOnlyInRejectedText));
-    m_leftHeader->setText(sideHeader(
-        flipped ? tr("Chosen after flip") : tr("Chosen"), preferred,
-        flipped ? tr("the ladder's rejected answer; the next run prefers it") : QString()));
-    m_rightHeader->setText(sideHeader(flipped ? tr("Rejected after flip") : tr("Rejected"), other,
+    m_leftHeader->setText(sideHeader(flipped ? tr("Chosen (flipped)") : tr("Chosen"), preferred,
+                                     flipped ? tr("the ladder's rejected answer") : QString()));
+    m_rightHeader->setText(sideHeader(flipped ? tr("Rejected (flipped)") : tr("Rejected"), other,
                                       flipped ? tr("the ladder's chosen answer") : QString()));
 
     QStringList facts;
