@@ -20,63 +20,58 @@ bool CurriculaBridge::fail(const std::exception& e, QString* error) {
     return false;
 }
 
-QStringList CurriculaBridge::ladders() {
-    QStringList out;
-    if (!isOpen()) return out;
+// Runs a question to core on the GUI thread's connection: the fallback when nothing is open or
+// core throws (its message in *error).
+template <typename T, typename Ask>
+T CurriculaBridge::ask(T fallback, QString* error, Ask question) {
+    if (!isOpen()) return fallback;
     try {
-        for (const auto& l : pairs::listLadders(m_session->workspace()->db())) {
-            out << QString::fromStdString(l.name);
-        }
+        return question(m_session->workspace()->db());
     } catch (const std::exception& e) {
-        fail(e, nullptr);
+        fail(e, error);
+        return fallback;
     }
-    return out;
+}
+
+QStringList CurriculaBridge::ladders() {
+    return ask(QStringList(), nullptr, [](store::Database& db) {
+        QStringList out;
+        for (const auto& l : pairs::listLadders(db)) out << QString::fromStdString(l.name);
+        return out;
+    });
 }
 
 std::vector<curriculum::TierInfo> CurriculaBridge::tiers(const QString& ladder) {
-    std::vector<curriculum::TierInfo> out;
-    if (!isOpen() || ladder.isEmpty()) return out;
-    try {
-        for (const auto& t : pairs::tierCounts(m_session->workspace()->db(),
-                                               {.ladder = ladder.toStdString()})) {
+    if (ladder.isEmpty()) return {};
+    return ask(std::vector<curriculum::TierInfo>{}, nullptr, [&ladder](store::Database& db) {
+        std::vector<curriculum::TierInfo> out;
+        for (const auto& t : pairs::tierCounts(db, {.ladder = ladder.toStdString()})) {
             out.push_back({t.tier, t.rankGap, t.train});
         }
-    } catch (const std::exception& e) {
-        fail(e, nullptr);
-    }
-    return out;
+        return out;
+    });
 }
 
 QStringList CurriculaBridge::names() {
-    QStringList out;
-    if (!isOpen()) return out;
-    try {
-        for (const auto& c : curriculum::listCurricula(m_session->workspace()->db())) {
-            out << QString::fromStdString(c.name);
-        }
-    } catch (const std::exception& e) {
-        fail(e, nullptr);
-    }
-    return out;
+    return ask(QStringList(), nullptr, [](store::Database& db) {
+        QStringList out;
+        for (const auto& c : curriculum::listCurricula(db)) out << QString::fromStdString(c.name);
+        return out;
+    });
 }
 
 std::optional<curriculum::Curriculum> CurriculaBridge::load(const QString& name, QString* error) {
-    if (!isOpen()) return std::nullopt;
-    try {
-        return curriculum::loadCurriculum(m_session->workspace()->db(), name.toStdString());
-    } catch (const std::exception& e) {
-        fail(e, error);
-        return std::nullopt;
-    }
+    return ask(std::optional<curriculum::Curriculum>{}, error, [&name](store::Database& db) {
+        return std::optional(curriculum::loadCurriculum(db, name.toStdString()));
+    });
 }
 
 bool CurriculaBridge::save(const curriculum::Curriculum& c, QString* error) {
-    if (!isOpen()) return false;
-    try {
-        curriculum::saveCurriculum(m_session->workspace()->db(), c);
-    } catch (const std::exception& e) {
-        return fail(e, error);
-    }
+    const bool saved = ask(false, error, [&c](store::Database& db) {
+        curriculum::saveCurriculum(db, c);
+        return true;
+    });
+    if (!saved) return false;
     log::get("ui")->info("saved curriculum '{}' ({} stages)", c.name, c.stages.size());
     Q_EMIT stored();
     m_session->notifyChanged();
@@ -84,12 +79,11 @@ bool CurriculaBridge::save(const curriculum::Curriculum& c, QString* error) {
 }
 
 bool CurriculaBridge::remove(const QString& name, QString* error) {
-    if (!isOpen()) return false;
-    try {
-        curriculum::deleteCurriculum(m_session->workspace()->db(), name.toStdString());
-    } catch (const std::exception& e) {
-        return fail(e, error);
-    }
+    const bool removed = ask(false, error, [&name](store::Database& db) {
+        curriculum::deleteCurriculum(db, name.toStdString());
+        return true;
+    });
+    if (!removed) return false;
     Q_EMIT stored();
     m_session->notifyChanged();
     return true;

@@ -42,6 +42,8 @@ Q_SIGNALS:
 
 private:
     bool fail(const std::exception& e, QString* error);
+    template <typename T, typename Ask>
+    T ask(T fallback, QString* error, Ask question);
 
     WorkspaceSession* m_session;
 };

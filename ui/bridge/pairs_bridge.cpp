@@ -71,11 +71,22 @@ void PairsBridge::report(const std::exception& e) {
     Q_EMIT failed(QString::fromStdString(e.what()));
 }
 
-std::vector<PairScope> PairsBridge::scopes() {
-    std::vector<PairScope> out;
-    if (!isOpen()) return out;
+// Runs a question to core on the GUI thread's connection: the fallback when nothing is open or
+// core throws (reported by failed()).
+template <typename T, typename Ask>
+T PairsBridge::ask(T fallback, Ask question) {
+    if (!isOpen()) return fallback;
     try {
-        auto& db = m_session->workspace()->db();
+        return question(m_session->workspace()->db());
+    } catch (const std::exception& e) {
+        report(e);
+        return fallback;
+    }
+}
+
+std::vector<PairScope> PairsBridge::scopes() {
+    return ask(std::vector<PairScope>{}, [this](store::Database& db) {
+        std::vector<PairScope> out;
         for (const pairs::Ladder& l : pairs::listLadders(db)) {
             out.push_back({tr("Ladder %1").arg(QString::fromStdString(l.name)), l.id, {}});
         }
@@ -83,30 +94,21 @@ std::vector<PairScope> PairsBridge::scopes() {
             if (d.kind != data::DatasetKind::Pairs) continue;
             out.push_back({tr("Imported %1").arg(QString::fromStdString(d.name)), {}, d.id});
         }
-    } catch (const std::exception& e) {
-        report(e);
-    }
-    return out;
+        return out;
+    });
 }
 
 QStringList PairsBridge::tiers(const pairs::PairFilter& scope) {
-    QStringList out;
-    if (!isOpen()) return out;
-    try {
-        for (const auto& t : pairs::tierNames(m_session->workspace()->db(), scope)) {
-            out << QString::fromStdString(t);
-        }
-    } catch (const std::exception& e) {
-        report(e);
-    }
-    return out;
+    return ask(QStringList(), [&scope](store::Database& db) {
+        QStringList out;
+        for (const auto& t : pairs::tierNames(db, scope)) out << QString::fromStdString(t);
+        return out;
+    });
 }
 
 QStringList PairsBridge::sources(const pairs::PairFilter& scope) {
-    QStringList out;
-    if (!isOpen()) return out;
-    try {
-        auto& db = m_session->workspace()->db();
+    return ask(QStringList(), [&scope](store::Database& db) {
+        QStringList out;
         if (scope.ladderId) {
             for (const auto& rung : pairs::loadLadder(db, *scope.ladderId).rungs) {
                 out << QString::fromStdString(rung.source);
@@ -114,31 +116,19 @@ QStringList PairsBridge::sources(const pairs::PairFilter& scope) {
         } else {
             for (const auto& s : data::listSources(db)) out << QString::fromStdString(s.name);
         }
-    } catch (const std::exception& e) {
-        report(e);
-    }
-    return out;
+        return out;
+    });
 }
 
 std::vector<pairs::MarginRun> PairsBridge::marginRuns() {
-    if (!isOpen()) return {};
-    try {
-        return pairs::marginRuns(m_session->workspace()->db());
-    } catch (const std::exception& e) {
-        report(e);
-        return {};
-    }
+    return ask(std::vector<pairs::MarginRun>{},
+               [](store::Database& db) { return pairs::marginRuns(db); });
 }
 
 std::vector<std::int64_t> PairsBridge::findIds(const pairs::PairFilter& filter,
                                                const pairs::PairSort& sort) {
-    if (!isOpen()) return {};
-    try {
-        return pairs::findPairIds(m_session->workspace()->db(), filter, sort);
-    } catch (const std::exception& e) {
-        report(e);
-        return {};
-    }
+    return ask(std::vector<std::int64_t>{},
+               [&](store::Database& db) { return pairs::findPairIds(db, filter, sort); });
 }
 
 void PairsBridge::findIdsAsync(const pairs::PairFilter& filter, const pairs::PairSort& sort,
@@ -173,65 +163,46 @@ void PairsBridge::findIdsAsync(const pairs::PairFilter& filter, const pairs::Pai
 
 std::vector<pairs::PairRow> PairsBridge::rows(std::span<const std::int64_t> ids,
                                               std::int64_t marginRunId) {
-    if (!isOpen()) return {};
-    try {
-        return pairs::loadPairRows(m_session->workspace()->db(), ids, marginRunId);
-    } catch (const std::exception& e) {
-        report(e);
-        return {};
-    }
+    return ask(std::vector<pairs::PairRow>{}, [&](store::Database& db) {
+        return pairs::loadPairRows(db, ids, marginRunId);
+    });
 }
 
 std::optional<pairs::PairDetail> PairsBridge::detail(std::int64_t pairId) {
-    if (!isOpen()) return std::nullopt;
-    try {
-        return pairs::pairDetail(m_session->workspace()->db(), pairId);
-    } catch (const std::exception& e) {
-        report(e);
-        return std::nullopt;
-    }
+    return ask(std::optional<pairs::PairDetail>{}, [pairId](store::Database& db) {
+        return std::optional<pairs::PairDetail>(pairs::pairDetail(db, pairId));
+    });
 }
 
 bool PairsBridge::setStatus(std::int64_t pairId, pairs::AnnotationStatus status) {
-    if (!isOpen()) return false;
-    try {
-        auto change = pairs::setAnnotationStatus(m_session->workspace()->db(), pairId, status,
-                                                 m_annotator.toStdString());
-        return record(tr("%1 pair %2").arg(statusVerb(status)).arg(pairId), std::move(change));
-    } catch (const std::exception& e) {
-        report(e);
-        return false;
-    }
+    auto change = ask(std::optional<pairs::AnnotationChange>{}, [&](store::Database& db) {
+        return std::optional(
+            pairs::setAnnotationStatus(db, pairId, status, m_annotator.toStdString()));
+    });
+    return change && record(tr("%1 pair %2").arg(statusVerb(status)).arg(pairId), *change);
 }
 
 bool PairsBridge::setNote(std::int64_t pairId, const QString& note) {
-    if (!isOpen()) return false;
-    try {
-        auto change = pairs::setAnnotationNote(m_session->workspace()->db(), pairId,
-                                               note.toStdString(), m_annotator.toStdString());
-        return record(tr("note on pair %1").arg(pairId), std::move(change));
-    } catch (const std::exception& e) {
-        report(e);
-        return false;
-    }
+    auto change = ask(std::optional<pairs::AnnotationChange>{}, [&](store::Database& db) {
+        return std::optional(pairs::setAnnotationNote(db, pairId, note.toStdString(),
+                                                      m_annotator.toStdString()));
+    });
+    return change && record(tr("note on pair %1").arg(pairId), *change);
 }
 
-bool PairsBridge::record(const QString& text, pairs::AnnotationChange change) {
-    const std::int64_t pairId = change.pairId;
-    m_undo->push(new AnnotationCommand(this, text, std::move(change)));
-    Q_EMIT annotationChanged(pairId);
+bool PairsBridge::record(const QString& text, const pairs::AnnotationChange& change) {
+    m_undo->push(new AnnotationCommand(this, text, change));
+    Q_EMIT annotationChanged(change.pairId);
     m_session->notifyChanged();
     return true;
 }
 
 bool PairsBridge::restore(std::int64_t pairId, const pairs::AnnotationState& state) {
-    if (!isOpen()) return false;
-    try {
-        pairs::restoreAnnotation(m_session->workspace()->db(), pairId, state);
-    } catch (const std::exception& e) {
-        report(e);
-        return false;
-    }
+    const bool restored = ask(false, [&](store::Database& db) {
+        pairs::restoreAnnotation(db, pairId, state);
+        return true;
+    });
+    if (!restored) return false;
     Q_EMIT annotationChanged(pairId);
     m_session->notifyChanged();
     return true;

@@ -71,8 +71,10 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    bool record(const QString& text, pairs::AnnotationChange change);
+    bool record(const QString& text, const pairs::AnnotationChange& change);
     void report(const std::exception& e);
+    template <typename T, typename Ask>
+    T ask(T fallback, Ask question);
 
     WorkspaceSession* m_session;
     QUndoStack* m_undo;

@@ -556,6 +556,10 @@ void CurriculumEditor::newFromPreset(const QString& preset, const QString& tier)
 
 bool CurriculumEditor::saveAs(const QString& rawName, bool confirm) {
     const QString name = rawName.trimmed();
+    if (!m_bridge->isOpen()) {
+        m_status->setText(tr("Open a workspace to store curricula in it."));
+        return false;
+    }
     if (name.isEmpty()) {
         m_status->setText(tr("Give the curriculum a name first: a run finds it by name."));
         return false;
