@@ -95,8 +95,10 @@ int main(int argc, char** argv) {
                 medianMs([&] { (void)pairs::loadPairRows(db, pageIds, run); }));
     std::printf("  %-44s %8.2f ms\n", "one pair's detail",
                 medianMs([&] { (void)pairs::pairDetail(db, ids[ids.size() / 3]); }));
-    std::printf("  %-44s %8.2f ms\n", "one annotation saved (and undone)", medianMs([&] {
-                    const auto c = pairs::setAnnotationStatus(db, ids[42], pairs::AnnotationStatus::Flip);
+    std::printf("  %-44s %8.2f ms\n", "one annotation saved (and undone)",
+                medianMs([&] {
+                    const auto c =
+                        pairs::setAnnotationStatus(db, ids[42], pairs::AnnotationStatus::Flip);
                     pairs::undoChange(db, c);
                 }) / 2.0);
     fs::remove(file);

@@ -79,11 +79,16 @@ AnnotationChange change(store::Database& db, std::int64_t pairId, const std::str
 
 const char* toString(AnnotationStatus status) {
     switch (status) {
-        case AnnotationStatus::Keep: return "keep";
-        case AnnotationStatus::Flip: return "flip";
-        case AnnotationStatus::Tie: return "tie";
-        case AnnotationStatus::Discard: return "discard";
-        case AnnotationStatus::None: break;
+        case AnnotationStatus::Keep:
+            return "keep";
+        case AnnotationStatus::Flip:
+            return "flip";
+        case AnnotationStatus::Tie:
+            return "tie";
+        case AnnotationStatus::Discard:
+            return "discard";
+        case AnnotationStatus::None:
+            break;
     }
     return "";
 }

@@ -74,9 +74,10 @@ Conditions conditionsOf(const PairFilter& f) {
     if (!f.tier.empty()) where.add("p.tier = ?", f.tier);
     if (!f.split.empty()) where.add("p.split = ?", f.split);
     if (!f.source.empty()) {
-        where.add("(c.source_id IN (SELECT id FROM sources WHERE name = ?) OR r.source_id IN "
-                  "(SELECT id FROM sources WHERE name = ?))",
-                  f.source);
+        where.add(
+            "(c.source_id IN (SELECT id FROM sources WHERE name = ?) OR r.source_id IN "
+            "(SELECT id FROM sources WHERE name = ?))",
+            f.source);
     }
     if (f.status) {
         if (*f.status == AnnotationStatus::None) {
@@ -92,9 +93,10 @@ Conditions conditionsOf(const PairFilter& f) {
                                                                                : 0));
     }
     if (!f.search.empty()) {
-        where.add("(pr.instruction LIKE ? ESCAPE '\\' OR pr.input LIKE ? ESCAPE '\\' OR "
-                  "c.text LIKE ? ESCAPE '\\' OR r.text LIKE ? ESCAPE '\\')",
-                  likePattern(f.search));
+        where.add(
+            "(pr.instruction LIKE ? ESCAPE '\\' OR pr.input LIKE ? ESCAPE '\\' OR "
+            "c.text LIKE ? ESCAPE '\\' OR r.text LIKE ? ESCAPE '\\')",
+            likePattern(f.search));
     }
     return where;
 }
@@ -106,11 +108,12 @@ std::string orderOf(const PairSort& sort) {
             return std::string("length(c.text) - length(r.text)") + dir + ", p.id";
         case PairSortKey::Tier:
             // Ascending is easiest first: the largest rank gap.
-            return std::string("p.rank_gap") + (sort.descending ? "" : " DESC") + ", p.tier" +
-                   dir + ", p.id";
+            return std::string("p.rank_gap") + (sort.descending ? "" : " DESC") + ", p.tier" + dir +
+                   ", p.id";
         case PairSortKey::Margin:
             return std::string("m.margin IS NULL, m.margin") + dir + ", p.id";
-        case PairSortKey::PairId: break;
+        case PairSortKey::PairId:
+            break;
     }
     return std::string("p.id") + dir;
 }
@@ -132,9 +135,12 @@ std::string onePreviewLine(std::string_view instruction) {
 
 const char* toString(JudgeVerdict verdict) {
     switch (verdict) {
-        case JudgeVerdict::Agree: return "agree";
-        case JudgeVerdict::Disagree: return "disagree";
-        case JudgeVerdict::None: break;
+        case JudgeVerdict::Agree:
+            return "agree";
+        case JudgeVerdict::Disagree:
+            return "disagree";
+        case JudgeVerdict::None:
+            break;
     }
     return "none";
 }

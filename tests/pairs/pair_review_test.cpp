@@ -65,9 +65,9 @@ TEST_F(PairReviewTest, AnnotationStatusIsSavedAtOnceAndUndoRemovesTheRowItAdded)
     const AnnotationChange c = setAnnotationStatus(db(), id, AnnotationStatus::Flip, "ann");
     EXPECT_FALSE(c.before.has_value());
     ASSERT_TRUE(c.after.has_value());
-    EXPECT_EQ(db().queryText("SELECT status FROM pair_annotations WHERE pair_id = " +
-                             std::to_string(id)),
-              "flip");
+    EXPECT_EQ(
+        db().queryText("SELECT status FROM pair_annotations WHERE pair_id = " + std::to_string(id)),
+        "flip");
     EXPECT_EQ(db().queryText("SELECT annotator FROM pair_annotations WHERE pair_id = " +
                              std::to_string(id)),
               "ann");
@@ -154,9 +154,8 @@ TEST_F(PairReviewTest, TierSourceAndSplitFiltersListTheMatchingPairsById) {
 
     f = ladderFilter();
     f.source = "medium";
-    EXPECT_EQ(findPairIds(db(), f), idsWhere([](const auto& p) {
-                  return p.tier.find("medium") != std::string::npos;
-              }));
+    EXPECT_EQ(findPairIds(db(), f),
+              idsWhere([](const auto& p) { return p.tier.find("medium") != std::string::npos; }));
     f.split = "heldout";
     EXPECT_EQ(findPairIds(db(), f), idsWhere([](const auto& p) {
                   return p.tier.find("medium") != std::string::npos && p.split == "heldout";

@@ -102,8 +102,8 @@ TEST_F(CurriculumEditorTest, StageModelPassesTheItemModelTesterThroughEdits) {
     auto* model = m_editor->model();
     EXPECT_FALSE(model->data(model->index(5, 0), Qt::DisplayRole).isValid());
     EXPECT_FALSE(model->data(model->index(0, 0), Qt::DecorationRole).isValid());
-    EXPECT_FALSE(model->setData(model->index(0, StageTableModel::UnitColumn), "hours",
-                                Qt::EditRole));
+    EXPECT_FALSE(
+        model->setData(model->index(0, StageTableModel::UnitColumn), "hours", Qt::EditRole));
 }
 
 TEST_F(CurriculumEditorTest, TableEditsRoundTripThroughTheWorkspace) {

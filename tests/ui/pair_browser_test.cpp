@@ -277,14 +277,14 @@ TEST_F(PairBrowserTest, AMarginRunAddsTheColumnAndSortsTheMostWrongPairsFirst) {
     const auto ids = listedIds();
     ASSERT_EQ(ids.size(), m_pairs.size());
     EXPECT_EQ(std::vector<std::int64_t>(ids.begin(), ids.begin() + 4),
-              (std::vector<std::int64_t>{m_pairs[21].pairId, m_pairs[22].pairId,
-                                         m_pairs[20].pairId, m_pairs[23].pairId}));
+              (std::vector<std::int64_t>{m_pairs[21].pairId, m_pairs[22].pairId, m_pairs[20].pairId,
+                                         m_pairs[23].pairId}));
     EXPECT_EQ(m_pane->currentPairId(), m_pairs[21].pairId);  // the most wrong, ready to judge
     auto* model = m_pane->model();
     EXPECT_EQ(model->data(model->index(0, PairTableModel::MarginColumn), Qt::DisplayRole),
               QLocale().toString(-1.5, 'f', 3));
-    EXPECT_FALSE(model->data(model->index(5, PairTableModel::MarginColumn), Qt::DisplayRole)
-                     .isValid());
+    EXPECT_FALSE(
+        model->data(model->index(5, PairTableModel::MarginColumn), Qt::DisplayRole).isValid());
 }
 
 TEST_F(PairBrowserTest, FollowsTheWorkspaceBeingClosedAndOpened) {
@@ -331,7 +331,7 @@ TEST_F(PairBrowserTest, TheDetailShowsSourcesRanksAndLengths) {
     const QString header = m_pane->detailView()->leftHeader();
     EXPECT_TRUE(header.contains("strong (rank 1)")) << header.toStdString();
     EXPECT_TRUE(header.contains(QLocale().toString(static_cast<qlonglong>(
-                    QString::fromStdString(it->chosen).toUcs4().size())) +
+                                    QString::fromStdString(it->chosen).toUcs4().size())) +
                                 " char"))
         << header.toStdString();
     EXPECT_EQ(m_pane->detailView()->rightText(), QString::fromStdString(it->rejected));

@@ -19,7 +19,9 @@
 
 namespace ladder::test {
 
-inline QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+inline QString qpath(const std::filesystem::path& p) {
+    return QString::fromStdString(p.string());
+}
 
 // The demo workspace (strong > medium > weak, judged, with curricula) with few prompts: fast.
 inline std::filesystem::path makeDemoWorkspace(const TempDir& dir, int prompts = 150) {

@@ -11,8 +11,12 @@ namespace ladder::ui {
 CurriculaBridge::CurriculaBridge(WorkspaceSession* session, QObject* parent)
     : QObject(parent), m_session(session) {}
 
-bool CurriculaBridge::isOpen() const { return m_session->isOpen(); }
-bool CurriculaBridge::isReadOnly() const { return m_session->isReadOnly(); }
+bool CurriculaBridge::isOpen() const {
+    return m_session->isOpen();
+}
+bool CurriculaBridge::isReadOnly() const {
+    return m_session->isReadOnly();
+}
 
 bool CurriculaBridge::fail(const std::exception& e, QString* error) {
     log::get("ui")->warn("curricula: {}", e.what());

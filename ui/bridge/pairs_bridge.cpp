@@ -36,11 +36,16 @@ private:
 
 QString statusVerb(pairs::AnnotationStatus status) {
     switch (status) {
-        case pairs::AnnotationStatus::Keep: return QObject::tr("keep");
-        case pairs::AnnotationStatus::Flip: return QObject::tr("flip");
-        case pairs::AnnotationStatus::Tie: return QObject::tr("tie");
-        case pairs::AnnotationStatus::Discard: return QObject::tr("discard");
-        case pairs::AnnotationStatus::None: break;
+        case pairs::AnnotationStatus::Keep:
+            return QObject::tr("keep");
+        case pairs::AnnotationStatus::Flip:
+            return QObject::tr("flip");
+        case pairs::AnnotationStatus::Tie:
+            return QObject::tr("tie");
+        case pairs::AnnotationStatus::Discard:
+            return QObject::tr("discard");
+        case pairs::AnnotationStatus::None:
+            break;
     }
     return QObject::tr("clear");
 }
@@ -63,8 +68,12 @@ PairsBridge::~PairsBridge() {
     m_workers.waitForDone();
 }
 
-bool PairsBridge::isOpen() const { return m_session->isOpen(); }
-bool PairsBridge::isReadOnly() const { return m_session->isReadOnly(); }
+bool PairsBridge::isOpen() const {
+    return m_session->isOpen();
+}
+bool PairsBridge::isReadOnly() const {
+    return m_session->isReadOnly();
+}
 
 void PairsBridge::report(const std::exception& e) {
     log::get("ui")->warn("pairs: {}", e.what());
@@ -163,9 +172,8 @@ void PairsBridge::findIdsAsync(const pairs::PairFilter& filter, const pairs::Pai
 
 std::vector<pairs::PairRow> PairsBridge::rows(std::span<const std::int64_t> ids,
                                               std::int64_t marginRunId) {
-    return ask(std::vector<pairs::PairRow>{}, [&](store::Database& db) {
-        return pairs::loadPairRows(db, ids, marginRunId);
-    });
+    return ask(std::vector<pairs::PairRow>{},
+               [&](store::Database& db) { return pairs::loadPairRows(db, ids, marginRunId); });
 }
 
 std::optional<pairs::PairDetail> PairsBridge::detail(std::int64_t pairId) {
@@ -184,8 +192,8 @@ bool PairsBridge::setStatus(std::int64_t pairId, pairs::AnnotationStatus status)
 
 bool PairsBridge::setNote(std::int64_t pairId, const QString& note) {
     auto change = ask(std::optional<pairs::AnnotationChange>{}, [&](store::Database& db) {
-        return std::optional(pairs::setAnnotationNote(db, pairId, note.toStdString(),
-                                                      m_annotator.toStdString()));
+        return std::optional(
+            pairs::setAnnotationNote(db, pairId, note.toStdString(), m_annotator.toStdString()));
     });
     return change && record(tr("note on pair %1").arg(pairId), *change);
 }

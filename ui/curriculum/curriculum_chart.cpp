@@ -7,7 +7,7 @@ namespace ladder::ui {
 
 namespace {
 
-constexpr double kGrabPixels = 6;     // how close to a boundary a press grabs it
+constexpr double kGrabPixels = 6;      // how close to a boundary a press grabs it
 constexpr double kRightMargin = 1.15;  // the x axis runs to 115% of the total steps
 constexpr int kLegendItemWidth = 170;  // pixels per legend entry when deciding how many fit a row
 

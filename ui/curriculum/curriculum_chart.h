@@ -24,8 +24,8 @@ public:
                        const std::vector<int>& stageIndex, const QString& emptyText = {});
 
     [[nodiscard]] int boundaryCount() const { return static_cast<int>(m_boundaries.size()); }
-    [[nodiscard]] double boundaryStep(int i) const;          // the step where stage i ends
-    [[nodiscard]] QPoint boundaryPixel(int i) const;         // a point on its line (for tests)
+    [[nodiscard]] double boundaryStep(int i) const;   // the step where stage i ends
+    [[nodiscard]] QPoint boundaryPixel(int i) const;  // a point on its line (for tests)
     [[nodiscard]] bool isDragging() const { return m_drag >= 0; }
     // The stacked top of tier `tier` (0-based in the drawn order) at a step: the sum of the shares
     // of that tier and those below it.
@@ -52,7 +52,7 @@ private:
         QCPItemStraightLine* line = nullptr;
         double start = 0;  // the step where the stage starts
         double end = 0;
-        int stage = 0;     // editor's index
+        int stage = 0;  // editor's index
     };
     std::vector<Boundary> m_boundaries;
     std::vector<QCPItemText*> m_labels;

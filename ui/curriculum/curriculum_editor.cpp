@@ -267,11 +267,12 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
 
 // The undo stack, a child, signals while QWidget deletes the children: after this editor's part
 // of the object (and the session) is gone.
-CurriculumEditor::~CurriculumEditor() { m_undo->disconnect(this); }
+CurriculumEditor::~CurriculumEditor() {
+    m_undo->disconnect(this);
+}
 
 void CurriculumEditor::buildActions() {
-    auto add = [this](const QString& text, const QKeySequence& key, const QString& tip,
-                      auto slot) {
+    auto add = [this](const QString& text, const QKeySequence& key, const QString& tip, auto slot) {
         auto* a = new QAction(text, this);
         if (!key.isEmpty()) {
             a->setShortcut(key);
@@ -285,20 +286,20 @@ void CurriculumEditor::buildActions() {
     };
     add(tr("Add stage"), QKeySequence(Qt::CTRL | Qt::Key_Plus),
         tr("Add a stage after the last, with its mix"), [this] { addStage(); });
-    add(tr("Remove stage"), QKeySequence(Qt::CTRL | Qt::Key_Minus),
-        tr("Remove the selected stage"), [this] { removeStage(); });
+    add(tr("Remove stage"), QKeySequence(Qt::CTRL | Qt::Key_Minus), tr("Remove the selected stage"),
+        [this] { removeStage(); });
     m_writeActions << add(tr("Save"), QKeySequence(QKeySequence::Save),
                           tr("Store the curriculum in the workspace under its name"),
                           [this] { save(); });
-    m_writeActions << add(
-        tr("Save as..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
-        tr("Store the curriculum under another name (a preset of your own)"), [this] {
-            bool ok = false;
-            const QString name = QInputDialog::getText(
-                this, tr("Save Curriculum As"), tr("Name:"), QLineEdit::Normal,
-                QString::fromStdString(m_curriculum.name), &ok);
-            if (ok) saveAs(name);
-        });
+    m_writeActions << add(tr("Save as..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+                          tr("Store the curriculum under another name (a preset of your own)"),
+                          [this] {
+                              bool ok = false;
+                              const QString name = QInputDialog::getText(
+                                  this, tr("Save Curriculum As"), tr("Name:"), QLineEdit::Normal,
+                                  QString::fromStdString(m_curriculum.name), &ok);
+                              if (ok) saveAs(name);
+                          });
     m_writeActions << add(tr("Delete"), QKeySequence(),
                           tr("Delete the stored curriculum selected in the list"), [this] {
                               const QListWidgetItem* item = m_stored->currentItem();
@@ -331,12 +332,14 @@ void CurriculumEditor::buildActions() {
     });
 }
 
-bool CurriculumEditor::isModified() const { return !m_undo->isClean(); }
+bool CurriculumEditor::isModified() const {
+    return !m_undo->isClean();
+}
 
 void CurriculumEditor::edit(const Curriculum& next, const QString& what) {
     if (sameCurriculum(next, m_curriculum)) return;
-    m_undo->push(new SnapshotCommand([this](const Curriculum& c) { apply(c); }, m_curriculum,
-                                     next, what));
+    m_undo->push(
+        new SnapshotCommand([this](const Curriculum& c) { apply(c); }, m_curriculum, next, what));
 }
 
 void CurriculumEditor::apply(const Curriculum& c) {
@@ -417,24 +420,23 @@ void CurriculumEditor::refreshView() {
     m_messages->clear();
     for (const auto& m : messages) {
         const bool error = m.severity == curriculum::ValidationMessage::Severity::Error;
-        auto* item = new QListWidgetItem(
-            style()->standardIcon(error ? QStyle::SP_MessageBoxCritical
-                                        : QStyle::SP_MessageBoxWarning),
-            QString::fromStdString(m.text), m_messages);
+        auto* item =
+            new QListWidgetItem(style()->standardIcon(error ? QStyle::SP_MessageBoxCritical
+                                                            : QStyle::SP_MessageBoxWarning),
+                                QString::fromStdString(m.text), m_messages);
         item->setData(Qt::UserRole, m.stage);
     }
     if (messages.empty()) {
         std::int64_t total = 0;
         for (const auto steps : p.stepsOfStage) total += steps;
         const auto stages = m_curriculum.stages.size();
-        auto* item = new QListWidgetItem(
-            style()->standardIcon(QStyle::SP_DialogApplyButton),
-            tr("No problems: %1 %2, %3 steps at batch size %4")
-                .arg(stages)
-                .arg(stages == 1 ? tr("stage") : tr("stages"))
-                .arg(QLocale().toString(static_cast<qlonglong>(total)))
-                .arg(m_batchSize),
-            m_messages);
+        auto* item = new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton),
+                                         tr("No problems: %1 %2, %3 steps at batch size %4")
+                                             .arg(stages)
+                                             .arg(stages == 1 ? tr("stage") : tr("stages"))
+                                             .arg(QLocale().toString(static_cast<qlonglong>(total)))
+                                             .arg(m_batchSize),
+                                         m_messages);
         item->setData(Qt::UserRole, -1);
     }
     m_chart->setCurriculum(p.resolved, columns, p.stageIndex,
@@ -634,8 +636,8 @@ void CurriculumEditor::addStage() {
 void CurriculumEditor::removeStage() {
     if (m_curriculum.stages.empty()) return;
     const QModelIndex current = m_table->currentIndex();
-    const int row = current.isValid() ? current.row()
-                                      : static_cast<int>(m_curriculum.stages.size()) - 1;
+    const int row =
+        current.isValid() ? current.row() : static_cast<int>(m_curriculum.stages.size()) - 1;
     Curriculum next = m_curriculum;
     next.stages.erase(next.stages.begin() + row);
     edit(next, tr("remove stage %1").arg(row + 1));

@@ -1,7 +1,7 @@
-// The Curriculum pane: the stored curricula, the stages of the one being edited as a table, and each
-// tier's share of the batch over the steps as a chart that follows every edit (stage boundaries
-// drag with the mouse). Problems show inline as they appear; Save stores the curriculum under its
-// name, which is how a run picks it. Every edit can be undone.
+// The Curriculum pane: the stored curricula, the stages of the one being edited as a table, and
+// each tier's share of the batch over the steps as a chart that follows every edit (stage
+// boundaries drag with the mouse). Problems show inline as they appear; Save stores the curriculum
+// under its name, which is how a run picks it. Every edit can be undone.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +66,7 @@ public:
     // the ladder's training pairs and the batch size), stages without a length left out.
     struct Preview {
         curriculum::Curriculum resolved;
-        std::vector<int> stageIndex;            // editor's stage of each preview stage
+        std::vector<int> stageIndex;             // editor's stage of each preview stage
         std::vector<std::int64_t> stepsOfStage;  // per editor stage; 0 when it has no length
     };
     [[nodiscard]] Preview preview() const;

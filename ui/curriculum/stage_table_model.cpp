@@ -17,7 +17,9 @@ using Severity = curriculum::ValidationMessage::Severity;
 
 constexpr std::int64_t kDefaultSteps = 1000;  // a stage switched from epochs with no estimate
 
-bool inEpochs(const Stage& s) { return s.steps <= 0 && s.epochs > 0; }
+bool inEpochs(const Stage& s) {
+    return s.steps <= 0 && s.epochs > 0;
+}
 
 }  // namespace
 
@@ -81,21 +83,23 @@ QVariant StageTableModel::data(const QModelIndex& index, int role) const {
     switch (role) {
         case Qt::DisplayRole:
             switch (column) {
-                case NameColumn: return QString::fromStdString(s.name);
+                case NameColumn:
+                    return QString::fromStdString(s.name);
                 case LengthColumn:
                     if (inEpochs(s)) {
                         const QString e = locale.toString(s.epochs, 'g', 6);
-                        return resolved > 0
-                                   ? tr("%1 (%2 steps)").arg(e, locale.toString(resolved))
-                                   : e;
+                        return resolved > 0 ? tr("%1 (%2 steps)").arg(e, locale.toString(resolved))
+                                            : e;
                     }
                     return locale.toString(s.steps);
-                case UnitColumn: return inEpochs(s) ? tr("epochs") : tr("steps");
+                case UnitColumn:
+                    return inEpochs(s) ? tr("epochs") : tr("steps");
                 case TransitionColumn:
                     return QString::fromLatin1(curriculum::toString(s.transition));
                 case BlendColumn:
-                    return s.transition == Transition::Blend ? QVariant(locale.toString(s.blendSteps))
-                                                             : QVariant();
+                    return s.transition == Transition::Blend
+                               ? QVariant(locale.toString(s.blendSteps))
+                               : QVariant();
                 default: {
                     const double w = weight();
                     return w != 0.0 ? QVariant(locale.toString(w, 'g', 6)) : QVariant();
@@ -103,18 +107,20 @@ QVariant StageTableModel::data(const QModelIndex& index, int role) const {
             }
         case Qt::EditRole:
             switch (column) {
-                case NameColumn: return QString::fromStdString(s.name);
+                case NameColumn:
+                    return QString::fromStdString(s.name);
                 case LengthColumn:
                     return inEpochs(s) ? QVariant(s.epochs)
-                                       : QVariant(static_cast<int>(std::clamp<std::int64_t>(
-                                             s.steps, 0, INT_MAX)));
-                case UnitColumn: return inEpochs(s) ? QStringLiteral("epochs")
-                                                    : QStringLiteral("steps");
+                                       : QVariant(static_cast<int>(
+                                             std::clamp<std::int64_t>(s.steps, 0, INT_MAX)));
+                case UnitColumn:
+                    return inEpochs(s) ? QStringLiteral("epochs") : QStringLiteral("steps");
                 case TransitionColumn:
                     return QString::fromLatin1(curriculum::toString(s.transition));
                 case BlendColumn:
                     return static_cast<int>(std::clamp<std::int64_t>(s.blendSteps, 0, INT_MAX));
-                default: return weight();
+                default:
+                    return weight();
             }
         case Qt::ToolTipRole: {
             QString tip = messagesOf(row);
@@ -126,15 +132,15 @@ QVariant StageTableModel::data(const QModelIndex& index, int role) const {
                 }();
                 const double w = weight();
                 if (w > 0 && shares > 0) {
-                    const QString share =
-                        tr("%1% of this stage's batches").arg(locale.toString(100 * w / shares, 'f', 1));
+                    const QString share = tr("%1% of this stage's batches")
+                                              .arg(locale.toString(100 * w / shares, 'f', 1));
                     tip = tip.isEmpty() ? share : share + QLatin1Char('\n') + tip;
                 }
             } else if (column == LengthColumn && inEpochs(s) && resolved > 0) {
-                const QString steps = tr("%1 epochs of the stage's tiers are %2 steps at the "
-                                         "chosen batch size")
-                                          .arg(locale.toString(s.epochs, 'g', 6),
-                                               locale.toString(resolved));
+                const QString steps =
+                    tr("%1 epochs of the stage's tiers are %2 steps at the "
+                       "chosen batch size")
+                        .arg(locale.toString(s.epochs, 'g', 6), locale.toString(resolved));
                 tip = tip.isEmpty() ? steps : steps + QLatin1Char('\n') + tip;
             }
             return tip.isEmpty() ? QVariant() : QVariant(tip);
@@ -150,7 +156,8 @@ QVariant StageTableModel::data(const QModelIndex& index, int role) const {
             return column == NameColumn || column == UnitColumn || column == TransitionColumn
                        ? QVariant()
                        : QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        default: return {};
+        default:
+            return {};
     }
 }
 
@@ -162,29 +169,40 @@ QVariant StageTableModel::headerData(int section, Qt::Orientation orientation, i
     if (section < 0 || section >= columnCount()) return {};
     if (role == Qt::DisplayRole) {
         switch (section) {
-            case NameColumn: return tr("Stage");
-            case LengthColumn: return tr("Length");
-            case UnitColumn: return tr("Unit");
-            case TransitionColumn: return tr("Transition");
-            case BlendColumn: return tr("Blend");
-            default: return tierOf(section);
+            case NameColumn:
+                return tr("Stage");
+            case LengthColumn:
+                return tr("Length");
+            case UnitColumn:
+                return tr("Unit");
+            case TransitionColumn:
+                return tr("Transition");
+            case BlendColumn:
+                return tr("Blend");
+            default:
+                return tierOf(section);
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-            case LengthColumn: return tr("Length in optimiser steps, or in epochs of its tiers");
+            case LengthColumn:
+                return tr("Length in optimiser steps, or in epochs of its tiers");
             case TransitionColumn:
-                return tr("switch: the stage's mix from its first step; blend: move linearly "
-                          "from the previous stage's mix over the blend steps");
-            case BlendColumn: return tr("Steps over which a blend reaches the stage's mix");
+                return tr(
+                    "switch: the stage's mix from its first step; blend: move linearly "
+                    "from the previous stage's mix over the blend steps");
+            case BlendColumn:
+                return tr("Steps over which a blend reaches the stage's mix");
             case NameColumn:
-            case UnitColumn: return {};
+            case UnitColumn:
+                return {};
             default: {
                 const auto it = m_tierPairs.find(tierOf(section).toStdString());
-                const QString pairs = it == m_tierPairs.end()
-                                          ? tr("not a tier of the chosen ladder")
-                                          : tr("%1 training pairs").arg(QLocale().toString(
-                                                static_cast<qlonglong>(it->second)));
+                const QString pairs =
+                    it == m_tierPairs.end()
+                        ? tr("not a tier of the chosen ladder")
+                        : tr("%1 training pairs")
+                              .arg(QLocale().toString(static_cast<qlonglong>(it->second)));
                 return tr("Weight of tier %1 (%2); only the ratio within a stage matters")
                     .arg(tierOf(section), pairs);
             }
@@ -246,10 +264,10 @@ bool StageTableModel::setData(const QModelIndex& index, const QVariant& value, i
                 s.transition = Transition::Blend;
                 if (s.blendSteps <= 0) {
                     const std::int64_t length =
-                        s.steps > 0 ? s.steps
-                                    : (row < static_cast<int>(m_resolvedSteps.size())
-                                           ? m_resolvedSteps[row]
-                                           : 0);
+                        s.steps > 0
+                            ? s.steps
+                            : (row < static_cast<int>(m_resolvedSteps.size()) ? m_resolvedSteps[row]
+                                                                              : 0);
                     s.blendSteps = std::max<std::int64_t>(1, length / 4);
                 }
             } else if (t == QLatin1String("switch")) {

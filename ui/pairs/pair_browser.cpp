@@ -85,18 +85,19 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     m_split->setToolTip(tr("Split"));
     scopeRow->addWidget(m_split);
     scopeRow->addStretch();
-    m_status = combo(this, "pairsStatus",
-                     {tr("Any status"), tr("Unreviewed"), tr("Keep"), tr("Flip"), tr("Tie"),
-                      tr("Discard")});
+    m_status = combo(
+        this, "pairsStatus",
+        {tr("Any status"), tr("Unreviewed"), tr("Keep"), tr("Flip"), tr("Tie"), tr("Discard")});
     label(reviewRow, tr("S&tatus"), m_status);
-    m_judge = combo(this, "pairsJudge",
-                    {tr("Any verdict"), tr("Judge agrees"), tr("Judge disagrees"),
-                     tr("No verdict")});
+    m_judge =
+        combo(this, "pairsJudge",
+              {tr("Any verdict"), tr("Judge agrees"), tr("Judge disagrees"), tr("No verdict")});
     label(reviewRow, tr("J&udge"), m_judge);
     m_marginRun = combo(this, "pairsMarginRun");
     m_marginLabel = label(marginRow, tr("&Margins of"), m_marginRun);
-    m_marginRun->setToolTip(tr("A run's reward margins: choosing a run lists the pairs it gets "
-                               "most wrong first"));
+    m_marginRun->setToolTip(
+        tr("A run's reward margins: choosing a run lists the pairs it gets "
+           "most wrong first"));
     marginRow->addStretch();
     m_search = new QLineEdit(this);
     m_search->setObjectName("pairsSearch");
@@ -123,14 +124,17 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     // Narrow columns sized to their header or their widest likely value; the prompt takes the
     // rest.
     const auto& fm = fontMetrics();
-    const std::pair<int, QString> widest[] = {
-        {PairTableModel::IdColumn, "000000"},       {PairTableModel::TierColumn, "strong>medium"},
-        {PairTableModel::StatusColumn, "discard \u270E"}, {PairTableModel::JudgeColumn, "disagrees"},
-        {PairTableModel::LengthDiffColumn, "-0,000"}, {PairTableModel::ChosenCharsColumn, "0,000"},
-        {PairTableModel::RejectedCharsColumn, "0,000"}, {PairTableModel::MarginColumn, "-00.000"}};
+    const std::pair<int, QString> widest[] = {{PairTableModel::IdColumn, "000000"},
+                                              {PairTableModel::TierColumn, "strong>medium"},
+                                              {PairTableModel::StatusColumn, "discard \u270E"},
+                                              {PairTableModel::JudgeColumn, "disagrees"},
+                                              {PairTableModel::LengthDiffColumn, "-0,000"},
+                                              {PairTableModel::ChosenCharsColumn, "0,000"},
+                                              {PairTableModel::RejectedCharsColumn, "0,000"},
+                                              {PairTableModel::MarginColumn, "-00.000"}};
     for (const auto& [column, text] : widest) {
-        header->resizeSection(column, std::max(header->sectionSizeHint(column),
-                                               fm.horizontalAdvance(text) + 12));
+        header->resizeSection(
+            column, std::max(header->sectionSizeHint(column), fm.horizontalAdvance(text) + 12));
     }
     m_table->setColumnHidden(PairTableModel::MarginColumn, true);
     m_table->setSortingEnabled(true);
@@ -210,9 +214,9 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this, header] {
         // Only some columns sort; the indicator shows the order actually in force.
         const QSignalBlocker block(header);
-        header->setSortIndicator(PairTableModel::columnOf(m_model->sortOrder().key),
-                                 m_model->sortOrder().descending ? Qt::DescendingOrder
-                                                                 : Qt::AscendingOrder);
+        header->setSortIndicator(
+            PairTableModel::columnOf(m_model->sortOrder().key),
+            m_model->sortOrder().descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         updateCount();
@@ -235,8 +239,8 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
         if (pairId == currentPairId()) showCurrent();
     });
     connect(m_bridge, &PairsBridge::failed, this, [this](const QString& message) {
-        m_message->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>")
-                               .arg(message.toHtmlEscaped()));
+        m_message->setText(
+            QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(message.toHtmlEscaped()));
     });
     connect(m_session, &WorkspaceSession::opened, this, &PairBrowser::reloadWorkspace);
     connect(m_session, &WorkspaceSession::aboutToClose, this, [this] {
@@ -254,51 +258,48 @@ void PairBrowser::buildActions() {
         auto* a = new QAction(text, this);
         a->setShortcuts(keys);
         // The bar's buttons show their key: "Keep [1]".
-        a->setIconText(QStringLiteral("%1 [%2]").arg(
-            QString(text).remove(QStringLiteral("...")),
-            keys.front().toString(QKeySequence::NativeText)));
+        a->setIconText(
+            QStringLiteral("%1 [%2]").arg(QString(text).remove(QStringLiteral("...")),
+                                          keys.front().toString(QKeySequence::NativeText)));
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         a->setProperty("shortcutArea", tr("Pairs"));
-        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, keys.front().toString(
-                                                             QKeySequence::NativeText)));
+        a->setToolTip(
+            QStringLiteral("%1 (%2)").arg(tip, keys.front().toString(QKeySequence::NativeText)));
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
         return a;
     };
     using S = pairs::AnnotationStatus;
-    m_decisionActions
-        << add(tr("Keep"), {QKeySequence(Qt::Key_1)}, tr("Keep the pair as it is and go on"),
-               [this] { decide(S::Keep); })
-        << add(tr("Flip"), {QKeySequence(Qt::Key_2)},
-               tr("Swap chosen and rejected for the next run and go on"),
-               [this] { decide(S::Flip); })
-        << add(tr("Tie"), {QKeySequence(Qt::Key_3)},
-               tr("Neither answer is better: leave the pair out and go on"),
-               [this] { decide(S::Tie); })
-        << add(tr("Discard"), {QKeySequence(Qt::Key_D)}, tr("Leave the pair out and go on"),
-               [this] { decide(S::Discard); })
-        << add(tr("Note..."), {QKeySequence(Qt::Key_N)}, tr("Write a note on the pair"),
-               [this] { editNote(); });
+    m_decisionActions << add(tr("Keep"), {QKeySequence(Qt::Key_1)},
+                             tr("Keep the pair as it is and go on"), [this] { decide(S::Keep); })
+                      << add(tr("Flip"), {QKeySequence(Qt::Key_2)},
+                             tr("Swap chosen and rejected for the next run and go on"),
+                             [this] { decide(S::Flip); })
+                      << add(tr("Tie"), {QKeySequence(Qt::Key_3)},
+                             tr("Neither answer is better: leave the pair out and go on"),
+                             [this] { decide(S::Tie); })
+                      << add(tr("Discard"), {QKeySequence(Qt::Key_D)},
+                             tr("Leave the pair out and go on"), [this] { decide(S::Discard); })
+                      << add(tr("Note..."), {QKeySequence(Qt::Key_N)},
+                             tr("Write a note on the pair"), [this] { editNote(); });
     add(tr("Previous pair"), {QKeySequence(Qt::Key_K)}, tr("Previous pair (or Up)"),
         [this] { moveBy(-1); });
     add(tr("Next pair"), {QKeySequence(Qt::Key_J)}, tr("Next pair (or Down)"),
         [this] { moveBy(1); });
     QUndoStack* undo = m_bridge->undoStack();
     // An undo or redo shows the pair it touched, so that the annotator sees what came back.
-    QAction* undoAction =
-        add(tr("Undo decision"), {QKeySequence(QKeySequence::Undo)},
-            tr("Undo the last decision or note"), [this, undo] {
-                m_followChanges = m_selfChange = true;
-                undo->undo();
-                m_followChanges = m_selfChange = false;
-            });
-    QAction* redoAction =
-        add(tr("Redo decision"), {QKeySequence(QKeySequence::Redo)},
-            tr("Redo the decision undone last"), [this, undo] {
-                m_followChanges = m_selfChange = true;
-                undo->redo();
-                m_followChanges = m_selfChange = false;
-            });
+    QAction* undoAction = add(tr("Undo decision"), {QKeySequence(QKeySequence::Undo)},
+                              tr("Undo the last decision or note"), [this, undo] {
+                                  m_followChanges = m_selfChange = true;
+                                  undo->undo();
+                                  m_followChanges = m_selfChange = false;
+                              });
+    QAction* redoAction = add(tr("Redo decision"), {QKeySequence(QKeySequence::Redo)},
+                              tr("Redo the decision undone last"), [this, undo] {
+                                  m_followChanges = m_selfChange = true;
+                                  undo->redo();
+                                  m_followChanges = m_selfChange = false;
+                              });
     undoAction->setEnabled(false);
     redoAction->setEnabled(false);
     connect(undo, &QUndoStack::canUndoChanged, undoAction, &QAction::setEnabled);
@@ -332,8 +333,9 @@ void PairBrowser::moveBy(int delta) {
 
 bool PairBrowser::refuseReadOnly() {
     if (!m_bridge->isReadOnly()) return false;
-    m_message->setText(tr("This workspace is open read-only: open it for writing to save "
-                          "decisions."));
+    m_message->setText(
+        tr("This workspace is open read-only: open it for writing to save "
+           "decisions."));
     return true;
 }
 
@@ -344,7 +346,8 @@ void PairBrowser::decide(pairs::AnnotationStatus status) {
     const bool saved = m_bridge->setStatus(id, status);
     m_selfChange = false;
     if (!saved) return;
-    m_message->setText(tr("Pair %1: %2 (saved)").arg(id).arg(QString::fromLatin1(pairs::toString(status))));
+    m_message->setText(
+        tr("Pair %1: %2 (saved)").arg(id).arg(QString::fromLatin1(pairs::toString(status))));
     moveBy(1);
 }
 

@@ -115,8 +115,7 @@ void PairDetailView::showNothing(const QString& why) {
 
 void PairDetailView::showPair(const pairs::PairDetail& d) {
     m_detail = d;
-    const bool flipped =
-        d.annotation && d.annotation->status == pairs::AnnotationStatus::Flip;
+    const bool flipped = d.annotation && d.annotation->status == pairs::AnnotationStatus::Flip;
     const pairs::PairAnswer& preferred = flipped ? d.rejected : d.chosen;
     const pairs::PairAnswer& other = flipped ? d.chosen : d.rejected;
 
@@ -138,8 +137,8 @@ void PairDetailView::showPair(const pairs::PairDetail& d) {
     prompt.replace(QLatin1Char('\n'), QStringLiteral("<br/>"));
     m_prompt->setHtml(QStringLiteral("<div style=\"white-space: pre-wrap;\">%1</div>").arg(prompt));
 
-    const WordDiff diff = diffWords(QString::fromStdString(preferred.text),
-                                    QString::fromStdString(other.text));
+    const WordDiff diff =
+        diffWords(QString::fromStdString(preferred.text), QString::fromStdString(other.text));
     m_left->setHtml(diffHtml(diff.left, kOnlyInChosenBackground, kOnlyInChosenText));
     m_right->setHtml(diffHtml(diff.right, kOnlyInRejectedBackground, kOnlyInRejectedText));
     m_leftHeader->setText(sideHeader(flipped ? tr("Chosen (flipped)") : tr("Chosen"), preferred,
@@ -187,8 +186,14 @@ void PairDetailView::showPair(const pairs::PairDetail& d) {
     m_facts->setText(facts.join(QStringLiteral("<br/>")));
 }
 
-QString PairDetailView::leftText() const { return m_left->toPlainText(); }
-QString PairDetailView::rightText() const { return m_right->toPlainText(); }
-QString PairDetailView::leftHeader() const { return m_leftHeader->text(); }
+QString PairDetailView::leftText() const {
+    return m_left->toPlainText();
+}
+QString PairDetailView::rightText() const {
+    return m_right->toPlainText();
+}
+QString PairDetailView::leftHeader() const {
+    return m_leftHeader->text();
+}
 
 }  // namespace ladder::ui

@@ -17,11 +17,16 @@ constexpr int kMaxPages = 64;
 // Light tints with dark text set alongside, so that rows stay readable in a dark theme too.
 QColor statusBackground(pairs::AnnotationStatus status) {
     switch (status) {
-        case pairs::AnnotationStatus::Keep: return QColor(0xd8, 0xf0, 0xd8);
-        case pairs::AnnotationStatus::Flip: return QColor(0xff, 0xe2, 0xb8);
-        case pairs::AnnotationStatus::Tie: return QColor(0xd9, 0xe6, 0xf7);
-        case pairs::AnnotationStatus::Discard: return QColor(0xe4, 0xe4, 0xe4);
-        case pairs::AnnotationStatus::None: break;
+        case pairs::AnnotationStatus::Keep:
+            return QColor(0xd8, 0xf0, 0xd8);
+        case pairs::AnnotationStatus::Flip:
+            return QColor(0xff, 0xe2, 0xb8);
+        case pairs::AnnotationStatus::Tie:
+            return QColor(0xd9, 0xe6, 0xf7);
+        case pairs::AnnotationStatus::Discard:
+            return QColor(0xe4, 0xe4, 0xe4);
+        case pairs::AnnotationStatus::None:
+            break;
     }
     return {};
 }
@@ -34,9 +39,12 @@ QString statusText(const pairs::PairRow& row) {
 
 QString judgeText(pairs::JudgeVerdict v) {
     switch (v) {
-        case pairs::JudgeVerdict::Agree: return PairTableModel::tr("agrees");
-        case pairs::JudgeVerdict::Disagree: return PairTableModel::tr("disagrees");
-        case pairs::JudgeVerdict::None: break;
+        case pairs::JudgeVerdict::Agree:
+            return PairTableModel::tr("agrees");
+        case pairs::JudgeVerdict::Disagree:
+            return PairTableModel::tr("disagrees");
+        case pairs::JudgeVerdict::None:
+            break;
     }
     return QStringLiteral("\u2013");
 }
@@ -61,10 +69,14 @@ bool PairTableModel::isSortable(int column) {
 
 int PairTableModel::columnOf(pairs::PairSortKey key) {
     switch (key) {
-        case pairs::PairSortKey::Tier: return TierColumn;
-        case pairs::PairSortKey::LengthDifference: return LengthDiffColumn;
-        case pairs::PairSortKey::Margin: return MarginColumn;
-        case pairs::PairSortKey::PairId: break;
+        case pairs::PairSortKey::Tier:
+            return TierColumn;
+        case pairs::PairSortKey::LengthDifference:
+            return LengthDiffColumn;
+        case pairs::PairSortKey::Margin:
+            return MarginColumn;
+        case pairs::PairSortKey::PairId:
+            break;
     }
     return IdColumn;
 }
@@ -116,20 +128,28 @@ QVariant PairTableModel::data(const QModelIndex& index, int role) const {
     switch (role) {
         case Qt::DisplayRole:
             switch (index.column()) {
-                case IdColumn: return QVariant::fromValue<qlonglong>(r->pairId);
-                case TierColumn: return QString::fromStdString(r->tier);
-                case StatusColumn: return statusText(*r);
-                case JudgeColumn: return judgeText(r->judge);
+                case IdColumn:
+                    return QVariant::fromValue<qlonglong>(r->pairId);
+                case TierColumn:
+                    return QString::fromStdString(r->tier);
+                case StatusColumn:
+                    return statusText(*r);
+                case JudgeColumn:
+                    return judgeText(r->judge);
                 case LengthDiffColumn: {
                     const auto d = r->lengthDifference();
                     return d > 0 ? QStringLiteral("+") + locale.toString(d) : locale.toString(d);
                 }
-                case ChosenCharsColumn: return locale.toString(r->chosenChars);
-                case RejectedCharsColumn: return locale.toString(r->rejectedChars);
+                case ChosenCharsColumn:
+                    return locale.toString(r->chosenChars);
+                case RejectedCharsColumn:
+                    return locale.toString(r->rejectedChars);
                 case MarginColumn:
                     return r->margin ? locale.toString(*r->margin, 'f', 3) : QVariant();
-                case PromptColumn: return QString::fromStdString(r->prompt);
-                default: return {};
+                case PromptColumn:
+                    return QString::fromStdString(r->prompt);
+                default:
+                    return {};
             }
         case Qt::ToolTipRole:
             switch (index.column()) {
@@ -144,17 +164,21 @@ QVariant PairTableModel::data(const QModelIndex& index, int role) const {
                 case LengthDiffColumn:
                     return tr("Characters of the chosen answer minus those of the rejected one");
                 case MarginColumn:
-                    return tr("The run's reward margin: negative when the model prefers the "
-                              "rejected answer");
-                case PromptColumn: return QString::fromStdString(r->prompt);
-                default: return {};
+                    return tr(
+                        "The run's reward margin: negative when the model prefers the "
+                        "rejected answer");
+                case PromptColumn:
+                    return QString::fromStdString(r->prompt);
+                default:
+                    return {};
             }
         case Qt::BackgroundRole: {
             const QColor c = statusBackground(r->status);
             return c.isValid() ? QVariant(QBrush(c)) : QVariant();
         }
         case Qt::ForegroundRole:
-            if (r->status == pairs::AnnotationStatus::Discard) return QBrush(QColor(0x70, 0x70, 0x70));
+            if (r->status == pairs::AnnotationStatus::Discard)
+                return QBrush(QColor(0x70, 0x70, 0x70));
             if (r->status != pairs::AnnotationStatus::None) return QBrush(QColor(0x20, 0x20, 0x20));
             if (index.column() == JudgeColumn && r->judge == pairs::JudgeVerdict::Disagree) {
                 return QBrush(QColor(0xc6, 0x28, 0x28));
@@ -169,10 +193,13 @@ QVariant PairTableModel::data(const QModelIndex& index, int role) const {
                 case LengthDiffColumn:
                 case ChosenCharsColumn:
                 case RejectedCharsColumn:
-                case MarginColumn: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-                default: return {};
+                case MarginColumn:
+                    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+                default:
+                    return {};
             }
-        default: return {};
+        default:
+            return {};
     }
 }
 
@@ -180,28 +207,42 @@ QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
     if (role == Qt::DisplayRole) {
         switch (section) {
-            case IdColumn: return tr("Pair");
-            case TierColumn: return tr("Tier");
-            case StatusColumn: return tr("Status");
-            case JudgeColumn: return tr("Judge");
-            case LengthDiffColumn: return tr("\u0394 chars");
-            case ChosenCharsColumn: return tr("Chosen");
-            case RejectedCharsColumn: return tr("Rejected");
-            case MarginColumn: return tr("Margin");
-            case PromptColumn: return tr("Prompt");
-            default: return {};
+            case IdColumn:
+                return tr("Pair");
+            case TierColumn:
+                return tr("Tier");
+            case StatusColumn:
+                return tr("Status");
+            case JudgeColumn:
+                return tr("Judge");
+            case LengthDiffColumn:
+                return tr("\u0394 chars");
+            case ChosenCharsColumn:
+                return tr("Chosen");
+            case RejectedCharsColumn:
+                return tr("Rejected");
+            case MarginColumn:
+                return tr("Margin");
+            case PromptColumn:
+                return tr("Prompt");
+            default:
+                return {};
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-            case ChosenCharsColumn: return tr("Length of the chosen answer in characters");
-            case RejectedCharsColumn: return tr("Length of the rejected answer in characters");
+            case ChosenCharsColumn:
+                return tr("Length of the chosen answer in characters");
+            case RejectedCharsColumn:
+                return tr("Length of the rejected answer in characters");
             case LengthDiffColumn:
                 return tr("Chosen minus rejected length in characters (click to sort)");
             case MarginColumn:
-                return tr("Margin of the chosen run; ascending puts the pairs the model gets "
-                          "most wrong first");
-            default: return {};
+                return tr(
+                    "Margin of the chosen run; ascending puts the pairs the model gets "
+                    "most wrong first");
+            default:
+                return {};
         }
     }
     return {};
@@ -276,8 +317,8 @@ void PairTableModel::refreshPair(std::int64_t pairId) {
     auto it = m_pages.find(row / kPageSize);
     if (it != m_pages.end()) {
         const std::int64_t id = pairId;
-        const auto fresh = m_bridge->rows(std::span<const std::int64_t>(&id, 1),
-                                          m_sort.marginRunId);
+        const auto fresh =
+            m_bridge->rows(std::span<const std::int64_t>(&id, 1), m_sort.marginRunId);
         auto& slot = it->second[static_cast<std::size_t>(row % kPageSize)];
         if (fresh.empty()) {
             slot.reset();
