@@ -33,14 +33,15 @@ public:
     void add(const std::string& condition) { text::appendItem(m_where, condition, " AND "); }
     // Adds a condition whose "?" is the next parameter.
     template <typename T>
-    void add(std::string condition, T value) {
-        const std::string param = "?" + std::to_string(m_values.size() + 1);
-        for (auto at = condition.find('?'); at != std::string::npos;
-             at = condition.find('?', at + param.size())) {
-            condition.replace(at, 1, param);
+    void add(std::string_view condition, T value) {
+        const std::string number = std::to_string(m_values.size() + 1);
+        std::string numbered;
+        for (const char ch : condition) {
+            numbered += ch;
+            if (ch == '?') numbered += number;
         }
         m_values.emplace_back(std::move(value));
-        add(condition);
+        add(numbered);
     }
     [[nodiscard]] std::string sql() const { return m_where.empty() ? "1" : m_where; }
     void bind(store::Statement& s) const {
