@@ -17,4 +17,6 @@ shot() {  # shot FILE [ladder arguments...]
 }
 
 shot main-window.png --demo
+shot pairs.png --demo --pane Pairs
+shot curriculum.png --demo --pane Curriculum
 echo "screenshots written to $out"
