@@ -17,6 +17,7 @@
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
 #include "core/model/checkpoint.h"
+#include "core/pairs/pair_margins.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
@@ -420,7 +421,10 @@ void Trainer::trainLoop() {
             }
             std::string ids;
             for (const auto& b : micro) {
-                for (auto id : b.pairIds) ids += (ids.empty() ? "" : " ") + std::to_string(id);
+                for (auto id : b.pairIds) {
+                    if (!ids.empty()) ids += ' ';
+                    ids += std::to_string(id);
+                }
             }
             throw Error("step " + std::to_string(step) + ": the " +
                         (std::isfinite(result.loss) ? "gradient norm" : "loss") + " is " +
@@ -583,8 +587,7 @@ void Trainer::writePairMargins(std::int64_t step) {
     torch::NoGradGuard noGrad;
     m_policy.model->eval();
     const auto padId = m_policy.tokenizer->padId().value_or(0);
-    auto insert = m_workspace->db().prepare(
-        "INSERT OR REPLACE INTO pair_margins(run_id, pair_id, step, margin) VALUES (?, ?, ?, ?)");
+    std::vector<std::pair<std::int64_t, double>> margins;
     const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
     for (std::size_t start = 0; start < all.size(); start += size) {
         const std::vector<const TokenizedPair*> pairs(
@@ -593,16 +596,13 @@ void Trainer::writePairMargins(std::int64_t step) {
         const Batch batch = collate(pairs, true, padId, m_device);
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
                                          referenceFor(batch, pairs), forwardOptions());
-        store::Transaction tx(m_workspace->db());
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             const auto k = static_cast<std::int64_t>(i);
-            insert.bind(1, m_runId).bind(2, pairs[i]->pairId).bind(3, step);
-            insert.bind(4, static_cast<double>(s.chosenRewards[k].item<float>() -
-                                               s.rejectedRewards[k].item<float>()));
-            insert.run();
+            margins.emplace_back(pairs[i]->pairId, static_cast<double>(s.chosenRewards[k].item<float>() -
+                                                                       s.rejectedRewards[k].item<float>()));
         }
-        tx.commit();
     }
+    pairs::savePairMargins(m_workspace->db(), m_runId, step, margins);
     m_policy.model->train();
 }
 
