@@ -6,7 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/data/builtin_importers.h"
-#include "core/data/catalog.h"
+#include "core/eval/eval_prompts.h"
 #include "core/model/atomic_file.h"
 
 namespace ladder::eval {
@@ -58,25 +58,10 @@ std::string alpacaInstruction(const std::string& instruction, const std::string&
 
 std::vector<ModelOutput> sourceOutputs(store::Database& db, const std::string& source,
                                        const std::string& generator) {
-    const auto sourceId = data::findSource(db, source);
-    if (!sourceId) {
-        std::string known;
-        for (const auto& s : data::listSources(db)) known += (known.empty() ? "" : ", ") + s.name;
-        throw Error("there is no source '" + source + "' in " + db.path().string() +
-                    " (sources: " + (known.empty() ? "none" : known) + ")");
-    }
-    auto s = db.prepare(
-        "SELECT p.id, p.instruction, p.input, COALESCE(p.category, ''), r.text FROM responses r "
-        "JOIN prompts p ON p.id = r.prompt_id LEFT JOIN datasets d ON d.id = r.dataset_id "
-        "WHERE r.source_id = ? AND (d.id IS NULL OR d.kind = 'responses') ORDER BY p.id, r.id");
-    s.bind(1, *sourceId);
     std::vector<ModelOutput> out;
-    std::int64_t lastPrompt = -1;
-    while (s.step()) {
-        if (s.int64(0) == lastPrompt) continue;  // the first answer of a prompt
-        lastPrompt = s.int64(0);
-        out.push_back({alpacaInstruction(s.text(1), s.text(2)), s.text(4),
-                       generator.empty() ? source : generator, s.text(3)});
+    for (auto& p : sourceAnswers(db, source)) {
+        out.push_back({alpacaInstruction(p.instruction, p.input), std::move(p.reference),
+                       generator.empty() ? source : generator, std::move(p.category)});
     }
     return out;
 }

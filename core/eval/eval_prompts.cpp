@@ -32,50 +32,55 @@ std::string describePromptSet(const PromptSetOptions& options) {
     return out;
 }
 
-std::vector<EvalPrompt> loadEvalPrompts(store::Database& db, const PromptSetOptions& options) {
-    const auto sourceId = data::findSource(db, options.reference);
+std::vector<EvalPrompt> sourceAnswers(store::Database& db, const std::string& source) {
+    const auto sourceId = data::findSource(db, source);
     if (!sourceId) {
         const std::string known =
             text::join(data::listSources(db), ", ",
                        [](const data::SourceInfo& s) -> std::string_view { return s.name; });
-        throw Error("the reference source '" + options.reference + "' is not in " +
-                    db.path().string() + " (sources: " + (known.empty() ? "none" : known) +
-                    "): import its answers first, or choose another with --reference");
+        throw Error("the source '" + source + "' is not in " + db.path().string() +
+                    " (sources: " + (known.empty() ? "none" : known) +
+                    "): import its answers first, or choose another");
     }
-    std::set<std::int64_t> heldout;
-    const bool filtered = selectsPairs(options.heldoutOf);
-    if (filtered) {
-        pairs::PairSelection selection = options.heldoutOf;
-        selection.split = "heldout";
-        for (const auto& p : pairs::loadTrainingPairs(db, selection)) heldout.insert(p.promptId);
-    }
-
     auto s = db.prepare(
         "SELECT p.id, p.instruction, p.input, COALESCE(p.category, ''), r.text FROM responses r "
         "JOIN prompts p ON p.id = r.prompt_id LEFT JOIN datasets d ON d.id = r.dataset_id "
         "WHERE r.source_id = ? AND (d.id IS NULL OR d.kind = 'responses') ORDER BY p.id, r.id");
     s.bind(1, *sourceId);
-    std::vector<EvalPrompt> all;
+    std::vector<EvalPrompt> out;
     while (s.step()) {
         const std::int64_t id = s.int64(0);
-        if (!all.empty() && all.back().promptId == id) continue;  // its first answer
-        if (filtered && !heldout.count(id)) continue;
-        all.push_back({id, s.text(1), s.text(2), s.text(3), s.text(4)});
+        if (!out.empty() && out.back().promptId == id) continue;  // its first answer
+        out.push_back({id, s.text(1), s.text(2), s.text(3), s.text(4)});
+    }
+    return out;
+}
+
+std::vector<EvalPrompt> loadEvalPrompts(store::Database& db, const PromptSetOptions& options) {
+    std::vector<EvalPrompt> all = sourceAnswers(db, options.reference);
+    if (selectsPairs(options.heldoutOf)) {
+        pairs::PairSelection selection = options.heldoutOf;
+        selection.split = "heldout";
+        std::set<std::int64_t> heldout;
+        for (const auto& p : pairs::loadTrainingPairs(db, selection)) heldout.insert(p.promptId);
+        std::erase_if(all, [&](const EvalPrompt& p) { return !heldout.count(p.promptId); });
     }
     if (all.empty()) {
         throw Error("no prompts to evaluate on in " + db.path().string() + ": there are no " +
                     describePromptSet(options) +
-                    (filtered ? " that " + options.reference +
-                                    " answered (build pairs with a "
-                                    "held-out share, or evaluate on every prompt)"
-                              : ""));
+                    (selectsPairs(options.heldoutOf)
+                         ? " that " + options.reference +
+                               " answered (build pairs with a held-out share, or evaluate on "
+                               "every prompt)"
+                         : ""));
     }
     const auto limit = static_cast<std::size_t>(std::max(0, options.limit));
     if (limit == 0 || limit >= all.size()) return all;
     std::vector<EvalPrompt> subset;
     subset.reserve(limit);
-    for (std::size_t i = 0; i < limit; ++i)
+    for (std::size_t i = 0; i < limit; ++i) {
         subset.push_back(std::move(all[i * all.size() / limit]));
+    }
     return subset;
 }
 

@@ -28,6 +28,11 @@ struct PromptSetOptions {
     int limit = 0;  // an evenly spread subset of this many (by prompt id); 0: all
 };
 
+// Every prompt a source answered, with its first answer as `reference`, in prompt id order
+// (answers held by pair or verdict datasets are not a source's own). Throws ladder::Error naming
+// the workspace and listing the sources when there is none of that name.
+[[nodiscard]] std::vector<EvalPrompt> sourceAnswers(store::Database& db, const std::string& source);
+
 // In prompt id order. Throws ladder::Error naming the workspace when the reference source does
 // not exist (listing those that do) or no prompt qualifies.
 [[nodiscard]] std::vector<EvalPrompt> loadEvalPrompts(store::Database& db,

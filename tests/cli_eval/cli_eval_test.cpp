@@ -77,7 +77,7 @@ TEST(LadderCliEval, TrainEvaluateExportAndJudgeTheExportedAnswers) {
 
     r = run("eval -w demo.ladder --run 1 --reference nobody --judge demo");
     EXPECT_EQ(r.exitCode, 1);
-    EXPECT_NE(r.output.find("the reference source 'nobody'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("the source 'nobody' is not in"), std::string::npos) << r.output;
 
     writeFile(dir / "dpo.json", R"({"method": "dpo", "template": "chatml",
         "model": {"kind": "run", "run": 99}, "data": {"ladder": "demo", "max_length": 96,
