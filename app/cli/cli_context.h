@@ -7,6 +7,10 @@
 
 #include "core/store/workspace.h"
 
+namespace ladder::plugin {
+class PluginHost;
+}
+
 namespace ladder::cli {
 
 struct CliContext {
@@ -26,6 +30,11 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 // ladder::Error asking for --ladder when there are several (or none).
 [[nodiscard]] std::string ladderOrOnly(store::Database& db, const std::string& wanted);
 
+// Loads the plugins of the default locations once per process and registers their importers
+// (they take over the built-ins of the same name), losses and judges; failures are logged by the
+// host. Call before using any registry. The host stays for `ladder-cli plugins` to list.
+const plugin::PluginHost& loadPlugins();
+
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
@@ -35,5 +44,6 @@ void addPairCommands(CLI::App& app, CliContext& context);       // pairs build |
 void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
 void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 void addTrainCommands(CLI::App& app, CliContext& context);      // train
+void addEvalCommands(CLI::App& app, CliContext& context);  // generate, eval, evals, export-outputs
 
 }  // namespace ladder::cli

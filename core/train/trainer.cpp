@@ -16,6 +16,8 @@
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
+#include "core/eval/eval_store.h"
+#include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
 #include "core/pairs/pair_margins.h"
 #include "core/store/runs.h"
@@ -122,6 +124,7 @@ void Trainer::run() {
     openRun();
     setUpModelAndData();
     setUpReference();
+    setUpWinRate();
     restoreCheckpoint();
     trainLoop();
 }
@@ -444,10 +447,15 @@ void Trainer::trainLoop() {
         if ((periodic || m_controls.checkpointRequested.exchange(false)) && step < m_config.maxSteps) {
             checkpoint(step, "periodic");
         }
+        const int winRateEvery = m_config.winRate.every;
+        if (m_winRate && winRateEvery > 0 && step % winRateEvery == 0 && step < m_config.maxSteps) {
+            evaluateWinRate(step);
+        }
     }
 
     evaluate(m_stepsDone);
     checkpoint(m_stepsDone, "final");
+    if (m_winRate) evaluateWinRate(m_stepsDone);
     if (m_config.marginPairs > 0) writePairMargins(m_stepsDone);
     flushMetrics(true);
     store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
@@ -569,6 +577,50 @@ void Trainer::evaluate(std::int64_t step) {
     logger()->info("run {}: step {}: held-out accuracy {:.3f}, margin {:.3f} ({} pairs)", m_runId,
                    step, correct / n, margins / n, chosen.size());
     emit(EventKind::Eval, step, {}, std::move(metrics));
+}
+
+// The in-training win rate (ladder::eval) on the held-out prompts of the run's pairs. Set up
+// before the first step so that a wrong reference or judge fails the run at once.
+void Trainer::setUpWinRate() {
+    const WinRateSpec& spec = m_config.winRate;
+    if (spec.reference.empty()) return;
+    eval::EvalSettings settings;
+    settings.judge = spec.judge;
+    settings.judgeOptions = spec.judgeOptions;
+    settings.prompts.reference = spec.reference;
+    settings.prompts.heldoutOf.ladder = m_config.data.ladder;
+    settings.prompts.heldoutOf.datasetIds = m_config.data.datasets;
+    settings.prompts.heldoutOf.tiers = m_config.data.tiers;
+    settings.prompts.limit = spec.prompts;
+    settings.generation.promptTemplate = m_template;
+    settings.generation.maxNewTokens = spec.maxNewTokens;
+    settings.generation.maxPromptTokens = m_config.data.maxPromptLength;
+    m_winRate = std::make_unique<eval::Evaluator>(m_workspace->db(), std::move(settings));
+    logger()->info("run {}: win rate vs {} by judge {} on {} held-out prompts", m_runId,
+                   spec.reference, m_winRate->judge().name(), m_winRate->prompts().size());
+}
+
+// A failed win rate is reported and the run goes on: it must not cost the training done so far.
+void Trainer::evaluateWinRate(std::int64_t step) {
+    emit(EventKind::Message, step,
+         "win rate: answering " + std::to_string(m_winRate->prompts().size()) + " prompts");
+    try {
+        eval::EvalTarget target;
+        target.runId = m_runId;
+        target.step = step;
+        target.generator = m_config.name;
+        const auto result = m_winRate->evaluateModel(*m_policy.model, *m_policy.tokenizer, target);
+        const auto& w = result.winRate;
+        logger()->info("run {}: step {}: win rate {:.3f} ± {:.3f} vs {} ({} prompts)", m_runId,
+                       step, w.winRate, w.stdError, result.reference, w.n);
+        emit(EventKind::Eval, step, "win rate vs " + result.reference + " by " + result.judge,
+             {{eval::kWinRateMetric, w.winRate},
+              {eval::kWinRateStdErrorMetric, w.stdError},
+              {eval::kAnswerLengthMetric, w.meanOutputLength}});
+    } catch (const std::exception& e) {
+        logger()->warn("run {}: step {}: the win rate failed: {}", m_runId, step, e.what());
+        emit(EventKind::Message, step, std::string("the win rate failed: ") + e.what());
+    }
 }
 
 void Trainer::writePairMargins(std::int64_t step) {
