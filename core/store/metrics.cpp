@@ -6,11 +6,21 @@
 #include "core/common/log.h"
 
 namespace ladder::store {
+namespace {
+
+std::string insertRows(std::size_t rows) {
+    std::string sql = "INSERT INTO metrics(run_id, step, name_id, value, wall_time) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+    return sql;
+}
+
+}  // namespace
 
 MetricsWriter::MetricsWriter(Database& db, std::size_t batchSize)
     : m_db(db),
       m_batchSize(batchSize == 0 ? 1 : batchSize),
-      m_insert(db, "INSERT INTO metrics(run_id, step, name_id, value, wall_time) VALUES (?, ?, ?, ?, ?)"),
+      m_insert(db, insertRows(1)),
+      m_insertMany(db, insertRows(kRowsPerInsert)),
       m_findName(db, "SELECT id FROM metric_names WHERE name = ?"),
       m_insertName(db, "INSERT INTO metric_names(name) VALUES (?)") {
     m_pending.reserve(m_batchSize);
@@ -51,22 +61,34 @@ void MetricsWriter::flush() {
     if (m_pending.empty()) return;
     try {
         Transaction tx(m_db);
-        for (const Pending& p : m_pending) {
-            m_insert.bind(1, p.runId).bind(2, p.step).bind(3, p.nameId);
-            if (std::isnan(p.value)) {
-                m_insert.bind(4, nullptr);
-            } else {
-                m_insert.bind(4, p.value);
+        std::size_t i = 0;
+        for (; i + kRowsPerInsert <= m_pending.size(); i += kRowsPerInsert) {
+            for (std::size_t r = 0; r < kRowsPerInsert; ++r) {
+                bindRow(m_insertMany, static_cast<int>(5 * r) + 1, m_pending[i + r]);
             }
-            m_insert.bind(5, p.wallTime);
+            m_insertMany.run();
+        }
+        for (; i < m_pending.size(); ++i) {
+            bindRow(m_insert, 1, m_pending[i]);
             m_insert.run();
         }
         tx.commit();
     } catch (...) {
         m_insert.reset();
+        m_insertMany.reset();
         throw;
     }
     m_pending.clear();
+}
+
+void MetricsWriter::bindRow(Statement& s, int firstParam, const Pending& p) {
+    s.bind(firstParam, p.runId).bind(firstParam + 1, p.step).bind(firstParam + 2, p.nameId);
+    if (std::isnan(p.value)) {
+        s.bind(firstParam + 3, nullptr);
+    } else {
+        s.bind(firstParam + 3, p.value);
+    }
+    s.bind(firstParam + 4, p.wallTime);
 }
 
 std::vector<MetricRecord> MetricsReader::since(std::int64_t runId, std::int64_t afterRowId,

@@ -46,6 +46,8 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
+    static constexpr std::size_t kRowsPerInsert = 64;
+    void bindRow(Statement& s, int firstParam, const Pending& p);
     // The id of a metric name, inserted into metric_names (committed at once) the first time.
     std::int64_t nameId(std::string_view name);
 
@@ -53,7 +55,8 @@ private:
     std::size_t m_batchSize;
     std::vector<Pending> m_pending;
     std::unordered_map<std::string, std::int64_t, NameHash, std::equal_to<>> m_nameIds;
-    Statement m_insert;
+    Statement m_insert;      // one row
+    Statement m_insertMany;  // kRowsPerInsert rows: one statement step for many rows
     Statement m_findName;
     Statement m_insertName;
 };

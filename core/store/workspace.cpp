@@ -185,6 +185,9 @@ void Workspace::configure() {
     }
     m_db.exec("PRAGMA synchronous = NORMAL");
     m_db.exec("PRAGMA foreign_keys = ON");
+    // Statement journals (a multi-row INSERT inside a transaction opens one) stay in memory: on
+    // disk they cost one write per row and made metric ingest ten times slower.
+    m_db.exec("PRAGMA temp_store = MEMORY");
 }
 
 fs::path Workspace::checkpointDir() const { return checkpointDirFor(m_path); }

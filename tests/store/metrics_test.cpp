@@ -111,6 +111,35 @@ TEST(MetricsWriter, WritesBatchesAndReadsThemBackInOrder) {
     EXPECT_EQ(later.size(), 5u);
 }
 
+TEST(MetricsWriter, LargeBatchKeepsEveryRowItsValueAndItsOrder) {
+    // 1000 rows in one flush: many full multi-row inserts and a remainder, NaN among them.
+    test::TempDir dir;
+    auto ws = Workspace::create(dir / "a.ladder");
+    const auto run = newRun(ws);
+    const std::vector<std::string> names = {"loss", "grad_norm", "rewards/margins"};
+    {
+        MetricsWriter w(ws.db(), 1000);
+        for (int i = 0; i < 1000; ++i) {
+            const double value = i % 97 == 5 ? std::nan("") : i * 0.5;
+            w.add(run, i / 3, names[static_cast<std::size_t>(i % 3)], value, 1000.0 + i);
+        }
+        EXPECT_EQ(w.pending(), 0u);
+    }
+    const auto rows = MetricsReader(ws.db()).since(run, 0);
+    ASSERT_EQ(rows.size(), 1000u);
+    for (int i = 0; i < 1000; ++i) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        ASSERT_EQ(row.step, i / 3) << "row " << i;
+        ASSERT_EQ(row.name, names[static_cast<std::size_t>(i % 3)]) << "row " << i;
+        ASSERT_EQ(row.wallTime, 1000.0 + i) << "row " << i;
+        if (i % 97 == 5) {
+            ASSERT_TRUE(std::isnan(row.value)) << "row " << i;
+        } else {
+            ASSERT_EQ(row.value, i * 0.5) << "row " << i;
+        }
+    }
+}
+
 TEST(MetricsWriter, NaNIsStoredAndReadBackAsNaN) {
     test::TempDir dir;
     auto ws = Workspace::create(dir / "a.ladder");
