@@ -288,7 +288,8 @@ void writeDataset(store::Database& db, ImportResult& result, const std::string& 
                   const std::string& contentHash, const ImportOptions& options,
                   const std::function<void(ImportSink&)>& produce) {
     const auto start = std::chrono::steady_clock::now();
-    BulkWrite bulk(db);
+    // Every id it writes was just read or inserted in this transaction, and it deletes nothing.
+    BulkWrite bulk(db, BulkWrite::ForeignKeys::SkipChecks);
     store::Transaction tx(db);
     const std::int64_t lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
     result.datasetName = uniqueDatasetName(db, result.datasetName);

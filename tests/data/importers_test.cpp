@@ -47,6 +47,17 @@ TEST(Import, AlpacaEvalOutputsStoreAnswersUnderTheirGenerator) {
     EXPECT_EQ(f.text("SELECT kind FROM datasets"), "responses");
 }
 
+TEST(Import, ForeignKeysAreOnAgainAfterAnImportAndAfterAFailedOne) {
+    // The import skips foreign-key checks for speed; cascading deletes later depend on them.
+    WorkspaceFixture f;
+    f.importText("big.model_outputs.json", kAlpacaOutputs);
+    EXPECT_EQ(f.count("PRAGMA foreign_keys"), 1);
+    EXPECT_NE(errorOf([&] { f.importText("bad.jsonl", "{\"prompt\": 3}\n"); }), "(no error)");
+    EXPECT_EQ(f.count("PRAGMA foreign_keys"), 1);
+    f.ws.db().exec("DELETE FROM sources WHERE name = 'big'");
+    EXPECT_EQ(f.count("SELECT count(*) FROM responses"), 0);  // cascaded
+}
+
 TEST(Import, GenericJsonlAcceptsPromptResponseAndModelAliasesWithInput) {
     WorkspaceFixture f;
     const auto r = f.importText("mixed.jsonl",
