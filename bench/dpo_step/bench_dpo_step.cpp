@@ -163,8 +163,9 @@ LadderResult runLadder(const Options& o, const fs::path& init, const torch::Tens
 
 int main(int argc, char** argv) {
     Options o;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string a = argv[i];
+    for (int i = 1; i < argc; i += 2) {
+        // An option without its value (or --help) falls through to the usage line.
+        const std::string a = i + 1 < argc ? argv[i] : "";
         if (a == "--steps") o.steps = std::atoi(argv[i + 1]);
         else if (a == "--threads") o.threads = std::atoi(argv[i + 1]);
         else if (a == "--repeats") o.repeats = std::atoi(argv[i + 1]);

@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     long long batch = 8192;
     fs::path folder = fs::temp_directory_path();
     std::vector<std::string> pragmas;  // extra statements to try, e.g. --sql "PRAGMA cache_size=-65536"
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string a = argv[i];
+    for (int i = 1; i < argc; i += 2) {
+        // An option without its value (or --help) falls through to the usage line.
+        const std::string a = i + 1 < argc ? argv[i] : "";
         if (a == "--rows") rows = std::atoll(argv[i + 1]);
         else if (a == "--batch") batch = std::atoll(argv[i + 1]);
         else if (a == "--folder") folder = argv[i + 1];

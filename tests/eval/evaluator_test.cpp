@@ -21,6 +21,7 @@
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run_config.h"
 
 namespace ladder::eval {
 namespace {
@@ -224,26 +225,13 @@ TEST_F(DemoEvalTest, UnknownReferenceOrJudgeFailsBeforeAnythingIsGenerated) {
 // A tiny model trained a few steps with the win rate on: stored at every 2 steps and at the end,
 // plotted through the metrics, and replayed from the final checkpoint to the same answers.
 TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpoint) {
-    train::RunConfig c;
+    train::RunConfig c = test::tinyRunConfig("sft");
     c.name = "sft with win rate";
-    c.method = "sft";
-    c.model.overrides = {{"hidden_size", 32},
-                         {"num_hidden_layers", 2},
-                         {"num_attention_heads", 2},
-                         {"num_key_value_heads", 2},
-                         {"intermediate_size", 64}};
-    c.templateName = "chatml";
-    c.data.ladder = "demo";
-    c.data.maxLength = 96;
-    c.data.maxPromptLength = 64;
-    c.optimizer.lr = 3e-3;
-    c.batchSize = 4;
     c.maxSteps = 4;
     c.evalEvery = 0;
     c.evalPairs = 8;
     c.checkpointEvery = 0;
     c.marginPairs = 0;
-    c.threads = 1;
     c.winRate.every = 2;
     c.winRate.prompts = 6;
     c.winRate.reference = "medium";
