@@ -12,15 +12,16 @@ ReferenceCache::ReferenceCache(store::Database& db, std::string modelKey, std::s
     : m_db(db), m_modelKey(std::move(modelKey)), m_template(std::move(templateName)),
       m_maxLength(maxLength) {}
 
-std::vector<const TokenizedPair*> ReferenceCache::load(const std::vector<TokenizedPair>& pairs) {
+std::vector<const TokenizedPair*> ReferenceCache::load(
+    const std::vector<const TokenizedPair*>& pairs) {
     auto select = m_db.prepare(
         "SELECT pair_id, chosen_logp, rejected_logp FROM ref_logps "
         "WHERE model_hash = ? AND template = ? AND max_length = ?");
     select.bind(1, m_modelKey).bind(2, m_template).bind(3, m_maxLength);
     while (select.step()) m_values[select.int64(0)] = {select.real(1), select.real(2)};
     std::vector<const TokenizedPair*> missing;
-    for (const auto& p : pairs) {
-        if (!contains(p.pairId)) missing.push_back(&p);
+    for (const TokenizedPair* p : pairs) {
+        if (!contains(p->pairId)) missing.push_back(p);
     }
     return missing;
 }

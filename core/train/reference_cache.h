@@ -22,7 +22,7 @@ public:
                    int maxLength);
 
     // Loads what the workspace has for these pairs; returns the pairs still missing.
-    std::vector<const TokenizedPair*> load(const std::vector<TokenizedPair>& pairs);
+    std::vector<const TokenizedPair*> load(const std::vector<const TokenizedPair*>& pairs);
     // Computes the missing pairs with `reference` in batches (no autograd) and stores them, one
     // transaction per batch. progress(done, total) after each batch.
     void fill(const std::vector<const TokenizedPair*>& missing, model::CausalLMImpl& reference,

@@ -297,16 +297,21 @@ void Trainer::setUpReference() {
         m_referenceKey = h.hex();
         m_cache = std::make_unique<ReferenceCache>(m_workspace->db(), m_referenceKey,
                                                    m_config.templateName, m_config.data.maxLength);
-        auto missing = m_cache->load(m_train);
-        const auto missingHeldout = m_cache->load(m_heldout);
-        missing.insert(missing.end(), missingHeldout.begin(), missingHeldout.end());
-        logger()->info("run {}: reference log-probs: {} cached, {} to compute", m_runId,
-                       m_train.size() + m_heldout.size() - missing.size(), missing.size());
+        // Only the pairs this run will use: a short run on a large dataset must not pay for a
+        // reference pass over all of it (a later run with other steps fills in the rest).
+        const auto needed = pairsNeedingReference();
+        const auto missing = m_cache->load(needed);
+        logger()->info("run {}: reference log-probs of {} pairs: {} cached, {} to compute",
+                       m_runId, needed.size(), needed.size() - missing.size(), missing.size());
         if (!missing.empty()) {
+            store::RunStore runs(m_workspace->db());
+            runs.setStatus(m_runId, store::RunStatus::Running,
+                           "reference log-probs of " + std::to_string(missing.size()) + " pairs");
             // The policy has not moved yet: it is the reference for this pass.
             const auto padId = m_policy.tokenizer->padId().value_or(0);
             m_cache->fill(missing, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
-                          forward, [this](std::int64_t done, std::int64_t total) {
+                          forward, [this, &runs](std::int64_t done, std::int64_t total) {
+                              runs.heartbeat(m_runId, 0);  // alive, though no step is done yet
                               emit(EventKind::Message, 0,
                                    "reference log-probs: " + std::to_string(done) + " / " +
                                        std::to_string(total) + " pairs");
@@ -623,11 +628,12 @@ void Trainer::evaluateWinRate(std::int64_t step) {
     }
 }
 
-void Trainer::writePairMargins(std::int64_t step) {
+std::vector<const TokenizedPair*> Trainer::marginPairSet() const {
     // Held-out pairs first (what the model never trained on), then training pairs evenly spread.
     std::vector<const TokenizedPair*> all;
+    const auto limit = static_cast<std::size_t>(std::max(0, m_config.marginPairs));
+    if (limit == 0) return all;
     for (const auto& p : m_heldout) all.push_back(&p);
-    const auto limit = static_cast<std::size_t>(m_config.marginPairs);
     if (all.size() < limit) {
         const std::size_t room = limit - all.size();
         const std::size_t stride = std::max<std::size_t>(1, m_train.size() / room);
@@ -635,6 +641,32 @@ void Trainer::writePairMargins(std::int64_t step) {
             all.push_back(&m_train[i]);
         }
     }
+    return all;
+}
+
+std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
+    std::vector<char> drawn(m_train.size(), 0);
+    // A copy of the sampler draws the same batches the run will (it is deterministic).
+    curriculum::CurriculumSampler sampler = *m_sampler;
+    const auto perStep = static_cast<std::size_t>(m_config.batchSize) *
+                         static_cast<std::size_t>(std::max(1, m_config.gradAccum));
+    for (std::int64_t step = 0; step < m_config.maxSteps; ++step) {
+        for (auto i : sampler.nextBatch(perStep)) drawn.at(static_cast<std::size_t>(i)) = 1;
+    }
+    std::vector<const TokenizedPair*> out;
+    for (std::size_t i = 0; i < m_train.size(); ++i) {
+        if (drawn[i]) out.push_back(&m_train[i]);
+    }
+    for (const auto& p : m_heldout) out.push_back(&p);
+    for (const TokenizedPair* p : marginPairSet()) {
+        if (p < m_train.data() || p >= m_train.data() + m_train.size()) continue;  // held out
+        if (!drawn[static_cast<std::size_t>(p - m_train.data())]) out.push_back(p);
+    }
+    return out;
+}
+
+void Trainer::writePairMargins(std::int64_t step) {
+    const std::vector<const TokenizedPair*> all = marginPairSet();
     emit(EventKind::Message, step, "reward margins of " + std::to_string(all.size()) + " pairs");
     torch::NoGradGuard noGrad;
     m_policy.model->eval();

@@ -48,6 +48,12 @@ private:
     void evaluate(std::int64_t step);
     void evaluateWinRate(std::int64_t step);
     void writePairMargins(std::int64_t step);
+    // The pairs whose reward margins a finished run records: held-out first, then training pairs
+    // evenly spread, marginPairs in all.
+    [[nodiscard]] std::vector<const TokenizedPair*> marginPairSet() const;
+    // Every pair the reference log-probs are needed for: the batches the sampler will draw until
+    // max_steps, the held-out pairs and the margin pairs.
+    [[nodiscard]] std::vector<const TokenizedPair*> pairsNeedingReference() const;
     void checkpoint(std::int64_t step, const std::string& kind);
     void pruneCheckpoints();
     bool waitWhilePaused();
