@@ -111,18 +111,29 @@ protected:
 class DpoLoss final : public DpoFamilyLoss {
 public:
     std::string name() const override { return "dpo"; }
-    std::string description() const override { return "direct preference optimisation (sigmoid)"; }
+    std::string description() const override {
+        return "direct preference optimisation (sigmoid); nll > 0 adds the chosen answers' NLL";
+    }
     void configure(const nlohmann::json& params) override {
         Knobs k("dpo", params);
         m_beta = k.get("beta", 0.1);
+        m_nll = k.get("nll", 0.0);
         k.rejectUnknown();
         requirePositive("dpo", "beta", m_beta);
+        if (!(m_nll >= 0)) throw Error("loss dpo: nll must be 0 or more (it is " + std::to_string(m_nll) + ")");
     }
+    nlohmann::json parameters() const override { return {{"beta", m_beta}, {"nll", m_nll}}; }
     LossOutputs compute(const LossInputs& in) const override {
         auto m = margin(in);
         auto loss = -F::logsigmoid(m_beta * m.h).mean();
+        // DPO lowers the log-probs of chosen answers too; on small models that unlearns how to
+        // stop. The NLL term of the chosen answers (as in RPO, Pang et al. 2024) holds them up.
+        if (m_nll > 0) loss = loss + m_nll * chosenTokenNll(in);
         return withRewards(loss, m.chosenRewards, m.rejectedRewards);
     }
+
+private:
+    double m_nll = 0.0;
 };
 
 class LabelSmoothedDpoLoss final : public DpoFamilyLoss {

@@ -35,6 +35,13 @@ TEST(Loss, DpoMatchesReference) {
     EXPECT_NEAR(lossValue("dpo", {{"beta", 0.1}}), 0.686326959567, kTolerance);
 }
 
+TEST(Loss, DpoWithNllAddsTheWeightedTokenMeanNllOfChosen) {
+    // The two reference values above: DPO's and SFT's (the token-mean NLL of chosen).
+    EXPECT_NEAR(lossValue("dpo", {{"beta", 0.1}, {"nll", 0.5}}),
+                0.686326959567 + 0.5 * 2.631250000000, kTolerance);
+    EXPECT_THROW(lossValue("dpo", {{"nll", -1.0}}), Error);
+}
+
 TEST(Loss, ConservativeDpoMatchesReference) {
     EXPECT_NEAR(lossValue("cdpo", {{"beta", 0.1}, {"epsilon", 0.2}}), 0.690076959567, kTolerance);
 }
