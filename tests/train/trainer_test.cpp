@@ -138,6 +138,32 @@ TEST_F(TrainerTest, SftFromScratchThenDpoFromItsCheckpoint) {
               sftEvents.back().runId);
 }
 
+TEST_F(TrainerTest, RunZeroStartsFromTheLatestFinishedSftRunAndRecordsWhichOne) {
+    auto dpo = smallConfig("dpo");
+    dpo.model.kind = "run";
+    dpo.model.runId = kLatestSftRun;
+    dpo.maxSteps = 2;
+    // No SFT run yet: a failed run whose message says to train one.
+    const auto early = runToEnd(request(dpo));
+    ASSERT_EQ(early.back().kind, EventKind::Failed);
+    EXPECT_NE(early.back().message.find("latest finished SFT run"), std::string::npos)
+        << early.back().message;
+
+    auto sft = smallConfig("sft");
+    sft.maxSteps = 2;
+    const auto first = runToEnd(request(sft)).back();
+    const auto second = runToEnd(request(sft)).back();
+    ASSERT_EQ(second.kind, EventKind::Finished) << second.message;
+    const auto events = runToEnd(request(dpo));
+    ASSERT_EQ(events.back().kind, EventKind::Finished) << events.back().message;
+
+    auto ws = store::Workspace::open(m_path);
+    const auto run = store::RunStore(ws.db()).get(events.back().runId);
+    EXPECT_EQ(run.parentRunId, second.runId);
+    EXPECT_NE(run.parentRunId, first.runId);
+    EXPECT_EQ(parseRunConfig(nlohmann::json::parse(run.configJson)).model.runId, second.runId);
+}
+
 TEST_F(TrainerTest, ResumedRunContinuesTheSameLossCurveBitExactly) {
     auto config = smallConfig("dpo");
     config.checkpointEvery = 2;
