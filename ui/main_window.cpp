@@ -19,6 +19,7 @@
 #include "core/store/schema.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/log_dock.h"
+#include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
 #include "ui/workspace_overview.h"
 
@@ -51,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     buildMenus();
     addPane(new WorkspaceOverview(m_session, this), tr("Overview"));
+    addRunPanes(this);
 
     connect(m_session, &WorkspaceSession::opened, this, [this](const QString& path) {
         rememberRecent(path);

@@ -10,20 +10,17 @@
 #include <QTimer>
 
 #include "core/common/log.h"
-#include "core/common/paths.h"
 #include "core/common/version.h"
-#include "core/store/workspace.h"
+#include "core/demo/demo_workspace.h"
 #include "ui/main_window.h"
 
 namespace {
 
-// The demo workspace lives in the user's data folder and is created on first use.
+// The demo workspace lives in the user's data folder and is made on first use (in well under a
+// second): simulated models' answers, the demo ladder's pairs, judge verdicts and curricula.
 QString ensureDemoWorkspace() {
-    const std::filesystem::path path = ladder::paths::dataDir() / "demo.ladder";
-    if (!std::filesystem::exists(path)) {
-        std::filesystem::create_directories(path.parent_path());
-        ladder::store::Workspace::create(path);
-    }
+    const std::filesystem::path path = ladder::demo::defaultWorkspacePath();
+    if (!std::filesystem::exists(path)) ladder::demo::initWorkspace(path);
     return QString::fromStdString(path.string());
 }
 

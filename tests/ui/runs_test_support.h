@@ -1,0 +1,102 @@
+// Helpers of the run panes' tests: a small demo workspace, a tiny run config that trains in
+// seconds, waiting on the event loop, answering the next modal dialog, and checking item models
+// with QAbstractItemModelTester (its complaints collected as test failures).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+
+#include <QAbstractButton>
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QMessageBox>
+#include <QStringList>
+#include <QTest>
+#include <QTimer>
+
+#include "core/demo/demo_workspace.h"
+#include "core/train/run_config.h"
+#include "tests/support/test_support.h"
+
+namespace ladder::test {
+
+inline QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+inline std::filesystem::path makeSmallDemo(const TempDir& dir, const std::string& name = "demo.ladder") {
+    const auto path = dir / name;
+    demo::initWorkspace(path, {.prompts = 120, .seed = 5});
+    return path;
+}
+
+// A tiny model and a short run (as tests/train/trainer_test.cpp's): seconds, not minutes.
+inline train::RunConfig tinyRun(const std::string& method, int steps) {
+    train::RunConfig c;
+    c.name = method + " ui test";
+    c.method = method;
+    c.model.kind = "tiny";
+    c.model.overrides = {{"hidden_size", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
+                         {"num_key_value_heads", 2}, {"intermediate_size", 64}};
+    c.templateName = "chatml";
+    c.data.ladder = "demo";
+    c.data.maxLength = 96;
+    c.data.maxPromptLength = 64;
+    c.optimizer.lr = 3e-3;
+    c.batchSize = 4;
+    c.maxSteps = steps;
+    c.evalEvery = 0;
+    c.evalPairs = 16;
+    c.checkpointEvery = 0;
+    c.keepCheckpoints = 1;
+    c.marginPairs = 0;
+    c.threads = 1;
+    c.seed = 3;
+    return c;
+}
+
+// Processes events until `done` holds or the time is up; returns done().
+inline bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    return QTest::qWaitFor(done, static_cast<int>(timeout.count()));
+}
+
+// Presses `button` on the next message box that opens (exec() blocks the caller).
+inline void answerNextMessageBox(QMessageBox::StandardButton button) {
+    auto* timer = new QTimer;
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, [timer, button] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            box->button(button)->click();
+        }
+    });
+    timer->start();
+}
+
+// Runs QAbstractItemModelTester on a model for as long as it lives, collecting its complaints.
+class ModelChecker {
+public:
+    explicit ModelChecker(QAbstractItemModel* model)
+        : m_armed((s_failures = &m_failures, true)),
+          m_previous(qInstallMessageHandler(&ModelChecker::handle)),
+          m_tester(model, QAbstractItemModelTester::FailureReportingMode::Warning) {}
+    ~ModelChecker() {
+        qInstallMessageHandler(m_previous);
+        s_failures = nullptr;
+    }
+    ModelChecker(const ModelChecker&) = delete;
+    ModelChecker& operator=(const ModelChecker&) = delete;
+    [[nodiscard]] const QStringList& failures() const { return m_failures; }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext&, const QString& message) {
+        if (type != QtDebugMsg && s_failures && message.contains("FAIL")) *s_failures << message;
+    }
+    inline static QStringList* s_failures = nullptr;
+    QStringList m_failures;
+    bool m_armed;
+    QtMessageHandler m_previous;
+    QAbstractItemModelTester m_tester;
+};
+
+}  // namespace ladder::test
