@@ -20,6 +20,8 @@ shot() {  # shot FILE [ladder arguments...]
 }
 
 shot main-window.png --demo  # makes the demo workspace on first use
+shot pairs.png --demo --pane Pairs
+shot curriculum.png --demo --pane Curriculum
 
 demo=$XDG_DATA_HOME/ladder/demo.ladder
 "$bin/ladder-cli" --quiet train --workspace "$demo" --config resources/presets/demo-sft.json \

@@ -18,7 +18,9 @@
 #include "core/common/version.h"
 #include "core/store/schema.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/curriculum/curriculum_editor.h"
 #include "ui/log_dock.h"
+#include "ui/pairs/pair_browser.h"
 #include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
 #include "ui/workspace_overview.h"
@@ -52,6 +54,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     buildMenus();
     addPane(new WorkspaceOverview(m_session, this), tr("Overview"));
+    addPane(new PairBrowser(m_session, this), tr("Pairs"));
+    addPane(new CurriculumEditor(m_session, this), tr("Curriculum"));
     addRunPanes(this);
 
     connect(m_session, &WorkspaceSession::opened, this, [this](const QString& path) {

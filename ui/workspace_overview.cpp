@@ -36,9 +36,13 @@ WorkspaceOverview::WorkspaceOverview(WorkspaceSession* session, QWidget* parent)
     layout->addWidget(m_details);
     layout->addStretch();
 
-    connect(m_session, &WorkspaceSession::opened, this, &WorkspaceOverview::refresh);
-    connect(m_session, &WorkspaceSession::closed, this, &WorkspaceOverview::refresh);
-    connect(m_session, &WorkspaceSession::contentsChanged, this, &WorkspaceOverview::refresh);
+    // Counting every table takes milliseconds on a big workspace: only when the pane is shown.
+    const auto refreshIfVisible = [this] {
+        if (isVisible()) refresh();
+    };
+    connect(m_session, &WorkspaceSession::opened, this, refreshIfVisible);
+    connect(m_session, &WorkspaceSession::closed, this, refreshIfVisible);
+    connect(m_session, &WorkspaceSession::contentsChanged, this, refreshIfVisible);
     m_poll = new QTimer(this);
     m_poll->setInterval(kPollMs);
     connect(m_poll, &QTimer::timeout, this, &WorkspaceOverview::refresh);

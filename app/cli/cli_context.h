@@ -35,5 +35,6 @@ void addPairCommands(CLI::App& app, CliContext& context);       // pairs build |
 void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
 void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 void addTrainCommands(CLI::App& app, CliContext& context);      // train
+void addEvalCommands(CLI::App& app, CliContext& context);  // generate, eval, evals, export-outputs
 
 }  // namespace ladder::cli

@@ -10,7 +10,7 @@
 #include "core/data/importer_registry.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
-#include "core/plugin/plugin_host.h"
+#include "core/train/plugins.h"
 
 namespace ladder::cli {
 namespace {
@@ -25,16 +25,6 @@ struct ImportArgs {
     bool listFormats = false;
 };
 
-// The importers of the plugins found (they take over the built-ins of the same name), once.
-void loadImporterPlugins() {
-    static bool loaded = false;
-    if (loaded) return;
-    loaded = true;
-    plugin::PluginHost host;  // plugins stay loaded after the host goes (see plugin_host.h)
-    host.loadDefaultLocations();
-    data::registerPluginImporters(host.registrar());  // failures are logged by the host
-}
-
 void listFormats() {
     std::printf("import formats (--format NAME; detected from the first record when omitted):\n");
     for (const auto& e : data::ImporterRegistry::instance().entries()) {
@@ -44,7 +34,7 @@ void listFormats() {
 }
 
 void runImport(const CliContext& context, const ImportArgs& args) {
-    loadImporterPlugins();
+    train::loadPlugins();
     if (args.listFormats) {
         listFormats();
         return;

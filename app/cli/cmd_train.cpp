@@ -10,6 +10,7 @@
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/train/plugins.h"
 #include "core/train/training_job.h"
 
 namespace ladder::cli {
@@ -25,6 +26,7 @@ struct TrainOptions {
     std::string name;
     std::int64_t resume = 0;
     std::int64_t steps = 0;
+    std::int64_t fromRun = 0;  // start from this run's latest checkpoint (model.kind run)
 };
 
 // On a terminal one line is rewritten every step; into a file or pipe a line every 5% of the run.
@@ -61,6 +63,11 @@ int runJob(const CliContext& context, const TrainOptions& options) {
         if (!options.device.empty()) request.config.device = options.device;
         if (!options.name.empty()) request.config.name = options.name;
         if (options.steps > 0) request.config.maxSteps = static_cast<int>(options.steps);
+        if (options.fromRun > 0) {
+            request.config.model.kind = "run";
+            request.config.model.runId = options.fromRun;
+            request.config.model.checkpointStep = -1;
+        }
     }
 
     train::TrainingJob job(request);
@@ -88,10 +95,17 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                 break;
             case train::EventKind::Eval:
                 if (progressShown && !context.quiet) std::fprintf(stderr, "\n");
-                std::printf("step %lld: held-out accuracy %.3f, margin %+.3f, loss %.4f\n",
-                            static_cast<long long>(event->step),
-                            event->metric("eval/rewards/accuracies"),
-                            event->metric("eval/rewards/margins"), event->metric("eval/loss"));
+                if (event->message.rfind("win rate", 0) == 0) {
+                    std::printf("step %lld: %s: %.1f%% ± %.1f%%\n",
+                                static_cast<long long>(event->step), event->message.c_str(),
+                                100.0 * event->metric("eval/win_rate"),
+                                100.0 * event->metric("eval/win_rate_stderr"));
+                } else {
+                    std::printf("step %lld: held-out accuracy %.3f, margin %+.3f, loss %.4f\n",
+                                static_cast<long long>(event->step),
+                                event->metric("eval/rewards/accuracies"),
+                                event->metric("eval/rewards/margins"), event->metric("eval/loss"));
+                }
                 progressShown = false;
                 break;
             case train::EventKind::Started:
@@ -148,9 +162,13 @@ void addTrainCommands(CLI::App& app, CliContext& context) {
     train->add_option("--device", options->device, "cpu, cuda or cuda:N (overrides the config)");
     train->add_option("--name", options->name, "Name of the run (overrides the config)");
     train->add_option("--steps", options->steps, "Max steps (overrides the config)");
+    train->add_option("--from-run", options->fromRun,
+                      "Start from this run's latest checkpoint (sets model.kind run: how a DPO "
+                      "preset follows the SFT run of the same workspace)");
     train->add_option("--resume", options->resume,
                       "Continue this run from its latest checkpoint (its stored config is used)");
     train->callback([&context, options] {
+        train::loadPlugins();  // a method or judge may come from a plugin
         const int status = runJob(context, *options);
         if (status != 0) throw CLI::RuntimeError(status);
     });

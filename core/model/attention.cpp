@@ -36,11 +36,30 @@ torch::Tensor buildAttentionMask(const torch::Tensor& keyPadding, std::int64_t t
     return ((causal.unsqueeze(0) & real) | self.unsqueeze(0)).unsqueeze(1);  // (B, 1, Tq, Tk)
 }
 
-torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& allowed) {
+torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
+                                const torch::Tensor& v, const torch::Tensor& allowed) {
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+    // Scaling q (Tq x D) costs less than scaling the scores (Tq x Tk); the mask goes in place on
+    // the fresh scores (matmul's backward needs its inputs, not its output).
+    auto scores = torch::matmul(q * scale, k.transpose(-2, -1));  // (B, H, Tq, Tk)
+    if (allowed.defined()) {
+        scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+    } else if (tq > 1) {
+        scores.masked_fill_(causalMask(tq, tk, q.device()).logical_not(),
+                            -std::numeric_limits<float>::infinity());
+    }
+    // Softmax in float32 even for bf16/fp16 weights, as the fused kernels do internally.
+    const auto weights = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
+    return torch::matmul(weights, v);  // (B, H, Tq, D)
+}
+
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                        const torch::Tensor& allowed) {
 #if TORCH_VERSION_MAJOR >= 2
+    const std::int64_t tq = q.size(2);
+    const std::int64_t tk = k.size(2);
     if (!allowed.defined()) {
         // The fused kernel's is_causal aligns to the top-left corner, right only when Tq == Tk.
         if (tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true);
@@ -50,17 +69,7 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
     }
     return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);
 #else
-    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-    auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, H, Tq, Tk)
-    if (allowed.defined()) {
-        scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    } else if (tq > 1) {
-        scores = scores.masked_fill(causalMask(tq, tk, q.device()).logical_not(),
-                                    -std::numeric_limits<float>::infinity());
-    }
-    // Softmax in float32 even for bf16/fp16 weights, as the fused kernels do internally.
-    const auto weights = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
-    return torch::matmul(weights, v);  // (B, H, Tq, D)
+    return explicitAttention(q, k, v, allowed);
 #endif
 }
 

@@ -14,6 +14,11 @@ namespace ladder::model {
 [[nodiscard]] at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                    const at::Tensor& allowed);
 
+// The explicit softmax(QK^T / sqrt(D)) V path, whatever the LibTorch version: what attention()
+// does on 1.13, and the reference the fused kernel is checked against on a GPU.
+[[nodiscard]] at::Tensor explicitAttention(const at::Tensor& q, const at::Tensor& k,
+                                           const at::Tensor& v, const at::Tensor& allowed);
+
 // The `allowed` mask for queries at the last tq of tk positions: causal AND keyPadding
 // ((B, Tk) bool, true = real token). Each query may always see its own key, so a padding query
 // has one key to attend and no row of the softmax is empty (no NaN, in values or gradients).

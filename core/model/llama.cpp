@@ -36,9 +36,20 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
                                           const torch::Tensor& sin, const torch::Tensor& mask,
                                           KvCache* cache, std::size_t layer) {
     const auto b = x.size(0), t = x.size(1);
-    auto q = m_qProj(x).view({b, t, m_numHeads, m_headDim}).transpose(1, 2);    // (B, H, T, D)
-    auto k = m_kProj(x).view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);  // (B, H_kv, T, D)
-    auto v = m_vProj(x).view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);  // (B, H_kv, T, D)
+    const auto qWidth = m_numHeads * m_headDim, kvWidth = m_numKvHeads * m_headDim;
+    // One matrix product for q, k and v (a larger GEMM runs faster than three small ones); the
+    // weights stay three Hugging Face parameters.
+    auto weight = torch::cat({m_qProj->weight, m_kProj->weight, m_vProj->weight});  // (Q+2K, C)
+    auto bias = m_qProj->bias.defined()
+                    ? torch::cat({m_qProj->bias, m_kProj->bias, m_vProj->bias})
+                    : torch::Tensor();
+    // split (not narrow): its backward concatenates the three gradients instead of adding three
+    // zero-padded ones.
+    const auto parts = torch::nn::functional::linear(x, weight, bias)
+                           .split_with_sizes({qWidth, kvWidth, kvWidth}, 2);  // (B, T, Q|K|K)
+    auto q = parts[0].view({b, t, m_numHeads, m_headDim}).transpose(1, 2);     // (B, H, T, D)
+    auto k = parts[1].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
+    auto v = parts[2].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
@@ -55,7 +66,11 @@ LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
-    return m_downProj(torch::silu(m_gateProj(x)) * m_upProj(x));  // (B, T, C)
+    // Gate and up projections in one matrix product, as for q/k/v.
+    const auto both = torch::nn::functional::linear(
+                          x, torch::cat({m_gateProj->weight, m_upProj->weight}))
+                          .chunk(2, 2);                                        // 2 x (B, T, I)
+    return m_downProj(torch::silu(both[0]) * both[1]);                         // (B, T, C)
 }
 
 LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const ModelConfig& config) {
@@ -91,7 +106,9 @@ LlamaImpl::LlamaImpl(const ModelConfig& config) : CausalLMImpl(config) {
 
 torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
     const auto mask = prepare(input);               // (B, 1, T, T_past + T) or undefined
-    const auto positions = positionsOf(input);      // (B, T)
+    auto positions = positionsOf(input);            // (B, T)
+    // Without explicit positions every row has the same ones: one row of cos/sin broadcasts.
+    if (!input.positionIds.defined()) positions = positions.narrow(0, 0, 1);  // (1, T)
     auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
     const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
                                          x.scalar_type());  // (B, 1, T, D)

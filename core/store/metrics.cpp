@@ -26,12 +26,12 @@ MetricsWriter::~MetricsWriter() {
 
 void MetricsWriter::add(std::int64_t runId, std::int64_t step, std::string_view name, double value,
                         double wallTime) {
-    m_pending.push_back({runId, step, std::string(name), value, wallTime});
+    m_pending.push_back({runId, step, nameId(name), value, wallTime});
     if (m_pending.size() >= m_batchSize) flush();
 }
 
 std::int64_t MetricsWriter::nameId(std::string_view name) {
-    if (auto it = m_nameIds.find(std::string(name)); it != m_nameIds.end()) return it->second;
+    if (auto it = m_nameIds.find(name); it != m_nameIds.end()) return it->second;
     m_findName.bind(1, name);
     std::int64_t id = 0;
     if (m_findName.step()) {
@@ -49,11 +49,10 @@ std::int64_t MetricsWriter::nameId(std::string_view name) {
 
 void MetricsWriter::flush() {
     if (m_pending.empty()) return;
-    auto cacheBefore = m_nameIds;  // names inserted by a rolled-back batch must be looked up again
     try {
         Transaction tx(m_db);
         for (const Pending& p : m_pending) {
-            m_insert.bind(1, p.runId).bind(2, p.step).bind(3, nameId(p.name));
+            m_insert.bind(1, p.runId).bind(2, p.step).bind(3, p.nameId);
             if (std::isnan(p.value)) {
                 m_insert.bind(4, nullptr);
             } else {
@@ -65,7 +64,6 @@ void MetricsWriter::flush() {
         tx.commit();
     } catch (...) {
         m_insert.reset();
-        m_nameIds = std::move(cacheBefore);
         throw;
     }
     m_pending.clear();

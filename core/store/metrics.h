@@ -38,16 +38,21 @@ public:
 
 private:
     struct Pending {
-        std::int64_t runId, step;
-        std::string name;
+        std::int64_t runId, step, nameId;
         double value, wallTime;
     };
+    // Heterogeneous lookup: finding a name by string_view allocates nothing.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    // The id of a metric name, inserted into metric_names (committed at once) the first time.
     std::int64_t nameId(std::string_view name);
 
     Database& m_db;
     std::size_t m_batchSize;
     std::vector<Pending> m_pending;
-    std::unordered_map<std::string, std::int64_t> m_nameIds;
+    std::unordered_map<std::string, std::int64_t, NameHash, std::equal_to<>> m_nameIds;
     Statement m_insert;
     Statement m_findName;
     Statement m_insertName;

@@ -27,7 +27,7 @@ std::vector<const TokenizedPair*> ReferenceCache::load(const std::vector<Tokeniz
 
 void ReferenceCache::fill(const std::vector<const TokenizedPair*>& missing,
                           model::CausalLMImpl& reference, int batchSize, std::int64_t padId,
-                          bool prefixSharing,
+                          const ForwardOptions& forward,
                           const std::function<void(std::int64_t, std::int64_t)>& progress) {
     const auto total = static_cast<std::int64_t>(missing.size());
     const auto step = static_cast<std::size_t>(std::max(1, batchSize));
@@ -40,7 +40,7 @@ void ReferenceCache::fill(const std::vector<const TokenizedPair*>& missing,
             missing.begin() + static_cast<std::ptrdiff_t>(start),
             missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), start + step)));
         const Batch batch = collate(chunk, /*withRejected=*/true, padId, reference.device());
-        const ReferenceLogps r = referenceLogps(reference, batch, prefixSharing);
+        const ReferenceLogps r = referenceLogps(reference, batch, forward);
         const auto chosen = r.chosen.to(torch::kCPU, torch::kDouble).contiguous();
         const auto rejected = r.rejected.to(torch::kCPU, torch::kDouble).contiguous();
         store::Transaction tx(m_db);

@@ -26,7 +26,7 @@ public:
     // Computes the missing pairs with `reference` in batches (no autograd) and stores them, one
     // transaction per batch. progress(done, total) after each batch.
     void fill(const std::vector<const TokenizedPair*>& missing, model::CausalLMImpl& reference,
-              int batchSize, std::int64_t padId, bool prefixSharing,
+              int batchSize, std::int64_t padId, const ForwardOptions& forward,
               const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 
     // The cached log-probs of a batch's pairs in the batch's (annotated) orientation, on `device`.

@@ -132,6 +132,20 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
         er.read("pairs", c.evalPairs);
         er.finish();
     }
+    if (const json* w = r.object("win_rate")) {
+        Reader wr(*w, origin + ": win_rate");
+        wr.read("every", c.winRate.every);
+        wr.read("prompts", c.winRate.prompts);
+        wr.read("judge", c.winRate.judge);
+        wr.readJson("judge_options", c.winRate.judgeOptions);
+        if (c.winRate.judgeOptions.is_null()) c.winRate.judgeOptions = json::object();
+        if (!c.winRate.judgeOptions.is_object()) {
+            throw Error(origin + ": win_rate.judge_options must be an object of the judge's options");
+        }
+        wr.read("reference", c.winRate.reference);
+        wr.read("max_new_tokens", c.winRate.maxNewTokens);
+        wr.finish();
+    }
     if (const json* k = r.object("checkpoint")) {
         Reader kr(*k, origin + ": checkpoint");
         kr.read("every", c.checkpointEvery);
@@ -202,6 +216,13 @@ json toJson(const RunConfig& c) {
         {"max_steps", c.maxSteps},
         {"eval", {{"every", c.evalEvery}, {"pairs", c.evalPairs}}},
         {"checkpoint", {{"every", c.checkpointEvery}, {"keep", c.keepCheckpoints}}},
+        {"win_rate",
+         {{"every", c.winRate.every},
+          {"prompts", c.winRate.prompts},
+          {"judge", c.winRate.judge},
+          {"judge_options", c.winRate.judgeOptions},
+          {"reference", c.winRate.reference},
+          {"max_new_tokens", c.winRate.maxNewTokens}}},
         {"margin_pairs", c.marginPairs},
         {"seed", c.seed},
         {"device", c.device},
@@ -262,6 +283,11 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.dtype != "bfloat16" || c.device != "cpu", "bfloat16 autocast needs a CUDA device");
     need(c.threads >= 0, "threads must be >= 0");
     need(c.marginPairs >= 0, "margin pairs must be >= 0");
+    need(c.winRate.every >= 0, "the win-rate interval must be >= 0 (0: only at the end)");
+    need(c.winRate.prompts >= 1, "the win rate needs at least 1 prompt");
+    need(c.winRate.maxNewTokens >= 1, "the win rate's max new tokens must be at least 1");
+    need(c.winRate.reference.empty() || !c.winRate.judge.empty(),
+         "choose the judge of the win rate (demo, command, imported, ...)");
     return problems;
 }
 

@@ -51,6 +51,19 @@ struct ScheduleSpec {
     double minLrRatio = 0.1;       // the decay ends at lr * minLrRatio
 };
 
+// The win rate during training: the policy's greedy answers to a fixed set of held-out prompts
+// against a reference source's answers, decided by a judge (ladder::eval). Off while reference is
+// empty; every 0: only at the end of the run; every N: every N steps and at the end.
+struct WinRateSpec {
+    int every = 0;
+    int prompts = 64;            // held-out prompts (an evenly spread, fixed subset)
+    std::string judge = "demo";  // a judge of the registry (demo, command, imported, plugins')
+    nlohmann::json judgeOptions = nlohmann::json::object();  // e.g. the command judge's argv
+    std::string reference;       // the source whose answers are the reference ("medium" for the
+                                 // demo, "text_davinci_003" for AlpacaEval); empty: off
+    int maxNewTokens = 64;
+};
+
 struct RunConfig {
     std::string name;                           // shown in the runs list; default: method + time
     std::string method = "dpo";                 // a loss of the registry: sft, dpo, slic, ipo, ...
@@ -69,6 +82,7 @@ struct RunConfig {
     int evalPairs = 256;                        // held-out pairs per evaluation (a fixed subset)
     int checkpointEvery = 100;                  // 0 = only at the end (and on stop)
     int keepCheckpoints = 3;                    // keep the last N periodic checkpoints
+    WinRateSpec winRate;                        // generated answers vs a reference, judged
     int marginPairs = 2000;                     // at the end, reward margins of up to N pairs
                                                 // (held-out first) for the pair browser; 0 = off
     std::int64_t seed = 0;

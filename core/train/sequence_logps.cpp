@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/model/causal_lm.h"
+#include "core/train/autocast.h"
 #include "core/train/batch.h"
 
 namespace ladder::train {
@@ -23,7 +24,9 @@ torch::Tensor sumTokenLogps(model::CausalLMImpl& model, const torch::Tensor& pre
 
 }  // namespace
 
-AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch, bool prefixSharing) {
+AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
+                        const ForwardOptions& options) {
+    const AutocastGuard autocast(batch.promptIds.device(), options.bf16Autocast);
     const std::int64_t b = batch.pairs;
     const std::int64_t r = batch.answerIds.size(0);
     const std::int64_t ta = batch.answerIds.size(1);
@@ -38,7 +41,7 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch, bool pre
     auto answerInMask = batch.answerMask.narrow(1, 0, ta - 1);                     // (R, Ta-1)
 
     torch::Tensor predicting;  // (R, Ta, C): the hidden state before each answer token
-    if (prefixSharing) {
+    if (options.prefixSharing) {
         model::KvCache cache;
         model::ForwardInput prompt;
         prompt.inputIds = batch.promptIds;                                         // (B, Tp)

@@ -13,6 +13,12 @@ namespace ladder::train {
 
 struct Batch;
 
+// How a forward pass runs, chosen once per run and passed down.
+struct ForwardOptions {
+    bool prefixSharing = true;  // one prompt forward for a pair's chosen and rejected answers
+    bool bf16Autocast = false;  // bfloat16 autocast (CUDA only; ignored on the CPU)
+};
+
 struct AnswerLogps {
     torch::Tensor logps;   // (R) sum over each answer's real tokens of log p(token | before)
     torch::Tensor tokens;  // (R) float, the answer lengths
@@ -20,6 +26,6 @@ struct AnswerLogps {
 
 // Runs under whatever grad mode the caller set (a NoGradGuard for reference and eval passes).
 [[nodiscard]] AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
-                                      bool prefixSharing);
+                                      const ForwardOptions& options);
 
 }  // namespace ladder::train

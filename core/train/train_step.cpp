@@ -23,18 +23,18 @@ void append(std::vector<float>& to, const torch::Tensor& t) {
 }  // namespace
 
 ReferenceLogps referenceLogps(model::CausalLMImpl& reference, const Batch& batch,
-                              bool prefixSharing) {
+                              const ForwardOptions& options) {
     torch::NoGradGuard noGrad;
-    const auto all = answerLogps(reference, batch, prefixSharing);
+    const auto all = answerLogps(reference, batch, options);
     const std::int64_t b = batch.pairs;
     if (!batch.hasRejected()) return {all.logps, {}};
     return {all.logps.narrow(0, 0, b), all.logps.narrow(0, b, b)};
 }
 
 BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss, const Batch& batch,
-                       const ReferenceLogps& reference, bool prefixSharing) {
+                       const ReferenceLogps& reference, const ForwardOptions& options) {
     const std::int64_t b = batch.pairs;
-    const auto all = answerLogps(policy, batch, prefixSharing);  // (R)
+    const auto all = answerLogps(policy, batch, options);  // (R)
     LossInputs in;
     in.policyChosen = all.logps.narrow(0, 0, b);
     in.chosenTokens = all.tokens.narrow(0, 0, b);
@@ -57,11 +57,11 @@ BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss, 
 }
 
 TrainStep::TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
-                     const OptimizerSpec& optimizer, bool prefixSharing)
+                     const OptimizerSpec& optimizer, const ForwardOptions& forward)
     : m_policy(std::move(policy)),
       m_loss(std::move(loss)),
       m_gradClip(optimizer.gradClip),
-      m_prefixSharing(prefixSharing) {
+      m_forward(forward) {
     auto options = torch::optim::AdamWOptions(optimizer.lr)
                        .betas({optimizer.beta1, optimizer.beta2})
                        .eps(optimizer.eps)
@@ -81,7 +81,7 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     StepResult result;
     const double weight = 1.0 / static_cast<double>(micro.size());
     for (std::size_t i = 0; i < micro.size(); ++i) {
-        BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_prefixSharing);
+        BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_forward);
         (s.loss * weight).backward();
         result.loss += s.loss.item<double>() * weight;
         result.tokens += micro[i]->realTokens;

@@ -12,6 +12,7 @@
 #include "core/model/causal_lm.h"
 #include "core/train/loss.h"
 #include "core/train/run_config.h"
+#include "core/train/sequence_logps.h"
 
 namespace ladder::train {
 
@@ -25,7 +26,7 @@ struct ReferenceLogps {
 
 // The reference model's log-probs of a batch, without autograd.
 [[nodiscard]] ReferenceLogps referenceLogps(model::CausalLMImpl& reference, const Batch& batch,
-                                            bool prefixSharing);
+                                            const ForwardOptions& options);
 
 // The loss of a batch and what goes into the metrics, per pair, on the CPU.
 struct BatchScores {
@@ -39,7 +40,7 @@ struct BatchScores {
 // Policy log-probs and the loss of one batch (the caller sets the grad mode).
 [[nodiscard]] BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss,
                                      const Batch& batch, const ReferenceLogps& reference,
-                                     bool prefixSharing);
+                                     const ForwardOptions& options);
 
 struct StepResult {
     double loss = 0;       // mean over the micro-batches
@@ -55,7 +56,7 @@ struct StepResult {
 class TrainStep {
 public:
     TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
-              const OptimizerSpec& optimizer, bool prefixSharing);
+              const OptimizerSpec& optimizer, const ForwardOptions& forward);
 
     // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated, each
     // micro-batch weighted equally). references[i] belongs to micro[i] (or is empty).
@@ -65,14 +66,14 @@ public:
     [[nodiscard]] torch::optim::AdamW& optimizer() { return *m_optimizer; }
     [[nodiscard]] model::CausalLMImpl& policy() { return *m_policy; }
     [[nodiscard]] const PreferenceLoss& loss() const { return *m_loss; }
-    [[nodiscard]] bool prefixSharing() const { return m_prefixSharing; }
+    [[nodiscard]] const ForwardOptions& forwardOptions() const { return m_forward; }
 
 private:
     model::CausalLM m_policy;
     std::shared_ptr<const PreferenceLoss> m_loss;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     double m_gradClip;
-    bool m_prefixSharing;
+    ForwardOptions m_forward;
 };
 
 }  // namespace ladder::train

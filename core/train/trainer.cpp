@@ -16,7 +16,10 @@
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
+#include "core/eval/eval_store.h"
+#include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
+#include "core/pairs/pair_margins.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
@@ -88,6 +91,10 @@ Trainer::Trainer(const JobRequest& request, TrainingControls& controls, EventQue
 
 Trainer::~Trainer() = default;
 
+ForwardOptions Trainer::forwardOptions() const {
+    return {.prefixSharing = m_config.prefixSharing, .bf16Autocast = m_config.dtype == "bfloat16"};
+}
+
 double Trainer::elapsed() const {
     return m_elapsedBefore + seconds(std::chrono::steady_clock::now() - m_sessionStart);
 }
@@ -117,6 +124,7 @@ void Trainer::run() {
     openRun();
     setUpModelAndData();
     setUpReference();
+    setUpWinRate();
     restoreCheckpoint();
     trainLoop();
 }
@@ -279,7 +287,7 @@ void Trainer::setUpModelAndData() {
 }
 
 void Trainer::setUpReference() {
-    const bool prefix = m_config.prefixSharing;
+    const ForwardOptions forward = forwardOptions();
     if (m_config.reference == "frozen") {
         m_reference = model::cloneModel(*m_policy.model);
     } else if (m_config.reference == "cache") {
@@ -302,14 +310,14 @@ void Trainer::setUpReference() {
             // The policy has not moved yet: it is the reference for this pass.
             const auto padId = m_policy.tokenizer->padId().value_or(0);
             m_cache->fill(missing, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
-                          prefix, [this](std::int64_t done, std::int64_t total) {
+                          forward, [this](std::int64_t done, std::int64_t total) {
                               emit(EventKind::Message, 0,
                                    "reference log-probs: " + std::to_string(done) + " / " +
                                        std::to_string(total) + " pairs");
                           });
         }
     }
-    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, prefix);
+    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, forward);
 }
 
 void Trainer::restoreCheckpoint() {
@@ -369,7 +377,7 @@ bool Trainer::waitWhilePaused() {
 ReferenceLogps Trainer::referenceFor(const Batch& batch,
                                      const std::vector<const TokenizedPair*>& pairs) {
     if (m_cache) return m_cache->lookup(pairs, m_device);
-    if (m_reference) return referenceLogps(*m_reference, batch, m_config.prefixSharing);
+    if (m_reference) return referenceLogps(*m_reference, batch, forwardOptions());
     return {};
 }
 
@@ -420,7 +428,10 @@ void Trainer::trainLoop() {
             }
             std::string ids;
             for (const auto& b : micro) {
-                for (auto id : b.pairIds) ids += (ids.empty() ? "" : " ") + std::to_string(id);
+                for (auto id : b.pairIds) {
+                    if (!ids.empty()) ids += ' ';
+                    ids += std::to_string(id);
+                }
             }
             throw Error("step " + std::to_string(step) + ": the " +
                         (std::isfinite(result.loss) ? "gradient norm" : "loss") + " is " +
@@ -440,10 +451,15 @@ void Trainer::trainLoop() {
         if ((periodic || m_controls.checkpointRequested.exchange(false)) && step < m_config.maxSteps) {
             checkpoint(step, "periodic");
         }
+        const int winRateEvery = m_config.winRate.every;
+        if (m_winRate && winRateEvery > 0 && step % winRateEvery == 0 && step < m_config.maxSteps) {
+            evaluateWinRate(step);
+        }
     }
 
     evaluate(m_stepsDone);
     checkpoint(m_stepsDone, "final");
+    if (m_winRate) evaluateWinRate(m_stepsDone);
     if (m_config.marginPairs > 0) writePairMargins(m_stepsDone);
     flushMetrics(true);
     store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
@@ -525,7 +541,7 @@ void Trainer::evaluate(std::int64_t step) {
         }
         const Batch batch = collate(pairs, /*withRejected=*/true, padId, m_device);
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), m_config.prefixSharing);
+                                         referenceFor(batch, pairs), forwardOptions());
         lossSum += s.loss.item<double>() * static_cast<double>(pairs.size());
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             const auto k = static_cast<std::int64_t>(i);
@@ -567,6 +583,50 @@ void Trainer::evaluate(std::int64_t step) {
     emit(EventKind::Eval, step, {}, std::move(metrics));
 }
 
+// The in-training win rate (ladder::eval) on the held-out prompts of the run's pairs. Set up
+// before the first step so that a wrong reference or judge fails the run at once.
+void Trainer::setUpWinRate() {
+    const WinRateSpec& spec = m_config.winRate;
+    if (spec.reference.empty()) return;
+    eval::EvalSettings settings;
+    settings.judge = spec.judge;
+    settings.judgeOptions = spec.judgeOptions;
+    settings.prompts.reference = spec.reference;
+    settings.prompts.heldoutOf.ladder = m_config.data.ladder;
+    settings.prompts.heldoutOf.datasetIds = m_config.data.datasets;
+    settings.prompts.heldoutOf.tiers = m_config.data.tiers;
+    settings.prompts.limit = spec.prompts;
+    settings.generation.promptTemplate = m_template;
+    settings.generation.maxNewTokens = spec.maxNewTokens;
+    settings.generation.maxPromptTokens = m_config.data.maxPromptLength;
+    m_winRate = std::make_unique<eval::Evaluator>(m_workspace->db(), std::move(settings));
+    logger()->info("run {}: win rate vs {} by judge {} on {} held-out prompts", m_runId,
+                   spec.reference, m_winRate->judge().name(), m_winRate->prompts().size());
+}
+
+// A failed win rate is reported and the run goes on: it must not cost the training done so far.
+void Trainer::evaluateWinRate(std::int64_t step) {
+    emit(EventKind::Message, step,
+         "win rate: answering " + std::to_string(m_winRate->prompts().size()) + " prompts");
+    try {
+        eval::EvalTarget target;
+        target.runId = m_runId;
+        target.step = step;
+        target.generator = m_config.name;
+        const auto result = m_winRate->evaluateModel(*m_policy.model, *m_policy.tokenizer, target);
+        const auto& w = result.winRate;
+        logger()->info("run {}: step {}: win rate {:.3f} ± {:.3f} vs {} ({} prompts)", m_runId,
+                       step, w.winRate, w.stdError, result.reference, w.n);
+        emit(EventKind::Eval, step, "win rate vs " + result.reference + " by " + result.judge,
+             {{eval::kWinRateMetric, w.winRate},
+              {eval::kWinRateStdErrorMetric, w.stdError},
+              {eval::kAnswerLengthMetric, w.meanOutputLength}});
+    } catch (const std::exception& e) {
+        logger()->warn("run {}: step {}: the win rate failed: {}", m_runId, step, e.what());
+        emit(EventKind::Message, step, std::string("the win rate failed: ") + e.what());
+    }
+}
+
 void Trainer::writePairMargins(std::int64_t step) {
     // Held-out pairs first (what the model never trained on), then training pairs evenly spread.
     std::vector<const TokenizedPair*> all;
@@ -583,8 +643,7 @@ void Trainer::writePairMargins(std::int64_t step) {
     torch::NoGradGuard noGrad;
     m_policy.model->eval();
     const auto padId = m_policy.tokenizer->padId().value_or(0);
-    auto insert = m_workspace->db().prepare(
-        "INSERT OR REPLACE INTO pair_margins(run_id, pair_id, step, margin) VALUES (?, ?, ?, ?)");
+    std::vector<std::pair<std::int64_t, double>> margins;
     const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
     for (std::size_t start = 0; start < all.size(); start += size) {
         const std::vector<const TokenizedPair*> pairs(
@@ -592,17 +651,14 @@ void Trainer::writePairMargins(std::int64_t step) {
             all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), start + size)));
         const Batch batch = collate(pairs, true, padId, m_device);
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), m_config.prefixSharing);
-        store::Transaction tx(m_workspace->db());
+                                         referenceFor(batch, pairs), forwardOptions());
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             const auto k = static_cast<std::int64_t>(i);
-            insert.bind(1, m_runId).bind(2, pairs[i]->pairId).bind(3, step);
-            insert.bind(4, static_cast<double>(s.chosenRewards[k].item<float>() -
-                                               s.rejectedRewards[k].item<float>()));
-            insert.run();
+            margins.emplace_back(pairs[i]->pairId, static_cast<double>(s.chosenRewards[k].item<float>() -
+                                                                       s.rejectedRewards[k].item<float>()));
         }
-        tx.commit();
     }
+    pairs::savePairMargins(m_workspace->db(), m_runId, step, margins);
     m_policy.model->train();
 }
 

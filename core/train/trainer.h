@@ -21,6 +21,10 @@
 #include "core/train/train_step.h"
 #include "core/train/training_job.h"
 
+namespace ladder::eval {
+class Evaluator;
+}
+
 namespace ladder::train {
 
 class Trainer {
@@ -39,8 +43,10 @@ private:
     void setUpModelAndData();
     void setUpReference();
     void restoreCheckpoint();
+    void setUpWinRate();
     void trainLoop();
     void evaluate(std::int64_t step);
+    void evaluateWinRate(std::int64_t step);
     void writePairMargins(std::int64_t step);
     void checkpoint(std::int64_t step, const std::string& kind);
     void pruneCheckpoints();
@@ -52,6 +58,7 @@ private:
               std::vector<std::pair<std::string, double>> metrics = {});
     void flushMetrics(bool force);
     [[nodiscard]] double elapsed() const;
+    [[nodiscard]] ForwardOptions forwardOptions() const;
 
     JobRequest m_request;
     TrainingControls& m_controls;
@@ -73,6 +80,7 @@ private:
     std::vector<TokenizedPair> m_train;
     std::vector<TokenizedPair> m_heldout;       // the fixed evaluation subset
     std::unique_ptr<curriculum::CurriculumSampler> m_sampler;
+    std::unique_ptr<eval::Evaluator> m_winRate;  // when the config names a reference source
     std::size_t m_stage = static_cast<std::size_t>(-1);
 
     std::int64_t m_startStep = 0;        // where this session started (after a resume)

@@ -2,9 +2,6 @@
 // curriculum preset | show, plugins. Runs the built executable in a temporary home.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <fstream>
 
 #include "tests/support/test_support.h"
@@ -12,29 +9,11 @@
 namespace ladder::test {
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    std::string output;  // stdout and stderr
-};
+using Result = CommandResult;
 
 class LadderCli : public ::testing::Test {
 protected:
-    Result run(const std::string& arguments) {
-        // A home of its own: no user plugins, logs or demo workspace of the person running tests.
-        const std::string command =
-            "cd '" + m_dir.path().string() + "' && XDG_DATA_HOME='" + (m_dir / "data").string() +
-            "' XDG_STATE_HOME='" + (m_dir / "state").string() + "' LADDER_WORKSPACE= '" +
-            (binaryDir() / "bin" / "ladder-cli").string() + "' " + arguments + " 2>&1";
-        Result r;
-        FILE* pipe = ::popen(command.c_str(), "r");
-        if (!pipe) return r;
-        char buffer[4096];
-        std::size_t n = 0;
-        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-        const int status = ::pclose(pipe);
-        r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return r;
-    }
+    Result run(const std::string& arguments) { return runLadderCli(m_dir.path(), arguments); }
     std::string path(const std::string& name) const { return (m_dir / name).string(); }
 
     TempDir m_dir;

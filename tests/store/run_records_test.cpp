@@ -1,6 +1,6 @@
 // What the run panes read about runs: liveness from heartbeats and pids, durations and ETAs, the
-// latest finished run of a method, evaluations and samples, summaries of metric series, and
-// deleting a run with its checkpoint folders.
+// latest finished run of a method, summaries of metric series, and deleting
+// a run with its checkpoint folders.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,7 +13,6 @@
 #include "core/store/metric_summary.h"
 #include "core/store/run_cleanup.h"
 #include "core/store/run_liveness.h"
-#include "core/store/run_results.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "tests/support/test_support.h"
@@ -109,39 +108,6 @@ TEST(RunStore, LatestFinishedIsTheNewestFinishedRunOfThatMethod) {
     EXPECT_EQ(runs.latestFinished("sft")->id, b);
     EXPECT_EQ(runs.latestFinished("dpo")->id, d);
     EXPECT_FALSE(runs.latestFinished("slic"));
-}
-
-TEST(RunResults, EvalsAreReadByStepAndSamplesOfTheLatestStep) {
-    test::TempDir dir;
-    auto ws = Workspace::create(dir / "a.ladder");
-    const auto run = RunStore(ws.db()).create({.name = "r", .method = "dpo", .configJson = "{}"});
-    RunResultsReader reader(ws.db());
-    EXPECT_FALSE(reader.latestEval(run));
-    ws.db().exec("INSERT INTO evals(run_id, step, judge, reference_source, n, wins, ties, losses, "
-                 "win_rate, std_error, created_at) VALUES "
-                 "(" + std::to_string(run) + ", 200, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, 't'),"
-                 "(" + std::to_string(run) + ", 100, 'demo', 'strong', 10, 4, 0, 6, 0.4, NULL, 't')");
-    const auto evals = reader.evals(run);
-    ASSERT_EQ(evals.size(), 2u);
-    EXPECT_EQ(evals[0].step, 100);
-    EXPECT_FALSE(evals[0].stdError);
-    const auto latest = reader.latestEval(run);
-    ASSERT_TRUE(latest);
-    EXPECT_EQ(latest->wins, 6);
-    EXPECT_DOUBLE_EQ(*latest->winRate, 0.7);
-    EXPECT_DOUBLE_EQ(*latest->stdError, 0.14);
-
-    const std::string r = std::to_string(run);
-    ws.db().exec("INSERT INTO samples(run_id, step, prompt_text, output, preference, created_at) VALUES "
-                 "(" + r + ", 100, 'q1', 'old answer', 1, 't'),"
-                 "(" + r + ", 200, 'q2', 'new answer 2', 2, 't'),"
-                 "(" + r + ", 200, 'q1', 'new answer 1', NULL, 't')");
-    const auto samples = reader.samples(run);
-    ASSERT_EQ(samples.size(), 2u);
-    EXPECT_EQ(samples[0].output, "new answer 2");
-    EXPECT_EQ(samples[1].promptText, "q1");
-    EXPECT_FALSE(samples[1].preference);
-    EXPECT_EQ(reader.samples(run, std::nullopt, 1).size(), 1u);
 }
 
 TEST(MetricSummary, LastAndBestFollowTheMetricsDirection) {

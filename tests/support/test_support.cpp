@@ -1,8 +1,10 @@
 #include "tests/support/test_support.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -53,6 +55,22 @@ std::string readFile(const fs::path& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+CommandResult runLadderCli(const fs::path& folder, const std::string& arguments) {
+    const std::string command =
+        "cd '" + folder.string() + "' && XDG_DATA_HOME='" + (folder / "data").string() +
+        "' XDG_STATE_HOME='" + (folder / "state").string() + "' LADDER_WORKSPACE= '" +
+        (binaryDir() / "bin" / "ladder-cli").string() + "' " + arguments + " 2>&1";
+    CommandResult r;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return r;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
 }
 
 }  // namespace ladder::test

@@ -34,6 +34,16 @@ private:
 void writeFile(const std::filesystem::path& path, const std::string& content);
 [[nodiscard]] std::string readFile(const std::filesystem::path& path);
 
+struct CommandResult {
+    int exitCode = -1;
+    std::string output;  // stdout and stderr
+};
+
+// Runs the built ladder-cli with `arguments` (shell words) in `folder`, with a home of its own
+// there: no user plugins, logs or demo workspace of the person running the tests.
+[[nodiscard]] CommandResult runLadderCli(const std::filesystem::path& folder,
+                                         const std::string& arguments);
+
 }  // namespace ladder::test
 
 // Skips the current test when ../shared (or a path inside it) is absent.

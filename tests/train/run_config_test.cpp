@@ -32,6 +32,39 @@ TEST(RunConfig, RoundTripsThroughJson) {
     EXPECT_FALSE(back.prefixSharing);
 }
 
+TEST(RunConfig, WinRateSectionRoundTripsAndIsOffByDefault) {
+    EXPECT_TRUE(RunConfig{}.winRate.reference.empty());  // no reference: no win rate
+    const RunConfig c = parseRunConfig(
+        {{"data", {{"ladder", "demo"}}},
+         {"win_rate",
+          {{"every", 100},
+           {"prompts", 32},
+           {"judge", "command"},
+           {"judge_options", {{"argv", {"my-judge", "--fast"}}}},
+           {"reference", "medium"},
+           {"max_new_tokens", 24}}}});
+    EXPECT_EQ(c.winRate.every, 100);
+    EXPECT_EQ(c.winRate.prompts, 32);
+    EXPECT_EQ(c.winRate.judge, "command");
+    EXPECT_EQ(c.winRate.judgeOptions["argv"][1], "--fast");
+    EXPECT_EQ(c.winRate.reference, "medium");
+    EXPECT_EQ(c.winRate.maxNewTokens, 24);
+    EXPECT_TRUE(validate(c).empty());
+    EXPECT_EQ(toJson(parseRunConfig(toJson(c))), toJson(c));
+    // A typo inside the section names the section.
+    try {
+        (void)parseRunConfig({{"win_rate", {{"referense", "medium"}}}}, "run.json");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("win_rate"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW((void)parseRunConfig({{"win_rate", {{"judge_options", "fast"}}}}), Error);
+    RunConfig bad = c;
+    bad.winRate.prompts = 0;
+    bad.winRate.every = -1;
+    EXPECT_EQ(validate(bad).size(), 2u);
+}
+
 TEST(RunConfig, MissingKeysTakeDefaults) {
     const RunConfig c = parseRunConfig({{"method", "sft"}, {"data", {{"ladder", "demo"}}}});
     EXPECT_EQ(c.method, "sft");

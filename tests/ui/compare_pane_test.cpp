@@ -55,15 +55,19 @@ protected:
         b.data.curriculum = "easy-then-hard";
         m_a = recordRun(ws, a, {0.69, 0.5, 0.6}, 0.7);
         m_b = recordRun(ws, b, {0.69, 0.45, 0.4}, 0.8);
+        // Run b judged against the strong source; run a's answers generated but not judged.
         ws.db().exec("INSERT INTO evals(run_id, step, judge, reference_source, n, wins, ties, losses, "
                      "win_rate, std_error, created_at) VALUES (" + std::to_string(m_b) +
-                     ", 3, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, 't')");
+                     ", 3, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, 't'), (" + std::to_string(m_a) +
+                     ", 3, 'none', 'strong', 0, 0, 0, 0, NULL, NULL, 't')");
         ws.db().exec("INSERT INTO prompts(id, match_key, instruction) VALUES (1, 'k1', 'Add 2 and 3'), "
                      "(2, 'k2', 'Spell cat backwards')");
         for (auto [run, one, two] : {std::tuple{m_a, "5", "tac"}, std::tuple{m_b, "five", "tca"}}) {
-            ws.db().exec("INSERT INTO samples(run_id, step, prompt_id, prompt_text, output, created_at) VALUES (" +
-                         std::to_string(run) + ", 3, 1, 'Add 2 and 3', '" + one + "', 't'), (" +
-                         std::to_string(run) + ", 3, 2, 'Spell cat backwards', '" + two + "', 't')");
+            const std::string r = std::to_string(run);
+            const std::string e = "(SELECT id FROM evals WHERE run_id = " + r + ")";
+            ws.db().exec("INSERT INTO samples(run_id, eval_id, step, prompt_id, prompt_text, output, "
+                         "created_at) VALUES (" + r + ", " + e + ", 3, 1, 'Add 2 and 3', '" + one +
+                         "', 't'), (" + r + ", " + e + ", 3, 2, 'Spell cat backwards', '" + two + "', 't')");
         }
         m_window = std::make_unique<MainWindow>();
         ASSERT_TRUE(m_window->openWorkspace(qpath(m_path), false, false));

@@ -23,9 +23,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/log.h"
+#include "core/eval/eval_store.h"
 #include "core/store/metric_summary.h"
 #include "core/store/metrics.h"
-#include "core/store/run_results.h"
 #include "core/store/runs.h"
 #include "core/train/config_diff.h"
 #include "ui/bridge/workspace_session.h"
@@ -294,7 +294,7 @@ void ComparePane::compare() {
     QStringList labels;
     std::vector<nlohmann::json> configs;
     std::vector<RunResults> results;
-    std::vector<std::vector<store::SampleRecord>> samples;
+    std::vector<std::vector<eval::SampleRecord>> samples;
     std::set<std::string> metricNames;
     for (const RunRef& ref : m_compared) {
         const QString label = runLabel(ref);
@@ -302,7 +302,7 @@ void ComparePane::compare() {
         RunResults row;
         row.label = label;
         nlohmann::json config = nlohmann::json::object();
-        std::vector<store::SampleRecord> answers;
+        std::vector<eval::SampleRecord> answers;
         if (store::Database* db = m_sources->db(ref.source)) {
             try {
                 if (const auto run = store::RunStore(*db).find(ref.runId)) {
@@ -316,9 +316,11 @@ void ComparePane::compare() {
                     row.metrics.push_back(store::summarizeSeries(reader.series(ref.runId, n),
                                                                  store::betterDirection(n)));
                 }
-                store::RunResultsReader evals(*db);
-                row.winRate = evals.latestEval(ref.runId);
-                answers = evals.samples(ref.runId, std::nullopt, kSamplesPerRun);
+                row.winRate = eval::latestEval(*db, ref.runId);
+                if (row.winRate) {
+                    answers = eval::loadSamples(*db, row.winRate->id);
+                    if (answers.size() > kSamplesPerRun) answers.resize(kSamplesPerRun);
+                }
             } catch (const std::exception& e) {
                 log::get("ui")->warn("cannot read run {}: {}", ref.runId, e.what());
             }

@@ -1,5 +1,7 @@
 #include "ui/runs/final_metrics_model.h"
 
+#include <cmath>
+
 namespace ladder::ui {
 
 namespace {
@@ -43,17 +45,19 @@ QVariant FinalMetricsModel::data(const QModelIndex& index, int role) const {
     }
     const RunResults& run = m_runs[static_cast<std::size_t>(index.column() - 1)];
     if (row == winRateRow()) {
-        if (!run.winRate || !run.winRate->winRate) return {};
+        if (!run.winRate || !std::isfinite(run.winRate->winRate)) return {};
         const auto& e = *run.winRate;
-        QString text = QString::number(*e.winRate * 100, 'f', 1) + '%';
-        if (e.stdError) text += QStringLiteral(" \u00b1 %1").arg(*e.stdError * 100, 0, 'f', 1);
+        QString text = QString::number(e.winRate * 100, 'f', 1) + '%';
+        if (std::isfinite(e.stdError)) {
+            text += QStringLiteral(" \u00b1 %1").arg(e.stdError * 100, 0, 'f', 1);
+        }
         if (role == Qt::ToolTipRole) {
             return tr("%1 wins, %2 ties, %3 losses of %4 against %5 (judge %6, step %7)")
                 .arg(e.wins)
                 .arg(e.ties)
                 .arg(e.losses)
                 .arg(e.n)
-                .arg(QString::fromStdString(e.referenceSource), QString::fromStdString(e.judge))
+                .arg(QString::fromStdString(e.reference), QString::fromStdString(e.judge))
                 .arg(e.step.value_or(0));
         }
         return text;

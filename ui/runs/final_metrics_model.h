@@ -10,14 +10,14 @@
 #include <QStringList>
 
 #include "core/store/metric_summary.h"
-#include "core/store/run_results.h"
+#include "core/eval/eval_store.h"
 
 namespace ladder::ui {
 
 struct RunResults {
     QString label;
     std::vector<std::optional<store::MetricSummary>> metrics;  // one per metric name
-    std::optional<store::EvalRecord> winRate;                  // the latest evaluation
+    std::optional<eval::EvalRecord> winRate;                   // the latest evaluation
 };
 
 class FinalMetricsModel final : public QAbstractTableModel {

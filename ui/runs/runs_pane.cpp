@@ -18,9 +18,9 @@
 
 #include "core/common/clock.h"
 #include "core/common/log.h"
+#include "core/eval/eval_store.h"
 #include "core/store/metrics.h"
 #include "core/store/run_cleanup.h"
-#include "core/store/run_results.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/runs/progress_delegate.h"
@@ -169,9 +169,9 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.accuracy = finite(latest, "eval/rewards/accuracies");
         cache.winRate = finite(latest, "eval/win_rate");
         cache.winRateError.reset();
-        if (const auto eval = store::RunResultsReader(db).latestEval(row.run.id)) {
-            if (eval->winRate) cache.winRate = eval->winRate;
-            cache.winRateError = eval->stdError;
+        if (const auto e = eval::latestEval(db, row.run.id)) {
+            if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
+            if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
         }
     }
     row.loss = cache.loss;

@@ -7,7 +7,7 @@ namespace ladder::ui {
 SamplesModel::SamplesModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void SamplesModel::setRuns(const QStringList& runLabels,
-                           const std::vector<std::vector<store::SampleRecord>>& samples) {
+                           const std::vector<std::vector<eval::SampleRecord>>& samples) {
     beginResetModel();
     m_runs = runLabels;
     m_rows.clear();

@@ -8,7 +8,7 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
-#include "core/store/run_results.h"
+#include "core/eval/eval_store.h"
 
 namespace ladder::ui {
 
@@ -18,7 +18,7 @@ public:
     explicit SamplesModel(QObject* parent = nullptr);
 
     void setRuns(const QStringList& runLabels,
-                 const std::vector<std::vector<store::SampleRecord>>& samples);
+                 const std::vector<std::vector<eval::SampleRecord>>& samples);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -1,0 +1,118 @@
+// ladder-cli end to end for evaluation: a tiny SFT run with the win rate on, `eval` of its
+// checkpoint against the demo's medium model, `evals`, `export-outputs` and judging the exported
+// file to the same win rate, `generate` from a run and from a model folder, the length judge from
+// the plugin, and `train --from-run` for the DPO preset.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/support/test_support.h"
+
+namespace ladder::test {
+namespace {
+
+// The tiny model of the trainer tests: seconds, not minutes.
+constexpr const char* kSftConfig = R"({
+  "name": "cli sft", "method": "sft", "template": "chatml",
+  "model": {"kind": "tiny", "overrides": {"hidden_size": 32, "num_hidden_layers": 2,
+            "num_attention_heads": 2, "num_key_value_heads": 2, "intermediate_size": 64}},
+  "data": {"ladder": "demo", "max_length": 96, "max_prompt_length": 64},
+  "optimizer": {"lr": 0.003}, "batch_size": 4, "max_steps": 4, "threads": 1,
+  "eval": {"every": 0, "pairs": 8}, "checkpoint": {"every": 0}, "margin_pairs": 0,
+  "win_rate": {"prompts": 8, "reference": "medium", "max_new_tokens": 12}
+})";
+
+// "win rate 41.7% ± 14.9%" of a command's output.
+std::string winRateLine(const std::string& output) {
+    std::smatch m;
+    if (!std::regex_search(output, m, std::regex("win rate [0-9.]+% ± [0-9.]+%"))) return {};
+    return m.str();
+}
+
+TEST(LadderCliEval, TrainEvaluateExportAndJudgeTheExportedAnswers) {
+    TempDir dir;
+    auto run = [&](const std::string& arguments) { return runLadderCli(dir.path(), arguments); };
+    ASSERT_EQ(run("demo init demo.ladder --prompts 150 --seed 3 --heldout 0.1").exitCode, 0);
+    writeFile(dir / "sft.json", kSftConfig);
+
+    auto r = run("train -w demo.ladder --config sft.json");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("step 4: win rate vs medium by demo:"), std::string::npos) << r.output;
+
+    r =
+        run("eval -w demo.ladder --run 1 --reference medium --judge demo --prompts 8 "
+            "--max-new-tokens 12 --show 2");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("run 1 (cli sft) step 4 vs medium, judge demo"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("stored as evaluation 2"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("  reference: "), std::string::npos) << r.output;
+    const std::string evaluated = winRateLine(r.output);
+    ASSERT_FALSE(evaluated.empty()) << r.output;
+
+    r = run("evals -w demo.ladder");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("1 cli sft"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\n2 "), std::string::npos) << r.output;
+
+    r = run("export-outputs -w demo.ladder --eval 2 --out answers.json");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(readFile(dir / "answers.json").find("\"generator\": \"cli sft\""), std::string::npos);
+    r =
+        run("eval -w demo.ladder --outputs answers.json --reference medium --judge demo "
+            "--ladder demo --prompts 8 --no-store");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(winRateLine(r.output), evaluated) << r.output;
+
+    r =
+        run("generate -w demo.ladder --run 1 --prompt 'Reverse the word: garden' --ids "
+            "--max-new-tokens 8");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("generated ids ("), std::string::npos) << r.output;
+    r =
+        run("generate --model demo.checkpoints/run-1/step-4 --template chatml --prompt hello "
+            "--greedy --max-new-tokens 4 --ids");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("prompt ids ("), std::string::npos) << r.output;
+
+    r = run("eval -w demo.ladder --run 1 --reference nobody --judge demo");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("the source 'nobody' is not in"), std::string::npos) << r.output;
+
+    writeFile(dir / "dpo.json", R"({"method": "dpo", "template": "chatml",
+        "model": {"kind": "run", "run": 99}, "data": {"ladder": "demo", "max_length": 96,
+        "max_prompt_length": 64}, "batch_size": 4, "max_steps": 2, "threads": 1,
+        "checkpoint": {"every": 0}, "margin_pairs": 0})");
+    r = run("train -w demo.ladder --config dpo.json --from-run 1");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    r = run("runs -w demo.ladder");
+    EXPECT_NE(r.output.find("finished   dpo"), std::string::npos) << r.output;
+}
+
+TEST(LadderCliEval, PluginsListJudgesAndLossesAndTheLengthJudgeRuns) {
+    if (!LADDER_HAS_JUDGES_PLUGIN) GTEST_SKIP() << "plugins are not built";
+    TempDir dir;
+    auto r = runLadderCli(dir.path(), "plugins");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("ladder-judges"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("judge     length"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("  length       plugin"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("  command      built-in"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("  dpo "), std::string::npos) << r.output;
+
+    ASSERT_EQ(runLadderCli(dir.path(), "demo init demo.ladder --prompts 100 --seed 3").exitCode, 0);
+    ASSERT_EQ(runLadderCli(dir.path(),
+                           "export-outputs -w demo.ladder --source strong "
+                           "--out strong.json")
+                  .exitCode,
+              0);
+    r = runLadderCli(dir.path(),
+                     "eval -w demo.ladder --outputs strong.json --reference weak "
+                     "--judge length --all-prompts");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("judge length"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("by answer length:"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ladder::test
