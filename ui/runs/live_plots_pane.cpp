@@ -136,7 +136,7 @@ void LivePlotsPane::buildUi() {
     bar->addWidget(new QLabel(tr("Run:"), this));
     m_runs = new QComboBox(this);
     m_runs->setObjectName("plotsRun");
-    m_runs->setMinimumContentsLength(28);
+    m_runs->setMinimumContentsLength(20);
     m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     bar->addWidget(m_runs);
     m_followNewest = new QCheckBox(tr("Follow newest"), this);
@@ -149,7 +149,7 @@ void LivePlotsPane::buildUi() {
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setObjectName("plotsSmoothing");
     m_smoothing->setRange(0, 99);
-    m_smoothing->setFixedWidth(140);
+    m_smoothing->setFixedWidth(110);
     m_smoothing->setToolTip(tr("Exponential moving average of the lines; the raw values stay "
                                "faintly behind"));
     bar->addWidget(m_smoothing);
@@ -167,10 +167,12 @@ void LivePlotsPane::buildUi() {
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export..."));
     bar->addWidget(exportButton);
-    bar->addStretch();
     m_status = new QLabel(this);
     m_status->setObjectName("plotsStatus");
-    bar->addWidget(m_status);
+    // The progress text changes every step: it must never widen the window, only be cut.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    bar->addWidget(m_status, 1);
 
     auto* grid = new QGridLayout;
     grid->setSpacing(6);
