@@ -9,9 +9,11 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QComboBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -177,6 +179,17 @@ TEST_F(RunPanesTest, PresetsFillTheFormAndSaveLoadAndCopyCommandRoundTrip) {
     EXPECT_EQ(config.model.kind, "run");
     EXPECT_EQ(config.data.tiers, std::vector<std::string>{"strong>weak"});
     EXPECT_DOUBLE_EQ(config.loss.at("beta").get<double>(), 0.1);
+    // The preset's win rate: against the demo's medium model, every 100 steps; "off" turns it off.
+    EXPECT_EQ(config.winRate.reference, "medium");
+    EXPECT_EQ(config.winRate.every, 100);
+    EXPECT_EQ(config.winRate.judge, "demo");
+    auto* against = m_launcher->findChild<QComboBox*>("launcherWinRateReference");
+    ASSERT_NE(against, nullptr);
+    EXPECT_EQ(against->currentData().toString(), "medium");
+    against->setCurrentIndex(0);
+    EXPECT_EQ(m_launcher->config().winRate.reference, "");
+    EXPECT_FALSE(m_launcher->findChild<QSpinBox*>("launcherWinRateEvery")->isEnabled());
+    against->setCurrentIndex(against->findData("medium"));
 
     const QString file = qpath(m_dir / "my run.json");
     QString error;

@@ -29,6 +29,7 @@
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
+#include "core/eval/judge.h"
 #include "core/model/prompt_template.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
@@ -153,6 +154,7 @@ void LauncherPane::buildUi() {
     left->addStretch();
     auto* middle = new QVBoxLayout;
     middle->addWidget(buildDataGroup());
+    middle->addWidget(buildWinRateGroup());
     middle->addStretch();
     auto* right = new QVBoxLayout;
     right->addWidget(buildOptimiserGroup());
@@ -353,9 +355,64 @@ QWidget* LauncherPane::buildDataGroup() {
     m_maxPromptLength = spin(box, 1, 32767, "launcherMaxPromptLength");
     form->addRow(tr("Max prompt length:"), m_maxPromptLength);
     connect(m_ladder, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_filling) reloadTiers(config().data.tiers);
+        if (m_filling) return;
+        const auto c = config();
+        reloadTiers(c.data.tiers);
+        reloadWinRateSources(c.winRate.reference);
     });
     return box;
+}
+
+QWidget* LauncherPane::buildWinRateGroup() {
+    auto* box = new QGroupBox(tr("Win rate while training"), this);
+    box->setToolTip(tr("The policy's answers to held-out prompts against a reference source's "
+                       "answers, decided by a judge (as ladder-cli eval does)"));
+    auto* form = new QFormLayout(box);
+    m_winRateReference = new QComboBox(box);
+    m_winRateReference->setObjectName("launcherWinRateReference");
+    form->addRow(tr("Against:"), m_winRateReference);
+    m_winRateJudge = new QComboBox(box);
+    m_winRateJudge->setObjectName("launcherWinRateJudge");
+    for (const auto& j : eval::judgeRegistry().entries()) {
+        m_winRateJudge->addItem(q(j.name), q(j.name));
+        m_winRateJudge->setItemData(m_winRateJudge->count() - 1, q(j.description), Qt::ToolTipRole);
+    }
+    form->addRow(tr("Judge:"), m_winRateJudge);
+    m_winRateEvery = spin(box, 0, 10000000, "launcherWinRateEvery");
+    m_winRateEvery->setSpecialValueText(tr("at the end only"));
+    form->addRow(tr("Every:"), m_winRateEvery);
+    m_winRatePrompts = spin(box, 1, 100000, "launcherWinRatePrompts");
+    form->addRow(tr("Prompts:"), m_winRatePrompts);
+    connect(m_winRateReference, &QComboBox::currentIndexChanged, this, [this] {
+        updateWinRateEnabled();
+        scheduleValidation();
+    });
+    return box;
+}
+
+void LauncherPane::updateWinRateEnabled() {
+    const bool on = !m_winRateReference->currentData().toString().isEmpty();
+    for (QWidget* w : {static_cast<QWidget*>(m_winRateJudge), static_cast<QWidget*>(m_winRateEvery),
+                       static_cast<QWidget*>(m_winRatePrompts)}) {
+        w->setEnabled(on);
+    }
+}
+
+void LauncherPane::reloadWinRateSources(const std::string& wantedReference) {
+    const QSignalBlocker block(m_winRateReference);
+    m_winRateReference->clear();
+    m_winRateReference->addItem(tr("off"), QString());
+    const auto sources = m_ladderSources.find(m_ladder->currentData().toString());
+    if (sources != m_ladderSources.end()) {
+        for (const QString& s : sources->second) m_winRateReference->addItem(s, s);
+    }
+    const QString wanted = q(wantedReference);
+    if (m_winRateReference->findData(wanted) < 0) {
+        m_winRateReference->addItem(tr("%1 (not in this ladder)").arg(wanted), wanted);
+        m_winRateReference->setItemData(m_winRateReference->count() - 1, true, kMissingRole);
+    }
+    selectData(m_winRateReference, wanted);
+    updateWinRateEnabled();
 }
 
 QWidget* LauncherPane::buildOptimiserGroup() {
@@ -481,6 +538,12 @@ void LauncherPane::setConfig(const train::RunConfig& config) {
     m_device->setCurrentText(q(config.device));
     m_threads->setValue(config.threads);
     m_prefixSharing->setChecked(config.prefixSharing);
+    if (m_winRateJudge->findData(q(config.winRate.judge)) < 0) {
+        m_winRateJudge->addItem(q(config.winRate.judge), q(config.winRate.judge));
+    }
+    selectData(m_winRateJudge, q(config.winRate.judge));
+    m_winRateEvery->setValue(config.winRate.every);
+    m_winRatePrompts->setValue(config.winRate.prompts);
     m_filling = false;
     fillWorkspaceLists(config);  // ladder, tiers, curricula and runs, selected as the config says
     updateModelKind();
@@ -540,6 +603,10 @@ train::RunConfig LauncherPane::config() const {
     c.device = m_device->currentText().trimmed().toStdString();
     c.threads = m_threads->value();
     c.prefixSharing = m_prefixSharing->isChecked();
+    c.winRate.reference = m_winRateReference->currentData().toString().toStdString();
+    c.winRate.judge = m_winRateJudge->currentData().toString().toStdString();
+    c.winRate.every = m_winRateEvery->value();
+    c.winRate.prompts = m_winRatePrompts->value();
     return c;
 }
 
@@ -559,7 +626,12 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
             log::get("ui")->warn("cannot list the ladders: {}", e.what());
         }
     }
-    for (const auto& l : ladders) m_ladder->addItem(q(l.name + "  (" + l.describe() + ")"), q(l.name));
+    m_ladderSources.clear();
+    for (const auto& l : ladders) {
+        m_ladder->addItem(q(l.name + "  (" + l.describe() + ")"), q(l.name));
+        QStringList& sources = m_ladderSources[q(l.name)];
+        for (const auto& rung : l.rungs) sources << q(rung.source);
+    }
     if (!wanted.data.ladder.empty() && m_ladder->findData(q(wanted.data.ladder)) < 0) {
         m_ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)), q(wanted.data.ladder));
         m_ladder->setItemData(m_ladder->count() - 1, true, kMissingRole);
@@ -617,6 +689,7 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
     selectData(m_startRun, QVariant::fromValue<qlonglong>(wanted.model.runId));
     m_filling = wasFilling;
     reloadTiers(wanted.data.tiers);
+    reloadWinRateSources(wanted.winRate.reference);
     scheduleValidation();
 }
 

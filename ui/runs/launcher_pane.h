@@ -1,9 +1,12 @@
 // The Launcher pane: a form over a run configuration (method and its knobs, model, template,
 // ladder with tiers or a curriculum, optimiser and schedule, batch, steps, evaluation,
-// checkpoints, seed, device, threads, prefix sharing, reference mode). Presets fill it; the
-// config is checked as it is edited and Start stays disabled while something is wrong. Start
-// queues the run in this window; Save and Load use the JSON `ladder-cli train --config` reads.
+// checkpoints, the in-training win rate, seed, device, threads, prefix sharing, reference mode).
+// Presets fill it; the config is checked as it is edited and Start stays disabled while something
+// is wrong. Start queues the run in this window; Save and Load use the JSON `ladder-cli train
+// --config` reads.
 #pragma once
+
+#include <map>
 
 #include <QString>
 #include <QStringList>
@@ -68,9 +71,12 @@ private:
     QWidget* buildDataGroup();
     QWidget* buildOptimiserGroup();
     QWidget* buildRunningGroup();
+    QWidget* buildWinRateGroup();
     void rebuildKnobs(const nlohmann::json& values);
     void fillWorkspaceLists(const train::RunConfig& wanted);
     void reloadTiers(const std::vector<std::string>& wantedTiers);
+    void reloadWinRateSources(const std::string& wantedReference);
+    void updateWinRateEnabled();
     void checkModelFolder();
     void scheduleValidation();
     void validateNow();
@@ -121,6 +127,11 @@ private:
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;
     QCheckBox* m_prefixSharing = nullptr;
+    QComboBox* m_winRateReference = nullptr;
+    QComboBox* m_winRateJudge = nullptr;
+    QSpinBox* m_winRateEvery = nullptr;
+    QSpinBox* m_winRatePrompts = nullptr;
+    std::map<QString, QStringList> m_ladderSources;  // ladder name -> its sources, by rank
     QLabel* m_problemsLabel = nullptr;
     QLabel* m_queueLabel = nullptr;
     QPushButton* m_startButton = nullptr;
