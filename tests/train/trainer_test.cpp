@@ -17,33 +17,19 @@
 #include "core/train/loss.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::train {
 namespace {
 namespace fs = std::filesystem;
 
-// A tiny model and a short run: seconds, not minutes.
+// A tiny run that evaluates, checkpoints and stores margins, so that every path is taken.
 RunConfig smallConfig(const std::string& method) {
-    RunConfig c;
-    c.name = method + " test";
-    c.method = method;
-    c.model.kind = "tiny";
-    c.model.overrides = {{"hidden_size", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
-                         {"num_key_value_heads", 2}, {"intermediate_size", 64}};
-    c.templateName = "chatml";
-    c.data.ladder = "demo";
-    c.data.maxLength = 96;
-    c.data.maxPromptLength = 64;
-    c.optimizer.lr = 3e-3;
-    c.batchSize = 4;
-    c.maxSteps = 6;
+    RunConfig c = test::tinyRunConfig(method, 6);
     c.evalEvery = 3;
-    c.evalPairs = 16;
     c.checkpointEvery = 3;
     c.keepCheckpoints = 2;
     c.marginPairs = 20;
-    c.threads = 1;  // bit-exact comparisons need the same reduction order every time
-    c.seed = 3;
     return c;
 }
 

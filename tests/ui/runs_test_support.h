@@ -18,6 +18,7 @@
 #include "core/demo/demo_workspace.h"
 #include "core/train/run_config.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::test {
 
@@ -29,28 +30,10 @@ inline std::filesystem::path makeSmallDemo(const TempDir& dir, const std::string
     return path;
 }
 
-// A tiny model and a short run (as tests/train/trainer_test.cpp's): seconds, not minutes.
+// A tiny model and a short run: seconds, not minutes.
 inline train::RunConfig tinyRun(const std::string& method, int steps) {
-    train::RunConfig c;
+    train::RunConfig c = tinyRunConfig(method, steps);
     c.name = method + " ui test";
-    c.method = method;
-    c.model.kind = "tiny";
-    c.model.overrides = {{"hidden_size", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
-                         {"num_key_value_heads", 2}, {"intermediate_size", 64}};
-    c.templateName = "chatml";
-    c.data.ladder = "demo";
-    c.data.maxLength = 96;
-    c.data.maxPromptLength = 64;
-    c.optimizer.lr = 3e-3;
-    c.batchSize = 4;
-    c.maxSteps = steps;
-    c.evalEvery = 0;
-    c.evalPairs = 16;
-    c.checkpointEvery = 0;
-    c.keepCheckpoints = 1;
-    c.marginPairs = 0;
-    c.threads = 1;
-    c.seed = 3;
     return c;
 }
 
