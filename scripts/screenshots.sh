@@ -2,7 +2,8 @@
 # Takes the screenshots in docs/images under a virtual X server (Xvfb), from the demo workspace.
 # Uses a private XDG home so it never touches your own demo workspace or settings.
 # The run panes need runs: an SFT run and a DPO run started from it (easy then hard) are trained
-# with ladder-cli first; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU).
+# with ladder-cli; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU), and the
+# live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 40) into the DPO run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${LADDER_BUILD_DIR:-build}/bin
@@ -26,8 +27,13 @@ shot curriculum.png --demo --pane Curriculum
 demo=$XDG_DATA_HOME/ladder/demo.ladder
 "$bin/ladder-cli" --quiet train --workspace "$demo" --config resources/presets/demo-sft.json \
     --steps "$steps"
+# The DPO run trains in another process while the window follows it live (through the file).
 "$bin/ladder-cli" --quiet train --workspace "$demo" \
-    --config resources/presets/demo-dpo-curriculum.json --steps "$steps"
+    --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
+trainer=$!
+sleep "${LADDER_SHOT_LIVE_AFTER:-40}"
+shot plots-live.png --demo --pane Plots
+wait "$trainer"
 
 shot launcher.png --demo --pane Launcher
 shot plots.png --demo --pane Plots

@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -42,7 +44,7 @@ class RunPanesTest : public ::testing::Test {
 protected:
     void SetUp() override {
         QSettings().clear();
-        m_path = test::makeSmallDemo(m_dir);
+        m_path = test::makeDemoWorkspace(m_dir, 120);
         m_window = std::make_unique<MainWindow>();
         m_window->show();
         ASSERT_TRUE(m_window->openWorkspace(qpath(m_path), false, /*interactive=*/false));
@@ -269,7 +271,8 @@ TEST_F(RunPanesTest, TheRunsListShowsProgressAndStopResumeAndDeleteWork) {
     m_runs->select(runId);
     auto* remove = m_runs->findChild<QAction*>("runsDelete");
     ASSERT_TRUE(remove->isEnabled());
-    test::answerNextMessageBox(QMessageBox::Yes);
+    test::answerNextDialog<QMessageBox>(
+        [](QMessageBox* box) { box->button(QMessageBox::Yes)->click(); });
     remove->trigger();
     EXPECT_EQ(m_runs->model()->rowOf(runId), -1);
     EXPECT_FALSE(fs::exists(folder));

@@ -1,34 +1,22 @@
-// Helpers of the run panes' tests: a small demo workspace, a tiny run config that trains in
-// seconds, waiting on the event loop, answering the next modal dialog, and checking item models
-// with QAbstractItemModelTester (its complaints collected as test failures).
+// Helpers of the run panes' tests (beside ui_fixtures.h's): a tiny run config that trains in
+// seconds, waiting on the event loop, and checking item models with QAbstractItemModelTester (its
+// complaints collected as test failures).
 #pragma once
 
 #include <chrono>
-#include <filesystem>
 #include <functional>
 
-#include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QMessageBox>
 #include <QStringList>
 #include <QTest>
-#include <QTimer>
 
-#include "core/demo/demo_workspace.h"
 #include "core/train/run_config.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_run.h"
+#include "tests/ui/ui_fixtures.h"
 
 namespace ladder::test {
-
-inline QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
-
-inline std::filesystem::path makeSmallDemo(const TempDir& dir, const std::string& name = "demo.ladder") {
-    const auto path = dir / name;
-    demo::initWorkspace(path, {.prompts = 120, .seed = 5});
-    return path;
-}
 
 // A tiny model and a short run: seconds, not minutes.
 inline train::RunConfig tinyRun(const std::string& method, int steps) {
@@ -40,20 +28,6 @@ inline train::RunConfig tinyRun(const std::string& method, int steps) {
 // Processes events until `done` holds or the time is up; returns done().
 inline bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     return QTest::qWaitFor(done, static_cast<int>(timeout.count()));
-}
-
-// Presses `button` on the next message box that opens (exec() blocks the caller).
-inline void answerNextMessageBox(QMessageBox::StandardButton button) {
-    auto* timer = new QTimer;
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, [timer, button] {
-        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            box->button(button)->click();
-        }
-    });
-    timer->start();
 }
 
 // Runs QAbstractItemModelTester on a model for as long as it lives, collecting its complaints.
