@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
@@ -294,6 +295,29 @@ TEST_F(RunPanesTest, DuplicateConfigFillsTheLauncher) {
     EXPECT_EQ(m_launcher->config().seed, 77);
     EXPECT_EQ(m_launcher->config().method, "sft");
     EXPECT_EQ(m_window->panes()->currentWidget(), m_launcher);
+}
+
+TEST_F(RunPanesTest, RenameAsksForTheNameAndWritesItToTheFile) {
+    auto config = test::tinyRun("sft", 2);
+    config.name = "before";
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->start());
+    ASSERT_TRUE(waitIdle());
+    m_runs->refresh();
+    const auto id = runsInFile().at(0).id;
+    m_runs->select(id);
+    auto* rename = m_runs->findChild<QAction*>("runsRename");
+    ASSERT_TRUE(rename->isEnabled());
+    test::answerNextDialog<QInputDialog>([](QInputDialog* d) {
+        d->setTextValue("  after  ");
+        d->accept();
+    });
+    rename->trigger();
+    EXPECT_EQ(runsInFile().at(0).name, "after");
+    const int row = m_runs->model()->rowOf(id);
+    EXPECT_EQ(m_runs->model()->index(row, RunsTableModel::NameColumn).data().toString(), "after");
+    EXPECT_FALSE(m_runs->renameSelected("   "));  // a blank name is refused
+    EXPECT_EQ(runsInFile().at(0).name, "after");
 }
 
 TEST_F(RunPanesTest, ARunWrittenByAnotherConnectionIsFollowedByPolling) {

@@ -5,7 +5,9 @@
 #include <QAction>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
@@ -89,6 +91,22 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     m_duplicate = makeAction(tr("&Duplicate Config into Launcher"), QKeySequence(Qt::CTRL | Qt::Key_D),
                              &RunsPane::duplicateSelected);
     m_duplicate->setObjectName("runsDuplicate");
+    m_rename = new QAction(tr("Re&name..."), this);
+    m_rename->setObjectName("runsRename");
+    m_rename->setShortcut(QKeySequence(Qt::Key_F2));
+    m_rename->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_rename->setProperty("shortcutArea", tr("Runs"));
+    addAction(m_rename);
+    connect(m_rename, &QAction::triggered, this, [this] {
+        const RunRow* row = selectedRow();
+        if (!row) return;
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Rename Run"),
+                                                   tr("New name of run #%1:").arg(row->run.id),
+                                                   QLineEdit::Normal,
+                                                   QString::fromStdString(row->run.name), &ok);
+        if (ok) renameSelected(name);
+    });
     m_plots = new QAction(tr("Show &Plots"), this);
     connect(m_plots, &QAction::triggered, this, [this] {
         if (selectedRunId() > 0) Q_EMIT showPlots(selectedRunId());
@@ -101,6 +119,7 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     toolbar->addAction(m_stop);
     toolbar->addAction(m_resume);
     toolbar->addAction(m_duplicate);
+    toolbar->addAction(m_rename);
     toolbar->addAction(m_plots);
     toolbar->addSeparator();
     toolbar->addAction(m_delete);
@@ -282,6 +301,7 @@ void RunsPane::updateActions() {
                             row->liveness == store::Liveness::Stale);
     m_resume->setEnabled(resumable && m_session->workspace() && !m_session->isReadOnly());
     m_duplicate->setEnabled(row && !row->isQueuedHere());
+    m_rename->setEnabled(row && !row->isQueuedHere() && !m_session->isReadOnly());
     m_plots->setEnabled(row && !row->isQueuedHere());
     m_delete->setEnabled(row && !row->isQueuedHere() && !here && !active && !m_session->isReadOnly());
 }
@@ -294,6 +314,7 @@ void RunsPane::showContextMenu(const QPoint& pos) {
     menu.addAction(m_stop);
     menu.addAction(m_resume);
     menu.addAction(m_duplicate);
+    menu.addAction(m_rename);
     menu.addAction(m_plots);
     menu.addSeparator();
     menu.addAction(m_delete);
@@ -347,6 +368,21 @@ void RunsPane::duplicateSelected() {
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Duplicate Config"), QString::fromStdString(e.what()));
     }
+}
+
+bool RunsPane::renameSelected(const QString& name) {
+    const RunRow* row = selectedRow();
+    const QString trimmed = name.trimmed();
+    if (!row || row->isQueuedHere() || trimmed.isEmpty() || !m_session->workspace()) return false;
+    try {
+        store::RunStore(m_session->workspace()->db()).rename(row->run.id, trimmed.toStdString());
+        m_session->notifyChanged();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Rename Run"), QString::fromStdString(e.what()));
+        return false;
+    }
+    refresh();
+    return true;
 }
 
 void RunsPane::deleteSelected() {

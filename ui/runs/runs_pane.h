@@ -41,6 +41,8 @@ public:
     void stopSelected();
     void resumeSelected();
     void duplicateSelected();
+    // Renames the selected run (an empty name is refused); the action asks for the name first.
+    bool renameSelected(const QString& name);
     void deleteSelected();
 
 Q_SIGNALS:
@@ -62,6 +64,7 @@ private:
     QAction* m_stop = nullptr;
     QAction* m_resume = nullptr;
     QAction* m_duplicate = nullptr;
+    QAction* m_rename = nullptr;
     QAction* m_plots = nullptr;
     QAction* m_delete = nullptr;
     std::int64_t m_keepSelected = 0;
