@@ -71,10 +71,10 @@ TEST(MetricPlot, LogYAndStagesAndFollowing) {
     EXPECT_LT(plot.yAxis->range().lower, 0.1);
     EXPECT_GT(plot.yAxis->range().upper, 10);
     plot.setStages({{1, 1, "1 easy"}});
-    EXPECT_EQ(plot.itemCount(), 1);  // one stage: no band, only the tracer
+    EXPECT_EQ(plot.itemCount(), 2);  // one stage: no band, only the tracer and the empty text
     plot.setStages({{1, 1, "1 easy"}, {2, 3, "2 hard"}});
     EXPECT_EQ(plot.stageCount(), 2);
-    EXPECT_EQ(plot.itemCount(), 1 + 2 * 2);  // the tracer, and a band and a label per stage
+    EXPECT_EQ(plot.itemCount(), 2 + 2 * 2);  // the same, and a band and a label per stage
     EXPECT_TRUE(plot.followsData());
 }
 

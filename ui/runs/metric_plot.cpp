@@ -50,6 +50,11 @@ MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(pare
     m_tracer->setSize(8);
     m_tracer->setLayer("overlay");
     m_tracer->setVisible(false);
+    m_emptyText = new QCPItemText(this);
+    m_emptyText->setLayer("overlay");
+    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_emptyText->position->setCoords(0.5, 0.5);
+    m_emptyText->setText(tr("no points yet"));
     m_style = PlotStyle::fromPalette(palette());
     applyStyle();
 }
@@ -72,6 +77,7 @@ MetricPlot::Series& MetricPlot::ensureSeries(const QString& name) {
     styleSeries(name, *it);
     resmooth(*it);
     legend->setVisible(m_order.size() > 1);
+    m_emptyText->setVisible(false);
     return *it;
 }
 
@@ -129,6 +135,7 @@ void MetricPlot::clearSeries() {
     m_tracer->setGraph(nullptr);
     m_tracer->setVisible(false);
     legend->setVisible(false);
+    m_emptyText->setVisible(true);
     m_follow = true;
 }
 
@@ -344,6 +351,7 @@ void MetricPlot::changeEvent(QEvent* event) {
 void MetricPlot::applyStyle() {
     m_styling = true;
     m_style.applyTo(this);
+    m_emptyText->setColor(m_style.foreground);
     for (auto it = m_series.begin(); it != m_series.end(); ++it) styleSeries(it.key(), *it);
     rebuildBands();
     m_styling = false;

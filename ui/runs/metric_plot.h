@@ -100,6 +100,7 @@ private:
     QVector<StageBand> m_bands;
     QList<QCPAbstractItem*> m_bandItems;
     QCPItemTracer* m_tracer = nullptr;
+    QCPItemText* m_emptyText = nullptr;  // "no points yet" while the chart has no series
     bool m_styling = false;
 };
 
