@@ -3,7 +3,7 @@
 # Uses a private XDG home so it never touches your own demo workspace or settings.
 # The run panes need runs: an SFT run and a DPO run started from it (easy then hard) are trained
 # with ladder-cli; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU), and the
-# live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 40) into the DPO run.
+# live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 150: its reference pass comes first) into the DPO run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${LADDER_BUILD_DIR:-build}/bin
@@ -31,7 +31,7 @@ demo=$XDG_DATA_HOME/ladder/demo.ladder
 "$bin/ladder-cli" --quiet train --workspace "$demo" \
     --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
 trainer=$!
-sleep "${LADDER_SHOT_LIVE_AFTER:-40}"
+sleep "${LADDER_SHOT_LIVE_AFTER:-150}"
 shot plots-live.png --demo --pane Plots
 wait "$trainer"
 
