@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Takes the screenshots in docs/images under a virtual X server (Xvfb), from the demo workspace.
 # Uses a private XDG home so it never touches your own demo workspace or settings.
+# The run panes need runs: an SFT run and a DPO run started from it (easy then hard) are trained
+# with ladder-cli; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU), and the
+# live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 150: its reference pass comes first) into the DPO run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${LADDER_BUILD_DIR:-build}/bin
 out=docs/images
+steps=${LADDER_SHOT_STEPS:-150}
 mkdir -p "$out"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
@@ -16,7 +20,23 @@ shot() {  # shot FILE [ladder arguments...]
         --screenshot-delay 2500
 }
 
-shot main-window.png --demo
+shot main-window.png --demo  # makes the demo workspace on first use
 shot pairs.png --demo --pane Pairs
 shot curriculum.png --demo --pane Curriculum
+
+demo=$XDG_DATA_HOME/ladder/demo.ladder
+"$bin/ladder-cli" --quiet train --workspace "$demo" --config resources/presets/demo-sft.json \
+    --steps "$steps"
+# The DPO run trains in another process while the window follows it live (through the file).
+"$bin/ladder-cli" --quiet train --workspace "$demo" \
+    --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
+trainer=$!
+sleep "${LADDER_SHOT_LIVE_AFTER:-150}"
+shot plots-live.png --demo --pane Plots
+wait "$trainer"
+
+shot launcher.png --demo --pane Launcher
+shot plots.png --demo --pane Plots
+shot runs.png --demo --pane Runs
+shot compare.png --demo --pane Compare
 echo "screenshots written to $out"

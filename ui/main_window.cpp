@@ -21,6 +21,7 @@
 #include "ui/curriculum/curriculum_editor.h"
 #include "ui/log_dock.h"
 #include "ui/pairs/pair_browser.h"
+#include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
 #include "ui/workspace_overview.h"
 
@@ -55,6 +56,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addPane(new WorkspaceOverview(m_session, this), tr("Overview"));
     addPane(new PairBrowser(m_session, this), tr("Pairs"));
     addPane(new CurriculumEditor(m_session, this), tr("Curriculum"));
+    addRunPanes(this);
 
     connect(m_session, &WorkspaceSession::opened, this, [this](const QString& path) {
         rememberRecent(path);

@@ -1,11 +1,7 @@
 #include "app/cli/cli_context.h"
 
 #include "core/common/error.h"
-#include "core/data/importer_registry.h"
-#include "core/eval/judge.h"
 #include "core/pairs/ladder.h"
-#include "core/plugin/plugin_host.h"
-#include "core/train/loss.h"
 
 namespace ladder::cli {
 
@@ -35,18 +31,6 @@ std::string ladderOrOnly(store::Database& db, const std::string& wanted) {
     if (all.size() == 1) return all.front().name;
     throw Error("say which ladder: --ladder NAME (this workspace has " + std::to_string(all.size()) +
                 " ladders; `ladder-cli ladder list` shows them)");
-}
-
-const plugin::PluginHost& loadPlugins() {
-    static const std::unique_ptr<plugin::PluginHost> host = [] {
-        auto h = std::make_unique<plugin::PluginHost>();
-        h->loadDefaultLocations();
-        data::registerPluginImporters(h->registrar());
-        train::registerPluginLosses(h->registrar());
-        eval::registerPluginJudges(h->registrar());
-        return h;
-    }();
-    return *host;
 }
 
 void addWorkspaceOption(CLI::App& command, CliContext& context) {

@@ -7,10 +7,6 @@
 
 #include "core/store/workspace.h"
 
-namespace ladder::plugin {
-class PluginHost;
-}
-
 namespace ladder::cli {
 
 struct CliContext {
@@ -29,11 +25,6 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 // The ladder a command works on: the one named, else the workspace's only ladder; throws
 // ladder::Error asking for --ladder when there are several (or none).
 [[nodiscard]] std::string ladderOrOnly(store::Database& db, const std::string& wanted);
-
-// Loads the plugins of the default locations once per process and registers their importers
-// (they take over the built-ins of the same name), losses and judges; failures are logged by the
-// host. Call before using any registry. The host stays for `ladder-cli plugins` to list.
-const plugin::PluginHost& loadPlugins();
 
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs

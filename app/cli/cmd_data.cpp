@@ -10,6 +10,7 @@
 #include "core/data/importer_registry.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
+#include "core/train/plugins.h"
 
 namespace ladder::cli {
 namespace {
@@ -33,7 +34,7 @@ void listFormats() {
 }
 
 void runImport(const CliContext& context, const ImportArgs& args) {
-    loadPlugins();
+    train::loadPlugins();
     if (args.listFormats) {
         listFormats();
         return;

@@ -16,6 +16,7 @@
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/model_source.h"
+#include "core/train/plugins.h"
 #include "core/train/run_config.h"
 #include "core/train/training_checkpoint.h"
 
@@ -233,7 +234,7 @@ void printResult(const eval::EvalResult& result, const eval::EvalTarget& target,
 }
 
 void runEval(const CliContext& context, const EvalArgs& args) {
-    loadPlugins();
+    train::loadPlugins();
     if (args.reference.empty()) {
         throw Error(
             "say which source's answers to play against: --reference SOURCE (medium for "

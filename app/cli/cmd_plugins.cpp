@@ -5,14 +5,15 @@
 #include "app/cli/cli_context.h"
 #include "core/eval/judge.h"
 #include "core/plugin/plugin_host.h"
-#include "core/train/loss.h"
+#include "core/train/loss_catalog.h"
+#include "core/train/plugins.h"
 
 namespace ladder::cli {
 
 void addPluginCommands(CLI::App& app, CliContext& context) {
     auto* plugins = app.add_subcommand("plugins", "List loaded plugins, judges and losses");
     plugins->callback([] {
-        const plugin::PluginHost& host = loadPlugins();
+        const plugin::PluginHost& host = train::loadPlugins();
         std::printf("searched:\n");
         for (const auto& dir : plugin::PluginHost::defaultLocations()) {
             std::printf("  %s\n", dir.c_str());
@@ -36,9 +37,8 @@ void addPluginCommands(CLI::App& app, CliContext& context) {
                         j.description.c_str());
         }
         std::printf("losses (a run config's method):\n");
-        for (const auto& name : train::lossRegistry().names()) {
-            const auto loss = train::lossRegistry().create(name);
-            std::printf("  %-12s %s\n", name.c_str(), loss->description().c_str());
+        for (const auto& loss : train::lossCatalog()) {
+            std::printf("  %-12s %s\n", loss.name.c_str(), loss.description.c_str());
         }
     });
 }

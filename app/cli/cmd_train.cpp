@@ -10,6 +10,7 @@
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/train/plugins.h"
 #include "core/train/training_job.h"
 
 namespace ladder::cli {
@@ -167,7 +168,7 @@ void addTrainCommands(CLI::App& app, CliContext& context) {
     train->add_option("--resume", options->resume,
                       "Continue this run from its latest checkpoint (its stored config is used)");
     train->callback([&context, options] {
-        loadPlugins();  // a method or judge may come from a plugin
+        train::loadPlugins();  // a method or judge may come from a plugin
         const int status = runJob(context, *options);
         if (status != 0) throw CLI::RuntimeError(status);
     });

@@ -12,6 +12,7 @@
 #include "core/common/log.h"
 #include "core/common/version.h"
 #include "core/demo/demo_workspace.h"
+#include "core/train/plugins.h"
 #include "ui/main_window.h"
 
 namespace {
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
     parser.process(app);
 
     ladder::log::init(ladder::log::Options{.verbose = parser.isSet(verbose)});
+    ladder::train::loadPlugins();  // the launcher offers the plugins' losses and judges
 
     ladder::ui::MainWindow window;
     window.show();

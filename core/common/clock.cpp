@@ -26,6 +26,26 @@ double nowSeconds() {
         .count();
 }
 
+double parseIso(const std::string& text) {
+    std::tm tm{};
+    int fractionStart = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &fractionStart) != 6 ||
+        fractionStart == 0) {
+        return -1;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    double seconds = static_cast<double>(timegm(&tm));
+    const char* rest = text.c_str() + fractionStart;
+    if (*rest == '.') {
+        double scale = 0.1;
+        for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) seconds += (*rest - '0') * scale;
+    }
+    if (*rest == 'Z') ++rest;
+    return *rest == '\0' ? seconds : -1;
+}
+
 std::string formatDuration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "--";
     const long s = std::lround(seconds);

@@ -25,4 +25,10 @@ std::filesystem::path dataDir() { return xdg("XDG_DATA_HOME", ".local/share"); }
 std::filesystem::path configDir() { return xdg("XDG_CONFIG_HOME", ".config"); }
 std::filesystem::path userPluginDir() { return dataDir() / "plugins"; }
 
+std::filesystem::path executableDir() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : exe.parent_path();
+}
+
 }  // namespace ladder::paths

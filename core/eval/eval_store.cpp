@@ -131,6 +131,14 @@ std::vector<EvalRecord> listEvals(store::Database& db, std::optional<std::int64_
     return out;
 }
 
+std::optional<EvalRecord> latestEval(store::Database& db, std::int64_t runId) {
+    std::optional<EvalRecord> best;
+    for (auto& e : listEvals(db, runId)) {  // by id: a later row at the same step wins
+        if (!best || e.step.value_or(-1) >= best->step.value_or(-1)) best = std::move(e);
+    }
+    return best;
+}
+
 std::vector<SampleRecord> loadSamples(store::Database& db, std::int64_t evalId) {
     auto s = db.prepare(
         "SELECT id, prompt_id, prompt_text, output, COALESCE(reference_output, ''), preference "

@@ -57,6 +57,10 @@ struct SampleRecord {
     std::optional<double> preference;  // 2 = the evaluated answer won
 };
 
+// A run's evaluation at its latest step (the newest of several there; one without a step counts
+// as before step 0): what the runs list and the comparison show as the run's win rate.
+[[nodiscard]] std::optional<EvalRecord> latestEval(store::Database& db, std::int64_t runId);
+
 // The samples of one evaluation in prompt order.
 [[nodiscard]] std::vector<SampleRecord> loadSamples(store::Database& db, std::int64_t evalId);
 

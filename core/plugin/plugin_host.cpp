@@ -13,16 +13,6 @@
 namespace ladder::plugin {
 namespace fs = std::filesystem;
 
-namespace {
-
-fs::path executableDir() {
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : exe.parent_path();
-}
-
-}  // namespace
-
 PluginHost::~PluginHost() = default;
 
 std::vector<fs::path> PluginHost::defaultLocations() {
@@ -36,7 +26,7 @@ std::vector<fs::path> PluginHost::defaultLocations() {
             start = end + 1;
         }
     }
-    if (const fs::path exe = executableDir(); !exe.empty()) {
+    if (const fs::path exe = paths::executableDir(); !exe.empty()) {
         // bin/../lib/ladder/plugins, in an install and in the build tree alike
         out.push_back((exe / ".." / "lib" / "ladder" / "plugins").lexically_normal());
     }

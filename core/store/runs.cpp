@@ -38,13 +38,13 @@ RunRecord readRun(const Statement& s) {
     return r;
 }
 
+}  // namespace
+
 std::string hostName() {
     std::array<char, 256> buf{};
     if (::gethostname(buf.data(), buf.size() - 1) != 0) return {};
     return buf.data();
 }
-
-}  // namespace
 
 const char* toString(RunStatus status) {
     switch (status) {
@@ -108,6 +108,15 @@ std::vector<RunRecord> RunStore::list() {
     std::vector<RunRecord> out;
     while (s.step()) out.push_back(readRun(s));
     return out;
+}
+
+std::optional<RunRecord> RunStore::latestFinished(const std::string& method) {
+    auto s = m_db.prepare(std::string("SELECT ") + kRunColumns +
+                          " FROM runs WHERE method = ? AND status = 'finished' "
+                          "ORDER BY coalesce(ended_at, created_at) DESC, id DESC LIMIT 1");
+    s.bind(1, method);
+    if (!s.step()) return std::nullopt;
+    return readRun(s);
 }
 
 void RunStore::markStarted(std::int64_t id, std::int64_t totalSteps) {

@@ -15,6 +15,7 @@ enum class RunStatus { Queued, Running, Paused, Finished, Failed, Stopped };
 [[nodiscard]] const char* toString(RunStatus status);
 [[nodiscard]] RunStatus runStatusFromString(const std::string& s);  // throws ladder::Error
 [[nodiscard]] bool isActive(RunStatus status);                      // queued, running or paused
+[[nodiscard]] std::string hostName();  // this machine's, as markStarted records it
 
 struct NewRun {
     std::string name;
@@ -64,6 +65,9 @@ public:
     [[nodiscard]] RunRecord get(std::int64_t id);  // throws when there is no such run
     [[nodiscard]] std::optional<RunRecord> find(std::int64_t id);
     [[nodiscard]] std::vector<RunRecord> list();   // newest first
+    // The newest finished run of a method (its newest by end time), if any: what a preset's
+    // model {"kind": "run", "run": 0} starts from.
+    [[nodiscard]] std::optional<RunRecord> latestFinished(const std::string& method);
 
     // status running, with this process's pid and host, started_at now.
     void markStarted(std::int64_t id, std::int64_t totalSteps);

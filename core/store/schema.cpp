@@ -155,8 +155,10 @@ CREATE TABLE metric_names (
     name TEXT NOT NULL UNIQUE
 );
 -- Per-step metrics. value is NULL where the metric was NaN (SQLite has no NaN).
--- The rowid grows with every insert, so a follower reads "rows after the last one it saw".
+-- id (the rowid) grows with every insert and, AUTOINCREMENT, is never reused: a follower reads
+-- "rows after the last one it saw", the steps a resumed run deletes and writes again included.
 CREATE TABLE metrics (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     step      INTEGER NOT NULL,
     name_id   INTEGER NOT NULL REFERENCES metric_names(id),

@@ -62,6 +62,17 @@ fs::path runCheckpointFolder(store::Workspace& workspace, std::int64_t runId, st
     return folder;
 }
 
+std::int64_t resolveStartRun(store::Database& db, const ModelSpec& spec) {
+    if (spec.runId != kLatestSftRun) return spec.runId;
+    const auto sft = store::RunStore(db).latestFinished("sft");
+    if (!sft) {
+        throw Error("the model starts from the latest finished SFT run (model.run 0), but this "
+                    "workspace has none: train one first (resources/presets/demo-sft.json), or "
+                    "set model.run to a run id");
+    }
+    return sft->id;
+}
+
 LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
                           const std::string& tokenizerOverride, torch::Device device,
                           std::int64_t seed) {
@@ -80,10 +91,11 @@ LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
         out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(out.folder));
         out.description = out.folder.string();
     } else if (spec.kind == "run") {
-        out.folder = runCheckpointFolder(workspace, spec.runId, spec.checkpointStep);
+        const std::int64_t runId = resolveStartRun(workspace.db(), spec);
+        out.folder = runCheckpointFolder(workspace, runId, spec.checkpointStep);
         out.model = model::loadPretrained(out.folder, device, torch::kFloat);
         out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(checkpointTokenizer(out.folder));
-        out.description = "run " + std::to_string(spec.runId) + " (" + out.folder.filename().string() + ")";
+        out.description = "run " + std::to_string(runId) + " (" + out.folder.filename().string() + ")";
     } else {
         throw Error("model kind must be tiny, pretrained or run, not '" + spec.kind + "'");
     }

@@ -248,7 +248,8 @@ std::vector<std::string> validate(const RunConfig& c) {
          "model kind must be tiny, pretrained or run, not '" + c.model.kind + "'");
     need(c.model.kind != "pretrained" || !c.model.path.empty(),
          "choose the Hugging Face folder of the pretrained model");
-    need(c.model.kind != "run" || c.model.runId > 0, "choose the run whose checkpoint to start from");
+    need(c.model.kind != "run" || c.model.runId >= 0,
+         "model.run must be a run id, or 0 for the latest finished SFT run");
     need(c.templateName == "alpaca" || c.templateName == "chatml" || c.templateName == "raw",
          "template must be alpaca, chatml or raw, not '" + c.templateName + "'");
     need(c.reference == "frozen" || c.reference == "cache" || c.reference == "none",

@@ -9,12 +9,19 @@
 
 #include <nlohmann/json.hpp>
 
+namespace ladder::store {
+class Database;
+}
+
 namespace ladder::train {
+
+// model.run 0: "the latest finished SFT run of this workspace" (the DPO presets start from it).
+inline constexpr std::int64_t kLatestSftRun = 0;
 
 struct ModelSpec {
     std::string kind = "tiny";        // tiny (from scratch) | pretrained (an HF folder) | run (a checkpoint)
     std::string path;                 // the Hugging Face folder, for kind pretrained
-    std::int64_t runId = 0;           // the earlier run of this workspace, for kind run
+    std::int64_t runId = kLatestSftRun;  // the earlier run of this workspace, for kind run
     std::int64_t checkpointStep = -1; // that run's checkpoint at this step; -1 = its latest
     nlohmann::json overrides = nlohmann::json::object();  // tiny: config.json fields to change
 };
@@ -95,6 +102,10 @@ void saveRunConfig(const RunConfig& config, const std::string& path);
 // Problems a user must fix before starting, one message each (empty = fine). Checks what can be
 // checked without a workspace: ranges, names of methods/templates/devices, consistency.
 [[nodiscard]] std::vector<std::string> validate(const RunConfig& config);
+
+// The run a model of kind "run" starts from: spec.runId, or for kLatestSftRun the newest finished
+// SFT run of the workspace. Throws ladder::Error when there is no such run (train one first).
+[[nodiscard]] std::int64_t resolveStartRun(store::Database& db, const ModelSpec& spec);
 
 // The ladder-cli line that runs this configuration (saved at configPath) on another machine.
 [[nodiscard]] std::string cliCommand(const std::string& workspacePath, const std::string& configPath,

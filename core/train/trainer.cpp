@@ -172,6 +172,10 @@ void Trainer::openRun() {
         }
     } else {
         m_config = m_request.config;
+        // The stored config names the run it really started from, not "the latest SFT run".
+        if (m_config.model.kind == "run") {
+            m_config.model.runId = resolveStartRun(m_workspace->db(), m_config.model);
+        }
         if (m_config.name.empty()) {
             m_config.name = m_config.method + " " + clock::nowIso().substr(0, 16);
         }

@@ -21,7 +21,7 @@
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
-#include "tests/support/tiny_run_config.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::eval {
 namespace {
@@ -225,9 +225,8 @@ TEST_F(DemoEvalTest, UnknownReferenceOrJudgeFailsBeforeAnythingIsGenerated) {
 // A tiny model trained a few steps with the win rate on: stored at every 2 steps and at the end,
 // plotted through the metrics, and replayed from the final checkpoint to the same answers.
 TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpoint) {
-    train::RunConfig c = test::tinyRunConfig("sft");
+    train::RunConfig c = test::tinyRunConfig("sft", 4);
     c.name = "sft with win rate";
-    c.maxSteps = 4;
     c.evalEvery = 0;
     c.evalPairs = 8;
     c.checkpointEvery = 0;

@@ -1,5 +1,5 @@
-// Metrics: batched writes, NaN, readers in another thread and another process while a writer
-// writes, and a writer killed with SIGKILL in the middle of a batch.
+// Metrics: batched writes, NaN, row ids never reused, readers in another thread and another process
+// while a writer writes, and a writer killed with SIGKILL in the middle of a batch.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -151,6 +151,26 @@ TEST(MetricsWriter, NaNIsStoredAndReadBackAsNaN) {
     MetricsReader r(ws.db());
     ASSERT_EQ(r.series(run, "loss").size(), 1u);
     EXPECT_TRUE(std::isnan(r.series(run, "loss")[0].second));
+}
+
+TEST(MetricsReader, StepsWrittenAgainAfterTheTailWasDeletedComeAfterTheLastRowSeen) {
+    // What a resumed run does: delete the steps after its checkpoint, then write them again.
+    test::TempDir dir;
+    auto ws = Workspace::create(dir / "a.ladder");
+    const auto run = newRun(ws);
+    MetricsWriter w(ws.db(), 1);
+    for (int step = 1; step <= 4; ++step) w.add(run, step, "loss", 1.0 / step, 0);
+    MetricsReader r(ws.db());
+    const auto seen = r.since(run, 0);
+    ASSERT_EQ(seen.size(), 4u);
+    ws.db().exec("DELETE FROM metrics WHERE step > 2");
+    w.add(run, 3, "loss", 0.5, 0);
+    w.add(run, 4, "loss", 0.25, 0);
+    const auto again = r.since(run, seen.back().rowId);
+    ASSERT_EQ(again.size(), 2u);
+    EXPECT_EQ(again[0].step, 3);
+    EXPECT_DOUBLE_EQ(again[0].value, 0.5);
+    EXPECT_DOUBLE_EQ(again[1].value, 0.25);
 }
 
 TEST(MetricsWriter, ReaderInAnotherThreadSeesOnlyWholeCommittedBatches) {

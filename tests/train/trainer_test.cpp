@@ -17,22 +17,19 @@
 #include "core/train/loss.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
-#include "tests/support/tiny_run_config.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::train {
 namespace {
 namespace fs = std::filesystem;
 
-// A tiny model and a short run: seconds, not minutes.
+// A tiny run that evaluates, checkpoints and stores margins, so that every path is taken.
 RunConfig smallConfig(const std::string& method) {
-    RunConfig c = test::tinyRunConfig(method);
-    c.maxSteps = 6;
+    RunConfig c = test::tinyRunConfig(method, 6);
     c.evalEvery = 3;
-    c.evalPairs = 16;
     c.checkpointEvery = 3;
     c.keepCheckpoints = 2;
     c.marginPairs = 20;
-    c.seed = 3;
     return c;
 }
 
@@ -132,6 +129,32 @@ TEST_F(TrainerTest, SftFromScratchThenDpoFromItsCheckpoint) {
     auto ws = store::Workspace::open(m_path);
     EXPECT_EQ(store::RunStore(ws.db()).get(dpoEvents.back().runId).parentRunId,
               sftEvents.back().runId);
+}
+
+TEST_F(TrainerTest, RunZeroStartsFromTheLatestFinishedSftRunAndRecordsWhichOne) {
+    auto dpo = smallConfig("dpo");
+    dpo.model.kind = "run";
+    dpo.model.runId = kLatestSftRun;
+    dpo.maxSteps = 2;
+    // No SFT run yet: a failed run whose message says to train one.
+    const auto early = runToEnd(request(dpo));
+    ASSERT_EQ(early.back().kind, EventKind::Failed);
+    EXPECT_NE(early.back().message.find("latest finished SFT run"), std::string::npos)
+        << early.back().message;
+
+    auto sft = smallConfig("sft");
+    sft.maxSteps = 2;
+    const auto first = runToEnd(request(sft)).back();
+    const auto second = runToEnd(request(sft)).back();
+    ASSERT_EQ(second.kind, EventKind::Finished) << second.message;
+    const auto events = runToEnd(request(dpo));
+    ASSERT_EQ(events.back().kind, EventKind::Finished) << events.back().message;
+
+    auto ws = store::Workspace::open(m_path);
+    const auto run = store::RunStore(ws.db()).get(events.back().runId);
+    EXPECT_EQ(run.parentRunId, second.runId);
+    EXPECT_NE(run.parentRunId, first.runId);
+    EXPECT_EQ(parseRunConfig(nlohmann::json::parse(run.configJson)).model.runId, second.runId);
 }
 
 TEST_F(TrainerTest, ResumedRunContinuesTheSameLossCurveBitExactly) {

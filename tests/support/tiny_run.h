@@ -1,5 +1,6 @@
-// A run configuration of a tiny model on the demo ladder that trains in seconds: the start of the
-// trainer's and the evaluator's end-to-end tests.
+// A run configuration small enough for tests: a tiny model on the demo ladder, short sequences,
+// four pairs a batch, one thread, no evaluation or checkpoints unless a test asks. Seconds, not
+// minutes. Tests change the fields they are about.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 
 namespace ladder::test {
 
-inline train::RunConfig tinyRunConfig(const std::string& method) {
+inline train::RunConfig tinyRunConfig(const std::string& method, int steps) {
     train::RunConfig c;
     c.name = method + " test";
     c.method = method;
@@ -21,7 +22,14 @@ inline train::RunConfig tinyRunConfig(const std::string& method) {
     c.data.maxPromptLength = 64;
     c.optimizer.lr = 3e-3;
     c.batchSize = 4;
+    c.maxSteps = steps;
+    c.evalEvery = 0;
+    c.evalPairs = 16;
+    c.checkpointEvery = 0;
+    c.keepCheckpoints = 1;
+    c.marginPairs = 0;
     c.threads = 1;  // bit-exact comparisons need the same reduction order every time
+    c.seed = 3;
     return c;
 }
 

@@ -1,0 +1,141 @@
+// bench_gui_stall: while a run of the window trains at full speed, how long does the GUI thread's
+// event loop go without turning? A 5 ms timer records the gaps between its ticks (a gap is the
+// longest the window could not answer the user); the Plots pane is on screen and follows the run.
+// Runs with the window's default LibTorch threads (cores - 1) and with all cores, for comparison.
+// Usage: bench_gui_stall [seconds per setting] [demo prompts]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include "core/demo/demo_workspace.h"
+#include "core/train/run_config.h"
+#include "ui/bridge/run_queue.h"
+#include "ui/main_window.h"
+#include "ui/runs/launcher_pane.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/metric_plot.h"
+
+namespace {
+
+struct Gaps {
+    std::vector<double> ms;
+    [[nodiscard]] double percentile(double p) const {
+        if (ms.empty()) return 0;
+        std::vector<double> sorted = ms;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+    }
+    [[nodiscard]] double worst() const { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
+    [[nodiscard]] int over(double limit) const {
+        return static_cast<int>(std::count_if(ms.begin(), ms.end(), [limit](double v) { return v > limit; }));
+    }
+};
+
+// Turns the event loop for `seconds` and records the gaps between ticks of a 5 ms timer.
+Gaps measureFor(double seconds) {
+    Gaps gaps;
+    QElapsedTimer clock;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(5);
+    qint64 last = 0;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        gaps.ms.push_back(static_cast<double>(now - last) / 1e6);
+        last = now;
+    });
+    QEventLoop loop;
+    QTimer::singleShot(static_cast<int>(seconds * 1000), &loop, &QEventLoop::quit);
+    clock.start();
+    tick.start();
+    loop.exec();
+    return gaps;
+}
+
+void report(const char* what, const Gaps& g, double seconds, long long steps) {
+    std::printf("  %-28s longest stall %6.1f ms  p99 %5.1f ms  median %4.1f ms  gaps > 50 ms: %d  "
+                "(%.0f s, %lld steps)\n",
+                what, g.worst(), g.percentile(0.99), g.percentile(0.5), g.over(50), seconds, steps);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+    QStandardPaths::setTestModeEnabled(true);  // keep the user's settings out of it
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("LadderBench");
+    QApplication::setApplicationName("LadderGuiStall");
+    const double seconds = argc > 1 ? std::atof(argv[1]) : 20;
+    const int prompts = argc > 2 ? std::atoi(argv[2]) : 600;
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+    QTemporaryDir dir;
+    const std::string path = (dir.path() + "/demo.ladder").toStdString();
+    ladder::demo::initWorkspace(path, {.prompts = prompts, .seed = 1});
+
+    ladder::ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    if (!window.openWorkspace(QString::fromStdString(path), false, false)) return 1;
+    auto* queue = window.findChild<ladder::ui::RunQueue*>();
+    auto* launcher = window.findChild<ladder::ui::LauncherPane*>();
+    auto* plots = window.findChild<ladder::ui::LivePlotsPane*>();
+    window.panes()->setCurrentWidget(plots);
+
+    std::printf("bench_gui_stall: %d cores, Qt %s (%s), demo workspace of %d prompts, DPO from "
+                "the built-in tiny model (reference pass included), Plots pane on screen\n",
+                cores, qVersion(), qPrintable(QApplication::platformName()), prompts);
+    report("idle window", measureFor(3), 3, 0);
+
+    std::vector<int> settings = {ladder::ui::RunQueue::defaultThreads()};
+    if (cores != settings.front()) settings.push_back(cores);
+    for (int threads : settings) {
+        ladder::train::RunConfig config;
+        config.name = "stall bench";
+        config.method = "dpo";
+        config.data.ladder = "demo";
+        config.templateName = "chatml";
+        config.data.maxLength = 160;
+        config.data.maxPromptLength = 128;
+        config.optimizer.lr = 1e-3;
+        config.batchSize = 16;
+        config.maxSteps = 100000;
+        config.evalEvery = 50;
+        config.evalPairs = 64;
+        config.checkpointEvery = 0;
+        config.marginPairs = 0;
+        config.threads = threads;
+        launcher->setConfig(config);
+        if (!launcher->start()) {
+            std::fprintf(stderr, "cannot start: %s\n", qPrintable(launcher->problems().join("; ")));
+            return 1;
+        }
+        const Gaps gaps = measureFor(seconds);
+        const auto runId = queue->activeRunId();
+        const auto progress = queue->progress(runId);
+        const long long steps = progress ? progress->step : 0;
+        const int points = plots->plot("Loss")->pointCount("loss");
+        queue->stopAll();
+        QElapsedTimer waited;
+        waited.start();
+        while (queue->busy() && waited.elapsed() < 120000) QApplication::processEvents(QEventLoop::AllEvents, 50);
+        char what[64];
+        std::snprintf(what, sizeof what, "training, %d thread%s", threads, threads == 1 ? "" : "s");
+        report(what, gaps, seconds, steps);
+        std::printf("  %-28s %d loss points on the chart\n", "", points);
+    }
+    return 0;
+}

@@ -1,0 +1,90 @@
+// bench_plot_refresh: how long one chart of the Plots pane takes to redraw with 10 series of
+// 100,000 points each (a long run's metrics), offscreen. The window redraws a chart at most 20
+// times a second, so a replot must stay well under 16 ms for the window to stay smooth.
+// Usage: bench_plot_refresh [series] [points] [replots]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include <QApplication>
+
+#include "ui/runs/metric_plot.h"
+
+namespace {
+
+struct Timing {
+    double mean = 0, median = 0, worst = 0;
+};
+
+Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int series) {
+    std::vector<double> ms;
+    double step = plot.lastStep("s0") + 1;
+    for (int i = 0; i < replots; ++i) {
+        if (appending) {
+            // What a 20 Hz tick of a live run adds: a few points per series.
+            for (int s = 0; s < series; ++s) {
+                plot.addPoints(QStringLiteral("s%1").arg(s), {step}, {std::sin(step * 0.001) + s});
+            }
+            ++step;
+        }
+        const auto start = std::chrono::steady_clock::now();
+        if (appending) {
+            plot.refresh();  // what the pane's 20 Hz flush does: rescale, queue one replot
+        } else {
+            plot.replot(QCustomPlot::rpImmediateRefresh);
+        }
+        QApplication::processEvents();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    Timing t;
+    for (double v : ms) t.mean += v / static_cast<double>(ms.size());
+    std::sort(ms.begin(), ms.end());
+    t.median = ms[ms.size() / 2];
+    t.worst = ms.back();
+    return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+    QApplication app(argc, argv);
+    const int series = argc > 1 ? std::atoi(argv[1]) : 10;
+    const int points = argc > 2 ? std::atoi(argv[2]) : 100000;
+    const int replots = argc > 3 ? std::atoi(argv[3]) : 60;
+
+    ladder::ui::MetricPlot plot("Loss");
+    plot.resize(1200, 700);
+    plot.show();
+    std::mt19937 rng(1);
+    std::normal_distribution<double> noise(0, 0.05);
+    for (int s = 0; s < series; ++s) {
+        QVector<double> keys(points), values(points);
+        for (int i = 0; i < points; ++i) {
+            keys[i] = i + 1;
+            values[i] = 1.0 / std::sqrt(1.0 + i * 0.01) + 0.1 * s + noise(rng);  // a noisy loss curve
+        }
+        plot.addPoints(QStringLiteral("s%1").arg(s), keys, values);
+    }
+    plot.fitToData();
+    measure(plot, 5, false, series);  // warm up caches (tick labels, buffers)
+
+    std::printf("bench_plot_refresh: %d series x %d points, %dx%d px, Qt %s (%s)\n", series, points,
+                plot.width(), plot.height(), qVersion(), qPrintable(QApplication::platformName()));
+    auto report = [](const char* what, const Timing& t) {
+        std::printf("  %-34s mean %6.2f ms  median %6.2f ms  worst %6.2f ms  (target < 16 ms)\n",
+                    what, t.mean, t.median, t.worst);
+    };
+    report("replot, whole run in view", measure(plot, replots, false, series));
+    report("replot + append (live tick)", measure(plot, replots, true, series));
+    plot.xAxis->setRange(points * 0.45, points * 0.55);
+    report("replot, zoomed to 10%", measure(plot, replots, false, series));
+    plot.fitToData();
+    plot.setSmoothing(0.9);  // a smoothed line over each faint raw line: 20 graphs
+    report("replot, smoothing on (2x graphs)", measure(plot, replots, false, series));
+    return 0;
+}

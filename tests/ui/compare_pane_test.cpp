@@ -1,0 +1,174 @@
+// The comparison pane on runs recorded in workspace files (no training needed): the settings that
+// differ head the table and the legend, the results table has last and best values and the judged
+// win rate, answers stand side by side, and runs of another workspace join read-only.
+#include <gtest/gtest.h>
+
+#include <QCheckBox>
+#include <QSettings>
+#include <QStandardItemModel>
+
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "tests/ui/runs_test_support.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/main_window.h"
+#include "ui/runs/compare_pane.h"
+#include "ui/runs/config_diff_model.h"
+#include "ui/runs/final_metrics_model.h"
+#include "ui/runs/metric_plot.h"
+#include "ui/runs/samples_model.h"
+
+namespace ladder::ui {
+namespace {
+namespace fs = std::filesystem;
+using test::qpath;
+
+// A finished run with a config, a loss curve and an accuracy curve, written as the trainer would.
+std::int64_t recordRun(store::Workspace& ws, const train::RunConfig& config,
+                       const std::vector<double>& losses, double accuracy) {
+    store::RunStore runs(ws.db());
+    const auto id = runs.create({.name = config.name, .method = config.method,
+                                 .configJson = train::toJson(config).dump(), .totalSteps = 3});
+    store::MetricsWriter metrics(ws.db());
+    for (std::size_t i = 0; i < losses.size(); ++i) {
+        metrics.add(id, static_cast<std::int64_t>(i + 1), "loss", losses[i], 0);
+    }
+    metrics.add(id, static_cast<std::int64_t>(losses.size()), "eval/rewards/accuracies", accuracy, 0);
+    metrics.flush();
+    runs.finish(id, store::RunStatus::Finished);
+    return id;
+}
+
+class ComparePaneTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        QSettings().clear();
+        m_path = m_dir / "study.ladder";
+        auto ws = store::Workspace::create(m_path);
+        train::RunConfig a = test::tinyRun("dpo", 3);
+        a.name = "dpo beta 0.1";
+        a.loss = {{"beta", 0.1}};
+        train::RunConfig b = a;
+        b.name = "dpo beta 0.5 curriculum";
+        b.loss = {{"beta", 0.5}};
+        b.data.curriculum = "easy-then-hard";
+        m_a = recordRun(ws, a, {0.69, 0.5, 0.6}, 0.7);
+        m_b = recordRun(ws, b, {0.69, 0.45, 0.4}, 0.8);
+        // Run b judged against the strong source; run a's answers generated but not judged.
+        ws.db().exec("INSERT INTO evals(run_id, step, judge, reference_source, n, wins, ties, losses, "
+                     "win_rate, std_error, created_at) VALUES (" + std::to_string(m_b) +
+                     ", 3, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, 't'), (" + std::to_string(m_a) +
+                     ", 3, 'none', 'strong', 0, 0, 0, 0, NULL, NULL, 't')");
+        ws.db().exec("INSERT INTO prompts(id, match_key, instruction) VALUES (1, 'k1', 'Add 2 and 3'), "
+                     "(2, 'k2', 'Spell cat backwards')");
+        for (auto [run, one, two] : {std::tuple{m_a, "5", "tac"}, std::tuple{m_b, "five", "tca"}}) {
+            const std::string r = std::to_string(run);
+            const std::string e = "(SELECT id FROM evals WHERE run_id = " + r + ")";
+            ws.db().exec("INSERT INTO samples(run_id, eval_id, step, prompt_id, prompt_text, output, "
+                         "created_at) VALUES (" + r + ", " + e + ", 3, 1, 'Add 2 and 3', '" + one +
+                         "', 't'), (" + r + ", " + e + ", 3, 2, 'Spell cat backwards', '" + two + "', 't')");
+        }
+        m_window = std::make_unique<MainWindow>();
+        ASSERT_TRUE(m_window->openWorkspace(qpath(m_path), false, false));
+        m_pane = m_window->findChild<ComparePane*>();
+        ASSERT_NE(m_pane, nullptr);
+    }
+
+    test::TempDir m_dir;
+    fs::path m_path;
+    std::int64_t m_a = 0, m_b = 0;
+    std::unique_ptr<MainWindow> m_window;
+    ComparePane* m_pane = nullptr;
+};
+
+TEST_F(ComparePaneTest, TheNewestFinishedRunsAreComparedAndOnlyDifferingSettingsShown) {
+    m_pane->compare();
+    ASSERT_EQ(m_pane->checkedRuns().size(), 2u);
+    EXPECT_EQ(m_pane->configModel()->keys(), (QStringList{"loss.beta", "data.curriculum"}));
+    EXPECT_EQ(m_pane->configModel()->columnCount(), 3);
+    const auto row = [&](int r, int c) { return m_pane->configModel()->index(r, c).data().toString(); };
+    // Newest first: run b, then run a.
+    EXPECT_EQ(row(0, 1), "0.5");
+    EXPECT_EQ(row(0, 2), "0.1");
+    EXPECT_EQ(row(1, 1), "easy-then-hard");
+    m_pane->findChild<QCheckBox*>("compareShowAll")->setChecked(true);
+    EXPECT_GT(m_pane->configModel()->rowCount(), 20);
+}
+
+TEST_F(ComparePaneTest, TheLegendNamesTheRunsAndTheirDifferingSettings) {
+    m_pane->compare();
+    m_pane->setMetric("loss");
+    MetricPlot* plot = m_pane->plot();
+    QStringList legend;
+    for (const QString& s : plot->seriesNames()) legend << plot->line(s)->name();
+    ASSERT_EQ(legend.size(), 2);
+    EXPECT_EQ(legend[0], QString("#%1 dpo beta 0.5 curriculum: beta=0.5, curriculum=easy-then-hard").arg(m_b));
+    EXPECT_EQ(legend[1], QString("#%1 dpo beta 0.1: beta=0.1, curriculum=(none)").arg(m_a));
+    EXPECT_EQ(plot->pointCount(plot->seriesNames()[0]), 3);
+    // One colour per run.
+    EXPECT_NE(plot->line(plot->seriesNames()[0])->pen().color(), plot->line(plot->seriesNames()[1])->pen().color());
+}
+
+TEST_F(ComparePaneTest, ResultsHaveLastAndBestValuesAndTheJudgedWinRate) {
+    m_pane->compare();
+    FinalMetricsModel* m = m_pane->resultsModel();
+    const int lossRow = static_cast<int>(FinalMetricsModel::metricNames().indexOf("loss"));
+    // Run a: last 0.6, best 0.5 at step 2. Run b: its last is its best.
+    EXPECT_EQ(m->index(lossRow, 2).data().toString(), "0.6  (best 0.5 @ 2)");
+    EXPECT_EQ(m->index(lossRow, 1).data().toString(), "0.4");
+    const int winRow = m->rowCount() - 1;
+    EXPECT_EQ(m->index(winRow, 1).data().toString(), QString::fromUtf8("70.0% \u00b1 14.0"));
+    EXPECT_TRUE(m->index(winRow, 2).data().toString().isEmpty());
+    EXPECT_TRUE(m->index(winRow, 1).data(Qt::ToolTipRole).toString().contains("6 wins, 2 ties, 2 losses"));
+}
+
+TEST_F(ComparePaneTest, AnswersToTheSamePromptsStandSideBySide) {
+    m_pane->compare();
+    SamplesModel* s = m_pane->samplesModel();
+    ASSERT_EQ(s->rowCount(), 2);
+    EXPECT_EQ(s->index(0, 0).data().toString(), "Add 2 and 3");
+    EXPECT_EQ(s->index(0, 1).data().toString(), "five");
+    EXPECT_EQ(s->index(0, 2).data().toString(), "5");
+    EXPECT_EQ(s->index(1, 2).data().toString(), "tac");
+}
+
+TEST_F(ComparePaneTest, RunsOfAnotherWorkspaceJoinReadOnly) {
+    const auto other = m_dir / "other.ladder";
+    std::int64_t otherRun = 0;
+    {
+        auto ws = store::Workspace::create(other);
+        train::RunConfig c = test::tinyRun("slic", 3);
+        c.name = "slic elsewhere";
+        otherRun = recordRun(ws, c, {1.0, 0.8, 0.7}, 0.6);
+    }
+    const std::string before = test::readFile(other);
+    QString error;
+    ASSERT_TRUE(m_pane->addWorkspace(qpath(other), &error)) << error.toStdString();
+    m_pane->setRunChecked({1, otherRun}, true);
+    ASSERT_EQ(m_pane->checkedRuns().size(), 3u);
+    const QStringList keys = m_pane->configModel()->keys();
+    EXPECT_TRUE(keys.contains("method"));
+    EXPECT_EQ(m_pane->configModel()->headerData(3, Qt::Horizontal).toString(),
+              QString("#%1 slic elsewhere [other.ladder]").arg(otherRun));
+    EXPECT_FALSE(m_pane->addWorkspace(qpath(m_dir / "missing.ladder"), &error));
+    EXPECT_FALSE(error.isEmpty());
+    EXPECT_EQ(test::readFile(other), before);  // read-only: the file is untouched
+}
+
+TEST_F(ComparePaneTest, EveryModelOfThePanePassesTheModelTester) {
+    for (QAbstractItemModel* model :
+         std::initializer_list<QAbstractItemModel*>{m_pane->configModel(), m_pane->resultsModel(),
+                                                    m_pane->samplesModel(), m_pane->runsModel()}) {
+        test::ModelChecker check(model);
+        m_pane->reloadRuns();
+        m_pane->compare();
+        m_pane->setRunChecked({0, m_a}, false);
+        m_pane->setRunChecked({0, m_a}, true);
+        m_pane->findChild<QCheckBox*>("compareShowAll")->toggle();
+        EXPECT_TRUE(check.failures().isEmpty()) << check.failures().join('\n').toStdString();
+    }
+}
+
+}  // namespace
+}  // namespace ladder::ui

@@ -1,0 +1,152 @@
+// The charts of the run panes: smoothing, redone steps, hover values, log-y, stage bands, routing
+// of metrics to charts, colours on light and dark palettes, and export to PNG, SVG, PDF and CSV.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QPalette>
+
+#include "tests/support/test_support.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/metric_plot.h"
+#include "ui/runs/plot_export.h"
+#include "ui/runs/plot_style.h"
+
+namespace ladder::ui {
+namespace {
+
+// WCAG contrast ratio of two colours.
+double contrast(const QColor& a, const QColor& b) {
+    auto luminance = [](const QColor& c) {
+        auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a) + 0.05, lb = luminance(b) + 0.05;
+    return std::max(la, lb) / std::min(la, lb);
+}
+
+TEST(MetricPlot, SmoothingIsADebiasedEmaAndTheRawValuesStay) {
+    MetricPlot plot("Loss");
+    plot.addPoints("loss", {1, 2, 3}, {1.0, 3.0, 2.0});
+    plot.setSmoothing(0.5);
+    plot.addPoints("loss", {4}, {6.0});
+    // EMA with weight 0.5, divided by 1 - 0.5^t (computed by hand).
+    const double expected[] = {1.0, (0.25 + 1.5) / 0.75, (0.875 + 1.0) / 0.875,
+                               (0.9375 + 3.0) / 0.9375};
+    const auto smoothed = plot.line("loss")->data();
+    ASSERT_EQ(smoothed->size(), 4);
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR((smoothed->constBegin() + i)->value, expected[i], 1e-12) << i;
+    EXPECT_EQ((plot.rawData("loss")->constBegin() + 3)->value, 6.0);
+    plot.setSmoothing(0);
+    EXPECT_EQ((plot.line("loss")->data()->constBegin() + 1)->value, 3.0);
+}
+
+TEST(MetricPlot, TruncatingDropsTheRedoneStepsAndHoverShowsExactValues) {
+    MetricPlot plot("Loss");
+    plot.addPoints("loss", {1, 2, 3, 4}, {0.9, 0.8, 0.7, 0.6});
+    plot.addPoints("eval/loss", {2, 4}, {0.85, 0.65});
+    plot.truncateFrom("loss", 3);
+    EXPECT_EQ(plot.pointCount("loss"), 2);
+    EXPECT_EQ(plot.lastStep("loss"), 2);
+    plot.addPoints("loss", {3}, {0.75});
+    const QString text = plot.valuesAt(3.2);
+    EXPECT_TRUE(text.startsWith("step 3")) << text.toStdString();
+    EXPECT_TRUE(text.contains("loss: 0.75")) << text.toStdString();
+    EXPECT_TRUE(text.contains("eval/loss: 0.85 (step 2)") || text.contains("eval/loss: 0.65 (step 4)"))
+        << text.toStdString();
+    EXPECT_TRUE(MetricPlot("empty").valuesAt(1).isEmpty());
+}
+
+TEST(MetricPlot, LogYAndStagesAndFollowing) {
+    MetricPlot plot("Loss");
+    plot.resize(400, 300);
+    plot.addPoints("loss", {1, 2, 3}, {10, 1, 0.1});
+    plot.setLogY(true);
+    EXPECT_EQ(plot.yAxis->scaleType(), QCPAxis::stLogarithmic);
+    EXPECT_LT(plot.yAxis->range().lower, 0.1);
+    EXPECT_GT(plot.yAxis->range().upper, 10);
+    plot.setStages({{1, 1, "1 easy"}});
+    EXPECT_EQ(plot.itemCount(), 2);  // one stage: no band, only the tracer and the empty text
+    plot.setStages({{1, 1, "1 easy"}, {2, 3, "2 hard"}});
+    EXPECT_EQ(plot.stageCount(), 2);
+    EXPECT_EQ(plot.itemCount(), 2 + 2 * 2);  // the same, and a band and a label per stage
+    EXPECT_TRUE(plot.followsData());
+}
+
+TEST(LivePlots, MetricsGoToTheirChartsAndBookkeepingIsLeftOut) {
+    const QStringList titles = LivePlotsPane::plotTitles();
+    auto chart = [&](const char* metric) {
+        const int i = LivePlotsPane::plotIndexFor(metric);
+        return i < 0 ? QString() : titles[i];
+    };
+    EXPECT_EQ(chart("loss"), "Loss");
+    EXPECT_EQ(chart("eval/loss"), "Loss");
+    EXPECT_EQ(chart("rewards/margins"), "Reward margins");
+    EXPECT_EQ(chart("tier/strong>weak/margins"), "Reward margins");
+    EXPECT_EQ(chart("eval/tier/medium>weak/accuracies"), "Accuracy and win rate");
+    EXPECT_EQ(chart("eval/win_rate"), "Accuracy and win rate");
+    EXPECT_EQ(chart("logps/rejected"), "Log-probs");
+    EXPECT_EQ(chart("learning_rate"), "Learning rate");
+    EXPECT_EQ(chart("grad_norm"), "Gradient norm");
+    EXPECT_EQ(chart("tokens_per_second"), "Tokens per second");
+    EXPECT_EQ(chart("data/train_pairs"), QString());
+    EXPECT_EQ(chart("curriculum/stage"), QString());
+}
+
+TEST(PlotStyle, SeriesColoursReadOnLightAndDarkPalettes) {
+    QPalette light;
+    light.setColor(QPalette::Window, QColor("#efefef"));
+    light.setColor(QPalette::Base, Qt::white);
+    light.setColor(QPalette::Text, Qt::black);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor("#2b2b2b"));
+    dark.setColor(QPalette::Base, QColor("#1e1e1e"));
+    dark.setColor(QPalette::Text, QColor("#e0e0e0"));
+    const auto l = PlotStyle::fromPalette(light);
+    const auto d = PlotStyle::fromPalette(dark);
+    EXPECT_FALSE(l.dark);
+    EXPECT_TRUE(d.dark);
+    for (int i = 0; i < l.series.size(); ++i) {
+        EXPECT_GE(contrast(l.seriesColor(i), l.background), 3.0) << l.seriesColor(i).name().toStdString();
+        EXPECT_GE(contrast(d.seriesColor(i), d.background), 4.5) << d.seriesColor(i).name().toStdString();
+    }
+    EXPECT_GE(contrast(d.foreground, d.background), 7);
+}
+
+TEST(PlotExport, WritesPngSvgPdfAndCsvOfSeveralCharts) {
+    test::TempDir dir;
+    MetricPlot a("Loss"), b("Learning rate");
+    a.addPoints("loss", {1, 2, 3}, {0.9, 0.7, std::nan("")});
+    b.addPoints("learning_rate", {1, 2, 3}, {1e-3, 2e-3, 3e-3});
+    b.setSeriesLabel("learning_rate", "lr, scheduled");
+    const QList<MetricPlot*> plots{&a, &b};
+    for (const char* name : {"charts.png", "charts.svg", "charts.pdf"}) {
+        QString error;
+        const QString path = QString::fromStdString((dir / name).string());
+        ASSERT_TRUE(exportPlots(plots, path, 2, QSize(300, 200), &error)) << error.toStdString();
+        EXPECT_GT(QFileInfo(path).size(), 500) << name;
+    }
+    const QImage png(QString::fromStdString((dir / "charts.png").string()));
+    EXPECT_EQ(png.size(), QSize(1200, 400));  // two cells side by side, twice the pixels
+    EXPECT_TRUE(test::readFile(dir / "charts.svg").find("<svg") != std::string::npos);
+    EXPECT_EQ(test::readFile(dir / "charts.pdf").substr(0, 5), "%PDF-");
+    QString error;
+    ASSERT_TRUE(exportPlotsByName(plots, QString::fromStdString((dir / "v.csv").string()), 2,
+                                  QSize(300, 200), &error));
+    EXPECT_EQ(test::readFile(dir / "v.csv"),
+              "plot,series,step,value\n"
+              "Loss,loss,1,0.9\nLoss,loss,2,0.7\nLoss,loss,3,\n"
+              "Learning rate,\"lr, scheduled\",1,0.001\nLearning rate,\"lr, scheduled\",2,0.002\n"
+              "Learning rate,\"lr, scheduled\",3,0.003\n");
+    EXPECT_FALSE(exportPlots(plots, QString::fromStdString((dir / "x.gif").string()), 2,
+                             QSize(300, 200), &error));
+    EXPECT_TRUE(error.contains("gif"));
+}
+
+}  // namespace
+}  // namespace ladder::ui

@@ -1,0 +1,436 @@
+// The run panes in the window, offscreen, on a small demo workspace: the launcher checks and
+// queues runs, a tiny run puts points on the charts and shows in the runs list, stop and resume
+// and delete work, a run written by another connection (or ladder-cli) is followed by polling,
+// stale runs are told apart, and the item models pass QAbstractItemModelTester.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QClipboard>
+#include <QComboBox>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "tests/ui/runs_test_support.h"
+#include "ui/bridge/run_queue.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/main_window.h"
+#include "ui/runs/launcher_pane.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/metric_plot.h"
+#include "ui/runs/runs_pane.h"
+#include "ui/runs/runs_table_model.h"
+#include "ui/shortcuts_dialog.h"
+
+namespace ladder::ui {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::qpath;
+
+class RunPanesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        QSettings().clear();
+        m_path = test::makeDemoWorkspace(m_dir, 120);
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        ASSERT_TRUE(m_window->openWorkspace(qpath(m_path), false, /*interactive=*/false));
+        m_queue = m_window->findChild<RunQueue*>();
+        m_launcher = m_window->findChild<LauncherPane*>();
+        m_plots = m_window->findChild<LivePlotsPane*>();
+        m_runs = m_window->findChild<RunsPane*>();
+        ASSERT_TRUE(m_queue && m_launcher && m_plots && m_runs);
+    }
+    void TearDown() override {
+        if (m_queue) m_queue->stopAll();
+        waitIdle();
+        m_window.reset();
+    }
+
+    bool waitIdle(std::chrono::milliseconds timeout = 120s) {
+        return test::waitFor([this] { return !m_queue || !m_queue->busy(); }, timeout);
+    }
+    QString statusOf(std::int64_t runId) {
+        m_runs->refresh();
+        const int row = m_runs->model()->rowOf(runId);
+        if (row < 0) return {};
+        return m_runs->model()->index(row, RunsTableModel::StatusColumn).data().toString();
+    }
+    std::vector<store::RunRecord> runsInFile() {
+        auto ws = store::Workspace::open(m_path);
+        return store::RunStore(ws.db()).list();
+    }
+
+    test::TempDir m_dir;
+    fs::path m_path;
+    std::unique_ptr<MainWindow> m_window;
+    RunQueue* m_queue = nullptr;
+    LauncherPane* m_launcher = nullptr;
+    LivePlotsPane* m_plots = nullptr;
+    RunsPane* m_runs = nullptr;
+};
+
+TEST_F(RunPanesTest, TheWindowHasTheRunPanes) {
+    QStringList titles;
+    for (int i = 0; i < m_window->panes()->count(); ++i) titles << m_window->panes()->tabText(i);
+    for (const char* t : {"Launcher", "Plots", "Runs", "Compare"}) EXPECT_TRUE(titles.contains(t)) << t;
+}
+
+TEST_F(RunPanesTest, ATinyRunFromTheLauncherPutsPointsOnTheChartsAndFinishesInTheList) {
+    m_launcher->setConfig(test::tinyRun("sft", 6));
+    ASSERT_TRUE(m_launcher->canStart()) << m_launcher->problems().join("; ").toStdString();
+    auto* start = m_launcher->findChild<QPushButton*>("launcherStart");
+    ASSERT_TRUE(start && start->isEnabled());
+    start->click();
+    EXPECT_TRUE(m_queue->busy() || !m_queue->pending().empty());
+    ASSERT_TRUE(waitIdle());
+    m_plots->flush();
+    const auto runs = runsInFile();
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].status, store::RunStatus::Finished) << runs[0].message;
+    // Window runs leave a core to the GUI unless the config says otherwise.
+    EXPECT_EQ(m_plots->runId(), runs[0].id);
+    MetricPlot* loss = m_plots->plot("Loss");
+    ASSERT_NE(loss, nullptr);
+    EXPECT_EQ(loss->pointCount("loss"), 6);
+    EXPECT_GE(m_plots->plot("Learning rate")->pointCount("learning_rate"), 6);
+    EXPECT_EQ(m_plots->plot("Loss")->pointCount("eval/loss"), 1);  // the final evaluation
+    EXPECT_EQ(statusOf(runs[0].id), "finished");
+    const int row = m_runs->model()->rowOf(runs[0].id);
+    EXPECT_DOUBLE_EQ(m_runs->model()->index(row, RunsTableModel::ProgressColumn)
+                         .data(RunsTableModel::ProgressRole).toDouble(), 1.0);
+    EXPECT_FALSE(m_runs->model()->index(row, RunsTableModel::LossColumn).data().toString().isEmpty());
+}
+
+TEST_F(RunPanesTest, WindowRunsLeaveOneCoreToTheGui) {
+    auto config = test::tinyRun("sft", 2);
+    config.threads = 0;
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->start());
+    ASSERT_TRUE(waitIdle());
+    const auto run = runsInFile().at(0);
+    EXPECT_EQ(train::parseRunConfig(nlohmann::json::parse(run.configJson)).threads,
+              RunQueue::defaultThreads());
+    EXPECT_EQ(RunQueue::defaultThreads(),
+              std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1));
+}
+
+TEST_F(RunPanesTest, ValidationDisablesStartAndSaysWhy) {
+    auto config = test::tinyRun("dpo", 4);
+    config.optimizer.lr = 0;
+    m_launcher->setConfig(config);
+    auto* start = m_launcher->findChild<QPushButton*>("launcherStart");
+    EXPECT_FALSE(start->isEnabled());
+    EXPECT_TRUE(m_launcher->problems().join('\n').contains("learning rate")) << m_launcher->problems().join('\n').toStdString();
+    EXPECT_FALSE(m_launcher->start());
+    EXPECT_FALSE(m_queue->busy());
+
+    config.optimizer.lr = 1e-3;
+    config.data.ladder = "no-such-ladder";
+    m_launcher->setConfig(config);
+    EXPECT_TRUE(m_launcher->problems().join('\n').contains("no ladder 'no-such-ladder'"));
+
+    // DPO from "the latest finished SFT run": none yet, so Start waits for one ...
+    config.data.ladder = "demo";
+    config.model.kind = "run";
+    config.model.runId = train::kLatestSftRun;
+    m_launcher->setConfig(config);
+    EXPECT_TRUE(m_launcher->problems().join('\n').contains("no finished SFT run")) << m_launcher->problems().join('\n').toStdString();
+    // ... but an SFT run queued before it is enough.
+    train::JobRequest sft{m_path.string(), test::tinyRun("sft", 2), 0};
+    m_queue->enqueue(sft);
+    QTest::qWait(300);
+    EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+}
+
+TEST_F(RunPanesTest, QueuedSftThenDpoFromTheLatestSftRunRunOneAfterAnother) {
+    m_launcher->setConfig(test::tinyRun("sft", 3));
+    ASSERT_TRUE(m_launcher->start());
+    auto dpo = test::tinyRun("dpo", 3);
+    dpo.model.kind = "run";
+    dpo.model.runId = train::kLatestSftRun;
+    m_launcher->setConfig(dpo);
+    ASSERT_TRUE(m_launcher->start()) << m_launcher->problems().join('\n').toStdString();
+    m_runs->refresh();
+    ASSERT_TRUE(waitIdle(180s));
+    const auto runs = runsInFile();
+    ASSERT_EQ(runs.size(), 2u);
+    const auto& dpoRun = runs[0];  // newest first
+    EXPECT_EQ(dpoRun.method, "dpo");
+    EXPECT_EQ(dpoRun.status, store::RunStatus::Finished) << dpoRun.message;
+    EXPECT_EQ(dpoRun.parentRunId, runs[1].id);
+}
+
+TEST_F(RunPanesTest, PresetsFillTheFormAndSaveLoadAndCopyCommandRoundTrip) {
+    ASSERT_TRUE(m_launcher->applyPreset("demo-dpo-easy"));
+    const auto config = m_launcher->config();
+    EXPECT_EQ(config.method, "dpo");
+    EXPECT_EQ(config.model.kind, "run");
+    EXPECT_EQ(config.data.tiers, std::vector<std::string>{"strong>weak"});
+    EXPECT_DOUBLE_EQ(config.loss.at("beta").get<double>(), 0.1);
+    // The preset's win rate: against the demo's medium model, every 100 steps; "off" turns it off.
+    EXPECT_EQ(config.winRate.reference, "medium");
+    EXPECT_EQ(config.winRate.every, 100);
+    EXPECT_EQ(config.winRate.judge, "demo");
+    auto* against = m_launcher->findChild<QComboBox*>("launcherWinRateReference");
+    ASSERT_NE(against, nullptr);
+    EXPECT_EQ(against->currentData().toString(), "medium");
+    against->setCurrentIndex(0);
+    EXPECT_EQ(m_launcher->config().winRate.reference, "");
+    EXPECT_FALSE(m_launcher->findChild<QSpinBox*>("launcherWinRateEvery")->isEnabled());
+    against->setCurrentIndex(against->findData("medium"));
+
+    const QString file = qpath(m_dir / "my run.json");
+    QString error;
+    ASSERT_TRUE(m_launcher->saveConfigFile(file, &error)) << error.toStdString();
+    EXPECT_EQ(train::toJson(train::loadRunConfig(file.toStdString())), train::toJson(config));
+    const QString line = m_launcher->copyCommand();
+    EXPECT_EQ(line.toStdString(), train::cliCommand(m_path.string(), file.toStdString(), config));
+    EXPECT_TRUE(line.contains("'" + file + "'"));
+    EXPECT_EQ(QApplication::clipboard()->text(), line);
+
+    ASSERT_TRUE(m_launcher->applyPreset("demo-sft"));
+    EXPECT_EQ(m_launcher->config().method, "sft");
+    ASSERT_TRUE(m_launcher->loadConfigFile(file, &error)) << error.toStdString();
+    EXPECT_EQ(train::toJson(m_launcher->config()), train::toJson(config));
+    test::writeFile(m_dir / "bad.json", R"({"method": "dpo", "batchsize": 4})");
+    EXPECT_FALSE(m_launcher->loadConfigFile(qpath(m_dir / "bad.json"), &error));
+    EXPECT_TRUE(error.contains("batchsize"));
+}
+
+TEST_F(RunPanesTest, TheLauncherFormIsRememberedAcrossWindows) {
+    auto config = test::tinyRun("slic", 7);
+    config.name = "remember me";
+    m_launcher->setConfig(config);
+    QTest::qWait(250);  // the debounced check stores the form
+    m_window.reset();
+    MainWindow again;
+    auto* launcher = again.findChild<LauncherPane*>();
+    EXPECT_EQ(launcher->config().name, "remember me");
+    EXPECT_EQ(launcher->config().maxSteps, 7);
+    EXPECT_EQ(launcher->config().method, "slic");
+    m_queue = nullptr;
+}
+
+TEST_F(RunPanesTest, TheRunsListShowsProgressAndStopResumeAndDeleteWork) {
+    auto config = test::tinyRun("sft", 2000);
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->start());
+    std::int64_t runId = 0;
+    ASSERT_TRUE(test::waitFor([&] {
+        runId = m_queue->activeRunId();
+        const auto p = runId > 0 ? m_queue->progress(runId) : std::nullopt;
+        return p && p->step >= 3;
+    }, 60s));
+    m_runs->refresh();
+    const int row = m_runs->model()->rowOf(runId);
+    ASSERT_GE(row, 0);
+    EXPECT_TRUE(statusOf(runId).startsWith("running")) << statusOf(runId).toStdString();
+    EXPECT_GT(m_runs->model()->index(row, RunsTableModel::ProgressColumn)
+                  .data(RunsTableModel::ProgressRole).toDouble(), 0.0);
+
+    m_runs->select(runId);
+    auto* stop = m_runs->findChild<QAction*>("runsStop");
+    ASSERT_TRUE(stop->isEnabled());
+    EXPECT_FALSE(m_runs->findChild<QAction*>("runsDelete")->isEnabled());
+    stop->trigger();
+    ASSERT_TRUE(waitIdle(60s));
+    EXPECT_EQ(statusOf(runId), "stopped");
+    m_runs->select(runId);
+    auto* resume = m_runs->findChild<QAction*>("runsResume");
+    ASSERT_TRUE(resume->isEnabled());
+    const auto stoppedAt = runsInFile().at(0).lastStep;
+    EXPECT_LT(stoppedAt, 2000);
+
+    // Resume, let it go on a little, stop again: it continued from its checkpoint.
+    resume->trigger();
+    ASSERT_TRUE(test::waitFor([&] {
+        const auto p = m_queue->progress(runId);
+        return p && p->step >= stoppedAt + 2;
+    }, 60s));
+    m_queue->stop(runId);
+    ASSERT_TRUE(waitIdle(60s));
+    EXPECT_GT(runsInFile().at(0).lastStep, stoppedAt);
+
+    auto ws = store::Workspace::open(m_path);
+    const fs::path folder = ws.checkpointDir() / ("run-" + std::to_string(runId));
+    EXPECT_TRUE(fs::exists(folder));
+    m_runs->select(runId);
+    auto* remove = m_runs->findChild<QAction*>("runsDelete");
+    ASSERT_TRUE(remove->isEnabled());
+    test::answerNextDialog<QMessageBox>(
+        [](QMessageBox* box) { box->button(QMessageBox::Yes)->click(); });
+    remove->trigger();
+    EXPECT_EQ(m_runs->model()->rowOf(runId), -1);
+    EXPECT_FALSE(fs::exists(folder));
+    EXPECT_TRUE(runsInFile().empty());
+}
+
+TEST_F(RunPanesTest, DuplicateConfigFillsTheLauncher) {
+    auto config = test::tinyRun("sft", 2);
+    config.name = "original";
+    config.seed = 77;
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->start());
+    ASSERT_TRUE(waitIdle());
+    m_launcher->setConfig(test::tinyRun("dpo", 9));
+    m_runs->refresh();
+    m_runs->select(runsInFile().at(0).id);
+    m_runs->findChild<QAction*>("runsDuplicate")->trigger();
+    EXPECT_EQ(m_launcher->config().name, "original (copy)");
+    EXPECT_EQ(m_launcher->config().seed, 77);
+    EXPECT_EQ(m_launcher->config().method, "sft");
+    EXPECT_EQ(m_window->panes()->currentWidget(), m_launcher);
+}
+
+TEST_F(RunPanesTest, RenameAsksForTheNameAndWritesItToTheFile) {
+    auto config = test::tinyRun("sft", 2);
+    config.name = "before";
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->start());
+    ASSERT_TRUE(waitIdle());
+    m_runs->refresh();
+    const auto id = runsInFile().at(0).id;
+    m_runs->select(id);
+    auto* rename = m_runs->findChild<QAction*>("runsRename");
+    ASSERT_TRUE(rename->isEnabled());
+    test::answerNextDialog<QInputDialog>([](QInputDialog* d) {
+        d->setTextValue("  after  ");
+        d->accept();
+    });
+    rename->trigger();
+    EXPECT_EQ(runsInFile().at(0).name, "after");
+    const int row = m_runs->model()->rowOf(id);
+    EXPECT_EQ(m_runs->model()->index(row, RunsTableModel::NameColumn).data().toString(), "after");
+    EXPECT_FALSE(m_runs->renameSelected("   "));  // a blank name is refused
+    EXPECT_EQ(runsInFile().at(0).name, "after");
+}
+
+TEST_F(RunPanesTest, ARunWrittenByAnotherConnectionIsFollowedByPolling) {
+    // Another writer of the same file: what ladder-cli in another process does, row for row.
+    auto writer = store::Workspace::open(m_path);
+    store::RunStore runs(writer.db());
+    const auto id = runs.create({.name = "elsewhere", .method = "dpo", .configJson = "{}", .totalSteps = 8});
+    runs.markStarted(id, 8);
+    store::MetricsWriter metrics(writer.db(), 1);
+    for (int step = 1; step <= 5; ++step) {
+        metrics.add(id, step, "loss", 1.0 / step, 0);
+        metrics.add(id, step, "curriculum/stage", step <= 3 ? 1 : 2, 0);
+    }
+    metrics.flush();
+    m_plots->reloadRuns();
+    m_plots->showRun(id);
+    EXPECT_EQ(m_plots->plot("Loss")->pointCount("loss"), 5);
+    EXPECT_EQ(m_plots->plot("Loss")->stageCount(), 2);
+    for (int step = 6; step <= 8; ++step) metrics.add(id, step, "loss", 1.0 / step, 0);
+    metrics.flush();
+    m_plots->poll();
+    m_plots->flush();
+    EXPECT_EQ(m_plots->plot("Loss")->pointCount("loss"), 8);
+    // Resumed from a checkpoint at step 6: steps 7 and 8 are redone with other values.
+    writer.db().exec("DELETE FROM metrics WHERE run_id = " + std::to_string(id) + " AND step > 6");
+    metrics.add(id, 7, "loss", 0.5, 0);
+    metrics.add(id, 8, "loss", 0.25, 0);
+    metrics.flush();
+    m_plots->poll();
+    m_plots->flush();
+    const auto data = m_plots->plot("Loss")->rawData("loss");
+    ASSERT_EQ(data->size(), 8);
+    EXPECT_DOUBLE_EQ((data->constEnd() - 1)->value, 0.25);
+    EXPECT_DOUBLE_EQ((data->constEnd() - 2)->value, 0.5);
+    // The runs list sees it alive, with its heartbeat.
+    m_runs->refresh();
+    const int row = m_runs->model()->rowOf(id);
+    EXPECT_TRUE(m_runs->model()->index(row, RunsTableModel::HeartbeatColumn).data().toString().contains("ago"));
+}
+
+TEST_F(RunPanesTest, ARunWhoseProcessIsGoneIsStaleAndCanBeResumed) {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    ::waitpid(child, nullptr, 0);  // its pid is free now
+    auto writer = store::Workspace::open(m_path);
+    store::RunStore runs(writer.db());
+    const auto id = runs.create({.name = "crashed", .method = "sft",
+                                 .configJson = train::toJson(test::tinyRun("sft", 4)).dump(), .totalSteps = 4});
+    runs.markStarted(id, 4);
+    writer.db().exec("UPDATE runs SET pid = " + std::to_string(child) + " WHERE id = " + std::to_string(id));
+    EXPECT_TRUE(statusOf(id).contains("stale")) << statusOf(id).toStdString();
+    m_runs->select(id);
+    EXPECT_TRUE(m_runs->findChild<QAction*>("runsResume")->isEnabled());
+    EXPECT_FALSE(m_runs->findChild<QAction*>("runsStop")->isEnabled());
+    m_runs->findChild<QAction*>("runsResume")->trigger();
+    ASSERT_TRUE(waitIdle());
+    EXPECT_EQ(statusOf(id), "finished");
+}
+
+TEST_F(RunPanesTest, ARunOfLadderCliInAnotherProcessIsFollowedLive) {
+    const QString cli = QStringLiteral(LADDER_CLI);
+    ASSERT_TRUE(QFileInfo::exists(cli)) << cli.toStdString();
+    auto config = test::tinyRun("sft", 60);
+    const fs::path file = m_dir / "cli-run.json";
+    train::saveRunConfig(config, file.string());
+    QProcess process;
+    process.start(cli, {"train", "--workspace", qpath(m_path), "--config", qpath(file)});
+    ASSERT_TRUE(process.waitForStarted(10000));
+    // The plots pane follows the newest run as it appears and shows its points before it ends.
+    const bool seen = test::waitFor([&] {
+        m_plots->reloadRuns();
+        MetricPlot* loss = m_plots->plot("Loss");
+        return m_plots->runId() > 0 && loss->pointCount("loss") >= 3 &&
+               process.state() == QProcess::Running;
+    }, 120s);
+    EXPECT_TRUE(seen);
+    ASSERT_TRUE(process.waitForFinished(120000)) << process.readAllStandardError().toStdString();
+    EXPECT_EQ(process.exitCode(), 0) << process.readAllStandardError().toStdString();
+    QTest::qWait(700);  // one more look at the file
+    m_plots->poll();
+    m_plots->flush();
+    EXPECT_EQ(m_plots->plot("Loss")->pointCount("loss"), 60);
+    EXPECT_EQ(statusOf(m_plots->runId()), "finished");
+}
+
+TEST_F(RunPanesTest, TheRunsModelPassesTheModelTesterThroughRefreshes) {
+    test::ModelChecker check(m_runs->model());
+    m_runs->refresh();
+    m_launcher->setConfig(test::tinyRun("sft", 3));
+    ASSERT_TRUE(m_launcher->start());
+    m_launcher->setConfig(test::tinyRun("sft", 2));
+    ASSERT_TRUE(m_launcher->start());  // one queued behind the first
+    m_runs->refresh();
+    EXPECT_GE(m_runs->model()->rowCount(), 1);
+    ASSERT_TRUE(waitIdle());
+    m_runs->refresh();
+    EXPECT_EQ(m_runs->model()->rowCount(), 2);
+    EXPECT_TRUE(check.failures().isEmpty()) << check.failures().join('\n').toStdString();
+}
+
+TEST_F(RunPanesTest, TheShortcutsDialogListsThePanesShortcuts) {
+    ShortcutsDialog dialog(m_window.get());
+    auto* table = dialog.findChild<QTableWidget*>("shortcutsTable");
+    ASSERT_NE(table, nullptr);
+    QStringList rows;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        rows << table->item(r, 0)->text() + '|' + table->item(r, 1)->text();
+    }
+    for (const char* expected : {"Launcher|Start run", "Plots|Export charts...", "Runs|Stop",
+                                 "Runs|Resume from Last Checkpoint"}) {
+        EXPECT_TRUE(rows.contains(expected)) << expected << "\n" << rows.join('\n').toStdString();
+    }
+}
+
+}  // namespace
+}  // namespace ladder::ui

@@ -1,0 +1,142 @@
+// The Launcher pane: a form over a run configuration (method and its knobs, model, template,
+// ladder with tiers or a curriculum, optimiser and schedule, batch, steps, evaluation,
+// checkpoints, the in-training win rate, seed, device, threads, prefix sharing, reference mode).
+// Presets fill it; the config is checked as it is edited and Start stays disabled while something
+// is wrong. Start queues the run in this window; Save and Load use the JSON `ladder-cli train
+// --config` reads.
+#pragma once
+
+#include <map>
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include "core/train/loss_catalog.h"
+#include "core/train/run_config.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTimer;
+
+namespace ladder::ui {
+
+class RunQueue;
+class ScientificSpinBox;
+class WorkspaceSession;
+
+class LauncherPane final : public QWidget {
+    Q_OBJECT
+public:
+    LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent = nullptr);
+
+    // The form's configuration: the last loaded one with the form's fields applied (settings the
+    // form does not show are kept as loaded).
+    [[nodiscard]] train::RunConfig config() const;
+    void setConfig(const train::RunConfig& config);
+
+    // What stops Start: train::validate's problems plus what the workspace says (no such ladder,
+    // no finished SFT run to start from, a model folder that fails its check).
+    [[nodiscard]] QStringList problems() const { return m_problems; }
+    [[nodiscard]] bool canStart() const;
+
+    bool applyPreset(const QString& name);  // a preset's file stem; false when absent or broken
+    bool loadConfigFile(const QString& path, QString* error);
+    bool saveConfigFile(const QString& path, QString* error);
+    // The ladder-cli line for this config saved at the last saved or loaded path (run.json when
+    // there is none yet), also put on the clipboard.
+    QString copyCommand();
+    // Queues the run; false (and nothing queued) when there are problems.
+    bool start();
+
+    // The workspace's ladders, tiers, curricula and runs again.
+    void reloadWorkspaceLists();
+
+Q_SIGNALS:
+    void runQueued();
+
+private:
+    void buildUi();
+    QWidget* buildRunGroup();
+    QWidget* buildModelGroup();
+    QWidget* buildDataGroup();
+    QWidget* buildOptimiserGroup();
+    QWidget* buildRunningGroup();
+    QWidget* buildWinRateGroup();
+    void rebuildKnobs(const nlohmann::json& values);
+    void fillWorkspaceLists(const train::RunConfig& wanted);
+    void reloadTiers(const std::vector<std::string>& wantedTiers);
+    void reloadWinRateSources(const std::string& wantedReference);
+    void updateWinRateEnabled();
+    void checkModelFolder();
+    void scheduleValidation();
+    void validateNow();
+    void updateModelKind();
+    void rememberConfig();
+    [[nodiscard]] const train::LossInfo* methodInfo(const QString& name) const;
+
+    WorkspaceSession* m_session;
+    RunQueue* m_queue;
+    train::RunConfig m_base;
+    std::vector<train::LossInfo> m_losses;
+    QString m_configPath;  // the file last saved or loaded
+    bool m_filling = false;
+
+    QComboBox* m_preset = nullptr;
+    QLineEdit* m_name = nullptr;
+    QComboBox* m_method = nullptr;
+    QLabel* m_methodInfo = nullptr;
+    QFormLayout* m_knobsForm = nullptr;
+    QWidget* m_knobs = nullptr;
+    QComboBox* m_modelKind = nullptr;
+    QStackedWidget* m_modelStack = nullptr;
+    QLineEdit* m_modelFolder = nullptr;
+    QLabel* m_modelCheck = nullptr;
+    bool m_modelFolderOk = true;
+    QComboBox* m_startRun = nullptr;
+    QComboBox* m_template = nullptr;
+    QComboBox* m_reference = nullptr;
+    QComboBox* m_ladder = nullptr;
+    QListWidget* m_tiers = nullptr;
+    QComboBox* m_curriculum = nullptr;
+    QSpinBox* m_maxLength = nullptr;
+    QSpinBox* m_maxPromptLength = nullptr;
+    ScientificSpinBox* m_lr = nullptr;
+    QComboBox* m_decay = nullptr;
+    QSpinBox* m_warmup = nullptr;
+    QDoubleSpinBox* m_minLrRatio = nullptr;
+    QDoubleSpinBox* m_weightDecay = nullptr;
+    QDoubleSpinBox* m_gradClip = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QSpinBox* m_gradAccum = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QSpinBox* m_evalEvery = nullptr;
+    QSpinBox* m_evalPairs = nullptr;
+    QSpinBox* m_checkpointEvery = nullptr;
+    QSpinBox* m_keep = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QComboBox* m_device = nullptr;
+    QSpinBox* m_threads = nullptr;
+    QCheckBox* m_prefixSharing = nullptr;
+    QComboBox* m_winRateReference = nullptr;
+    QComboBox* m_winRateJudge = nullptr;
+    QSpinBox* m_winRateEvery = nullptr;
+    QSpinBox* m_winRatePrompts = nullptr;
+    std::map<QString, QStringList> m_ladderSources;  // ladder name -> its sources, by rank
+    QLabel* m_problemsLabel = nullptr;
+    QLabel* m_queueLabel = nullptr;
+    QPushButton* m_startButton = nullptr;
+    QTimer* m_validateTimer = nullptr;
+    QStringList m_problems;
+};
+
+}  // namespace ladder::ui

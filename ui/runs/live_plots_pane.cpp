@@ -1,0 +1,556 @@
+#include "ui/runs/live_plots_pane.h"
+
+#include <algorithm>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSlider>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/log.h"
+#include "core/curriculum/curriculum_store.h"
+#include "core/store/metrics.h"
+#include "core/store/run_liveness.h"
+#include "core/store/runs.h"
+#include "ui/bridge/run_queue.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/runs/metric_plot.h"
+#include "ui/runs/plot_export.h"
+#include "ui/runs/run_text.h"
+
+namespace ladder::ui {
+
+namespace {
+
+constexpr int kFlushMs = 50;    // points reach the charts at about 20 Hz
+constexpr int kPollMs = 500;    // a run of another process: rows since the last look
+constexpr int kListMs = 2000;
+constexpr std::size_t kPollRows = 20000;  // rows per look: a long history never stalls the GUI
+constexpr int kColumns = 2;
+constexpr const char* kSmoothingKey = "plots/smoothing";
+constexpr const char* kLogYKey = "plots/logY";
+constexpr const char* kFollowKey = "plots/followNewest";
+
+struct PlotSpec {
+    const char* title;
+    std::vector<const char*> exact;     // metric names
+    std::vector<const char*> suffixes;  // tier/<t>/<suffix> and eval/tier/<t>/<suffix>
+};
+
+const std::vector<PlotSpec>& plotSpecs() {
+    static const std::vector<PlotSpec> specs = {
+        {"Loss", {"loss", "eval/loss"}, {}},
+        {"Reward margins", {"rewards/margins", "eval/rewards/margins"}, {"/margins"}},
+        {"Accuracy and win rate",
+         {"rewards/accuracies", "eval/rewards/accuracies", "eval/win_rate"},
+         {"/accuracies"}},
+        {"Log-probs", {"logps/chosen", "logps/rejected", "eval/logps/chosen", "eval/logps/rejected"}, {}},
+        {"Rewards", {"rewards/chosen", "rewards/rejected", "eval/rewards/chosen", "eval/rewards/rejected"}, {}},
+        {"Learning rate", {"learning_rate"}, {}},
+        {"Gradient norm", {"grad_norm"}, {}},
+        {"Tokens per second", {"tokens_per_second"}, {}},
+    };
+    return specs;
+}
+
+}  // namespace
+
+LivePlotsPane::LivePlotsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
+    : QWidget(parent), m_session(session), m_queue(queue) {
+    setObjectName("plotsPane");
+    buildUi();
+
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setInterval(kFlushMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &LivePlotsPane::flush);
+    m_flushTimer->start();
+    m_pollTimer = new QTimer(this);
+    m_pollTimer->setInterval(kPollMs);
+    connect(m_pollTimer, &QTimer::timeout, this, &LivePlotsPane::poll);
+    m_pollTimer->start();
+    // New runs of other processes, and status changes, appear in the run list.
+    auto* listTimer = new QTimer(this);
+    listTimer->setInterval(kListMs);
+    connect(listTimer, &QTimer::timeout, this, &LivePlotsPane::reloadRuns);
+    listTimer->start();
+
+    connect(m_queue, &RunQueue::eventsArrived, this, &LivePlotsPane::onEvents);
+    connect(m_queue, &RunQueue::runEnded, this, [this](std::int64_t runId) {
+        if (runId == m_runId) m_catchingUp = true;  // the file's last rows were shown as events
+        reloadRuns();
+    });
+    connect(m_session, &WorkspaceSession::opened, this, [this] {
+        m_runId = 0;
+        clear();
+        m_runs->clear();
+        reloadRuns();
+    });
+    connect(m_session, &WorkspaceSession::closed, this, [this] {
+        m_runId = 0;
+        clear();
+        reloadRuns();
+    });
+    connect(m_session, &WorkspaceSession::contentsChanged, this, &LivePlotsPane::reloadRuns);
+    reloadRuns();
+}
+
+LivePlotsPane::~LivePlotsPane() = default;
+
+QStringList LivePlotsPane::plotTitles() {
+    QStringList out;
+    for (const auto& spec : plotSpecs()) out << tr(spec.title);
+    return out;
+}
+
+int LivePlotsPane::plotIndexFor(const QString& metric) {
+    const auto& specs = plotSpecs();
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        for (const char* name : specs[i].exact) {
+            if (metric == QLatin1String(name)) return static_cast<int>(i);
+        }
+    }
+    if (metric.startsWith("tier/") || metric.startsWith("eval/tier/")) {
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            for (const char* suffix : specs[i].suffixes) {
+                if (metric.endsWith(QLatin1String(suffix))) return static_cast<int>(i);
+            }
+        }
+    }
+    return -1;
+}
+
+void LivePlotsPane::buildUi() {
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Run:"), this));
+    m_runs = new QComboBox(this);
+    m_runs->setObjectName("plotsRun");
+    m_runs->setMinimumContentsLength(20);
+    m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    bar->addWidget(m_runs);
+    m_followNewest = new QCheckBox(tr("Follow newest"), this);
+    m_followNewest->setObjectName("plotsFollowNewest");
+    m_followNewest->setToolTip(tr("Switch to a run as soon as it starts (in this window or in "
+                                  "ladder-cli on the same workspace)"));
+    bar->addWidget(m_followNewest);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Smoothing:"), this));
+    m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setObjectName("plotsSmoothing");
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setFixedWidth(110);
+    m_smoothing->setToolTip(tr("Exponential moving average of the lines; the raw values stay "
+                               "faintly behind"));
+    bar->addWidget(m_smoothing);
+    m_smoothingLabel = new QLabel(this);
+    m_smoothingLabel->setMinimumWidth(32);
+    bar->addWidget(m_smoothingLabel);
+    m_logY = new QCheckBox(tr("Log y"), this);
+    m_logY->setObjectName("plotsLogY");
+    bar->addWidget(m_logY);
+    auto* fit = new QToolButton(this);
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Fit every chart to its data and follow new points (double-click a chart "
+                       "to fit only it)"));
+    bar->addWidget(fit);
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export..."));
+    bar->addWidget(exportButton);
+    m_status = new QLabel(this);
+    m_status->setObjectName("plotsStatus");
+    // The progress text changes every step: it must never widen the window, only be cut.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    bar->addWidget(m_status, 1);
+
+    auto* grid = new QGridLayout;
+    grid->setSpacing(6);
+    const QStringList titles = plotTitles();
+    for (int i = 0; i < titles.size(); ++i) {
+        auto* plot = new MetricPlot(titles[i], this);
+        m_plots << plot;
+        grid->addWidget(plot, i / kColumns, i % kColumns);
+    }
+    auto* charts = new QWidget(this);
+    charts->setLayout(grid);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(charts);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(scroll, 1);
+
+    // Pane shortcuts: only while the pane has the focus, so other panes may reuse the keys.
+    auto makeAction = [this](const QString& text, const QKeySequence& keys, auto slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        action->setProperty("shortcutArea", tr("Plots"));
+        connect(action, &QAction::triggered, this, slot);
+        QWidget::addAction(action);
+        return action;
+    };
+    QAction* fitAction = makeAction(tr("Fit charts to data"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                                   [this] {
+                                       for (MetricPlot* p : m_plots) p->fitToData();
+                                   });
+    QAction* exportAction = makeAction(tr("Export charts..."), QKeySequence(Qt::CTRL | Qt::Key_E),
+                                      [this] { exportDialog(); });
+    makeAction(tr("Toggle log y"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Y),
+              [this] { m_logY->toggle(); });
+    connect(fit, &QToolButton::clicked, fitAction, &QAction::trigger);
+    connect(exportButton, &QToolButton::clicked, exportAction, &QAction::trigger);
+
+    QSettings settings;
+    m_smoothing->setValue(settings.value(kSmoothingKey, 0).toInt());
+    m_logY->setChecked(settings.value(kLogYKey, false).toBool());
+    m_followNewest->setChecked(settings.value(kFollowKey, true).toBool());
+    auto showSmoothing = [this](int v) {
+        m_smoothingLabel->setText(v == 0 ? tr("off") : QString::number(v / 100.0, 'f', 2));
+    };
+    showSmoothing(m_smoothing->value());
+    for (MetricPlot* p : m_plots) {
+        p->setSmoothing(m_smoothing->value() / 100.0);
+        p->setLogY(m_logY->isChecked());
+    }
+    connect(m_smoothing, &QSlider::valueChanged, this, [this, showSmoothing](int v) {
+        showSmoothing(v);
+        QSettings().setValue(kSmoothingKey, v);
+        for (MetricPlot* p : m_plots) p->setSmoothing(v / 100.0);
+    });
+    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue(kLogYKey, on);
+        for (MetricPlot* p : m_plots) p->setLogY(on);
+    });
+    connect(m_followNewest, &QCheckBox::toggled, this,
+            [](bool on) { QSettings().setValue(kFollowKey, on); });
+    connect(m_runs, &QComboBox::activated, this, [this](int index) {
+        showRun(m_runs->itemData(index).toLongLong());
+    });
+}
+
+MetricPlot* LivePlotsPane::plot(const QString& title) const {
+    for (MetricPlot* p : m_plots) {
+        if (p->title() == title) return p;
+    }
+    return nullptr;
+}
+
+void LivePlotsPane::setSmoothing(double weight) {
+    m_smoothing->setValue(static_cast<int>(weight * 100 + 0.5));
+}
+
+void LivePlotsPane::setLogY(bool on) { m_logY->setChecked(on); }
+
+void LivePlotsPane::clear() {
+    m_buffers.clear();
+    m_lastStep.clear();
+    m_stageStarts.clear();
+    m_stageNames.clear();
+    m_nextStageName.clear();
+    m_lastRowId = 0;
+    m_lastStepSeen = 0;
+    m_catchingUp = false;
+    for (MetricPlot* p : m_plots) {
+        p->clearSeries();
+        p->setStages({});
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_status->clear();
+}
+
+void LivePlotsPane::reloadRuns() {
+    std::vector<store::RunRecord> runs;
+    if (auto* ws = m_session->workspace()) {
+        try {
+            runs = store::RunStore(ws->db()).list();
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot list the runs: {}", e.what());
+        }
+    }
+    std::int64_t newestKnown = 0;
+    for (int i = 0; i < m_runs->count(); ++i) {
+        newestKnown = std::max<std::int64_t>(newestKnown, m_runs->itemData(i).toLongLong());
+    }
+    const bool firstLoad = m_runs->count() == 0;
+    QStringList texts;
+    for (const auto& r : runs) {
+        texts << QStringLiteral("%1  (%2, %3)")
+                     .arg(runLabel(r), QString::fromStdString(r.method),
+                          statusText(r, store::runLiveness(r)));
+    }
+    bool same = texts.size() == m_runs->count();
+    for (int i = 0; same && i < texts.size(); ++i) same = m_runs->itemText(i) == texts[i];
+    if (!same) {
+        const QSignalBlocker block(m_runs);
+        m_runs->clear();
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            m_runs->addItem(texts[static_cast<int>(i)], QVariant::fromValue<qlonglong>(runs[i].id));
+        }
+        const int index = m_runs->findData(QVariant::fromValue<qlonglong>(m_runId));
+        if (index >= 0) m_runs->setCurrentIndex(index);
+    }
+    if (runs.empty()) {
+        if (m_runId != 0) {
+            m_runId = 0;
+            clear();
+        }
+        m_status->setText(m_session->isOpen() ? tr("No runs yet: start one in the Launcher")
+                                              : tr("No workspace open"));
+        return;
+    }
+    // What to show: a new run when following the newest; on first sight the newest active run,
+    // else the newest run; the same run otherwise (if it still exists).
+    const store::RunRecord& newest = runs.front();
+    if (m_runId == 0 || m_runs->findData(QVariant::fromValue<qlonglong>(m_runId)) < 0) {
+        std::int64_t pick = newest.id;
+        if (firstLoad) {
+            for (const auto& r : runs) {
+                if (store::isActive(r.status) && store::runLiveness(r) != store::Liveness::Stale) {
+                    pick = r.id;
+                    break;
+                }
+            }
+        }
+        showRun(pick);
+    } else if (m_followNewest->isChecked() && newest.id > newestKnown && newestKnown > 0 &&
+               newest.id != m_runId && store::isActive(newest.status)) {
+        showRun(newest.id);
+    }
+}
+
+void LivePlotsPane::showRun(std::int64_t runId) {
+    m_runId = runId;
+    clear();
+    {
+        const QSignalBlocker block(m_runs);
+        const int index = m_runs->findData(QVariant::fromValue<qlonglong>(runId));
+        if (index >= 0) m_runs->setCurrentIndex(index);
+    }
+    if (runId <= 0 || !m_session->workspace()) return;
+    loadStageNames();
+    loadHistory();
+    if (followedByEvents()) {
+        // Steps trained since the file's last write: the job's recent events fill the gap.
+        for (const auto& e : m_queue->recentEvents()) {
+            if (e.runId != runId) continue;
+            for (const auto& [name, value] : e.metrics) {
+                ingest(e.step, QString::fromStdString(name), value);
+            }
+        }
+    }
+    flush();
+    for (MetricPlot* p : m_plots) p->fitToData();
+}
+
+bool LivePlotsPane::followedByEvents() const {
+    return m_runId > 0 && m_queue->isTraining(m_session->path(), m_runId);
+}
+
+void LivePlotsPane::loadHistory() {
+    try {
+        store::MetricsReader reader(m_session->workspace()->db());
+        const auto rows = reader.since(m_runId, 0);
+        for (const auto& r : rows) ingest(r.step, QString::fromStdString(r.name), r.value);
+        if (!rows.empty()) m_lastRowId = rows.back().rowId;
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot read the metrics of run {}: {}", m_runId, e.what());
+    }
+}
+
+void LivePlotsPane::loadStageNames() {
+    // Stage names from the run's curriculum where the file holds it (inline or stored); the
+    // trainer's StageChanged events name the stages of a run followed live.
+    try {
+        auto& db = m_session->workspace()->db();
+        const auto run = store::RunStore(db).find(m_runId);
+        if (!run) return;
+        const auto config = nlohmann::json::parse(run->configJson, nullptr, false);
+        if (!config.is_object() || !config.contains("data")) return;
+        const auto& curriculum = config["data"].value("curriculum", nlohmann::json());
+        std::vector<curriculum::Stage> stages;
+        if (curriculum.is_object()) {
+            stages = curriculum::Curriculum::fromJson(curriculum).stages;
+        } else if (curriculum.is_string()) {
+            for (const auto& c : curriculum::listCurricula(db)) {
+                if (c.name == curriculum.get<std::string>()) stages = c.stages;
+            }
+        }
+        for (std::size_t i = 0; i < stages.size(); ++i) {
+            m_stageNames[static_cast<int>(i) + 1] = QString::fromStdString(stages[i].name);
+        }
+    } catch (const std::exception& e) {
+        log::get("ui")->debug("no stage names for run {}: {}", m_runId, e.what());
+    }
+}
+
+void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value) {
+    const double s = static_cast<double>(step);
+    if (name == QLatin1String("curriculum/stage")) {
+        const int stage = static_cast<int>(value);
+        if (!m_stageStarts.empty() && m_stageStarts.back().first >= step) {
+            // A resumed run redoes steps: forget the stages recorded from there on.
+            while (!m_stageStarts.empty() && m_stageStarts.back().first >= step) m_stageStarts.pop_back();
+        }
+        if (m_stageStarts.empty() || m_stageStarts.back().second != stage) {
+            m_stageStarts.emplace_back(step, stage);
+            if (!m_nextStageName.isEmpty()) {
+                m_stageNames[stage] = m_nextStageName;
+                m_nextStageName.clear();
+            }
+        }
+        m_lastStepSeen = std::max(m_lastStepSeen, s);
+        m_stagesDirty = true;
+        return;
+    }
+    const int index = plotIndexFor(name);
+    if (index < 0) return;
+    auto last = m_lastStep.find(name);
+    if (last != m_lastStep.end() && s <= *last) {
+        // The same step again: a resumed run redoes the steps after its checkpoint.
+        Buffer& b = m_buffers[name];
+        while (!b.steps.isEmpty() && b.steps.back() >= s) {
+            b.steps.pop_back();
+            b.values.pop_back();
+        }
+        m_plots[index]->truncateFrom(name, s);
+    }
+    Buffer& b = m_buffers[name];
+    b.steps.append(s);
+    b.values.append(value);
+    m_lastStep[name] = s;
+    m_lastStepSeen = std::max(m_lastStepSeen, s);
+}
+
+void LivePlotsPane::onEvents(const std::vector<train::TrainingEvent>& events) {
+    for (const auto& e : events) {
+        if (e.runId <= 0) continue;
+        if (e.runId != m_runId) {
+            if (e.kind == train::EventKind::Started && m_followNewest->isChecked()) {
+                reloadRuns();
+                showRun(e.runId);
+            }
+            continue;
+        }
+        switch (e.kind) {
+            case train::EventKind::Step:
+            case train::EventKind::Eval:
+                for (const auto& [name, value] : e.metrics) {
+                    const QString metric = QString::fromStdString(name);
+                    // Events of steps already read from the file are skipped, not redone.
+                    if (m_lastStep.contains(metric) && e.step <= m_lastStep[metric]) continue;
+                    ingest(e.step, metric, value);
+                }
+                break;
+            case train::EventKind::StageChanged:
+                m_nextStageName = QString::fromStdString(e.message);
+                break;
+            case train::EventKind::Resumed:
+                showRun(m_runId);  // the file holds the steps up to the checkpoint
+                break;
+            default:
+                break;
+        }
+        if (e.kind == train::EventKind::Message) {
+            m_status->setText(QString::fromStdString(e.message));
+        } else if (e.kind == train::EventKind::Step) {
+            m_status->setText(tr("step %1 / %2, %3 left")
+                                  .arg(e.step)
+                                  .arg(e.totalSteps)
+                                  .arg(durationText(e.etaSeconds)));
+        } else if (e.isTerminal() || e.kind == train::EventKind::Paused) {
+            m_status->setText(QString::fromUtf8(train::toString(e.kind)) + ": " +
+                              QString::fromStdString(e.message));
+        }
+    }
+}
+
+void LivePlotsPane::poll() {
+    if (m_runId <= 0 || !m_session->workspace()) return;
+    // While events feed the charts (and just after), rows of steps already shown are skipped;
+    // a run of another process that redoes steps (resumed) has them replaced.
+    const bool byEvents = followedByEvents();
+    const bool appendOnly = byEvents || m_catchingUp;
+    try {
+        store::MetricsReader reader(m_session->workspace()->db());
+        const auto rows = reader.since(m_runId, m_lastRowId, kPollRows);
+        for (const auto& r : rows) {
+            const QString name = QString::fromStdString(r.name);
+            if (appendOnly && name != QLatin1String("curriculum/stage")) {
+                const auto last = m_lastStep.find(name);
+                if (last != m_lastStep.end() && static_cast<double>(r.step) <= *last) continue;
+            }
+            if (appendOnly && name == QLatin1String("curriculum/stage") && !m_stageStarts.empty() &&
+                r.step <= m_stageStarts.back().first) {
+                continue;
+            }
+            ingest(r.step, name, r.value);
+        }
+        if (!rows.empty()) m_lastRowId = rows.back().rowId;
+        if (!byEvents && rows.size() < kPollRows) m_catchingUp = false;
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot follow run {}: {}", m_runId, e.what());
+    }
+}
+
+void LivePlotsPane::updateStages() {
+    QVector<StageBand> bands;
+    for (std::size_t i = 0; i < m_stageStarts.size(); ++i) {
+        const auto [start, stage] = m_stageStarts[i];
+        const double end = i + 1 < m_stageStarts.size()
+                               ? static_cast<double>(m_stageStarts[i + 1].first - 1)
+                               : m_lastStepSeen;
+        const auto name = m_stageNames.find(stage);
+        const QString label = name == m_stageNames.end() || name->second.isEmpty()
+                                  ? tr("stage %1").arg(stage)
+                                  : QStringLiteral("%1 %2").arg(stage).arg(name->second);
+        bands.append({static_cast<double>(start), end, label});
+    }
+    for (MetricPlot* p : m_plots) p->setStages(bands);
+}
+
+void LivePlotsPane::flush() {
+    QSet<MetricPlot*> touched;
+    for (auto it = m_buffers.begin(); it != m_buffers.end(); ++it) {
+        if (it->steps.isEmpty()) continue;
+        MetricPlot* p = m_plots[plotIndexFor(it.key())];
+        p->addPoints(it.key(), it->steps, it->values);
+        it->steps.clear();
+        it->values.clear();
+        touched.insert(p);
+    }
+    if (m_stagesDirty) {
+        updateStages();
+        m_stagesDirty = false;
+        for (MetricPlot* p : m_plots) touched.insert(p);
+    }
+    for (MetricPlot* p : touched) p->refresh();
+}
+
+bool LivePlotsPane::exportTo(const QString& path, QString* error) {
+    flush();
+    return exportPlotsByName(m_plots, path, kColumns, QSize(560, 320), error);
+}
+
+void LivePlotsPane::exportDialog() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Charts"), QStringLiteral("run-%1.png").arg(m_runId), plotExportFilter());
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportTo(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+}  // namespace ladder::ui

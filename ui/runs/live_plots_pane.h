@@ -1,0 +1,95 @@
+// The Plots pane: the charts of one run while it trains (loss, reward margins, accuracy and win
+// rate, log-probs, rewards, learning rate, gradient norm, throughput; per-tier lines; curriculum
+// stages as bands). A run of this window is followed through its events; a run of another
+// process (ladder-cli on the same file) by reading the rows added since the last look.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include <QHash>
+#include <QList>
+#include <QVector>
+#include <QWidget>
+
+#include "core/train/training_event.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSlider;
+class QTimer;
+
+namespace ladder::ui {
+
+class MetricPlot;
+class RunQueue;
+class WorkspaceSession;
+
+class LivePlotsPane final : public QWidget {
+    Q_OBJECT
+public:
+    LivePlotsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent = nullptr);
+    ~LivePlotsPane() override;
+
+    // The chart a metric goes to (its index in plots()), or -1 for metrics not charted here.
+    [[nodiscard]] static int plotIndexFor(const QString& metric);
+    [[nodiscard]] static QStringList plotTitles();
+
+    // Shows a run from its first recorded step and follows it.
+    void showRun(std::int64_t runId);
+    [[nodiscard]] std::int64_t runId() const { return m_runId; }
+    [[nodiscard]] const QList<MetricPlot*>& plots() const { return m_plots; }
+    [[nodiscard]] MetricPlot* plot(const QString& title) const;
+
+    void setSmoothing(double weight);  // 0..0.99
+    void setLogY(bool on);
+    bool exportTo(const QString& path, QString* error);  // by suffix: png, svg, pdf, csv
+
+    // The timers' work, public for tests: adds buffered points to the charts; reads rows a run of
+    // another process wrote since the last look; refreshes the list of runs.
+    void flush();
+    void poll();
+    void reloadRuns();
+
+private:
+    void buildUi();
+    void clear();
+    void loadHistory();
+    void ingest(std::int64_t step, const QString& name, double value);
+    void onEvents(const std::vector<train::TrainingEvent>& events);
+    void updateStages();
+    void loadStageNames();
+    void exportDialog();
+    [[nodiscard]] bool followedByEvents() const;
+
+    WorkspaceSession* m_session;
+    RunQueue* m_queue;
+    QComboBox* m_runs = nullptr;
+    QCheckBox* m_followNewest = nullptr;
+    QSlider* m_smoothing = nullptr;
+    QLabel* m_smoothingLabel = nullptr;
+    QCheckBox* m_logY = nullptr;
+    QLabel* m_status = nullptr;
+    QList<MetricPlot*> m_plots;
+    QTimer* m_flushTimer = nullptr;
+    QTimer* m_pollTimer = nullptr;
+
+    std::int64_t m_runId = 0;
+    std::int64_t m_lastRowId = 0;
+    struct Buffer {
+        QVector<double> steps;
+        QVector<double> values;
+    };
+    QHash<QString, Buffer> m_buffers;     // points not yet on a chart
+    QHash<QString, double> m_lastStep;    // per series: the last step seen
+    std::vector<std::pair<std::int64_t, int>> m_stageStarts;  // (first step, stage number)
+    std::map<int, QString> m_stageNames;  // stage number (1-based) -> name
+    QString m_nextStageName;              // from a StageChanged event, for the next stage seen
+    double m_lastStepSeen = 0;
+    bool m_stagesDirty = false;
+    bool m_catchingUp = false;  // the run this window trained has just ended
+};
+
+}  // namespace ladder::ui

@@ -1,0 +1,107 @@
+// One chart of the run panes: training metrics over steps as lines (eval/... dashed with markers,
+// tier/... thin), EMA smoothing with the raw values kept faintly behind, curriculum stages as
+// labelled bands, log-y, zoom and pan with the mouse (double-click fits again), and a tracer with
+// a tooltip of the exact values under the mouse. Points are appended, never re-set, so a live run
+// costs only what it adds; adaptive sampling keeps 100,000-point lines cheap to draw.
+#pragma once
+
+#include <QHash>
+#include <QSharedPointer>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include "ui/qcustomplot_wrapper.h"
+#include "ui/runs/plot_style.h"
+
+namespace ladder::ui {
+
+struct StageBand {
+    double start = 0;  // first step of the stage
+    double end = 0;    // its last step so far
+    QString label;     // "1 easy"
+    bool operator==(const StageBand& o) const {
+        return start == o.start && end == o.end && label == o.label;
+    }
+};
+
+class MetricPlot final : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit MetricPlot(const QString& title, QWidget* parent = nullptr);
+    ~MetricPlot() override;
+
+    [[nodiscard]] QString title() const { return m_title; }
+
+    // Appends points (keys ascending, after the series' last key) to a series, creating its line
+    // on first use. A label overrides the legend text (comparison: the run and its settings).
+    void addPoints(const QString& series, const QVector<double>& steps, const QVector<double>& values);
+    void setSeriesLabel(const QString& series, const QString& label);
+    // Drops the points at step >= `step` (a resumed run redoes the steps after its checkpoint).
+    void truncateFrom(const QString& series, double step);
+    void clearSeries();
+
+    [[nodiscard]] QStringList seriesNames() const { return m_order; }
+    [[nodiscard]] int pointCount(const QString& series) const;
+    [[nodiscard]] double lastStep(const QString& series) const;  // -1 when empty
+    // The raw (unsmoothed) points of a series, for CSV export.
+    [[nodiscard]] QSharedPointer<QCPGraphDataContainer> rawData(const QString& series) const;
+    [[nodiscard]] QCPGraph* line(const QString& series) const;
+
+    // 0 = off; 0.99 = heavy. Debiased EMA (as TensorBoard draws it).
+    void setSmoothing(double weight);
+    [[nodiscard]] double smoothing() const { return m_smoothing; }
+    void setLogY(bool on);
+    [[nodiscard]] bool logY() const { return m_logY; }
+    void setStages(const QVector<StageBand>& bands);
+    [[nodiscard]] int stageCount() const { return m_bands.size(); }
+
+    // Rescales to the data and follows new points again (after a zoom or a pan stopped that).
+    void fitToData();
+    [[nodiscard]] bool followsData() const { return m_follow; }
+    // Rescales when following, then queues a replot: call once per batch of new points.
+    void refresh();
+
+    // The values of every series at the step nearest `step` ("step 120\nloss 0.4123 ..."), as the
+    // hover tooltip shows them; empty when there is no data.
+    [[nodiscard]] QString valuesAt(double step) const;
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Series {
+        QSharedPointer<QCPGraphDataContainer> raw;  // what was recorded
+        QCPGraph* line = nullptr;                   // raw, or smoothed when smoothing is on
+        QCPGraph* faint = nullptr;                  // the raw values behind a smoothed line
+        double ema = 0;                             // running EMA (biased) and its weight sum
+        double emaNorm = 0;
+        int colorIndex = 0;
+    };
+    Series& ensureSeries(const QString& name);
+    void styleSeries(const QString& name, Series& s);
+    void resmooth(Series& s);
+    void applyStyle();
+    void rebuildBands();
+    void updateHover(const QPoint& pos);
+
+    QString m_title;
+    QHash<QString, Series> m_series;
+    QStringList m_order;
+    PlotStyle m_style;
+    double m_smoothing = 0;
+    bool m_logY = false;
+    bool m_follow = true;
+    QVector<StageBand> m_bands;
+    QList<QCPAbstractItem*> m_bandItems;
+    QCPItemTracer* m_tracer = nullptr;
+    QCPItemText* m_emptyText = nullptr;  // "no points yet" while the chart has no series
+    bool m_styling = false;
+};
+
+}  // namespace ladder::ui

@@ -1,0 +1,25 @@
+// The run panes of the window (Launcher, Plots, Runs, Compare) and what ties them together: one
+// RunQueue for the window's runs, "duplicate config" into the launcher, "show plots" of a run.
+#pragma once
+
+namespace ladder::ui {
+
+class ComparePane;
+class LauncherPane;
+class LivePlotsPane;
+class MainWindow;
+class RunQueue;
+class RunsPane;
+
+struct RunPanes {
+    RunQueue* queue = nullptr;
+    LauncherPane* launcher = nullptr;
+    LivePlotsPane* plots = nullptr;
+    RunsPane* runs = nullptr;
+    ComparePane* compare = nullptr;
+};
+
+// Adds the panes to the window (as tabs, after the ones it has) and returns them.
+RunPanes addRunPanes(MainWindow* window);
+
+}  // namespace ladder::ui

@@ -1,0 +1,27 @@
+#include "ui/runs/run_text.h"
+
+#include <QObject>
+
+#include "core/common/clock.h"
+
+namespace ladder::ui {
+
+QString runLabel(const store::RunRecord& run) {
+    return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
+}
+
+QString statusText(const store::RunRecord& run, store::Liveness liveness) {
+    const QString status = QString::fromUtf8(store::toString(run.status));
+    switch (liveness) {
+        case store::Liveness::Stale: return QObject::tr("%1 (stale)").arg(status);
+        case store::Liveness::Quiet: return QObject::tr("%1 (quiet)").arg(status);
+        default: return status;
+    }
+}
+
+QString durationText(double seconds) {
+    if (seconds < 0) return {};
+    return QString::fromStdString(clock::formatDuration(seconds));
+}
+
+}  // namespace ladder::ui

@@ -1,0 +1,15 @@
+// How runs read in the run panes: "#12 demo DPO easy", statuses with liveness, durations.
+#pragma once
+
+#include <QString>
+
+#include "core/store/run_liveness.h"
+#include "core/store/runs.h"
+
+namespace ladder::ui {
+
+[[nodiscard]] QString runLabel(const store::RunRecord& run);        // "#12 demo DPO easy"
+[[nodiscard]] QString statusText(const store::RunRecord& run, store::Liveness liveness);
+[[nodiscard]] QString durationText(double seconds);                 // "3m 05s", "" when unknown
+
+}  // namespace ladder::ui

@@ -1,0 +1,411 @@
+#include "ui/runs/runs_pane.h"
+
+#include <cmath>
+
+#include <QAction>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/clock.h"
+#include "core/common/log.h"
+#include "core/eval/eval_store.h"
+#include "core/store/metrics.h"
+#include "core/store/run_cleanup.h"
+#include "ui/bridge/run_queue.h"
+#include "ui/bridge/workspace_session.h"
+#include "ui/runs/progress_delegate.h"
+#include "ui/runs/run_text.h"
+#include "ui/runs/runs_table_model.h"
+
+namespace ladder::ui {
+
+namespace {
+constexpr int kRefreshMs = 1000;
+constexpr const char* kHeaderKey = "runs/header";
+
+std::optional<double> finite(const std::unordered_map<std::string, double>& values,
+                             const char* name) {
+    const auto it = values.find(name);
+    if (it == values.end() || !std::isfinite(it->second)) return std::nullopt;
+    return it->second;
+}
+}  // namespace
+
+RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
+    : QWidget(parent), m_session(session), m_queue(queue) {
+    setObjectName("runsPane");
+    m_model = new RunsTableModel(this);
+    m_view = new QTableView(this);
+    m_view->setObjectName("runsTable");
+    m_view->setModel(m_model);
+    m_view->setItemDelegateForColumn(RunsTableModel::ProgressColumn, new ProgressDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->setColumnWidth(RunsTableModel::IdColumn, 60);
+    m_view->setColumnWidth(RunsTableModel::NameColumn, 240);
+    m_view->setColumnWidth(RunsTableModel::MethodColumn, 70);
+    m_view->setColumnWidth(RunsTableModel::StatusColumn, 130);
+    m_view->setColumnWidth(RunsTableModel::ProgressColumn, 220);
+    m_view->setColumnWidth(RunsTableModel::DurationColumn, 80);
+    m_view->setColumnWidth(RunsTableModel::LossColumn, 80);
+    m_view->setColumnWidth(RunsTableModel::AccuracyColumn, 100);
+    m_view->setColumnWidth(RunsTableModel::WinRateColumn, 110);
+    m_view->horizontalHeader()->restoreState(QSettings().value(kHeaderKey).toByteArray());
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
+        QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
+    });
+
+    auto makeAction = [this](const QString& text, const QKeySequence& keys, void (RunsPane::*slot)()) {
+        auto* a = new QAction(text, this);
+        if (!keys.isEmpty()) {
+            a->setShortcut(keys);
+            a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+            a->setProperty("shortcutArea", tr("Runs"));
+        }
+        connect(a, &QAction::triggered, this, slot);
+        addAction(a);
+        return a;
+    };
+    m_stop = makeAction(tr("&Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period), &RunsPane::stopSelected);
+    m_stop->setObjectName("runsStop");
+    m_resume = makeAction(tr("&Resume from Last Checkpoint"), QKeySequence(Qt::CTRL | Qt::Key_R),
+                          &RunsPane::resumeSelected);
+    m_resume->setObjectName("runsResume");
+    m_duplicate = makeAction(tr("&Duplicate Config into Launcher"), QKeySequence(Qt::CTRL | Qt::Key_D),
+                             &RunsPane::duplicateSelected);
+    m_duplicate->setObjectName("runsDuplicate");
+    m_rename = new QAction(tr("Re&name..."), this);
+    m_rename->setObjectName("runsRename");
+    m_rename->setShortcut(QKeySequence(Qt::Key_F2));
+    m_rename->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_rename->setProperty("shortcutArea", tr("Runs"));
+    addAction(m_rename);
+    connect(m_rename, &QAction::triggered, this, [this] {
+        const RunRow* row = selectedRow();
+        if (!row) return;
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Rename Run"),
+                                                   tr("New name of run #%1:").arg(row->run.id),
+                                                   QLineEdit::Normal,
+                                                   QString::fromStdString(row->run.name), &ok);
+        if (ok) renameSelected(name);
+    });
+    m_plots = new QAction(tr("Show &Plots"), this);
+    connect(m_plots, &QAction::triggered, this, [this] {
+        if (selectedRunId() > 0) Q_EMIT showPlots(selectedRunId());
+    });
+    m_delete = makeAction(tr("De&lete..."), QKeySequence(QKeySequence::Delete), &RunsPane::deleteSelected);
+    m_delete->setObjectName("runsDelete");
+
+    auto* toolbar = new QToolBar(this);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_stop);
+    toolbar->addAction(m_resume);
+    toolbar->addAction(m_duplicate);
+    toolbar->addAction(m_rename);
+    toolbar->addAction(m_plots);
+    toolbar->addSeparator();
+    toolbar->addAction(m_delete);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName("runsSummary");
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(toolbar);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
+
+    connect(m_view, &QTableView::customContextMenuRequested, this, &RunsPane::showContextMenu);
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const auto id = index.data(RunsTableModel::RunIdRole).toLongLong();
+        if (id > 0) Q_EMIT showPlots(id);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_keepSelected = selectedRunId();
+        updateActions();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_keepSelected != 0) select(m_keepSelected);
+        updateActions();
+    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RunsPane::updateActions);
+
+    m_timer = new QTimer(this);
+    m_timer->setInterval(kRefreshMs);
+    connect(m_timer, &QTimer::timeout, this, &RunsPane::refresh);
+    m_timer->start();
+    connect(m_queue, &RunQueue::queueChanged, this, &RunsPane::refresh);
+    connect(m_queue, &RunQueue::runEnded, this, &RunsPane::refresh);
+    connect(m_queue, &RunQueue::eventsArrived, this,
+            [this](const std::vector<train::TrainingEvent>& events) {
+                for (const auto& e : events) {
+                    if (e.runId <= 0 || !m_queue->isTraining(m_session->path(), e.runId)) continue;
+                    if (m_model->rowOf(e.runId) < 0) {
+                        refresh();  // a run this window just started
+                        continue;
+                    }
+                    const auto progress = m_queue->progress(e.runId);
+                    const double fraction =
+                        e.totalSteps > 0 ? static_cast<double>(e.step) / e.totalSteps : 0.0;
+                    m_model->setLiveProgress(e.runId, fraction, e.etaSeconds, e.elapsedSeconds,
+                                             progress ? progress->message : QString());
+                }
+            });
+    connect(m_session, &WorkspaceSession::opened, this, [this] {
+        m_metrics.clear();
+        refresh();
+    });
+    connect(m_session, &WorkspaceSession::closed, this, &RunsPane::refresh);
+    connect(m_session, &WorkspaceSession::contentsChanged, this, &RunsPane::refresh);
+    refresh();
+}
+
+void RunsPane::fillMetrics(RunRow& row) {
+    auto& cache = m_metrics[row.run.id];
+    const int status = static_cast<int>(row.run.status);
+    if (cache.lastStep != row.run.lastStep || cache.status != status) {
+        cache.lastStep = row.run.lastStep;
+        cache.status = status;
+        auto& db = m_session->workspace()->db();
+        const auto latest = store::MetricsReader(db).latest(row.run.id);
+        cache.loss = finite(latest, "loss");
+        cache.accuracy = finite(latest, "eval/rewards/accuracies");
+        cache.winRate = finite(latest, "eval/win_rate");
+        cache.winRateError.reset();
+        if (const auto e = eval::latestEval(db, row.run.id)) {
+            if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
+            if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
+        }
+    }
+    row.loss = cache.loss;
+    row.evalAccuracy = cache.accuracy;
+    row.winRate = cache.winRate;
+    row.winRateError = cache.winRateError;
+}
+
+void RunsPane::refresh() {
+    std::vector<RunRow> rows;
+    const QString path = m_session->path();
+    const bool queueHere = m_queue->busy() || !m_queue->pending().empty();
+    if (queueHere) {
+        for (const auto& p : m_queue->pending()) {
+            if (QFileInfo(QString::fromStdString(p.request.workspacePath)).canonicalFilePath() !=
+                QFileInfo(path).canonicalFilePath()) {
+                continue;
+            }
+            RunRow row;
+            row.run.id = -p.ticket;
+            row.run.name = p.request.resumeRunId > 0
+                               ? tr("resume run #%1").arg(p.request.resumeRunId).toStdString()
+                               : p.request.config.name;
+            row.run.method = p.request.config.method;
+            row.run.status = store::RunStatus::Queued;
+            row.run.totalSteps = p.request.resumeRunId > 0 ? 0 : p.request.config.maxSteps;
+            rows.push_back(std::move(row));
+        }
+    }
+    int active = 0, stale = 0;
+    if (auto* ws = m_session->workspace()) {
+        try {
+            const double now = clock::nowSeconds();
+            for (auto& run : store::RunStore(ws->db()).list()) {
+                RunRow row;
+                row.liveness = store::runLiveness(run);
+                row.trainingHere = m_queue->isTraining(path, run.id);
+                row.heartbeatAge = store::heartbeatAgeSeconds(run, now);
+                row.durationSeconds = store::runDurationSeconds(run, now, row.trainingHere);
+                row.progress = run.totalSteps > 0
+                                   ? static_cast<double>(run.lastStep) / static_cast<double>(run.totalSteps)
+                                   : 0.0;
+                if (run.status == store::RunStatus::Finished) row.progress = 1;
+                row.etaSeconds = store::estimateSecondsLeft(run, now);
+                if (row.trainingHere) {
+                    if (const auto p = m_queue->progress(run.id)) {
+                        row.progress = p->totalSteps > 0
+                                           ? static_cast<double>(p->step) / static_cast<double>(p->totalSteps)
+                                           : row.progress;
+                        row.etaSeconds = p->etaSeconds;
+                        row.activity = p->message;
+                    }
+                }
+                if (row.liveness == store::Liveness::Stale) {
+                    ++stale;
+                    row.etaSeconds = -1;
+                } else if (store::isActive(run.status)) {
+                    ++active;
+                }
+                row.run = std::move(run);
+                fillMetrics(row);
+                rows.push_back(std::move(row));
+            }
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot list the runs: {}", e.what());
+        }
+    }
+    const int total = static_cast<int>(rows.size());
+    m_model->setRows(std::move(rows));
+    QStringList parts;
+    parts << tr("%n run(s)", nullptr, total);
+    if (active > 0) parts << tr("%n active", nullptr, active);
+    if (stale > 0) parts << tr("%n stale", nullptr, stale);
+    if (!m_queue->pending().empty()) parts << tr("%n queued here", nullptr, static_cast<int>(m_queue->pending().size()));
+    m_summary->setText(m_session->isOpen() ? parts.join(QStringLiteral(" \u00b7 ")) : tr("No workspace open"));
+    updateActions();
+}
+
+void RunsPane::select(std::int64_t runId) {
+    const int row = m_model->rowOf(runId);
+    if (row < 0) return;
+    m_view->selectRow(row);
+    m_keepSelected = runId;
+}
+
+std::int64_t RunsPane::selectedRunId() const {
+    const RunRow* row = selectedRow();
+    return row ? row->run.id : 0;
+}
+
+const RunRow* RunsPane::selectedRow() const {
+    const auto rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return nullptr;
+    return m_model->rowAt(rows.first().row());
+}
+
+void RunsPane::updateActions() {
+    const RunRow* row = selectedRow();
+    const bool active = row && store::isActive(row->run.status) && row->liveness != store::Liveness::Stale;
+    const bool here = row && (row->trainingHere || row->isQueuedHere());
+    m_stop->setEnabled(row && active &&
+                       (here || (row->liveness != store::Liveness::Stale && row->run.pid &&
+                                 row->run.host == store::hostName())));
+    m_stop->setText(row && row->isQueuedHere() ? tr("&Remove from Queue") : tr("&Stop"));
+    const bool resumable = row && !row->isQueuedHere() && !row->trainingHere &&
+                           (row->run.status == store::RunStatus::Stopped ||
+                            row->run.status == store::RunStatus::Failed ||
+                            row->liveness == store::Liveness::Stale);
+    m_resume->setEnabled(resumable && m_session->workspace() && !m_session->isReadOnly());
+    m_duplicate->setEnabled(row && !row->isQueuedHere());
+    m_rename->setEnabled(row && !row->isQueuedHere() && !m_session->isReadOnly());
+    m_plots->setEnabled(row && !row->isQueuedHere());
+    m_delete->setEnabled(row && !row->isQueuedHere() && !here && !active && !m_session->isReadOnly());
+}
+
+void RunsPane::showContextMenu(const QPoint& pos) {
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid()) return;
+    m_view->selectRow(index.row());
+    QMenu menu(this);
+    menu.addAction(m_stop);
+    menu.addAction(m_resume);
+    menu.addAction(m_duplicate);
+    menu.addAction(m_rename);
+    menu.addAction(m_plots);
+    menu.addSeparator();
+    menu.addAction(m_delete);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+void RunsPane::stopSelected() {
+    const RunRow* row = selectedRow();
+    if (!row) return;
+    if (row->isQueuedHere()) {
+        m_queue->cancelPending(static_cast<int>(-row->run.id));
+        return;
+    }
+    if (m_queue->stop(row->run.id)) {
+        m_summary->setText(tr("Stopping run #%1 after this step (a checkpoint is written)...").arg(row->run.id));
+        return;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("Stop Run"),
+        tr("Run #%1 is trained by another program (pid %2). Ask it to stop after its current step? "
+           "It writes a checkpoint first, so it can be resumed.")
+            .arg(row->run.id)
+            .arg(row->run.pid.value_or(0)));
+    if (answer != QMessageBox::Yes) return;
+    if (!store::askProcessToStop(row->run)) {
+        QMessageBox::warning(this, tr("Stop Run"),
+                             tr("Run #%1's process could not be reached (it runs on another machine, "
+                                "or has ended).").arg(row->run.id));
+    }
+}
+
+void RunsPane::resumeSelected() {
+    const RunRow* row = selectedRow();
+    if (!row || !m_session->workspace()) return;
+    train::JobRequest request;
+    request.workspacePath = m_session->path().toStdString();
+    request.resumeRunId = row->run.id;
+    m_queue->enqueue(std::move(request));
+    m_summary->setText(tr("Run #%1 queued to resume from its last checkpoint").arg(row->run.id));
+}
+
+void RunsPane::duplicateSelected() {
+    const RunRow* row = selectedRow();
+    if (!row || row->isQueuedHere()) return;
+    try {
+        train::RunConfig config = train::parseRunConfig(
+            nlohmann::json::parse(row->run.configJson),
+            "the stored config of run " + std::to_string(row->run.id));
+        config.name = row->run.name + " (copy)";
+        Q_EMIT duplicateConfig(config);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Duplicate Config"), QString::fromStdString(e.what()));
+    }
+}
+
+bool RunsPane::renameSelected(const QString& name) {
+    const RunRow* row = selectedRow();
+    const QString trimmed = name.trimmed();
+    if (!row || row->isQueuedHere() || trimmed.isEmpty() || !m_session->workspace()) return false;
+    try {
+        store::RunStore(m_session->workspace()->db()).rename(row->run.id, trimmed.toStdString());
+        m_session->notifyChanged();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Rename Run"), QString::fromStdString(e.what()));
+        return false;
+    }
+    refresh();
+    return true;
+}
+
+void RunsPane::deleteSelected() {
+    const RunRow* row = selectedRow();
+    if (!row || row->isQueuedHere() || !m_session->workspace()) return;
+    const std::int64_t id = row->run.id;
+    const auto answer = QMessageBox::question(
+        this, tr("Delete Run"),
+        tr("Delete run #%1 (%2) with its metrics, evaluations and checkpoint folders? This cannot "
+           "be undone.")
+            .arg(id)
+            .arg(QString::fromStdString(row->run.name)),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) return;
+    try {
+        store::deleteRunAndCheckpoints(*m_session->workspace(), id);
+        m_metrics.erase(id);
+        m_keepSelected = 0;
+        m_session->notifyChanged();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Delete Run"), QString::fromStdString(e.what()));
+    }
+    refresh();
+}
+
+}  // namespace ladder::ui
