@@ -71,6 +71,17 @@ std::vector<ConfigField> compareConfigs(const std::vector<json>& configs,
             fields[it->second].values[c] = std::move(value);
         }
     }
+    // An empty object ("loss": {} of SFT) next to another run's keys under it (loss.beta) says
+    // nothing the (none) of those keys does not: one row, not two.
+    std::erase_if(fields, [&](const ConfigField& f) {
+        const bool empty = std::all_of(f.values.begin(), f.values.end(), [](const auto& v) {
+            return !v || (v->is_object() && v->empty());
+        });
+        if (!empty) return false;
+        const std::string below = f.key + ".";
+        return std::any_of(index.begin(), index.end(),
+                           [&](const auto& entry) { return entry.first.rfind(below, 0) == 0; });
+    });
     std::stable_sort(fields.begin(), fields.end(), [](const ConfigField& a, const ConfigField& b) {
         return sectionRank(a.key) < sectionRank(b.key);
     });

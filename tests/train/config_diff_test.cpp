@@ -2,6 +2,8 @@
 // and the legend label of each run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/train/config_diff.h"
 #include "core/train/loss_catalog.h"
 #include "core/train/run_config.h"
@@ -58,6 +60,16 @@ TEST(ConfigDiff, AKeyOnlyOneRunHasDiffersAndReadsAsNone) {
     EXPECT_TRUE(fields[1].differs);
     EXPECT_EQ(describeValue(fields[1].values[0]), "(none)");
     EXPECT_EQ(describeValue(fields[1].values[1]), "0.2");
+}
+
+TEST(ConfigDiff, AnEmptyObjectBesideAnotherRunsKeysUnderItIsNoRowOfItsOwn) {
+    const json sft = {{"method", "sft"}, {"loss", json::object()}, {"model", {{"overrides", json::object()}}}};
+    const json dpo = {{"method", "dpo"}, {"loss", {{"beta", 0.1}}}, {"model", {{"overrides", json::object()}}}};
+    std::vector<std::string> keys;
+    for (const auto& f : compareConfigs({sft, dpo})) keys.push_back(f.key);
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), "loss"), 0);
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), "loss.beta"), 1);
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), "model.overrides"), 1);  // nothing under it
 }
 
 TEST(ConfigDiff, IntegerAndFloatOfTheSameNumberAreEqual) {
