@@ -835,6 +835,10 @@ void LauncherPane::validateNow() {
     rememberConfig();
 }
 
+LauncherPane::~LauncherPane() {
+    if (m_validateTimer->isActive()) rememberConfig();
+}
+
 bool LauncherPane::canStart() const { return m_problems.isEmpty() && m_startButton->isEnabled(); }
 
 void LauncherPane::rememberConfig() {

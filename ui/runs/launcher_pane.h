@@ -38,6 +38,8 @@ class LauncherPane final : public QWidget {
     Q_OBJECT
 public:
     LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent = nullptr);
+    // An edit still waiting for its debounced check is remembered all the same.
+    ~LauncherPane() override;
 
     // The form's configuration: the last loaded one with the form's fields applied (settings the
     // form does not show are kept as loaded).
