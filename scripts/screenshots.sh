@@ -4,6 +4,8 @@
 # The run panes need runs: an SFT run and a DPO run started from it (easy then hard) are trained
 # with ladder-cli; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU), and the
 # live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 150: its reference pass comes first) into the DPO run.
+# LADDER_SHOT_WORKSPACE=FILE.ladder takes the shots from a copy of a demo workspace whose runs have
+# finished (its checkpoints folder beside it) instead of training new ones; no live shot then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${LADDER_BUILD_DIR:-build}/bin
@@ -20,20 +22,28 @@ shot() {  # shot FILE [ladder arguments...]
         --screenshot-delay 2500
 }
 
+demo=$XDG_DATA_HOME/ladder/demo.ladder
+if [ -n "${LADDER_SHOT_WORKSPACE:-}" ]; then
+    mkdir -p "$(dirname "$demo")"
+    cp "$LADDER_SHOT_WORKSPACE" "$demo"
+    cp -r "${LADDER_SHOT_WORKSPACE%.ladder}.checkpoints" "${demo%.ladder}.checkpoints"
+fi
+
 shot main-window.png --demo  # makes the demo workspace on first use
 shot pairs.png --demo --pane Pairs
 shot curriculum.png --demo --pane Curriculum
 
-demo=$XDG_DATA_HOME/ladder/demo.ladder
-"$bin/ladder-cli" --quiet train --workspace "$demo" --config resources/presets/demo-sft.json \
-    --steps "$steps"
-# The DPO run trains in another process while the window follows it live (through the file).
-"$bin/ladder-cli" --quiet train --workspace "$demo" \
-    --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
-trainer=$!
-sleep "${LADDER_SHOT_LIVE_AFTER:-150}"
-shot plots-live.png --demo --pane Plots
-wait "$trainer"
+if [ -z "${LADDER_SHOT_WORKSPACE:-}" ]; then
+    "$bin/ladder-cli" --quiet train --workspace "$demo" --config resources/presets/demo-sft.json \
+        --steps "$steps"
+    # The DPO run trains in another process while the window follows it live (through the file).
+    "$bin/ladder-cli" --quiet train --workspace "$demo" \
+        --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
+    trainer=$!
+    sleep "${LADDER_SHOT_LIVE_AFTER:-150}"
+    shot plots-live.png --demo --pane Plots
+    wait "$trainer"
+fi
 
 shot launcher.png --demo --pane Launcher
 shot plots.png --demo --pane Plots
