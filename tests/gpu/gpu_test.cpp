@@ -10,6 +10,7 @@
 #include "core/model/causal_lm.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder {
 namespace {
@@ -62,18 +63,9 @@ TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     LADDER_REQUIRE_CUDA();
     test::TempDir dir;
     demo::initWorkspace(dir / "demo.ladder", {.prompts = 80, .seed = 2});
-    train::RunConfig c;
-    c.method = "dpo";
-    c.model.overrides = {{"hidden_size", 32}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
-                         {"num_key_value_heads", 2}, {"intermediate_size", 64}};
-    c.templateName = "chatml";
-    c.data.ladder = "demo";
-    c.data.maxLength = 96;
-    c.data.maxPromptLength = 64;
-    c.batchSize = 4;
-    c.maxSteps = 3;
-    c.evalEvery = 0;
+    train::RunConfig c = test::tinyRunConfig("dpo", 3);
     c.evalPairs = 8;
+    c.threads = 0;
     c.device = "cuda";
     c.dtype = "bfloat16";
     train::TrainingJob job({(dir / "demo.ladder").string(), c, 0});
