@@ -56,6 +56,11 @@ public:
     // The running job's workspace file and run id (0 while it sets up, before its row exists).
     [[nodiscard]] QString activeWorkspace() const;
     [[nodiscard]] std::int64_t activeRunId() const;
+    // What the running job was asked to do (nullptr when nothing runs): known from the start, before
+    // its run row exists.
+    [[nodiscard]] const train::JobRequest* activeRequest() const {
+        return m_job ? &m_job->request() : nullptr;
+    }
     // True for the run this window is training now (in that workspace).
     [[nodiscard]] bool isTraining(const QString& workspace, std::int64_t runId) const;
     [[nodiscard]] std::optional<RunProgress> progress(std::int64_t runId) const;

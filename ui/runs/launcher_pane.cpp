@@ -799,9 +799,12 @@ void LauncherPane::validateNow() {
                     for (const auto& p : m_queue->pending()) {
                         sftQueued = sftQueued || (p.request.resumeRunId == 0 && p.request.config.method == "sft");
                     }
-                    if (m_queue->busy() && m_queue->activeRunId() > 0) {
-                        if (const auto active = runs.find(m_queue->activeRunId())) {
-                            sftQueued = sftQueued || active->method == "sft";
+                    // The running job counts from its start, before its run row exists.
+                    if (const auto* active = m_queue->activeRequest()) {
+                        if (active->resumeRunId == 0) {
+                            sftQueued = sftQueued || active->config.method == "sft";
+                        } else if (const auto resumed = runs.find(active->resumeRunId)) {
+                            sftQueued = sftQueued || resumed->method == "sft";
                         }
                     }
                     if (!runs.latestFinished("sft") && !sftQueued) {
@@ -833,6 +836,14 @@ void LauncherPane::validateNow() {
     m_queueLabel->setText(m_queue->busy() ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
                                           : QString());
     rememberConfig();
+}
+
+QStringList LauncherPane::problems() {
+    if (m_validateTimer->isActive()) {
+        m_validateTimer->stop();
+        validateNow();
+    }
+    return m_problems;
 }
 
 LauncherPane::~LauncherPane() {

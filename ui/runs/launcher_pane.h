@@ -48,7 +48,8 @@ public:
 
     // What stops Start: train::validate's problems plus what the workspace says (no such ladder,
     // no finished SFT run to start from, a model folder that fails its check).
-    [[nodiscard]] QStringList problems() const { return m_problems; }
+    // The form's problems as it is now: a check still waiting for its debounce runs first.
+    [[nodiscard]] QStringList problems();
     [[nodiscard]] bool canStart() const;
 
     bool applyPreset(const QString& name);  // a preset's file stem; false when absent or broken
