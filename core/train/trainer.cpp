@@ -1,5 +1,6 @@
 // The training loop. Setup reads everything a run needs and fails early with a clear message;
-// each step is: commands, batch, reference log-probs, TrainStep, metrics, evaluation, checkpoint.
+// each step is: commands, batch, reference log-probs, TrainStep, metrics, checkpoint. The
+// measurements between steps (held-out scores, win rate, pair margins) are in trainer_eval.cpp.
 #include "core/train/trainer.h"
 
 #include <algorithm>
@@ -16,10 +17,8 @@
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
-#include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
-#include "core/pairs/pair_margins.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
@@ -529,125 +528,6 @@ void Trainer::flushMetrics(bool force) {
     m_lastFlush = now;
 }
 
-void Trainer::evaluate(std::int64_t step) {
-    if (m_heldout.empty()) return;
-    torch::NoGradGuard noGrad;
-    m_policy.model->eval();
-    const auto padId = m_policy.tokenizer->padId().value_or(0);
-    std::vector<float> chosen, rejected, logps;
-    double lossSum = 0;
-    std::map<std::string, std::pair<double, double>> tierSums;
-    std::map<std::string, int> tierCounts;
-    const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
-    for (std::size_t start = 0; start < m_heldout.size(); start += size) {
-        std::vector<const TokenizedPair*> pairs;
-        for (std::size_t i = start; i < std::min(m_heldout.size(), start + size); ++i) {
-            pairs.push_back(&m_heldout[i]);
-        }
-        const Batch batch = collate(pairs, /*withRejected=*/true, padId, m_device);
-        const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), forwardOptions());
-        lossSum += s.loss.item<double>() * static_cast<double>(pairs.size());
-        for (std::size_t i = 0; i < pairs.size(); ++i) {
-            const auto k = static_cast<std::int64_t>(i);
-            const float c = s.chosenRewards[k].item<float>();
-            const float r = s.rejectedRewards[k].item<float>();
-            chosen.push_back(c);
-            rejected.push_back(r);
-            logps.push_back(s.policyChosen[k].item<float>());
-            auto& t = tierSums[pairs[i]->tier];
-            t.first += c > r ? 1.0 : 0.0;
-            t.second += c - r;
-            ++tierCounts[pairs[i]->tier];
-        }
-    }
-    m_policy.model->train();
-    const double n = static_cast<double>(chosen.size());
-    double correct = 0, margins = 0;
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-        correct += chosen[i] > rejected[i] ? 1.0 : 0.0;
-        margins += chosen[i] - rejected[i];
-    }
-    std::vector<std::pair<std::string, double>> metrics = {
-        {"eval/loss", lossSum / n},
-        {"eval/rewards/chosen", mean(chosen)},
-        {"eval/rewards/rejected", mean(rejected)},
-        {"eval/rewards/margins", margins / n},
-        {"eval/rewards/accuracies", correct / n},
-        {"eval/logps/chosen", mean(logps)},
-    };
-    for (const auto& [tier, sums] : tierSums) {
-        metrics.emplace_back("eval/tier/" + tier + "/accuracies", sums.first / tierCounts[tier]);
-        metrics.emplace_back("eval/tier/" + tier + "/margins", sums.second / tierCounts[tier]);
-    }
-    const double now = clock::nowSeconds();
-    for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
-    flushMetrics(true);
-    logger()->info("run {}: step {}: held-out accuracy {:.3f}, margin {:.3f} ({} pairs)", m_runId,
-                   step, correct / n, margins / n, chosen.size());
-    emit(EventKind::Eval, step, {}, std::move(metrics));
-}
-
-// The in-training win rate (ladder::eval) on the held-out prompts of the run's pairs. Set up
-// before the first step so that a wrong reference or judge fails the run at once.
-void Trainer::setUpWinRate() {
-    const WinRateSpec& spec = m_config.winRate;
-    if (spec.reference.empty()) return;
-    eval::EvalSettings settings;
-    settings.judge = spec.judge;
-    settings.judgeOptions = spec.judgeOptions;
-    settings.prompts.reference = spec.reference;
-    settings.prompts.heldoutOf.ladder = m_config.data.ladder;
-    settings.prompts.heldoutOf.datasetIds = m_config.data.datasets;
-    settings.prompts.heldoutOf.tiers = m_config.data.tiers;
-    settings.prompts.limit = spec.prompts;
-    settings.generation.promptTemplate = m_template;
-    settings.generation.maxNewTokens = spec.maxNewTokens;
-    settings.generation.maxPromptTokens = m_config.data.maxPromptLength;
-    m_winRate = std::make_unique<eval::Evaluator>(m_workspace->db(), std::move(settings));
-    logger()->info("run {}: win rate vs {} by judge {} on {} held-out prompts", m_runId,
-                   spec.reference, m_winRate->judge().name(), m_winRate->prompts().size());
-}
-
-// A failed win rate is reported and the run goes on: it must not cost the training done so far.
-void Trainer::evaluateWinRate(std::int64_t step) {
-    emit(EventKind::Message, step,
-         "win rate: answering " + std::to_string(m_winRate->prompts().size()) + " prompts");
-    try {
-        eval::EvalTarget target;
-        target.runId = m_runId;
-        target.step = step;
-        target.generator = m_config.name;
-        const auto result = m_winRate->evaluateModel(*m_policy.model, *m_policy.tokenizer, target);
-        const auto& w = result.winRate;
-        logger()->info("run {}: step {}: win rate {:.3f} ± {:.3f} vs {} ({} prompts)", m_runId,
-                       step, w.winRate, w.stdError, result.reference, w.n);
-        emit(EventKind::Eval, step, "win rate vs " + result.reference + " by " + result.judge,
-             {{eval::kWinRateMetric, w.winRate},
-              {eval::kWinRateStdErrorMetric, w.stdError},
-              {eval::kAnswerLengthMetric, w.meanOutputLength}});
-    } catch (const std::exception& e) {
-        logger()->warn("run {}: step {}: the win rate failed: {}", m_runId, step, e.what());
-        emit(EventKind::Message, step, std::string("the win rate failed: ") + e.what());
-    }
-}
-
-std::vector<const TokenizedPair*> Trainer::marginPairSet() const {
-    // Held-out pairs first (what the model never trained on), then training pairs evenly spread.
-    std::vector<const TokenizedPair*> all;
-    const auto limit = static_cast<std::size_t>(std::max(0, m_config.marginPairs));
-    if (limit == 0) return all;
-    for (const auto& p : m_heldout) all.push_back(&p);
-    if (all.size() < limit) {
-        const std::size_t room = limit - all.size();
-        const std::size_t stride = std::max<std::size_t>(1, m_train.size() / room);
-        for (std::size_t i = 0; i < m_train.size() && all.size() < limit; i += stride) {
-            all.push_back(&m_train[i]);
-        }
-    }
-    return all;
-}
-
 std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
     std::vector<char> drawn(m_train.size(), 0);
     // A copy of the sampler draws the same batches the run will (it is deterministic).
@@ -667,31 +547,6 @@ std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
         if (!drawn[static_cast<std::size_t>(p - m_train.data())]) out.push_back(p);
     }
     return out;
-}
-
-void Trainer::writePairMargins(std::int64_t step) {
-    const std::vector<const TokenizedPair*> all = marginPairSet();
-    emit(EventKind::Message, step, "reward margins of " + std::to_string(all.size()) + " pairs");
-    torch::NoGradGuard noGrad;
-    m_policy.model->eval();
-    const auto padId = m_policy.tokenizer->padId().value_or(0);
-    std::vector<std::pair<std::int64_t, double>> margins;
-    const auto size = static_cast<std::size_t>(std::max(1, m_config.batchSize * 2));
-    for (std::size_t start = 0; start < all.size(); start += size) {
-        const std::vector<const TokenizedPair*> pairs(
-            all.begin() + static_cast<std::ptrdiff_t>(start),
-            all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), start + size)));
-        const Batch batch = collate(pairs, true, padId, m_device);
-        const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
-                                         referenceFor(batch, pairs), forwardOptions());
-        for (std::size_t i = 0; i < pairs.size(); ++i) {
-            const auto k = static_cast<std::int64_t>(i);
-            margins.emplace_back(pairs[i]->pairId, static_cast<double>(s.chosenRewards[k].item<float>() -
-                                                                       s.rejectedRewards[k].item<float>()));
-        }
-    }
-    pairs::savePairMargins(m_workspace->db(), m_runId, step, margins);
-    m_policy.model->train();
 }
 
 void Trainer::checkpoint(std::int64_t step, const std::string& kind) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,16 @@ private:
     void evaluate(std::int64_t step);
     void evaluateWinRate(std::int64_t step);
     void writePairMargins(std::int64_t step);
+    // Pairs scored by the current policy: a batch's pairs with their loss and, on the host, their
+    // chosen/rejected rewards and chosen log-probs.
+    struct ScoredPairs {
+        std::vector<const TokenizedPair*> pairs;
+        double loss = 0;
+        std::vector<float> chosen, rejected, policyChosen;
+    };
+    using ScoreVisitor = std::function<void(const ScoredPairs&)>;
+    // Scores pairs in evaluation mode without gradients, in batches of twice the training batch.
+    void scorePairs(const std::vector<const TokenizedPair*>& pairs, const ScoreVisitor& each);
     // The pairs whose reward margins a finished run records: held-out first, then training pairs
     // evenly spread, marginPairs in all.
     [[nodiscard]] std::vector<const TokenizedPair*> marginPairSet() const;
