@@ -77,6 +77,20 @@ void selectData(QComboBox* combo, const QVariant& value) {
     if (i >= 0) combo->setCurrentIndex(i);
 }
 
+QComboBox* combo(QWidget* parent, const QString& name) {
+    auto* c = new QComboBox(parent);
+    c->setObjectName(name);
+    return c;
+}
+
+// A muted, word-wrapped explanation under a field.
+QLabel* hint(const QString& text, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    l->setWordWrap(true);
+    l->setEnabled(false);
+    return l;
+}
+
 }  // namespace
 
 LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
@@ -123,8 +137,7 @@ const train::LossInfo* LauncherPane::methodInfo(const QString& name) const {
 void LauncherPane::buildUi() {
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Preset:"), this));
-    m_preset = new QComboBox(this);
-    m_preset->setObjectName("launcherPreset");
+    m_preset = combo(this, "launcherPreset");
     m_preset->setMinimumContentsLength(30);
     m_preset->addItem(tr("(choose a preset)"), QString());
     for (const auto& p : train::listRunPresets()) {
@@ -249,16 +262,13 @@ QWidget* LauncherPane::buildRunGroup() {
     m_name->setObjectName("launcherName");
     m_name->setPlaceholderText(tr("method and start time"));
     form->addRow(tr("Name:"), m_name);
-    m_method = new QComboBox(box);
-    m_method->setObjectName("launcherMethod");
+    m_method = combo(box, "launcherMethod");
     for (const auto& l : m_losses) {
         m_method->addItem(q(l.name), q(l.name));
         m_method->setItemData(m_method->count() - 1, q(l.description), Qt::ToolTipRole);
     }
     form->addRow(tr("Method:"), m_method);
-    m_methodInfo = new QLabel(box);
-    m_methodInfo->setWordWrap(true);
-    m_methodInfo->setEnabled(false);  // a muted hint
+    m_methodInfo = hint(QString(), box);
     form->addRow(QString(), m_methodInfo);
     m_knobs = new QWidget(box);
     m_knobsForm = new QFormLayout(m_knobs);
@@ -275,17 +285,13 @@ QWidget* LauncherPane::buildRunGroup() {
 QWidget* LauncherPane::buildModelGroup() {
     auto* box = new QGroupBox(tr("Model"), this);
     auto* form = new QFormLayout(box);
-    m_modelKind = new QComboBox(box);
-    m_modelKind->setObjectName("launcherModelKind");
+    m_modelKind = combo(box, "launcherModelKind");
     m_modelKind->addItem(tr("Built-in tiny model (from scratch)"), "tiny");
     m_modelKind->addItem(tr("Hugging Face folder"), "pretrained");
     m_modelKind->addItem(tr("Checkpoint of an earlier run"), "run");
     form->addRow(tr("Start from:"), m_modelKind);
     m_modelStack = new QStackedWidget(box);
-    auto* tiny = new QLabel(tr("A small Llama-style model over bytes: a CPU run takes minutes."), box);
-    tiny->setWordWrap(true);
-    tiny->setEnabled(false);
-    m_modelStack->addWidget(tiny);
+    m_modelStack->addWidget(hint(tr("A small Llama-style model over bytes: a CPU run takes minutes."), box));
     auto* folderPage = new QWidget(box);
     auto* folderLayout = new QVBoxLayout(folderPage);
     folderLayout->setContentsMargins(0, 0, 0, 0);
@@ -303,8 +309,7 @@ QWidget* LauncherPane::buildModelGroup() {
     m_modelCheck->setTextFormat(Qt::RichText);
     folderLayout->addWidget(m_modelCheck);
     m_modelStack->addWidget(folderPage);
-    m_startRun = new QComboBox(box);
-    m_startRun->setObjectName("launcherStartRun");
+    m_startRun = combo(box, "launcherStartRun");
     m_modelStack->addWidget(m_startRun);
     form->addRow(m_modelStack);
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -320,12 +325,10 @@ QWidget* LauncherPane::buildModelGroup() {
     });
     connect(m_modelKind, &QComboBox::currentIndexChanged, this, &LauncherPane::updateModelKind);
 
-    m_template = new QComboBox(box);
-    m_template->setObjectName("launcherTemplate");
+    m_template = combo(box, "launcherTemplate");
     for (const auto& t : model::PromptTemplate::names()) m_template->addItem(q(t), q(t));
     form->addRow(tr("Template:"), m_template);
-    m_reference = new QComboBox(box);
-    m_reference->setObjectName("launcherReference");
+    m_reference = combo(box, "launcherReference");
     m_reference->addItem(tr("cache (computed once, kept in the workspace)"), "cache");
     m_reference->addItem(tr("frozen (a copy of the model in memory)"), "frozen");
     m_reference->addItem(tr("none (reference-free loss)"), "none");
@@ -336,19 +339,15 @@ QWidget* LauncherPane::buildModelGroup() {
 QWidget* LauncherPane::buildDataGroup() {
     auto* box = new QGroupBox(tr("Data"), this);
     auto* form = new QFormLayout(box);
-    m_ladder = new QComboBox(box);
-    m_ladder->setObjectName("launcherLadder");
+    m_ladder = combo(box, "launcherLadder");
     form->addRow(tr("Ladder:"), m_ladder);
     m_tiers = new QListWidget(box);
     m_tiers->setObjectName("launcherTiers");
     m_tiers->setMinimumHeight(90);
     m_tiers->setToolTip(tr("Train on the checked tiers only; none checked trains on every tier"));
     form->addRow(tr("Tiers:"), m_tiers);
-    auto* hint = new QLabel(tr("None checked: every tier."), box);
-    hint->setEnabled(false);
-    form->addRow(QString(), hint);
-    m_curriculum = new QComboBox(box);
-    m_curriculum->setObjectName("launcherCurriculum");
+    form->addRow(QString(), hint(tr("None checked: every tier."), box));
+    m_curriculum = combo(box, "launcherCurriculum");
     form->addRow(tr("Curriculum:"), m_curriculum);
     m_maxLength = spin(box, 8, 32768, "launcherMaxLength");
     form->addRow(tr("Max length:"), m_maxLength);
@@ -368,11 +367,9 @@ QWidget* LauncherPane::buildWinRateGroup() {
     box->setToolTip(tr("The policy's answers to held-out prompts against a reference source's "
                        "answers, decided by a judge (as ladder-cli eval does)"));
     auto* form = new QFormLayout(box);
-    m_winRateReference = new QComboBox(box);
-    m_winRateReference->setObjectName("launcherWinRateReference");
+    m_winRateReference = combo(box, "launcherWinRateReference");
     form->addRow(tr("Against:"), m_winRateReference);
-    m_winRateJudge = new QComboBox(box);
-    m_winRateJudge->setObjectName("launcherWinRateJudge");
+    m_winRateJudge = combo(box, "launcherWinRateJudge");
     for (const auto& j : eval::judgeRegistry().entries()) {
         m_winRateJudge->addItem(q(j.name), q(j.name));
         m_winRateJudge->setItemData(m_winRateJudge->count() - 1, q(j.description), Qt::ToolTipRole);
@@ -422,8 +419,7 @@ QWidget* LauncherPane::buildOptimiserGroup() {
     m_lr->setObjectName("launcherLearningRate");
     m_lr->setRange(0, 1);
     form->addRow(tr("Learning rate:"), m_lr);
-    m_decay = new QComboBox(box);
-    m_decay->setObjectName("launcherDecay");
+    m_decay = combo(box, "launcherDecay");
     for (const char* d : {"cosine", "linear", "constant"}) m_decay->addItem(d, d);
     form->addRow(tr("Schedule:"), m_decay);
     m_warmup = spin(box, 0, 1000000, "launcherWarmup");
@@ -459,8 +455,7 @@ QWidget* LauncherPane::buildRunningGroup() {
     form->addRow(tr("Keep checkpoints:"), m_keep);
     m_seed = spin(box, 0, 2147483647, "launcherSeed");
     form->addRow(tr("Seed:"), m_seed);
-    m_device = new QComboBox(box);
-    m_device->setObjectName("launcherDevice");
+    m_device = combo(box, "launcherDevice");
     m_device->setEditable(true);
     for (const char* d : {"cpu", "cuda", "cuda:0", "cuda:1"}) m_device->addItem(d, d);
     form->addRow(tr("Device:"), m_device);
