@@ -9,6 +9,11 @@ build_dir=${LADDER_BUILD_DIR:-build}
 # development machines have 2 cores. Override with LADDER_JOBS.
 jobs=${LADDER_JOBS:-$(nproc)}
 
+# The LibTorch translation units use a precompiled header; ccache caches them only with these
+# sloppiness settings (without them a rebuild from a clean folder compiles them all again: about
+# 4 minutes instead of 35 seconds for core/model alone).
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
+
 if [ ! -f "$build_dir/build.ninja" ] || [ $# -gt 0 ]; then
     cmake -G Ninja -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@"
 fi
