@@ -17,11 +17,15 @@
 namespace {
 
 struct Timing {
-    double mean = 0, median = 0, worst = 0;
+    double first = 0;  // the first replot after a change (new buffers, tick labels, data growth)
+    double mean = 0, median = 0, worst = 0;  // the replots after it
 };
 
 Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int series) {
+    QApplication::processEvents();  // a replot queued before (setSmoothing, fitToData) is not ours
     std::vector<double> ms;
+    int drawn = 0;  // replots that really happened (a queued one runs inside processEvents)
+    const auto counter = QObject::connect(&plot, &QCustomPlot::afterReplot, [&drawn] { ++drawn; });
     double step = plot.lastStep("s0") + 1;
     for (int i = 0; i < replots; ++i) {
         if (appending) {
@@ -40,7 +44,14 @@ Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int se
         QApplication::processEvents();
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
+    QObject::disconnect(counter);
+    if (drawn < replots) {
+        std::fprintf(stderr, "bench_plot_refresh: only %d of %d replots happened\n", drawn, replots);
+        std::exit(1);
+    }
     Timing t;
+    t.first = ms.front();
+    ms.erase(ms.begin());
     for (double v : ms) t.mean += v / static_cast<double>(ms.size());
     std::sort(ms.begin(), ms.end());
     t.median = ms[ms.size() / 2];
@@ -55,7 +66,7 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const int series = argc > 1 ? std::atoi(argv[1]) : 10;
     const int points = argc > 2 ? std::atoi(argv[2]) : 100000;
-    const int replots = argc > 3 ? std::atoi(argv[3]) : 60;
+    const int replots = std::max(2, argc > 3 ? std::atoi(argv[3]) : 60);
 
     ladder::ui::MetricPlot plot("Loss");
     plot.resize(1200, 700);
@@ -76,8 +87,8 @@ int main(int argc, char** argv) {
     std::printf("bench_plot_refresh: %d series x %d points, %dx%d px, Qt %s (%s)\n", series, points,
                 plot.width(), plot.height(), qVersion(), qPrintable(QApplication::platformName()));
     auto report = [](const char* what, const Timing& t) {
-        std::printf("  %-34s mean %6.2f ms  median %6.2f ms  worst %6.2f ms  (target < 16 ms)\n",
-                    what, t.mean, t.median, t.worst);
+        std::printf("  %-34s first %6.2f ms, then mean %6.2f ms  median %6.2f ms  worst %6.2f ms"
+                    "  (target < 16 ms)\n", what, t.first, t.mean, t.median, t.worst);
     };
     report("replot, whole run in view", measure(plot, replots, false, series));
     report("replot + append (live tick)", measure(plot, replots, true, series));

@@ -78,6 +78,42 @@ TEST(MetricPlot, LogYAndStagesAndFollowing) {
     EXPECT_TRUE(plot.followsData());
 }
 
+// Following a run fits the axes from ranges kept as points arrive; they must be what
+// QCustomPlot's own full scan finds, padded 6% (linear) or by a factor 1.2 (log).
+TEST(MetricPlot, FollowingFitsTheAxesAsAFullRescaleWould) {
+    MetricPlot plot("Loss");
+    plot.resize(400, 300);
+    const auto expectFitted = [&plot](const char* when) {
+        plot.refresh();
+        const QCPRange x = plot.xAxis->range(), y = plot.yAxis->range();
+        plot.rescaleAxes(/*onlyVisiblePlottables=*/true);
+        const QCPRange fullX = plot.xAxis->range(), fullY = plot.yAxis->range();
+        EXPECT_EQ(x.lower, fullX.lower) << when;
+        EXPECT_EQ(x.upper, fullX.upper) << when;
+        if (plot.logY()) {
+            EXPECT_DOUBLE_EQ(y.lower, fullY.lower / 1.2) << when;
+            EXPECT_DOUBLE_EQ(y.upper, fullY.upper * 1.2) << when;
+        } else {
+            EXPECT_DOUBLE_EQ(y.lower, fullY.lower - 0.06 * fullY.size()) << when;
+            EXPECT_DOUBLE_EQ(y.upper, fullY.upper + 0.06 * fullY.size()) << when;
+        }
+        plot.refresh();  // back to the fitted, padded ranges for the next step
+    };
+    const double nan = std::nan("");
+    plot.addPoints("loss", {1, 2, 3, 4}, {nan, 2.5, -0.5, 1.0});  // a NaN first point
+    plot.addPoints("eval/loss", {2, 6}, {3.5, nan});                 // and a NaN last one
+    expectFitted("NaN at both ends");
+    plot.addPoints("loss", {5, 7}, {0.25, 4.0});
+    expectFitted("after appending");
+    plot.truncateFrom("loss", 5);
+    expectFitted("after truncating");
+    plot.setSmoothing(0.9);
+    plot.addPoints("loss", {5}, {9.0});
+    expectFitted("smoothed");
+    plot.setLogY(true);
+    expectFitted("log y (the negative value left out)");
+}
+
 TEST(LivePlots, MetricsGoToTheirChartsAndBookkeepingIsLeftOut) {
     const QStringList titles = LivePlotsPane::plotTitles();
     auto chart = [&](const char* metric) {

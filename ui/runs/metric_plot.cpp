@@ -104,12 +104,14 @@ void MetricPlot::addPoints(const QString& name, const QVector<double>& steps,
     points.reserve(steps.size());
     for (int i = 0; i < steps.size(); ++i) points.append(QCPGraphData(steps[i], values[i]));
     s.raw->add(points, /*alreadySorted=*/true);
+    for (const auto& p : points) s.extent.add(p.key, p.value);
     if (m_smoothing <= 0) return;  // the line shows raw itself
     for (auto& p : points) {
         if (std::isnan(p.value)) continue;
         s.ema = m_smoothing * s.ema + (1 - m_smoothing) * p.value;
         s.emaNorm = m_smoothing * s.emaNorm + (1 - m_smoothing);
         p.value = s.ema / s.emaNorm;
+        s.smoothExtent.add(p.key, p.value);
     }
     s.line->data()->add(points, true);
 }
@@ -122,6 +124,8 @@ void MetricPlot::truncateFrom(const QString& name, double step) {
     auto it = m_series.find(name);
     if (it == m_series.end()) return;
     it->raw->removeAfter(step - 0.5);
+    it->extent = {};
+    for (auto p = it->raw->constBegin(); p != it->raw->constEnd(); ++p) it->extent.add(p->key, p->value);
     resmooth(*it);
 }
 
@@ -163,6 +167,7 @@ QCPGraph* MetricPlot::line(const QString& name) const {
 void MetricPlot::resmooth(Series& s) {
     s.ema = 0;
     s.emaNorm = 0;
+    s.smoothExtent = {};
     if (m_smoothing <= 0) {
         s.line->setData(s.raw);
         s.faint->setVisible(false);
@@ -176,6 +181,7 @@ void MetricPlot::resmooth(Series& s) {
             s.ema = m_smoothing * s.ema + (1 - m_smoothing) * v;
             s.emaNorm = m_smoothing * s.emaNorm + (1 - m_smoothing);
             v = s.ema / s.emaNorm;
+            s.smoothExtent.add(it->key, v);
         }
         points.append(QCPGraphData(it->key, v));
     }
@@ -261,7 +267,7 @@ void MetricPlot::refresh() {
         s.faint->setAntialiased(false);
     }
     if (m_follow && !m_series.isEmpty()) {
-        rescaleAxes(/*onlyVisiblePlottables=*/true);
+        fitAxes();
         if (m_logY) {
             yAxis->setRange(yAxis->range().lower / 1.2, yAxis->range().upper * 1.2);
         } else {
@@ -271,6 +277,58 @@ void MetricPlot::refresh() {
         }
     }
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::Extent::add(double key, double value) {
+    if (!std::isfinite(value)) return;  // QCustomPlot leaves NaN points out of its ranges too
+    keyLo = std::min(keyLo, key);
+    keyHi = std::max(keyHi, key);
+    lo = std::min(lo, value);
+    hi = std::max(hi, value);
+    if (value > 0) {
+        posLo = std::min(posLo, value);
+        posHi = std::max(posHi, value);
+    }
+}
+
+void MetricPlot::Extent::merge(const Extent& o) {
+    keyLo = std::min(keyLo, o.keyLo);
+    keyHi = std::max(keyHi, o.keyHi);
+    lo = std::min(lo, o.lo);
+    hi = std::max(hi, o.hi);
+    posLo = std::min(posLo, o.posLo);
+    posHi = std::max(posHi, o.posHi);
+}
+
+void MetricPlot::fitAxes() {
+    Extent all;
+    for (const auto& s : m_series) {
+        all.merge(s.extent);
+        if (m_smoothing > 0) all.merge(s.smoothExtent);
+    }
+    if (all.empty()) return;
+    // As QCPAxis::rescale: a span of zero keeps the axis' current size around the value.
+    const auto fit = [](QCPAxis* axis, double lo, double hi) {
+        if (lo > hi) return;  // nothing to show on this scale
+        QCPRange range(lo, hi);
+        if (!QCPRange::validRange(range)) {
+            const double center = (lo + hi) * 0.5;
+            const QCPRange now = axis->range();
+            if (axis->scaleType() == QCPAxis::stLinear) {
+                range = QCPRange(center - now.size() / 2.0, center + now.size() / 2.0);
+            } else {
+                const double ratio = std::sqrt(now.upper / now.lower);
+                range = QCPRange(center / ratio, center * ratio);
+            }
+        }
+        axis->setRange(range);
+    };
+    fit(xAxis, all.keyLo, all.keyHi);
+    if (m_logY) {
+        fit(yAxis, all.posLo, all.posHi);
+    } else {
+        fit(yAxis, all.lo, all.hi);
+    }
 }
 
 QString MetricPlot::valuesAt(double step) const {
