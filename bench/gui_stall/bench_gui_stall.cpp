@@ -25,6 +25,7 @@
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
+#include "bench/bench_args.h"
 
 namespace {
 
@@ -73,13 +74,14 @@ void report(const char* what, const Gaps& g, double seconds, long long steps) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const ladder::bench::PositionalArgs args(argc, argv, "[seconds per setting] [demo prompts]", 2);
+    const double seconds = args.number(1, 20, 1, 3600);
+    const int prompts = args.integer(2, 600, 30, 100000);
     ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
     QStandardPaths::setTestModeEnabled(true);  // keep the user's settings out of it
     QApplication app(argc, argv);
     QApplication::setOrganizationName("LadderBench");
     QApplication::setApplicationName("LadderGuiStall");
-    const double seconds = argc > 1 ? std::atof(argv[1]) : 20;
-    const int prompts = argc > 2 ? std::atoi(argv[2]) : 600;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
     QTemporaryDir dir;

@@ -30,8 +30,10 @@ int main(int argc, char** argv) {
         else if (a == "--folder") folder = argv[i + 1];
         else if (a == "--sql") pragmas.emplace_back(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: %s [--rows N] [--batch N] [--folder DIR] [--sql STATEMENT]...\n", argv[0]);
-            return 2;
+            const bool help = std::string(argv[i]) == "--help";
+            std::fprintf(help ? stdout : stderr,
+                         "usage: %s [--rows N] [--batch N] [--folder DIR] [--sql STATEMENT]...\n", argv[0]);
+            return help ? 0 : 2;
         }
     }
     const fs::path path = folder / ("ladder-ingest-" + std::to_string(::getpid()) + ".ladder");

@@ -69,6 +69,11 @@ int main(int argc, char** argv) {
             threads = std::stoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--tiny"))
             tiny = true;
+        else {
+            std::fprintf(!std::strcmp(argv[i], "--help") ? stdout : stderr,
+                         "usage: %s [--steps N] [--threads N] [--tiny]\n", argv[0]);
+            return std::strcmp(argv[i], "--help") ? 2 : 0;
+        }
     }
     torch::set_num_threads(threads);
     torch::manual_seed(0);

@@ -15,6 +15,7 @@
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
 #include "core/store/workspace.h"
+#include "bench/bench_args.h"
 
 namespace {
 
@@ -66,9 +67,9 @@ void writeFiles(const fs::path& dir, int prompts) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int prompts = argc > 1 ? std::stoi(argv[1]) : 52'000;
-    const fs::path dir =
-        argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "ladder-bench-pairs";
+    const ladder::bench::PositionalArgs args(argc, argv, "[prompts] [folder to write the files in]", 2);
+    const int prompts = args.integer(1, 52'000, 1, 10'000'000);
+    const fs::path dir = args.text(2, (fs::temp_directory_path() / "ladder-bench-pairs").string());
     fs::remove_all(dir);
     fs::create_directories(dir);
 

@@ -17,6 +17,7 @@
 #include "core/pairs/pair_query.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
+#include "bench/bench_args.h"
 
 namespace {
 
@@ -39,8 +40,9 @@ double medianMs(const std::function<void()>& work, int repeats = 5) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int prompts = argc > 1 ? std::stoi(argv[1]) : 20000;
-    const fs::path folder = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path();
+    const ladder::bench::PositionalArgs args(argc, argv, "[prompts] [folder]", 2);
+    const int prompts = args.integer(1, 20000, 1, 10'000'000);
+    const fs::path folder = args.text(2, fs::temp_directory_path().string());
     const fs::path file = folder / "pair_query_bench.ladder";
     demo::DemoOptions options;
     options.prompts = prompts;

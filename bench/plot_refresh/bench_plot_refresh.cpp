@@ -13,6 +13,7 @@
 #include <QApplication>
 
 #include "ui/runs/metric_plot.h"
+#include "bench/bench_args.h"
 
 namespace {
 
@@ -62,11 +63,12 @@ Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int se
 }  // namespace
 
 int main(int argc, char** argv) {
+    const ladder::bench::PositionalArgs args(argc, argv, "[series] [points] [replots]", 3);
+    const int series = args.integer(1, 10, 1, 100);
+    const int points = args.integer(2, 100000, 1, 10'000'000);
+    const int replots = args.integer(3, 60, 2, 100000);
     ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
     QApplication app(argc, argv);
-    const int series = argc > 1 ? std::atoi(argv[1]) : 10;
-    const int points = argc > 2 ? std::atoi(argv[2]) : 100000;
-    const int replots = std::max(2, argc > 3 ? std::atoi(argv[3]) : 60);
 
     ladder::ui::MetricPlot plot("Loss");
     plot.resize(1200, 700);

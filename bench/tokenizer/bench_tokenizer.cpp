@@ -102,6 +102,13 @@ int main(int argc, char** argv) {
         fs::path textPath;
         for (int i = 1; i < argc; ++i) {
             const std::string arg = argv[i];
+            if (arg == "--help" || arg == "-h") {
+                std::printf("usage: %s [TOKENIZER.json [TEXT_FILE]]  or  %s --shared DIR\n"
+                            "  GPT-2 byte-level BPE throughput, one thread; default: the shared GPT-2\n"
+                            "  tokenizer on the shared AlpacaEval answers ($LADDER_SHARED_DIR)\n",
+                            argv[0], argv[0]);
+                return 0;
+            }
             if (arg == "--shared" && i + 1 < argc) {
                 shared = argv[++i];
             } else if (tokenizerPath.empty()) {
