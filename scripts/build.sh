@@ -11,7 +11,9 @@ jobs=${LADDER_JOBS:-$(nproc)}
 
 # The LibTorch translation units use a precompiled header; ccache caches them only with these
 # sloppiness settings (without them a rebuild from a clean folder compiles them all again: about
-# 4 minutes instead of 35 seconds for core/model alone).
+# 4 minutes instead of 35 seconds for core/model alone). They relax ccache's checks of header
+# timestamps; a header edited while it compiles may need one more build. Builds that call cmake
+# directly get no caching of those units unless CCACHE_SLOPPINESS is set the same way.
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 
 if [ ! -f "$build_dir/build.ninja" ] || [ $# -gt 0 ]; then

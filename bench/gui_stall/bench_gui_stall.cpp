@@ -74,12 +74,13 @@ void report(const char* what, const Gaps& g, double seconds, long long steps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const ladder::bench::PositionalArgs args(argc, argv, "[seconds per setting] [demo prompts]", 2);
-    const double seconds = args.number(1, 20, 1, 3600);
-    const int prompts = args.integer(2, 600, 30, 100000);
     ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
     QStandardPaths::setTestModeEnabled(true);  // keep the user's settings out of it
     QApplication app(argc, argv);
+    // After QApplication, which takes its own options (-platform ...) out of argv.
+    const ladder::bench::PositionalArgs args(argc, argv, "[seconds per setting] [demo prompts]", 2);
+    const double seconds = args.number(1, 20, 1, 3600);
+    const int prompts = args.integer(2, 600, 30, 100000);
     QApplication::setOrganizationName("LadderBench");
     QApplication::setApplicationName("LadderGuiStall");
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

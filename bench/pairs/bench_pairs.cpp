@@ -67,7 +67,7 @@ void writeFiles(const fs::path& dir, int prompts) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const ladder::bench::PositionalArgs args(argc, argv, "[prompts] [folder to write the files in]", 2);
+    const ladder::bench::PositionalArgs args(argc, argv, "[prompts] [folder for the files]", 2);
     const int prompts = args.integer(1, 52'000, 1, 10'000'000);
     const fs::path dir = args.text(2, (fs::temp_directory_path() / "ladder-bench-pairs").string());
     fs::remove_all(dir);

@@ -47,7 +47,8 @@ Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int se
     }
     QObject::disconnect(counter);
     if (drawn < replots) {
-        std::fprintf(stderr, "bench_plot_refresh: only %d of %d replots happened\n", drawn, replots);
+        std::fprintf(stderr, "bench_plot_refresh: only %d of %d replots happened\n", drawn,
+                     replots);
         std::exit(1);
     }
     Timing t;
@@ -63,12 +64,13 @@ Timing measure(ladder::ui::MetricPlot& plot, int replots, bool appending, int se
 }  // namespace
 
 int main(int argc, char** argv) {
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+    QApplication app(argc, argv);
+    // After QApplication, which takes its own options (-platform ...) out of argv.
     const ladder::bench::PositionalArgs args(argc, argv, "[series] [points] [replots]", 3);
     const int series = args.integer(1, 10, 1, 100);
     const int points = args.integer(2, 100000, 1, 10'000'000);
     const int replots = args.integer(3, 60, 2, 100000);
-    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
-    QApplication app(argc, argv);
 
     ladder::ui::MetricPlot plot("Loss");
     plot.resize(1200, 700);

@@ -104,8 +104,9 @@ int main(int argc, char** argv) {
             const std::string arg = argv[i];
             if (arg == "--help" || arg == "-h") {
                 std::printf("usage: %s [TOKENIZER.json [TEXT_FILE]]  or  %s --shared DIR\n"
-                            "  GPT-2 byte-level BPE throughput, one thread; default: the shared GPT-2\n"
-                            "  tokenizer on the shared AlpacaEval answers ($LADDER_SHARED_DIR)\n",
+                            "  GPT-2 byte-level BPE throughput, one thread; default: the\n"
+                            "  shared GPT-2 tokenizer on the shared AlpacaEval answers\n"
+                            "  ($LADDER_SHARED_DIR)\n",
                             argv[0], argv[0]);
                 return 0;
             }

@@ -5,13 +5,14 @@
 #include <map>
 #include <numeric>
 
+#include "core/train/trainer.h"
+
 #include "core/common/clock.h"
 #include "core/common/log.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
 #include "core/pairs/pair_margins.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/train/trainer.h"
 
 namespace ladder::train {
 namespace {
@@ -19,7 +20,8 @@ namespace {
 auto logger() { return log::get("train"); }
 
 double mean(const std::vector<float>& v) {
-    return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    if (v.empty()) return 0;
+    return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 // Puts the model in evaluation mode (no dropout) for a scope and back into training mode after,
@@ -50,16 +52,18 @@ void Trainer::scorePairs(const std::vector<const TokenizedPair*>& pairs, const S
         const BatchScores s = scoreBatch(*m_policy.model, *m_loss, batch,
                                          referenceFor(batch, chunk), forwardOptions());
         // One copy to the host per batch rather than one per pair.
-        const auto host = [](const torch::Tensor& t) {
+        const auto host = [&chunk](const torch::Tensor& t, const char* what) {
             const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+            TORCH_CHECK(c.numel() == static_cast<std::int64_t>(chunk.size()), "scorePairs: ", what,
+                        " has ", c.numel(), " values for ", chunk.size(), " pairs");
             return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
         };
         ScoredPairs scored;
         scored.pairs = chunk;
         scored.loss = s.loss.item<double>();
-        scored.chosen = host(s.chosenRewards);
-        scored.rejected = host(s.rejectedRewards);
-        scored.policyChosen = host(s.policyChosen);
+        scored.chosen = host(s.chosenRewards, "chosen rewards");
+        scored.rejected = host(s.rejectedRewards, "rejected rewards");
+        scored.policyChosen = host(s.policyChosen, "chosen log-probs");
         each(scored);
     }
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include <QFile>
 #include <QFileInfo>
@@ -102,6 +103,7 @@ TEST(MetricPlot, FollowingFitsTheAxesAsAFullRescaleWould) {
     const double nan = std::nan("");
     plot.addPoints("loss", {1, 2, 3, 4}, {nan, 2.5, -0.5, 1.0});  // a NaN first point
     plot.addPoints("eval/loss", {2, 6}, {3.5, nan});                 // and a NaN last one
+    plot.addPoints("eval/only_nan", {1, 9}, {nan, nan});             // no finite point at all
     expectFitted("NaN at both ends");
     plot.addPoints("loss", {5, 7}, {0.25, 4.0});
     expectFitted("after appending");
@@ -109,9 +111,78 @@ TEST(MetricPlot, FollowingFitsTheAxesAsAFullRescaleWould) {
     expectFitted("after truncating");
     plot.setSmoothing(0.9);
     plot.addPoints("loss", {5}, {9.0});
+    plot.addPoints("loss", {6}, {-2.0});
     expectFitted("smoothed");
     plot.setLogY(true);
-    expectFitted("log y (the negative value left out)");
+    expectFitted("log y (the negative values left out)");
+    plot.setLogY(false);
+    plot.setSmoothing(0);
+    expectFitted("smoothing off again");
+}
+
+// Ranges QCustomPlot would not fit: a constant line, an infinity, a log axis with nothing
+// positive. Refreshing again must never move the axes (a constant learning rate once made the
+// chart zoom out 12% at each refresh).
+TEST(MetricPlot, ConstantLinesInfinitiesAndEmptyLogAxesKeepStableRanges) {
+    MetricPlot plot("Learning rate");
+    plot.resize(400, 300);
+    const auto expectY = [&plot](double lower, double upper, const char* when) {
+        for (int i = 0; i < 3; ++i) {
+            plot.refresh();
+            EXPECT_DOUBLE_EQ(plot.yAxis->range().lower, lower) << when << ", refresh " << i;
+            EXPECT_DOUBLE_EQ(plot.yAxis->range().upper, upper) << when << ", refresh " << i;
+        }
+    };
+    plot.addPoints("learning_rate", {1, 2, 3}, {1e-4, 1e-4, 1e-4});
+    expectY(1e-4 - 1e-3, 1e-4 + 1e-3, "constant, small");  // at least 1e-3 either side
+    plot.clearSeries();
+    plot.addPoints("loss", {1, 2}, {5.0, 5.0});
+    expectY(4.5, 5.5, "constant: 10% of the value");
+    plot.addPoints("loss", {3}, {std::numeric_limits<double>::infinity()});
+    expectY(4.5, 5.5, "an infinity is left out");
+    EXPECT_DOUBLE_EQ(plot.xAxis->range().lower, 1);
+    EXPECT_DOUBLE_EQ(plot.xAxis->range().upper, 2);
+    plot.clearSeries();
+    plot.addPoints("margin", {1, 2}, {-1.0, -3.0});
+    plot.setLogY(true);
+    const QCPRange before = plot.yAxis->range();
+    expectY(before.lower, before.upper, "log y with nothing positive");
+}
+
+// The legend sits in the corner of the chart the lines leave free: a rising accuracy curve
+// would run under the usual top-right legend, a falling loss leaves that corner free.
+TEST(MetricPlot, TheLegendTakesTheCornerTheLinesLeaveFree) {
+    const auto legendCorner = [](const QVector<double>& a, const QVector<double>& b) {
+        MetricPlot plot("Accuracy");
+        plot.resize(500, 350);
+        plot.show();
+        QVector<double> steps;
+        for (int i = 1; i <= a.size(); ++i) steps << i;
+        plot.addPoints("train", steps, a);
+        plot.addPoints("eval", steps, b);
+        plot.refresh();
+        plot.replot();
+        // No drawn point lies under the legend.
+        const QRect box = plot.legend->outerRect();
+        EXPECT_FALSE(box.isEmpty());
+        for (int i = 0; i < a.size(); ++i) {
+            for (double v : {a[i], b[i]}) {
+                const QPoint px(static_cast<int>(plot.xAxis->coordToPixel(steps[i])),
+                                static_cast<int>(plot.yAxis->coordToPixel(v)));
+                EXPECT_FALSE(box.contains(px)) << "step " << steps[i];
+            }
+        }
+        return plot.axisRect()->insetLayout()->insetAlignment(0);
+    };
+    QVector<double> rising, rising2, falling, falling2;
+    for (int i = 0; i < 200; ++i) {
+        rising << 0.5 + 0.4 * i / 200.0;
+        rising2 << 0.45 + 0.4 * i / 200.0;
+        falling << 2.0 / (1 + 0.05 * i);
+        falling2 << 2.1 / (1 + 0.05 * i);
+    }
+    EXPECT_EQ(legendCorner(rising, rising2), Qt::AlignTop | Qt::AlignLeft);
+    EXPECT_EQ(legendCorner(falling, falling2), Qt::AlignTop | Qt::AlignRight);
 }
 
 TEST(LivePlots, MetricsGoToTheirChartsAndBookkeepingIsLeftOut) {

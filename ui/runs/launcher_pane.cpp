@@ -84,7 +84,7 @@ QComboBox* combo(QWidget* parent, const QString& name) {
 }
 
 // A muted, word-wrapped explanation under a field.
-QLabel* hint(const QString& text, QWidget* parent) {
+QLabel* hint(QWidget* parent, const QString& text) {
     auto* l = new QLabel(text, parent);
     l->setWordWrap(true);
     l->setEnabled(false);
@@ -268,7 +268,7 @@ QWidget* LauncherPane::buildRunGroup() {
         m_method->setItemData(m_method->count() - 1, q(l.description), Qt::ToolTipRole);
     }
     form->addRow(tr("Method:"), m_method);
-    m_methodInfo = hint(QString(), box);
+    m_methodInfo = hint(box, QString());
     form->addRow(QString(), m_methodInfo);
     m_knobs = new QWidget(box);
     m_knobsForm = new QFormLayout(m_knobs);
@@ -291,7 +291,8 @@ QWidget* LauncherPane::buildModelGroup() {
     m_modelKind->addItem(tr("Checkpoint of an earlier run"), "run");
     form->addRow(tr("Start from:"), m_modelKind);
     m_modelStack = new QStackedWidget(box);
-    m_modelStack->addWidget(hint(tr("A small Llama-style model over bytes: a CPU run takes minutes."), box));
+    m_modelStack->addWidget(
+        hint(box, tr("A small Llama-style model over bytes: a CPU run takes minutes.")));
     auto* folderPage = new QWidget(box);
     auto* folderLayout = new QVBoxLayout(folderPage);
     folderLayout->setContentsMargins(0, 0, 0, 0);
@@ -346,7 +347,7 @@ QWidget* LauncherPane::buildDataGroup() {
     m_tiers->setMinimumHeight(90);
     m_tiers->setToolTip(tr("Train on the checked tiers only; none checked trains on every tier"));
     form->addRow(tr("Tiers:"), m_tiers);
-    form->addRow(QString(), hint(tr("None checked: every tier."), box));
+    form->addRow(QString(), hint(box, tr("None checked: every tier.")));
     m_curriculum = combo(box, "launcherCurriculum");
     form->addRow(tr("Curriculum:"), m_curriculum);
     m_maxLength = spin(box, 8, 32768, "launcherMaxLength");

@@ -97,8 +97,12 @@ private:
         Extent extent;        // of the raw points
         Extent smoothExtent;  // of the smoothed line (inside the raw one, except its positive part)
     };
-    // Fits the axes to the series as QCustomPlot's rescaleAxes would, from the kept extents.
+    // Fits the axes to the series' kept extents (what QCustomPlot's rescaleAxes finds by a scan),
+    // with a margin above and below the lines.
     void fitAxes();
+    // Moves the legend to the inner corner of the chart that covers the fewest points; true
+    // when it moved.
+    bool placeLegend();
     Series& ensureSeries(const QString& name);
     void styleSeries(const QString& name, Series& s);
     void resmooth(Series& s);

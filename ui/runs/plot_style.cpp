@@ -40,7 +40,9 @@ void PlotStyle::applyTo(QCustomPlot* plot) const {
         axis->grid()->setSubGridPen(QPen(subGrid, 1, Qt::DotLine));
         axis->grid()->setZeroLinePen(QPen(grid, 1));
     }
-    plot->legend->setBrush(QBrush(background));
+    QColor legendBackground = background;  // lines behind the legend still show through a little
+    legendBackground.setAlpha(215);
+    plot->legend->setBrush(QBrush(legendBackground));
     plot->legend->setBorderPen(QPen(grid));
     plot->legend->setTextColor(foreground);
     for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
