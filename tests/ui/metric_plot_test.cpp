@@ -185,6 +185,37 @@ TEST(MetricPlot, TheLegendTakesTheCornerTheLinesLeaveFree) {
     EXPECT_EQ(legendCorner(falling, falling2), Qt::AlignTop | Qt::AlignRight);
 }
 
+// Many series: the legend is split into columns so that it takes at most about half the
+// chart's height (as far as the columns fit across), instead of running off its bottom.
+TEST(MetricPlot, ATallLegendIsSplitIntoColumns) {
+    MetricPlot plot("Accuracy");
+    plot.resize(900, 260);
+    plot.show();
+    QVector<double> steps, values;
+    for (int i = 1; i <= 50; ++i) {
+        steps << i;
+        values << 0.5;
+    }
+    for (int s = 0; s < 9; ++s) {
+        plot.addPoints(QStringLiteral("tier/t%1/accuracies").arg(s), steps, values);
+    }
+    plot.refresh();
+    plot.replot();
+    plot.replot();  // again, with the split legend (9 items in a grid with an empty cell)
+    EXPECT_GT(plot.legend->columnCount(), 1);
+    EXPECT_LE(plot.legend->outerRect().height(), plot.axisRect()->rect().height() * 0.6);
+    EXPECT_TRUE(plot.axisRect()->rect().contains(plot.legend->outerRect()));
+    // Two series fit in one column.
+    MetricPlot few("Loss");
+    few.resize(900, 260);
+    few.show();
+    few.addPoints("loss", steps, values);
+    few.addPoints("eval/loss", steps, values);
+    few.refresh();
+    few.replot();
+    EXPECT_EQ(few.legend->columnCount(), 1);
+}
+
 TEST(LivePlots, MetricsGoToTheirChartsAndBookkeepingIsLeftOut) {
     const QStringList titles = LivePlotsPane::plotTitles();
     auto chart = [&](const char* metric) {

@@ -523,13 +523,26 @@ void LivePlotsPane::updateStages() {
 }
 
 void LivePlotsPane::flush() {
+    // A chart colours its series in the order they first arrive. QHash's order changes from one
+    // process to the next, so the names are sorted: training metrics, then per-tier ones, then
+    // held-out ones, each alphabetically; the same run gets the same colours every time.
+    QStringList names;
+    for (auto it = m_buffers.cbegin(); it != m_buffers.cend(); ++it) {
+        if (!it->steps.isEmpty()) names << it.key();
+    }
+    const auto rank = [](const QString& n) {
+        return n.startsWith(QLatin1String("eval/")) ? 2 : n.startsWith(QLatin1String("tier/")) ? 1 : 0;
+    };
+    std::sort(names.begin(), names.end(), [&rank](const QString& a, const QString& b) {
+        return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+    });
     QSet<MetricPlot*> touched;
-    for (auto it = m_buffers.begin(); it != m_buffers.end(); ++it) {
-        if (it->steps.isEmpty()) continue;
-        MetricPlot* p = m_plots[plotIndexFor(it.key())];
-        p->addPoints(it.key(), it->steps, it->values);
-        it->steps.clear();
-        it->values.clear();
+    for (const QString& name : names) {
+        Buffer& b = m_buffers[name];
+        MetricPlot* p = m_plots[plotIndexFor(name)];
+        p->addPoints(name, b.steps, b.values);
+        b.steps.clear();
+        b.values.clear();
         touched.insert(p);
     }
     if (m_stagesDirty) {

@@ -281,6 +281,31 @@ void MetricPlot::refresh() {
 bool MetricPlot::placeLegend() {
     const QRect area = axisRect()->rect();
     if (!legend->visible() || area.isEmpty()) return false;
+    // A legend taller than half the chart is split into columns, as many as fit across it.
+    // (itemCount() counts the cells of the legend's grid; a split legend may have empty ones.)
+    int count = 0, rowHeight = 0, itemWidth = 0;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        const QCPAbstractLegendItem* item = legend->item(i);
+        if (!item) continue;
+        ++count;
+        const QSize hint = item->minimumOuterSizeHint();
+        rowHeight = std::max(rowHeight, hint.height() + legend->rowSpacing());
+        itemWidth = std::max(itemWidth, hint.width() + legend->columnSpacing());
+    }
+    if (count == 0) return false;
+    const QMargins m = legend->margins();
+    const int oneColumn = count * rowHeight + m.top() + m.bottom();
+    const int across = area.width() * 9 / 10 - m.left() - m.right();
+    const int fitAcross = std::max(1, across / std::max(1, itemWidth));
+    const int columns = std::clamp((2 * oneColumn + area.height() - 1) / std::max(1, area.height()),
+                                   1, fitAcross);
+    const int wrap = columns > 1 ? (count + columns - 1) / columns : 0;  // items per column
+    bool changed = false;
+    if (legend->wrap() != wrap) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(QCPLayoutGrid::foRowsFirst, /*rearrange=*/true);
+        changed = true;
+    }
     const QSize size = legend->minimumOuterSizeHint();
     const Qt::Alignment corners[] = {
         Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
@@ -310,7 +335,7 @@ bool MetricPlot::placeLegend() {
     const int best = static_cast<int>(std::min_element(covered, covered + 4) - covered);
     const Qt::Alignment now = axisRect()->insetLayout()->insetAlignment(0);
     const int current = static_cast<int>(std::find(corners, corners + 4, now) - corners);
-    if (current < 4 && covered[best] * 2 >= covered[current]) return false;
+    if (current < 4 && covered[best] * 2 >= covered[current]) return changed;
     axisRect()->insetLayout()->setInsetAlignment(0, corners[best]);
     return true;
 }

@@ -100,8 +100,8 @@ private:
     // Fits the axes to the series' kept extents (what QCustomPlot's rescaleAxes finds by a scan),
     // with a margin above and below the lines.
     void fitAxes();
-    // Moves the legend to the inner corner of the chart that covers the fewest points; true
-    // when it moved.
+    // Splits a tall legend into columns and moves it to the inner corner of the chart where it
+    // covers the fewest points; true when its layout changed.
     bool placeLegend();
     Series& ensureSeries(const QString& name);
     void styleSeries(const QString& name, Series& s);
