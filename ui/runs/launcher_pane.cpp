@@ -1,16 +1,14 @@
+// The Launcher pane's widgets: the preset bar, the groups of the form, the method's knobs, and
+// what the form remembers between sessions. Reading and checking the form is in launcher_form.cpp.
 #include "ui/runs/launcher_pane.h"
 
 #include <algorithm>
-#include <set>
 
 #include <QAction>
-#include <QApplication>
 #include <QCheckBox>
-#include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -27,18 +25,11 @@
 #include <QVBoxLayout>
 
 #include "core/common/log.h"
-#include "core/curriculum/curriculum_store.h"
-#include "core/curriculum/presets.h"
 #include "core/eval/judge.h"
 #include "core/model/prompt_template.h"
-#include "core/pairs/ladder.h"
-#include "core/pairs/training_pairs.h"
-#include "core/store/runs.h"
-#include "core/train/model_folder_check.h"
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/runs/run_text.h"
 #include "ui/runs/scientific_spin_box.h"
 
 namespace ladder::ui {
@@ -47,11 +38,6 @@ namespace {
 
 constexpr const char* kConfigKey = "launcher/config";
 constexpr const char* kConfigPathKey = "launcher/configPath";
-constexpr const char* kInlineCurriculum = "\x01inline";
-constexpr int kMissingRole = Qt::UserRole + 1;  // an item the config names but the workspace lacks
-const QStringList kModelKinds = {"tiny", "pretrained", "run"};
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
 
 QSpinBox* spin(QWidget* parent, int lo, int hi, const QString& name) {
     auto* s = new QSpinBox(parent);
@@ -72,11 +58,6 @@ QDoubleSpinBox* dspin(QWidget* parent, double lo, double hi, int decimals, doubl
     return s;
 }
 
-void selectData(QComboBox* combo, const QVariant& value) {
-    const int i = combo->findData(value);
-    if (i >= 0) combo->setCurrentIndex(i);
-}
-
 QComboBox* combo(QWidget* parent, const QString& name) {
     auto* c = new QComboBox(parent);
     c->setObjectName(name);
@@ -92,6 +73,13 @@ QLabel* hint(QWidget* parent, const QString& text) {
 }
 
 }  // namespace
+
+QString LauncherPane::q(const std::string& s) { return QString::fromStdString(s); }
+
+void LauncherPane::selectData(QComboBox* combo, const QVariant& value) {
+    const int i = combo->findData(value);
+    if (i >= 0) combo->setCurrentIndex(i);
+}
 
 LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     : QWidget(parent), m_session(session), m_queue(queue) {
@@ -396,23 +384,6 @@ void LauncherPane::updateWinRateEnabled() {
     }
 }
 
-void LauncherPane::reloadWinRateSources(const std::string& wantedReference) {
-    const QSignalBlocker block(m_winRateReference);
-    m_winRateReference->clear();
-    m_winRateReference->addItem(tr("off"), QString());
-    const auto sources = m_ladderSources.find(m_ladder->currentData().toString());
-    if (sources != m_ladderSources.end()) {
-        for (const QString& s : sources->second) m_winRateReference->addItem(s, s);
-    }
-    const QString wanted = q(wantedReference);
-    if (m_winRateReference->findData(wanted) < 0) {
-        m_winRateReference->addItem(tr("%1 (not in this ladder)").arg(wanted), wanted);
-        m_winRateReference->setItemData(m_winRateReference->count() - 1, true, kMissingRole);
-    }
-    selectData(m_winRateReference, wanted);
-    updateWinRateEnabled();
-}
-
 QWidget* LauncherPane::buildOptimiserGroup() {
     auto* box = new QGroupBox(tr("Optimisation"), this);
     auto* form = new QFormLayout(box);
@@ -504,417 +475,14 @@ void LauncherPane::updateModelKind() {
     scheduleValidation();
 }
 
-void LauncherPane::setConfig(const train::RunConfig& config) {
-    m_filling = true;
-    m_base = config;
-    m_name->setText(q(config.name));
-    if (m_method->findData(q(config.method)) < 0) m_method->addItem(q(config.method), q(config.method));
-    selectData(m_method, q(config.method));
-    rebuildKnobs(config.loss);
-    selectData(m_modelKind, q(config.model.kind));
-    m_modelFolder->setText(q(config.model.path));
-    selectData(m_template, q(config.templateName));
-    selectData(m_reference, q(config.reference));
-    m_maxLength->setValue(config.data.maxLength);
-    m_maxPromptLength->setValue(config.data.maxPromptLength);
-    m_lr->setValue(config.optimizer.lr);
-    selectData(m_decay, q(config.schedule.decay));
-    m_warmup->setValue(config.schedule.warmupSteps);
-    m_minLrRatio->setValue(config.schedule.minLrRatio);
-    m_weightDecay->setValue(config.optimizer.weightDecay);
-    m_gradClip->setValue(config.optimizer.gradClip);
-    m_batch->setValue(config.batchSize);
-    m_gradAccum->setValue(config.gradAccum);
-    m_steps->setValue(config.maxSteps);
-    m_evalEvery->setValue(config.evalEvery);
-    m_evalPairs->setValue(config.evalPairs);
-    m_checkpointEvery->setValue(config.checkpointEvery);
-    m_keep->setValue(config.keepCheckpoints);
-    m_seed->setValue(static_cast<int>(config.seed));
-    m_device->setCurrentText(q(config.device));
-    m_threads->setValue(config.threads);
-    m_prefixSharing->setChecked(config.prefixSharing);
-    if (m_winRateJudge->findData(q(config.winRate.judge)) < 0) {
-        m_winRateJudge->addItem(q(config.winRate.judge), q(config.winRate.judge));
-    }
-    selectData(m_winRateJudge, q(config.winRate.judge));
-    m_winRateEvery->setValue(config.winRate.every);
-    m_winRatePrompts->setValue(config.winRate.prompts);
-    m_filling = false;
-    fillWorkspaceLists(config);  // ladder, tiers, curricula and runs, selected as the config says
-    updateModelKind();
-    checkModelFolder();
-    validateNow();
-}
-
-train::RunConfig LauncherPane::config() const {
-    train::RunConfig c = m_base;
-    c.name = m_name->text().trimmed().toStdString();
-    c.method = m_method->currentData().toString().toStdString();
-    nlohmann::json loss = nlohmann::json::object();
-    for (auto* box : m_knobs->findChildren<QDoubleSpinBox*>()) {
-        loss[box->property("knob").toString().toStdString()] = box->value();
-    }
-    c.loss = loss;
-    c.model.kind = m_modelKind->currentData().toString().toStdString();
-    c.model.path = c.model.kind == "pretrained" ? m_modelFolder->text().trimmed().toStdString() : "";
-    if (c.model.kind == "run") {
-        c.model.runId = m_startRun->currentData().toLongLong();
-        if (m_startRun->currentData().toLongLong() != m_base.model.runId) c.model.checkpointStep = -1;
-    }
-    c.templateName = m_template->currentData().toString().toStdString();
-    c.reference = m_reference->currentData().toString().toStdString();
-    c.data.ladder = m_ladder->currentData().toString().toStdString();
-    c.data.tiers.clear();
-    for (int i = 0; i < m_tiers->count(); ++i) {
-        if (m_tiers->item(i)->checkState() == Qt::Checked) {
-            c.data.tiers.push_back(m_tiers->item(i)->data(Qt::UserRole).toString().toStdString());
-        }
-    }
-    const QString curriculum = m_curriculum->currentData().toString();
-    if (curriculum != QLatin1String(kInlineCurriculum)) {
-        // "" and "uniform" mean the same; keep the loaded spelling so that configs diff cleanly.
-        const bool uniform = curriculum.isEmpty();
-        const bool baseUniform = m_base.data.curriculumSpec.is_null() &&
-                                 (m_base.data.curriculum.empty() || m_base.data.curriculum == "uniform");
-        if (!(uniform && baseUniform)) c.data.curriculum = curriculum.toStdString();
-        c.data.curriculumSpec = nlohmann::json();
-    }
-    c.data.maxLength = m_maxLength->value();
-    c.data.maxPromptLength = m_maxPromptLength->value();
-    c.optimizer.lr = m_lr->value();
-    c.optimizer.weightDecay = m_weightDecay->value();
-    c.optimizer.gradClip = m_gradClip->value();
-    c.schedule.decay = m_decay->currentData().toString().toStdString();
-    c.schedule.warmupSteps = m_warmup->value();
-    c.schedule.minLrRatio = m_minLrRatio->value();
-    c.batchSize = m_batch->value();
-    c.gradAccum = m_gradAccum->value();
-    c.maxSteps = m_steps->value();
-    c.evalEvery = m_evalEvery->value();
-    c.evalPairs = m_evalPairs->value();
-    c.checkpointEvery = m_checkpointEvery->value();
-    c.keepCheckpoints = m_keep->value();
-    c.seed = m_seed->value();
-    c.device = m_device->currentText().trimmed().toStdString();
-    c.threads = m_threads->value();
-    c.prefixSharing = m_prefixSharing->isChecked();
-    c.winRate.reference = m_winRateReference->currentData().toString().toStdString();
-    c.winRate.judge = m_winRateJudge->currentData().toString().toStdString();
-    c.winRate.every = m_winRateEvery->value();
-    c.winRate.prompts = m_winRatePrompts->value();
-    return c;
-}
-
-void LauncherPane::reloadWorkspaceLists() { fillWorkspaceLists(config()); }
-
-void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
-    const bool wasFilling = m_filling;
-    m_filling = true;
-    store::Workspace* ws = m_session->workspace();
-
-    m_ladder->clear();
-    std::vector<pairs::Ladder> ladders;
-    if (ws) {
-        try {
-            ladders = pairs::listLadders(ws->db());
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the ladders: {}", e.what());
-        }
-    }
-    m_ladderSources.clear();
-    for (const auto& l : ladders) {
-        m_ladder->addItem(q(l.name + "  (" + l.describe() + ")"), q(l.name));
-        QStringList& sources = m_ladderSources[q(l.name)];
-        for (const auto& rung : l.rungs) sources << q(rung.source);
-    }
-    if (!wanted.data.ladder.empty() && m_ladder->findData(q(wanted.data.ladder)) < 0) {
-        m_ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)), q(wanted.data.ladder));
-        m_ladder->setItemData(m_ladder->count() - 1, true, kMissingRole);
-    }
-    selectData(m_ladder, q(wanted.data.ladder));
-
-    m_curriculum->clear();
-    m_curriculum->addItem(tr("uniform mix (no curriculum)"), QString());
-    for (const auto& name : curriculum::presetNames()) {
-        if (name == "uniform") continue;
-        m_curriculum->addItem(tr("%1 (preset)").arg(q(name)), q(name));
-    }
-    if (ws) {
-        try {
-            for (const auto& c : curriculum::listCurricula(ws->db())) {
-                m_curriculum->addItem(tr("%1 (%n stage(s), saved)", nullptr,
-                                         static_cast<int>(c.stages.size())).arg(q(c.name)),
-                                      q(c.name));
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the curricula: {}", e.what());
-        }
-    }
-    if (!wanted.data.curriculumSpec.is_null()) {
-        m_curriculum->addItem(tr("(the loaded config's own curriculum)"), QString(kInlineCurriculum));
-        selectData(m_curriculum, QString(kInlineCurriculum));
-    } else {
-        const QString name = wanted.data.curriculum == "uniform" ? QString() : q(wanted.data.curriculum);
-        if (m_curriculum->findData(name) < 0) {
-            m_curriculum->addItem(tr("%1 (not in this workspace)").arg(name), name);
-            m_curriculum->setItemData(m_curriculum->count() - 1, true, kMissingRole);
-        }
-        selectData(m_curriculum, name);
-    }
-
-    m_startRun->clear();
-    m_startRun->addItem(tr("The latest finished SFT run"), QVariant::fromValue<qlonglong>(train::kLatestSftRun));
-    if (ws) {
-        try {
-            store::RunStore runs(ws->db());
-            for (const auto& r : runs.list()) {
-                if (!runs.latestCheckpoint(r.id)) continue;
-                m_startRun->addItem(QStringLiteral("%1  (%2, %3)").arg(runLabel(r), q(r.method),
-                                                                        q(store::toString(r.status))),
-                                    QVariant::fromValue<qlonglong>(r.id));
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the runs: {}", e.what());
-        }
-    }
-    if (m_startRun->findData(QVariant::fromValue<qlonglong>(wanted.model.runId)) < 0) {
-        m_startRun->addItem(tr("run #%1 (not in this workspace)").arg(wanted.model.runId),
-                            QVariant::fromValue<qlonglong>(wanted.model.runId));
-    }
-    selectData(m_startRun, QVariant::fromValue<qlonglong>(wanted.model.runId));
-    m_filling = wasFilling;
-    reloadTiers(wanted.data.tiers);
-    reloadWinRateSources(wanted.winRate.reference);
-    scheduleValidation();
-}
-
-void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
-    const std::set<std::string> checked(wantedTiers.begin(), wantedTiers.end());
-    const QSignalBlocker block(m_tiers);
-    m_tiers->clear();
-    std::vector<pairs::TierCount> counts;
-    if (auto* ws = m_session->workspace(); ws && m_ladder->count() > 0) {
-        try {
-            pairs::PairSelection selection;
-            selection.ladder = m_ladder->currentData().toString().toStdString();
-            counts = pairs::tierCounts(ws->db(), selection);
-        } catch (const std::exception& e) {
-            log::get("ui")->debug("no tiers: {}", e.what());
-        }
-    }
-    std::set<std::string> listed;
-    for (const auto& t : counts) {
-        auto* item = new QListWidgetItem(tr("%1   %2 train, %3 held out")
-                                             .arg(q(t.tier))
-                                             .arg(QLocale().toString(static_cast<qlonglong>(t.train)))
-                                             .arg(QLocale().toString(static_cast<qlonglong>(t.heldout))),
-                                         m_tiers);
-        item->setData(Qt::UserRole, q(t.tier));
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(checked.count(t.tier) ? Qt::Checked : Qt::Unchecked);
-        listed.insert(t.tier);
-    }
-    for (const auto& t : checked) {
-        if (listed.count(t)) continue;
-        auto* item = new QListWidgetItem(tr("%1   (no pairs in this ladder)").arg(q(t)), m_tiers);
-        item->setData(Qt::UserRole, q(t));
-        item->setData(kMissingRole, true);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(Qt::Checked);
-    }
-    scheduleValidation();
-}
-
-void LauncherPane::checkModelFolder() {
-    const QString folder = m_modelFolder->text().trimmed();
-    if (folder.isEmpty() || m_modelKind->currentData().toString() != "pretrained") {
-        m_modelCheck->clear();
-        m_modelFolderOk = true;
-        scheduleValidation();
-        return;
-    }
-    const auto check = train::checkModelFolder(folder.toStdString());
-    m_modelFolderOk = check.ok;
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    const QString good = dark ? "#7ee787" : "#1a7f37";
-    const QString bad = dark ? "#ff7b72" : "#b42318";
-    QString html = check.summary.empty() ? QString() : q(check.summary).toHtmlEscaped();
-    if (check.ok) {
-        html = QStringLiteral("<span style='color:%1'>&#10003;</span> ").arg(good) + html;
-    }
-    for (const auto& p : check.problems) {
-        html += QStringLiteral("<br><span style='color:%1'>&#10007; %2</span>")
-                    .arg(bad, q(p).toHtmlEscaped());
-    }
-    m_modelCheck->setText(html);
-    scheduleValidation();
-}
-
-void LauncherPane::scheduleValidation() {
-    if (m_filling) return;
-    m_validateTimer->start();
-}
-
-void LauncherPane::validateNow() {
-    if (m_filling) return;
-    const train::RunConfig c = config();
-    QStringList problems;
-    for (const auto& p : train::validate(c)) problems << q(p);
-    const train::LossInfo* info = methodInfo(q(c.method));
-    if (!info) problems << tr("method %1 is not known here (a plugin's?)").arg(q(c.method));
-    if (info && info->needsReference && c.reference == "none") {
-        problems << tr("%1 compares with a reference model: choose cache or frozen").arg(q(c.method));
-    }
-    if (c.model.kind == "pretrained" && !c.model.path.empty() && !m_modelFolderOk) {
-        problems << tr("the model folder does not pass its check (see above)");
-    }
-    store::Workspace* ws = m_session->workspace();
-    if (!ws) {
-        problems << tr("open a workspace first (File > Open, or ladder --demo)");
-    } else if (m_session->isReadOnly()) {
-        problems << tr("the workspace is open read-only: a run cannot be recorded in it");
-    } else {
-        if (!c.data.ladder.empty() && m_ladder->currentData(kMissingRole).toBool()) {
-            problems << tr("the workspace has no ladder '%1'").arg(q(c.data.ladder));
-        }
-        if (m_curriculum->currentData(kMissingRole).toBool()) {
-            problems << tr("the workspace has no curriculum '%1' (the Curriculum pane makes one)")
-                            .arg(m_curriculum->currentData().toString());
-        }
-        for (int i = 0; i < m_tiers->count(); ++i) {
-            if (m_tiers->item(i)->checkState() == Qt::Checked && m_tiers->item(i)->data(kMissingRole).toBool()) {
-                problems << tr("tier %1 has no pairs in this ladder").arg(m_tiers->item(i)->data(Qt::UserRole).toString());
-            }
-        }
-        if (c.model.kind == "run") {
-            try {
-                store::RunStore runs(ws->db());
-                if (c.model.runId == train::kLatestSftRun) {
-                    bool sftQueued = false;
-                    for (const auto& p : m_queue->pending()) {
-                        sftQueued = sftQueued || (p.request.resumeRunId == 0 && p.request.config.method == "sft");
-                    }
-                    // The running job counts from its start, before its run row exists.
-                    if (const auto* active = m_queue->activeRequest()) {
-                        if (active->resumeRunId == 0) {
-                            sftQueued = sftQueued || active->config.method == "sft";
-                        } else if (const auto resumed = runs.find(active->resumeRunId)) {
-                            sftQueued = sftQueued || resumed->method == "sft";
-                        }
-                    }
-                    if (!runs.latestFinished("sft") && !sftQueued) {
-                        problems << tr("there is no finished SFT run to start from yet: start an SFT "
-                                       "run first (the demo-sft preset); it may be queued before this one");
-                    }
-                } else if (!runs.find(c.model.runId)) {
-                    problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
-                }
-            } catch (const std::exception& e) {
-                problems << q(e.what());
-            }
-        }
-    }
-    m_problems = problems;
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    if (problems.isEmpty()) {
-        m_problemsLabel->setText(QStringLiteral("<span style='color:%1'>%2</span>")
-                                     .arg(dark ? "#7ee787" : "#1a7f37",
-                                          tr("Ready: %1 on %2, %3 steps").arg(q(c.method), q(c.device)).arg(c.maxSteps)));
-    } else {
-        QString html = QStringLiteral("<span style='color:%1'>").arg(dark ? "#ff7b72" : "#b42318");
-        for (const QString& p : problems) html += QStringLiteral("&bull; %1<br>").arg(p.toHtmlEscaped());
-        m_problemsLabel->setText(html + "</span>");
-    }
-    m_startButton->setEnabled(problems.isEmpty());
-    m_startButton->setText(m_queue->busy() ? tr("Queue Run") : tr("Start Run"));
-    const int waiting = static_cast<int>(m_queue->pending().size());
-    m_queueLabel->setText(m_queue->busy() ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
-                                          : QString());
-    rememberConfig();
-}
-
-QStringList LauncherPane::problems() {
-    if (m_validateTimer->isActive()) {
-        m_validateTimer->stop();
-        validateNow();
-    }
-    return m_problems;
-}
-
 LauncherPane::~LauncherPane() {
     if (m_validateTimer->isActive()) rememberConfig();
 }
-
-bool LauncherPane::canStart() const { return m_problems.isEmpty() && m_startButton->isEnabled(); }
 
 void LauncherPane::rememberConfig() {
     QSettings settings;
     settings.setValue(kConfigKey, q(train::toJson(config()).dump()));
     settings.setValue(kConfigPathKey, m_configPath);
-}
-
-bool LauncherPane::applyPreset(const QString& name) {
-    for (const auto& p : train::listRunPresets()) {
-        if (q(p.name) != name) continue;
-        try {
-            setConfig(train::loadRunConfig(p.path.string()));
-            m_configPath.clear();  // Save never overwrites a shipped preset unasked
-            const QSignalBlocker block(m_preset);
-            selectData(m_preset, name);
-            return true;
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("preset {}: {}", name.toStdString(), e.what());
-            return false;
-        }
-    }
-    return false;
-}
-
-bool LauncherPane::loadConfigFile(const QString& path, QString* error) {
-    try {
-        setConfig(train::loadRunConfig(path.toStdString()));
-        m_configPath = path;
-        rememberConfig();
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = q(e.what());
-        return false;
-    }
-}
-
-bool LauncherPane::saveConfigFile(const QString& path, QString* error) {
-    try {
-        train::saveRunConfig(config(), path.toStdString());
-        m_configPath = path;
-        rememberConfig();
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = q(e.what());
-        return false;
-    }
-}
-
-QString LauncherPane::copyCommand() {
-    const QString configPath = m_configPath.isEmpty() ? QStringLiteral("run.json") : m_configPath;
-    const QString workspace = m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
-    const QString line = q(train::cliCommand(workspace.toStdString(), configPath.toStdString(), config()));
-    QApplication::clipboard()->setText(line);
-    m_queueLabel->setText(m_configPath.isEmpty() ? tr("Copied; save the config as run.json first")
-                                                 : tr("Copied"));
-    return line;
-}
-
-bool LauncherPane::start() {
-    validateNow();
-    if (!canStart()) return false;
-    train::JobRequest request;
-    request.workspacePath = m_session->path().toStdString();
-    request.config = config();
-    m_queue->enqueue(std::move(request));
-    Q_EMIT runQueued();
-    validateNow();
-    return true;
 }
 
 }  // namespace ladder::ui

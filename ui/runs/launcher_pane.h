@@ -6,10 +6,12 @@
 // --config` reads.
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 #include <QWidget>
 
 #include "core/train/loss_catalog.h"
@@ -68,6 +70,12 @@ Q_SIGNALS:
     void runQueued();
 
 private:
+    static constexpr int kMissingRole = Qt::UserRole + 1;  // an item the config names but the
+                                                           // workspace lacks
+    static QString q(const std::string& s);
+    bool useConfigFile(const QString& path, QString* error, const std::function<void()>& io);
+    static void selectData(QComboBox* combo, const QVariant& value);
+
     void buildUi();
     QWidget* buildRunGroup();
     QWidget* buildModelGroup();
