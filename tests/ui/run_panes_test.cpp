@@ -328,6 +328,11 @@ TEST_F(RunPanesTest, ARunWrittenByAnotherConnectionIsFollowedByPolling) {
     runs.markStarted(id, 8);
     store::MetricsWriter metrics(writer.db(), 1);
     for (int step = 1; step <= 5; ++step) {
+        // Written in an order unlike the charts' own, which must not depend on it.
+        for (const char* name : {"eval/rewards/margins", "tier/b/margins", "eval/loss",
+                                 "tier/a/margins", "rewards/margins"}) {
+            metrics.add(id, step, name, 0.1 * step, 0);
+        }
         metrics.add(id, step, "loss", 1.0 / step, 0);
         metrics.add(id, step, "curriculum/stage", step <= 3 ? 1 : 2, 0);
     }
@@ -335,6 +340,11 @@ TEST_F(RunPanesTest, ARunWrittenByAnotherConnectionIsFollowedByPolling) {
     m_plots->reloadRuns();
     m_plots->showRun(id);
     EXPECT_EQ(m_plots->plot("Loss")->pointCount("loss"), 5);
+    // Series (and so their colours) come in a fixed order: training, per tier, held out.
+    EXPECT_EQ(m_plots->plot("Loss")->seriesNames(), (QStringList{"loss", "eval/loss"}));
+    EXPECT_EQ(m_plots->plot("Reward margins")->seriesNames(),
+              (QStringList{"rewards/margins", "tier/a/margins", "tier/b/margins",
+                           "eval/rewards/margins"}));
     EXPECT_EQ(m_plots->plot("Loss")->stageCount(), 2);
     for (int step = 6; step <= 8; ++step) metrics.add(id, step, "loss", 1.0 / step, 0);
     metrics.flush();
