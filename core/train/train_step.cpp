@@ -1,6 +1,7 @@
 #include "core/train/train_step.h"
 
 #include <cmath>
+#include <numeric>
 
 #include "core/common/error.h"
 #include "core/train/batch.h"
@@ -104,6 +105,11 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     }
     m_optimizer->step();
     return result;
+}
+
+double mean(const std::vector<float>& values) {
+    if (values.empty()) return 0;
+    return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
 }  // namespace ladder::train

@@ -42,6 +42,9 @@ struct BatchScores {
                                      const Batch& batch, const ReferenceLogps& reference,
                                      const ForwardOptions& options);
 
+// The mean of per-pair values (rewards, log-probs) as a metric; 0 for none.
+[[nodiscard]] double mean(const std::vector<float>& values);
+
 struct StepResult {
     double loss = 0;       // mean over the micro-batches
     double gradNorm = 0;   // before clipping

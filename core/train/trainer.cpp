@@ -35,13 +35,6 @@ double seconds(std::chrono::steady_clock::duration d) {
     return std::chrono::duration<double>(d).count();
 }
 
-double mean(const std::vector<float>& v) {
-    if (v.empty()) return 0;
-    double s = 0;
-    for (float x : v) s += x;
-    return s / static_cast<double>(v.size());
-}
-
 // The curriculum a run follows: inline, stored in the workspace, a preset by name, or a uniform
 // mix over the run's tiers. Presets get stage lengths that fill max_steps.
 curriculum::Curriculum chooseCurriculum(store::Database& db, const RunConfig& config,

@@ -3,7 +3,6 @@
 // trainer.cpp; nothing here changes the model's weights.
 #include <algorithm>
 #include <map>
-#include <numeric>
 
 #include "core/train/trainer.h"
 
@@ -18,11 +17,6 @@ namespace ladder::train {
 namespace {
 
 auto logger() { return log::get("train"); }
-
-double mean(const std::vector<float>& v) {
-    if (v.empty()) return 0;
-    return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
 
 // Puts the model in evaluation mode (no dropout) for a scope and back into training mode after,
 // also when scoring throws.
