@@ -15,6 +15,10 @@ jobs=${LADDER_JOBS:-$(nproc)}
 # timestamps; a header edited while it compiles may need one more build. Builds that call cmake
 # directly get no caching of those units unless CCACHE_SLOPPINESS is set the same way.
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
+# Paths under the checkout are hashed relative to it, so that another clone of the same commit (CI
+# builds in a fresh clone in another folder each time) hits the cache instead of compiling it all.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 if [ ! -f "$build_dir/build.ninja" ] || [ $# -gt 0 ]; then
     cmake -G Ninja -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@"
