@@ -2,25 +2,18 @@
 
 #include <unistd.h>
 
-#include <array>
-#include <cstring>
-#include <fstream>
-
-#include <sqlite3.h>
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/log.h"
 #include "core/common/version.h"
 #include "core/store/schema.h"
+#include "core/store/workspace_files.h"
 
 namespace ladder::store {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::array<char, 16> kSqliteMagic = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                               'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
 fs::path folderOf(const fs::path& file) {
     fs::path parent = file.parent_path();
@@ -29,21 +22,22 @@ fs::path folderOf(const fs::path& file) {
 
 bool writable(const fs::path& p) { return ::access(p.c_str(), W_OK) == 0; }
 
-// Reads the first 16 bytes without SQLite, so that a foreign file is never opened for writing.
-bool hasSqliteHeader(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::array<char, 16> head{};
-    in.read(head.data(), head.size());
-    return in.gcount() == static_cast<std::streamsize>(head.size()) && head == kSqliteMagic;
-}
-
 std::string locked(const fs::path& path) {
     return path.string() +
            " is locked by another program (another Ladder window or ladder-cli writing to it?): "
            "wait for it to finish or close it, then open the workspace again";
 }
 
-// Reads application_id and user_version on a read-only connection; turns BUSY into "locked".
+// Reads application_id and user_version on a read-only connection (a foreign file is never opened
+// for writing); turns BUSY into "locked" and SQLite's "not a database" into what to do.
+//
+// The file is read through SQLite only, never with an ifstream or open()/close() of its own: on
+// POSIX, closing any descriptor of a file drops every advisory lock this process holds on it,
+// SQLite's included, and this process may already hold a connection (the window opens a workspace
+// again and again while its panes and the trainer thread keep theirs). Another process then
+// believes it is alone, checkpoints and deletes the WAL under the live connection, and the file
+// is damaged. SQLite's own VFS keeps one descriptor per file and process, so its opens and
+// closes are safe.
 std::pair<std::int64_t, int> readHeader(const fs::path& path, int busyTimeoutMs) {
     try {
         Database probe(path, OpenFlags{.readOnly = true, .busyTimeoutMs = busyTimeoutMs});
@@ -91,7 +85,13 @@ Workspace Workspace::create(const fs::path& path, bool overwrite) {
                             ": it is not a Ladder workspace; choose another name");
             }
         }
-        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+        // A run or a window writing to it would go on writing into a deleted file.
+        if (workspaceInUse(path)) {
+            throw Error("will not overwrite " + path.string() +
+                        ": it is open in a Ladder window or a ladder-cli command (a run "
+                        "training?); close or stop it first, or choose another name");
+        }
+        for (const fs::path& f : workspaceFiles(path)) fs::remove(f);
     }
 
     Database db(path, OpenFlags{.create = true});
@@ -125,11 +125,6 @@ Workspace Workspace::open(const fs::path& path, const OpenOptions& options) {
         throw Error(path.string() + " is an empty file, not a Ladder workspace: "
                     "use File > New (Ctrl+N) to create one");
     }
-    if (!hasSqliteHeader(path)) {
-        throw Error(path.string() + " is not a Ladder workspace (not an SQLite database): "
-                    "choose a .ladder file, or use File > New to create one");
-    }
-
     const auto [appId, version] = readHeader(path, options.busyTimeoutMs);
     if (appId != kApplicationId) {
         throw Error(path.string() + " is an SQLite database but not a Ladder workspace; "
