@@ -8,15 +8,22 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+
+#include <filesystem>
+#include <optional>
 
 #include <sqlite3.h>
 
 #include "core/common/log.h"
 #include "core/common/version.h"
+#include "core/store/backup.h"
+#include "core/store/recovery.h"
 #include "core/store/schema.h"
+#include "ui/bridge/workspace_backups.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/curriculum/curriculum_editor.h"
 #include "ui/log_dock.h"
@@ -40,6 +47,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle("Ladder");
     setWindowIcon(QIcon(":/icons/ladder.svg"));
     m_session = new WorkspaceSession(this);
+    m_backups = new WorkspaceBackups(m_session, this);
+    connect(m_backups, &WorkspaceBackups::damaged, this,
+            [this](const QString& path, const QString& report) {
+                if (m_session->path() != path) return;
+                statusBar()->showMessage(tr("%1 is damaged: %2").arg(path, report));
+                if (isVisible() && offerRecovery(path, report)) openWorkspace(path);
+            });
+    connect(m_backups, &WorkspaceBackups::backedUp, this, [this](const QString& file) {
+        statusBar()->showMessage(tr("Backed up to %1").arg(file), 5000);
+    });
+    connect(m_backups, &WorkspaceBackups::failed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Backup failed: %1").arg(message), 10000);
+    });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName("panes");
@@ -87,6 +107,14 @@ void MainWindow::buildMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    file->addAction(tr("&Back Up Now"), this, [this] {
+        if (!m_backups->backupNow(/*evenIfUnchanged=*/true)) {
+            statusBar()->showMessage(
+                m_session->isOpen() && !m_session->isReadOnly()
+                    ? tr("A backup is being made already")
+                    : tr("Open a workspace (not read-only) to back it up"), 5000);
+        }
+    });
     QAction* closeAction = file->addAction(tr("&Close Workspace"), m_session,
                                            &WorkspaceSession::close);
     closeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
@@ -121,10 +149,62 @@ void MainWindow::addPane(QWidget* pane, const QString& title) {
 bool MainWindow::openWorkspace(const QString& path, bool readOnly, bool interactive) {
     QString error;
     if (!m_session->open(path, readOnly, &error)) {
+        if (interactive && store::looksDamaged(error.toStdString()) && offerRecovery(path, error) &&
+            m_session->open(path, readOnly, &error)) {
+            return true;
+        }
         reportError(tr("Cannot open workspace"), error, interactive);
         return false;
     }
     return true;
+}
+
+bool MainWindow::offerRecovery(const QString& path, const QString& problem) {
+    const std::filesystem::path file = path.toStdString();
+    std::optional<store::BackupInfo> good;
+    for (const auto& b : store::listBackups(file)) {
+        if (store::checkIntegrity(b.file) == "ok") {
+            good = b;
+            break;
+        }
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Damaged workspace"),
+                    tr("%1 is damaged:\n%2").arg(path, problem), QMessageBox::NoButton, this);
+    box.setObjectName("recoverDialog");
+    box.setInformativeText(
+        (good ? tr("Ladder can restore its newest good backup, taken %1 (UTC), or salvage every "
+                   "row SQLite can still read. ")
+                    .arg(QString::fromStdString(good->takenAt).replace('T', ' '))
+              : tr("There is no good backup of it; Ladder can salvage every row SQLite can still "
+                   "read. ")) +
+        tr("Either way the damaged file is kept beside it, and you are told what was lost."));
+    QPushButton* restore = good ? box.addButton(tr("Restore Backup"), QMessageBox::AcceptRole)
+                                : nullptr;
+    QPushButton* salvage = box.addButton(tr("Salvage"), QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Cancel);
+    if (restore) restore->setObjectName("restoreBackup");
+    salvage->setObjectName("salvage");
+    box.exec();
+    if (box.clickedButton() != restore && box.clickedButton() != salvage) return false;
+
+    if (m_session->isOpen() && m_session->path() == path) m_session->close();
+    m_backups->wait();
+    try {
+        store::RecoveryOptions options;
+        options.mode = box.clickedButton() == restore ? store::RecoveryMode::Backup
+                                                      : store::RecoveryMode::Salvage;
+        if (box.clickedButton() == restore) options.backup = good->file;
+        options.evenIfIntact = true;  // the check that found the damage may have been SQLite's
+        const auto report = store::recoverWorkspace(file, options);
+        QMessageBox done(QMessageBox::Information, tr("Workspace recovered"),
+                         QString::fromStdString(report.text()), QMessageBox::Ok, this);
+        done.setObjectName("recoveredDialog");
+        done.exec();
+        return true;
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot recover workspace"), QString::fromStdString(e.what()), true);
+        return false;
+    }
 }
 
 bool MainWindow::createWorkspace(const QString& path, bool overwrite, bool interactive) {
@@ -225,6 +305,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     m_session->close();
+    m_backups->wait();
     event->accept();
 }
 

@@ -13,6 +13,7 @@ class QTabWidget;
 namespace ladder::ui {
 
 class LogDock;
+class WorkspaceBackups;
 class WorkspaceSession;
 
 class MainWindow final : public QMainWindow {
@@ -24,12 +25,14 @@ public:
     [[nodiscard]] WorkspaceSession* session() const { return m_session; }
     [[nodiscard]] LogDock* logDock() const { return m_logDock; }
     [[nodiscard]] QTabWidget* panes() const { return m_tabs; }
+    [[nodiscard]] WorkspaceBackups* backups() const { return m_backups; }
 
     // Adds a pane as a tab; Ctrl+<n> switches to the n-th pane.
     void addPane(QWidget* pane, const QString& title);
 
     // Opens a workspace; on failure shows the core's message (file, cause, what to do) and keeps
-    // the current one. `interactive` false: report only to the log (tests, command line).
+    // the current one; a damaged file is offered recovery (its backup, or a salvage).
+    // `interactive` false: report only to the log (tests, command line).
     bool openWorkspace(const QString& path, bool readOnly = false, bool interactive = true);
     bool createWorkspace(const QString& path, bool overwrite = false, bool interactive = true);
 
@@ -48,8 +51,13 @@ private:
     void showAbout();
     void updateTitleAndStatus();
     void reportError(const QString& title, const QString& message, bool interactive);
+    // Asks whether to restore the newest good backup of a damaged workspace or salvage it, does
+    // it (closing the workspace first when it is the open one) and shows what was lost. True when
+    // the file was recovered.
+    bool offerRecovery(const QString& path, const QString& problem);
 
     WorkspaceSession* m_session = nullptr;
+    WorkspaceBackups* m_backups = nullptr;
     QTabWidget* m_tabs = nullptr;
     LogDock* m_logDock = nullptr;
     QMenu* m_recentMenu = nullptr;

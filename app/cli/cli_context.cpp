@@ -17,6 +17,8 @@ std::string resolvedPath(const CliContext& context) {
 
 }  // namespace
 
+std::string CliContext::requiredWorkspacePath() const { return resolvedPath(*this); }
+
 store::Workspace CliContext::openWorkspace(bool readOnly) const {
     return store::Workspace::open(resolvedPath(*this), store::OpenOptions{.readOnly = readOnly});
 }

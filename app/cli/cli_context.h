@@ -14,6 +14,8 @@ struct CliContext {
     bool verbose = false;
     bool quiet = false;         // no progress lines
 
+    // The path given by --workspace; throws ladder::Error with what to do when unset.
+    [[nodiscard]] std::string requiredWorkspacePath() const;
     // Opens the workspace named by --workspace; throws ladder::Error with what to do when unset.
     [[nodiscard]] store::Workspace openWorkspace(bool readOnly = false) const;
     [[nodiscard]] store::Workspace openOrCreateWorkspace() const;
@@ -27,7 +29,7 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 [[nodiscard]] std::string ladderOrOnly(store::Database& db, const std::string& wanted);
 
 // Each file cmd_*.cpp adds its subcommands here.
-void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs
+void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs, backup, recover
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
 void addTokenizeCommands(CLI::App& app, CliContext& context);   // tokenize
 void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder

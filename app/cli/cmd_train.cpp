@@ -138,8 +138,13 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                 break;
             case train::EventKind::Failed:
                 if (progressShown) std::fprintf(stderr, "\n");
-                std::fprintf(stderr, "error: run %lld failed: %s\n",
-                             static_cast<long long>(event->runId), event->message.c_str());
+                // Run 0: it failed before a run row was made (a bad config, a locked run).
+                if (event->runId > 0) {
+                    std::fprintf(stderr, "error: run %lld failed: %s\n",
+                                 static_cast<long long>(event->runId), event->message.c_str());
+                } else {
+                    std::fprintf(stderr, "error: %s\n", event->message.c_str());
+                }
                 status = 1;
                 break;
             case train::EventKind::Paused:

@@ -1,9 +1,13 @@
-// ladder-cli init | info | runs: create a workspace, summarise it, list its runs.
+// ladder-cli init | info | runs | backup | recover: create a workspace, summarise it, list its
+// runs, back it up, recover a damaged one.
 #include <cstdio>
 #include <memory>
 
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
+#include "core/store/backup.h"
+#include "core/store/recovery.h"
+#include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/store/schema.h"
 
@@ -51,16 +55,72 @@ void addWorkspaceCommands(CLI::App& app, CliContext& context) {
             std::printf("no runs yet: `ladder-cli train --workspace W --config run.json` starts one\n");
             return;
         }
-        std::printf("%5s  %-9s  %-6s  %11s  %-8s  %s\n", "id", "status", "method", "step",
+        std::printf("%5s  %-17s  %-6s  %11s  %-8s  %s\n", "id", "status", "method", "step",
                     "device", "name");
+        int stale = 0;
         for (const auto& r : all) {
+            // The window's Runs pane asks the same: a run whose process is gone is stale.
+            std::string status = store::toString(r.status);
+            const auto liveness = store::runLiveness(r, ws.path());
+            if (liveness == store::Liveness::Stale || liveness == store::Liveness::Quiet) {
+                status += std::string(" (") + store::toString(liveness) + ")";
+                stale += liveness == store::Liveness::Stale;
+            }
             char steps[32];
             std::snprintf(steps, sizeof steps, "%lld/%lld", static_cast<long long>(r.lastStep),
                           static_cast<long long>(r.totalSteps));
-            std::printf("%5lld  %-9s  %-6s  %11s  %-8s  %s%s%s\n", static_cast<long long>(r.id),
-                        store::toString(r.status), r.method.c_str(), steps, r.device.c_str(),
+            std::printf("%5lld  %-17s  %-6s  %11s  %-8s  %s%s%s\n", static_cast<long long>(r.id),
+                        status.c_str(), r.method.c_str(), steps, r.device.c_str(),
                         r.name.c_str(), r.message.empty() ? "" : "  -- ", r.message.c_str());
         }
+        if (stale > 0) {
+            std::printf("stale: the process of %d run%s is gone; `ladder-cli train -w W --resume ID` "
+                        "continues one from its last checkpoint\n", stale, stale == 1 ? "" : "s");
+        }
+    });
+
+    auto* backup = app.add_subcommand(
+        "backup", "Copy a workspace into <name>.backups/ beside it (the window does so hourly)");
+    addWorkspaceOption(*backup, context);
+    auto keep = std::make_shared<int>(store::kBackupsKept);
+    backup->add_option("--keep", *keep, "How many backups to keep")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
+    backup->callback([&context, keep] {
+        const auto file = store::makeBackup(context.requiredWorkspacePath(), *keep);
+        std::printf("backed up to %s\n", file.c_str());
+        for (const auto& b : store::listBackups(context.requiredWorkspacePath())) {
+            std::printf("  %s  %8.1f MB  %s\n", b.takenAt.c_str(),
+                        static_cast<double>(b.bytes) / 1e6, b.file.c_str());
+        }
+    });
+
+    auto* recover = app.add_subcommand(
+        "recover", "Recover a damaged workspace: restore its newest good backup, or salvage what "
+                   "can be read; the damaged file is kept");
+    addWorkspaceOption(*recover, context);
+    struct RecoverArgs {
+        std::string backup;
+        bool salvage = false;
+        bool force = false;
+    };
+    auto args = std::make_shared<RecoverArgs>();
+    recover->add_option("--backup", args->backup, "Restore this backup file");
+    recover->add_flag("--salvage", args->salvage,
+                      "Salvage the rows SQLite can read instead of restoring a backup");
+    recover->add_flag("--force", args->force,
+                      "Go back to a backup even though the workspace is intact");
+    recover->callback([&context, args] {
+        const std::string path = context.requiredWorkspacePath();
+        store::RecoveryOptions options;
+        options.mode = args->salvage ? store::RecoveryMode::Salvage : store::RecoveryMode::Auto;
+        if (!args->backup.empty()) {
+            options.mode = store::RecoveryMode::Backup;
+            options.backup = args->backup;
+        }
+        options.evenIfIntact = args->force;
+        const auto report = store::recoverWorkspace(path, options);
+        std::printf("%s: %s", path.c_str(), report.text().c_str());
     });
 }
 

@@ -26,7 +26,7 @@ void removeFolder(const fs::path& folder, std::int64_t runId) {
 void deleteRunAndCheckpoints(Workspace& workspace, std::int64_t runId) {
     RunStore runs(workspace.db());
     const RunRecord run = runs.get(runId);
-    if (isActive(run.status) && runLiveness(run) != Liveness::Stale) {
+    if (isActive(run.status) && runLiveness(run, workspace.path()) != Liveness::Stale) {
         throw Error("run " + std::to_string(runId) + " (" + run.name + ") is " +
                     toString(run.status) + ": stop it before deleting it");
     }

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "core/common/clock.h"
+#include "core/store/run_lock.h"
 
 namespace ladder::store {
 
@@ -31,10 +32,16 @@ double heartbeatAgeSeconds(const RunRecord& run, double now) {
 }
 
 Liveness runLiveness(const RunRecord& run, double now, const std::string& thisHost,
-                     const std::function<bool(std::int64_t)>& pidAlive, const LivenessRules& rules) {
+                     const std::function<bool(std::int64_t)>& pidAlive,
+                     std::optional<bool> lockHeld, const LivenessRules& rules) {
     if (!isActive(run.status)) return Liveness::Ended;
     const double age = heartbeatAgeSeconds(run, now);
     const bool sameHost = !run.host.empty() && run.host == thisHost;
+    // The run's process takes its lock before it records its host (at its first step).
+    if (lockHeld && (sameHost || run.host.empty())) {
+        if (!*lockHeld) return Liveness::Stale;
+        return age >= 0 && age > rules.quietAfterSeconds ? Liveness::Quiet : Liveness::Live;
+    }
     // A process that never started (queued by someone, no pid) can only be judged by its age.
     if (run.pid && sameHost) {
         if (!pidAlive(*run.pid)) return Liveness::Stale;
@@ -44,12 +51,17 @@ Liveness runLiveness(const RunRecord& run, double now, const std::string& thisHo
     return age > rules.otherHostStaleSeconds ? Liveness::Stale : Liveness::Quiet;
 }
 
-Liveness runLiveness(const RunRecord& run) {
+Liveness runLiveness(const RunRecord& run, const std::filesystem::path& workspace) {
     static const std::string host = hostName();
-    return runLiveness(run, clock::nowSeconds(), host, [](std::int64_t pid) {
-        // EPERM: the process exists but belongs to someone else.
-        return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-    });
+    const std::optional<bool> lockHeld =
+        isActive(run.status) ? runLockHeld(workspace, run.id) : std::nullopt;
+    return runLiveness(
+        run, clock::nowSeconds(), host,
+        [](std::int64_t pid) {
+            // EPERM: the process exists but belongs to someone else.
+            return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+        },
+        lockHeld);
 }
 
 bool askProcessToStop(const RunRecord& run) {

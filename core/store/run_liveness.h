@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/store/runs.h"
@@ -25,12 +27,16 @@ struct LivenessRules {
                                          // is Stale after this long without a heartbeat
 };
 
-// `now` in Unix seconds; pidAlive answers for a pid of this machine (thisHost).
+// `now` in Unix seconds; pidAlive answers for a pid of this machine (thisHost); lockHeld is
+// whether a process of this machine holds the run's lock (run_lock.h), nullopt when the run has
+// none. The lock decides where there is one: a pid may have been given to another program since.
 [[nodiscard]] Liveness runLiveness(const RunRecord& run, double now, const std::string& thisHost,
                                    const std::function<bool(std::int64_t)>& pidAlive,
+                                   std::optional<bool> lockHeld = std::nullopt,
                                    const LivenessRules& rules = {});
-// The same for this machine, with kill(pid, 0) as the pid check.
-[[nodiscard]] Liveness runLiveness(const RunRecord& run);
+// The same for a run of the workspace file `workspace` on this machine: its lock, else
+// kill(pid, 0). The window (stale runs) and `ladder-cli runs` both ask this.
+[[nodiscard]] Liveness runLiveness(const RunRecord& run, const std::filesystem::path& workspace);
 
 // Asks the process that trains a run on this machine (ladder-cli) to stop it as Ctrl+C would: it
 // writes a checkpoint and marks the run stopped. False when the run belongs to another machine,

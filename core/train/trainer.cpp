@@ -123,7 +123,11 @@ void Trainer::run() {
 
 void Trainer::fail(const std::string& message) noexcept {
     try {
-        logger()->error("run {}: {}", m_runId, message);
+        if (m_runId > 0) {
+            logger()->error("run {}: {}", m_runId, message);
+        } else {
+            logger()->error("{}", message);
+        }
         if (m_metrics) {
             try {
                 m_metrics->flush();
@@ -150,6 +154,17 @@ void Trainer::openRun() {
     store::RunStore runs(m_workspace->db());
     if (m_request.resumeRunId > 0) {
         const auto run = runs.get(m_request.resumeRunId);
+        // One owner at a time: another process (or this window's trainer) still training it
+        // holds its lock. m_runId stays 0 until then, so that this failure is not written into
+        // the other process's run.
+        m_runLock = store::RunLock::tryAcquire(m_workspace->path(), run.id);
+        if (!m_runLock.held()) {
+            throw Error("run " + std::to_string(run.id) + " (" + run.name + ") is being trained " +
+                        (run.pid ? "by process " + std::to_string(*run.pid) +
+                                       (run.host.empty() ? "" : " on " + run.host)
+                                 : std::string("by another process")) +
+                        ": stop it first (Runs > Stop, or Ctrl+C where it runs), then resume");
+        }
         m_runId = run.id;
         m_controls.runId = m_runId;
         try {
@@ -186,6 +201,12 @@ void Trainer::openRun() {
         row.totalSteps = m_config.maxSteps;
         if (m_config.model.kind == "run") row.parentRunId = m_config.model.runId;
         m_runId = runs.create(row);
+        m_runLock = store::RunLock::tryAcquire(m_workspace->path(), m_runId);
+        if (!m_runLock.held()) {
+            throw Error("run " + std::to_string(m_runId) + " is locked by another process (a "
+                        "leftover lock file of an older run with this id?): " +
+                        store::runLockFile(m_workspace->path(), m_runId).string());
+        }
         m_controls.runId = m_runId;
     }
     m_metrics = std::make_unique<store::MetricsWriter>(m_workspace->db(), 4096);

@@ -15,6 +15,7 @@
 #include "core/model/prompt_template.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/metrics.h"
+#include "core/store/run_lock.h"
 #include "core/store/workspace.h"
 #include "core/train/batch.h"
 #include "core/train/model_source.h"
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<store::Workspace> m_workspace;
     std::unique_ptr<store::MetricsWriter> m_metrics;
     std::int64_t m_runId = 0;
+    store::RunLock m_runLock;  // held while this trainer owns the run
     torch::Device m_device{torch::kCPU};
 
     LoadedModel m_policy;

@@ -86,7 +86,7 @@ TEST(LadderCliEval, TrainEvaluateExportAndJudgeTheExportedAnswers) {
     r = run("train -w demo.ladder --config dpo.json --from-run 1");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     r = run("runs -w demo.ladder");
-    EXPECT_NE(r.output.find("finished   dpo"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("    2  finished           dpo"), std::string::npos) << r.output;
 }
 
 TEST(LadderCliEval, PluginsListJudgesAndLossesAndTheLengthJudgeRuns) {

@@ -73,7 +73,7 @@ TEST(RunLiveness, EndedRunsAreEndedAndThisProcessIsAlive) {
     EXPECT_EQ(runLiveness(run, kNewYear2026, "x", [](std::int64_t) { return false; }),
               Liveness::Ended);
     auto mine = activeRun(hostName(), ::getpid(), clock::nowIso());
-    EXPECT_EQ(runLiveness(mine), Liveness::Live);
+    EXPECT_EQ(runLiveness(mine, "/nonexistent/w.ladder"), Liveness::Live);
 }
 
 TEST(RunLiveness, DurationAndTimeLeftFollowTheSteps) {

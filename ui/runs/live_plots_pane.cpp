@@ -274,6 +274,7 @@ void LivePlotsPane::clear() {
 
 void LivePlotsPane::reloadRuns() {
     std::vector<store::RunRecord> runs;
+    const std::filesystem::path file = m_session->path().toStdString();
     if (auto* ws = m_session->workspace()) {
         try {
             runs = store::RunStore(ws->db()).list();
@@ -290,7 +291,7 @@ void LivePlotsPane::reloadRuns() {
     for (const auto& r : runs) {
         texts << QStringLiteral("%1  (%2, %3)")
                      .arg(runLabel(r), QString::fromStdString(r.method),
-                          statusText(r, store::runLiveness(r)));
+                          statusText(r, store::runLiveness(r, file)));
     }
     bool same = texts.size() == m_runs->count();
     for (int i = 0; same && i < texts.size(); ++i) same = m_runs->itemText(i) == texts[i];
@@ -319,7 +320,7 @@ void LivePlotsPane::reloadRuns() {
         std::int64_t pick = newest.id;
         if (firstLoad) {
             for (const auto& r : runs) {
-                if (store::isActive(r.status) && store::runLiveness(r) != store::Liveness::Stale) {
+                if (store::isActive(r.status) && store::runLiveness(r, file) != store::Liveness::Stale) {
                     pick = r.id;
                     break;
                 }

@@ -226,7 +226,7 @@ void RunsPane::refresh() {
             const double now = clock::nowSeconds();
             for (auto& run : store::RunStore(ws->db()).list()) {
                 RunRow row;
-                row.liveness = store::runLiveness(run);
+                row.liveness = store::runLiveness(run, ws->path());
                 row.trainingHere = m_queue->isTraining(path, run.id);
                 row.heartbeatAge = store::heartbeatAgeSeconds(run, now);
                 row.durationSeconds = store::runDurationSeconds(run, now, row.trainingHere);
