@@ -18,6 +18,9 @@ void addPluginCommands(CLI::App& app, CliContext& context) {
         for (const auto& dir : plugin::PluginHost::defaultLocations()) {
             std::printf("  %s\n", dir.c_str());
         }
+        for (const auto& why : plugin::PluginHost::skippedLocations()) {
+            std::printf("not searched: %s\n", why.c_str());
+        }
         std::printf("loaded (plugin API %d):\n", plugin::kPluginApiVersion);
         if (host.loaded().empty()) std::printf("  none\n");
         for (const auto& p : host.loaded()) {

@@ -1,34 +1,80 @@
 #include "core/common/paths.h"
 
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace ladder::paths {
+namespace fs = std::filesystem;
 namespace {
 
-// An XDG variable counts only when it is set to an absolute path (the specification says so).
-std::filesystem::path xdg(const char* variable, const char* fallbackUnderHome) {
-    if (const char* value = std::getenv(variable); value && value[0] == '/') {
-        return std::filesystem::path(value) / "ladder";
+// The home folder in the password database (cron jobs and services often run without HOME).
+fs::path passwordHome() {
+    long size = ::sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buffer(static_cast<std::size_t>(size > 0 ? size : 16384));
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found ||
+        !found->pw_dir || found->pw_dir[0] != '/') {
+        return {};
     }
-    return homeDir() / fallbackUnderHome / "ladder";
+    return found->pw_dir;
+}
+
+// An XDG variable counts only when it is set to an absolute path (the specification says so).
+// Without one and without a home, per-user files go to a private folder under the temp folder.
+fs::path xdg(const char* variable, const char* fallbackUnderHome) {
+    if (const char* value = std::getenv(variable); value && value[0] == '/') {
+        return fs::path(value) / "ladder";
+    }
+    if (const fs::path home = homeDir(); !home.empty()) return home / fallbackUnderHome / "ladder";
+    return privateTempDir() / fallbackUnderHome / "ladder";
 }
 
 }  // namespace
 
-std::filesystem::path homeDir() {
-    if (const char* home = std::getenv("HOME"); home && home[0] != '\0') return home;
-    return std::filesystem::temp_directory_path();
+fs::path homeDir() {
+    if (const char* home = std::getenv("HOME"); home && home[0] == '/') return home;
+    return passwordHome();
 }
 
-std::filesystem::path stateDir() { return xdg("XDG_STATE_HOME", ".local/state"); }
-std::filesystem::path dataDir() { return xdg("XDG_DATA_HOME", ".local/share"); }
-std::filesystem::path configDir() { return xdg("XDG_CONFIG_HOME", ".config"); }
-std::filesystem::path userPluginDir() { return dataDir() / "plugins"; }
-
-std::filesystem::path executableDir() {
+fs::path privateTempDir() {
     std::error_code ec;
-    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::filesystem::path() : exe.parent_path();
+    const fs::path dir = fs::temp_directory_path(ec) / ("ladder-" + std::to_string(::getuid()));
+    ::mkdir(dir.c_str(), 0700);
+    struct stat st {};
+    // Ours, a real folder (not a link someone planted), and closed to others.
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::getuid() &&
+        (st.st_mode & 0077) == 0) {
+        return dir;
+    }
+    // Someone else made it first: a fresh private folder of our own instead.
+    std::string name = (fs::temp_directory_path(ec) / "ladder-XXXXXX").string();
+    if (::mkdtemp(name.data())) return name;
+    return fs::temp_directory_path(ec);
+}
+
+fs::path stateDir() { return xdg("XDG_STATE_HOME", ".local/state"); }
+fs::path dataDir() { return xdg("XDG_DATA_HOME", ".local/share"); }
+fs::path configDir() { return xdg("XDG_CONFIG_HOME", ".config"); }
+
+fs::path userPluginDir() {
+    // Plugins are code: only from the user's own data folder, never from a temp folder.
+    if (const char* value = std::getenv("XDG_DATA_HOME"); value && value[0] == '/') {
+        return fs::path(value) / "ladder" / "plugins";
+    }
+    const fs::path home = homeDir();
+    return home.empty() ? fs::path() : home / ".local/share/ladder/plugins";
+}
+
+fs::path executableDir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : exe.parent_path();
 }
 
 }  // namespace ladder::paths

@@ -1,6 +1,7 @@
 #include "core/plugin/plugin_host.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,22 +16,66 @@ namespace fs = std::filesystem;
 
 PluginHost::~PluginHost() = default;
 
-std::vector<fs::path> PluginHost::defaultLocations() {
+namespace {
+
+// The LADDER_PLUGIN_PATH entries; relative ones (an empty entry means the current folder) go
+// to *skipped: plugins never come from wherever the program happens to be started.
+std::vector<fs::path> pluginPathEntries(std::vector<std::string>* skipped) {
     std::vector<fs::path> out;
-    if (const char* env = std::getenv("LADDER_PLUGIN_PATH"); env && *env) {
-        std::string all(env);
-        std::size_t start = 0;
-        while (start <= all.size()) {
-            const std::size_t end = std::min(all.find(':', start), all.size());
-            if (end > start) out.emplace_back(all.substr(start, end - start));
-            start = end + 1;
+    const char* env = std::getenv("LADDER_PLUGIN_PATH");
+    if (!env || !*env) return out;
+    const std::string all(env);
+    std::size_t start = 0;
+    while (start <= all.size()) {
+        const std::size_t end = std::min(all.find(':', start), all.size());
+        const std::string entry = all.substr(start, end - start);
+        if (!entry.empty() && entry.front() == '/') {
+            out.emplace_back(entry);
+        } else if (skipped) {
+            skipped->push_back("LADDER_PLUGIN_PATH entry '" + entry +
+                               "' is not an absolute folder: not searched (give /full/paths)");
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
+// A plugin file, and the folder it is in, that only this user (or root) can change: anyone else
+// who can write there could make Ladder run their code.
+std::string unsafeBecause(const fs::path& file) {
+    for (const fs::path& p : {file, file.parent_path()}) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) != 0) return "cannot be inspected";
+        if (st.st_uid != ::getuid() && st.st_uid != 0) {
+            return p.string() + " belongs to another user";
+        }
+        if ((st.st_mode & 0022) != 0) {
+            return p.string() + " can be written by other users (chmod go-w it to load it)";
         }
     }
+    return {};
+}
+
+}  // namespace
+
+std::vector<fs::path> PluginHost::defaultLocations() {
+    std::vector<fs::path> out = pluginPathEntries(nullptr);
     if (const fs::path exe = paths::executableDir(); !exe.empty()) {
         // bin/../lib/ladder/plugins, in an install and in the build tree alike
         out.push_back((exe / ".." / "lib" / "ladder" / "plugins").lexically_normal());
     }
-    out.push_back(paths::userPluginDir());
+    if (const fs::path user = paths::userPluginDir(); !user.empty()) out.push_back(user);
+    return out;
+}
+
+std::vector<std::string> PluginHost::skippedLocations() {
+    std::vector<std::string> out;
+    (void)pluginPathEntries(&out);
+    if (paths::userPluginDir().empty()) {
+        out.push_back("no home folder (HOME is unset and the password database has none): user "
+                      "plugins are not loaded; set HOME, or list plugin folders in "
+                      "LADDER_PLUGIN_PATH");
+    }
     return out;
 }
 
@@ -94,11 +139,19 @@ int PluginHost::loadDirectory(const fs::path& folder) {
         if (entry.is_regular_file() && entry.path().extension() == ".so") files.insert(entry.path());
     }
     int count = 0;
-    for (const fs::path& f : files) count += load(f) ? 1 : 0;
+    for (const fs::path& f : files) {
+        if (const std::string why = unsafeBecause(f); !why.empty()) {
+            log::get("plugin")->warn("plugin {} not loaded: {}", f.string(), why);
+            m_errors.push_back({f, "not loaded: " + why});
+            continue;
+        }
+        count += load(f) ? 1 : 0;
+    }
     return count;
 }
 
 int PluginHost::loadDefaultLocations() {
+    for (const std::string& why : skippedLocations()) log::get("plugin")->warn("{}", why);
     int count = 0;
     std::set<fs::path> seen;
     for (const fs::path& dir : defaultLocations()) {

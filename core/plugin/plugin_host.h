@@ -32,8 +32,9 @@ public:
     // Loads every *.so in a folder (a missing folder is not an error). Returns how many loaded.
     int loadDirectory(const std::filesystem::path& folder);
     // The install folder (bin/../lib/ladder/plugins, the same in the build tree) and the user's
-    // ~/.local/share/ladder/plugins; LADDER_PLUGIN_PATH (colon
-    // separated) is searched first.
+    // ~/.local/share/ladder/plugins; LADDER_PLUGIN_PATH (colon separated, absolute folders only)
+    // is searched first. Never the current folder or a workspace's folder; no user plugins
+    // without a home folder. A file or folder that others may write is refused (an error says so).
     int loadDefaultLocations();
 
     [[nodiscard]] const Registrar& registrar() const { return m_registrar; }
@@ -42,6 +43,9 @@ public:
 
     // Folders loadDefaultLocations() searches, in order.
     [[nodiscard]] static std::vector<std::filesystem::path> defaultLocations();
+    // Why a place is not searched (a relative LADDER_PLUGIN_PATH entry, no home folder), one
+    // message each; empty when every place is.
+    [[nodiscard]] static std::vector<std::string> skippedLocations();
 
 private:
     Registrar m_registrar;
