@@ -14,6 +14,7 @@
 #include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
 #include "core/store/runs.h"
+#include "core/store/workspace_files.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/model_source.h"
 #include "core/train/plugins.h"
@@ -68,7 +69,8 @@ LoadedModel loadModel(const CliContext& context, const ModelChoice& choice) {
         folder = train::runCheckpointFolder(ws, choice.run, checkpointStep(choice.checkpoint));
         out.target.runId = run.id;
         for (const auto& c : store::RunStore(ws.db()).checkpoints(run.id)) {
-            if (ws.checkpointDir() / c.path == folder) {
+            std::error_code ec;
+            if (fs::weakly_canonical(ws.checkpointDir() / c.path, ec) == folder) {
                 out.target.step = c.step;
                 out.target.checkpointId = c.id;
             }
@@ -327,6 +329,7 @@ struct ExportArgs {
     std::string source;
     std::string out;
     std::string generator;
+    bool force = false;
 };
 
 void exportOutputs(const CliContext& context, const ExportArgs& args) {
@@ -337,6 +340,7 @@ void exportOutputs(const CliContext& context, const ExportArgs& args) {
             "--source NAME, one of them");
     }
     auto ws = context.openWorkspace(/*readOnly=*/true);
+    store::refuseOverwritingDatabase(args.out, ws.path(), args.force);
     std::vector<eval::ModelOutput> outputs;
     if (!args.source.empty()) {
         outputs = eval::sourceOutputs(ws.db(), args.source, args.generator);
@@ -436,6 +440,8 @@ void addEvalCommands(CLI::App& app, CliContext& context) {
     exportCommand->add_option("-o,--out", exportArgs->out, "The file to write")->required();
     exportCommand->add_option("--generator", exportArgs->generator,
                               "The generator name to write (default: the run's or source's)");
+    exportCommand->add_flag("--force", exportArgs->force,
+                            "Write even over an SQLite database (never over the workspace itself)");
     exportCommand->callback([&context, exportArgs] { exportOutputs(context, *exportArgs); });
 }
 

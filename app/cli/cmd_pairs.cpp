@@ -9,6 +9,7 @@
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
 #include "core/pairs/training_pairs.h"
+#include "core/store/workspace_files.h"
 
 namespace ladder::cli {
 namespace {
@@ -37,6 +38,7 @@ struct ExportArgs {
     std::vector<std::string> tiers;
     std::string split;
     bool metadata = false;
+    bool force = false;
 };
 
 void runBuild(const CliContext& context, const BuildArgs& args) {
@@ -104,6 +106,7 @@ void runStats(const CliContext& context, const StatsArgs& args) {
 
 void runExport(const CliContext& context, const ExportArgs& args) {
     auto ws = context.openWorkspace(/*readOnly=*/true);
+    store::refuseOverwritingDatabase(args.out, ws.path(), args.force);
     pairs::PairSelection selection;
     selection.ladder = args.ladder;
     selection.datasetIds = args.datasets;
@@ -166,6 +169,8 @@ void addPairCommands(CLI::App& app, CliContext& context) {
     exportCmd->add_option("--split", exportArgs->split, "train or heldout (default: both)")
         ->check(CLI::IsMember({"train", "heldout"}));
     exportCmd->add_flag("--metadata", exportArgs->metadata, "Add pair_id, tier and split");
+    exportCmd->add_flag("--force", exportArgs->force,
+                        "Write even over an SQLite database (never over the workspace itself)");
     exportCmd->callback([&context, exportArgs] { runExport(context, *exportArgs); });
 }
 

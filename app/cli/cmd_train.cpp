@@ -27,6 +27,8 @@ struct TrainOptions {
     std::int64_t resume = 0;
     std::int64_t steps = 0;
     std::int64_t fromRun = 0;  // start from this run's latest checkpoint (model.kind run)
+    bool allowJudgeProgram = false;
+    bool noWinRate = false;
 };
 
 // On a terminal one line is rewritten every step; into a file or pipe a line every 5% of the run.
@@ -67,6 +69,15 @@ int runJob(const CliContext& context, const TrainOptions& options) {
             request.config.model.kind = "run";
             request.config.model.runId = options.fromRun;
             request.config.model.checkpointStep = -1;
+        }
+    }
+
+    request.judgeProgramApproved = options.allowJudgeProgram;
+    request.withoutWinRate = options.noWinRate;
+    if (options.allowJudgeProgram && !options.noWinRate && options.resume <= 0) {
+        if (const auto program = train::judgeProgram(request.config); !program.empty()) {
+            std::fprintf(stderr, "win rate: the judge runs `%s` (allowed by --allow-judge-program)\n",
+                         train::describeProgram(program).c_str());
         }
     }
 
@@ -172,6 +183,11 @@ void addTrainCommands(CLI::App& app, CliContext& context) {
                       "preset follows the SFT run of the same workspace)");
     train->add_option("--resume", options->resume,
                       "Continue this run from its latest checkpoint (its stored config is used)");
+    train->add_flag("--allow-judge-program", options->allowJudgeProgram,
+                    "Let the config's win-rate judge run the program its judge_options.argv names "
+                    "(never done without this: a config may come from someone else)");
+    train->add_flag("--no-win-rate", options->noWinRate,
+                    "Leave out the config's win rate during training");
     train->callback([&context, options] {
         train::loadPlugins();  // a method or judge may come from a plugin
         const int status = runJob(context, *options);

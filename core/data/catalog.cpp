@@ -33,9 +33,10 @@ std::vector<DatasetInfo> listDatasets(store::Database& db) {
 std::vector<SourceInfo> listSources(store::Database& db) {
     auto s = db.prepare(
         "SELECT s.id, s.name, "
-        "count(CASE WHEN d.kind = 'responses' OR r.dataset_id IS NULL THEN r.id END), "
-        "count(DISTINCT CASE WHEN d.kind = 'responses' OR r.dataset_id IS NULL "
-        "THEN r.prompt_id END), "
+        "count(CASE WHEN (d.kind = 'responses' AND d.state = 'complete') OR r.dataset_id IS NULL "
+        "THEN r.id END), "
+        "count(DISTINCT CASE WHEN (d.kind = 'responses' AND d.state = 'complete') "
+        "OR r.dataset_id IS NULL THEN r.prompt_id END), "
         "count(CASE WHEN d.kind <> 'responses' THEN r.id END) "
         "FROM sources s LEFT JOIN responses r ON r.source_id = s.id "
         "LEFT JOIN datasets d ON d.id = r.dataset_id GROUP BY s.id ORDER BY s.name");

@@ -12,6 +12,8 @@
 #include "core/common/random.h"
 #include "core/data/bulk_write.h"
 #include "core/data/prompt_key.h"
+#include "core/store/owner_lock.h"
+#include "core/store/workspace_files.h"
 
 namespace ladder::data {
 namespace fs = std::filesystem;
@@ -28,13 +30,24 @@ std::string location(const fs::path& file, const RowLocation& at) {
            std::to_string(at.row) + ")";
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// An import commits every this many rows or this many seconds, whichever comes first: a long
+// import must not hold the write lock for long (a training run's metrics wait for it).
+constexpr std::int64_t kChunkRows = 20'000;
+constexpr double kChunkSeconds = 0.25;
+
 // Writes what an importer reads into the workspace: prompts matched by key, sources by name,
-// answers, pairs and verdicts, all under one dataset row and inside the caller's transaction.
+// answers, pairs and verdicts, all under one dataset row, committing the caller's transaction in
+// chunks (the dataset stays 'importing' until the caller's last commit).
 class DatasetWriter final : public ImportSink {
 public:
-    DatasetWriter(store::Database& db, ImportResult& result, std::string file,
-                  const ImportOptions& options)
+    DatasetWriter(store::Database& db, store::Transaction& tx, ImportResult& result,
+                  std::string file, const ImportOptions& options)
         : m_db(db),
+          m_tx(tx),
           m_result(result),
           m_file(std::move(file)),
           m_options(options),
@@ -63,12 +76,15 @@ public:
             while (all.step()) m_prompts.emplace(all.text(0), all.int64(1));
             m_allPromptsCached = true;
         }
+        m_lastPromptId = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
+        m_chunkStart = std::chrono::steady_clock::now();
     }
 
     void addResponse(ResponseRecord&& r) override {
         const Prompt p = prompt(r.instruction, r.input, r.category);
         response(p.id, source(r.source), r.output, r.at);
         ++m_result.rows;
+        rowDone();
     }
 
     void addPair(PairRecord&& r) override {
@@ -86,6 +102,7 @@ public:
             .run();
         ++m_result.pairs;
         ++m_result.rows;
+        rowDone();
     }
 
     void addVerdict(VerdictRecord&& r) override {
@@ -102,6 +119,7 @@ public:
             .run();
         ++m_result.verdicts;
         ++m_result.rows;
+        rowDone();
     }
 
     // Copies the per-source counts into the result, by source name.
@@ -129,6 +147,27 @@ private:
         std::string key;
     };
 
+    // Commits a chunk when it is full or old. Between chunks another process may add prompts:
+    // then a miss in the cache no longer proves that a prompt is new.
+    void rowDone() {
+        if (++m_rowsInChunk < kChunkRows && (m_rowsInChunk % 256 != 0 ||
+                                             secondsSince(m_chunkStart) < kChunkSeconds)) {
+            return;
+        }
+        m_db.prepare("UPDATE datasets SET row_count = ?, skipped_rows = ? WHERE id = ?")
+            .bind(1, m_result.rows)
+            .bind(2, m_result.skippedRows)
+            .bind(3, m_result.datasetId)
+            .run();
+        m_tx.commitAndContinue();
+        if (m_allPromptsCached &&
+            m_db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts") != m_lastPromptId) {
+            m_allPromptsCached = false;
+        }
+        m_rowsInChunk = 0;
+        m_chunkStart = std::chrono::steady_clock::now();
+    }
+
     Prompt prompt(const std::string& instruction, const std::string& input,
                   const std::string& category) {
         std::string key = matchKey(instruction, input);
@@ -148,6 +187,7 @@ private:
             }
             m_insertPrompt.run();
             id = m_db.lastInsertId();
+            m_lastPromptId = id;
         }
         if (m_prompts.size() >= kCacheLimit) {
             m_prompts.clear();
@@ -215,6 +255,7 @@ private:
     };
 
     store::Database& m_db;
+    store::Transaction& m_tx;
     ImportResult& m_result;
     std::string m_file;
     const ImportOptions& m_options;
@@ -223,15 +264,14 @@ private:
     std::string m_now;
     std::unordered_map<std::string, std::int64_t> m_prompts;
     bool m_allPromptsCached = false;  // m_prompts holds every prompt: a miss is a new prompt
+    std::int64_t m_lastPromptId = 0;  // the highest prompt id when this chunk began (or ours)
+    std::int64_t m_rowsInChunk = 0;
+    std::chrono::steady_clock::time_point m_chunkStart;
     std::unordered_map<std::string, std::int64_t> m_sources;
     std::unordered_map<std::int64_t, std::string> m_sourceNames;
     std::unordered_map<std::int64_t, std::int64_t> m_answersBySource;
     std::unordered_map<PromptSource, std::vector<std::int64_t>, PromptSourceHash> m_responses;
 };
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // A name no other dataset has: "gpt4.model_outputs", else "gpt4.model_outputs-2", ...
 std::string uniqueDatasetName(store::Database& db, const std::string& wanted) {
@@ -246,20 +286,36 @@ std::string uniqueDatasetName(store::Database& db, const std::string& wanted) {
     }
 }
 
-bool findExisting(store::Database& db, const std::string& contentHash, ImportResult& result) {
+enum class Existing { None, Complete, ImportingNow, Abandoned };
+
+// The dataset with this content, if any: complete, being imported by a live process now, or left
+// 'importing' by a process that is gone (killed half way; result.datasetId names it).
+Existing findExisting(store::Database& db, const std::string& contentHash, ImportResult& result) {
     auto s = db.prepare(
-        "SELECT id, name, format, kind, row_count, skipped_rows FROM datasets "
+        "SELECT id, name, format, kind, row_count, skipped_rows, state FROM datasets "
         "WHERE content_hash = ?");
     s.bind(1, contentHash);
-    if (!s.step()) return false;
+    if (!s.step()) return Existing::None;
+    const std::int64_t id = s.int64(0);
+    if (s.text(6) == "importing") {
+        const std::int64_t rowsSoFar = s.int64(4);
+        const std::string name = s.text(1);
+        s.reset();
+        result.datasetId = id;
+        result.datasetName = name;
+        result.rows = rowsSoFar;
+        return store::lockHeld(store::importLockFile(db.path(), id)).value_or(false)
+                   ? Existing::ImportingNow
+                   : Existing::Abandoned;
+    }
     result.alreadyImported = true;
-    result.datasetId = s.int64(0);
+    result.datasetId = id;
     result.datasetName = s.text(1);
     result.format = s.text(2);
     result.kind = datasetKindFromString(s.text(3));
     result.rows = s.int64(4);
     result.skippedRows = s.int64(5);
-    return true;
+    return Existing::Complete;
 }
 
 json reportJson(const ImportResult& r) {
@@ -282,53 +338,109 @@ json reportJson(const ImportResult& r) {
             {"seconds", r.seconds}};
 }
 
-// Writes the dataset row, runs the producer through a DatasetWriter and finishes the counts, all in
-// one transaction: an exception leaves the workspace as it was.
-void writeDataset(store::Database& db, ImportResult& result, const std::string& path,
+// Writes the dataset row ('importing', in a short transaction of its own that also checks no
+// other process imports or has imported the same content), runs the producer through a
+// DatasetWriter that commits in chunks, then finishes the counts and marks the dataset complete.
+// The dataset is one logical import: on an exception (or, for a killed process, at the next
+// import of the file) everything it wrote is rolled back. False when nothing was to be done
+// (result.alreadyImported).
+bool writeDataset(store::Database& db, ImportResult& result, const std::string& path,
                   const std::string& contentHash, const ImportOptions& options,
                   const std::function<void(ImportSink&)>& produce) {
     const auto start = std::chrono::steady_clock::now();
-    // Every id it writes was just read or inserted in this transaction, and it deletes nothing.
-    BulkWrite bulk(db, BulkWrite::ForeignKeys::SkipChecks);
-    store::Transaction tx(db);
-    const std::int64_t lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
-    result.datasetName = uniqueDatasetName(db, result.datasetName);
-    db.prepare(
-          "INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
-          "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, result.datasetName)
-        .bind(2, path)
-        .bind(3, result.format)
-        .bind(4, toString(result.kind))
-        .bind(5, contentHash)
-        .bind(6, options.sourceOverride.empty() ? std::optional<std::string>()
-                                                : std::optional(options.sourceOverride))
-        .bind(7, clock::nowIso())
-        .run();
-    result.datasetId = db.lastInsertId();
+    store::OwnerLock lock;
+    std::int64_t lastPromptBefore = 0;
+    const std::string wantedName = result.datasetName;
+    for (;;) {
+        store::Transaction tx(db);
+        const Existing existing = findExisting(db, contentHash, result);
+        if (existing == Existing::Complete) return false;
+        if (existing == Existing::ImportingNow) {
+            throw Error(result.file + " is being imported into " + db.path().string() +
+                        " by another process right now (dataset #" +
+                        std::to_string(result.datasetId) + " \"" + result.datasetName +
+                        "\"): wait for it to finish; it is then imported once");
+        }
+        if (existing == Existing::Abandoned) {
+            // Killed half way: roll it back (in chunks, outside this transaction), then again.
+            tx.commit();
+            const std::int64_t abandoned = result.datasetId;
+            rollbackImport(db, abandoned);
+            log::get("data")->warn("an interrupted import of {} (dataset {}, {} rows committed) was "
+                                   "rolled back; importing it again",
+                                   result.file, abandoned, result.rows);
+            result.rows = 0;
+            result.datasetName = wantedName;
+            continue;
+        }
+        lastPromptBefore = db.queryInt64("SELECT coalesce(max(id), 0) FROM prompts");
+        const std::int64_t lastSourceBefore =
+            db.queryInt64("SELECT coalesce(max(id), 0) FROM sources");
+        result.datasetName = uniqueDatasetName(db, result.datasetName);
+        db.prepare(
+              "INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
+              "imported_at, state, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?)")
+            .bind(1, result.datasetName)
+            .bind(2, path)
+            .bind(3, result.format)
+            .bind(4, toString(result.kind))
+            .bind(5, contentHash)
+            .bind(6, options.sourceOverride.empty() ? std::optional<std::string>()
+                                                    : std::optional(options.sourceOverride))
+            .bind(7, clock::nowIso())
+            .bind(8, json{{"rollback", {{"prompts_after", lastPromptBefore},
+                                        {"sources_after", lastSourceBefore}}}}
+                         .dump())
+            .run();
+        result.datasetId = db.lastInsertId();
+        lock = store::OwnerLock::tryAcquire(store::importLockFile(db.path(), result.datasetId));
+        if (!lock.held()) {
+            throw Error("the import lock " +
+                        store::importLockFile(db.path(), result.datasetId).string() +
+                        " is held by another process (a leftover of another workspace?)");
+        }
+        tx.commit();
+        break;
+    }
 
-    DatasetWriter writer(db, result, path, options);
-    produce(writer);
-    writer.finish();
+    try {
+        // Every id it writes was just read or inserted, and it deletes nothing.
+        BulkWrite bulk(db, BulkWrite::ForeignKeys::SkipChecks);
+        store::Transaction tx(db);
+        DatasetWriter writer(db, tx, result, path, options);
+        produce(writer);
+        writer.finish();
 
-    auto prompts = db.prepare(
-        "SELECT count(DISTINCT prompt_id), "
-        "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "
-        "FROM responses WHERE dataset_id = ?");
-    prompts.bind(1, lastPromptBefore).bind(2, result.datasetId);
-    prompts.step();
-    result.matchedPrompts = prompts.int64(1);
-    result.newPrompts = prompts.int64(0) - result.matchedPrompts;
-    prompts.reset();
-    result.seconds = secondsSince(start);
+        auto prompts = db.prepare(
+            "SELECT count(DISTINCT prompt_id), "
+            "count(DISTINCT CASE WHEN prompt_id <= ? THEN prompt_id END) "
+            "FROM responses WHERE dataset_id = ?");
+        prompts.bind(1, lastPromptBefore).bind(2, result.datasetId);
+        prompts.step();
+        result.matchedPrompts = prompts.int64(1);
+        result.newPrompts = prompts.int64(0) - result.matchedPrompts;
+        prompts.reset();
+        result.seconds = secondsSince(start);
 
-    db.prepare("UPDATE datasets SET row_count = ?, skipped_rows = ?, report_json = ? WHERE id = ?")
-        .bind(1, result.rows)
-        .bind(2, result.skippedRows)
-        .bind(3, reportJson(result).dump(-1, ' ', false, json::error_handler_t::replace))
-        .bind(4, result.datasetId)
-        .run();
-    tx.commit();
+        db.prepare("UPDATE datasets SET row_count = ?, skipped_rows = ?, report_json = ?, "
+                   "state = 'complete' WHERE id = ?")
+            .bind(1, result.rows)
+            .bind(2, result.skippedRows)
+            .bind(3, reportJson(result).dump(-1, ' ', false, json::error_handler_t::replace))
+            .bind(4, result.datasetId)
+            .run();
+        tx.commit();
+    } catch (...) {
+        try {
+            rollbackImport(db, result.datasetId);
+        } catch (const std::exception& e) {
+            log::get("data")->error("{}: rolling back the failed import of {} failed: {} (the next "
+                                    "import of the file rolls it back)",
+                                    db.path().string(), path, e.what());
+        }
+        throw;
+    }
+    return true;
 }
 
 }  // namespace
@@ -342,6 +454,9 @@ ImportResult importFile(store::Database& db, const fs::path& file, const ImportO
                     (fs::exists(file, ec) ? " is not a regular file" : " does not exist") +
                     ": check the path");
     }
+    // Before anything reads it: reading the workspace (or its journal) with anything but SQLite
+    // would drop this process's locks on it (workspace_files.h).
+    store::refuseDatabaseAsInput(file, db.path(), "an import file");
     auto importer =
         options.format.empty() ? registry.detect(file) : registry.create(options.format);
 
@@ -353,16 +468,15 @@ ImportResult importFile(store::Database& db, const fs::path& file, const ImportO
     // The same bytes read by the same importer with the same source give the same rows.
     std::string key = hash::ofFile(file);
     key = hash::ofBytes(key + '\x1f' + result.format + '\x1f' + options.sourceOverride);
-    if (findExisting(db, key, result)) {
-        result.file = file.string();
-        log::get("data")->info("{} was imported before as dataset {} ({}): nothing to do",
-                               file.string(), result.datasetId, result.datasetName);
-        return result;
-    }
     result.datasetName = options.datasetName.empty() ? file.stem().string() : options.datasetName;
     try {
-        writeDataset(db, result, file.string(), key, options,
-                     [&](ImportSink& sink) { importer->import(file, options, sink); });
+        if (!writeDataset(db, result, file.string(), key, options,
+                          [&](ImportSink& sink) { importer->import(file, options, sink); })) {
+            result.file = file.string();
+            log::get("data")->info("{} was imported before as dataset {} ({}): nothing to do",
+                                   file.string(), result.datasetId, result.datasetName);
+            return result;
+        }
     } catch (const nlohmann::json::exception& e) {
         // nlohmann throws outside parse() only for a type mix-up an importer missed.
         throw Error(file.string() + ": " + e.what() + " (please report this as a Ladder bug)");
@@ -383,10 +497,53 @@ ImportResult importGenerated(store::Database& db, const GeneratedDataset& datase
     result.importerOrigin = "generated";
     result.kind = dataset.kind;
     const std::string key = hash::ofBytes(dataset.format + '\x1f' + dataset.contentKey);
-    if (findExisting(db, key, result)) return result;
     result.datasetName = dataset.name;
     writeDataset(db, result, dataset.description, key, options, produce);
     return result;
+}
+
+void rollbackImport(store::Database& db, std::int64_t datasetId) {
+    auto row = db.prepare("SELECT report_json FROM datasets WHERE id = ? AND state = 'importing'");
+    row.bind(1, datasetId);
+    if (!row.step()) return;  // complete (or gone): nothing to roll back
+    const json marks = json::parse(row.optText(0).value_or("{}"), nullptr, false);
+    row.reset();
+    const auto mark = [&marks](const char* key) -> std::int64_t {
+        if (!marks.is_object() || !marks.contains("rollback")) return INT64_MAX;
+        const auto& r = marks["rollback"];
+        return r.contains(key) && r[key].is_number_integer() ? r[key].get<std::int64_t>() : INT64_MAX;
+    };
+    const std::int64_t promptsAfter = mark("prompts_after");
+    const std::int64_t sourcesAfter = mark("sources_after");
+    // In chunks too: rolling back a large import must not hold the write lock for long either.
+    store::Transaction tx(db);
+    for (const char* table : {"pairs", "verdicts", "responses"}) {
+        auto chunk = db.prepare(std::string("DELETE FROM ") + table + " WHERE rowid IN (SELECT "
+                                "rowid FROM " + table + " WHERE dataset_id = ? LIMIT 20000)");
+        for (;;) {
+            chunk.bind(1, datasetId).run();
+            if (db.changes() == 0) break;
+            tx.commitAndContinue();
+        }
+    }
+    db.prepare("DELETE FROM datasets WHERE id = ?").bind(1, datasetId).run();
+    // Prompts and sources this import made and nothing else uses (another import may have
+    // matched them meanwhile: those stay).
+    db.prepare(
+          "DELETE FROM prompts WHERE id > ? AND NOT EXISTS (SELECT 1 FROM responses r WHERE "
+          "r.prompt_id = prompts.id) AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.prompt_id = "
+          "prompts.id) AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.prompt_id = prompts.id)")
+        .bind(1, promptsAfter)
+        .run();
+    db.prepare(
+          "DELETE FROM sources WHERE id > ? AND NOT EXISTS (SELECT 1 FROM responses r WHERE "
+          "r.source_id = sources.id) AND NOT EXISTS (SELECT 1 FROM ladder_rungs l WHERE "
+          "l.source_id = sources.id)")
+        .bind(1, sourcesAfter)
+        .run();
+    tx.commit();
+    std::error_code ec;
+    std::filesystem::remove(store::importLockFile(db.path(), datasetId), ec);
 }
 
 std::string renderImportResult(const ImportResult& r) {

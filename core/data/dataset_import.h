@@ -42,7 +42,11 @@ struct ImportResult {
 };
 
 // Imports one file. Throws ladder::Error naming the file (and row, line and field for a bad row
-// under BadRowPolicy::Abort); then nothing of the file is in the workspace.
+// under BadRowPolicy::Abort); then nothing of the file is in the workspace. The rows are committed
+// in chunks (other writers, a training run's metrics, get their turn), under a dataset that stays
+// 'importing' until the last one: readers that build pairs leave it out, and an import whose
+// process was killed is rolled back when the file is imported again. A file imported before is
+// skipped; one being imported by another process at the same time is refused (say so).
 ImportResult importFile(store::Database& db, const std::filesystem::path& file,
                         const ImportOptions& options = {},
                         const ImporterRegistry& registry = ImporterRegistry::instance());
@@ -59,6 +63,10 @@ struct GeneratedDataset {
 ImportResult importGenerated(store::Database& db, const GeneratedDataset& dataset,
                              const ImportOptions& options,
                              const std::function<void(ImportSink&)>& produce);
+
+// Removes an unfinished ('importing') dataset and everything it wrote, in chunks: its answers,
+// pairs and verdicts, and the prompts and sources nothing else uses. Nothing for a complete one.
+void rollbackImport(store::Database& db, std::int64_t datasetId);
 
 // A few lines for the CLI: counts, matches, sources, the bad rows.
 [[nodiscard]] std::string renderImportResult(const ImportResult& result);

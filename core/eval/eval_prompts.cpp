@@ -45,7 +45,8 @@ std::vector<EvalPrompt> sourceAnswers(store::Database& db, const std::string& so
     auto s = db.prepare(
         "SELECT p.id, p.instruction, p.input, COALESCE(p.category, ''), r.text FROM responses r "
         "JOIN prompts p ON p.id = r.prompt_id LEFT JOIN datasets d ON d.id = r.dataset_id "
-        "WHERE r.source_id = ? AND (d.id IS NULL OR d.kind = 'responses') ORDER BY p.id, r.id");
+        "WHERE r.source_id = ? AND (d.id IS NULL OR (d.kind = 'responses' AND d.state = 'complete')) "
+        "ORDER BY p.id, r.id");
     s.bind(1, *sourceId);
     std::vector<EvalPrompt> out;
     while (s.step()) {

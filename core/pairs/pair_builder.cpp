@@ -6,6 +6,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/lists.h"
@@ -15,6 +17,8 @@
 #include "core/data/bulk_write.h"
 #include "core/data/prompt_key.h"
 #include "core/pairs/ladder.h"
+#include "core/store/run_liveness.h"
+#include "core/store/runs.h"
 
 namespace ladder::pairs {
 namespace {
@@ -44,6 +48,25 @@ struct Answer {
     std::size_t tokens = 0;
     std::size_t textClass = 0;  // answers of one prompt with the same normalised text share it
 };
+
+// Throws when a run that is alive (its process holds its lock, or it is too recent to tell) trains
+// on this ladder's pairs.
+void refuseWhileTrainedOn(store::Database& db, const std::string& ladder) {
+    for (const store::RunRecord& run : store::RunStore(db).list()) {
+        if (!store::isActive(run.status) ||
+            store::runLiveness(run, db.path()) == store::Liveness::Stale) {
+            continue;
+        }
+        const auto config = nlohmann::json::parse(run.configJson, nullptr, false);
+        const auto data = config.is_object() ? config.find("data") : config.end();
+        if (config.is_object() && data != config.end() && data->is_object() &&
+            data->value("ladder", std::string()) == ladder) {
+            throw Error("run " + std::to_string(run.id) + " (" + run.name + ") is training on the "
+                        "pairs of ladder " + ladder + ": rebuilding them now would pull them from "
+                        "under it. Wait for it to finish, or stop it, then build again");
+        }
+    }
+}
 
 bool isAsciiSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -195,6 +218,9 @@ PreflightReport PairBuilder::run(bool write) {
     if (write) {
         bulk.emplace(m_db);
         tx.emplace(m_db);
+        // Under the write lock, so that no run can start in between: rebuilding the pairs a live
+        // run trains on would pull them from under it (its margins and evaluations name them).
+        refuseWhileTrainedOn(m_db, ladder.name);
         auto s = m_db.prepare(
             "SELECT p.id, p.chosen_id, p.rejected_id, a.status IS NOT NULL "
             "FROM pairs p LEFT JOIN pair_annotations a ON a.pair_id = p.id "
@@ -216,7 +242,8 @@ PreflightReport PairBuilder::run(bool write) {
     const bool capTokens = m_options.maxTokens > 0 && m_options.countTokens;
     std::string sourceIds;
     for (const auto& r : rungs) text::appendItem(sourceIds, std::to_string(r.id), ",");
-    // Only answers of 'responses' datasets: a verdict file's answers are the texts a judge saw,
+    // Only answers of complete 'responses' datasets (not one still being imported in chunks): a
+    // verdict file's answers are the texts a judge saw,
     // and a pair file's answers already are pairs.
     auto answers = m_db.prepare(
         "SELECT r.prompt_id, r.source_id, r.id, r.text, length(r.text), p.match_key, "
@@ -228,8 +255,8 @@ PreflightReport PairBuilder::run(bool write) {
         "LEFT JOIN datasets d ON d.id = r.dataset_id "
         "WHERE r.source_id IN (" +
         sourceIds +
-        ") AND (r.dataset_id IS NULL OR d.kind = "
-        "'responses') ORDER BY p.id, r.source_id, r.id");
+        ") AND (r.dataset_id IS NULL OR (d.kind = 'responses' AND d.state = 'complete')) "
+        "ORDER BY p.id, r.source_id, r.id");
 
     std::vector<std::optional<Answer>> byRung(rungs.size());
     std::int64_t promptId = 0;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/common/log.h"
 
 namespace ladder::pairs {
 
@@ -21,6 +22,7 @@ void savePairMargins(store::Database& db, std::int64_t runId, std::int64_t step,
     auto insert = db.prepare(
         "INSERT INTO pair_margins(run_id, pair_id, step, margin) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT(run_id, pair_id) DO UPDATE SET step = ?3, margin = ?4");
+    std::int64_t gone = 0;
     for (const auto& [pairId, margin] : marginByPair) {
         if (!std::isfinite(margin)) {
             throw Error("run " + std::to_string(runId) + ", step " + std::to_string(step) +
@@ -30,13 +32,19 @@ void savePairMargins(store::Database& db, std::int64_t runId, std::int64_t step,
         pair.bind(1, pairId);
         const bool known = pair.step();
         pair.reset();
+        // A pair rebuilt away since the run loaded it: the run's other margins still count.
         if (!known) {
-            throw Error("run " + std::to_string(runId) + ": no pair " + std::to_string(pairId) +
-                        " in this workspace (were the pairs rebuilt?); nothing was stored");
+            ++gone;
+            continue;
         }
         insert.bind(1, runId).bind(2, pairId).bind(3, step).bind(4, margin).run();
     }
     tx.commit();
+    if (gone > 0) {
+        log::get("pairs")->warn("run {}: {} of its pairs are no longer in the workspace (the "
+                                "pairs were rebuilt while it trained); their margins were left out",
+                                runId, gone);
+    }
 }
 
 std::vector<MarginRun> marginRuns(store::Database& db) {

@@ -33,7 +33,11 @@ std::string selectionFilter(store::Database& db, const PairSelection& selection)
     if (!selection.datasetIds.empty()) {
         std::string ids;
         for (const auto id : selection.datasetIds) text::appendItem(ids, std::to_string(id), ",");
-        text::appendItem(where, "p.dataset_id IN (" + ids + ")", " OR ");
+        // A dataset still being imported (in chunks) has no pairs to train on yet.
+        text::appendItem(where,
+                         "p.dataset_id IN (SELECT id FROM datasets WHERE id IN (" + ids +
+                             ") AND state = 'complete')",
+                         " OR ");
     }
     return "(" + where + ")";
 }

@@ -29,6 +29,15 @@ std::string sqliteHint(int rc) {
     }
 }
 
+namespace {
+
+[[noreturn]] void throwFor(int rc, std::string message) {
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw BusyError(message);
+    throw Error(message);
+}
+
+}  // namespace
+
 // --- Statement --------------------------------------------------------------------------------
 
 Statement::Statement(Database& db, std::string_view sql) : m_db(&db) {
@@ -195,8 +204,8 @@ void Database::exec(std::string_view sql) {
         std::string message = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
         std::string hint = sqliteHint(rc);
-        throw Error(m_path.string() + ": `" + copy.substr(0, 80) + "` failed: " + message +
-                    (hint.empty() ? "" : " (" + hint + ")"));
+        throwFor(rc, m_path.string() + ": `" + copy.substr(0, 80) + "` failed: " + message +
+                         (hint.empty() ? "" : " (" + hint + ")"));
     }
 }
 
@@ -218,9 +227,9 @@ std::string Database::errorMessage() const { return m_db ? sqlite3_errmsg(m_db) 
 
 void Database::fail(int rc, std::string_view what) const {
     std::string hint = sqliteHint(rc);
-    throw Error(m_path.string() + ": " + std::string(what) + " failed: " +
-                (m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc)) +
-                (hint.empty() ? "" : " (" + hint + ")"));
+    throwFor(rc, m_path.string() + ": " + std::string(what) + " failed: " +
+                     (m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc)) +
+                     (hint.empty() ? "" : " (" + hint + ")"));
 }
 
 // --- Transaction ------------------------------------------------------------------------------
@@ -240,6 +249,13 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     m_db.exec("COMMIT");
     m_done = true;
+}
+
+void Transaction::commitAndContinue() {
+    m_db.exec("COMMIT");
+    m_done = true;
+    m_db.exec("BEGIN IMMEDIATE");
+    m_done = false;
 }
 
 }  // namespace ladder::store

@@ -8,12 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "core/common/error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace ladder::store {
 
 class Database;
+
+// Another connection held the lock for longer than the busy timeout: the same call may succeed
+// later (a writer that must not lose data retries; see the trainer's metrics).
+class BusyError : public Error {
+public:
+    using Error::Error;
+};
 
 class Statement {
 public:
@@ -96,7 +105,8 @@ public:
     [[nodiscard]] int changes() const;
     [[nodiscard]] std::string errorMessage() const;
 
-    // Throws ladder::Error for a failed call: "<file>: <what> failed: <sqlite message> (<hint>)".
+    // Throws ladder::Error for a failed call: "<file>: <what> failed: <sqlite message> (<hint>)";
+    // BusyError when the database stayed locked by another connection.
     [[noreturn]] void fail(int rc, std::string_view what) const;
 
     void close();
@@ -116,6 +126,9 @@ public:
     Transaction& operator=(const Transaction&) = delete;
 
     void commit();
+    // Commits what was written so far and begins the next transaction at once: a long write (an
+    // import) in bounded chunks, so that other writers (a training run's metrics) get their turn.
+    void commitAndContinue();
 
 private:
     Database& m_db;

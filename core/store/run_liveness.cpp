@@ -7,7 +7,7 @@
 #include <csignal>
 
 #include "core/common/clock.h"
-#include "core/store/run_lock.h"
+#include "core/store/owner_lock.h"
 
 namespace ladder::store {
 
@@ -53,15 +53,15 @@ Liveness runLiveness(const RunRecord& run, double now, const std::string& thisHo
 
 Liveness runLiveness(const RunRecord& run, const std::filesystem::path& workspace) {
     static const std::string host = hostName();
-    const std::optional<bool> lockHeld =
-        isActive(run.status) ? runLockHeld(workspace, run.id) : std::nullopt;
+    const std::optional<bool> held =
+        isActive(run.status) ? lockHeld(runLockFile(workspace, run.id)) : std::nullopt;
     return runLiveness(
         run, clock::nowSeconds(), host,
         [](std::int64_t pid) {
             // EPERM: the process exists but belongs to someone else.
             return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
         },
-        lockHeld);
+        held);
 }
 
 bool askProcessToStop(const RunRecord& run) {

@@ -28,7 +28,7 @@ struct LivenessRules {
 };
 
 // `now` in Unix seconds; pidAlive answers for a pid of this machine (thisHost); lockHeld is
-// whether a process of this machine holds the run's lock (run_lock.h), nullopt when the run has
+// whether a process of this machine holds the run's lock (owner_lock.h), nullopt when the run has
 // none. The lock decides where there is one: a pid may have been given to another program since.
 [[nodiscard]] Liveness runLiveness(const RunRecord& run, double now, const std::string& thisHost,
                                    const std::function<bool(std::int64_t)>& pidAlive,

@@ -84,7 +84,13 @@ std::int64_t RunStore::create(const NewRun& run) {
         .bind(8, run.parentRunId)
         .bind(9, clock::nowIso())
         .run();
-    return m_db.lastInsertId();
+    const std::int64_t id = m_db.lastInsertId();
+    // Rows a crafted or damaged file left for this id (foreign keys off when they were written)
+    // are not this run's: its checkpoints, metrics and samples start empty.
+    for (const char* table : {"checkpoints", "metrics", "evals", "samples", "pair_margins"}) {
+        m_db.prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, id).run();
+    }
+    return id;
 }
 
 std::optional<RunRecord> RunStore::find(std::int64_t id) {

@@ -2,8 +2,14 @@
 // a change is a new entry at the end, applied in its own transaction.
 #include "core/store/schema.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
 #include "core/common/error.h"
 #include "core/common/log.h"
+#include "core/store/workspace.h"
 
 namespace ladder::store {
 namespace {
@@ -237,9 +243,82 @@ CREATE INDEX pair_margins_by_pair ON pair_margins(pair_id);
 
 }  // namespace
 
+// Version 2: run ids are never reused (AUTOINCREMENT). With reused ids a new run 1 inherited the
+// rows and checkpoint folders of a deleted run 1 (or rows a crafted file left for it), and pruning
+// its checkpoints deleted whatever those rows named. SQLite cannot add AUTOINCREMENT to a table, so
+// the table is rebuilt; rows that name no run (left by a damaged or crafted file) are dropped, and
+// the sequence starts above every run id any row still mentions.
+constexpr const char* kRunsAutoincrement = R"sql(
+DELETE FROM metrics WHERE run_id NOT IN (SELECT id FROM runs);
+DELETE FROM checkpoints WHERE run_id NOT IN (SELECT id FROM runs);
+DELETE FROM evals WHERE run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM runs);
+DELETE FROM samples WHERE run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM runs);
+DELETE FROM pair_margins WHERE run_id NOT IN (SELECT id FROM runs);
+CREATE TABLE runs_v2 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    name            TEXT NOT NULL,
+    method          TEXT NOT NULL,
+    status          TEXT NOT NULL
+                    CHECK (status IN ('queued', 'running', 'paused', 'finished', 'failed', 'stopped')),
+    config_json     TEXT NOT NULL,
+    seed            INTEGER NOT NULL,
+    program_version TEXT NOT NULL,
+    device          TEXT NOT NULL,
+    total_steps     INTEGER NOT NULL DEFAULT 0,
+    last_step       INTEGER NOT NULL DEFAULT 0,
+    message         TEXT,
+    parent_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    pid             INTEGER,
+    host            TEXT,
+    created_at      TEXT NOT NULL,
+    started_at      TEXT,
+    ended_at        TEXT,
+    heartbeat_at    TEXT
+);
+INSERT INTO runs_v2 SELECT id, name, method, status, config_json, seed, program_version, device,
+    total_steps, last_step, message, parent_run_id, pid, host, created_at, started_at, ended_at,
+    heartbeat_at FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v2 RENAME TO runs;
+UPDATE runs SET parent_run_id = NULL WHERE parent_run_id NOT IN (SELECT id FROM runs);
+DELETE FROM sqlite_sequence WHERE name IN ('runs', 'runs_v2');
+INSERT INTO sqlite_sequence(name, seq)
+    SELECT 'runs', coalesce(max(id), 0) FROM (SELECT max(id) AS id FROM runs
+        UNION ALL SELECT max(run_id) FROM metrics UNION ALL SELECT max(run_id) FROM checkpoints
+        UNION ALL SELECT max(run_id) FROM evals UNION ALL SELECT max(run_id) FROM samples);
+)sql";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "initial schema", [](Database& db) { db.exec(kSchemaV1); }},
+        {2, "run ids never reused",
+         [](Database& db) {
+             db.exec(kRunsAutoincrement);
+             // A deleted run left no row, but perhaps its checkpoint folder: start above that too.
+             std::int64_t highest = 0;
+             std::error_code ec;
+             const auto root = checkpointDirFor(db.path());
+             for (auto it = std::filesystem::directory_iterator(root, ec);
+                  !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+                 const std::string name = it->path().filename().string();
+                 if (name.rfind("run-", 0) != 0) continue;
+                 try {
+                     highest = std::max<std::int64_t>(highest, std::stoll(name.substr(4)));
+                 } catch (const std::exception&) {
+                 }
+             }
+             db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'runs'")
+                 .bind(1, highest)
+                 .run();
+         }},
+        // Version 3: an import commits in chunks (a long one held the write lock for 18 s and a
+        // training run's metrics flush gave up); its dataset is 'importing' until its last chunk,
+        // and readers that build pairs or pick prompts leave such a dataset out.
+        {3, "imports in chunks",
+         [](Database& db) {
+             db.exec("ALTER TABLE datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'complete' "
+                     "CHECK (state IN ('importing', 'complete'))");
+         }},
     };
     return all;
 }
@@ -257,10 +336,25 @@ int migrate(Database& db, const std::vector<Migration>& list) {
                         " follows version " + std::to_string(current) +
                         " (a gap in the migration list; this is a bug in Ladder)");
         }
-        Transaction tx(db);
-        m.apply(db);
-        db.exec("PRAGMA user_version = " + std::to_string(m.version));
-        tx.commit();
+        // Foreign keys off while a migration rebuilds tables (SQLite's documented way: a table
+        // cannot be dropped and recreated under its children otherwise), checked before commit.
+        const bool foreignKeys = db.queryInt64("PRAGMA foreign_keys") != 0;
+        db.exec("PRAGMA foreign_keys = OFF");
+        try {
+            Transaction tx(db);
+            m.apply(db);
+            if (auto problem = db.queryText("PRAGMA foreign_key_check")) {
+                throw Error(db.path().string() + ": schema migration " +
+                            std::to_string(m.version) + " left rows of table " + *problem +
+                            " that point nowhere; the file is unchanged (this is a bug in Ladder)");
+            }
+            db.exec("PRAGMA user_version = " + std::to_string(m.version));
+            tx.commit();
+        } catch (...) {
+            if (foreignKeys) db.exec("PRAGMA foreign_keys = ON");
+            throw;
+        }
+        if (foreignKeys) db.exec("PRAGMA foreign_keys = ON");
         log::get("store")->info("{}: schema migrated to version {} ({})", db.path().string(),
                                 m.version, m.description);
         current = m.version;

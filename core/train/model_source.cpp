@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
+#include "core/store/checkpoint_paths.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/tokenizer/byte_tokenizer.h"
@@ -54,7 +55,15 @@ fs::path runCheckpointFolder(store::Workspace& workspace, std::int64_t runId, st
         throw Error("run " + std::to_string(runId) + " has no checkpoint at step " +
                     std::to_string(step) + " (it has: " + steps + ")");
     }
-    const fs::path folder = workspace.checkpointDir() / chosen->path;
+    std::string why;
+    const auto owned =
+        store::ownedCheckpointFolder(workspace.checkpointDir(), runId, chosen->path, &why);
+    if (!owned) {
+        throw Error("the checkpoint of run " + std::to_string(runId) + " at step " +
+                    std::to_string(chosen->step) + " is recorded as '" + chosen->path + "', which " +
+                    why + ": Ladder reads checkpoints only from the workspace's checkpoints folder");
+    }
+    const fs::path folder = *owned;
     if (!fs::is_directory(folder)) {
         throw Error("the checkpoint folder " + folder.string() + " of run " + std::to_string(runId) +
                     " is missing (moved or deleted?)");

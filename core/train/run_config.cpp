@@ -305,4 +305,23 @@ std::string cliCommand(const std::string& workspacePath, const std::string& conf
     return line;
 }
 
+std::vector<std::string> judgeProgram(const RunConfig& config) {
+    std::vector<std::string> argv;
+    if (config.winRate.reference.empty()) return argv;
+    const auto it = config.winRate.judgeOptions.find("argv");
+    // Any judge given an argv (the command judge, or a plugin's that takes one) runs a program.
+    if (it == config.winRate.judgeOptions.end() || !it->is_array()) return argv;
+    for (const auto& a : *it) argv.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+    return argv;
+}
+
+std::string describeProgram(const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& a : argv) {
+        const bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`;&|<>()*?") == std::string::npos;
+        out += (out.empty() ? "" : " ") + (plain ? a : "'" + a + "'");
+    }
+    return out;
+}
+
 }  // namespace ladder::train

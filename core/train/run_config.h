@@ -103,6 +103,13 @@ void saveRunConfig(const RunConfig& config, const std::string& path);
 // checked without a workspace: ranges, names of methods/templates/devices, consistency.
 [[nodiscard]] std::vector<std::string> validate(const RunConfig& config);
 
+// The program a run's win-rate judge runs (the command judge's argv), empty when it runs none.
+// A program named in a config stored in a workspace runs only when the user on this machine
+// approved it (JobRequest::judgeProgramApproved): a workspace from someone else never runs code.
+[[nodiscard]] std::vector<std::string> judgeProgram(const RunConfig& config);
+// "prog arg1 'arg 2'": the program as a user reads it in a question or an error.
+[[nodiscard]] std::string describeProgram(const std::vector<std::string>& argv);
+
 // The run a model of kind "run" starts from: spec.runId, or for kLatestSftRun the newest finished
 // SFT run of the workspace. Throws ladder::Error when there is no such run (train one first).
 [[nodiscard]] std::int64_t resolveStartRun(store::Database& db, const ModelSpec& spec);

@@ -19,6 +19,7 @@
 #include "core/curriculum/presets.h"
 #include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
+#include "core/store/checkpoint_paths.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
@@ -128,15 +129,17 @@ void Trainer::fail(const std::string& message) noexcept {
         } else {
             logger()->error("{}", message);
         }
-        if (m_metrics) {
+        if (m_metrics && m_runId > 0) {
             try {
-                m_metrics->flush();
+                retryWhileBusy("saving the metrics", [this] { m_metrics->flush(); });
             } catch (const std::exception& e) {
                 logger()->error("run {}: metrics not saved: {}", m_runId, e.what());
             }
         }
         if (m_workspace && m_runId > 0) {
-            store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Failed, message);
+            retryWhileBusy("recording the failure", [this, &message] {
+                store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Failed, message);
+            });
         }
     } catch (const std::exception& e) {
         logger()->error("run {}: could not record the failure: {}", m_runId, e.what());
@@ -149,15 +152,29 @@ void Trainer::fail(const std::string& message) noexcept {
 
 // --- setup -----------------------------------------------------------------------------------
 
+void Trainer::checkJudgeProgram(std::int64_t runId) const {
+    const auto program = judgeProgram(m_config);
+    if (program.empty() || m_request.judgeProgramApproved) return;
+    throw Error((runId > 0 ? "run " + std::to_string(runId) + "'s" : std::string("this run's")) +
+                " win rate would run the program `" + describeProgram(program) +
+                "` as its judge, and nobody approved that here: a run config stored in a "
+                "workspace never runs a program by itself. If you trust it, add "
+                "--allow-judge-program (ladder-cli) or confirm it in the window; or leave the win "
+                "rate out with --no-win-rate");
+}
+
 void Trainer::openRun() {
-    m_workspace = std::make_unique<store::Workspace>(store::Workspace::open(m_request.workspacePath));
+    // A long busy timeout: a trainer waits for other writers (they keep their transactions short)
+    // rather than give up on its metrics.
+    m_workspace = std::make_unique<store::Workspace>(
+        store::Workspace::open(m_request.workspacePath, store::OpenOptions{.busyTimeoutMs = 60000}));
     store::RunStore runs(m_workspace->db());
     if (m_request.resumeRunId > 0) {
         const auto run = runs.get(m_request.resumeRunId);
         // One owner at a time: another process (or this window's trainer) still training it
-        // holds its lock. m_runId stays 0 until then, so that this failure is not written into
-        // the other process's run.
-        m_runLock = store::RunLock::tryAcquire(m_workspace->path(), run.id);
+        // holds its lock. m_runId stays 0 until every check has passed, so that a refusal is not
+        // written into the run (it may be another process's, or merely stopped).
+        m_runLock = store::OwnerLock::tryAcquire(store::runLockFile(m_workspace->path(), run.id));
         if (!m_runLock.held()) {
             throw Error("run " + std::to_string(run.id) + " (" + run.name + ") is being trained " +
                         (run.pid ? "by process " + std::to_string(*run.pid) +
@@ -165,8 +182,6 @@ void Trainer::openRun() {
                                  : std::string("by another process")) +
                         ": stop it first (Runs > Stop, or Ctrl+C where it runs), then resume");
         }
-        m_runId = run.id;
-        m_controls.runId = m_runId;
         try {
             m_config = parseRunConfig(nlohmann::json::parse(run.configJson),
                                       "the stored config of run " + std::to_string(run.id));
@@ -177,6 +192,11 @@ void Trainer::openRun() {
             throw Error("run " + std::to_string(run.id) + " has finished: duplicate its config to "
                         "train further");
         }
+        if (m_request.withoutWinRate) m_config.winRate.reference.clear();
+        checkJudgeProgram(run.id);
+        m_threads = ThreadClaim::make(m_config.threads);
+        m_runId = run.id;
+        m_controls.runId = m_runId;
     } else {
         m_config = m_request.config;
         // The stored config names the run it really started from, not "the latest SFT run".
@@ -192,6 +212,12 @@ void Trainer::openRun() {
             for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
             throw Error("the run config has problems: " + all);
         }
+        if (m_request.withoutWinRate) m_config.winRate.reference.clear();
+        checkJudgeProgram(0);
+        // The config stores the threads the run used, not 0 for "all": a reviewer comparing two
+        // runs sees what each really had.
+        m_threads = ThreadClaim::make(m_config.threads);
+        m_config.threads = m_threads.threads();
         store::NewRun row;
         row.name = m_config.name;
         row.method = m_config.method;
@@ -201,7 +227,7 @@ void Trainer::openRun() {
         row.totalSteps = m_config.maxSteps;
         if (m_config.model.kind == "run") row.parentRunId = m_config.model.runId;
         m_runId = runs.create(row);
-        m_runLock = store::RunLock::tryAcquire(m_workspace->path(), m_runId);
+        m_runLock = store::OwnerLock::tryAcquire(store::runLockFile(m_workspace->path(), m_runId));
         if (!m_runLock.held()) {
             throw Error("run " + std::to_string(m_runId) + " is locked by another process (a "
                         "leftover lock file of an older run with this id?): " +
@@ -215,10 +241,11 @@ void Trainer::openRun() {
 
 void Trainer::setUpModelAndData() {
     m_device = parseDevice(m_config.device);
-    const int threads = m_config.threads > 0
-                            ? m_config.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
+    torch::set_num_threads(m_threads.threads());
+    if (!m_threads.note().empty()) {
+        logger()->warn("run {}: {}", m_runId, m_threads.note());
+        emit(EventKind::Message, 0, m_threads.note());
+    }
 
     auto loss = lossRegistry().create(m_config.method);
     loss->configure(m_config.loss);
@@ -347,7 +374,14 @@ void Trainer::restoreCheckpoint() {
         m_workspace->db().prepare("DELETE FROM metrics WHERE run_id = ? AND step > 0").bind(1, m_runId).run();
         return;
     }
-    const fs::path folder = m_workspace->checkpointDir() / latest->path;
+    std::string why;
+    const auto owned =
+        store::ownedCheckpointFolder(m_workspace->checkpointDir(), m_runId, latest->path, &why);
+    if (!owned) {
+        throw Error("run " + std::to_string(m_runId) + " cannot resume: its checkpoint is recorded "
+                    "as '" + latest->path + "', which " + why);
+    }
+    const fs::path folder = *owned;
     model::loadWeights(*m_policy.model, model::weightFiles(folder));
     const TrainerState state = loadTrainerState(folder, m_step->optimizer());
     m_sampler->restore(curriculum::SamplerPosition::fromJson(state.sampler));
@@ -409,8 +443,11 @@ void Trainer::trainLoop() {
         if (!waitWhilePaused() || m_controls.stopRequested) {
             checkpoint(m_stepsDone, "stop");
             flushMetrics(true);
-            store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Stopped,
-                                                      "stopped at step " + std::to_string(m_stepsDone));
+            retryWhileBusy("marking the run stopped", [this] {
+                store::RunStore(m_workspace->db()).finish(
+                    m_runId, store::RunStatus::Stopped,
+                    "stopped at step " + std::to_string(m_stepsDone));
+            });
             emit(EventKind::Stopped, m_stepsDone, "stopped at step " + std::to_string(m_stepsDone));
             return;
         }
@@ -480,7 +517,9 @@ void Trainer::trainLoop() {
     if (m_winRate) evaluateWinRate(m_stepsDone);
     if (m_config.marginPairs > 0) writePairMargins(m_stepsDone);
     flushMetrics(true);
-    store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
+    retryWhileBusy("marking the run finished", [this] {
+        store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
+    });
     logger()->info("run {}: finished {} steps in {}", m_runId, m_stepsDone,
                    clock::formatDuration(elapsed()));
     emit(EventKind::Finished, m_stepsDone, "finished in " + clock::formatDuration(elapsed()));
@@ -537,9 +576,37 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
 void Trainer::flushMetrics(bool force) {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - m_lastFlush < std::chrono::seconds(1)) return;
-    m_metrics->flush();
-    store::RunStore(m_workspace->db()).heartbeat(m_runId, m_stepsDone);
+    // Another process may hold the write lock for a while (an import, a pairs build): the rows
+    // stay pending and go with a later flush. A forced flush (checkpoint, end of run) waits.
+    const auto write = [this] {
+        m_metrics->flush();
+        store::RunStore(m_workspace->db()).heartbeat(m_runId, m_stepsDone);
+    };
+    if (force) {
+        retryWhileBusy("saving the metrics", write);
+    } else {
+        try {
+            write();
+        } catch (const store::BusyError& e) {
+            logger()->warn("run {}: the workspace is busy; {} metric rows wait for the next try ({})",
+                           m_runId, m_metrics->pending(), e.what());
+        }
+    }
     m_lastFlush = now;
+}
+
+void Trainer::retryWhileBusy(const char* what, const std::function<void()>& write) {
+    constexpr int kAttempts = 10;  // each waits up to the connection's busy timeout
+    for (int attempt = 1;; ++attempt) {
+        try {
+            write();
+            return;
+        } catch (const store::BusyError& e) {
+            if (attempt >= kAttempts) throw;
+            logger()->warn("run {}: {}: the workspace is busy (try {} of {}): {}", m_runId, what,
+                           attempt, kAttempts, e.what());
+        }
+    }
 }
 
 std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
@@ -591,8 +658,8 @@ void Trainer::pruneCheckpoints() {
     }
     const auto keep = static_cast<std::size_t>(std::max(1, m_config.keepCheckpoints));
     for (std::size_t i = 0; i + keep < periodic.size(); ++i) {
-        std::error_code ec;
-        fs::remove_all(m_workspace->checkpointDir() / periodic[i].path, ec);
+        // Only a folder inside this run's own checkpoint folder (checkpoint_paths.h).
+        store::removeCheckpointFolder(m_workspace->checkpointDir(), m_runId, periodic[i].path);
         runs.removeCheckpoint(periodic[i].id);
     }
 }

@@ -15,11 +15,12 @@
 #include "core/model/prompt_template.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/metrics.h"
-#include "core/store/run_lock.h"
+#include "core/store/owner_lock.h"
 #include "core/store/workspace.h"
 #include "core/train/batch.h"
 #include "core/train/model_source.h"
 #include "core/train/reference_cache.h"
+#include "core/train/thread_budget.h"
 #include "core/train/train_step.h"
 #include "core/train/training_job.h"
 
@@ -42,6 +43,8 @@ public:
 
 private:
     void openRun();
+    // Throws unless the config's win-rate judge runs no program, or the request approved it.
+    void checkJudgeProgram(std::int64_t runId) const;
     void setUpModelAndData();
     void setUpReference();
     void restoreCheckpoint();
@@ -75,6 +78,9 @@ private:
     void emit(EventKind kind, std::int64_t step, std::string message = {},
               std::vector<std::pair<std::string, double>> metrics = {});
     void flushMetrics(bool force);
+    // Runs a write, again while another process holds the workspace's write lock (each try
+    // waits the busy timeout): metrics and a run's status must not be lost to a busy database.
+    void retryWhileBusy(const char* what, const std::function<void()>& write);
     [[nodiscard]] double elapsed() const;
     [[nodiscard]] ForwardOptions forwardOptions() const;
 
@@ -86,7 +92,8 @@ private:
     std::unique_ptr<store::Workspace> m_workspace;
     std::unique_ptr<store::MetricsWriter> m_metrics;
     std::int64_t m_runId = 0;
-    store::RunLock m_runLock;  // held while this trainer owns the run
+    store::OwnerLock m_runLock;  // held while this trainer owns the run
+    ThreadClaim m_threads;       // the CPU threads this run takes, claimed for others to see
     torch::Device m_device{torch::kCPU};
 
     LoadedModel m_policy;

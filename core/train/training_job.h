@@ -20,6 +20,11 @@ struct JobRequest {
     std::string workspacePath;
     RunConfig config;              // the configuration of a new run
     std::int64_t resumeRunId = 0;  // > 0: continue that run from its latest checkpoint instead
+    // The user on this machine approved the program the config's win-rate judge runs
+    // (judgeProgram()): they named it on the command line or confirmed it in the window. A run
+    // whose judge runs a program without this fails before it runs anything.
+    bool judgeProgramApproved = false;
+    bool withoutWinRate = false;  // leave the config's win rate out (not stored in the run)
 };
 
 // What the owner of a job and the worker share.

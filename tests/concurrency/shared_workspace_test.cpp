@@ -126,25 +126,6 @@ TEST(SharedWorkspace, AnnotationsOfAReopeningProcessSurviveCliCurriculaAndTraini
 namespace ladder {
 namespace {
 
-// Starts `ladder-cli ARGS...` in `folder` in the background; returns its pid.
-pid_t startCli(const std::filesystem::path& folder, std::vector<std::string> args,
-               const std::filesystem::path& output) {
-    std::vector<std::string> words{(test::binaryDir() / "bin" / "ladder-cli").string()};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, words[0].c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
-
 std::int64_t lastStep(const std::filesystem::path& file, std::int64_t runId) {
     try {
         auto ws = store::Workspace::open(file, {.readOnly = true});
@@ -164,9 +145,10 @@ TEST(SharedWorkspace, AKilledRunIsStaleForTheCliAndOnlyOneProcessTrainsARun) {
       "data": {"ladder": "demo", "curriculum": "uniform", "max_length": 64, "max_prompt_length": 48},
       "optimizer": {"lr": 0.002}, "schedule": {"warmup_steps": 2}, "batch_size": 2,
       "max_steps": 100000, "checkpoint": {"every": 2, "keep": 1}, "seed": 0})");
-    const pid_t trainer = startCli(dir.path(), {"train", "-w", "w.ladder", "--config", "sft.json"},
-                                   dir / "train.txt");
+    const pid_t trainer = test::startLadderCli(
+        dir.path(), {"train", "-w", "w.ladder", "--config", "sft.json"}, dir / "train.txt");
     ASSERT_GT(trainer, 0);
+    test::KillAtExit killTrainer(trainer);
     for (int i = 0; i < 1200 && lastStep(dir / "w.ladder", 1) < 3; ++i) ::usleep(50'000);
     ASSERT_GE(lastStep(dir / "w.ladder", 1), 3) << test::readFile(dir / "train.txt");
 
@@ -179,8 +161,9 @@ TEST(SharedWorkspace, AKilledRunIsStaleForTheCliAndOnlyOneProcessTrainsARun) {
     EXPECT_NE(second.exitCode, 0) << second.output;
     EXPECT_NE(second.output.find("is being trained by process"), std::string::npos) << second.output;
     EXPECT_EQ(second.output.find("run 0 failed"), std::string::npos) << second.output;
+    // The owner goes on (its heartbeat records the step about once a second).
     const std::int64_t before = lastStep(dir / "w.ladder", 1);
-    ::usleep(500'000);
+    for (int i = 0; i < 600 && lastStep(dir / "w.ladder", 1) <= before; ++i) ::usleep(50'000);
     EXPECT_GT(lastStep(dir / "w.ladder", 1), before) << "the owner stopped training";
     {
         auto ws = store::Workspace::open(dir / "w.ladder", {.readOnly = true});

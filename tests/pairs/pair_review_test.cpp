@@ -280,7 +280,10 @@ TEST_F(PairReviewTest, MarginSortPutsTheMostWrongPairsFirstAndUnmeasuredLast) {
     EXPECT_EQ(listed[0].step, 120);
     EXPECT_THROW((void)findPairIds(db(), ladderFilter(), {PairSortKey::Margin, false, run + 1}),
                  Error);
-    EXPECT_THROW(savePairMargins(db(), run, 1, {{987654321, 0.1}}), Error);
+    // A pair rebuilt away while the run trained: its margin is left out, the others are kept.
+    savePairMargins(db(), run, 121, {{987654321, 0.1}, {ids[0], -1.5}});
+    EXPECT_DOUBLE_EQ(*loadPairRows(db(), std::span(ids).first(1), run)[0].margin, -1.5);
+    EXPECT_EQ(db().queryInt64("SELECT count(*) FROM pair_margins WHERE pair_id = 987654321"), 0);
 }
 
 TEST_F(PairReviewTest, RowsKeepTheOrderAskedForAndCarryStatusAndNote) {

@@ -1,13 +1,18 @@
 #include "tests/support/test_support.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+extern char** environ;
 
 namespace ladder::test {
 namespace fs = std::filesystem;
@@ -40,7 +45,12 @@ fs::path sharedDir() {
     return fs::exists(configured) ? fs::weakly_canonical(configured) : fs::path();
 }
 
-fs::path binaryDir() { return LADDER_BINARY_DIR; }
+fs::path binaryDir() {
+    // Another build's programs (e.g. an older commit's, to see a regression test fail on the code
+    // before its fix): LADDER_TEST_BINARY_DIR=/path/to/that/build.
+    if (const char* other = std::getenv("LADDER_TEST_BINARY_DIR"); other && *other) return other;
+    return LADDER_BINARY_DIR;
+}
 fs::path sourceDir() { return LADDER_SOURCE_DIR; }
 
 void writeFile(const fs::path& path, const std::string& content) {
@@ -71,6 +81,40 @@ CommandResult runLadderCli(const fs::path& folder, const std::string& arguments)
     const int status = ::pclose(pipe);
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+int startLadderCli(const fs::path& folder, const std::vector<std::string>& arguments,
+                   const fs::path& output) {
+    std::vector<std::string> words{(binaryDir() / "bin" / "ladder-cli").string()};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, words[0].c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc == 0 ? pid : -1;
+}
+
+KillAtExit::~KillAtExit() {
+    if (m_pid <= 0) return;
+    int status = 0;
+    if (::waitpid(m_pid, &status, WNOHANG) == 0) {
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, &status, 0);
+    }
+}
+
+int waitForExit(int pid) {
+    int status = 0;
+    if (::waitpid(pid, &status, 0) != pid) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace ladder::test

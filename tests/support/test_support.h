@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,27 @@ struct CommandResult {
 // there: no user plugins, logs or demo workspace of the person running the tests.
 [[nodiscard]] CommandResult runLadderCli(const std::filesystem::path& folder,
                                          const std::string& arguments);
+
+// Starts the built ladder-cli with `arguments` in `folder` in the background, its stdout and stderr
+// into `output`; returns its pid (-1 when it could not start). Wait for it with waitForExit().
+[[nodiscard]] int startLadderCli(const std::filesystem::path& folder,
+                                 const std::vector<std::string>& arguments,
+                                 const std::filesystem::path& output);
+// Waits for a child started by startLadderCli; its exit code, or -1 when a signal ended it.
+int waitForExit(int pid);
+
+// Kills (SIGKILL) and reaps a child that is still running when the scope ends: a test that fails
+// half way must not leave a training process behind.
+class KillAtExit {
+public:
+    explicit KillAtExit(int pid) : m_pid(pid) {}
+    ~KillAtExit();
+    KillAtExit(const KillAtExit&) = delete;
+    KillAtExit& operator=(const KillAtExit&) = delete;
+
+private:
+    int m_pid;
+};
 
 }  // namespace ladder::test
 

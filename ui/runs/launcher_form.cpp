@@ -29,6 +29,7 @@
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/runs/judge_program_prompt.h"
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/scientific_spin_box.h"
@@ -458,6 +459,7 @@ bool LauncherPane::start() {
     train::JobRequest request;
     request.workspacePath = m_session->path().toStdString();
     request.config = config();
+    if (!approveJudgeProgram(this, request.config, request)) return false;
     m_queue->enqueue(std::move(request));
     Q_EMIT runQueued();
     validateNow();

@@ -25,6 +25,7 @@
 #include "core/store/run_cleanup.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/runs/judge_program_prompt.h"
 #include "ui/runs/progress_delegate.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_table_model.h"
@@ -352,6 +353,13 @@ void RunsPane::resumeSelected() {
     train::JobRequest request;
     request.workspacePath = m_session->path().toStdString();
     request.resumeRunId = row->run.id;
+    try {
+        const auto config = train::parseRunConfig(nlohmann::json::parse(row->run.configJson),
+                                                  "run " + std::to_string(row->run.id));
+        if (!approveJudgeProgram(this, config, request)) return;
+    } catch (const std::exception&) {
+        // A damaged config: the trainer reports it when it resumes.
+    }
     m_queue->enqueue(std::move(request));
     m_summary->setText(tr("Run #%1 queued to resume from its last checkpoint").arg(row->run.id));
 }

@@ -1,4 +1,4 @@
-#include "core/store/run_lock.h"
+#include "core/store/owner_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -18,11 +18,16 @@ fs::path runLockFile(const fs::path& workspace, std::int64_t runId) {
     return checkpointDirFor(workspace) / "locks" / ("run-" + std::to_string(runId) + ".lock");
 }
 
-RunLock::~RunLock() { release(); }
+fs::path importLockFile(const fs::path& workspace, std::int64_t datasetId) {
+    return checkpointDirFor(workspace) / "locks" /
+           ("import-" + std::to_string(datasetId) + ".lock");
+}
 
-RunLock::RunLock(RunLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+OwnerLock::~OwnerLock() { release(); }
 
-RunLock& RunLock::operator=(RunLock&& other) noexcept {
+OwnerLock::OwnerLock(OwnerLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+
+OwnerLock& OwnerLock::operator=(OwnerLock&& other) noexcept {
     if (this != &other) {
         release();
         m_fd = other.m_fd;
@@ -31,7 +36,7 @@ RunLock& RunLock::operator=(RunLock&& other) noexcept {
     return *this;
 }
 
-void RunLock::release() {
+void OwnerLock::release() {
     if (m_fd >= 0) {
         ::flock(m_fd, LOCK_UN);
         ::close(m_fd);
@@ -39,25 +44,22 @@ void RunLock::release() {
     }
 }
 
-RunLock RunLock::tryAcquire(const fs::path& workspace, std::int64_t runId) {
-    const fs::path file = runLockFile(workspace, runId);
+OwnerLock OwnerLock::tryAcquire(const fs::path& file) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        throw Error("cannot make the lock file " + file.string() + " of run " +
-                    std::to_string(runId) + ": " + std::strerror(errno) +
+        throw Error("cannot make the lock file " + file.string() + ": " + std::strerror(errno) +
                     " (Ladder writes beside the workspace: is its folder read-only?)");
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd);
-        return RunLock();
+        return OwnerLock();
     }
-    return RunLock(fd);
+    return OwnerLock(fd);
 }
 
-std::optional<bool> runLockHeld(const fs::path& workspace, std::int64_t runId) {
-    const fs::path file = runLockFile(workspace, runId);
+std::optional<bool> lockHeld(const fs::path& file) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     std::optional<bool> held;

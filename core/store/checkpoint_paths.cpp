@@ -1,0 +1,97 @@
+#include "core/store/checkpoint_paths.h"
+
+#include <system_error>
+
+#include "core/common/error.h"
+#include "core/common/log.h"
+
+namespace ladder::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+// True when `inner` is `outer` or below it (both canonical).
+bool isWithin(const fs::path& inner, const fs::path& outer) {
+    auto o = outer.begin();
+    auto i = inner.begin();
+    for (; o != outer.end(); ++o, ++i) {
+        if (i == inner.end() || *i != *o) return false;
+    }
+    return true;
+}
+
+std::string runFolderName(std::int64_t runId) { return "run-" + std::to_string(runId); }
+
+}  // namespace
+
+std::optional<fs::path> ownedCheckpointFolder(const fs::path& checkpointRoot, std::int64_t runId,
+                                              const std::string& stored, std::string* why) {
+    auto refuse = [&](const std::string& reason) -> std::optional<fs::path> {
+        if (why) *why = reason;
+        return std::nullopt;
+    };
+    const fs::path relative(stored);
+    if (stored.empty() || relative.is_absolute()) {
+        return refuse("not a path relative to the checkpoints folder");
+    }
+    // Lexically: run-<id>/<something>, no "." or ".." anywhere.
+    auto it = relative.begin();
+    if (it == relative.end() || it->string() != runFolderName(runId)) {
+        return refuse("not inside this run's folder " + runFolderName(runId) + "/");
+    }
+    int depth = 0;
+    for (const auto& part : relative) {
+        if (part == "." || part == ".." || part.empty()) return refuse("contains . or ..");
+        ++depth;
+    }
+    if (depth < 2) return refuse("is the run's whole folder, not one checkpoint");
+
+    std::error_code ec;
+    const fs::path root = fs::canonical(checkpointRoot, ec);
+    if (ec) return refuse("the checkpoints folder " + checkpointRoot.string() + " does not exist");
+    const fs::path runFolder = root / runFolderName(runId);
+    const fs::path target = fs::weakly_canonical(root / relative, ec);
+    if (ec) return refuse("cannot be resolved: " + ec.message());
+    // After symlinks: still strictly below the run's folder, which itself resolves to itself.
+    if (fs::weakly_canonical(runFolder, ec) != runFolder || ec) {
+        return refuse(runFolder.string() + " is a link out of the checkpoints folder");
+    }
+    if (target == runFolder || !isWithin(target, runFolder)) {
+        return refuse("resolves to " + target.string() + ", outside " + runFolder.string());
+    }
+    return target;
+}
+
+bool removeCheckpointFolder(const fs::path& checkpointRoot, std::int64_t runId,
+                            const std::string& stored) {
+    std::string why;
+    const auto folder = ownedCheckpointFolder(checkpointRoot, runId, stored, &why);
+    if (!folder) {
+        log::get("store")->warn("run {}: not deleting the checkpoint path '{}' recorded in the "
+                                "workspace: it {}", runId, stored, why);
+        return false;
+    }
+    std::error_code ec;
+    fs::remove_all(*folder, ec);
+    if (ec) {
+        throw Error("cannot delete " + folder->string() + " of run " + std::to_string(runId) + ": " +
+                    ec.message() + " (check the folder's permissions)");
+    }
+    return true;
+}
+
+void removeRunFolder(const fs::path& checkpointRoot, std::int64_t runId) {
+    std::error_code ec;
+    const fs::path root = fs::canonical(checkpointRoot, ec);
+    if (ec) return;  // no checkpoints folder: nothing of the run's on disk
+    const fs::path folder = root / runFolderName(runId);
+    // remove_all on a symlink removes the link itself, never what it points to.
+    fs::remove_all(folder, ec);
+    if (ec) {
+        throw Error("cannot delete " + folder.string() + " of run " + std::to_string(runId) + ": " +
+                    ec.message() + " (check the folder's permissions; the run is kept)");
+    }
+    fs::remove(root / "locks" / (runFolderName(runId) + ".lock"), ec);
+}
+
+}  // namespace ladder::store
