@@ -37,6 +37,26 @@ TEST(ModelFolderCheck, ACompleteFolderPassesWithASummary) {
     EXPECT_NE(check.summary.find("tokenizer byte (259 tokens)"), std::string::npos) << check.summary;
 }
 
+// The launcher checks a folder the moment it is chosen: a config.json that is not the weights'
+// is named there, from the headers, instead of when a run builds the model.
+TEST(ModelFolderCheck, AConfigThatDisagreesWithTheWeightsNamesTheField) {
+    test::TempDir dir;
+    auto config = model::ModelConfig::tiny();
+    config.hiddenSize = 32;
+    config.numLayers = 1;
+    config.numHeads = 2;
+    config.numKvHeads = 2;
+    config.intermediateSize = 64;
+    model::savePretrained(*model::buildModel(config, torch::kCPU, torch::kFloat), dir.path());
+    test::writeFile(dir / "ladder_tokenizer.txt", "byte\n");
+    config.intermediateSize = 128;
+    model::writeConfigJson(config, dir / "config.json");
+    const auto check = checkModelFolder(dir.path());
+    EXPECT_FALSE(check.ok);
+    EXPECT_TRUE(anyContains(check.problems, "config.json's intermediate_size 128 makes it"))
+        << (check.problems.empty() ? "" : check.problems.front());
+}
+
 TEST(ModelFolderCheck, AnEmptyFolderNamesConfigWeightsAndTokenizer) {
     test::TempDir dir;
     const auto check = checkModelFolder(dir.path());
