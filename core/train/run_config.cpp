@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::train {
 namespace {
@@ -167,7 +168,7 @@ RunConfig loadRunConfig(const std::string& path) {
     if (!in) throw Error("cannot read the run config " + path + ": check the path");
     json j;
     try {
-        j = json::parse(in);
+        j = ladder::json::readFile(path);
     } catch (const json::parse_error& e) {
         throw Error(path + " is not valid JSON: " + e.what());
     }
