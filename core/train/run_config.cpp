@@ -22,6 +22,10 @@ public:
     void read(const char* key, T& out) {
         m_used.insert(key);
         if (!m_object.contains(key) || m_object.at(key).is_null()) return;
+        if (!ladder::json::fits<T>(m_object.at(key))) {
+            throw Error(m_where + ": `" + key + "` is not a whole number in range: " +
+                        ladder::json::excerpt(m_object.at(key), 40));
+        }
         try {
             out = m_object.at(key).get<T>();
         } catch (const json::exception&) {
