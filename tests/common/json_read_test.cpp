@@ -10,17 +10,7 @@ namespace ladder::json {
 namespace {
 
 using nlohmann::json;
-
-// The message of the ladder::Error that f throws ("" when it throws none).
-template <typename F>
-std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
+using test::errorOf;
 
 // [[[...]]] nested `depth` deep, built without recursion (nlohmann's initializer lists copy).
 json nestedArrays(int depth) {

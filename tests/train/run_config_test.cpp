@@ -97,12 +97,7 @@ TEST(RunConfig, WrongTypeIsAnError) {
 // 1.5 silently to 1); a whole-number field takes whole numbers its type holds.
 TEST(RunConfig, WholeNumberFieldsRefuseFractionsAndNumbersTheirTypeCannotHold) {
     const auto errorOf = [](const nlohmann::json& j) {
-        try {
-            (void)parseRunConfig(j, "run.json");
-        } catch (const Error& e) {
-            return std::string(e.what());
-        }
-        return std::string();
+        return test::errorOf([&] { (void)parseRunConfig(j, "run.json"); });
     };
     std::string what = errorOf({{"data", {{"max_length", 6.4e52}}}});
     EXPECT_NE(what.find("run.json: data: `max_length` is not a whole number in range: 6.4"),
@@ -114,7 +109,8 @@ TEST(RunConfig, WholeNumberFieldsRefuseFractionsAndNumbersTheirTypeCannotHold) {
     EXPECT_NE(what.find("`max_steps` is not a whole number in range"), std::string::npos) << what;
     what = errorOf({{"data", {{"datasets", {1, 1e300}}}}});
     EXPECT_NE(what.find("`datasets` is not a whole number in range"), std::string::npos) << what;
-    EXPECT_EQ(errorOf({{"seed", -5}, {"optimizer", {{"lr", 1}}}}), "");  // ints fit a double
+    // A whole number fits a floating-point field.
+    EXPECT_NO_THROW((void)parseRunConfig({{"seed", -5}, {"optimizer", {{"lr", 1}}}}));
 }
 
 TEST(RunConfig, ValidationNamesEachProblem) {
