@@ -25,12 +25,6 @@ struct TokenEntry {
     bool special = false;
 };
 
-// What parsing tokenizer.json says, plus what to do about it.
-[[noreturn]] void rethrowAsTokenizerError(const Error& e) {
-    throw Error(std::string(e.what()) +
-                ": is it a Hugging Face tokenizer.json? Download it again if it was cut short");
-}
-
 // The tokens the file lists (vocabulary and added tokens): every id must be below it, which
 // bounds the tables indexed by id by the size of the file.
 std::size_t listedTokens(const Json& root) {
@@ -121,25 +115,13 @@ BpeTokenizer BpeTokenizer::fromFile(const fs::path& file) {
                     " does not exist: give the path of a tokenizer.json or of the model folder "
                     "that holds it");
     }
-    Json root;
-    try {
-        root = json::readFile(file);
-    } catch (const Error& e) {
-        rethrowAsTokenizerError(e);
-    }
-    BpeTokenizer t = fromJson(root, file.string());
+    BpeTokenizer t = fromJson(json::readFile(file), file.string());
     t.m_impl->findSpecialIds(file.parent_path());
     return t;
 }
 
 BpeTokenizer BpeTokenizer::fromJsonText(std::string_view text, const std::string& source) {
-    Json root;
-    try {
-        root = json::parseText(text, source);
-    } catch (const Error& e) {
-        rethrowAsTokenizerError(e);
-    }
-    return fromJson(root, source);
+    return fromJson(json::parseText(text, source), source);
 }
 
 BpeTokenizer BpeTokenizer::fromJson(const Json& root, const std::string& source) {
