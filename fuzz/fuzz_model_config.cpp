@@ -34,16 +34,10 @@ FoundWeights weightsOf(const ModelConfig& config) {
 }
 
 ModelConfig smallQwen2() {
-    ModelConfig c;
-    c.modelType = "qwen2";
-    c.vocabSize = 40;
-    c.hiddenSize = 32;
-    c.numLayers = 2;
-    c.numHeads = 4;
-    c.numKvHeads = 2;
-    c.intermediateSize = 48;
-    c.attentionBias = true;
-    return c;
+    return configFromHfJson(nlohmann::json::parse(R"({"model_type": "qwen2", "vocab_size": 40,
+        "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+        "num_attention_heads": 4, "num_key_value_heads": 2})"),
+                            "small qwen2");
 }
 
 }  // namespace
