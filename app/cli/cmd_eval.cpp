@@ -9,6 +9,7 @@
 
 #include "app/cli/cli_context.h"
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/eval/alpaca_eval_files.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
@@ -64,7 +65,7 @@ LoadedModel loadModel(const CliContext& context, const ModelChoice& choice) {
     if (choice.run > 0) {
         auto ws = context.openWorkspace(/*readOnly=*/true);
         const auto run = store::RunStore(ws.db()).get(choice.run);
-        out.runConfig = train::parseRunConfig(nlohmann::json::parse(run.configJson),
+        out.runConfig = train::parseRunConfig(json::parseText(run.configJson, "the run config"),
                                               "the stored config of run " + std::to_string(run.id));
         folder = train::runCheckpointFolder(ws, choice.run, checkpointStep(choice.checkpoint));
         out.target.runId = run.id;
@@ -173,7 +174,7 @@ struct EvalArgs {
 nlohmann::json judgeOptionsOf(const EvalArgs& args) {
     nlohmann::json options = nlohmann::json::object();
     if (!args.judgeOptions.empty()) {
-        options = nlohmann::json::parse(args.judgeOptions, nullptr, false);
+        options = json::parseOrDiscarded(args.judgeOptions);
         if (options.is_discarded() || !options.is_object()) {
             throw Error("--judge-options takes a JSON object, e.g. '{\"timeout_seconds\": 30}'");
         }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/common/lists.h"
 
 namespace ladder::curriculum {
@@ -46,8 +47,9 @@ void requireResolved(const Curriculum& c) {
 template <typename T>
 T field(const json& j, const char* name, const std::string& where) {
     try {
+        if (!ladder::json::fits<T>(j.at(name))) throw std::out_of_range(name);
         return j.at(name).get<T>();
-    } catch (const json::exception&) {
+    } catch (const std::exception&) {
         throw Error("curriculum JSON: " + where + " needs a field `" + name +
                     "` of the right type");
     }

@@ -2,6 +2,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/common/lists.h"
 
 namespace ladder::curriculum {
@@ -9,7 +10,7 @@ namespace {
 
 Curriculum parseStored(const std::string& name, const std::string& spec) {
     try {
-        Curriculum c = Curriculum::fromJson(nlohmann::json::parse(spec));
+        Curriculum c = Curriculum::fromJson(json::parseText(spec, "curriculum " + name));
         c.name = name;
         return c;
     } catch (const nlohmann::json::exception& e) {

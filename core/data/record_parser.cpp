@@ -30,6 +30,9 @@ private:
         if (m_error.empty()) m_error = "column " + std::to_string(m_pos + 1) + ": " + what;
         return false;
     }
+    bool tooDeep() {
+        return fail("nested too deeply (more than " + std::to_string(kMaxJsonDepth) + " levels)");
+    }
 
     void skipSpace() {
         while (m_pos < m_text.size()) {
@@ -73,7 +76,7 @@ private:
     }
 
     bool object(json& out, int depth) {
-        if (depth > kMaxJsonDepth) return fail("nested too deeply");
+        if (depth > kMaxJsonDepth) return tooDeep();
         out = json::object();
         ++m_pos;  // '{'
         skipSpace();
@@ -106,7 +109,7 @@ private:
     }
 
     bool array(json& out, int depth) {
-        if (depth > kMaxJsonDepth) return fail("nested too deeply");
+        if (depth > kMaxJsonDepth) return tooDeep();
         out = json::array();
         ++m_pos;  // '['
         skipSpace();

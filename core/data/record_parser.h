@@ -9,9 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_read.h"
+
 namespace ladder::data {
 
-inline constexpr int kMaxJsonDepth = 256;
+// The limit of every JSON Ladder reads from outside, so that a record is as safe to copy, compare
+// and print as a config.
+inline constexpr int kMaxJsonDepth = json::kMaxDepth;
 
 // Parses the whole of text as one JSON value into out. Returns false and sets *error ("column 17:
 // expected ':' after an object key") when it is not valid JSON; white space around is allowed.

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/builtin_judges.h"
 #include "core/eval/line_process.h"
@@ -144,9 +145,11 @@ private:
 
     static Verdict parseReply(const std::string& line, std::size_t number) {
         const std::string where = "line " + std::to_string(number) + " of the judge's output";
-        const json reply = json::parse(line, nullptr, /*allow_exceptions=*/false);
-        if (reply.is_discarded()) {
-            return {std::nullopt, where + " is not JSON: `" + excerpt(line) + "`"};
+        json reply;
+        try {
+            reply = ladder::json::parseText(line, where);
+        } catch (const Error& e) {
+            return {std::nullopt, std::string(e.what()) + ": `" + excerpt(line) + "`"};
         }
         if (!reply.is_object()) {
             return {std::nullopt, where + " is not a JSON object: `" + excerpt(line) + "`"};
@@ -155,7 +158,8 @@ private:
         const auto preference = reply.find("preference");
         if (preference == reply.end() || preference->is_null()) {
             if (error != reply.end() && error->is_string() && !error->get<std::string>().empty()) {
-                return {std::nullopt, "the judge reported: " + error->get<std::string>()};
+                return {std::nullopt,
+                        "the judge reported: " + excerpt(error->get<std::string>(), 300)};
             }
             if (preference == reply.end()) {
                 return {std::nullopt, where +
@@ -171,7 +175,7 @@ private:
             return {std::nullopt, where +
                                       ": `preference` must be 1 (output_1 better), 2 "
                                       "(output_2 better), 1.5 (tie), 0 or null, not " +
-                                      excerpt(preference->dump())};
+                                      ladder::json::excerpt(*preference)};
         }
         return {value, {}};
     }

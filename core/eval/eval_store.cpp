@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/common/clock.h"
+#include "core/common/json_read.h"
 #include "core/eval/alpaca_eval_files.h"
 #include "core/store/metrics.h"
 
@@ -123,7 +124,7 @@ std::vector<EvalRecord> listEvals(store::Database& db, std::optional<std::int64_
         e.losses = s.int64(10);
         e.winRate = s.optReal(11).value_or(kNaN);
         e.stdError = s.optReal(12).value_or(kNaN);
-        e.details = nlohmann::json::parse(s.optText(13).value_or("{}"), nullptr, false);
+        e.details = json::parseOrDiscarded(s.optText(13).value_or("{}"));
         if (e.details.is_discarded()) e.details = nlohmann::json::object();
         e.createdAt = s.text(14);
         out.push_back(std::move(e));

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::plugin {
 class Registrar;
@@ -64,7 +65,7 @@ public:
     virtual void configure(const nlohmann::json& options, const JudgeContext& context) {
         (void)context;
         if (!options.is_null() && !options.empty()) {
-            throw Error("judge '" + name() + "' takes no options, got " + options.dump());
+            throw Error("judge '" + name() + "' takes no options, got " + ladder::json::excerpt(options));
         }
     }
     // One Verdict per comparison, in order. A problem with one row is that row's error; only a

@@ -1,8 +1,13 @@
 // CausalLMImpl's shared checks, positions and masks; buildModel() and its weight initialisation.
 #include "core/model/causal_lm.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <new>
+
+#include <spdlog/fmt/fmt.h>
 
 #include "core/common/error.h"
 #include "core/model/attention.h"
@@ -90,35 +95,58 @@ torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {
 
 CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtype dtype) {
     config.validate();
-    CausalLM model;
-    switch (config.family) {
-        case ModelFamily::Llama:
-            model = std::make_shared<LlamaImpl>(config);
-            break;
-        case ModelFamily::Gpt2:
-            model = std::make_shared<Gpt2Impl>(config);
-            break;
+    // The model is built in float32 in main memory, whatever its device and dtype: a model that
+    // cannot fit is refused here, before the allocator fails (or the kernel ends the process).
+    const double bytes = 4 * parameterCount(config);
+    const auto memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                        static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+    const auto gigabytes = [](double b) { return fmt::format("{:.0f} GB", std::ceil(b / 1e9)); };
+    if (memory > 0 && bytes > memory) {
+        throw Error(fmt::format("the model needs {} ({:.1e} parameters as float32) but this "
+                                "machine has {} of memory: check {}",
+                                gigabytes(bytes), bytes / 4, gigabytes(memory),
+                                sizesText(config)));
     }
-    // Hugging Face's initialisation: N(0, 0.02) matrices and embeddings, zero biases, unit
-    // norm weights; GPT-2 scales its residual projections by 1/sqrt(2 * layers).
-    torch::NoGradGuard noGrad;
-    for (auto& item : model->named_parameters(/*recurse=*/true)) {
-        const std::string& name = item.key();
-        torch::Tensor& p = item.value();
-        if (name.ends_with("bias")) {
-            p.zero_();
-        } else if (p.dim() == 1) {
-            p.fill_(1.0);
-        } else {
-            double std = 0.02;
-            if (config.family == ModelFamily::Gpt2 && name.ends_with("c_proj.weight")) {
-                std /= std::sqrt(2.0 * static_cast<double>(config.numLayers));
-            }
-            p.normal_(0.0, std);
+    try {
+        CausalLM model;
+        switch (config.family) {
+            case ModelFamily::Llama:
+                model = std::make_shared<LlamaImpl>(config);
+                break;
+            case ModelFamily::Gpt2:
+                model = std::make_shared<Gpt2Impl>(config);
+                break;
         }
+        // Hugging Face's initialisation: N(0, 0.02) matrices and embeddings, zero biases, unit
+        // norm weights; GPT-2 scales its residual projections by 1/sqrt(2 * layers).
+        torch::NoGradGuard noGrad;
+        for (auto& item : model->named_parameters(/*recurse=*/true)) {
+            const std::string& name = item.key();
+            torch::Tensor& p = item.value();
+            if (name.ends_with("bias")) {
+                p.zero_();
+            } else if (p.dim() == 1) {
+                p.fill_(1.0);
+            } else {
+                double std = 0.02;
+                if (config.family == ModelFamily::Gpt2 && name.ends_with("c_proj.weight")) {
+                    std /= std::sqrt(2.0 * static_cast<double>(config.numLayers));
+                }
+                p.normal_(0.0, std);
+            }
+        }
+        model->to(device, dtype);
+        return model;
+    } catch (const c10::Error& e) {
+        throw Error(fmt::format("building the model ({:.1e} parameters, {} as float32) failed: {}: "
+                                "check {}, or free memory on {}",
+                                bytes / 4, gigabytes(bytes), e.what_without_backtrace(),
+                                sizesText(config), device.str()));
+    } catch (const std::bad_alloc&) {
+        throw Error(fmt::format("out of memory building the model ({:.1e} parameters, {} as "
+                                "float32): check {}",
+                                bytes / 4, gigabytes(bytes), sizesText(config)));
     }
-    model->to(device, dtype);
-    return model;
 }
 
 CausalLM cloneModel(const CausalLMImpl& model, std::optional<torch::Device> device,

@@ -1,10 +1,7 @@
-// Loading and saving Hugging Face checkpoints. The model's parameters are registered under the
-// checkpoint's names (see llama.h, gpt2.h), so the mapping is the identity, apart from GPT-2's
-// optional "transformer." prefix and the tensors Hugging Face leaves in files that are no weights.
+// Loading and saving Hugging Face checkpoints: the weight files are checked against the config
+// (weight_check.h) from their headers, then the model is built and the tensors copied in.
 #include "core/model/checkpoint.h"
 
-#include <fstream>
-#include <map>
 #include <memory>
 #include <set>
 
@@ -13,39 +10,15 @@
 
 #include "core/common/error.h"
 #include "core/common/hash.h"
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/model/safetensors.h"
 #include "core/model/shape_text.h"
+#include "core/model/weight_check.h"
 
 namespace ladder::model {
 namespace fs = std::filesystem;
 namespace {
-
-// A file's tensor name as the model names it.
-std::string modelName(const ModelConfig& config, const std::string& fileName) {
-    if (config.family == ModelFamily::Gpt2 && !fileName.starts_with("transformer.") &&
-        !fileName.starts_with("lm_head.")) {
-        return "transformer." + fileName;
-    }
-    return fileName;
-}
-
-// Tensors Hugging Face writes that hold no weights of ours.
-bool isKnownLeftover(const ModelConfig& config, const std::string& name) {
-    if (name.ends_with("rotary_emb.inv_freq")) return true;
-    if (config.family == ModelFamily::Gpt2 &&
-        (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias"))) {
-        return true;
-    }
-    return config.tieWordEmbeddings && name == "lm_head.weight";
-}
-
-std::string listSome(const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size() && i < 5; ++i) out += (i ? ", " : "") + names[i];
-    if (names.size() > 5) out += " and " + std::to_string(names.size() - 5) + " more";
-    return out;
-}
 
 std::string describeFiles(const std::vector<fs::path>& files) {
     std::string out;
@@ -54,6 +27,48 @@ std::string describeFiles(const std::vector<fs::path>& files) {
     }
     if (files.size() > 3) out += " (+" + std::to_string(files.size() - 3) + " shards)";
     return out;
+}
+
+// Weight files with their headers read and checked and their data mapped, and their tensors by
+// the model's names.
+struct OpenedWeights {
+    std::vector<std::unique_ptr<SafetensorsFile>> files;
+    FoundWeights found;
+    std::string where;  // the files and the model type, for messages
+};
+
+OpenedWeights openWeights(const ModelConfig& config, const std::vector<fs::path>& paths) {
+    OpenedWeights out;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        out.files.push_back(std::make_unique<SafetensorsFile>(paths[i]));
+        const SafetensorsFile& file = *out.files.back();
+        for (const std::string& name : file.names()) {
+            addFoundWeight(out.found, config, file.entry(name), paths[i], i);
+        }
+    }
+    out.where = describeFiles(paths) + " (model_type " + config.modelType + ")";
+    return out;
+}
+
+// The shapes of a model that is built already.
+std::vector<WeightShape> shapesOf(const CausalLMImpl& model) {
+    std::vector<WeightShape> out;
+    for (const auto& [name, param] : model.hfWeights()) {
+        WeightShape weight{name, {}};
+        for (const std::int64_t size : param.sizes()) weight.dims.push_back({size, ""});
+        out.push_back(std::move(weight));
+    }
+    return out;
+}
+
+// After checkWeightsFit() said every weight is there with its shape.
+void copyWeights(CausalLMImpl& model, const OpenedWeights& weights) {
+    torch::NoGradGuard noGrad;
+    for (const auto& [name, param] : model.hfWeights()) {
+        const FoundWeight& f = weights.found.at(name);
+        torch::Tensor target = param;
+        target.copy_(weights.files[f.fileIndex]->view(f.nameInFile));
+    }
 }
 
 }  // namespace
@@ -93,18 +108,12 @@ std::vector<fs::path> weightFiles(const fs::path& folder) {
         throw Error(folder.string() + " has neither model.safetensors nor " +
                     "model.safetensors.index.json: is it a Hugging Face model folder?");
     }
-    std::ifstream in(indexPath, std::ios::binary);
-    nlohmann::json index;
-    try {
-        index = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(indexPath.string() + ": is not valid JSON (" + e.what() + ")");
-    }
-    if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
+    const nlohmann::json index = json::readFile(indexPath);
+    if (!index.is_object() || !index.contains("weight_map") || !index.at("weight_map").is_object()) {
         throw Error(indexPath.string() + ": missing field `weight_map` (tensor name -> file)");
     }
     std::set<std::string> shardNames;
-    for (const auto& [tensor, file] : index["weight_map"].items()) {
+    for (const auto& [tensor, file] : index.at("weight_map").items()) {
         if (!file.is_string()) {
             throw Error(indexPath.string() + ": weight_map entry " + tensor +
                         " is not a file name");
@@ -128,78 +137,31 @@ std::vector<fs::path> weightFiles(const fs::path& folder) {
     return files;
 }
 
+void checkWeightsFitConfig(const ModelConfig& config, const std::vector<fs::path>& files,
+                           const std::string& configSource) {
+    const OpenedWeights weights = openWeights(config, files);
+    checkWeightsFit(weightShapes(config), weights.found, config, weights.where, configSource,
+                    /*ignoreUnexpected=*/false);
+}
+
 void loadWeights(CausalLMImpl& model, const std::vector<fs::path>& files,
                  const LoadWeightsOptions& options) {
-    const ModelConfig& config = model.config();
-    std::vector<std::unique_ptr<SafetensorsFile>> opened;
-    std::map<std::string, std::pair<const SafetensorsFile*, std::string>> found;  // model name
-    std::vector<std::string> unexpected;
-    for (const fs::path& path : files) {
-        opened.push_back(std::make_unique<SafetensorsFile>(path));
-        const SafetensorsFile& file = *opened.back();
-        for (const std::string& name : file.names()) {
-            const std::string mapped = modelName(config, name);
-            if (const auto it = found.find(mapped); it != found.end()) {
-                throw Error("tensor " + name + " is in both " + it->second.first->path().string() +
-                            " and " + path.string() + ": the checkpoint is inconsistent");
-            }
-            found.emplace(mapped, std::make_pair(&file, name));
-        }
-    }
-
-    const auto expected = model.hfWeights();
-    std::set<std::string> expectedNames;
-    std::vector<std::string> missing;
-    std::vector<std::string> wrongShape;
-    for (const auto& [name, param] : expected) {
-        expectedNames.insert(name);
-        const auto it = found.find(name);
-        if (it == found.end()) {
-            missing.push_back(name);
-            continue;
-        }
-        const SafetensorsEntry& e = it->second.first->entry(it->second.second);
-        if (c10::IntArrayRef(e.shape) != param.sizes()) {
-            wrongShape.push_back(it->second.second + " is " + shapeText(e.shape) + " in " +
-                                 it->second.first->path().filename().string() +
-                                 ", the model expects " + shapeText(param.sizes()));
-        } else if (!c10::isFloatingType(e.scalarType)) {
-            wrongShape.push_back(it->second.second + " is " + e.dtype + ", not floating point");
-        }
-    }
-    for (const auto& [name, source] : found) {
-        if (!expectedNames.count(name) && !isKnownLeftover(config, name)) {
-            unexpected.push_back(source.second);
-        }
-    }
-    const std::string where = describeFiles(files) + " (model_type " + config.modelType + ")";
-    if (!missing.empty()) {
-        throw Error(where + ": missing " + std::to_string(missing.size()) + " tensor(s): " +
-                    listSome(missing) + ": does the checkpoint match config.json?");
-    }
-    if (!wrongShape.empty()) {
-        throw Error(where + ": " + listSome(wrongShape) + ": does the checkpoint match " +
-                    "config.json?");
-    }
-    if (!unexpected.empty() && !options.ignoreUnexpected) {
-        throw Error(where + ": " + std::to_string(unexpected.size()) +
-                    " tensor(s) the model has no place for: " + listSome(unexpected) +
-                    ": does the checkpoint match config.json?");
-    }
-
-    torch::NoGradGuard noGrad;
-    for (const auto& [name, param] : expected) {
-        const auto& [file, fileName] = found.at(name);
-        torch::Tensor target = param;
-        target.copy_(file->view(fileName));
-    }
+    const OpenedWeights weights = openWeights(model.config(), files);
+    checkWeightsFit(shapesOf(model), weights.found, model.config(), weights.where, {},
+                    options.ignoreUnexpected);
+    copyWeights(model, weights);
 }
 
 CausalLM loadPretrained(const fs::path& folder, torch::Device device, torch::Dtype dtype) {
-    const ModelConfig config = readConfigJson(folder / "config.json");
-    const auto files = weightFiles(folder);
+    const fs::path configPath = folder / "config.json";
+    const ModelConfig config = readConfigJson(configPath);
+    const OpenedWeights weights = openWeights(config, weightFiles(folder));
+    // From the headers, before the model is built: a config.json whose sizes are not those of
+    // the weights is named here, instead of the allocator failing on sizes nobody has.
+    checkWeightsFit(weightShapes(config), weights.found, config, weights.where,
+                    configPath.string(), /*ignoreUnexpected=*/false);
     CausalLM model = buildModel(config, device, dtype);
-    loadWeights(*model, files);
+    copyWeights(*model, weights);
     log::get("model")->info("loaded {} ({}, {} layers, C {}) from {} on {} as {}",
                             folder.filename().string(), config.modelType, config.numLayers,
                             config.hiddenSize, folder.string(), device.str(), dtypeName(dtype));

@@ -32,6 +32,12 @@ struct LoadWeightsOptions {
     bool ignoreUnexpected = false;
 };
 
+// Checks, from their headers alone, that `files` hold every weight of the model `config`
+// describes with its shape and nothing else. Throws ladder::Error naming the tensor and the
+// config.json field (configSource: the config's path) that disagree.
+void checkWeightsFitConfig(const ModelConfig& config, const std::vector<std::filesystem::path>& files,
+                           const std::string& configSource);
+
 // Copies every weight of `model` from `files` (converted to the model's dtype and device), after
 // checking that each is present exactly once with the model's shape. GPT-2 names are accepted
 // with or without the "transformer." prefix.

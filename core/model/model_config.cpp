@@ -1,18 +1,111 @@
 // ModelConfig: validation, the built-in configs, and Hugging Face config.json in both directions.
 #include "core/model/model_config.h"
 
-#include <fstream>
+#include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/model/atomic_file.h"
 
 namespace ladder::model {
 namespace {
 
 using nlohmann::json;
+
+// Sizes beyond any real model. A config.json past them is damaged or made to exhaust memory; the
+// margins are wide so that no real model is refused.
+constexpr std::int64_t kMaxVocab = std::int64_t{1} << 24;  // the largest vocabularies: ~262k
+constexpr std::int64_t kMaxWidth = std::int64_t{1} << 20;  // widest layers: ~53k (405B's MLP)
+constexpr std::int64_t kMaxLayers = 1024;                    // deepest: ~130
+constexpr std::int64_t kMaxPositions = std::int64_t{1} << 26;  // Llama 4: 10M
+constexpr double kMaxParameters = 1e12;  // 2.5 times the largest dense open model (405B)
+
+// config.json's names for the sizes: Llama-family files and GPT-2's own.
+struct SizeNames {
+    const char* vocab = "vocab_size";
+    const char* hidden;
+    const char* intermediate;
+    const char* layers;
+    const char* heads;
+    const char* positions;
+};
+
+SizeNames sizeNames(ModelFamily family) {
+    if (family == ModelFamily::Gpt2) {
+        return {.hidden = "n_embd", .intermediate = "n_inner", .layers = "n_layer",
+                .heads = "n_head", .positions = "n_positions"};
+    }
+    return {.hidden = "hidden_size", .intermediate = "intermediate_size",
+            .layers = "num_hidden_layers", .heads = "num_attention_heads",
+            .positions = "max_position_embeddings"};
+}
+
+// The weights outside the layers, and those of layer `layer`.
+std::vector<WeightShape> globalWeights(const ModelConfig& c) {
+    const SizeNames n = sizeNames(c.family);
+    const WeightDim v{c.vocabSize, n.vocab}, d{c.hiddenSize, n.hidden};
+    std::vector<WeightShape> out;
+    if (c.family == ModelFamily::Gpt2) {
+        out.push_back({"transformer.wte.weight", {v, d}});
+        out.push_back({"transformer.wpe.weight", {{c.maxPositionEmbeddings, n.positions}, d}});
+        out.push_back({"transformer.ln_f.weight", {d}});
+        out.push_back({"transformer.ln_f.bias", {d}});
+    } else {
+        out.push_back({"model.embed_tokens.weight", {v, d}});
+        out.push_back({"model.norm.weight", {d}});
+    }
+    if (!c.tieWordEmbeddings) out.push_back({"lm_head.weight", {v, d}});
+    return out;
+}
+
+std::vector<WeightShape> layerWeights(const ModelConfig& c, std::int64_t layer) {
+    const SizeNames n = sizeNames(c.family);
+    const WeightDim d{c.hiddenSize, n.hidden}, ff{c.intermediateSize, n.intermediate};
+    std::vector<WeightShape> out;
+    if (c.family == ModelFamily::Gpt2) {
+        const std::string p = "transformer.h." + std::to_string(layer) + ".";
+        const WeightDim qkv{3 * c.hiddenSize, "3 * n_embd"};
+        out = {{p + "ln_1.weight", {d}},       {p + "ln_1.bias", {d}},
+               {p + "attn.c_attn.weight", {d, qkv}}, {p + "attn.c_attn.bias", {qkv}},
+               {p + "attn.c_proj.weight", {d, d}},   {p + "attn.c_proj.bias", {d}},
+               {p + "ln_2.weight", {d}},       {p + "ln_2.bias", {d}},
+               {p + "mlp.c_fc.weight", {d, ff}},     {p + "mlp.c_fc.bias", {ff}},
+               {p + "mlp.c_proj.weight", {ff, d}},   {p + "mlp.c_proj.bias", {d}}};
+        return out;
+    }
+    const std::string p = "model.layers." + std::to_string(layer) + ".";
+    const bool ownHeadDim = c.headDim > 0;
+    const WeightDim q{c.numHeads * c.headDimension(),
+                      ownHeadDim ? "num_attention_heads * head_dim" : n.hidden};
+    const WeightDim kv{c.numKvHeads * c.headDimension(),
+                       ownHeadDim ? "num_key_value_heads * head_dim" : "num_key_value_heads"};
+    out = {{p + "self_attn.q_proj.weight", {q, d}}, {p + "self_attn.k_proj.weight", {kv, d}},
+           {p + "self_attn.v_proj.weight", {kv, d}}, {p + "self_attn.o_proj.weight", {d, q}},
+           {p + "mlp.gate_proj.weight", {ff, d}},    {p + "mlp.up_proj.weight", {ff, d}},
+           {p + "mlp.down_proj.weight", {d, ff}},    {p + "input_layernorm.weight", {d}},
+           {p + "post_attention_layernorm.weight", {d}}};
+    if (c.attentionBias) {
+        out.push_back({p + "self_attn.q_proj.bias", {q}});
+        out.push_back({p + "self_attn.k_proj.bias", {kv}});
+        out.push_back({p + "self_attn.v_proj.bias", {kv}});
+    }
+    if (c.attentionOutputBias) out.push_back({p + "self_attn.o_proj.bias", {d}});
+    return out;
+}
+
+double elements(const std::vector<WeightShape>& weights) {
+    double total = 0;
+    for (const WeightShape& w : weights) {
+        double n = 1;
+        for (const WeightDim& dim : w.dims) n *= static_cast<double>(dim.size);
+        total += n;
+    }
+    return total;
+}
 
 // Field access with errors that name the file and the field.
 class Fields {
@@ -222,6 +315,53 @@ void ModelConfig::validate(const std::string& source) const {
     }
     if (!(normEps > 0.0)) bad("rms_norm_eps / layer_norm_epsilon", "must be positive");
     if (family == ModelFamily::Llama && !(ropeTheta > 0.0)) bad("rope_theta", "must be positive");
+
+    // Bounds first, one size at a time, so that the products below cannot overflow.
+    const SizeNames n = sizeNames(family);
+    const auto bound = [&](const char* field, std::int64_t value, std::int64_t limit) {
+        if (value <= limit) return;
+        bad(field, "is " + std::to_string(value) + ", more than any model has (at most " +
+                       std::to_string(limit) + "): check the file (a typo, or not this model's?)");
+    };
+    bound(n.vocab, vocabSize, kMaxVocab);
+    bound(n.hidden, hiddenSize, kMaxWidth);
+    bound(n.intermediate, intermediateSize, kMaxWidth);
+    bound(n.layers, numLayers, kMaxLayers);
+    bound(n.heads, numHeads, kMaxWidth);
+    bound("head_dim", headDim, kMaxWidth);
+    bound(n.positions, maxPositionEmbeddings, kMaxPositions);
+    bound("num_attention_heads * head_dim", numHeads * headDimension(), kMaxWidth);
+    if (const double count = parameterCount(*this); count > kMaxParameters) {
+        char figures[64];
+        std::snprintf(figures, sizeof figures, "%.1e parameters, more than Ladder can hold (at most %.1e)",
+                      count, kMaxParameters);
+        throw Error(source + ": these sizes make a model of " + figures + ": check " +
+                    sizesText(*this));
+    }
+}
+
+std::string sizesText(const ModelConfig& config) {
+    const SizeNames n = sizeNames(config.family);
+    return std::string(n.hidden) + " " + std::to_string(config.hiddenSize) + ", " +
+           n.intermediate + " " + std::to_string(config.intermediateSize) + ", " + n.layers + " " +
+           std::to_string(config.numLayers) + " and " + n.vocab + " " +
+           std::to_string(config.vocabSize);
+}
+
+std::vector<WeightShape> weightShapes(const ModelConfig& config) {
+    std::vector<WeightShape> out = globalWeights(config);
+    for (std::int64_t layer = 0; layer < config.numLayers; ++layer) {
+        for (WeightShape& w : layerWeights(config, layer)) out.push_back(std::move(w));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const WeightShape& a, const WeightShape& b) { return a.name < b.name; });
+    return out;
+}
+
+double parameterCount(const ModelConfig& config) {
+    // Every layer has the same shapes: count one.
+    return elements(globalWeights(config)) +
+           static_cast<double>(config.numLayers) * elements(layerWeights(config, 0));
 }
 
 ModelConfig ModelConfig::tiny() {
@@ -324,15 +464,10 @@ json configToHfJson(const ModelConfig& c) {
 }
 
 ModelConfig readConfigJson(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cannot read " + path.string() + ": check that the model folder has it");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::exception& e) {
-        throw Error(path.string() + ": is not valid JSON (" + e.what() + ")");
+    if (!std::filesystem::exists(path)) {
+        throw Error("cannot read " + path.string() + ": check that the model folder has it");
     }
-    return configFromHfJson(j, path.string());
+    return configFromHfJson(ladder::json::readFile(path), path.string());
 }
 
 void writeConfigJson(const ModelConfig& config, const std::filesystem::path& path) {

@@ -44,7 +44,8 @@ struct ModelConfig {
     // The first EOS id, or -1.
     [[nodiscard]] std::int64_t eosTokenId() const;
 
-    // Throws ladder::Error naming `source` and the field when sizes don't fit together.
+    // Throws ladder::Error naming `source` and the field when sizes don't fit together, or are
+    // beyond any real model (a damaged or crafted file that would exhaust memory).
     void validate(const std::string& source = "model config") const;
 
     // The built-in from-scratch model: Llama-style over the byte vocabulary (256 bytes, then
@@ -54,6 +55,26 @@ struct ModelConfig {
     // vocab 259, untied head, RMSNorm eps 1e-6, RoPE theta 10000.
     [[nodiscard]] static ModelConfig referenceWorkload();
 };
+
+// One weight a config implies: its name as the model registers it (Hugging Face's) and its shape,
+// each size with the config.json field it comes from, so that a mismatch names the field.
+struct WeightDim {
+    std::int64_t size = 0;
+    const char* field = "";  // "hidden_size", "n_inner", "num_attention_heads * head_dim", ...
+};
+struct WeightShape {
+    std::string name;
+    std::vector<WeightDim> dims;
+};
+
+// Every weight of the model `config` describes, sorted by name like CausalLM::hfWeights(). No
+// LibTorch: a config can be checked against the weight files before anything is allocated.
+[[nodiscard]] std::vector<WeightShape> weightShapes(const ModelConfig& config);
+// The number of weights' elements (a double: absurd configs overflow any integer type).
+[[nodiscard]] double parameterCount(const ModelConfig& config);
+// "hidden_size 896, intermediate_size 4864, num_hidden_layers 24 and vocab_size 151936" (GPT-2's
+// names for GPT-2): the sizes that decide a model's memory, for messages.
+[[nodiscard]] std::string sizesText(const ModelConfig& config);
 
 // Parses a Hugging Face config.json object. `source` names the file in errors. Unknown
 // model_type, a missing or mistyped field, or an unsupported feature (rope_scaling, mlp_bias)

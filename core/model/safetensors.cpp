@@ -11,14 +11,12 @@
 #include <array>
 #include <bit>
 #include <cstring>
-#include <limits>
 
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/model/atomic_file.h"
-#include "core/model/shape_text.h"
 
 namespace ladder::model {
 namespace {
@@ -34,22 +32,22 @@ constexpr std::uint64_t kMaxHeaderSize = 100'000'000;
 struct DtypeInfo {
     const char* name;
     c10::ScalarType scalarType;
-    std::uint64_t size;
 };
 
+// The names match safetensors_header.cpp's, which also knows their sizes.
 constexpr std::array kDtypes = {
-    DtypeInfo{"F64", c10::ScalarType::Double, 8}, DtypeInfo{"F32", c10::ScalarType::Float, 4},
-    DtypeInfo{"F16", c10::ScalarType::Half, 2},   DtypeInfo{"BF16", c10::ScalarType::BFloat16, 2},
-    DtypeInfo{"I64", c10::ScalarType::Long, 8},   DtypeInfo{"I32", c10::ScalarType::Int, 4},
-    DtypeInfo{"I16", c10::ScalarType::Short, 2},  DtypeInfo{"I8", c10::ScalarType::Char, 1},
-    DtypeInfo{"U8", c10::ScalarType::Byte, 1},    DtypeInfo{"BOOL", c10::ScalarType::Bool, 1},
+    DtypeInfo{"F64", c10::ScalarType::Double}, DtypeInfo{"F32", c10::ScalarType::Float},
+    DtypeInfo{"F16", c10::ScalarType::Half},   DtypeInfo{"BF16", c10::ScalarType::BFloat16},
+    DtypeInfo{"I64", c10::ScalarType::Long},   DtypeInfo{"I32", c10::ScalarType::Int},
+    DtypeInfo{"I16", c10::ScalarType::Short},  DtypeInfo{"I8", c10::ScalarType::Char},
+    DtypeInfo{"U8", c10::ScalarType::Byte},    DtypeInfo{"BOOL", c10::ScalarType::Bool},
 };
 
-const DtypeInfo* dtypeByName(const std::string& name) {
+c10::ScalarType scalarTypeOf(const std::string& name) {
     for (const DtypeInfo& d : kDtypes) {
-        if (name == d.name) return &d;
+        if (name == d.name) return d.scalarType;
     }
-    return nullptr;
+    throw Error("safetensors dtype " + name + " has no LibTorch type");  // the parser refused it
 }
 
 const DtypeInfo* dtypeByScalarType(c10::ScalarType type) {
@@ -57,12 +55,6 @@ const DtypeInfo* dtypeByScalarType(c10::ScalarType type) {
         if (type == d.scalarType) return &d;
     }
     return nullptr;
-}
-
-std::string knownDtypes() {
-    std::string out;
-    for (const DtypeInfo& d : kDtypes) out += (out.empty() ? "" : ", ") + std::string(d.name);
-    return out;
 }
 
 // Reads exactly `size` bytes at `offset`; false on a short read.
@@ -84,68 +76,6 @@ struct FileDescriptor {
         if (fd >= 0) ::close(fd);
     }
 };
-
-SafetensorsEntry parseEntry(const std::string& source, const std::string& name, const json& value,
-                            std::uint64_t dataSize, std::uint64_t dataOffset,
-                            std::uint64_t fileSize) {
-    const std::string where = source + ": tensor " + name;
-    if (!value.is_object()) throw Error(where + ": its header entry is not an object");
-    if (!value.contains("dtype") || !value.at("dtype").is_string()) {
-        throw Error(where + ": its header entry has no `dtype` string: the header is corrupt");
-    }
-    SafetensorsEntry e;
-    e.name = name;
-    e.dtype = value.at("dtype").get<std::string>();
-    const DtypeInfo* dtype = dtypeByName(e.dtype);
-    if (!dtype) {
-        throw Error(where + " has dtype `" + e.dtype + "`, which Ladder cannot read (it reads " +
-                    knownDtypes() + ")");
-    }
-    e.scalarType = dtype->scalarType;
-    if (!value.contains("shape") || !value.at("shape").is_array()) {
-        throw Error(where + ": its header entry has no `shape` list: the header is corrupt");
-    }
-    std::uint64_t elements = 1;
-    bool overflow = false;
-    for (const json& d : value.at("shape")) {
-        if (!d.is_number_unsigned()) {
-            throw Error(where + ": its shape has an entry that is not a non-negative integer");
-        }
-        const auto dim = d.get<std::uint64_t>();
-        if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            overflow = true;
-        }
-        e.shape.push_back(static_cast<std::int64_t>(dim));
-        if (dim != 0 && elements > std::numeric_limits<std::uint64_t>::max() / dim) overflow = true;
-        elements *= dim;
-    }
-    const json* offsets = value.contains("data_offsets") ? &value.at("data_offsets") : nullptr;
-    if (!offsets || !offsets->is_array() || offsets->size() != 2 ||
-        !(*offsets)[0].is_number_unsigned() || !(*offsets)[1].is_number_unsigned()) {
-        throw Error(where + ": its header entry needs `data_offsets` [begin, end] of two " +
-                    "non-negative integers: the header is corrupt");
-    }
-    e.begin = (*offsets)[0].get<std::uint64_t>();
-    e.end = (*offsets)[1].get<std::uint64_t>();
-    if (e.end < e.begin) {
-        throw Error(where + ": data_offsets [" + std::to_string(e.begin) + ", " +
-                    std::to_string(e.end) + "] end before they begin: the header is corrupt");
-    }
-    if (elements > std::numeric_limits<std::uint64_t>::max() / dtype->size) overflow = true;
-    const std::uint64_t bytes = elements * dtype->size;
-    if (overflow || bytes != e.end - e.begin) {
-        throw Error(where + " has shape " + shapeText(e.shape) + " of " + e.dtype + " (" +
-                    (overflow ? std::string("too many") : std::to_string(bytes)) +
-                    " bytes) but its data_offsets span " + std::to_string(e.end - e.begin) +
-                    " bytes: the header is corrupt");
-    }
-    if (e.end > dataSize) {
-        throw Error(where + " claims bytes " + std::to_string(dataOffset + e.begin) + ".." +
-                    std::to_string(dataOffset + e.end) + " but the file has " +
-                    std::to_string(fileSize) + " bytes: the file is truncated; download it again");
-    }
-    return e;
-}
 
 }  // namespace
 
@@ -181,46 +111,12 @@ SafetensorsFile::SafetensorsFile(std::filesystem::path path) : m_path(std::move(
     if (!readAt(file.fd, headerText.data(), headerSize, 8)) {
         throw Error(source + ": cannot read the " + std::to_string(headerSize) + "-byte header");
     }
-    json header;
-    try {
-        header = json::parse(headerText);
-    } catch (const json::exception& e) {
-        throw Error(source + ": the header is not valid JSON (" + e.what() +
-                    "): the file is corrupt or not safetensors");
-    }
-    if (!header.is_object()) throw Error(source + ": the header is not a JSON object");
-
     m_dataOffset = 8 + headerSize;
-    const std::uint64_t dataSize = fileSize - m_dataOffset;
-    for (const auto& [name, value] : header.items()) {
-        if (name == "__metadata__") {
-            if (!value.is_object()) throw Error(source + ": __metadata__ is not an object");
-            for (const auto& [key, text] : value.items()) {
-                if (!text.is_string()) {
-                    throw Error(source + ": __metadata__ field `" + key + "` is not a string");
-                }
-                m_metadata[key] = text.get<std::string>();
-            }
-            continue;
-        }
-        m_entries.emplace(name, parseEntry(source, name, value, dataSize, m_dataOffset, fileSize));
-    }
-
-    std::vector<const SafetensorsEntry*> byOffset;
-    for (const auto& [name, e] : m_entries) {
-        if (e.end > e.begin) byOffset.push_back(&e);
-    }
-    std::sort(byOffset.begin(), byOffset.end(),
-              [](const auto* a, const auto* b) { return a->begin < b->begin; });
-    for (std::size_t i = 1; i < byOffset.size(); ++i) {
-        const SafetensorsEntry& a = *byOffset[i - 1];
-        const SafetensorsEntry& b = *byOffset[i];
-        if (b.begin < a.end) {
-            throw Error(source + ": tensors " + a.name + " (bytes " + std::to_string(a.begin) +
-                        ".." + std::to_string(a.end) + ") and " + b.name + " (bytes " +
-                        std::to_string(b.begin) + ".." + std::to_string(b.end) +
-                        ") overlap: the header is corrupt");
-        }
+    SafetensorsHeader header = parseSafetensorsHeader(headerText, fileSize - m_dataOffset, source);
+    m_metadata = std::move(header.metadata);
+    for (auto& [name, info] : header.tensors) {
+        const c10::ScalarType type = scalarTypeOf(info.dtype);
+        m_entries.emplace(name, SafetensorsEntry{std::move(info), type});
     }
 
     m_mapSize = static_cast<std::size_t>(fileSize);

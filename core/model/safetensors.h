@@ -15,15 +15,12 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include "core/model/safetensors_header.h"
+
 namespace ladder::model {
 
-struct SafetensorsEntry {
-    std::string name;
-    std::string dtype;           // as in the header: F32, F16, BF16, I64, ...
-    c10::ScalarType scalarType;  // the same as a torch dtype
-    std::vector<std::int64_t> shape;
-    std::uint64_t begin = 0;  // byte range inside the data area (after the header)
-    std::uint64_t end = 0;
+struct SafetensorsEntry : SafetensorsTensorInfo {
+    c10::ScalarType scalarType;  // the header's dtype as a torch dtype
 };
 
 class SafetensorsFile {

@@ -4,26 +4,35 @@
 
 #include <algorithm>
 
+#include <unordered_map>
+
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/tokenizer/unicode_chars.h"
 
 namespace ladder::tokenizer {
 
 AddedVocabulary AddedVocabulary::fromJson(const Json& tokens, const Normalizer& normalizer,
-                                          const std::string& where) {
+                                          std::size_t idCount, const std::string& where) {
     AddedVocabulary v;
     if (tokens.is_null()) return v;
     if (!tokens.is_array()) {
         throw Error(where + " should be a list of tokens but is " + tokens.type_name());
     }
+    std::unordered_map<std::int32_t, std::size_t> entryById;  // the entry that took each id
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const Json& t = tokens[i];
         const std::string at = fieldPath(where, i);
-        const auto id = requireField(t, "id", at);
-        if (!id.is_number_integer() || id.get<long long>() < 0 ||
-            id.get<long long>() > INT32_MAX - 1) {
+        const Json& id = requireField(t, "id", at);
+        if (!id.is_number_integer() || id.get<long long>() < 0) {
             throw Error(fieldPath(at, "id") + " should be a token id (0 or more) but is " +
-                        id.dump());
+                        json::excerpt(id));
+        }
+        if (static_cast<unsigned long long>(id.get<long long>()) >= idCount) {
+            throw Error(fieldPath(at, "id") + " is " + std::to_string(id.get<long long>()) +
+                        ", but the file lists " + std::to_string(idCount) + " tokens (ids 0 to " +
+                        std::to_string(idCount - 1) +
+                        "): the file is damaged; download tokenizer.json again");
         }
         AddedToken token{.id = id.get<std::int32_t>(),
                          .content = requireString(t, "content", at),
@@ -34,6 +43,13 @@ AddedVocabulary AddedVocabulary::fromJson(const Json& tokens, const Normalizer& 
                          .normalized = boolOr(t, "normalized", true, at)};
         if (token.content.empty()) continue;  // Hugging Face ignores empty tokens too
         if (v.m_byContent.contains(token.content)) continue;
+        const auto [taken, isNew] = entryById.emplace(token.id, i);
+        if (!isNew) {
+            throw Error(fieldPath(at, "id") + " is " + std::to_string(token.id) +
+                        ", the id of entry " + std::to_string(taken->second) + " (" +
+                        json::excerpt(tokens[taken->second].at("content")) +
+                        ") too: each token needs its own id; download tokenizer.json again");
+        }
         v.m_byContent.emplace(token.content, v.m_tokens.size());
         v.m_tokens.push_back(std::move(token));
     }
@@ -45,6 +61,8 @@ AddedVocabulary AddedVocabulary::fromJson(const Json& tokens, const Normalizer& 
             v.m_raw.add(t.content, i);
         }
     }
+    v.m_normalized.finish();
+    v.m_raw.finish();
     return v;
 }
 
@@ -70,11 +88,16 @@ void AddedVocabulary::Matcher::add(std::string pattern, std::size_t tokenIndex) 
     if (pattern.empty()) return;
     const auto first = static_cast<unsigned char>(pattern[0]);
     m_patterns.push_back(Pattern{std::move(pattern), tokenIndex});
-    auto& list = m_byFirstByte[first];
-    list.push_back(m_patterns.size() - 1);
-    std::stable_sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) {
-        return m_patterns[a].text.size() > m_patterns[b].text.size();
-    });
+    m_byFirstByte[first].push_back(m_patterns.size() - 1);
+}
+
+void AddedVocabulary::Matcher::finish() {
+    // Once, not at each add: sorting at each add costs the square of a long list's length.
+    for (auto& list : m_byFirstByte) {
+        std::stable_sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) {
+            return m_patterns[a].text.size() > m_patterns[b].text.size();
+        });
+    }
 }
 
 void AddedVocabulary::Matcher::split(const std::vector<AddedToken>& tokens,

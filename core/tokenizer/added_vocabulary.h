@@ -29,9 +29,9 @@ struct AddedToken {
 class AddedVocabulary {
 public:
     // tokens: the added_tokens list (or null); normalizer: to match normalized tokens in the form
-    // the normalizer gives them.
+    // the normalizer gives them; idCount: the tokens the file lists, which every id is below.
     static AddedVocabulary fromJson(const Json& tokens, const Normalizer& normalizer,
-                                    const std::string& where);
+                                    std::size_t idCount, const std::string& where);
 
     using TextSink = FunctionRef<void(std::string_view text, std::size_t offset)>;
     using TokenSink = FunctionRef<void(std::int32_t id)>;
@@ -55,6 +55,7 @@ private:
     class Matcher {
     public:
         void add(std::string pattern, std::size_t tokenIndex);
+        void finish();  // after the last add()
         void split(const std::vector<AddedToken>& tokens, std::string_view text, TextSink onText,
                    TokenSink onToken) const;
 

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/tokenizer/byte_level_alphabet.h"
 #include "core/tokenizer/unicode_chars.h"
 
@@ -40,6 +41,10 @@ std::string inQuotes(std::string_view s) {
     return out;
 }
 
+// Splits tried in a merge with several spaces. Each costs the length of the line, so a crafted
+// line of a million spaces would take hours; real ones need a handful.
+constexpr int kMaxMergeSplits = 256;
+
 // A merge is "left right" or ["left", "right"]. Some SentencePiece conversions (Llama-2) have
 // tokens made of plain spaces, so "   " is " " + " ": with more than one space, the split is the
 // first one whose two sides are tokens.
@@ -51,24 +56,30 @@ std::pair<std::string, std::string> parseMerge(const Json& entry, const StringMa
         if (first != std::string::npos && line.find(' ', first + 1) == std::string::npos) {
             return {line.substr(0, first), line.substr(first + 1)};
         }
-        for (auto space = first; space != std::string::npos; space = line.find(' ', space + 1)) {
-            std::string left = line.substr(0, space);
-            std::string right = line.substr(space + 1);
-            if (vocab.contains(left) && vocab.contains(right)) return {left, right};
+        const std::string_view view = line;
+        int tried = 0;
+        for (auto space = first; space != std::string::npos && tried < kMaxMergeSplits;
+             space = line.find(' ', space + 1), ++tried) {
+            const std::string_view left = view.substr(0, space);
+            const std::string_view right = view.substr(space + 1);
+            if (vocab.contains(left) && vocab.contains(right)) {
+                return {std::string(left), std::string(right)};
+            }
         }
-        throw Error(where + " is " + inQuotes(line) +
+        throw Error(where + " is " + json::excerpt(entry) +
                     ": a merge should be two tokens separated by one space");
     }
     if (entry.is_array() && entry.size() == 2 && entry[0].is_string() && entry[1].is_string()) {
         return {entry[0].get<std::string>(), entry[1].get<std::string>()};
     }
     throw Error(where + " should be \"left right\" or [\"left\", \"right\"] but is " +
-                entry.dump());
+                json::excerpt(entry));
 }
 
 }  // namespace
 
-BpeModel BpeModel::fromJson(const Json& model, bool byteLevel, const std::string& where) {
+BpeModel BpeModel::fromJson(const Json& model, bool byteLevel, std::size_t idCount,
+                            const std::string& where) {
     const std::string type = stringOr(model, "type", "BPE", where);
     if (type != "BPE") {
         throw Error(fieldPath(where, "type") + " is \"" + type +
@@ -88,23 +99,37 @@ BpeModel BpeModel::fromJson(const Json& model, bool byteLevel, const std::string
     if (!vocab.is_object()) {
         throw Error(vocabWhere + " should map token text to id but is " + vocab.type_name());
     }
+    // Every id is checked before the tables indexed by id are allocated: an id of two billion
+    // would otherwise cost tens of gigabytes.
     m.m_vocab.reserve(vocab.size());
     std::int64_t maxId = -1;
     for (const auto& [token, idJson] : vocab.items()) {
-        if (!idJson.is_number_integer() || idJson.get<std::int64_t>() < 0 ||
-            idJson.get<std::int64_t>() > INT32_MAX - 1) {
+        if (!idJson.is_number_integer() || idJson.get<std::int64_t>() < 0) {
             throw Error(fieldPath(vocabWhere, token) + " should be a token id (0 or more) but is " +
-                        idJson.dump());
+                        json::excerpt(idJson));
         }
-        const auto id = idJson.get<std::int32_t>();
-        m.m_vocab.emplace(token, id);
-        maxId = std::max<std::int64_t>(maxId, id);
+        const auto id = idJson.get<std::int64_t>();
+        if (static_cast<std::uint64_t>(id) >= idCount) {
+            throw Error(fieldPath(vocabWhere, token) + " has the id " + std::to_string(id) +
+                        ", but the file lists " + std::to_string(idCount) + " tokens (ids 0 to " +
+                        std::to_string(idCount - 1) +
+                        "): the file is damaged; download tokenizer.json again");
+        }
+        m.m_vocab.emplace(token, static_cast<std::int32_t>(id));
+        maxId = std::max(maxId, id);
     }
     m.m_tokens.assign(static_cast<std::size_t>(maxId + 1), std::string());
     m.m_hasToken.assign(static_cast<std::size_t>(maxId + 1), false);
-    for (const auto& [token, id] : m.m_vocab) {
-        m.m_tokens[static_cast<std::size_t>(id)] = token;
-        m.m_hasToken[static_cast<std::size_t>(id)] = true;
+    // In the file's (sorted) key order, so that the message names the same pair every time.
+    for (const auto& [token, idJson] : vocab.items()) {
+        const auto id = static_cast<std::size_t>(idJson.get<std::int64_t>());
+        if (m.m_hasToken[id]) {
+            throw Error(fieldPath(vocabWhere, token) + " has the id " + std::to_string(id) +
+                        ", which the token " + json::excerpt(Json(m.m_tokens[id])) +
+                        " has too: each token needs its own id; download tokenizer.json again");
+        }
+        m.m_tokens[id] = token;
+        m.m_hasToken[id] = true;
     }
 
     const auto mergesIt = model.find("merges");
@@ -164,8 +189,10 @@ BpeModel BpeModel::fromJson(const Json& model, bool byteLevel, const std::string
     // crosses it either).
     m.m_splitAtMetaspace = !byteLevel && !m.m_ignoreMerges && m.tokenToId(kMetaspace) &&
                            std::none_of(m.m_vocab.begin(), m.m_vocab.end(), [](const auto& entry) {
-                               const std::string& token = entry.first;
-                               for (auto pos = token.find(kMetaspace, 1); pos != std::string::npos;
+                               // A view, not a copy: a long run of "▁" would cost its square.
+                               const std::string_view token = entry.first;
+                               for (auto pos = token.find(kMetaspace, 1);
+                                    pos != std::string_view::npos;
                                     pos = token.find(kMetaspace, pos + 1)) {
                                    if (!token.substr(0, pos).ends_with(kMetaspace)) return true;
                                }

@@ -20,8 +20,10 @@ namespace ladder::tokenizer {
 class BpeModel {
 public:
     // model: the "model" object of tokenizer.json; byteLevel: the pre-tokenizer maps bytes to
-    // GPT-2's characters, so words are raw bytes to be mapped before the vocabulary lookup.
-    static BpeModel fromJson(const Json& model, bool byteLevel, const std::string& where);
+    // GPT-2's characters, so words are raw bytes to be mapped before the vocabulary lookup;
+    // idCount: the tokens the file lists (vocabulary and added tokens), which every id is below.
+    static BpeModel fromJson(const Json& model, bool byteLevel, std::size_t idCount,
+                             const std::string& where);
 
     // Appends the ids of one word.
     void encodeWord(std::string_view word, std::vector<std::int32_t>& out) const;

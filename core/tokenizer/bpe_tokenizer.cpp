@@ -4,10 +4,9 @@
 #include "core/tokenizer/bpe_tokenizer.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/tokenizer/added_vocabulary.h"
 #include "core/tokenizer/bpe_model.h"
@@ -26,17 +25,18 @@ struct TokenEntry {
     bool special = false;
 };
 
-std::string readWholeFile(const fs::path& file) {
-    if (!fs::exists(file)) {
-        throw Error("the tokenizer file " + file.string() +
-                    " does not exist: give the path of a tokenizer.json or of the model folder "
-                    "that holds it");
+// The tokens the file lists (vocabulary and added tokens): every id must be below it, which
+// bounds the tables indexed by id by the size of the file.
+std::size_t listedTokens(const Json& root) {
+    std::size_t count = 0;
+    const auto model = root.find("model");
+    if (model != root.end() && model->is_object()) {
+        const auto vocab = model->find("vocab");
+        if (vocab != model->end() && vocab->is_object()) count += vocab->size();
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error("cannot read the tokenizer file " + file.string() + ": check its permissions");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+    const auto added = root.find("added_tokens");
+    if (added != root.end() && added->is_array()) count += added->size();
+    return count;
 }
 
 // The content of a special token entry in tokenizer_config.json / special_tokens_map.json:
@@ -77,8 +77,8 @@ struct BpeTokenizer::Impl {
             if (folder.empty() || !fs::exists(file)) continue;
             Json config;
             try {
-                config = Json::parse(readWholeFile(file));
-            } catch (const Json::exception& e) {
+                config = json::readFile(file);
+            } catch (const Error& e) {
                 log::get("tokenizer")->warn("ignoring {}: {}", file.string(), e.what());
                 continue;
             }
@@ -110,20 +110,21 @@ BpeTokenizer::BpeTokenizer(BpeTokenizer&&) noexcept = default;
 BpeTokenizer& BpeTokenizer::operator=(BpeTokenizer&&) noexcept = default;
 
 BpeTokenizer BpeTokenizer::fromFile(const fs::path& file) {
-    BpeTokenizer t = fromJsonText(readWholeFile(file), file.string());
+    if (!fs::exists(file)) {
+        throw Error("the tokenizer file " + file.string() +
+                    " does not exist: give the path of a tokenizer.json or of the model folder "
+                    "that holds it");
+    }
+    BpeTokenizer t = fromJson(json::readFile(file), file.string());
     t.m_impl->findSpecialIds(file.parent_path());
     return t;
 }
 
 BpeTokenizer BpeTokenizer::fromJsonText(std::string_view text, const std::string& source) {
-    Json root;
-    try {
-        root = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error(source + " is not valid JSON (" + e.what() +
-                    "): is it a Hugging Face tokenizer.json? Download it again if it was cut "
-                    "short");
-    }
+    return fromJson(json::parseText(text, source), source);
+}
+
+BpeTokenizer BpeTokenizer::fromJson(const Json& root, const std::string& source) {
     if (!root.is_object()) {
         throw Error(source + " is not a tokenizer.json: it should hold a JSON object with "
                     "\"model\", \"pre_tokenizer\" and \"added_tokens\"");
@@ -139,10 +140,12 @@ BpeTokenizer BpeTokenizer::fromJsonText(std::string_view text, const std::string
                                                      fieldPath(where, "normalizer"));
         PreTokenizer preTokenizer = PreTokenizer::fromJson(field("pre_tokenizer"),
                                                            fieldPath(where, "pre_tokenizer"));
+        const std::size_t idCount = listedTokens(root);
         BpeModel model = BpeModel::fromJson(requireField(root, "model", where),
-                                            preTokenizer.byteLevel(), fieldPath(where, "model"));
+                                            preTokenizer.byteLevel(), idCount,
+                                            fieldPath(where, "model"));
         AddedVocabulary added = AddedVocabulary::fromJson(field("added_tokens"), normalizer,
-                                                          fieldPath(where, "added_tokens"));
+                                                          idCount, fieldPath(where, "added_tokens"));
         PostProcessor post = PostProcessor::fromJson(field("post_processor"),
                                                      fieldPath(where, "post_processor"));
         TokenDecoder decoder = TokenDecoder::fromJson(field("decoder"),

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/tokenizer/tokenizer.h"
 
 namespace ladder::tokenizer {
@@ -41,6 +43,7 @@ public:
 private:
     struct Impl;
     explicit BpeTokenizer(std::unique_ptr<Impl> impl);
+    static BpeTokenizer fromJson(const nlohmann::json& root, const std::string& source);
     std::unique_ptr<Impl> m_impl;
 };
 

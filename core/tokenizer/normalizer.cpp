@@ -66,6 +66,7 @@ Normalizer Normalizer::fromJson(const Json& j, const std::string& where) {
 
 void Normalizer::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
+    if (type != "Sequence") requireRoomForStep(m_steps.size(), where);
     if (type == "Sequence") {
         forEachItem(j, "normalizers", where,
                     [this](const Json& item, const std::string& at) { addFromJson(item, at); });

@@ -3,16 +3,26 @@
 #include "core/tokenizer/post_processor.h"
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::tokenizer {
 namespace {
 
+// A token id, checked before conversion: nlohmann converts 1e300 to an int with undefined
+// behaviour. Whether the vocabulary has it is checked once all ids are known.
+std::int32_t tokenId(const Json& id, const std::string& where) {
+    if (!id.is_number_integer() || !json::fits<std::int32_t>(id)) {
+        throw Error(where + " should be a token id but is " + json::excerpt(id));
+    }
+    return id.get<std::int32_t>();
+}
+
 std::int32_t idOfPair(const Json& pair, const std::string& where) {
     // Roberta/Bert store a special token as ["</s>", 2].
     if (!pair.is_array() || pair.size() != 2 || !pair[1].is_number_integer()) {
-        throw Error(where + " should be [\"token\", id] but is " + pair.dump());
+        throw Error(where + " should be [\"token\", id] but is " + json::excerpt(pair));
     }
-    return pair[1].get<std::int32_t>();
+    return tokenId(pair[1], where + "[1]");
 }
 
 }  // namespace
@@ -25,6 +35,7 @@ PostProcessor PostProcessor::fromJson(const Json& j, const std::string& where) {
 
 void PostProcessor::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
+    if (type != "Sequence") requireRoomForStep(m_steps++, where);
     std::vector<std::int32_t> before;
     std::vector<std::int32_t> after;
     if (type == "Sequence") {
@@ -50,8 +61,10 @@ void PostProcessor::addFromJson(const Json& j, const std::string& where) {
             const std::string specialWhere = fieldPath(fieldPath(where, "special_tokens"), name);
             if (!specials.contains(name)) throw Error(specialWhere + " is missing");
             const Json& ids = requireField(specials[name], "ids", specialWhere);
-            for (const Json& id : ids) {
-                (seenSequence ? after : before).push_back(id.get<std::int32_t>());
+            const std::string idsWhere = fieldPath(specialWhere, "ids");
+            if (!ids.is_array()) throw Error(idsWhere + " should be a list of token ids");
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                (seenSequence ? after : before).push_back(tokenId(ids[k], fieldPath(idsWhere, k)));
             }
         }
     } else if (type == "RobertaProcessing" || type == "BertProcessing") {

@@ -23,6 +23,7 @@ private:
 
     std::vector<std::int32_t> m_prefix;
     std::vector<std::int32_t> m_suffix;
+    std::size_t m_steps = 0;  // processors read, Sequences flattened
 };
 
 }  // namespace ladder::tokenizer

@@ -57,6 +57,7 @@ PreTokenizer PreTokenizer::fromJson(const Json& j, const std::string& where) {
 
 void PreTokenizer::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
+    if (type != "Sequence") requireRoomForStep(m_steps.size(), where);
     if (type == "Sequence") {
         forEachItem(j, "pretokenizers", where,
                     [this](const Json& item, const std::string& at) { addFromJson(item, at); });

@@ -2,6 +2,7 @@
 #include "core/tokenizer/text_pattern.h"
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::tokenizer {
 
@@ -15,7 +16,7 @@ TextPattern TextPattern::fromJson(const Json& j, const std::string& where) {
         }
     }
     throw Error(where + " should be {\"String\": \"...\"} or {\"Regex\": \"...\"} but is " +
-                j.dump());
+                json::excerpt(j));
 }
 
 TextPattern TextPattern::literal(std::string text) {

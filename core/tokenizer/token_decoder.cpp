@@ -3,7 +3,9 @@
 #include "core/tokenizer/token_decoder.h"
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/tokenizer/byte_level_alphabet.h"
+#include "core/tokenizer/unicode_chars.h"
 
 namespace ladder::tokenizer {
 namespace {
@@ -51,6 +53,7 @@ TokenDecoder TokenDecoder::fromJson(const Json& j, const std::string& where) {
 
 void TokenDecoder::addFromJson(const Json& j, const std::string& where) {
     const std::string type = typeOf(j, where);
+    if (type != "Sequence") requireRoomForStep(m_steps.size(), where);
     if (type == "Sequence") {
         forEachItem(j, "decoders", where,
                     [this](const Json& item, const std::string& at) { addFromJson(item, at); });
@@ -66,10 +69,20 @@ void TokenDecoder::addFromJson(const Json& j, const std::string& where) {
     } else if (type == "Fuse") {
         m_steps.push_back(Step{.kind = Kind::Fuse});
     } else if (type == "Strip") {
+        // Hugging Face's Strip holds one character (a Rust char) and two usize counts; anything
+        // else is refused there too. Stripping an empty content never ends.
+        std::string content = requireString(j, "content", where);
+        std::size_t length = 0;
+        if (content.empty() || codePointAt(content, 0, length) == kInvalidCodePoint ||
+            length != content.size()) {
+            throw Error(fieldPath(where, "content") + " should be one character but is " +
+                        json::excerpt(Json(content)) +
+                        ": Strip removes copies of one character from each token's ends");
+        }
         m_steps.push_back(Step{.kind = Kind::Strip,
-                               .content = requireString(j, "content", where),
-                               .start = static_cast<std::size_t>(intOr(j, "start", 0, where)),
-                               .stop = static_cast<std::size_t>(intOr(j, "stop", 0, where))});
+                               .content = std::move(content),
+                               .start = countOr(j, "start", 0, where),
+                               .stop = countOr(j, "stop", 0, where)});
     } else if (type == "Metaspace") {
         bool prepends = boolOr(j, "add_prefix_space", true, where);
         if (j.contains("prepend_scheme") && j["prepend_scheme"].is_string()) {

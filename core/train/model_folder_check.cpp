@@ -28,7 +28,9 @@ ModelFolderCheck checkModelFolder(const fs::path& folder) {
     }
     std::size_t weights = 0;
     try {
-        weights = model::weightFiles(folder).size();
+        const auto files = model::weightFiles(folder);
+        weights = files.size();
+        if (config) model::checkWeightsFitConfig(*config, files, (folder / "config.json").string());
     } catch (const std::exception& e) {
         out.problems.push_back(e.what());
     }

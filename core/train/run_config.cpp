@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::train {
 namespace {
@@ -21,6 +22,10 @@ public:
     void read(const char* key, T& out) {
         m_used.insert(key);
         if (!m_object.contains(key) || m_object.at(key).is_null()) return;
+        if (!ladder::json::fits<T>(m_object.at(key))) {
+            throw Error(m_where + ": `" + key + "` is not a whole number in range: " +
+                        ladder::json::excerpt(m_object.at(key), 40));
+        }
         try {
             out = m_object.at(key).get<T>();
         } catch (const json::exception&) {
@@ -167,7 +172,7 @@ RunConfig loadRunConfig(const std::string& path) {
     if (!in) throw Error("cannot read the run config " + path + ": check the path");
     json j;
     try {
-        j = json::parse(in);
+        j = ladder::json::readFile(path);
     } catch (const json::parse_error& e) {
         throw Error(path + " is not valid JSON: " + e.what());
     }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_read.h"
 #include "core/common/lists.h"
 #include "core/common/paths.h"
 
@@ -17,7 +18,7 @@ namespace {
 
 std::string titleOf(const fs::path& file) {
     std::ifstream in(file);
-    const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const auto j = json::parseOrDiscarded(std::string(std::istreambuf_iterator<char>(in), {}));
     if (j.is_object() && j.contains("name") && j["name"].is_string() &&
         !j["name"].get<std::string>().empty()) {
         return j["name"].get<std::string>();

@@ -14,6 +14,7 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/hash.h"
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
@@ -183,7 +184,7 @@ void Trainer::openRun() {
                         ": stop it first (Runs > Stop, or Ctrl+C where it runs), then resume");
         }
         try {
-            m_config = parseRunConfig(nlohmann::json::parse(run.configJson),
+            m_config = parseRunConfig(json::parseText(run.configJson, "the stored run config"),
                                       "the stored config of run " + std::to_string(run.id));
         } catch (const nlohmann::json::exception& e) {
             throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());

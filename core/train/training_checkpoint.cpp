@@ -5,6 +5,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
 #include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
@@ -132,7 +133,7 @@ TrainerState loadTrainerState(const fs::path& folder, torch::optim::Optimizer& o
     }
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(in);
+        j = json::readFile(stateFile);
     } catch (const nlohmann::json::exception& e) {
         throw Error(stateFile.string() + " is damaged: " + e.what());
     }

@@ -133,6 +133,22 @@ TEST(Curriculum, JsonRoundTripsAndNamesTheBadField) {
                  Error);
 }
 
+// A curriculum comes from run configs and workspaces of others: 1e300 steps would be converted
+// to an integer with undefined behaviour, and 2.5 truncated.
+TEST(Curriculum, StepCountsThatAreNotWholeNumbersInRangeAreRefused) {
+    for (const char* steps : {"1e300", "2.5", "18446744073709551615"}) {
+        const std::string text = std::string(R"({"stages": [{"steps": )") + steps + "}]}";
+        try {
+            (void)Curriculum::fromJson(nlohmann::json::parse(text));
+            ADD_FAILURE() << steps << " steps were accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("stage 1 needs a field `steps`"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+}
+
 TEST(CurriculumPresets, EasyThenHardHasOneStagePerRankGapLargestFirst) {
     const std::vector<TierInfo> tiers = {{"a>d", 3, 10}, {"a>c", 2, 20}, {"b>d", 2, 30},
                                          {"a>b", 1, 5},  {"b>c", 1, 5},  {"c>d", 1, 0}};

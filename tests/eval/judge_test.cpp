@@ -126,7 +126,8 @@ TEST(CommandJudge, GarbageLinesBecomeErrorsOfTheirRowsAndGoodLinesStillCount) {
     const auto verdicts = commandJudge({"garbage"})->judge(rows(10));
     ASSERT_EQ(verdicts.size(), 10u);
     // Rows 1..5 of each cycle: not JSON, preference 7, no preference, an error reply, good.
-    EXPECT_NE(verdicts[0].error.find("line 1 of the judge's output is not JSON"), std::string::npos)
+    EXPECT_NE(verdicts[0].error.find("line 1 of the judge's output is not valid JSON"),
+              std::string::npos)
         << verdicts[0].error;
     EXPECT_NE(verdicts[0].error.find("I think the second"), std::string::npos) << verdicts[0].error;
     EXPECT_NE(verdicts[1].error.find("`preference` must be 1"), std::string::npos)
@@ -139,6 +140,25 @@ TEST(CommandJudge, GarbageLinesBecomeErrorsOfTheirRowsAndGoodLinesStillCount) {
     EXPECT_EQ(verdicts[4].preference, longerRule(4));
     EXPECT_EQ(verdicts[9].preference, longerRule(9));
     EXPECT_TRUE(verdicts[9].error.empty());
+}
+
+// A judge's reply is untrusted input: one nested 200,000 deep was printed recursively into the
+// row's error and overflowed the stack.
+TEST(CommandJudge, ReplyNestedDeepIsAnErrorOfItsRowInsteadOfACrash) {
+    const auto verdicts = commandJudge({"deep", "200000"})->judge(rows(2));
+    ASSERT_EQ(verdicts.size(), 2u);
+    for (const auto& v : verdicts) {
+        EXPECT_FALSE(v.decided());
+        EXPECT_NE(v.error.find("judge's output is nested more than 64 levels deep"),
+                  std::string::npos)
+            << v.error.substr(0, 300);
+        EXPECT_LT(v.error.size(), 600u);
+    }
+    const auto shallow = commandJudge({"deep", "40"})->judge(rows(1));
+    ASSERT_EQ(shallow.size(), 1u);
+    EXPECT_NE(shallow[0].error.find("`preference` must be 1"), std::string::npos)
+        << shallow[0].error;
+    EXPECT_LT(shallow[0].error.size(), 300u) << shallow[0].error;
 }
 
 TEST(CommandJudge, SilentJudgeIsStoppedAtTheTimeoutAndEarlierAnswersAreKept) {

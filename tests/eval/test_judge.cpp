@@ -8,6 +8,7 @@
 //   hang-after N      answers N lines, then stays silent
 //   exit-after N      answers N lines, says why on stderr and exits with status 3
 //   no-read           exits with status 2 at once, reading nothing
+//   deep N            answers each line with a preference that is a list nested N deep
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -53,7 +54,11 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::seconds(60));
             return 0;
         }
-        if (mode == "first") {
+        if (mode == "deep") {
+            const auto n = static_cast<std::size_t>(limit);
+            std::cout << R"({"preference": )" << std::string(n, '[') << std::string(n, ']') << "}"
+                      << std::endl;
+        } else if (mode == "first") {
             std::cout << R"({"preference": 1})" << std::endl;
         } else if (mode == "garbage") {
             switch (row % 5) {

@@ -205,6 +205,81 @@ TEST(Checkpoint, MissingUnexpectedAndMisshapenTensorsAreNamed) {
     EXPECT_NE(message.find("config.json"), std::string::npos) << message;
 }
 
+// loadPretrained checks the files against weightShapes() before it builds the model: the table
+// must hold every parameter of a built model, with its name and shape, and nothing else.
+TEST(Checkpoint, WeightShapesOfAConfigAreThoseOfTheModelItBuilds) {
+    std::vector<ModelConfig> configs = {test::smallLlamaConfig(), test::smallGpt2Config()};
+    ModelConfig llama = test::smallLlamaConfig();
+    llama.modelType = "llama";
+    llama.attentionBias = llama.attentionOutputBias = true;
+    llama.tieWordEmbeddings = true;
+    llama.headDim = 16;
+    configs.push_back(llama);
+    ModelConfig gpt2 = test::smallGpt2Config();
+    gpt2.tieWordEmbeddings = !gpt2.tieWordEmbeddings;
+    configs.push_back(gpt2);
+    for (const ModelConfig& config : configs) {
+        const CausalLM model = buildModel(config, torch::kCPU, torch::kFloat);
+        std::vector<std::pair<std::string, std::vector<std::int64_t>>> built, table;
+        double count = 0;
+        for (const auto& [name, param] : model->hfWeights()) {
+            built.emplace_back(name, param.sizes().vec());
+            count += static_cast<double>(param.numel());
+        }
+        for (const WeightShape& w : weightShapes(config)) {
+            std::vector<std::int64_t> sizes;
+            for (const WeightDim& d : w.dims) sizes.push_back(d.size);
+            table.emplace_back(w.name, sizes);
+        }
+        EXPECT_EQ(table, built) << toString(config.family) << " tied " << config.tieWordEmbeddings;
+        EXPECT_EQ(parameterCount(config), count) << toString(config.family);
+    }
+}
+
+// A config.json whose sizes are plausible but not those of the weights beside it: the old code
+// built the model first (q_proj alone 64 GiB here) and died in LibTorch's allocator.
+TEST(Checkpoint, ConfigThatDisagreesWithTheWeightsIsRefusedBeforeTheModelIsBuilt) {
+    ladder::test::TempDir dir;
+    test::writeReferenceCheckpoint(dir.path(), kQwen2Config, kQwen2Tensors);
+    auto config = nlohmann::json::parse(kQwen2Config);
+    config["hidden_size"] = 131072;
+    ladder::test::writeFile(dir / "config.json", config.dump());
+    const std::string message =
+        errorOf([&] { (void)loadPretrained(dir.path(), torch::kCPU, torch::kFloat); });
+    EXPECT_NE(message.find("lm_head.weight is [40, 32] in model.safetensors, but " +
+                           (dir / "config.json").string() +
+                           "'s hidden_size 131072 makes it [40, 131072]"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("check that config.json belongs to these weights"), std::string::npos)
+        << message;
+
+    config = nlohmann::json::parse(kQwen2Config);
+    config["intermediate_size"] = 96;
+    ladder::test::writeFile(dir / "config.json", config.dump());
+    const std::string mlp =
+        errorOf([&] { (void)loadPretrained(dir.path(), torch::kCPU, torch::kFloat); });
+    EXPECT_NE(mlp.find("model.layers.0.mlp.down_proj.weight is [32, 48] in model.safetensors, "
+                       "but " + (dir / "config.json").string() +
+                       "'s intermediate_size 96 makes it [32, 96]"),
+              std::string::npos)
+        << mlp;
+}
+
+// A from-scratch model (the tiny model's overrides) has no weights to compare with: a model the
+// machine cannot hold is refused from its size, not by the allocator's raw error.
+TEST(Checkpoint, ModelTooLargeForThisMachineIsRefusedBeforeAllocating) {
+    ModelConfig config = test::smallLlamaConfig();
+    config.hiddenSize = 131072;
+    config.numHeads = 1024;
+    config.numKvHeads = 1024;
+    const std::string message =
+        errorOf([&] { (void)buildModel(config, torch::kCPU, torch::kFloat); });
+    EXPECT_NE(message.find("parameters"), std::string::npos) << message;
+    EXPECT_NE(message.find("GB of memory"), std::string::npos) << message;
+    EXPECT_NE(message.find("hidden_size 131072"), std::string::npos) << message;
+}
+
 TEST(Checkpoint, WeightsHashIsStableAndSeesEveryWeight) {
     torch::manual_seed(5);
     const CausalLM model = buildModel(test::smallLlamaConfig(), torch::kCPU, torch::kFloat);

@@ -204,5 +204,33 @@ TEST(ModelConfig, BuiltInConfigsMatchTheirPurpose) {
     EXPECT_NO_THROW(tiny.validate());
 }
 
+// The sizes of issue #22: config.json files with sizes no model has are refused with the file and
+// the field, before anything is allocated for them.
+TEST(ModelConfig, SizeBeyondAnyRealModelIsRefusedNamingTheFileAndTheField) {
+    const json j = {{"model_type", "llama"},           {"vocab_size", 49152},
+                    {"hidden_size", 576},              {"intermediate_size", 172000516},
+                    {"num_hidden_layers", 30},         {"num_attention_heads", 9},
+                    {"num_key_value_heads", 3}};
+    const std::string message = errorOf([&] { (void)configFromHfJson(j, "m/config.json"); });
+    EXPECT_NE(message.find("m/config.json: intermediate_size is 172000516, more than any model "
+                           "has (at most 1048576)"),
+              std::string::npos)
+        << message;
+}
+
+TEST(ModelConfig, SizesThatMakeMoreParametersThanAnyRealModelAreRefused) {
+    const json j = {{"model_type", "llama"},        {"vocab_size", 32000},
+                    {"hidden_size", 131072},        {"intermediate_size", 1048576},
+                    {"num_hidden_layers", 64},      {"num_attention_heads", 1024}};
+    const std::string message = errorOf([&] { (void)configFromHfJson(j, "m/config.json"); });
+    EXPECT_NE(message.find("m/config.json: these sizes make a model of 3.1e+13 parameters"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("check hidden_size 131072, intermediate_size 1048576, "
+                           "num_hidden_layers 64 and vocab_size 32000"),
+              std::string::npos)
+        << message;
+}
+
 }  // namespace
 }  // namespace ladder::model

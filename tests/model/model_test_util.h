@@ -14,6 +14,7 @@
 
 #include "core/model/causal_lm.h"
 #include "core/model/model_config.h"
+#include "tests/support/test_support.h"
 
 namespace ladder::model::test {
 
@@ -42,16 +43,6 @@ ModelConfig smallGpt2Config();
 
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b);
 
-// The message of the ladder::Error that `f` throws; fails the test when it throws none.
-template <typename F>
-std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no ladder::Error was thrown";
-    return {};
-}
+using ladder::test::errorOf;
 
 }  // namespace ladder::model::test

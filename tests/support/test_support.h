@@ -7,7 +7,21 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/error.h"
+
 namespace ladder::test {
+
+// The message of the ladder::Error that `f` throws; fails the test when it throws none.
+template <typename F>
+std::string errorOf(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "no ladder::Error was thrown";
+    return {};
+}
 
 // A fresh folder under the system temp directory, removed when the object goes away.
 class TempDir {

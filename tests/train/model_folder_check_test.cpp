@@ -19,22 +19,41 @@ bool anyContains(const std::vector<std::string>& lines, const std::string& part)
     return false;
 }
 
-TEST(ModelFolderCheck, ACompleteFolderPassesWithASummary) {
-    test::TempDir dir;
+// A one-layer byte-vocabulary model saved into folder, with the file checkpoints write for the
+// byte tokenizer.
+model::ModelConfig saveSmallModel(const std::filesystem::path& folder) {
     auto config = model::ModelConfig::tiny();
     config.hiddenSize = 32;
     config.numLayers = 1;
     config.numHeads = 2;
     config.numKvHeads = 2;
     config.intermediateSize = 64;
-    auto m = model::buildModel(config, torch::kCPU, torch::kFloat);
-    model::savePretrained(*m, dir.path());
-    test::writeFile(dir / "ladder_tokenizer.txt", "byte\n");  // what checkpoints write for bytes
+    model::savePretrained(*model::buildModel(config, torch::kCPU, torch::kFloat), folder);
+    test::writeFile(folder / "ladder_tokenizer.txt", "byte\n");
+    return config;
+}
+
+TEST(ModelFolderCheck, ACompleteFolderPassesWithASummary) {
+    test::TempDir dir;
+    saveSmallModel(dir.path());
     const auto check = checkModelFolder(dir.path());
     EXPECT_TRUE(check.ok) << (check.problems.empty() ? "" : check.problems.front());
     EXPECT_NE(check.summary.find("1 layers, d 32, vocab 259"), std::string::npos) << check.summary;
     EXPECT_NE(check.summary.find("1 weight file"), std::string::npos) << check.summary;
     EXPECT_NE(check.summary.find("tokenizer byte (259 tokens)"), std::string::npos) << check.summary;
+}
+
+// The launcher checks a folder the moment it is chosen: a config.json that is not the weights'
+// is named there, from the headers, instead of when a run builds the model.
+TEST(ModelFolderCheck, AConfigThatDisagreesWithTheWeightsNamesTheField) {
+    test::TempDir dir;
+    auto config = saveSmallModel(dir.path());
+    config.intermediateSize = 128;
+    model::writeConfigJson(config, dir / "config.json");
+    const auto check = checkModelFolder(dir.path());
+    EXPECT_FALSE(check.ok);
+    EXPECT_TRUE(anyContains(check.problems, "config.json's intermediate_size 128 makes it"))
+        << (check.problems.empty() ? "" : check.problems.front());
 }
 
 TEST(ModelFolderCheck, AnEmptyFolderNamesConfigWeightsAndTokenizer) {

@@ -1,6 +1,8 @@
 // Run configuration: JSON round trip, typos caught, validation messages, the CLI line.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/error.h"
 #include "core/train/run_config.h"
 #include "tests/support/test_support.h"
@@ -89,6 +91,26 @@ TEST(RunConfig, UnknownKeyIsAnErrorNamingItAndTheFile) {
 TEST(RunConfig, WrongTypeIsAnError) {
     EXPECT_THROW((void)parseRunConfig({{"batch_size", "eight"}}), Error);
     EXPECT_THROW((void)parseRunConfig({{"model", {{"checkpoint", "best"}}}}), Error);
+}
+
+// Found by fuzz/fuzz_run_config: nlohmann converts 6e52 to an int with undefined behaviour (and
+// 1.5 silently to 1); a whole-number field takes whole numbers its type holds.
+TEST(RunConfig, WholeNumberFieldsRefuseFractionsAndNumbersTheirTypeCannotHold) {
+    const auto errorOf = [](const nlohmann::json& j) {
+        return test::errorOf([&] { (void)parseRunConfig(j, "run.json"); });
+    };
+    std::string what = errorOf({{"data", {{"max_length", 6.4e52}}}});
+    EXPECT_NE(what.find("run.json: data: `max_length` is not a whole number in range: 6.4"),
+              std::string::npos)
+        << what;
+    what = errorOf({{"batch_size", 1.5}});
+    EXPECT_NE(what.find("`batch_size` is not a whole number in range"), std::string::npos) << what;
+    what = errorOf({{"max_steps", 4294967296}});
+    EXPECT_NE(what.find("`max_steps` is not a whole number in range"), std::string::npos) << what;
+    what = errorOf({{"data", {{"datasets", {1, 1e300}}}}});
+    EXPECT_NE(what.find("`datasets` is not a whole number in range"), std::string::npos) << what;
+    // A whole number fits a floating-point field.
+    EXPECT_NO_THROW((void)parseRunConfig({{"seed", -5}, {"optimizer", {{"lr", 1}}}}));
 }
 
 TEST(RunConfig, ValidationNamesEachProblem) {

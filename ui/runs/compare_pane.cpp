@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/eval_store.h"
 #include "core/store/metric_summary.h"
@@ -306,7 +307,7 @@ void ComparePane::compare() {
         if (store::Database* db = m_sources->db(ref.source)) {
             try {
                 if (const auto run = store::RunStore(*db).find(ref.runId)) {
-                    config = nlohmann::json::parse(run->configJson, nullptr, false);
+                    config = json::parseOrDiscarded(run->configJson);
                     if (config.is_discarded()) config = nlohmann::json::object();
                 }
                 store::MetricsReader reader(*db);

@@ -24,6 +24,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/judge.h"
 #include "core/model/prompt_template.h"
@@ -97,7 +98,7 @@ LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* 
     const QString saved = settings.value(kConfigKey).toString();
     if (!saved.isEmpty()) {
         try {
-            setConfig(train::parseRunConfig(nlohmann::json::parse(saved.toStdString()),
+            setConfig(train::parseRunConfig(json::parseText(saved.toStdString(), "the settings"),
                                             "the launcher's last config"));
             m_configPath = settings.value(kConfigPathKey).toString();
             restored = true;

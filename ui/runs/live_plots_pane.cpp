@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
 #include "core/store/metrics.h"
@@ -379,7 +380,7 @@ void LivePlotsPane::loadStageNames() {
         auto& db = m_session->workspace()->db();
         const auto run = store::RunStore(db).find(m_runId);
         if (!run) return;
-        const auto config = nlohmann::json::parse(run->configJson, nullptr, false);
+        const auto config = json::parseOrDiscarded(run->configJson);
         if (!config.is_object() || !config.contains("data")) return;
         const auto& curriculum = config["data"].value("curriculum", nlohmann::json());
         std::vector<curriculum::Stage> stages;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/clock.h"
+#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/eval_store.h"
 #include "core/store/metrics.h"
@@ -369,7 +370,7 @@ void RunsPane::duplicateSelected() {
     if (!row || row->isQueuedHere()) return;
     try {
         train::RunConfig config = train::parseRunConfig(
-            nlohmann::json::parse(row->run.configJson),
+            json::parseText(row->run.configJson, "the stored run config"),
             "the stored config of run " + std::to_string(row->run.id));
         config.name = row->run.name + " (copy)";
         Q_EMIT duplicateConfig(config);

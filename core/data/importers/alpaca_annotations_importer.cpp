@@ -2,6 +2,7 @@
 // generator_2, preference, annotator}, stored as verdicts of the judge on pairs of answers.
 #include <cmath>
 
+#include "core/common/json_read.h"
 #include "core/common/text.h"
 #include "core/data/builtin_importers.h"
 #include "core/data/json_records.h"
@@ -55,7 +56,7 @@ public:
                     f.bad("preference",
                           "expected 1 (output_1 better), 2 (output_2 better), 1.5 "
                           "(tie), 0 or null (no decision), found " +
-                              p.dump());
+                              ladder::json::excerpt(p));
                     return;
                 }
                 if (value != 0.0) v.preference = value;
