@@ -8,6 +8,7 @@
 #include "app/cli/cli_context.h"
 #include "core/chat/chat_template.h"
 #include "core/common/error.h"
+#include "core/common/lists.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace ladder::cli {
@@ -54,12 +55,8 @@ void render(const TemplateOptions& options) {
     }
     // The template already wrote the special tokens (BOS included), as TRL's chat path assumes.
     const auto ids = tok->encode(text, /*addSpecialTokens=*/false);
-    std::string line;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (i > 0) line += ' ';
-        line += std::to_string(ids[i]);
-    }
-    line += '\n';
+    const std::string line =
+        text::join(ids, " ", [](std::int32_t id) { return std::to_string(id); }) + "\n";
     std::fwrite(line.data(), 1, line.size(), stdout);
 }
 

@@ -2,6 +2,7 @@
 // sandbox's size cap), and transformers' namespace, dict, raise_exception and strftime_now.
 #include "core/chat/builtins.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/chat/interpreter.h"
@@ -70,6 +71,13 @@ DictBuilder dictFrom(const CallArgs& args, const char* function) {
 }
 
 }  // namespace
+
+Value pathKey(const std::string& part) {
+    const bool numeric =
+        !part.empty() && part.size() < 19 &&
+        std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return numeric ? Value(static_cast<std::int64_t>(std::stoll(part))) : Value(part);
+}
 
 void checkNamespaceAttribute(const std::string& name) {
     if (!name.empty() && name.front() == '_') {

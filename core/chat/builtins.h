@@ -41,6 +41,10 @@ bool applyTest(Interpreter& interp, const std::string& name, const Value& input,
 // that modify, or (found false) nothing.
 Value methodOf(const Value& receiver, const std::string& name, bool& found);
 
+// One part of a dotted attribute path ("items.0") or a format field's [key]: an int when it is
+// all digits, as jinja2 reads it; a str otherwise.
+[[nodiscard]] Value pathKey(const std::string& part);
+
 // Refuses namespace attributes starting with "_", as transformers' TemplateNamespace does.
 void checkNamespaceAttribute(const std::string& name);
 

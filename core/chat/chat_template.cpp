@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/lists.h"
 
 namespace ladder::chat {
 namespace {
@@ -230,9 +231,8 @@ const Template& ChatTemplate::choose(const std::string& name, bool withTools) co
         return nullptr;
     };
     auto listNames = [&] {
-        std::string list;
-        for (const auto& entry : m_templates) list += (list.empty() ? "" : ", ") + entry.name;
-        return list;
+        return text::join(m_templates, ", ",
+                          [](const Entry& entry) -> std::string_view { return entry.name; });
     };
     const Entry* chosen = nullptr;
     if (!name.empty()) {

@@ -32,12 +32,7 @@ Value attributePath(Interpreter& interp, Value item, const std::string& path) {
     std::size_t start = 0;
     while (start <= path.size()) {
         const std::size_t dot = std::min(path.find('.', start), path.size());
-        const std::string part = path.substr(start, dot - start);
-        const bool numeric = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        });
-        item = interp.getItem(
-            item, numeric ? Value(static_cast<std::int64_t>(std::stoll(part))) : Value(part));
+        item = interp.getItem(item, pathKey(path.substr(start, dot - start)));
         start = dot + 1;
     }
     return item;

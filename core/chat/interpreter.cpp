@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/chat/builtins.h"
+#include "core/chat/nesting_guard.h"
 #include "core/chat/operators.h"
 #include "core/chat/python_text.h"
 
@@ -40,25 +41,6 @@ const Value* Scope::find(const std::string& name) const {
     return nullptr;
 }
 
-// Counts nesting of evaluation (expressions, statements, macro calls): the C++ stack it uses.
-class Interpreter::DepthGuard {
-public:
-    explicit DepthGuard(Interpreter& interp) : m_interp(interp) {
-        if (++m_interp.m_depth > m_interp.m_limits.maxDepth) {
-            --m_interp.m_depth;
-            fail(TemplateErrorKind::Limit,
-                 "evaluation nested more than " + std::to_string(m_interp.m_limits.maxDepth) +
-                     " levels deep (a macro calling itself without end?)");
-        }
-    }
-    ~DepthGuard() { --m_interp.m_depth; }
-    DepthGuard(const DepthGuard&) = delete;
-    DepthGuard& operator=(const DepthGuard&) = delete;
-
-private:
-    Interpreter& m_interp;
-};
-
 // Sends output into a string of its own while it lives (macro bodies, {% set %} blocks).
 class Interpreter::Capture {
 public:
@@ -75,6 +57,14 @@ private:
     std::string* m_saved;
     std::string m_text;
 };
+
+NestingGuard Interpreter::nesting() {
+    return NestingGuard(m_depth, m_limits.maxDepth, [&] {
+        fail(TemplateErrorKind::Limit, "evaluation nested more than " +
+                                           std::to_string(m_limits.maxDepth) +
+                                           " levels deep (a macro calling itself without end?)");
+    });
+}
 
 Interpreter::Interpreter(std::string templateName, const RenderLimits& limits, Clock clock)
     : m_name(std::move(templateName)), m_limits(limits), m_clock(std::move(clock)) {
@@ -200,7 +190,7 @@ std::string Interpreter::captureBody(const Body& body, const std::shared_ptr<Sco
 }
 
 Interpreter::Flow Interpreter::exec(const Stmt& stmt, const std::shared_ptr<Scope>& scope) {
-    DepthGuard guard(*this);
+    const NestingGuard guard = nesting();
     step();
     m_line = stmt.line;
     switch (stmt.kind) {
@@ -350,7 +340,7 @@ Value Interpreter::makeMacro(const Stmt& macro, const std::shared_ptr<Scope>& sc
 
 Value Interpreter::callMacro(const Stmt& macro, const std::weak_ptr<Scope>& definedIn,
                              CallArgs& args) {
-    DepthGuard guard(*this);
+    const NestingGuard guard = nesting();
     step();
     const int callerLine = m_line;
     std::shared_ptr<Scope> parent = definedIn.lock();
@@ -461,7 +451,7 @@ Value Interpreter::applyFilterChain(const Expr& filter, const Value& input,
 }
 
 Value Interpreter::eval(const Expr& expr, const std::shared_ptr<Scope>& scope) {
-    DepthGuard guard(*this);
+    const NestingGuard guard = nesting();
     step();
     m_line = expr.line;
     switch (expr.kind) {

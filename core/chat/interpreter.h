@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/chat/ast.h"
+#include "core/chat/nesting_guard.h"
 #include "core/chat/value.h"
 
 namespace ladder::chat {
@@ -58,8 +59,10 @@ public:
 
 private:
     enum class Flow { Normal, Break, Continue };
-    class DepthGuard;
     class Capture;
+
+    // Counts nested evaluation (expressions, statements, macro calls): the C++ stack it uses.
+    [[nodiscard]] NestingGuard nesting();
 
     Flow execBody(const Body& body, const std::shared_ptr<Scope>& scope);
     Flow exec(const Stmt& stmt, const std::shared_ptr<Scope>& scope);

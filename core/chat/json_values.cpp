@@ -159,22 +159,31 @@ private:
         out += buf;
     }
 
-    void writeList(const std::vector<Value>& items, int level) {
-        if (items.empty()) {
-            add("[]");
+    // "[", the items (each on its own line with an indent), "]"; "[]" when there are none.
+    template <typename WriteItem>
+    void writeContainer(const char* open, const char* close, std::size_t count, int level,
+                        WriteItem writeItem) {
+        if (count == 0) {
+            add(open);
+            add(close);
             return;
         }
-        add("[");
+        add(open);
         newline(level + 1);
-        for (std::size_t i = 0; i < items.size(); ++i) {
+        for (std::size_t i = 0; i < count; ++i) {
             if (i > 0) {
                 add(m_itemSeparator);
                 newline(level + 1);
             }
-            write(items[i], level + 1);
+            writeItem(i);
         }
         newline(level);
-        add("]");
+        add(close);
+    }
+
+    void writeList(const std::vector<Value>& items, int level) {
+        writeContainer("[", "]", items.size(), level,
+                       [&](std::size_t i) { write(items[i], level + 1); });
     }
 
     // json.dumps turns non-string keys into strings the way it writes them as values.
@@ -196,10 +205,6 @@ private:
     }
 
     void writeDict(const DictData& dict, int level) {
-        if (dict.entries.empty()) {
-            add("{}");
-            return;
-        }
         std::vector<const std::pair<Value, Value>*> entries;
         for (const auto& entry : dict.entries) entries.push_back(&entry);
         if (m_options.sortKeys) {
@@ -207,19 +212,11 @@ private:
                 return lessThan(a->first, b->first);
             });
         }
-        add("{");
-        newline(level + 1);
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if (i > 0) {
-                add(m_itemSeparator);
-                newline(level + 1);
-            }
+        writeContainer("{", "}", entries.size(), level, [&](std::size_t i) {
             writeString(keyText(entries[i]->first));
             add(m_keySeparator);
             write(entries[i]->second, level + 1);
-        }
-        newline(level);
-        add("}");
+        });
     }
 
     const JsonDumpOptions& m_options;

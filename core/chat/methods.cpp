@@ -383,12 +383,7 @@ Value formatField(Interpreter& interp, const std::string& field, const CallArgs&
         } else {
             const std::size_t close = field.find(']', pos);
             if (close == std::string::npos) failRuntime("Missing ']' in format string");
-            const std::string key = field.substr(pos + 1, close - pos - 1);
-            const bool numeric = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-                return c >= '0' && c <= '9';
-            });
-            value = interp.getItem(
-                value, numeric ? Value(static_cast<std::int64_t>(std::stoll(key))) : Value(key));
+            value = interp.getItem(value, pathKey(field.substr(pos + 1, close - pos - 1)));
             pos = close + 1;
         }
     }

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "core/chat/nesting_guard.h"
 #include "core/chat/template_error.h"
 
 namespace ladder::chat {
@@ -128,19 +129,6 @@ private:
     }
 
     // ---- statements ----
-    struct NestingGuard {
-        NestingGuard(Parser& parser, const Token& at) : m_parser(parser) {
-            if (++parser.m_nesting > parser.m_limits.maxStatementNesting) {
-                throw TemplateError(TemplateErrorKind::Limit, parser.m_name, at.line,
-                                    "blocks nested more than " +
-                                        std::to_string(parser.m_limits.maxStatementNesting) +
-                                        " deep");
-            }
-        }
-        ~NestingGuard() { --m_parser.m_nesting; }
-        Parser& m_parser;
-    };
-
     // Statements up to (not including) a {% tag %} whose name is in `ends`.
     Body parseBody(std::initializer_list<const char*> ends) {
         Body body;
@@ -220,7 +208,11 @@ private:
     StmtPtr parseStatement(std::initializer_list<const char*> enclosingEnds) {
         const Token& tag = current();
         if (tag.type != TokenType::Name) fail(tag, "tag name expected");
-        NestingGuard guard(*this, tag);
+        const NestingGuard guard(m_nesting, m_limits.maxStatementNesting, [&] {
+            throw TemplateError(TemplateErrorKind::Limit, m_name, tag.line,
+                                "blocks nested more than " +
+                                    std::to_string(m_limits.maxStatementNesting) + " deep");
+        });
         const std::string& name = tag.text;
         if (name == "if") return parseIf();
         if (name == "for") return parseFor();
@@ -244,6 +236,12 @@ private:
         fail(tag, message);
     }
 
+    // After a body that ended at `{% tag`: an else body up to `end` when tag is "else".
+    void parseElse(const std::string& tag, const char* end, Stmt& stmt) {
+        expectBlockEnd();
+        if (tag == "else") stmt.elseBody = parseBlockUntil(end);
+    }
+
     StmtPtr parseIf() {
         auto stmt = makeStmt(StmtKind::If, advance());
         while (true) {
@@ -254,12 +252,7 @@ private:
             stmt->branches.push_back(std::move(branch));
             const std::string end = takeEndTag();
             if (end == "elif") continue;
-            if (end == "else") {
-                expectBlockEnd();
-                stmt->elseBody = parseBlockUntil("endif");
-            } else {
-                expectBlockEnd();
-            }
+            parseElse(end, "endif", *stmt);
             return stmt;
         }
     }
@@ -275,12 +268,7 @@ private:
         ++m_loopDepth;
         stmt->body = parseBody({"endfor", "else"});
         --m_loopDepth;
-        if (takeEndTag() == "else") {
-            expectBlockEnd();
-            stmt->elseBody = parseBlockUntil("endfor");
-        } else {
-            expectBlockEnd();
-        }
+        parseElse(takeEndTag(), "endfor", *stmt);
         return stmt;
     }
 
@@ -436,7 +424,7 @@ private:
 
     // name | name, name, ... | (set only) name.attribute
     Target parseAssignTarget(bool allowAttribute, std::initializer_list<const char*> extraEnds) {
-        RecursionGuard guard(*this);
+        const NestingGuard guard = recursion();
         std::vector<Target> items;
         bool tuple = false;
         while (true) {
@@ -543,7 +531,7 @@ private:
     }
 
     ExprPtr parseConditional() {
-        RecursionGuard guard(*this);
+        const NestingGuard guard = recursion();
         ExprPtr expr = parseOr();
         while (skipName("if")) {
             ExprPtr condition = parseOr();
@@ -571,7 +559,7 @@ private:
     }
 
     ExprPtr parseNot() {
-        RecursionGuard guard(*this);
+        const NestingGuard guard = recursion();
         if (isName("not")) {
             const int line = advance().line;
             auto e = node(ExprKind::Not, line);
@@ -644,29 +632,19 @@ private:
         return left;
     }
 
-    // Counts the parser's own recursion (parentheses, not not ..., a if b else c if ...):
-    // refuses deep nesting before it exhausts the stack.
-    class RecursionGuard {
-    public:
-        explicit RecursionGuard(Parser& parser) : m_parser(parser) {
-            if (++parser.m_expressionNesting > parser.m_limits.maxParserRecursion) {
-                --parser.m_expressionNesting;
-                throw TemplateError(TemplateErrorKind::Limit, parser.m_name, parser.current().line,
-                                    "an expression nested too deep (more than " +
-                                        std::to_string(parser.m_limits.maxParserRecursion) +
-                                        " levels of the parser)");
-            }
-        }
-        ~RecursionGuard() { --m_parser.m_expressionNesting; }
-        RecursionGuard(const RecursionGuard&) = delete;
-        RecursionGuard& operator=(const RecursionGuard&) = delete;
-
-    private:
-        Parser& m_parser;
-    };
+    // The parser's own recursion (parentheses, not not ..., a if b else c if ...): refused when
+    // deep, before it exhausts the stack.
+    NestingGuard recursion() {
+        return NestingGuard(m_expressionNesting, m_limits.maxParserRecursion, [&] {
+            throw TemplateError(TemplateErrorKind::Limit, m_name, current().line,
+                                "an expression nested too deep (more than " +
+                                    std::to_string(m_limits.maxParserRecursion) +
+                                    " levels of the parser)");
+        });
+    }
 
     ExprPtr parseUnary(bool withFilter) {
-        RecursionGuard guard(*this);
+        const NestingGuard guard = recursion();
         ExprPtr operand;
         if (isOp("-") || isOp("+")) {
             const Token& sign = advance();

@@ -508,24 +508,25 @@ std::string title(std::string_view text) {
     return fromCodePoints(out);
 }
 
-bool isLower(std::string_view text) {
+// str.islower / str.isupper: some cased character, and all of them in that case.
+bool allCasedAre(std::string_view text, bool upper) {
     bool anyCased = false;
     for (char32_t c : toCodePoints(text)) {
         const auto cp = static_cast<utf8proc_int32_t>(c);
-        if (utf8proc_isupper(cp) || category(c) == UTF8PROC_CATEGORY_LT) return false;
-        if (utf8proc_islower(cp)) anyCased = true;
+        const bool isUpper = utf8proc_isupper(cp);
+        const bool isLower = utf8proc_islower(cp);
+        if ((upper ? isLower : isUpper) || category(c) == UTF8PROC_CATEGORY_LT) return false;
+        if (upper ? isUpper : isLower) anyCased = true;
     }
     return anyCased;
 }
 
+bool isLower(std::string_view text) {
+    return allCasedAre(text, false);
+}
+
 bool isUpper(std::string_view text) {
-    bool anyCased = false;
-    for (char32_t c : toCodePoints(text)) {
-        const auto cp = static_cast<utf8proc_int32_t>(c);
-        if (utf8proc_islower(cp) || category(c) == UTF8PROC_CATEGORY_LT) return false;
-        if (utf8proc_isupper(cp)) anyCased = true;
-    }
-    return anyCased;
+    return allCasedAre(text, true);
 }
 
 bool isDigit(std::string_view text) {
