@@ -337,6 +337,10 @@ TEST(ChatTemplateOracle, TokenIdsOfTheRenderMatchTransformersWithoutAddedSpecial
     TempDir dir;
     const Reference reference = renderReference(python, cases, dir.path());
     ASSERT_EQ(reference.results.size(), cases.size());
+    if (reference.oracle.rfind("transformers", 0) != 0) {
+        GTEST_SKIP() << "token ids need transformers (and tokenizers) in the oracle Python; it has "
+                     << reference.oracle;
+    }
     const auto chat = ChatTemplate::load(cases.front().model);
     const auto tok = tokenizer::loadTokenizer(cases.front().model);
     int identical = 0;
