@@ -32,6 +32,7 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs, backup, recover
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
 void addTokenizeCommands(CLI::App& app, CliContext& context);   // tokenize
+void addTemplateCommands(CLI::App& app, CliContext& context);   // template render
 void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder
 void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
 void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list

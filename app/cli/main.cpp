@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     cli::addWorkspaceCommands(app, context);
     cli::addPluginCommands(app, context);
     cli::addTokenizeCommands(app, context);
+    cli::addTemplateCommands(app, context);
     cli::addDataCommands(app, context);
     cli::addPairCommands(app, context);
     cli::addCurriculumCommands(app, context);
