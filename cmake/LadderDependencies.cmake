@@ -2,12 +2,47 @@
 # Every lookup honours CMAKE_PREFIX_PATH, so a CUDA LibTorch or a prefix made by
 # scripts/gpu-deps.sh (Debian packages unpacked into a folder) works the same way.
 
-# LibTorch: Debian's libtorch-dev, or a CUDA build given through CMAKE_PREFIX_PATH.
+# LibTorch: Debian's libtorch-dev, or a CUDA build given through CMAKE_PREFIX_PATH (the torch
+# package folder of a PyPI wheel: scripts/build.sh with LADDER_TORCH=pypi).
 find_package(Torch REQUIRED)
 message(STATUS "Ladder: LibTorch ${Torch_VERSION} from ${Torch_DIR}")
+# TorchConfig finds c10 with find_library, which searches the system before the package: with only
+# <torch>/share/cmake on CMAKE_PREFIX_PATH it takes Debian's libc10.so beside a wheel's libtorch.
+string(FIND "${c10_LIBRARY}" "${TORCH_INSTALL_PREFIX}/" c10_in_prefix)
+if(c10_LIBRARY AND NOT c10_in_prefix EQUAL 0)
+    message(FATAL_ERROR "LibTorch from ${TORCH_INSTALL_PREFIX} but c10 from ${c10_LIBRARY}: put the "
+                        "LibTorch folder itself on CMAKE_PREFIX_PATH (not only its share/cmake), "
+                        "in a fresh build folder")
+endif()
+
+# A wheel's libtorch_cuda finds the CUDA libraries of the nvidia-* wheels beside it through its own
+# RPATH at run time. The linker, checking its symbols, looks on the executable's -rpath first and
+# would take the CUDA toolkit's older copies there (libnccl.so.2: undefined ncclCommGrow...).
+file(GLOB nvidia_lib_dirs LIST_DIRECTORIES true "${TORCH_INSTALL_PREFIX}/../nvidia/*/lib")
+if(nvidia_lib_dirs)
+    list(JOIN nvidia_lib_dirs ":" nvidia_lib_path)
+    add_link_options("LINKER:-rpath-link,${nvidia_lib_path}")
+endif()
 
 find_package(nlohmann_json 3.9 REQUIRED)
 find_package(spdlog REQUIRED)
+# PyPI's torch wheel ships fmt headers of its own (torch/include/fmt, a newer major version) in the
+# include folder that every user of torch gets, while the system's spdlog was built against the
+# system's fmt. A folder that holds only the system's fmt goes first among torch's include folders,
+# so <fmt/...> is the system's everywhere. (LibTorch's headers that Ladder includes use no fmt.)
+if(TARGET fmt::fmt AND EXISTS "${TORCH_INSTALL_PREFIX}/include/fmt")
+    get_target_property(fmt_include_dirs fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+    find_path(LADDER_SYSTEM_FMT_DIR fmt/format.h PATHS ${fmt_include_dirs} NO_DEFAULT_PATH REQUIRED)
+    if(NOT LADDER_SYSTEM_FMT_DIR STREQUAL "${TORCH_INSTALL_PREFIX}/include")
+        set(shadow "${PROJECT_BINARY_DIR}/system-fmt")
+        file(MAKE_DIRECTORY "${shadow}")
+        file(CREATE_LINK "${LADDER_SYSTEM_FMT_DIR}/fmt" "${shadow}/fmt" SYMBOLIC)
+        get_target_property(torch_include_dirs torch INTERFACE_INCLUDE_DIRECTORIES)
+        set_target_properties(torch PROPERTIES INTERFACE_INCLUDE_DIRECTORIES
+                              "${shadow};${torch_include_dirs}")
+        message(STATUS "Ladder: fmt from ${LADDER_SYSTEM_FMT_DIR} (spdlog's), not LibTorch's")
+    endif()
+endif()
 find_package(Threads REQUIRED)
 
 # SQLite: CMake's own FindSQLite3 (searches CMAKE_PREFIX_PATH).

@@ -386,7 +386,7 @@ void Trainer::restoreCheckpoint() {
     model::loadWeights(*m_policy.model, model::weightFiles(folder));
     const TrainerState state = loadTrainerState(folder, m_step->optimizer());
     m_sampler->restore(curriculum::SamplerPosition::fromJson(state.sampler));
-    restoreGeneratorState(state.generatorState);
+    restoreGeneratorState(state.generatorState, m_device);
     if (m_cache && !state.referenceKey.empty() && state.referenceKey != m_referenceKey) {
         throw Error("run " + std::to_string(m_runId) + " cannot resume: its starting model changed "
                     "since it began (reference key differs)");
@@ -640,7 +640,7 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
     state.elapsedSeconds = elapsed();
     state.tokensSeen = m_tokensSeen;
     state.referenceKey = m_referenceKey;
-    state.generatorState = saveGeneratorState();
+    state.generatorState = saveGeneratorState(m_device);
     saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state);
     store::RunStore(m_workspace->db()).addCheckpoint(m_runId, step, relative, kind);
     m_lastCheckpointStep = step;

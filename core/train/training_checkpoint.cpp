@@ -73,19 +73,49 @@ torch::Tensor fromHex(const std::string& hex) {
     return t;
 }
 
-}  // namespace
-
-nlohmann::json saveGeneratorState() {
-    auto gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard lock(gen.mutex());
-    return toHex(gen.get_state());
+// The default generator of the run's CUDA device ("cuda" alone means device 0).
+at::Generator cudaGenerator(const torch::Device& device) {
+    return at::globalContext().defaultGenerator(
+        torch::Device(torch::kCUDA, device.has_index() ? device.index() : 0));
 }
 
-void restoreGeneratorState(const nlohmann::json& state) {
-    if (!state.is_string()) return;
-    auto gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard lock(gen.mutex());
-    gen.set_state(fromHex(state.get<std::string>()));
+std::string stateOf(at::Generator generator) {
+    std::lock_guard lock(generator.mutex());
+    return toHex(generator.get_state());
+}
+
+void setState(at::Generator generator, const nlohmann::json& hex, const char* which) {
+    if (!hex.is_string()) throw Error("corrupt generator state in a checkpoint");
+    std::lock_guard lock(generator.mutex());
+    try {
+        generator.set_state(fromHex(hex.get<std::string>()));
+    } catch (const c10::Error& e) {
+        throw Error(std::string("the checkpoint's ") + which + " generator state does not fit this "
+                    "LibTorch (was it written by another LibTorch version?): " +
+                    e.what_without_backtrace());
+    }
+}
+
+}  // namespace
+
+nlohmann::json saveGeneratorState(const torch::Device& device) {
+    const std::string cpu = stateOf(at::detail::getDefaultCPUGenerator());
+    if (!device.is_cuda()) return cpu;  // the format of CPU runs since the first checkpoints
+    return {{"cpu", cpu}, {"cuda", stateOf(cudaGenerator(device))}};
+}
+
+void restoreGeneratorState(const nlohmann::json& state, const torch::Device& device) {
+    if (state.is_string()) {
+        setState(at::detail::getDefaultCPUGenerator(), state, "CPU");
+        return;
+    }
+    if (!state.is_object()) return;  // a checkpoint from before generator states were saved
+    if (state.contains("cpu")) setState(at::detail::getDefaultCPUGenerator(), state["cpu"], "CPU");
+    // A run that moves from CUDA to the CPU leaves the CUDA state; one that moves from the CPU to
+    // CUDA keeps the state its start gave the CUDA generator.
+    if (device.is_cuda() && state.contains("cuda")) {
+        setState(cudaGenerator(device), state["cuda"], "CUDA");
+    }
 }
 
 void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& policy,

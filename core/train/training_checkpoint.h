@@ -25,7 +25,7 @@ struct TrainerState {
     double elapsedSeconds = 0;        // training time so far (for tokens/s and ETA after resume)
     std::int64_t tokensSeen = 0;
     std::string referenceKey;         // the reference cache key the run uses
-    nlohmann::json generatorState;    // torch's CPU generator, base64 of its bytes
+    nlohmann::json generatorState;    // saveGeneratorState(): the generators the run draws from
 };
 
 // Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
@@ -45,8 +45,11 @@ void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::Ca
 [[nodiscard]] std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(
     const std::filesystem::path& folder);
 
-// Torch's CPU generator state as JSON and back (exact resumption of anything sampled).
-[[nodiscard]] nlohmann::json saveGeneratorState();
-void restoreGeneratorState(const nlohmann::json& state);
+// The states of the generators a run on `device` draws from, as JSON and back (exact resumption of
+// anything sampled): torch's CPU generator as hex of its bytes, and on CUDA
+// {"cpu": hex, "cuda": hex of the device's default generator}. Restoring takes both forms and
+// sets the CUDA generator only when the run is on CUDA.
+[[nodiscard]] nlohmann::json saveGeneratorState(const torch::Device& device);
+void restoreGeneratorState(const nlohmann::json& state, const torch::Device& device);
 
 }  // namespace ladder::train

@@ -1,6 +1,7 @@
 // The CUDA path: the same model gives the same numbers on the GPU as on the CPU, the fused attention
-// kernel agrees with the explicit one, bf16 autocast stays close to float32, and a short training
-// run on cuda finishes. Every test skips where CUDA is absent.
+// kernel agrees with the explicit one, bf16 autocast stays close to float32, a short training
+// run on cuda finishes, and its checkpoints carry the CUDA generator's state through a resume.
+// Every test skips where CUDA is absent.
 #include <gtest/gtest.h>
 
 #include <torch/torch.h>
@@ -8,6 +9,9 @@
 #include "core/demo/demo_workspace.h"
 #include "core/model/attention.h"
 #include "core/model/causal_lm.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_run.h"
@@ -59,6 +63,18 @@ TEST(Gpu, FusedAttentionAgreesWithExplicitAttention) {
     }
 }
 
+// Runs a job until its end (or, with stopAtStep, stops it after that step) and returns the last event.
+std::optional<train::TrainingEvent> runJob(const train::JobRequest& request,
+                                           std::int64_t stopAtStep = -1) {
+    train::TrainingJob job(request);
+    job.start();
+    while (auto e = job.events().pop(std::chrono::seconds(300))) {
+        if (e->kind == train::EventKind::Step && e->step == stopAtStep) job.stop();
+        if (e->isTerminal()) return e;
+    }
+    return std::nullopt;
+}
+
 TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     LADDER_REQUIRE_CUDA();
     test::TempDir dir;
@@ -68,17 +84,60 @@ TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     c.threads = 0;
     c.device = "cuda";
     c.dtype = "bfloat16";
-    train::TrainingJob job({(dir / "demo.ladder").string(), c, 0});
-    job.start();
-    std::optional<train::TrainingEvent> end;
-    while (auto e = job.events().pop(std::chrono::seconds(300))) {
-        if (e->isTerminal()) {
-            end = e;
-            break;
-        }
-    }
+    const auto end = runJob({(dir / "demo.ladder").string(), c, 0});
     ASSERT_TRUE(end.has_value());
     EXPECT_EQ(end->kind, train::EventKind::Finished) << end->message;
+}
+
+TEST(Gpu, CudaGeneratorStateRestoresTheSameRandomNumbers) {
+    LADDER_REQUIRE_CUDA();
+    const torch::Device cuda(torch::kCUDA, 0);
+    torch::manual_seed(7);
+    const auto saved = nlohmann::json::parse(train::saveGeneratorState(cuda).dump());
+    ASSERT_TRUE(saved.contains("cuda")) << saved.dump();
+    const auto onGpu = torch::rand({16}, torch::TensorOptions().device(cuda)).cpu();
+    const auto onCpu = torch::rand({16});
+    train::restoreGeneratorState(saved, cuda);
+    EXPECT_TRUE(torch::equal(torch::rand({16}, torch::TensorOptions().device(cuda)).cpu(), onGpu));
+    EXPECT_TRUE(torch::equal(torch::rand({16}), onCpu));
+}
+
+TEST(Gpu, ResumedCudaRunRestoresTheCudaGeneratorOfItsCheckpoint) {
+    LADDER_REQUIRE_CUDA();
+    const torch::Device cuda(torch::kCUDA, 0);
+    test::TempDir dir;
+    const auto path = dir / "demo.ladder";
+    demo::initWorkspace(path, {.prompts = 80, .seed = 2});
+    train::RunConfig c = test::tinyRunConfig("dpo", 4);
+    c.threads = 0;
+    c.device = "cuda";
+    const auto stopped = runJob({path.string(), c, 0}, /*stopAtStep=*/2);
+    ASSERT_TRUE(stopped.has_value());
+    ASSERT_EQ(stopped->kind, train::EventKind::Stopped) << stopped->message;
+
+    // Plant a CUDA state in the stop checkpoint that the run cannot reach by itself.
+    auto latestState = [&] {
+        auto ws = store::Workspace::open(path);
+        const auto latest = store::RunStore(ws.db()).latestCheckpoint(stopped->runId);
+        EXPECT_TRUE(latest.has_value());
+        return ws.checkpointDir() / latest->path / "trainer_state.json";
+    };
+    const auto stopFile = latestState();
+    auto state = nlohmann::json::parse(test::readFile(stopFile));
+    ASSERT_TRUE(state["generator"].contains("cuda")) << state["generator"].dump();
+    torch::manual_seed(12345);
+    const auto planted = train::saveGeneratorState(cuda)["cuda"];
+    ASSERT_NE(planted, state["generator"]["cuda"]);
+    state["generator"]["cuda"] = planted;
+    test::writeFile(stopFile, state.dump());
+
+    const auto resumed = runJob({path.string(), {}, stopped->runId});
+    ASSERT_TRUE(resumed.has_value());
+    ASSERT_EQ(resumed->kind, train::EventKind::Finished) << resumed->message;
+    // Training draws nothing from the CUDA generator (no dropout), so the final checkpoint holds
+    // the state the resume restored.
+    const auto last = nlohmann::json::parse(test::readFile(latestState()));
+    EXPECT_EQ(last["generator"]["cuda"], planted);
 }
 
 }  // namespace
