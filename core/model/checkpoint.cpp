@@ -185,6 +185,12 @@ std::string weightsHash(const CausalLMImpl& model) {
     hash::Hasher hasher;
     // Every config field that changes the function the weights compute, and nothing else.
     const ModelConfig& c = model.config();
+    const RopeScaling& rope = c.ropeScaling;
+    if (!rope.isDefault()) {
+        hasher.update(fmt::format("rope {} {} {} {} {} ", rope.type, rope.factor,
+                                  rope.lowFreqFactor, rope.highFreqFactor,
+                                  rope.originalMaxPositions));
+    }
     hasher.update(fmt::format("{} V{} C{} L{} H{} Hkv{} D{} I{} P{} theta{} eps{} tie{} bias{}{}",
                               toString(c.family), c.vocabSize, c.hiddenSize, c.numLayers,
                               c.numHeads, c.numKvHeads, c.headDimension(), c.intermediateSize,

@@ -111,7 +111,7 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
     if (!input.positionIds.defined()) positions = positions.narrow(0, 0, 1);  // (1, T)
     auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
     const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
-                                         x.scalar_type());  // (B, 1, T, D)
+                                         config().ropeScaling, x.scalar_type());  // (B, 1, T, D)
     for (std::size_t i = 0; i < m_model->layers->size(); ++i) {
         x = m_model->layers[i]->as<LlamaDecoderLayer>()->forward(x, cos, sin, mask, input.cache,
                                                                  i);  // (B, T, C)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -158,6 +160,13 @@ public:
         return out;
     }
 
+    // A nested object's fields, with errors naming `key` too; nullptr when absent.
+    [[nodiscard]] std::optional<Fields> object(const char* key) const {
+        if (!has(key)) return std::nullopt;
+        if (!m_json.at(key).is_object()) fail(key, "is not an object");
+        return Fields(m_json.at(key), m_source + ", field `" + key + "`", m_modelType);
+    }
+
     void require(const char* key) const {
         if (!has(key)) {
             throw Error(m_source + ": missing field `" + key + "` (model_type " + m_modelType +
@@ -179,6 +188,42 @@ private:
     std::string m_modelType;
 };
 
+// RoPE's base and scaling. transformers 5 writes both into `rope_parameters`; older files have
+// `rope_theta` and `rope_scaling` at the top level (both forms are read, the newer first).
+void readRope(const Fields& f, ModelConfig& c) {
+    c.ropeTheta = f.number("rope_theta", 10000.0);
+    const bool newer = f.has("rope_parameters");
+    const std::optional<Fields> scaling = f.object(newer ? "rope_parameters" : "rope_scaling");
+    if (!scaling) return;
+    if (newer) c.ropeTheta = scaling->number("rope_theta", c.ropeTheta);
+    RopeScaling& r = c.ropeScaling;
+    // Old files say `type`, newer ones `rope_type`.
+    r.type = scaling->string("rope_type", scaling->string("type", "default"));
+    if (r.type == "default") return;
+    if (r.type != "linear" && r.type != "llama3") {
+        scaling->unsupported("rope_type", "is `" + r.type + "` (Ladder computes default, linear " +
+                                              "and llama3 RoPE)");
+    }
+    scaling->require("factor");
+    r.factor = scaling->number("factor", 1.0);
+    if (!(r.factor >= 1.0) || r.factor > 1e6) scaling->fail("factor", "must be 1 or more");
+    if (r.type == "llama3") {
+        for (const char* key : {"low_freq_factor", "high_freq_factor",
+                                "original_max_position_embeddings"}) {
+            scaling->require(key);
+        }
+        r.lowFreqFactor = scaling->number("low_freq_factor", 1.0);
+        r.highFreqFactor = scaling->number("high_freq_factor", 4.0);
+        r.originalMaxPositions = scaling->integer("original_max_position_embeddings");
+        if (!(r.lowFreqFactor > 0.0) || !(r.highFreqFactor > r.lowFreqFactor)) {
+            scaling->fail("high_freq_factor", "must be above low_freq_factor, both positive");
+        }
+        if (r.originalMaxPositions <= 0 || r.originalMaxPositions > kMaxPositions) {
+            scaling->fail("original_max_position_embeddings", "must be positive");
+        }
+    }
+}
+
 void readSpecialIds(const Fields& f, ModelConfig& c) {
     c.bosTokenId = f.integer("bos_token_id", -1);
     c.eosTokenIds = f.integers("eos_token_id");
@@ -199,7 +244,7 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
     c.numKvHeads = f.integer("num_key_value_heads", c.numHeads);
     c.headDim = f.integer("head_dim", 0);
     c.maxPositionEmbeddings = f.integer("max_position_embeddings", 2048);
-    c.ropeTheta = f.number("rope_theta", 10000.0);
+    readRope(f, c);
     c.normEps = f.number("rms_norm_eps", 1e-6);
     c.tieWordEmbeddings = f.boolean("tie_word_embeddings", false);
     if (modelType == "qwen2") {
@@ -211,7 +256,6 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
     if (f.string("hidden_act", "silu") != "silu") {
         f.unsupported("hidden_act", "is `" + f.string("hidden_act", "") + "` instead of silu");
     }
-    if (f.has("rope_scaling")) f.unsupported("rope_scaling", "is set");
     if (f.boolean("mlp_bias", false)) f.unsupported("mlp_bias", "is true");
     // Mistral's sliding window (4096 and more) only matters beyond the lengths Ladder trains on.
     readSpecialIds(f, c);
@@ -453,6 +497,17 @@ json configToHfJson(const ModelConfig& c) {
         if (c.headDim > 0) j["head_dim"] = c.headDim;
         j["max_position_embeddings"] = c.maxPositionEmbeddings;
         j["rope_theta"] = c.ropeTheta;
+        if (!c.ropeScaling.isDefault()) {
+            // The older top-level form: transformers 4 reads it, and 5 converts it.
+            const RopeScaling& r = c.ropeScaling;
+            json scaling = {{"rope_type", r.type}, {"factor", r.factor}};
+            if (r.type == "llama3") {
+                scaling["low_freq_factor"] = r.lowFreqFactor;
+                scaling["high_freq_factor"] = r.highFreqFactor;
+                scaling["original_max_position_embeddings"] = r.originalMaxPositions;
+            }
+            j["rope_scaling"] = scaling;
+        }
         j["rms_norm_eps"] = c.normEps;
         j["hidden_act"] = "silu";
         j["attention_dropout"] = 0.0;

@@ -18,6 +18,19 @@ enum class ModelFamily {
 
 [[nodiscard]] const char* toString(ModelFamily family);
 
+// How RoPE's frequencies are scaled for contexts longer than pretraining (Hugging Face's
+// rope_parameters / rope_scaling). Ladder computes "default", "linear" and "llama3" (Llama 3.1
+// and 3.2); a config with another rope_type is refused when read.
+struct RopeScaling {
+    std::string type = "default";  // default | linear | llama3
+    double factor = 1.0;           // linear, llama3: how much longer the context gets
+    double lowFreqFactor = 1.0;    // llama3: wavelengths beyond original / low are divided by factor
+    double highFreqFactor = 4.0;   // llama3: wavelengths below original / high are kept
+    std::int64_t originalMaxPositions = 8192;  // llama3: the pretraining context
+
+    [[nodiscard]] bool isDefault() const { return type == "default"; }
+};
+
 struct ModelConfig {
     ModelFamily family = ModelFamily::Llama;  // which code path builds the model
     std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, gpt2
@@ -30,6 +43,7 @@ struct ModelConfig {
     std::int64_t intermediateSize = 341;  // MLP width (GPT-2: n_inner, default 4C)
     std::int64_t maxPositionEmbeddings = 1024;  // GPT-2's learned table size; Llama: advisory
     double ropeTheta = 10000.0;                 // RoPE base (Llama family)
+    RopeScaling ropeScaling;                    // Llama 3.1/3.2 set llama3
     double normEps = 1e-6;                  // rms_norm_eps (Llama) or layer_norm_epsilon (GPT-2)
     bool tieWordEmbeddings = false;         // lm_head shares the token embedding matrix
     bool attentionBias = false;             // q/k/v projections have a bias (Qwen2; GPT-2 always)

@@ -1,14 +1,38 @@
 // Rotary position embeddings, rotate-half layout.
 #include "core/model/rotary.h"
 
+#include <cmath>
+
 namespace ladder::model {
+
+torch::Tensor rotaryInverseFrequency(std::int64_t headDim, double theta,
+                                     const RopeScaling& scaling, const torch::Device& device) {
+    const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+    const auto exponents = torch::arange(0, headDim, 2, options) / static_cast<double>(headDim);
+    const auto inverseFrequency = 1.0 / torch::pow(theta, exponents);  // (D/2)
+    if (scaling.type == "linear") return inverseFrequency / scaling.factor;
+    if (scaling.type != "llama3") return inverseFrequency;
+    // Llama 3: long wavelengths are slowed by `factor`, short ones kept, and those between
+    // interpolated smoothly in 1 / wavelength.
+    const double original = static_cast<double>(scaling.originalMaxPositions);
+    const double lowFreqWavelength = original / scaling.lowFreqFactor;
+    const double highFreqWavelength = original / scaling.highFreqFactor;
+    const auto wavelength = 2.0 * M_PI / inverseFrequency;  // (D/2)
+    auto scaled = torch::where(wavelength > lowFreqWavelength, inverseFrequency / scaling.factor,
+                               inverseFrequency);  // (D/2)
+    const auto smooth = (original / wavelength - scaling.lowFreqFactor) /
+                        (scaling.highFreqFactor - scaling.lowFreqFactor);  // (D/2)
+    const auto smoothed = (1.0 - smooth) * scaled / scaling.factor + smooth * scaled;
+    const auto medium = (wavelength >= highFreqWavelength) & (wavelength <= lowFreqWavelength);
+    return torch::where(medium, smoothed, scaled);  // (D/2)
+}
 
 std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
                                                      std::int64_t headDim, double theta,
+                                                     const RopeScaling& scaling,
                                                      torch::Dtype dtype) {
-    const auto options = torch::TensorOptions().dtype(torch::kFloat).device(positions.device());
-    const auto exponents = torch::arange(0, headDim, 2, options) / static_cast<double>(headDim);
-    const auto inverseFrequency = 1.0 / torch::pow(theta, exponents);  // (D/2)
+    const auto inverseFrequency =
+        rotaryInverseFrequency(headDim, theta, scaling, positions.device());  // (D/2)
     const auto angles =
         positions.to(torch::kFloat).unsqueeze(-1) * inverseFrequency;  // (B, T, D/2)
     const auto both = torch::cat({angles, angles}, -1).unsqueeze(1);   // (B, 1, T, D)

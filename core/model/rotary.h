@@ -6,13 +6,22 @@
 
 #include <torch/torch.h>
 
+#include "core/model/model_config.h"
+
 namespace ladder::model {
 
+// The D/2 inverse frequencies theta^(-2i/D), float32 on `device`, scaled as `scaling` says
+// (transformers' _compute_linear_scaling_rope_parameters and _compute_llama3_parameters).
+[[nodiscard]] torch::Tensor rotaryInverseFrequency(std::int64_t headDim, double theta,
+                                                   const RopeScaling& scaling,
+                                                   const torch::Device& device);
+
 // cos and sin for positions (B, T) int64: each (B, 1, T, D), in `dtype`. The angles are computed
-// in float32 (position * theta^(-2i/D)) before the cast, as Hugging Face does.
+// in float32 (position * inverse frequency) before the cast, as Hugging Face does.
 [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
                                                                    std::int64_t headDim,
                                                                    double theta,
+                                                                   const RopeScaling& scaling,
                                                                    torch::Dtype dtype);
 
 // x (B, H, T, D) rotated by its positions' angles: x * cos + rotateHalf(x) * sin.

@@ -127,14 +127,54 @@ TEST(ModelConfig, WrongTypesAndUnsupportedFeaturesAreErrors) {
     EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("hidden_size"),
               std::string::npos);
     j["hidden_size"] = 64;
+    // llama3 scaling without its other fields; a scaling Ladder does not compute.
     j["rope_scaling"] = {{"type", "llama3"}, {"factor", 8.0}};
-    EXPECT_NE(errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("rope_scaling"),
-              std::string::npos);
+    std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("rope_scaling"), std::string::npos) << message;
+    EXPECT_NE(message.find("low_freq_factor"), std::string::npos) << message;
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+    message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("yarn"), std::string::npos) << message;
+    EXPECT_NE(message.find("does not support"), std::string::npos) << message;
     j.erase("rope_scaling");
     j["num_key_value_heads"] = 3;  // does not divide 2
     EXPECT_NE(
         errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("num_key_value_heads"),
         std::string::npos);
+}
+
+// transformers 5 writes rope_theta and the scaling into rope_parameters; 4 wrote them at the top.
+TEST(ModelConfig, RopeParametersOfBothTransformersVersionsAreRead) {
+    const json base = {{"model_type", "llama"},   {"vocab_size", 100},
+                       {"hidden_size", 64},       {"intermediate_size", 64},
+                       {"num_hidden_layers", 2},  {"num_attention_heads", 2}};
+    json v5 = base;
+    v5["rope_parameters"] = {{"rope_theta", 500000.0}, {"rope_type", "llama3"},
+                             {"factor", 32.0},         {"low_freq_factor", 1.0},
+                             {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+    json v4 = base;
+    v4["rope_theta"] = 500000.0;
+    v4["rope_scaling"] = {{"rope_type", "llama3"},  {"factor", 32.0}, {"low_freq_factor", 1.0},
+                          {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+    for (const json& j : {v5, v4}) {
+        const ModelConfig c = configFromHfJson(j, "config.json");
+        EXPECT_DOUBLE_EQ(c.ropeTheta, 500000.0);
+        EXPECT_EQ(c.ropeScaling.type, "llama3");
+        EXPECT_DOUBLE_EQ(c.ropeScaling.factor, 32.0);
+        EXPECT_EQ(c.ropeScaling.originalMaxPositions, 8192);
+        // Written back and read again: the same scaling.
+        ladder::test::TempDir dir;
+        writeConfigJson(c, dir / "config.json");
+        const ModelConfig back = readConfigJson(dir / "config.json");
+        EXPECT_DOUBLE_EQ(back.ropeTheta, 500000.0);
+        EXPECT_EQ(back.ropeScaling.type, "llama3");
+        EXPECT_DOUBLE_EQ(back.ropeScaling.highFreqFactor, 4.0);
+    }
+    json plain = base;
+    plain["rope_parameters"] = {{"rope_theta", 100000.0}, {"rope_type", "default"}};
+    const ModelConfig c = configFromHfJson(plain, "config.json");
+    EXPECT_DOUBLE_EQ(c.ropeTheta, 100000.0);
+    EXPECT_TRUE(c.ropeScaling.isDefault());
 }
 
 TEST(ModelConfig, WriteThenReadGivesTheSameConfig) {
