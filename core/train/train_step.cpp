@@ -1,6 +1,7 @@
 #include "core/train/train_step.h"
 
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "core/common/error.h"
@@ -110,6 +111,42 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
 double mean(const std::vector<float>& values) {
     if (values.empty()) return 0;
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+std::vector<std::pair<std::string, double>> stepMetrics(const StepResult& r,
+                                                        const std::vector<std::string>& tiers) {
+    std::vector<std::pair<std::string, double>> metrics = {
+        {"loss", r.loss},
+        {"logps/chosen", mean(r.policyChosen)},
+        {"grad_norm", r.gradNorm},
+    };
+    if (r.policyRejected.empty()) return metrics;
+    const std::size_t n = r.chosenRewards.size();
+    double correct = 0, margins = 0;
+    std::map<std::string, std::pair<double, double>> tierSums;  // accuracy sum, margin sum
+    std::map<std::string, int> tierCounts;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double m = r.chosenRewards[i] - r.rejectedRewards[i];
+        margins += m;
+        correct += m > 0 ? 1.0 : 0.0;
+        if (i < tiers.size()) {
+            auto& t = tierSums[tiers[i]];
+            t.first += m > 0 ? 1.0 : 0.0;
+            t.second += m;
+            ++tierCounts[tiers[i]];
+        }
+    }
+    metrics.emplace_back("logps/rejected", mean(r.policyRejected));
+    metrics.emplace_back("rewards/chosen", mean(r.chosenRewards));
+    metrics.emplace_back("rewards/rejected", mean(r.rejectedRewards));
+    metrics.emplace_back("rewards/margins", n ? margins / static_cast<double>(n) : 0.0);
+    metrics.emplace_back("rewards/accuracies", n ? correct / static_cast<double>(n) : 0.0);
+    for (const auto& [tier, sums] : tierSums) {
+        const double count = tierCounts[tier];
+        metrics.emplace_back("tier/" + tier + "/accuracies", sums.first / count);
+        metrics.emplace_back("tier/" + tier + "/margins", sums.second / count);
+    }
+    return metrics;
 }
 
 }  // namespace ladder::train

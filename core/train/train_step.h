@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/torch.h>
@@ -55,6 +57,16 @@ struct StepResult {
     std::vector<float> policyChosen;
     std::vector<float> policyRejected;  // empty when the loss skips rejected answers
 };
+
+// The metrics of one step that its pairs and gradients give, under TRL's names (loss, grad_norm,
+// logps/chosen, logps/rejected, rewards/chosen, rewards/rejected, rewards/margins,
+// rewards/accuracies) and Ladder's per-tier ones (tier/<tier>/accuracies, tier/<tier>/margins);
+// tiers[i] is pair i's. Each is the mean over the step's pairs, as TRL logs them. A loss that skips
+// the rejected answers (SFT) has no rewards: its held-out evaluation reports them. The trainer
+// adds the run's own (learning_rate, tokens_per_second, curriculum/stage);
+// `ladder-cli model loss` prints these for the TRL oracle (tests/oracle/trl_losses.py).
+[[nodiscard]] std::vector<std::pair<std::string, double>> stepMetrics(
+    const StepResult& result, const std::vector<std::string>& tiers);
 
 class TrainStep {
 public:
