@@ -22,6 +22,21 @@ void append(std::vector<float>& to, const torch::Tensor& t) {
     to.insert(to.end(), v.begin(), v.end());
 }
 
+// Each micro-batch's weight in the step's loss; they sum to 1.
+std::vector<double> microBatchWeights(const std::vector<const Batch*>& micro, bool byTokens) {
+    std::vector<double> weights(micro.size(), 1.0 / static_cast<double>(micro.size()));
+    if (!byTokens) return weights;
+    double total = 0;
+    for (std::size_t i = 0; i < micro.size(); ++i) {
+        const auto& b = *micro[i];
+        weights[i] = b.answerTokens.narrow(0, 0, b.pairs).sum().item<double>();  // chosen rows
+        total += weights[i];
+    }
+    if (total <= 0) return std::vector<double>(micro.size(), 1.0 / static_cast<double>(micro.size()));
+    for (auto& w : weights) w /= total;
+    return weights;
+}
+
 }  // namespace
 
 ReferenceLogps referenceLogps(model::CausalLMImpl& reference, const Batch& batch,
@@ -81,11 +96,11 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     m_policy->train();
     m_optimizer->zero_grad();
     StepResult result;
-    const double weight = 1.0 / static_cast<double>(micro.size());
+    const auto weights = microBatchWeights(micro, m_loss->meanOverTokens());
     for (std::size_t i = 0; i < micro.size(); ++i) {
         BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_forward);
-        (s.loss * weight).backward();
-        result.loss += s.loss.item<double>() * weight;
+        (s.loss * weights[i]).backward();
+        result.loss += s.loss.item<double>() * weights[i];
         result.tokens += micro[i]->realTokens;
         append(result.chosenRewards, s.chosenRewards);
         append(result.rejectedRewards, s.rejectedRewards);

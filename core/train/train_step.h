@@ -73,8 +73,9 @@ public:
     TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
               const OptimizerSpec& optimizer, const ForwardOptions& forward);
 
-    // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated, each
-    // micro-batch weighted equally). references[i] belongs to micro[i] (or is empty).
+    // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated; each
+    // micro-batch weighted equally, or by its chosen tokens for a loss that is a mean over tokens:
+    // PreferenceLoss::meanOverTokens). references[i] belongs to micro[i] (or is empty).
     StepResult run(const std::vector<const Batch*>& micro,
                    const std::vector<ReferenceLogps>& references, double lr);
 
