@@ -1,18 +1,25 @@
-// ladder-cli model info | logits | generate: a model folder as Ladder reads it, its logits for
-// given token ids (a safetensors file the oracle tests compare with transformers'), and greedy
-// continuations of token ids without any prompt template.
+// ladder-cli model info | logits | generate | loss: a model folder as Ladder reads it, its logits
+// for given token ids (a safetensors file the oracle tests compare with transformers'), greedy
+// continuations of token ids without any prompt template, and one training step's loss and metrics
+// on given token ids (what the TRL oracle compares with DPOTrainer and SFTTrainer).
 #include <cstdio>
 #include <memory>
 #include <sstream>
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli/cli_context.h"
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
 #include "core/model/generation.h"
 #include "core/model/safetensors.h"
+#include "core/train/batch.h"
+#include "core/train/loss.h"
 #include "core/train/model_source.h"
+#include "core/train/train_step.h"
 
 namespace ladder::cli {
 namespace {
@@ -24,6 +31,13 @@ struct ModelArgs {
     std::int64_t maxNewTokens = 32;
     bool ignoreEos = false;
     std::string device = "cpu";
+    // model loss
+    std::string reference;
+    std::string pairs;
+    std::string loss;
+    std::string lossParams = "{}";
+    bool noPrefixSharing = false;
+    std::int64_t microBatch = 0;  // pairs per micro-batch; 0: all in one
 };
 
 std::vector<std::int64_t> parseIds(const std::string& text) {
@@ -111,6 +125,114 @@ void generateIds(const ModelArgs& args) {
     }
 }
 
+std::vector<std::int64_t> idsOf(const nlohmann::json& row, const char* key, std::size_t index,
+                                const std::string& file) {
+    const auto where = file + ": pair " + std::to_string(index) + ": ";
+    if (!row.contains(key) || !row.at(key).is_array()) {
+        throw Error(where + "`" + key + "` must be a list of token ids");
+    }
+    std::vector<std::int64_t> ids;
+    for (const auto& v : row.at(key)) {
+        if (!v.is_number_integer()) throw Error(where + "`" + key + "` holds a non-integer");
+        ids.push_back(v.get<std::int64_t>());
+    }
+    return ids;
+}
+
+// A pairs file: [{"prompt": [ids], "chosen": [ids], "rejected": [ids], "tier": "easy"}, ...],
+// already tokenised (no template, no EOS added: the ids are the answers as trained).
+std::vector<train::TokenizedPair> readIdPairs(const std::string& file, std::int64_t vocabSize) {
+    const auto rows = json::readFile(file);
+    if (!rows.is_array() || rows.empty()) {
+        throw Error(file + ": expected a non-empty list of {\"prompt\", \"chosen\", \"rejected\"}");
+    }
+    std::vector<train::TokenizedPair> pairs;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows.at(i);
+        if (!row.is_object()) throw Error(file + ": pair " + std::to_string(i) + " is not an object");
+        train::TokenizedPair p;
+        p.pairId = static_cast<std::int64_t>(i);
+        p.tier = row.value("tier", std::string());
+        p.prompt = idsOf(row, "prompt", i, file);
+        p.chosen = idsOf(row, "chosen", i, file);
+        p.rejected = idsOf(row, "rejected", i, file);
+        if (p.prompt.empty() || p.chosen.empty() || p.rejected.empty()) {
+            throw Error(file + ": pair " + std::to_string(i) +
+                        ": the prompt and both answers need at least one token");
+        }
+        for (const auto* ids : {&p.prompt, &p.chosen, &p.rejected}) {
+            for (const auto id : *ids) {
+                if (id < 0 || id >= vocabSize) {
+                    throw Error(file + ": pair " + std::to_string(i) + ": token id " +
+                                std::to_string(id) + " is outside the model's vocabulary (" +
+                                std::to_string(vocabSize) + " ids)");
+                }
+            }
+        }
+        pairs.push_back(std::move(p));
+    }
+    return pairs;
+}
+
+// One training step on one batch, through the trainer's own code: the loss of the registry,
+// collate, the reference log-probs, TrainStep (forward, loss, backward, gradient norm) and the
+// step's metrics. The step runs at learning rate 0 and nothing is saved: the given weights are
+// what every number describes. Prints {"method", "parameters", "metrics": {name: value}}.
+void lossOfPairs(const ModelArgs& args) {
+    if (args.pairs.empty()) throw Error("give the pairs: --pairs FILE (a JSON list of token ids)");
+    auto loss = train::lossRegistry().create(args.loss);
+    loss->configure(json::parseText(args.lossParams, "--loss-params"));
+    const auto device = train::parseDevice(args.device);
+    auto policy = model::loadPretrained(args.folder, device, torch::kFloat);
+    model::CausalLM reference{nullptr};
+    if (loss->needsReference()) {
+        if (args.reference.empty()) {
+            throw Error("loss '" + args.loss + "' compares with a reference model: give --reference DIR");
+        }
+        reference = model::loadPretrained(args.reference, device, torch::kFloat);
+        reference->eval();
+    } else if (!args.reference.empty()) {
+        throw Error("loss '" + args.loss + "' uses no reference model: leave out --reference");
+    }
+    const auto pairs = readIdPairs(args.pairs, policy->config().vocabSize);
+    std::vector<const train::TokenizedPair*> pointers;
+    for (const auto& p : pairs) pointers.push_back(&p);
+
+    train::ForwardOptions forward;
+    forward.prefixSharing = !args.noPrefixSharing;
+    const bool withRejected = loss->usesRejected();
+    // Consecutive micro-batches of --micro-batch pairs, as the trainer accumulates gradients.
+    const auto size = args.microBatch > 0 ? static_cast<std::size_t>(args.microBatch) : pointers.size();
+    std::vector<train::Batch> micro;
+    std::vector<train::ReferenceLogps> refs;
+    std::vector<std::string> tiers;
+    for (std::size_t at = 0; at < pointers.size(); at += size) {
+        const std::vector<const train::TokenizedPair*> part(
+            pointers.begin() + static_cast<std::ptrdiff_t>(at),
+            pointers.begin() + static_cast<std::ptrdiff_t>(std::min(at + size, pointers.size())));
+        micro.push_back(train::collate(part, withRejected, /*padId=*/0, device));
+        refs.push_back(withRejected && reference
+                           ? train::referenceLogps(*reference, micro.back(), forward)
+                           : train::ReferenceLogps{});
+        tiers.insert(tiers.end(), micro.back().tiers.begin(), micro.back().tiers.end());
+    }
+    std::vector<const train::Batch*> batches;
+    for (const auto& b : micro) batches.push_back(&b);
+    const std::shared_ptr<const train::PreferenceLoss> shared = std::move(loss);
+    train::TrainStep step(policy, shared, train::OptimizerSpec{}, forward);
+    const auto result = step.run(batches, refs, /*lr=*/0.0);
+
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [name, value] : train::stepMetrics(result, tiers)) metrics[name] = value;
+    const nlohmann::json out = {{"method", args.loss},
+                                {"parameters", shared->parameters()},
+                                {"pairs", pairs.size()},
+                                {"micro_batches", micro.size()},
+                                {"tokens", result.tokens},
+                                {"metrics", metrics}};
+    std::printf("%s\n", out.dump(2).c_str());
+}
+
 }  // namespace
 
 void addModelCommands(CLI::App& app, CliContext& context) {
@@ -144,6 +266,26 @@ void addModelCommands(CLI::App& app, CliContext& context) {
         ->check(CLI::Range(1, 100000));
     generateCmd->add_flag("--ignore-eos", args->ignoreEos, "Go on past the end-of-sequence id");
     generateCmd->callback([args] { generateIds(*args); });
+
+    auto* lossCmd = model->add_subcommand(
+        "loss", "One training step's loss and metrics on token-id pairs (JSON on stdout; the "
+                "weights are not changed)");
+    addFolder(lossCmd);
+    lossCmd->add_option("--reference", args->reference,
+                        "The reference model folder (losses that compare with one)");
+    lossCmd->add_option("--pairs", args->pairs,
+                        "A JSON list of {\"prompt\": [ids], \"chosen\": [ids], \"rejected\": [ids]}")
+        ->required();
+    lossCmd->add_option("--loss", args->loss, "A loss of the registry: sft, dpo, ipo, robust, ...")
+        ->required();
+    lossCmd->add_option("--loss-params", args->lossParams,
+                        "The loss's knobs as in a run config's `loss`, e.g. '{\"beta\": 0.1}'");
+    lossCmd->add_flag("--no-prefix-sharing", args->noPrefixSharing,
+                      "Each row is prompt + answer (else one prompt forward per pair)");
+    lossCmd->add_option("--micro-batch", args->microBatch,
+                        "Pairs per micro-batch (gradient accumulation over the rest); default all")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+    lossCmd->callback([args] { lossOfPairs(*args); });
 }
 
 }  // namespace ladder::cli

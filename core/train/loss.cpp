@@ -78,6 +78,7 @@ public:
     std::string description() const override { return "supervised fine-tuning on the chosen answers"; }
     bool needsReference() const override { return false; }
     bool usesRejected() const override { return false; }
+    bool meanOverTokens() const override { return true; }
     void configure(const nlohmann::json& params) override { Knobs("sft", params).rejectUnknown(); }
     nlohmann::json parameters() const override { return nlohmann::json::object(); }
     LossOutputs compute(const LossInputs& in) const override {

@@ -41,6 +41,11 @@ public:
     [[nodiscard]] virtual bool needsReference() const = 0;
     // SFT trains on the chosen answers alone; the rejected forward is skipped.
     [[nodiscard]] virtual bool usesRejected() const { return true; }
+    // How the micro-batches of one step (gradient accumulation) combine. false: each weighs the
+    // same, the loss being a mean over pairs (TRL's DPOTrainer does the same). true: each weighs by
+    // its share of the step's chosen answer tokens, so that the step's loss is the mean over all of
+    // them, as transformers' Trainer normalises SFT by the tokens of the whole step (SFTTrainer).
+    [[nodiscard]] virtual bool meanOverTokens() const { return false; }
     // Loss knobs (beta, delta, lambda, epsilon, ...) from the run config; unknown keys are an error.
     virtual void configure(const nlohmann::json& params) = 0;
     [[nodiscard]] virtual nlohmann::json parameters() const = 0;

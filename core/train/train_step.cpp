@@ -1,6 +1,7 @@
 #include "core/train/train_step.h"
 
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "core/common/error.h"
@@ -19,6 +20,21 @@ std::vector<float> toVector(const torch::Tensor& t) {
 void append(std::vector<float>& to, const torch::Tensor& t) {
     auto v = toVector(t);
     to.insert(to.end(), v.begin(), v.end());
+}
+
+// Each micro-batch's weight in the step's loss; they sum to 1.
+std::vector<double> microBatchWeights(const std::vector<const Batch*>& micro, bool byTokens) {
+    std::vector<double> weights(micro.size(), 1.0 / static_cast<double>(micro.size()));
+    if (!byTokens) return weights;
+    double total = 0;
+    for (std::size_t i = 0; i < micro.size(); ++i) {
+        const auto& b = *micro[i];
+        weights[i] = b.answerTokens.narrow(0, 0, b.pairs).sum().item<double>();  // chosen rows
+        total += weights[i];
+    }
+    if (total <= 0) return std::vector<double>(micro.size(), 1.0 / static_cast<double>(micro.size()));
+    for (auto& w : weights) w /= total;
+    return weights;
 }
 
 }  // namespace
@@ -80,11 +96,11 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     m_policy->train();
     m_optimizer->zero_grad();
     StepResult result;
-    const double weight = 1.0 / static_cast<double>(micro.size());
+    const auto weights = microBatchWeights(micro, m_loss->meanOverTokens());
     for (std::size_t i = 0; i < micro.size(); ++i) {
         BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_forward);
-        (s.loss * weight).backward();
-        result.loss += s.loss.item<double>() * weight;
+        (s.loss * weights[i]).backward();
+        result.loss += s.loss.item<double>() * weights[i];
         result.tokens += micro[i]->realTokens;
         append(result.chosenRewards, s.chosenRewards);
         append(result.rejectedRewards, s.rejectedRewards);
@@ -110,6 +126,42 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
 double mean(const std::vector<float>& values) {
     if (values.empty()) return 0;
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+std::vector<std::pair<std::string, double>> stepMetrics(const StepResult& r,
+                                                        const std::vector<std::string>& tiers) {
+    std::vector<std::pair<std::string, double>> metrics = {
+        {"loss", r.loss},
+        {"logps/chosen", mean(r.policyChosen)},
+        {"grad_norm", r.gradNorm},
+    };
+    if (r.policyRejected.empty()) return metrics;
+    const std::size_t n = r.chosenRewards.size();
+    double correct = 0, margins = 0;
+    std::map<std::string, std::pair<double, double>> tierSums;  // accuracy sum, margin sum
+    std::map<std::string, int> tierCounts;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double m = r.chosenRewards[i] - r.rejectedRewards[i];
+        margins += m;
+        correct += m > 0 ? 1.0 : 0.0;
+        if (i < tiers.size()) {
+            auto& t = tierSums[tiers[i]];
+            t.first += m > 0 ? 1.0 : 0.0;
+            t.second += m;
+            ++tierCounts[tiers[i]];
+        }
+    }
+    metrics.emplace_back("logps/rejected", mean(r.policyRejected));
+    metrics.emplace_back("rewards/chosen", mean(r.chosenRewards));
+    metrics.emplace_back("rewards/rejected", mean(r.rejectedRewards));
+    metrics.emplace_back("rewards/margins", n ? margins / static_cast<double>(n) : 0.0);
+    metrics.emplace_back("rewards/accuracies", n ? correct / static_cast<double>(n) : 0.0);
+    for (const auto& [tier, sums] : tierSums) {
+        const double count = tierCounts[tier];
+        metrics.emplace_back("tier/" + tier + "/accuracies", sums.first / count);
+        metrics.emplace_back("tier/" + tier + "/margins", sums.second / count);
+    }
+    return metrics;
 }
 
 }  // namespace ladder::train

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/torch.h>
@@ -56,13 +58,24 @@ struct StepResult {
     std::vector<float> policyRejected;  // empty when the loss skips rejected answers
 };
 
+// The metrics of one step that its pairs and gradients give, under TRL's names (loss, grad_norm,
+// logps/chosen, logps/rejected, rewards/chosen, rewards/rejected, rewards/margins,
+// rewards/accuracies) and Ladder's per-tier ones (tier/<tier>/accuracies, tier/<tier>/margins);
+// tiers[i] is pair i's. Each is the mean over the step's pairs, as TRL logs them. A loss that skips
+// the rejected answers (SFT) has no rewards: its held-out evaluation reports them. The trainer
+// adds the run's own (learning_rate, tokens_per_second, curriculum/stage);
+// `ladder-cli model loss` prints these for the TRL oracle (tests/oracle/trl_losses.py).
+[[nodiscard]] std::vector<std::pair<std::string, double>> stepMetrics(
+    const StepResult& result, const std::vector<std::string>& tiers);
+
 class TrainStep {
 public:
     TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
               const OptimizerSpec& optimizer, const ForwardOptions& forward);
 
-    // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated, each
-    // micro-batch weighted equally). references[i] belongs to micro[i] (or is empty).
+    // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated; each
+    // micro-batch weighted equally, or by its chosen tokens for a loss that is a mean over tokens:
+    // PreferenceLoss::meanOverTokens). references[i] belongs to micro[i] (or is empty).
     StepResult run(const std::vector<const Batch*>& micro,
                    const std::vector<ReferenceLogps>& references, double lr);
 

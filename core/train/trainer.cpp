@@ -530,45 +530,15 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
                          double secs) {
     std::vector<std::string> tiers;  // per pair, in the order of the rewards
     for (const auto& b : micro) tiers.insert(tiers.end(), b.tiers.begin(), b.tiers.end());
-    const std::size_t n = r.chosenRewards.size();
-    double correct = 0, margins = 0;
-    std::map<std::string, std::pair<double, double>> tierSums;  // accuracy sum, margin sum
-    std::map<std::string, int> tierCounts;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double m = r.chosenRewards[i] - r.rejectedRewards[i];
-        margins += m;
-        correct += m > 0 ? 1.0 : 0.0;
-        if (i < tiers.size()) {
-            auto& t = tierSums[tiers[i]];
-            t.first += m > 0 ? 1.0 : 0.0;
-            t.second += m;
-            ++tierCounts[tiers[i]];
-        }
-    }
     const double now = clock::nowSeconds();
-    std::vector<std::pair<std::string, double>> metrics = {
-        {"loss", r.loss},
-        {"logps/chosen", mean(r.policyChosen)},
-        {"grad_norm", r.gradNorm},
+    auto metrics = stepMetrics(r, tiers);
+    const std::vector<std::pair<std::string, double>> run = {
         {"learning_rate", learningRateAt(m_config.optimizer, m_config.schedule,
                                          static_cast<int>(step - 1), m_config.maxSteps)},
         {"tokens_per_second", secs > 0 ? static_cast<double>(r.tokens) / secs : 0.0},
         {"curriculum/stage", static_cast<double>(m_stage + 1)},
     };
-    // Rewards compare chosen with rejected: a loss that skips the rejected answers (SFT) has none;
-    // its held-out evaluation reports them.
-    if (!r.policyRejected.empty()) {
-        metrics.emplace_back("logps/rejected", mean(r.policyRejected));
-        metrics.emplace_back("rewards/chosen", mean(r.chosenRewards));
-        metrics.emplace_back("rewards/rejected", mean(r.rejectedRewards));
-        metrics.emplace_back("rewards/margins", n ? margins / static_cast<double>(n) : 0.0);
-        metrics.emplace_back("rewards/accuracies", n ? correct / static_cast<double>(n) : 0.0);
-        for (const auto& [tier, sums] : tierSums) {
-            const double count = tierCounts[tier];
-            metrics.emplace_back("tier/" + tier + "/accuracies", sums.first / count);
-            metrics.emplace_back("tier/" + tier + "/margins", sums.second / count);
-        }
-    }
+    metrics.insert(metrics.begin() + 3, run.begin(), run.end());  // after loss, logps, grad_norm
     for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
     flushMetrics(false);
     emit(EventKind::Step, step, {}, std::move(metrics));
