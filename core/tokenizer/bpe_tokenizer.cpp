@@ -14,6 +14,7 @@
 #include "core/tokenizer/post_processor.h"
 #include "core/tokenizer/pre_tokenizer.h"
 #include "core/tokenizer/token_decoder.h"
+#include "core/tokenizer/vocab_files.h"
 
 namespace ladder::tokenizer {
 namespace fs = std::filesystem;
@@ -70,8 +71,10 @@ struct BpeTokenizer::Impl {
     }
 
     // bos/eos/pad: from the files Hugging Face keeps beside tokenizer.json, else from the
-    // post-processor (bos) and the usual names.
+    // post-processor (bos) and the usual names. A key those files set to null (Qwen2.5's
+    // "bos_token": null) means none: Qwen's vocabulary has an ordinary token "<bos>".
     void findSpecialIds(const fs::path& folder) {
+        bool declared[3] = {false, false, false};
         for (const char* name : {"tokenizer_config.json", "special_tokens_map.json"}) {
             const fs::path file = folder / name;
             if (folder.empty() || !fs::exists(file)) continue;
@@ -82,25 +85,27 @@ struct BpeTokenizer::Impl {
                 log::get("tokenizer")->warn("ignoring {}: {}", file.string(), e.what());
                 continue;
             }
-            const auto lookup = [&](const char* key, std::optional<std::int32_t>& id) {
+            const auto lookup = [&](const char* key, std::optional<std::int32_t>& id,
+                                    bool& keyDeclared) {
+                if (config.is_object() && config.contains(key)) keyDeclared = true;
                 if (id) return;
                 if (const auto content = specialContent(config, key)) id = idOf(*content);
             };
-            lookup("bos_token", bos);
-            lookup("eos_token", eos);
-            lookup("pad_token", pad);
+            lookup("bos_token", bos, declared[0]);
+            lookup("eos_token", eos, declared[1]);
+            lookup("pad_token", pad, declared[2]);
         }
         if (!bos && post.prefix().size() == 1) bos = post.prefix().front();
         const auto firstKnown = [&](std::initializer_list<const char*> names,
-                                    std::optional<std::int32_t>& id) {
+                                    std::optional<std::int32_t>& id, bool keyDeclared) {
             for (const char* name : names) {
-                if (id) return;
+                if (id || keyDeclared) return;
                 id = idOf(name);
             }
         };
-        firstKnown({"<s>", "<|begin_of_text|>", "<bos>"}, bos);
-        firstKnown({"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"}, eos);
-        firstKnown({"<pad>", "<|pad|>", "[PAD]"}, pad);
+        firstKnown({"<s>", "<|begin_of_text|>", "<bos>"}, bos, declared[0]);
+        firstKnown({"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"}, eos, declared[1]);
+        firstKnown({"<pad>", "<|pad|>", "[PAD]"}, pad, declared[2]);
     }
 };
 
@@ -117,6 +122,12 @@ BpeTokenizer BpeTokenizer::fromFile(const fs::path& file) {
     }
     BpeTokenizer t = fromJson(json::readFile(file), file.string());
     t.m_impl->findSpecialIds(file.parent_path());
+    return t;
+}
+
+BpeTokenizer BpeTokenizer::fromVocabFiles(const fs::path& folder) {
+    BpeTokenizer t = fromJson(tokenizerJsonFromVocabFiles(folder), folder.string());
+    t.m_impl->findSpecialIds(folder);
     return t;
 }
 
