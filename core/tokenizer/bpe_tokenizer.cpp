@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TokenEntry {
-    const std::string* text = nullptr;
+    const std::string* text = nullptr;     // the token (idToToken)
+    const std::string* decoded = nullptr;  // what decode takes for it (see AddedToken::decoded)
     bool special = false;
 };
 
@@ -173,10 +174,12 @@ BpeTokenizer BpeTokenizer::fromJson(const Json& root, const std::string& source)
         const std::int32_t size = std::max(impl->model.maxId(), impl->added.maxId()) + 1;
         impl->byId.assign(static_cast<std::size_t>(size), TokenEntry{});
         for (std::int32_t id = 0; id <= impl->model.maxId(); ++id) {
-            impl->byId[static_cast<std::size_t>(id)].text = impl->model.tokenOf(id);
+            TokenEntry& entry = impl->byId[static_cast<std::size_t>(id)];
+            entry.text = entry.decoded = impl->model.tokenOf(id);
         }
         for (const AddedToken& t : impl->added.tokens()) {
-            impl->byId[static_cast<std::size_t>(t.id)] = TokenEntry{&t.content, t.special};
+            impl->byId[static_cast<std::size_t>(t.id)] = TokenEntry{&t.content, &t.decoded,
+                                                                    t.special};
         }
         for (const std::int32_t id : impl->post.prefix()) {
             if (id < 0 || id >= size) {
@@ -230,7 +233,7 @@ std::string BpeTokenizer::decode(std::span<const std::int32_t> ids, bool skipSpe
         if (id < 0 || static_cast<std::size_t>(id) >= impl.byId.size()) continue;
         const TokenEntry& entry = impl.byId[static_cast<std::size_t>(id)];
         if (entry.text == nullptr || (skipSpecialTokens && entry.special)) continue;
-        tokens.push_back(*entry.text);
+        tokens.push_back(*entry.decoded);
     }
     return impl.decoder.decode(std::move(tokens));
 }
