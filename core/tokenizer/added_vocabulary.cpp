@@ -54,9 +54,10 @@ AddedVocabulary AddedVocabulary::fromJson(const Json& tokens, const Normalizer& 
         v.m_tokens.push_back(std::move(token));
     }
     for (std::size_t i = 0; i < v.m_tokens.size(); ++i) {
-        const AddedToken& t = v.m_tokens[i];
+        AddedToken& t = v.m_tokens[i];
+        t.decoded = t.normalized ? normalizer.apply(t.content) : t.content;
         if (t.normalized) {
-            v.m_normalized.add(normalizer.apply(t.content), i);
+            v.m_normalized.add(t.decoded, i);
         } else {
             v.m_raw.add(t.content, i);
         }

@@ -24,6 +24,10 @@ struct AddedToken {
     bool rstrip = false;      // swallows the whitespace after it
     bool singleWord = false;  // only matches when not inside a word
     bool normalized = true;   // matched in the normalized text (else in the raw text)
+    // What decode gives for it: the text it matched, so the normalized content when normalized.
+    // Llama-2's "<s>" is matched as "▁<s>" (its normalizer prepends "▁"), which swallows the space
+    // before it; tokenizers decodes it as "▁<s>" and so gives that space back.
+    std::string decoded;
 };
 
 class AddedVocabulary {

@@ -14,6 +14,7 @@
 #include "core/tokenizer/post_processor.h"
 #include "core/tokenizer/pre_tokenizer.h"
 #include "core/tokenizer/token_decoder.h"
+#include "core/tokenizer/vocab_files.h"
 
 namespace ladder::tokenizer {
 namespace fs = std::filesystem;
@@ -21,7 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TokenEntry {
-    const std::string* text = nullptr;
+    const std::string* text = nullptr;     // the token (idToToken)
+    const std::string* decoded = nullptr;  // what decode takes for it (see AddedToken::decoded)
     bool special = false;
 };
 
@@ -70,8 +72,10 @@ struct BpeTokenizer::Impl {
     }
 
     // bos/eos/pad: from the files Hugging Face keeps beside tokenizer.json, else from the
-    // post-processor (bos) and the usual names.
+    // post-processor (bos) and the usual names. A key those files set to null (Qwen2.5's
+    // "bos_token": null) means none: Qwen's vocabulary has an ordinary token "<bos>".
     void findSpecialIds(const fs::path& folder) {
+        bool declared[3] = {false, false, false};
         for (const char* name : {"tokenizer_config.json", "special_tokens_map.json"}) {
             const fs::path file = folder / name;
             if (folder.empty() || !fs::exists(file)) continue;
@@ -82,25 +86,27 @@ struct BpeTokenizer::Impl {
                 log::get("tokenizer")->warn("ignoring {}: {}", file.string(), e.what());
                 continue;
             }
-            const auto lookup = [&](const char* key, std::optional<std::int32_t>& id) {
+            const auto lookup = [&](const char* key, std::optional<std::int32_t>& id,
+                                    bool& keyDeclared) {
+                if (config.is_object() && config.contains(key)) keyDeclared = true;
                 if (id) return;
                 if (const auto content = specialContent(config, key)) id = idOf(*content);
             };
-            lookup("bos_token", bos);
-            lookup("eos_token", eos);
-            lookup("pad_token", pad);
+            lookup("bos_token", bos, declared[0]);
+            lookup("eos_token", eos, declared[1]);
+            lookup("pad_token", pad, declared[2]);
         }
         if (!bos && post.prefix().size() == 1) bos = post.prefix().front();
         const auto firstKnown = [&](std::initializer_list<const char*> names,
-                                    std::optional<std::int32_t>& id) {
+                                    std::optional<std::int32_t>& id, bool keyDeclared) {
             for (const char* name : names) {
-                if (id) return;
+                if (id || keyDeclared) return;
                 id = idOf(name);
             }
         };
-        firstKnown({"<s>", "<|begin_of_text|>", "<bos>"}, bos);
-        firstKnown({"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"}, eos);
-        firstKnown({"<pad>", "<|pad|>", "[PAD]"}, pad);
+        firstKnown({"<s>", "<|begin_of_text|>", "<bos>"}, bos, declared[0]);
+        firstKnown({"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"}, eos, declared[1]);
+        firstKnown({"<pad>", "<|pad|>", "[PAD]"}, pad, declared[2]);
     }
 };
 
@@ -117,6 +123,12 @@ BpeTokenizer BpeTokenizer::fromFile(const fs::path& file) {
     }
     BpeTokenizer t = fromJson(json::readFile(file), file.string());
     t.m_impl->findSpecialIds(file.parent_path());
+    return t;
+}
+
+BpeTokenizer BpeTokenizer::fromVocabFiles(const fs::path& folder) {
+    BpeTokenizer t = fromJson(tokenizerJsonFromVocabFiles(folder), folder.string());
+    t.m_impl->findSpecialIds(folder);
     return t;
 }
 
@@ -162,10 +174,12 @@ BpeTokenizer BpeTokenizer::fromJson(const Json& root, const std::string& source)
         const std::int32_t size = std::max(impl->model.maxId(), impl->added.maxId()) + 1;
         impl->byId.assign(static_cast<std::size_t>(size), TokenEntry{});
         for (std::int32_t id = 0; id <= impl->model.maxId(); ++id) {
-            impl->byId[static_cast<std::size_t>(id)].text = impl->model.tokenOf(id);
+            TokenEntry& entry = impl->byId[static_cast<std::size_t>(id)];
+            entry.text = entry.decoded = impl->model.tokenOf(id);
         }
         for (const AddedToken& t : impl->added.tokens()) {
-            impl->byId[static_cast<std::size_t>(t.id)] = TokenEntry{&t.content, t.special};
+            impl->byId[static_cast<std::size_t>(t.id)] = TokenEntry{&t.content, &t.decoded,
+                                                                    t.special};
         }
         for (const std::int32_t id : impl->post.prefix()) {
             if (id < 0 || id >= size) {
@@ -219,7 +233,7 @@ std::string BpeTokenizer::decode(std::span<const std::int32_t> ids, bool skipSpe
         if (id < 0 || static_cast<std::size_t>(id) >= impl.byId.size()) continue;
         const TokenEntry& entry = impl.byId[static_cast<std::size_t>(id)];
         if (entry.text == nullptr || (skipSpecialTokens && entry.special)) continue;
-        tokens.push_back(*entry.text);
+        tokens.push_back(*entry.decoded);
     }
     return impl.decoder.decode(std::move(tokens));
 }

@@ -1,5 +1,6 @@
 // A Hugging Face tokenizer.json with a BPE model: byte-level (GPT-2, Llama-3, Qwen2) or
-// SentencePiece-style with byte fallback (Llama-2). Encodes like tokenizers' encode().
+// SentencePiece-style with byte fallback (Llama-2). Encodes like tokenizers' encode(). Also the
+// vocab.json + merges.txt folders that transformers turns into one (Qwen2.5).
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,9 @@ public:
     // Reads a tokenizer.json (and, when present beside it, tokenizer_config.json or
     // special_tokens_map.json for bos/eos/pad). Throws ladder::Error naming the file and field.
     static BpeTokenizer fromFile(const std::filesystem::path& file);
+    // Reads a model folder without tokenizer.json, as transformers does: vocab.json + merges.txt
+    // put together as tokenizer_config.json's tokenizer_class says (see vocab_files.h).
+    static BpeTokenizer fromVocabFiles(const std::filesystem::path& folder);
     // Parses tokenizer.json text; source names it in messages.
     static BpeTokenizer fromJsonText(std::string_view json, const std::string& source);
 

@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/tokenizer/bpe_tokenizer.h"
 #include "core/tokenizer/byte_tokenizer.h"
+#include "core/tokenizer/vocab_files.h"
 
 namespace ladder::tokenizer {
 namespace fs = std::filesystem;
@@ -27,11 +28,13 @@ std::unique_ptr<Tokenizer> loadTokenizer(const fs::path& fileOrFolder) {
     fs::path file = fileOrFolder;
     if (fs::is_directory(fileOrFolder)) {
         file = fileOrFolder / "tokenizer.json";
+        if (!fs::exists(file) && hasVocabFiles(fileOrFolder)) {
+            return std::make_unique<BpeTokenizer>(BpeTokenizer::fromVocabFiles(fileOrFolder));
+        }
         if (!fs::exists(file)) {
             throw Error("the folder " + fileOrFolder.string() +
-                        " has no tokenizer.json: Ladder reads Hugging Face tokenizer.json files "
-                        "(vocab.json + merges.txt alone are not enough); download the model's "
-                        "tokenizer.json into that folder");
+                        " has no tokenizer.json (nor vocab.json + merges.txt): download the "
+                        "model's tokenizer.json into that folder");
         }
     }
     return std::make_unique<BpeTokenizer>(BpeTokenizer::fromFile(file));

@@ -46,7 +46,8 @@ public:
     void checkFitsModel(int modelVocabSize, const std::string& modelName) const;
 };
 
-// Loads a tokenizer: a tokenizer.json file, a folder holding one, or the word "byte" (when no file
+// Loads a tokenizer: a tokenizer.json file, a folder holding one (or, without one, vocab.json +
+// merges.txt + tokenizer_config.json, read as transformers does), or the word "byte" (when no file
 // of that name exists) for the ByteTokenizer. Throws ladder::Error saying what to do.
 [[nodiscard]] std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path& fileOrFolder);
 

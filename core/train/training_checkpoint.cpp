@@ -9,6 +9,7 @@
 #include "core/model/checkpoint.h"
 #include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/vocab_files.h"
 
 namespace ladder::train {
 namespace fs = std::filesystem;
@@ -26,13 +27,24 @@ void writeText(const fs::path& path, const std::string& text) {
     if (!out) throw Error("cannot write " + path.string() + " (is the disk full?)");
 }
 
-// The tokenizer files to copy with a checkpoint: tokenizer.json and its companions.
+// The tokenizer files to copy with a checkpoint: tokenizer.json and its companions, or the
+// vocab.json + merges.txt folder it was read from.
 void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder) {
     if (tokenizer.kind() == "byte") {
         writeText(folder / kByteMarker, "byte\n");
         return;
     }
     const fs::path source = tokenizer.source();
+    // A folder read as transformers reads vocab.json + merges.txt (Qwen2.5): the same files.
+    if (fs::is_directory(source) && tokenizer::hasVocabFiles(source)) {
+        for (const char* name : {"vocab.json", "merges.txt", "tokenizer_config.json",
+                                 "special_tokens_map.json"}) {
+            if (fs::is_regular_file(source / name)) {
+                fs::copy_file(source / name, folder / name, fs::copy_options::overwrite_existing);
+            }
+        }
+        return;
+    }
     if (!fs::is_regular_file(source)) {
         throw Error("cannot copy the tokenizer into the checkpoint: " + source.string() +
                     " is not a file");
@@ -188,6 +200,7 @@ std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(const fs::path& folder
     if (fs::is_regular_file(folder / "tokenizer.json")) {
         return tokenizer::loadTokenizer(folder / "tokenizer.json");
     }
+    if (tokenizer::hasVocabFiles(folder)) return tokenizer::loadTokenizer(folder);
     throw Error(folder.string() + " has no tokenizer.json: copy the tokenizer of the model into it");
 }
 

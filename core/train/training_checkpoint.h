@@ -29,7 +29,8 @@ struct TrainerState {
 };
 
 // Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
-// and the files beside it) or recorded as the byte tokenizer.
+// and the files beside it, or vocab.json + merges.txt and theirs) or recorded as the byte
+// tokenizer.
 void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state);
@@ -40,8 +41,8 @@ void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::Ca
 [[nodiscard]] TrainerState loadTrainerState(const std::filesystem::path& folder,
                                             torch::optim::Optimizer& optimizer);
 
-// The tokenizer a checkpoint (or any model folder) holds: its tokenizer.json, or the byte
-// tokenizer when the folder says so. Throws ladder::Error when it has none.
+// The tokenizer a checkpoint (or any model folder) holds: its tokenizer.json (else vocab.json +
+// merges.txt, as loadTokenizer reads them), or the byte tokenizer when the folder says so. Throws ladder::Error when it has none.
 [[nodiscard]] std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(
     const std::filesystem::path& folder);
 

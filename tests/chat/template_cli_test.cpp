@@ -83,16 +83,29 @@ TEST(TemplateCli, IdsAreTheTokensOfTheRenderWithoutAddedSpecialTokens) {
 }
 
 TEST(TemplateCli, IdsForAFolderWithoutTokenizerJsonSayWhatIsMissing) {
-    LADDER_REQUIRE_SHARED("data/models/Qwen2.5-0.5B-Instruct");
+    TempDir dir;
+    writeFile(dir / "model" / "tokenizer_config.json",
+              R"({"chat_template": "{{ messages[0].content }}"})");
+    writeFile(dir / "m.json", R"([{"role": "user", "content": "hi"}])");
+    const auto result =
+        runLadderCli(dir.path(), "template render --model model --messages m.json --ids");
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_NE(result.output.find("--ids needs the model's tokenizer"), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("has no tokenizer.json"), std::string::npos) << result.output;
+}
+
+// Qwen2.5 ships vocab.json + merges.txt and no tokenizer.json; its ids come from the tokenizer
+// transformers builds from them: <|im_start|> is 151644.
+TEST(TemplateCli, IdsForAVocabAndMergesFolderUseTheTokenizerTransformersBuilds) {
+    LADDER_REQUIRE_SHARED("data/models/Qwen2.5-0.5B-Instruct/vocab.json");
     const fs::path model = ladder::test::sharedDir() / "data" / "models" / "Qwen2.5-0.5B-Instruct";
     TempDir dir;
     writeFile(dir / "m.json", R"([{"role": "user", "content": "hi"}])");
     const auto result = runLadderCli(
         dir.path(), "template render --model '" + model.string() + "' --messages m.json --ids");
-    EXPECT_EQ(result.exitCode, 1);
-    EXPECT_NE(result.output.find("--ids needs the model's tokenizer"), std::string::npos)
-        << result.output;
-    EXPECT_NE(result.output.find("has no tokenizer.json"), std::string::npos) << result.output;
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_EQ(result.output.rfind("151644 ", 0), 0u) << result.output;
 }
 
 }  // namespace

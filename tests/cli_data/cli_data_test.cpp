@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "tests/support/test_support.h"
 
@@ -97,6 +98,38 @@ TEST_F(LadderCli, PluginsListTheShippedImporters) {
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("ladder-importers"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("importer  alpaca-eval"), std::string::npos) << r.output;
+}
+
+// --lines: one JSON string per line in, the ids each text gives alone out; --decode takes the
+// lines of ids back to JSON strings. The oracle tests push thousands of texts through one call.
+TEST_F(LadderCli, TokenizeLinesGivesEachTextItsOwnIdsAndDecodesThemBack) {
+    writeFile(m_dir / "xy.txt", "xy");
+    writeFile(m_dir / "ab.txt", "a\nb");
+    const auto xy = run("tokenize -t byte < xy.txt");
+    const auto ab = run("tokenize -t byte < ab.txt");
+    ASSERT_EQ(ab.exitCode, 0) << ab.output;
+    writeFile(m_dir / "texts.jsonl", "\"xy\"\n\"a\\nb\"\n\"\"\n");
+    const auto lines = run("tokenize --lines -t byte < texts.jsonl");
+    ASSERT_EQ(lines.exitCode, 0) << lines.output;
+    std::istringstream out(lines.output);
+    std::string first, second, third;
+    std::getline(out, first);
+    std::getline(out, second);
+    std::getline(out, third);
+    EXPECT_EQ(first + "\n", xy.output);
+    EXPECT_EQ(second + "\n", ab.output);
+    EXPECT_EQ(third, "");
+    writeFile(m_dir / "ids.txt", first + "\n" + second + "\n\n");
+    const auto decoded = run("tokenize --lines --decode -t byte < ids.txt");
+    ASSERT_EQ(decoded.exitCode, 0) << decoded.output;
+    EXPECT_EQ(decoded.output, "\"xy\"\n\"a\\nb\"\n\"\"\n");
+
+    writeFile(m_dir / "bad.jsonl", "\"fine\"\nnot json\n");
+    const auto bad = run("tokenize --lines -t byte < bad.jsonl");
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.output.find("stdin line 2 is not JSON: --lines reads one JSON string per line"),
+              std::string::npos)
+        << bad.output;
 }
 
 }  // namespace

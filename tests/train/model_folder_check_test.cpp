@@ -2,11 +2,14 @@
 // each missing or mismatched part is named.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
 #include "core/train/model_folder_check.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/train/training_checkpoint.h"
 #include "tests/support/test_support.h"
 
 namespace ladder::train {
@@ -45,6 +48,36 @@ TEST(ModelFolderCheck, ACompleteFolderPassesWithASummary) {
 
 // The launcher checks a folder the moment it is chosen: a config.json that is not the weights'
 // is named there, from the headers, instead of when a run builds the model.
+// Qwen2.5 ships vocab.json + merges.txt without tokenizer.json: such a folder passes the check,
+// and a checkpoint of a run on it carries those files and reads them back.
+TEST(ModelFolderCheck, AVocabAndMergesFolderPassesAndItsCheckpointKeepsThem) {
+    test::TempDir dir;
+    const auto folder = dir / "model";
+    saveSmallModel(folder);
+    std::filesystem::remove(folder / "ladder_tokenizer.txt");
+    nlohmann::json vocab = nlohmann::json::object();
+    for (int b = 0; b < 256; ++b) {
+        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
+                                   : "<byte" + std::to_string(b) + ">"] = b;
+    }
+    test::writeFile(folder / "vocab.json", vocab.dump());
+    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
+    test::writeFile(folder / "tokenizer_config.json", R"({"tokenizer_class": "Qwen2Tokenizer",
+        "added_tokens_decoder": {"256": {"content": "<|endoftext|>", "special": true}}})");
+    const auto check = checkModelFolder(folder);
+    EXPECT_TRUE(check.ok) << (check.problems.empty() ? "" : check.problems.front());
+    EXPECT_NE(check.summary.find("tokenizer bpe-bytelevel (257 tokens)"), std::string::npos)
+        << check.summary;
+
+    const auto tok = checkpointTokenizer(folder);
+    const auto model = model::loadPretrained(folder, torch::kCPU, torch::kFloat);
+    torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1));
+    saveTrainingCheckpoint(dir / "checkpoint", *model, optimizer, *tok, TrainerState{});
+    EXPECT_TRUE(std::filesystem::is_regular_file(dir / "checkpoint" / "merges.txt"));
+    const auto again = checkpointTokenizer(dir / "checkpoint");
+    EXPECT_EQ(again->encode("hi<|endoftext|>"), (std::vector<std::int32_t>{'h', 'i', 256}));
+}
+
 TEST(ModelFolderCheck, AConfigThatDisagreesWithTheWeightsNamesTheField) {
     test::TempDir dir;
     auto config = saveSmallModel(dir.path());
