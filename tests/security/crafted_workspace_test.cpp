@@ -105,6 +105,24 @@ TEST_F(CraftedWorkspace, DeletingARunRemovesOnlyItsOwnFolders) {
     EXPECT_FALSE(fs::is_empty(root / "run-2"));
     r = run("runs -w w.ladder");
     EXPECT_EQ(r.output.find("    1  "), std::string::npos) << r.output;
+
+    // The same through an absolute workspace path (the window's): `.` and an empty path named the
+    // whole checkpoints folder, with run 2's checkpoints in it.
+    r = run("train -w w.ladder --config sft.json --steps 2");  // run 3
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    fs::create_directory_symlink(m_victim, root / "run-3" / "link");
+    craft(m_dir / "w.ladder",
+          "INSERT INTO checkpoints(run_id, step, path, kind, created_at) VALUES "
+          "(3, 100, '.', 'periodic', 'x'), (3, 101, '', 'periodic', 'x'), "
+          "(3, 102, 'run-3/link', 'periodic', 'x')");
+    {
+        auto ws = store::Workspace::open(fs::absolute(m_dir / "w.ladder"));
+        store::deleteRunAndCheckpoints(ws, 3);
+    }
+    EXPECT_TRUE(victimIntact());
+    EXPECT_FALSE(fs::exists(root / "run-3"));
+    EXPECT_TRUE(fs::exists(root / "run-2"));
+    EXPECT_FALSE(fs::is_empty(root / "run-2"));
 }
 
 TEST_F(CraftedWorkspace, OnlyPathsInsideTheRunsOwnFolderAreOwned) {
