@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/train/loss_catalog.h"
 
 namespace ladder::train {
 namespace {
@@ -244,6 +245,10 @@ std::vector<std::string> validate(const RunConfig& c) {
         if (!ok) problems.push_back(std::move(message));
     };
     need(!c.method.empty(), "choose a method (sft, dpo, slic, ipo, ...)");
+    // The loss's knobs, checked as the loss itself checks them when the run starts.
+    if (!c.method.empty()) {
+        for (auto& p : lossProblems(c.method, c.loss)) problems.push_back(std::move(p));
+    }
     need(c.model.kind == "tiny" || c.model.kind == "pretrained" || c.model.kind == "run",
          "model kind must be tiny, pretrained or run, not '" + c.model.kind + "'");
     need(c.model.kind != "pretrained" || !c.model.path.empty(),
