@@ -273,8 +273,9 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.optimizer.gradClip >= 0, "gradient clip must be >= 0 (0 turns it off)");
     need(c.schedule.decay == "cosine" || c.schedule.decay == "linear" || c.schedule.decay == "constant",
          "schedule decay must be cosine, linear or constant");
-    need(c.schedule.warmupSteps >= 0 && c.schedule.warmupSteps <= c.maxSteps,
-         "warmup steps must be between 0 and max steps");
+    // A warmup longer than the run is capped to it (runNotes says so), not refused: a short
+    // smoke run of a preset (`ladder-cli train --steps 5`) keeps the preset's warmup.
+    need(c.schedule.warmupSteps >= 0, "warmup steps must be 0 or more");
     need(c.schedule.minLrRatio >= 0 && c.schedule.minLrRatio <= 1, "min lr ratio must be in [0, 1]");
     need(c.batchSize >= 1, "batch size must be at least 1");
     need(c.gradAccum >= 1, "gradient accumulation must be at least 1");

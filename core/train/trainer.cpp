@@ -23,6 +23,7 @@
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/run_notes.h"
 #include "core/train/training_checkpoint.h"
 
 namespace ladder::train {
@@ -319,10 +320,19 @@ void Trainer::setUpModelAndData() {
     auto resolved = chosen.resolved(counts, m_config.batchSize);
     m_sampler = std::make_unique<curriculum::CurriculumSampler>(
         std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed));
-    if (m_sampler->totalSteps() != m_config.maxSteps) {
+    if (m_sampler->totalSteps() < m_config.maxSteps) {
         logger()->info("run {}: curriculum '{}' is {} steps long, the run {} (past its end the "
                        "last stage goes on)", m_runId, chosen.name, m_sampler->totalSteps(),
                        m_config.maxSteps);
+    }
+    // What the launcher listed as notes, said again here in the same words (run_notes.h), so
+    // that a run from ladder-cli tells them too.
+    std::vector<std::string> notes;
+    if (auto w = warmupNote(m_config)) notes.push_back(std::move(*w));
+    if (auto c = curriculumNote(m_sampler->curriculum(), m_config.maxSteps)) notes.push_back(std::move(*c));
+    for (const auto& note : notes) {
+        logger()->warn("run {}: {}", m_runId, note);
+        emit(EventKind::Message, 0, "note: " + note);
     }
 }
 
