@@ -103,7 +103,7 @@ void Trainer::emit(EventKind kind, std::int64_t step, std::string message,
     e.elapsedSeconds = elapsed();
     const std::int64_t doneThisSession = step - m_startStep;
     if (doneThisSession > 0 && step < m_config.maxSteps) {
-        const double perStep = seconds(std::chrono::steady_clock::now() - m_sessionStart) /
+        const double perStep = seconds(std::chrono::steady_clock::now() - m_loopStart) /
                                static_cast<double>(doneThisSession);
         e.etaSeconds = perStep * static_cast<double>(m_config.maxSteps - step);
     }
@@ -430,6 +430,7 @@ bool Trainer::waitWhilePaused() {
     }
     // Time spent paused is not training time.
     m_sessionStart += std::chrono::steady_clock::now() - pausedAt;
+    m_loopStart += std::chrono::steady_clock::now() - pausedAt;
     store::RunStore(m_workspace->db()).setStatus(m_runId, store::RunStatus::Running);
     if (m_controls.stopRequested) return false;
     emit(EventKind::Resumed, m_stepsDone, "resumed at step " + std::to_string(m_stepsDone));
@@ -445,6 +446,7 @@ ReferenceLogps Trainer::referenceFor(const Batch& batch,
 
 void Trainer::trainLoop() {
     store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
+    m_loopStart = std::chrono::steady_clock::now();
     emit(EventKind::Started, m_stepsDone, m_policy.description);
     const bool withRejected = m_loss->usesRejected();
     const auto padId = m_policy.tokenizer->padId().value_or(0);
@@ -562,6 +564,9 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
         {"learning_rate", learningRateAt(m_config.optimizer, m_config.schedule,
                                          static_cast<int>(step - 1), m_config.maxSteps)},
         {"tokens_per_second", secs > 0 ? static_cast<double>(r.tokens) / secs : 0.0},
+        // Training time so far, resumed sessions included and time stopped left out: what the
+        // runs list shows as a run's duration and estimates its time left from.
+        {"time/train_seconds", elapsed()},
         {"curriculum/stage", static_cast<double>(m_stage + 1)},
     };
     // Rewards compare chosen with rejected: a loss that skips the rejected answers (SFT) has none;
