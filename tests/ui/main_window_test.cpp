@@ -2,11 +2,17 @@
 // open one), remembers recent files and layout, shows the log and lists its shortcuts.
 #include <gtest/gtest.h>
 
+#include <QAbstractScrollArea>
 #include <QAction>
+#include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QProcess>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 
@@ -15,6 +21,7 @@
 #include <QTimer>
 
 #include "core/common/log.h"
+#include "core/demo/demo_workspace.h"
 #include "core/store/backup.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -24,6 +31,7 @@
 #include "ui/bridge/workspace_session.h"
 #include "ui/log_dock.h"
 #include "ui/main_window.h"
+#include "ui/pairs/pair_table_model.h"
 #include "ui/shortcuts_dialog.h"
 
 namespace ladder::ui {
@@ -109,6 +117,117 @@ TEST_F(MainWindowTest, WindowLayoutIsRememberedAcrossRestarts) {
     again.show();
     EXPECT_EQ(again.size(), QSize(900, 640));
     EXPECT_FALSE(again.logDock()->isVisible());
+}
+
+// Issue 21: `ladder --help` aborted (exit 134) where there is no display.
+TEST_F(MainWindowTest, HelpAndVersionWorkWithoutADisplay) {
+    for (const char* option : {"--help", "--version"}) {
+        QProcess ladder;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(var);
+        ladder.setProcessEnvironment(env);
+        ladder.start(LADDER_GUI, {option});
+        ASSERT_TRUE(ladder.waitForFinished(30000)) << option;
+        const QString out = QString::fromUtf8(ladder.readAllStandardOutput());
+        EXPECT_EQ(ladder.exitStatus(), QProcess::NormalExit) << option;
+        EXPECT_EQ(ladder.exitCode(), 0) << option << ": " << ladder.readAllStandardError().toStdString();
+        if (std::string(option) == "--help") {
+            EXPECT_TRUE(out.contains("--demo")) << out.toStdString();
+            EXPECT_TRUE(out.contains("--read-only")) << out.toStdString();
+        } else {
+            EXPECT_TRUE(out.startsWith("ladder ")) << out.toStdString();
+        }
+    }
+}
+
+// Issue 21: Open Recent named files without their folders; with no workspace every tab stayed
+// editable; there was no File > Open Demo; an empty workspace showed zeros and no next step.
+TEST_F(MainWindowTest, FilesSayTheirFoldersAndPanesWaitForAWorkspace) {
+    MainWindow window;
+    window.show();
+    QTabWidget* tabs = window.panes();
+    ASSERT_GT(tabs->count(), 3);
+    EXPECT_TRUE(tabs->isTabEnabled(0));
+    for (int i = 1; i < tabs->count(); ++i) EXPECT_FALSE(tabs->isTabEnabled(i)) << i;
+
+    const auto one = m_dir / "a" / "study.ladder";
+    const auto two = m_dir / "b" / "study.ladder";
+    std::filesystem::create_directories(one.parent_path());
+    std::filesystem::create_directories(two.parent_path());
+    ASSERT_TRUE(window.createWorkspace(qpath(one), false, false));
+    ASSERT_TRUE(window.createWorkspace(qpath(two), false, false));
+    for (int i = 0; i < tabs->count(); ++i) EXPECT_TRUE(tabs->isTabEnabled(i)) << i;
+    QStringList recent;
+    for (auto* menu : window.findChildren<QMenu*>()) {
+        if (!menu->title().contains("Recent")) continue;
+        for (QAction* a : menu->actions()) recent << a->text();
+    }
+    ASSERT_GE(recent.size(), 2);
+    EXPECT_NE(recent[0].mid(3), recent[1].mid(3));  // "&1 " and "&2 " left out
+    EXPECT_TRUE(recent[0].contains("b")) << recent[0].toStdString();
+
+    // The new workspace is empty: the Overview says what to do next.
+    auto* hint = window.findChild<QLabel*>("overviewHint");
+    ASSERT_NE(hint, nullptr);
+    tabs->setCurrentIndex(0);
+    EXPECT_TRUE(hint->text().contains("ladder-cli import")) << hint->text().toStdString();
+
+    window.session()->close();
+    for (int i = 1; i < tabs->count(); ++i) EXPECT_FALSE(tabs->isTabEnabled(i)) << i;
+
+    // File > Open Demo Workspace makes the demo (once) and opens it.
+    qputenv("XDG_DATA_HOME", QByteArray::fromStdString((m_dir / "data").string()));
+    auto* demo = window.findChild<QAction*>("openDemoAction");
+    ASSERT_NE(demo, nullptr);
+    demo->trigger();
+    ASSERT_TRUE(window.session()->isOpen());
+    EXPECT_TRUE(window.session()->path().startsWith(qpath(m_dir / "data")));
+    EXPECT_TRUE(window.session()->path().endsWith("demo.ladder"));
+    EXPECT_FALSE(hint->text().contains("ladder-cli import"));
+    qunsetenv("XDG_DATA_HOME");
+}
+
+// Issue 21, done when: at 1000x700 no pane needs a horizontal scroll bar, and the Pairs list
+// shows its Prompt column.
+TEST_F(MainWindowTest, EveryPaneIsUsableAt1000By700) {
+    const auto file = m_dir / "demo.ladder";
+    demo::DemoOptions options;
+    options.prompts = 60;
+    demo::initWorkspace(file, options);
+    MainWindow window;
+    window.resize(1000, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    ASSERT_TRUE(window.openWorkspace(qpath(file), false, false));
+    ASSERT_EQ(window.size(), QSize(1000, 700));
+    QTabWidget* tabs = window.panes();
+    for (int i = 0; i < tabs->count(); ++i) {
+        tabs->setCurrentIndex(i);
+        QTest::qWait(100);
+        QWidget* pane = tabs->widget(i);
+        const std::string name = tabs->tabText(i).toStdString();
+        EXPECT_LE(pane->minimumSizeHint().width(), tabs->width()) << name;
+        EXPECT_LE(pane->width(), tabs->width()) << name;
+        for (auto* area : pane->findChildren<QAbstractScrollArea*>()) {
+            if (!area->isVisible()) continue;
+            EXPECT_FALSE(area->horizontalScrollBar()->isVisible())
+                << name << ": " << area->objectName().toStdString() << " "
+                << area->metaObject()->className();
+        }
+    }
+    auto* pairs = window.findChild<QTableView*>("pairsTable");
+    ASSERT_NE(pairs, nullptr);
+    const int prompt = pairs->horizontalHeader()->sectionViewportPosition(PairTableModel::PromptColumn);
+    EXPECT_LT(prompt + 120, pairs->viewport()->width()) << "the Prompt column starts at " << prompt;
+    // The Pairs filters are all on screen (they wrap instead of being cut).
+    for (const char* filter : {"pairsScope", "pairsTier", "pairsSource", "pairsStatus", "pairsJudge",
+                               "pairsSearch"}) {
+        auto* w = window.findChild<QWidget*>(filter);
+        ASSERT_NE(w, nullptr) << filter;
+        const QRect inPane = QRect(w->mapTo(pairs->parentWidget(), QPoint(0, 0)), w->size());
+        EXPECT_TRUE(pairs->parentWidget()->rect().contains(inPane)) << filter;
+        EXPECT_GE(w->width(), w->minimumSizeHint().width()) << filter;
+    }
 }
 
 TEST_F(MainWindowTest, LogDockShowsMessagesFromAnyArea) {
