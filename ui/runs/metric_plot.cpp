@@ -140,11 +140,11 @@ void MetricPlot::updateErrorBars(Series& s) {
     }
     // Bars sit on the drawn line's points, index by index.
     s.bars->setDataPlottable(s.line);
-    QVector<QCPErrorBarsData> bars;
+    QVector<double> bars;  // symmetric: ± the standard error
     bars.reserve(s.line->data()->size());
     for (auto p = s.line->data()->constBegin(); p != s.line->data()->constEnd(); ++p) {
         const double e = s.errors.value(p->key, 0.0);
-        bars.append(QCPErrorBarsData(e));
+        bars.append(e);
         if (e > 0) {
             s.errorExtent.add(p->key, p->value - e);
             s.errorExtent.add(p->key, p->value + e);
