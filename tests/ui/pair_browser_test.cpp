@@ -278,7 +278,7 @@ TEST_F(PairBrowserTest, ATieIsShownAsATieAndTheLengthColumnsSayCharacters) {
     const int row = static_cast<int>(std::find(ids.begin(), ids.end(), pair.pairId) - ids.begin());
     EXPECT_EQ(m_pane->model()->index(row, PairTableModel::JudgeColumn).data().toString(), "tie");
     for (int column : {PairTableModel::ChosenCharsColumn, PairTableModel::RejectedCharsColumn}) {
-        EXPECT_TRUE(m_pane->model()->headerData(column, Qt::Horizontal).toString().contains("chars"));
+        EXPECT_TRUE(m_pane->model()->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString().contains("chars"));
     }
 }
 

@@ -234,7 +234,7 @@ TEST_F(RunPanesTest, CopyCommandNamesAFileThatHoldsTheConfig) {
     const QString file = qpath(m_dir / "server run.json");
     test::answerNextDialog<QFileDialog>([file](QFileDialog* d) {
         d->selectFile(file);
-        d->accept();
+        static_cast<QDialog*>(d)->accept();  // QFileDialog::accept itself is protected
     });
     const QString line = m_launcher->copyCommand();
     ASSERT_TRUE(QFileInfo::exists(file)) << line.toStdString();

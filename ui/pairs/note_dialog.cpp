@@ -1,11 +1,11 @@
 #include "ui/pairs/note_dialog.h"
 
 #include <QDialogButtonBox>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QShortcut>
 #include <QVBoxLayout>
 
 namespace ladder::ui {
@@ -33,17 +33,26 @@ NoteDialog::NoteDialog(std::int64_t pairId, const QString& note, QWidget* parent
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     // The text field takes Enter for a new line; Ctrl+Enter (either Enter key) accepts, as in
-    // the editors annotators know.
-    for (const auto key : {Qt::Key_Return, Qt::Key_Enter}) {
-        auto* accept = new QShortcut(QKeySequence(Qt::CTRL | key), this);
-        accept->setContext(Qt::WindowShortcut);
-        connect(accept, &QShortcut::activated, this, &QDialog::accept);
-    }
+    // the editors annotators know. Read from the field's own keys: a shortcut would wait for
+    // the dialog's window to be active.
+    m_text->installEventFilter(this);
     resize(480, 260);
     m_text->moveCursor(QTextCursor::End);
     m_text->setFocus();
 }
 
 QString NoteDialog::note() const { return m_text->toPlainText(); }
+
+bool NoteDialog::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_text && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
+            (key->modifiers() & Qt::ControlModifier)) {
+            accept();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
+}
 
 }  // namespace ladder::ui
