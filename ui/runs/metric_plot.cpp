@@ -423,8 +423,12 @@ void MetricPlot::fitAxes() {
     // A marker at the first or last step (a win rate at the end of the run) stays whole inside
     // the frame: the keys get a margin of a marker's radius and a bit.
     constexpr double kMarginPx = 5;
-    const double widthPx = std::max(4 * kMarginPx, static_cast<double>(axisRect()->width()));
-    const double heightPx = std::max(4 * kMarginPx, static_cast<double>(axisRect()->height()));
+    // Before the first layout the axis rect has no size yet: the widget's stands in for it.
+    const auto laidOut = [](int axisSize, int widgetSize) {
+        return static_cast<double>(axisSize > 50 ? axisSize : std::max(200, widgetSize));
+    };
+    const double widthPx = laidOut(axisRect()->width(), width());
+    const double heightPx = laidOut(axisRect()->height(), height());
     if (all.keyLo < all.keyHi) {
         const double pad = (all.keyHi - all.keyLo) * kMarginPx / (widthPx - 2 * kMarginPx);
         xAxis->setRange(all.keyLo - pad, all.keyHi + pad);
