@@ -88,7 +88,7 @@ TEST_F(CurriculumEditorTest, OpensTheFirstStoredCurriculumWithOneColumnPerTier) 
     const auto* model = m_editor->model();
     EXPECT_EQ(model->columnCount(), StageTableModel::FirstTier + 3);
     EXPECT_EQ(model->headerData(StageTableModel::FirstTier, Qt::Horizontal, Qt::DisplayRole),
-              "strong>weak");  // easiest first
+              "strong>\nweak");  // easiest first, a source a line
     EXPECT_FALSE(m_editor->isModified());
 }
 

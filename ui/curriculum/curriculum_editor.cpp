@@ -180,7 +180,8 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 5);
     split->setStretchFactor(2, 4);
-    split->setSizes({190, 700, 390});
+    // The stage table's columns fit beside the chart in a 1000 px window.
+    split->setSizes({170, 740, 370});
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -517,7 +518,7 @@ void CurriculumEditor::reloadTiers() {
     m_tierList->clear();
     const QLocale locale;
     for (const auto& t : m_tiers) {
-        auto* item = new QListWidgetItem(tr("%1 (gap %2)\n    %3 pairs")
+        auto* item = new QListWidgetItem(tr("%1\n    gap %2, %3 pairs")
                                              .arg(QString::fromStdString(t.name))
                                              .arg(t.rankGap)
                                              .arg(locale.toString(static_cast<qlonglong>(t.pairs))),

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -26,6 +27,9 @@ namespace ladder::ui {
 namespace {
 
 constexpr int kSearchDelayMs = 300;  // wait for the typing to pause before searching
+// Side by side, the list needs about 620 px for its columns and a readable prompt, and the pair
+// as much for two answers; a narrower pane (a 1000 px window) puts the list above the pair.
+constexpr int kSideBySideWidth = 1240;
 
 // Combo entries whose index maps to a filter value; index 0 is always "any".
 const std::vector<std::optional<pairs::AnnotationStatus>> kStatusChoices = {
@@ -148,13 +152,14 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     listLayout->addWidget(m_count);
 
     m_detail = new PairDetailView(this);
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(list);
-    split->addWidget(m_detail);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({620, 640});
-    split->setChildrenCollapsible(false);
+    m_listAndPair = new QSplitter(Qt::Horizontal, this);
+    m_listAndPair->setObjectName("pairsListAndPair");
+    m_listAndPair->addWidget(list);
+    m_listAndPair->addWidget(m_detail);
+    m_listAndPair->setStretchFactor(0, 1);
+    m_listAndPair->setStretchFactor(1, 1);
+    m_listAndPair->setSizes({620, 640});
+    m_listAndPair->setChildrenCollapsible(false);
 
     // The decision bar.
     auto* bar = new QToolBar(this);
@@ -166,7 +171,7 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_listAndPair, 1);
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(bar);
     bottom->addWidget(m_message, 1);
@@ -422,6 +427,16 @@ void PairBrowser::reloadWorkspace() {
         m_model->clear();
     }
     updateEnabled();
+}
+
+void PairBrowser::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    const Qt::Orientation wanted =
+        event->size().width() >= kSideBySideWidth ? Qt::Horizontal : Qt::Vertical;
+    if (m_listAndPair->orientation() == wanted) return;
+    m_listAndPair->setOrientation(wanted);
+    // Stacked, the pair keeps the larger part: two answers want the height.
+    m_listAndPair->setSizes(wanted == Qt::Horizontal ? QList<int>{620, 640} : QList<int>{2, 3});
 }
 
 void PairBrowser::reloadScopeLists() {
