@@ -21,6 +21,9 @@ struct Options {
     QCommandLineOption demo{"demo", "Open the demo workspace (created on first use)."};
     QCommandLineOption readOnly{"read-only", "Open the workspace read-only."};
     QCommandLineOption verbose{{"v", "verbose"}, "Debug messages in the log."};
+    // Long form only: Qt's own version option takes -v as well, which is --verbose here (and
+    // a parser with two -v options refuses the second, so that --verbose became unknown).
+    QCommandLineOption version{"version", "Print the version and quit."};
     QCommandLineOption screenshot{
         "screenshot", "Save a picture of the window to FILE after DELAY ms, then quit.", "file"};
     QCommandLineOption delay{"screenshot-delay", "Milliseconds before the screenshot.", "ms", "1500"};
@@ -32,9 +35,8 @@ struct Options {
         parser.setApplicationDescription(
             "Ladder: contrastive post-training on automatically constructed preference pairs");
         parser.addHelpOption();
-        parser.addVersionOption();
         parser.addPositionalArgument("workspace", "The workspace file (*.ladder) to open.");
-        parser.addOptions({demo, readOnly, verbose, screenshot, delay, pane, size});
+        parser.addOptions({version, demo, readOnly, verbose, screenshot, delay, pane, size});
     }
 };
 
@@ -58,8 +60,10 @@ int main(int argc, char** argv) {
             nameApplication();
             QCoreApplication::setApplicationName("ladder");
             QCommandLineParser parser;
-            Options().addTo(parser);
-            parser.process(app);  // prints the help or the version and exits
+            const Options options;
+            options.addTo(parser);
+            parser.process(app);  // prints the help and exits
+            if (parser.isSet(options.version)) parser.showVersion();  // exits
             return 0;
         }
     }
@@ -73,7 +77,8 @@ int main(int argc, char** argv) {
     const Options options;
     options.addTo(parser);
     parser.process(app);
-    const auto& [demo, readOnly, verbose, screenshot, delay, pane, size] = options;
+    [[maybe_unused]] const auto& [version, demo, readOnly, verbose, screenshot, delay, pane, size] =
+        options;
 
     ladder::log::init(ladder::log::Options{.verbose = parser.isSet(verbose)});
     ladder::train::loadPlugins();  // the launcher offers the plugins' losses and judges

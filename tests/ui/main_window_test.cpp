@@ -129,11 +129,14 @@ TEST_F(MainWindowTest, HelpAndVersionWorkWithoutADisplay) {
         ladder.start(LADDER_GUI, {option});
         ASSERT_TRUE(ladder.waitForFinished(30000)) << option;
         const QString out = QString::fromUtf8(ladder.readAllStandardOutput());
+        const std::string err = ladder.readAllStandardError().toStdString();
         EXPECT_EQ(ladder.exitStatus(), QProcess::NormalExit) << option;
-        EXPECT_EQ(ladder.exitCode(), 0) << option << ": " << ladder.readAllStandardError().toStdString();
+        EXPECT_EQ(ladder.exitCode(), 0) << option << ": " << err;
+        EXPECT_EQ(err.find("already having an option"), std::string::npos) << err;
         if (std::string(option) == "--help") {
             EXPECT_TRUE(out.contains("--demo")) << out.toStdString();
             EXPECT_TRUE(out.contains("--read-only")) << out.toStdString();
+            EXPECT_TRUE(out.contains("-v, --verbose")) << out.toStdString();  // -v is not --version
         } else {
             EXPECT_TRUE(out.startsWith("ladder ")) << out.toStdString();
         }
