@@ -194,9 +194,7 @@ TEST_F(MainWindowTest, FilesSayTheirFoldersAndPanesWaitForAWorkspace) {
 // shows its Prompt column.
 TEST_F(MainWindowTest, EveryPaneIsUsableAt1000By700) {
     const auto file = m_dir / "demo.ladder";
-    demo::DemoOptions options;
-    options.prompts = 60;
-    demo::initWorkspace(file, options);
+    demo::initWorkspace(file);  // full size: its counts are as wide as a user's
     MainWindow window;
     window.resize(1000, 700);
     window.show();

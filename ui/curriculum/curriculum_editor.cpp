@@ -518,7 +518,7 @@ void CurriculumEditor::reloadTiers() {
     m_tierList->clear();
     const QLocale locale;
     for (const auto& t : m_tiers) {
-        auto* item = new QListWidgetItem(tr("%1\n    gap %2, %3 pairs")
+        auto* item = new QListWidgetItem(tr("%1\n%3 pairs\nrank gap %2")
                                              .arg(QString::fromStdString(t.name))
                                              .arg(t.rankGap)
                                              .arg(locale.toString(static_cast<qlonglong>(t.pairs))),

@@ -435,8 +435,7 @@ void PairBrowser::resizeEvent(QResizeEvent* event) {
         event->size().width() >= kSideBySideWidth ? Qt::Horizontal : Qt::Vertical;
     if (m_listAndPair->orientation() == wanted) return;
     m_listAndPair->setOrientation(wanted);
-    // Stacked, the pair keeps the larger part: two answers want the height.
-    m_listAndPair->setSizes(wanted == Qt::Horizontal ? QList<int>{620, 640} : QList<int>{2, 3});
+    m_listAndPair->setSizes(wanted == Qt::Horizontal ? QList<int>{620, 640} : QList<int>{1, 1});
 }
 
 void PairBrowser::reloadScopeLists() {
