@@ -17,13 +17,14 @@
 namespace {
 
 // The window's options; --help prints them from a QCoreApplication, which needs no display.
+// Declared in the order main() binds them.
 struct Options {
-    QCommandLineOption demo{"demo", "Open the demo workspace (created on first use)."};
-    QCommandLineOption readOnly{"read-only", "Open the workspace read-only."};
-    QCommandLineOption verbose{{"v", "verbose"}, "Debug messages in the log."};
     // Long form only: Qt's own version option takes -v as well, which is --verbose here (and
     // a parser with two -v options refuses the second, so that --verbose became unknown).
     QCommandLineOption version{"version", "Print the version and quit."};
+    QCommandLineOption demo{"demo", "Open the demo workspace (created on first use)."};
+    QCommandLineOption readOnly{"read-only", "Open the workspace read-only."};
+    QCommandLineOption verbose{{"v", "verbose"}, "Debug messages in the log."};
     QCommandLineOption screenshot{
         "screenshot", "Save a picture of the window to FILE after DELAY ms, then quit.", "file"};
     QCommandLineOption delay{"screenshot-delay", "Milliseconds before the screenshot.", "ms", "1500"};

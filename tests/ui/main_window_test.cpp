@@ -4,6 +4,7 @@
 
 #include <QAbstractScrollArea>
 #include <QAction>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
@@ -141,6 +142,25 @@ TEST_F(MainWindowTest, HelpAndVersionWorkWithoutADisplay) {
             EXPECT_TRUE(out.startsWith("ladder ")) << out.toStdString();
         }
     }
+}
+
+// The window's own options reach it: --demo opens the demo workspace (an option list out of
+// step with the names main() binds once made --demo do nothing).
+TEST_F(MainWindowTest, TheDemoOptionOpensTheDemoWorkspace) {
+    QProcess ladder;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    for (const char* var : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"}) {
+        env.insert(var, qpath(m_dir / var));
+    }
+    ladder.setProcessEnvironment(env);
+    const QString png = qpath(m_dir / "shot.png");
+    ladder.start(LADDER_GUI, {"--demo", "--pane", "Pairs", "--screenshot", png,
+                              "--screenshot-delay", "200"});
+    ASSERT_TRUE(ladder.waitForFinished(60000));
+    EXPECT_EQ(ladder.exitCode(), 0) << ladder.readAllStandardError().toStdString();
+    EXPECT_TRUE(QFileInfo::exists(png));
+    EXPECT_TRUE(std::filesystem::exists(m_dir / "XDG_DATA_HOME" / "ladder" / "demo.ladder"));
 }
 
 // Issue 21: Open Recent named files without their folders; with no workspace every tab stayed
