@@ -435,7 +435,17 @@ void PairBrowser::resizeEvent(QResizeEvent* event) {
         event->size().width() >= kSideBySideWidth ? Qt::Horizontal : Qt::Vertical;
     if (m_listAndPair->orientation() == wanted) return;
     m_listAndPair->setOrientation(wanted);
-    m_listAndPair->setSizes(wanted == Qt::Horizontal ? QList<int>{620, 640} : QList<int>{1, 1});
+    // Stacked, the list keeps the larger part, also of any height the window gains later.
+    const bool stacked = wanted == Qt::Vertical;
+    m_listAndPair->setStretchFactor(0, stacked ? 3 : 1);
+    m_listAndPair->setStretchFactor(1, stacked ? 2 : 1);
+    // Once the layout has given the splitter its new shape (sizes set now would be shares of
+    // the old one).
+    QTimer::singleShot(0, this, [this, stacked] {
+        const int length = stacked ? m_listAndPair->height() : m_listAndPair->width();
+        const int list = stacked ? length * 3 / 5 : length * 620 / 1260;
+        m_listAndPair->setSizes({list, length - list});
+    });
 }
 
 void PairBrowser::reloadScopeLists() {
