@@ -23,6 +23,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTest>
 
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
@@ -223,6 +224,21 @@ TEST_F(RunPanesTest, ARunShorterThanItsCurriculumOrWarmupIsANoteBesideTheProblem
     config.data.curriculum = "uniform";
     m_launcher->setConfig(config);
     EXPECT_TRUE(m_launcher->notes().isEmpty()) << m_launcher->notes().join('\n').toStdString();
+}
+
+// Issue 21 (item 13): the Start-from box took the form's spare height, leaving a gap of
+// several lines between "Start from" and "Template" under the tiny model's one-line hint.
+TEST_F(RunPanesTest, TheStartFromBoxIsNoTallerThanItsPage) {
+    m_window->resize(1280, 820);
+    m_window->panes()->setCurrentWidget(m_launcher);
+    m_launcher->setConfig(test::tinyRun("sft", 3));
+    QTest::qWait(100);
+    auto* kind = m_launcher->findChild<QComboBox*>("launcherModelKind");
+    auto* templ = m_launcher->findChild<QComboBox*>("launcherTemplate");
+    ASSERT_TRUE(kind && templ);
+    const int gap = templ->mapTo(m_launcher, QPoint(0, 0)).y() -
+                    (kind->mapTo(m_launcher, QPoint(0, 0)).y() + kind->height());
+    EXPECT_LT(gap, 4 * m_launcher->fontMetrics().height()) << gap;
 }
 
 // Issue 21: Copy Command named a run.json that did not exist. With no saved file the command

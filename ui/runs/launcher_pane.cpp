@@ -302,6 +302,9 @@ QWidget* LauncherPane::buildModelGroup() {
     m_modelStack->addWidget(folderPage);
     m_startRun = combo(box, "launcherStartRun");
     m_modelStack->addWidget(m_startRun);
+    // No taller than its page: the form's spare height goes below the group, not into the gap
+    // between Start from and Template.
+    m_modelStack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     form->addRow(m_modelStack);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Hugging Face Model Folder"),
