@@ -6,20 +6,25 @@
 # live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 150: its reference pass comes first) into the DPO run.
 # LADDER_SHOT_WORKSPACE=FILE.ladder takes the shots from a copy of a demo workspace whose runs have
 # finished (its checkpoints folder beside it) instead of training new ones; no live shot then.
+# Each pane is taken twice: at the window's default size in docs/images and at 1000x700 in
+# docs/images/1000x700, the smallest window every pane must be usable in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${LADDER_BUILD_DIR:-build}/bin
 out=docs/images
 steps=${LADDER_SHOT_STEPS:-150}
-mkdir -p "$out"
+small=$out/1000x700
+mkdir -p "$out" "$small"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 export XDG_DATA_HOME=$home/data XDG_STATE_HOME=$home/state XDG_CONFIG_HOME=$home/config
 
-shot() {  # shot FILE [ladder arguments...]
+shot() {  # shot FILE [ladder arguments...]: full size, then 1000x700
     local file=$1; shift
     xvfb-run -a -s "-screen 0 1400x900x24" "$bin/ladder" "$@" --screenshot "$out/$file" \
         --screenshot-delay 2500
+    xvfb-run -a -s "-screen 0 1400x900x24" "$bin/ladder" "$@" --size 1000x700 \
+        --screenshot "$small/$file" --screenshot-delay 2500
 }
 
 demo=$XDG_DATA_HOME/ladder/demo.ladder

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,6 +21,7 @@
 
 #include "core/common/log.h"
 #include "core/common/version.h"
+#include "core/demo/demo_workspace.h"
 #include "core/store/backup.h"
 #include "core/store/recovery.h"
 #include "core/store/schema.h"
@@ -40,6 +42,21 @@ constexpr const char* kRecentKey = "recentWorkspaces";
 constexpr const char* kGeometryKey = "mainWindow/geometry";
 constexpr const char* kStateKey = "mainWindow/state";
 constexpr const char* kFileFilter = "Ladder workspaces (*.ladder);;All files (*)";
+
+// A folder as a menu shows it: under the home folder as ~/..., and at most about 60 characters
+// (the middle elided), so that the menu stays narrower than the window.
+QString shortFolder(const QString& folder) {
+    QString shown = QDir::toNativeSeparators(folder);
+    const QString home = QDir::toNativeSeparators(QDir::homePath());
+    if (!home.isEmpty() && home != QStringLiteral("/") &&
+        (shown == home || shown.startsWith(home + QDir::separator()))) {
+        shown = QStringLiteral("~") + shown.mid(home.size());
+    }
+    constexpr int kMax = 60;
+    if (shown.size() > kMax) shown = shown.left(kMax / 3) + QChar(0x2026) + shown.right(2 * kMax / 3);
+    return shown;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -104,6 +121,10 @@ void MainWindow::buildMenus() {
                                           [this] { openWorkspaceDialog(false); });
     openAction->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Read-Only..."), this, [this] { openWorkspaceDialog(true); });
+    QAction* demoAction = file->addAction(tr("Open &Demo Workspace"), this, [this] { openDemo(); });
+    demoAction->setObjectName("openDemoAction");
+    demoAction->setStatusTip(tr("Simulated models of three strengths with ready-made pairs and "
+                                "curricula: a first run trains in minutes on a CPU"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -136,6 +157,7 @@ void MainWindow::buildMenus() {
 
 void MainWindow::addPane(QWidget* pane, const QString& title) {
     const int index = m_tabs->addTab(pane, title);
+    if (index > 0) m_tabs->setTabEnabled(index, m_session->isOpen());
     if (index < 9) {
         auto* action = new QAction(tr("Show %1").arg(title), this);
         action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)));
@@ -157,6 +179,19 @@ bool MainWindow::openWorkspace(const QString& path, bool readOnly, bool interact
         return false;
     }
     return true;
+}
+
+bool MainWindow::openDemo(bool interactive) {
+    const std::filesystem::path path = demo::defaultWorkspacePath();
+    try {
+        // Made on first use, in well under a second.
+        if (!std::filesystem::exists(path)) demo::initWorkspace(path);
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot create the demo workspace"), QString::fromStdString(e.what()),
+                    interactive);
+        return false;
+    }
+    return openWorkspace(QString::fromStdString(path.string()), false, interactive);
 }
 
 bool MainWindow::offerRecovery(const QString& path, const QString& problem) {
@@ -255,9 +290,11 @@ void MainWindow::rebuildRecentMenu() {
     const QStringList recent = recentWorkspaces();
     for (int i = 0; i < recent.size(); ++i) {
         const QString path = recent[i];
+        // The folder too: two workspaces called demo.ladder must be told apart.
+        const QFileInfo info(path);
         QAction* a = m_recentMenu->addAction(
-            QString("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
-            [this, path] { openWorkspace(path); });
+            QString("&%1 %2  (%3)").arg(i + 1).arg(info.fileName(), shortFolder(info.absolutePath())),
+            this, [this, path] { openWorkspace(path); });
         a->setToolTip(path);
         a->setStatusTip(path);
         a->setEnabled(QFileInfo::exists(path));
@@ -271,6 +308,10 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::updateTitleAndStatus() {
+    // Without a workspace there is nothing to browse, edit or train: only the Overview (which
+    // says how to open one) can be chosen.
+    for (int i = 1; i < m_tabs->count(); ++i) m_tabs->setTabEnabled(i, m_session->isOpen());
+    for (int i = 1; i < m_paneActions.size(); ++i) m_paneActions[i]->setEnabled(m_session->isOpen());
     if (!m_session->isOpen()) {
         setWindowTitle("Ladder");
         m_statusWorkspace->setText(tr("No workspace"));

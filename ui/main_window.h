@@ -35,6 +35,9 @@ public:
     // `interactive` false: report only to the log (tests, command line).
     bool openWorkspace(const QString& path, bool readOnly = false, bool interactive = true);
     bool createWorkspace(const QString& path, bool overwrite = false, bool interactive = true);
+    // Opens the demo workspace in the user's data folder (File > Open Demo Workspace, `ladder
+    // --demo`), making it first when it is not there.
+    bool openDemo(bool interactive = true);
 
     [[nodiscard]] QStringList recentWorkspaces() const;
 

@@ -1,5 +1,6 @@
 #include "ui/workspace_overview.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
@@ -13,7 +14,39 @@ namespace ladder::ui {
 
 namespace {
 constexpr int kPollMs = 2000;  // picks up what ladder-cli writes into the same file
+
+// What a workspace that is not yet ready to train on needs next, in the order a user does it:
+// answers of models of different strength, a ladder over them (its pairs), then a run. Empty
+// once it has runs.
+QString nextStep(const store::WorkspaceSummary& s, const QString& file) {
+    const QString w = file.toHtmlEscaped();
+    if (s.responses == 0) {
+        return WorkspaceOverview::tr(
+                   "<b>Next: import answers.</b> This workspace has no models' answers yet. "
+                   "Import the answers of models of different strength to the same prompts "
+                   "(AlpacaEval <tt>model_outputs.json</tt>, JSONL, TRL or HH-RLHF files):<br>"
+                   "<tt>ladder-cli import -w %1 strong.json medium.json weak.json</tt><br>"
+                   "Or try the demo first: <b>File &gt; Open Demo Workspace</b>.")
+            .arg(w);
+    }
+    if (s.pairs == 0) {
+        return WorkspaceOverview::tr(
+                   "<b>Next: rank the sources into a ladder.</b> Its pairs are made from the "
+                   "answers: the stronger model's is chosen, the weaker one's rejected.<br>"
+                   "<tt>ladder-cli ladder set -w %1 main STRONGEST ... WEAKEST</tt><br>"
+                   "<tt>ladder-cli pairs build -w %1 --ladder main</tt>")
+            .arg(w);
+    }
+    if (s.runs == 0) {
+        return WorkspaceOverview::tr(
+            "<b>Next: train.</b> Browse and correct the pairs in <b>Pairs</b>, shape a "
+            "curriculum in <b>Curriculum</b>, then start a run in <b>Launcher</b> (a preset "
+            "fills the form).");
+    }
+    return {};
 }
+
+}  // namespace
 
 WorkspaceOverview::WorkspaceOverview(WorkspaceSession* session, QWidget* parent)
     : QWidget(parent), m_session(session) {
@@ -29,6 +62,8 @@ WorkspaceOverview::WorkspaceOverview(WorkspaceSession* session, QWidget* parent)
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
     m_hint->setTextFormat(Qt::RichText);
+    m_hint->setObjectName("overviewHint");
+    m_hint->setTextInteractionFlags(Qt::TextSelectableByMouse);  // the commands can be copied
     layout->addWidget(m_hint);
     m_details = new QWidget(this);
     m_form = new QFormLayout(m_details);
@@ -66,15 +101,19 @@ void WorkspaceOverview::refresh() {
     if (!summary) {
         m_title->setText(tr("No workspace open"));
         m_hint->setText(tr("Create a workspace with <b>File &gt; New</b> (Ctrl+N) or open one with "
-                           "<b>File &gt; Open</b> (Ctrl+O). The demo workspace (<tt>ladder --demo</tt>) "
-                           "has simulated models of three strengths, ready-made pairs and curricula."));
+                           "<b>File &gt; Open</b> (Ctrl+O). The demo workspace (<b>File &gt; Open "
+                           "Demo Workspace</b>, or <tt>ladder --demo</tt>) has simulated models of "
+                           "three strengths, ready-made pairs and curricula."));
         m_details->hide();
         return;
     }
     const QFileInfo file(m_session->path());
     m_title->setText(file.completeBaseName());
-    m_hint->setText(m_session->isReadOnly() ? tr("Opened read-only: nothing can be changed.")
-                                            : QString());
+    QString hint = m_session->isReadOnly() ? tr("Opened read-only: nothing can be changed.")
+                                           : QString();
+    const QString next = nextStep(*summary, QDir::toNativeSeparators(file.absoluteFilePath()));
+    if (!next.isEmpty()) hint += (hint.isEmpty() ? QString() : QStringLiteral("<br>")) + next;
+    m_hint->setText(hint);
     const QLocale locale;
     auto row = [&](const QString& label, qint64 value) {
         auto* v = new QLabel(locale.toString(value), m_details);

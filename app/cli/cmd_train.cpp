@@ -124,6 +124,15 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                             event->message.c_str());
                 break;
             case train::EventKind::Message:
+                // A note (a capped warmup, a run shorter than its curriculum) changes what the
+                // run trains: said even with --quiet, as the launcher lists it.
+                if (event->message.rfind("note: ", 0) == 0) {
+                    if (progressShown) std::fprintf(stderr, "\n");
+                    std::fprintf(stderr, "%s\n", event->message.c_str());
+                    progressShown = false;
+                    break;
+                }
+                [[fallthrough]];
             case train::EventKind::StageChanged:
             case train::EventKind::Checkpoint:
             case train::EventKind::Resumed:

@@ -1,7 +1,7 @@
-// ladder: the workbench window. `ladder [WORKSPACE]`, `ladder --demo`, `ladder --version`.
+// ladder: the workbench window. `ladder [WORKSPACE]`, `ladder --demo`, `ladder --version`,
+// `ladder --help` (the last two without a display).
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <string_view>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,72 +11,97 @@
 
 #include "core/common/log.h"
 #include "core/common/version.h"
-#include "core/demo/demo_workspace.h"
 #include "core/train/plugins.h"
 #include "ui/main_window.h"
 
 namespace {
 
-// The demo workspace lives in the user's data folder and is made on first use (in well under a
-// second): simulated models' answers, the demo ladder's pairs, judge verdicts and curricula.
-QString ensureDemoWorkspace() {
-    const std::filesystem::path path = ladder::demo::defaultWorkspacePath();
-    if (!std::filesystem::exists(path)) ladder::demo::initWorkspace(path);
-    return QString::fromStdString(path.string());
+// The window's options; --help prints them from a QCoreApplication, which needs no display.
+// Declared in the order main() binds them.
+struct Options {
+    // Long form only: Qt's own version option takes -v as well, which is --verbose here (and
+    // a parser with two -v options refuses the second, so that --verbose became unknown).
+    QCommandLineOption version{"version", "Print the version and quit."};
+    QCommandLineOption demo{"demo", "Open the demo workspace (created on first use)."};
+    QCommandLineOption readOnly{"read-only", "Open the workspace read-only."};
+    QCommandLineOption verbose{{"v", "verbose"}, "Debug messages in the log."};
+    QCommandLineOption screenshot{
+        "screenshot", "Save a picture of the window to FILE after DELAY ms, then quit.", "file"};
+    QCommandLineOption delay{"screenshot-delay", "Milliseconds before the screenshot.", "ms", "1500"};
+    QCommandLineOption pane{"pane", "Show the pane with this title first.", "title"};
+    QCommandLineOption size{"size", "Open the window this size (WIDTHxHEIGHT, e.g. 1000x700).",
+                            "size"};
+
+    void addTo(QCommandLineParser& parser) const {
+        parser.setApplicationDescription(
+            "Ladder: contrastive post-training on automatically constructed preference pairs");
+        parser.addHelpOption();
+        parser.addPositionalArgument("workspace", "The workspace file (*.ladder) to open.");
+        parser.addOptions({version, demo, readOnly, verbose, screenshot, delay, pane, size});
+    }
+};
+
+void nameApplication() {
+    QCoreApplication::setOrganizationName("Ladder");
+    QCoreApplication::setApplicationName("Ladder");
+    QCoreApplication::setApplicationVersion(QStringLiteral("%1 (Qt %2, LibTorch %3)")
+                                                .arg(ladder::kVersion, QT_VERSION_STR,
+                                                     ladder::kTorchVersion));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    // --version answers without a display (and without starting Qt).
+    // --help and --version answer without a display: a QApplication with none aborts.
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--version") == 0) {
-            std::printf("ladder %s (Qt %s, LibTorch %s)\n", ladder::kVersion, QT_VERSION_STR,
-                        ladder::kTorchVersion);
+        const std::string_view arg = argv[i];
+        if (arg == "--version" || arg == "-h" || arg == "--help" || arg == "-?" ||
+            arg == "--help-all") {
+            QCoreApplication app(argc, argv);
+            nameApplication();
+            QCoreApplication::setApplicationName("ladder");
+            QCommandLineParser parser;
+            const Options options;
+            options.addTo(parser);
+            parser.process(app);  // prints the help and exits
+            if (parser.isSet(options.version)) parser.showVersion();  // exits
             return 0;
         }
     }
 
     QApplication app(argc, argv);
-    QApplication::setOrganizationName("Ladder");
-    QApplication::setApplicationName("Ladder");
-    QApplication::setApplicationVersion(ladder::kVersion);
+    nameApplication();
     QApplication::setDesktopFileName("io.github.ladder_workbench.Ladder");
     QApplication::setWindowIcon(QIcon(":/icons/ladder.svg"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        "Ladder: contrastive post-training on automatically constructed preference pairs");
-    parser.addHelpOption();
-    parser.addPositionalArgument("workspace", "The workspace file (*.ladder) to open.");
-    const QCommandLineOption demo("demo", "Open the demo workspace (created on first use).");
-    const QCommandLineOption readOnly("read-only", "Open the workspace read-only.");
-    const QCommandLineOption verbose({"v", "verbose"}, "Debug messages in the log.");
-    const QCommandLineOption screenshot(
-        "screenshot", "Save a picture of the window to FILE after DELAY ms, then quit.", "file");
-    const QCommandLineOption delay("screenshot-delay", "Milliseconds before the screenshot.", "ms",
-                                   "1500");
-    const QCommandLineOption pane("pane", "Show the pane with this title first.", "title");
-    parser.addOptions({demo, readOnly, verbose, screenshot, delay, pane});
+    const Options options;
+    options.addTo(parser);
     parser.process(app);
+    [[maybe_unused]] const auto& [version, demo, readOnly, verbose, screenshot, delay, pane, size] =
+        options;
 
     ladder::log::init(ladder::log::Options{.verbose = parser.isSet(verbose)});
     ladder::train::loadPlugins();  // the launcher offers the plugins' losses and judges
 
     ladder::ui::MainWindow window;
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split('x');
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) {
+            window.resize(wh[0].toInt(), wh[1].toInt());
+        } else {
+            std::fprintf(stderr, "--size wants WIDTHxHEIGHT, e.g. 1000x700, not %s\n",
+                         qPrintable(parser.value(size)));
+            return 1;
+        }
+    }
     window.show();
 
-    QString path;
     if (parser.isSet(demo)) {
-        try {
-            path = ensureDemoWorkspace();
-        } catch (const std::exception& e) {
-            ladder::log::get("ui")->error("cannot create the demo workspace: {}", e.what());
-        }
+        window.openDemo();
     } else if (!parser.positionalArguments().isEmpty()) {
-        path = parser.positionalArguments().first();
+        window.openWorkspace(parser.positionalArguments().first(), parser.isSet(readOnly));
     }
-    if (!path.isEmpty()) window.openWorkspace(path, parser.isSet(readOnly));
 
     if (parser.isSet(pane)) {
         QTabWidget* tabs = window.panes();

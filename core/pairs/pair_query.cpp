@@ -13,18 +13,35 @@ namespace {
 
 constexpr std::size_t kPromptPreviewChars = 160;
 
-// The judges' verdict on pair p (answers c and r) as 0 none, 1 agree, 2 disagree: the largest
-// over the deciding verdicts on the same prompt between answers of the pair's two sources.
+// The judges' verdict on pair p (answers c and r) as 0 none, 1 tie, 2 agree, 3 disagree: the
+// largest over the verdicts on the same prompt between answers of the pair's two sources (a
+// deciding verdict outranks a tie).
 constexpr const char* kJudgeExpr =
-    "(SELECT coalesce(max(CASE WHEN (v.preference = 1) = (v1.source_id = c.source_id) "
-    "THEN 1 ELSE 2 END), 0) FROM verdicts v "
+    "(SELECT coalesce(max(CASE WHEN v.preference = 1.5 THEN 1 "
+    "WHEN (v.preference = 1) = (v1.source_id = c.source_id) THEN 2 ELSE 3 END), 0) "
+    "FROM verdicts v "
     "JOIN responses v1 ON v1.id = v.response_1_id JOIN responses v2 ON v2.id = v.response_2_id "
-    "WHERE v.prompt_id = p.prompt_id AND v.preference IN (1, 2) AND "
+    "WHERE v.prompt_id = p.prompt_id AND v.preference IN (1, 1.5, 2) AND "
     "((v1.source_id = c.source_id AND v2.source_id = r.source_id) OR "
     "(v1.source_id = r.source_id AND v2.source_id = c.source_id)))";
 
 JudgeVerdict judgeFromInt(std::int64_t v) {
-    return v == 2 ? JudgeVerdict::Disagree : v == 1 ? JudgeVerdict::Agree : JudgeVerdict::None;
+    switch (v) {
+        case 1: return JudgeVerdict::Tie;
+        case 2: return JudgeVerdict::Agree;
+        case 3: return JudgeVerdict::Disagree;
+        default: return JudgeVerdict::None;
+    }
+}
+
+std::int64_t judgeToInt(JudgeVerdict v) {
+    switch (v) {
+        case JudgeVerdict::Tie: return 1;
+        case JudgeVerdict::Agree: return 2;
+        case JudgeVerdict::Disagree: return 3;
+        case JudgeVerdict::None: break;
+    }
+    return 0;
 }
 
 // A WHERE clause with its numbered parameters.
@@ -88,10 +105,7 @@ Conditions conditionsOf(const PairFilter& f) {
         }
     }
     if (f.judge) {
-        where.add(std::string(kJudgeExpr) + " = ?",
-                  static_cast<std::int64_t>(*f.judge == JudgeVerdict::Disagree ? 2
-                                            : *f.judge == JudgeVerdict::Agree  ? 1
-                                                                               : 0));
+        where.add(std::string(kJudgeExpr) + " = ?", judgeToInt(*f.judge));
     }
     if (!f.search.empty()) {
         where.add(
@@ -140,6 +154,8 @@ const char* toString(JudgeVerdict verdict) {
             return "agree";
         case JudgeVerdict::Disagree:
             return "disagree";
+        case JudgeVerdict::Tie:
+            return "tie";
         case JudgeVerdict::None:
             break;
     }
@@ -282,6 +298,7 @@ PairDetail pairDetail(store::Database& db, std::int64_t pairId) {
     verdicts.bind(1, d.promptId).bind(2, chosenSource).bind(3, rejectedSource);
     bool agree = false;
     bool disagree = false;
+    bool tie = false;
     while (verdicts.step()) {
         PairVerdict v;
         v.judge = verdicts.text(0);
@@ -294,9 +311,13 @@ PairDetail pairDetail(store::Database& db, std::int64_t pairId) {
         }
         agree = agree || v.prefersChosen;
         disagree = disagree || v.prefersRejected;
+        tie = tie || (v.preference && *v.preference == 1.5);
         d.verdicts.push_back(std::move(v));
     }
-    d.judge = disagree ? JudgeVerdict::Disagree : agree ? JudgeVerdict::Agree : JudgeVerdict::None;
+    d.judge = disagree ? JudgeVerdict::Disagree
+              : agree  ? JudgeVerdict::Agree
+              : tie    ? JudgeVerdict::Tie
+                       : JudgeVerdict::None;
 
     auto margins = db.prepare(
         "SELECT m.run_id, r.name, m.step, m.margin FROM pair_margins m "

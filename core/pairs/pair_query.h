@@ -18,9 +18,10 @@ namespace ladder::pairs {
 // What the judges said about a pair, matched as judge_agreement.h matches verdicts: a verdict on
 // the same prompt between answers of the pair's two sources.
 enum class JudgeVerdict {
-    None,      // no verdict that decided for one of the two answers
+    None,      // no judge compared the two answers, or none decided (no verdict)
     Agree,     // every deciding verdict prefers the chosen source's answer
     Disagree,  // at least one prefers the rejected source's answer
+    Tie,       // judges compared them and called it a tie (preference 1.5), none decided
 };
 [[nodiscard]] const char* toString(JudgeVerdict verdict);
 

@@ -30,7 +30,7 @@ class Judge;
 
 namespace ladder::plugin {
 
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;  // 2: PreferenceLoss::knobs()
 
 struct PluginInfo {
     std::string name;     // "ladder-importers"

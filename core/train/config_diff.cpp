@@ -20,8 +20,8 @@ void flattenInto(const json& value, const std::string& prefix,
     out.emplace_back(prefix, value);
 }
 
-bool ignored(const std::string& key, const ConfigCompareOptions& options) {
-    for (const auto& i : options.ignore) {
+bool matches(const std::string& key, const std::vector<std::string>& keys) {
+    for (const auto& i : keys) {
         if (key == i || key.rfind(i + ".", 0) == 0) return true;
     }
     return false;
@@ -63,7 +63,7 @@ std::vector<ConfigField> compareConfigs(const std::vector<json>& configs,
     std::map<std::string, std::size_t> index;
     for (std::size_t c = 0; c < configs.size(); ++c) {
         for (auto& [key, value] : flattenJson(configs[c])) {
-            if (ignored(key, options)) continue;
+            if (matches(key, options.ignore)) continue;
             auto [it, inserted] = index.emplace(key, fields.size());
             if (inserted) {
                 fields.push_back({key, std::vector<std::optional<json>>(configs.size()), false});
@@ -86,6 +86,7 @@ std::vector<ConfigField> compareConfigs(const std::vector<json>& configs,
         return sectionRank(a.key) < sectionRank(b.key);
     });
     for (auto& f : fields) {
+        if (matches(f.key, options.executionOnly)) continue;
         for (std::size_t c = 1; c < f.values.size(); ++c) {
             if (f.values[c] != f.values[0]) f.differs = true;
         }

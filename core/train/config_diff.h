@@ -26,6 +26,10 @@ struct ConfigField {
 
 struct ConfigCompareOptions {
     std::vector<std::string> ignore = {"name"};  // keys (or key prefixes + ".") left out
+    // Keys that say how a run was executed, not what it learned: listed with their values but
+    // never a difference. A window run leaves a core to the GUI where ladder-cli takes them all;
+    // the same config trained both ways is the same experiment.
+    std::vector<std::string> executionOnly = {"threads"};
 };
 
 // Every key of any config: method, loss, model and data settings first, the rest in key order.

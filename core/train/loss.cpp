@@ -7,6 +7,8 @@
 //   slic    max(0, delta - (pc - pr)) + lambda * mean token NLL of chosen  (Zhao et al. 2023, SLiC-HF)
 #include "core/train/loss.h"
 
+#include <map>
+
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
@@ -20,42 +22,27 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-// Reads the knobs a loss knows from params; any other key is a mistake in the run config.
-class Knobs {
-public:
-    Knobs(std::string loss, const nlohmann::json& params) : m_loss(std::move(loss)), m_params(params) {
-        if (!m_params.is_null() && !m_params.is_object()) {
-            throw Error("loss '" + m_loss + "': parameters must be a JSON object");
-        }
+// The knobs' values from params (defaults for those absent); throws ladder::Error naming every
+// problem knobProblems() finds.
+std::map<std::string, double> readKnobs(const std::string& loss, const std::vector<LossKnob>& knobs,
+                                        const nlohmann::json& params) {
+    const auto problems = knobProblems(loss, knobs, params);
+    if (!problems.empty()) {
+        std::string all;
+        for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+        throw Error(all);
     }
-    double get(const std::string& key, double fallback) {
-        m_known.push_back(key);
-        if (m_params.is_null() || !m_params.contains(key)) return fallback;
-        const auto& v = m_params.at(key);
-        if (!v.is_number()) throw Error("loss '" + m_loss + "': " + key + " must be a number");
-        return v.get<double>();
+    std::map<std::string, double> values;
+    for (const auto& k : knobs) {
+        values[k.name] = params.is_object() && params.contains(k.name)
+                             ? params.at(k.name).get<double>()
+                             : k.fallback;
     }
-    void rejectUnknown() const {
-        if (m_params.is_null()) return;
-        for (const auto& [key, value] : m_params.items()) {
-            if (std::find(m_known.begin(), m_known.end(), key) == m_known.end()) {
-                std::string known;
-                for (const auto& k : m_known) known += (known.empty() ? "" : ", ") + k;
-                throw Error("loss '" + m_loss + "' has no parameter '" + key + "' (it takes: " +
-                            (known.empty() ? "none" : known) + ")");
-            }
-        }
-    }
-
-private:
-    std::string m_loss;
-    const nlohmann::json& m_params;
-    std::vector<std::string> m_known;
-};
-
-void requirePositive(const std::string& loss, const char* key, double v) {
-    if (!(v > 0)) throw Error("loss '" + loss + "': " + key + " must be > 0, got " + std::to_string(v));
+    return values;
 }
+
+const LossKnob kBeta{.name = "beta", .fallback = 0.1, .min = 0, .minExclusive = true,
+                     .meaning = "the pull toward the reference model: larger keeps the policy nearer it"};
 
 void requireReference(const LossInputs& in, const std::string& loss) {
     if (!in.referenceChosen.defined() || !in.referenceRejected.defined()) {
@@ -79,7 +66,7 @@ public:
     bool needsReference() const override { return false; }
     bool usesRejected() const override { return false; }
     bool meanOverTokens() const override { return true; }
-    void configure(const nlohmann::json& params) override { Knobs("sft", params).rejectUnknown(); }
+    void configure(const nlohmann::json& params) override { (void)readKnobs("sft", {}, params); }
     nlohmann::json parameters() const override { return nlohmann::json::object(); }
     LossOutputs compute(const LossInputs& in) const override {
         // Rewards of a reference-free loss: the policy's own log-probs (the rejected ones when the
@@ -115,13 +102,14 @@ public:
     std::string description() const override {
         return "direct preference optimisation (sigmoid); nll > 0 adds the chosen answers' NLL";
     }
+    std::vector<LossKnob> knobs() const override {
+        return {kBeta, {.name = "nll", .fallback = 0.0, .min = 0,
+                        .meaning = "weight of the chosen answers' NLL added to the loss (0: off)"}};
+    }
     void configure(const nlohmann::json& params) override {
-        Knobs k("dpo", params);
-        m_beta = k.get("beta", 0.1);
-        m_nll = k.get("nll", 0.0);
-        k.rejectUnknown();
-        requirePositive("dpo", "beta", m_beta);
-        if (!(m_nll >= 0)) throw Error("loss dpo: nll must be 0 or more (it is " + std::to_string(m_nll) + ")");
+        const auto k = readKnobs("dpo", knobs(), params);
+        m_beta = k.at("beta");
+        m_nll = k.at("nll");
     }
     nlohmann::json parameters() const override { return {{"beta", m_beta}, {"nll", m_nll}}; }
     LossOutputs compute(const LossInputs& in) const override {
@@ -145,16 +133,14 @@ public:
         return m_robust ? "robust DPO: unbiased under label noise epsilon"
                         : "conservative DPO: labels smoothed by epsilon";
     }
+    std::vector<LossKnob> knobs() const override {
+        return {kBeta, {.name = "epsilon", .fallback = 0.1, .min = 0, .max = 0.5,
+                        .maxExclusive = true, .meaning = "the share of flipped labels"}};
+    }
     void configure(const nlohmann::json& params) override {
-        Knobs k(name(), params);
-        m_beta = k.get("beta", 0.1);
-        m_epsilon = k.get("epsilon", 0.1);
-        k.rejectUnknown();
-        requirePositive(name(), "beta", m_beta);
-        if (m_epsilon < 0 || m_epsilon >= 0.5) {
-            throw Error("loss '" + name() + "': epsilon (the share of flipped labels) must be in "
-                        "[0, 0.5), got " + std::to_string(m_epsilon));
-        }
+        const auto k = readKnobs(name(), knobs(), params);
+        m_beta = k.at("beta");
+        m_epsilon = k.at("epsilon");
     }
     nlohmann::json parameters() const override { return {{"beta", m_beta}, {"epsilon", m_epsilon}}; }
     LossOutputs compute(const LossInputs& in) const override {
@@ -181,11 +167,9 @@ public:
     std::string description() const override {
         return "identity preference optimisation (squared loss on per-token log-ratios)";
     }
+    std::vector<LossKnob> knobs() const override { return {kBeta}; }
     void configure(const nlohmann::json& params) override {
-        Knobs k("ipo", params);
-        m_beta = k.get("beta", 0.1);
-        k.rejectUnknown();
-        requirePositive("ipo", "beta", m_beta);
+        m_beta = readKnobs("ipo", knobs(), params).at("beta");
     }
     LossOutputs compute(const LossInputs& in) const override {
         auto m = margin(in);
@@ -205,13 +189,16 @@ public:
         return "SLiC-HF: hinge on the log-prob difference plus NLL on chosen, no reference model";
     }
     bool needsReference() const override { return false; }
+    std::vector<LossKnob> knobs() const override {
+        return {{.name = "delta", .fallback = 1.0, .min = 0, .minExclusive = true,
+                 .meaning = "the margin the hinge asks of log p(chosen) - log p(rejected)"},
+                {.name = "lambda", .fallback = 0.1, .min = 0,
+                 .meaning = "weight of the chosen answers' NLL"}};
+    }
     void configure(const nlohmann::json& params) override {
-        Knobs k("slic", params);
-        m_delta = k.get("delta", 1.0);
-        m_lambda = k.get("lambda", 0.1);
-        k.rejectUnknown();
-        requirePositive("slic", "delta", m_delta);
-        if (m_lambda < 0) throw Error("loss 'slic': lambda must be >= 0");
+        const auto k = readKnobs("slic", knobs(), params);
+        m_delta = k.at("delta");
+        m_lambda = k.at("lambda");
     }
     nlohmann::json parameters() const override { return {{"delta", m_delta}, {"lambda", m_lambda}}; }
     LossOutputs compute(const LossInputs& in) const override {

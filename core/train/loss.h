@@ -10,6 +10,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <torch/types.h>
 
+#include "core/train/loss_knob.h"
+
 namespace ladder::plugin {
 class Registrar;
 }
@@ -48,6 +50,9 @@ public:
     [[nodiscard]] virtual bool meanOverTokens() const { return false; }
     // Loss knobs (beta, delta, lambda, epsilon, ...) from the run config; unknown keys are an error.
     virtual void configure(const nlohmann::json& params) = 0;
+    // The knobs with their limits; configure() of a loss that lists them refuses what
+    // knobProblems() finds. A loss that lists none is checked by configuring it.
+    [[nodiscard]] virtual std::vector<LossKnob> knobs() const { return {}; }
     [[nodiscard]] virtual nlohmann::json parameters() const = 0;
     [[nodiscard]] virtual LossOutputs compute(const LossInputs& in) const = 0;
 };

@@ -9,7 +9,9 @@ namespace ladder::train {
 double learningRateAt(const OptimizerSpec& optimizer, const ScheduleSpec& schedule, int step,
                       int totalSteps) {
     const double peak = optimizer.lr;
-    const int warmup = std::max(0, schedule.warmupSteps);
+    // A warmup longer than the run is capped to it: the rate still reaches its peak, on the last
+    // step (runNotes tells the user).
+    const int warmup = std::clamp(schedule.warmupSteps, 0, std::max(0, totalSteps));
     // Warmup reaches the peak on its last step (step warmup-1), never starts at exactly zero.
     if (step < warmup) return peak * static_cast<double>(step + 1) / static_cast<double>(warmup);
     if (schedule.decay == "constant") return peak;

@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/common/json_read.h"
+#include "core/train/loss_catalog.h"
 
 namespace ladder::train {
 namespace {
@@ -249,6 +250,10 @@ std::vector<std::string> validate(const RunConfig& c) {
         if (!ok) problems.push_back(std::move(message));
     };
     need(!c.method.empty(), "choose a method (sft, dpo, slic, ipo, ...)");
+    // The loss's knobs, checked as the loss itself checks them when the run starts.
+    if (!c.method.empty()) {
+        for (auto& p : lossProblems(c.method, c.loss)) problems.push_back(std::move(p));
+    }
     need(c.model.kind == "tiny" || c.model.kind == "pretrained" || c.model.kind == "run",
          "model kind must be tiny, pretrained or run, not '" + c.model.kind + "'");
     need(c.model.kind != "pretrained" || !c.model.path.empty(),
@@ -273,8 +278,9 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.optimizer.gradClip >= 0, "gradient clip must be >= 0 (0 turns it off)");
     need(c.schedule.decay == "cosine" || c.schedule.decay == "linear" || c.schedule.decay == "constant",
          "schedule decay must be cosine, linear or constant");
-    need(c.schedule.warmupSteps >= 0 && c.schedule.warmupSteps <= c.maxSteps,
-         "warmup steps must be between 0 and max steps");
+    // A warmup longer than the run is capped to it (runNotes says so), not refused: a short
+    // smoke run of a preset (`ladder-cli train --steps 5`) keeps the preset's warmup.
+    need(c.schedule.warmupSteps >= 0, "warmup steps must be 0 or more");
     need(c.schedule.minLrRatio >= 0 && c.schedule.minLrRatio <= 1, "min lr ratio must be in [0, 1]");
     need(c.batchSize >= 1, "batch size must be at least 1");
     need(c.gradAccum >= 1, "gradient accumulation must be at least 1");

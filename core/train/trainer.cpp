@@ -24,6 +24,7 @@
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/run_notes.h"
 #include "core/train/training_checkpoint.h"
 
 namespace ladder::train {
@@ -103,7 +104,7 @@ void Trainer::emit(EventKind kind, std::int64_t step, std::string message,
     e.elapsedSeconds = elapsed();
     const std::int64_t doneThisSession = step - m_startStep;
     if (doneThisSession > 0 && step < m_config.maxSteps) {
-        const double perStep = seconds(std::chrono::steady_clock::now() - m_sessionStart) /
+        const double perStep = seconds(std::chrono::steady_clock::now() - m_loopStart) /
                                static_cast<double>(doneThisSession);
         e.etaSeconds = perStep * static_cast<double>(m_config.maxSteps - step);
     }
@@ -320,10 +321,19 @@ void Trainer::setUpModelAndData() {
     auto resolved = chosen.resolved(counts, m_config.batchSize);
     m_sampler = std::make_unique<curriculum::CurriculumSampler>(
         std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed));
-    if (m_sampler->totalSteps() != m_config.maxSteps) {
+    if (m_sampler->totalSteps() < m_config.maxSteps) {
         logger()->info("run {}: curriculum '{}' is {} steps long, the run {} (past its end the "
                        "last stage goes on)", m_runId, chosen.name, m_sampler->totalSteps(),
                        m_config.maxSteps);
+    }
+    // What the launcher listed as notes, said again here in the same words (run_notes.h), so
+    // that a run from ladder-cli tells them too.
+    std::vector<std::string> notes;
+    if (auto w = warmupNote(m_config)) notes.push_back(std::move(*w));
+    if (auto c = curriculumNote(m_sampler->curriculum(), m_config.maxSteps)) notes.push_back(std::move(*c));
+    for (const auto& note : notes) {
+        logger()->warn("run {}: {}", m_runId, note);
+        emit(EventKind::Message, 0, "note: " + note);
     }
 }
 
@@ -421,6 +431,7 @@ bool Trainer::waitWhilePaused() {
     }
     // Time spent paused is not training time.
     m_sessionStart += std::chrono::steady_clock::now() - pausedAt;
+    m_loopStart += std::chrono::steady_clock::now() - pausedAt;
     store::RunStore(m_workspace->db()).setStatus(m_runId, store::RunStatus::Running);
     if (m_controls.stopRequested) return false;
     emit(EventKind::Resumed, m_stepsDone, "resumed at step " + std::to_string(m_stepsDone));
@@ -436,6 +447,7 @@ ReferenceLogps Trainer::referenceFor(const Batch& batch,
 
 void Trainer::trainLoop() {
     store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
+    m_loopStart = std::chrono::steady_clock::now();
     emit(EventKind::Started, m_stepsDone, m_policy.description);
     const bool withRejected = m_loss->usesRejected();
     const auto padId = m_policy.tokenizer->padId().value_or(0);
@@ -536,6 +548,9 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
         {"learning_rate", learningRateAt(m_config.optimizer, m_config.schedule,
                                          static_cast<int>(step - 1), m_config.maxSteps)},
         {"tokens_per_second", secs > 0 ? static_cast<double>(r.tokens) / secs : 0.0},
+        // Training time so far, resumed sessions included and time stopped left out: what the
+        // runs list shows as a run's duration and estimates its time left from.
+        {"time/train_seconds", elapsed()},
         {"curriculum/stage", static_cast<double>(m_stage + 1)},
     };
     metrics.insert(metrics.begin() + 3, run.begin(), run.end());  // after loss, logps, grad_norm

@@ -114,6 +114,9 @@ private:
     std::int64_t m_tokensSeen = 0;
     double m_elapsedBefore = 0;          // training seconds before this session (resume)
     std::chrono::steady_clock::time_point m_sessionStart;
+    // When this session's first step began (pauses left out): the ETA counts steps from there,
+    // so that setup (model load, reference pass) never inflates it, after a resume either.
+    std::chrono::steady_clock::time_point m_loopStart;
     std::chrono::steady_clock::time_point m_lastFlush;
     std::optional<std::int64_t> m_lastCheckpointStep;
     std::string m_referenceKey;

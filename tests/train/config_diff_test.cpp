@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "core/common/error.h"
 #include "core/train/config_diff.h"
+#include "core/train/loss.h"
 #include "core/train/loss_catalog.h"
 #include "core/train/run_config.h"
 
@@ -113,6 +115,69 @@ TEST(LossCatalog, ListsEveryBuiltInLossWithItsKnobsAndReferenceNeed) {
     EXPECT_DOUBLE_EQ(byName.at("slic").parameters.at("delta").get<double>(), 1.0);
     EXPECT_DOUBLE_EQ(byName.at("slic").parameters.at("lambda").get<double>(), 0.1);
     EXPECT_TRUE(byName.at("cdpo").parameters.contains("epsilon"));
+}
+
+// A window run leaves a core to the GUI, ladder-cli takes them all: the same config trained both
+// ways on one machine stores different threads, and that is no difference of the experiment.
+TEST(ConfigDiff, TheThreadsARunUsedAreListedButNeverADifference) {
+    RunConfig a;
+    a.data.ladder = "demo";
+    a.threads = 1;
+    RunConfig b = a;
+    b.threads = 2;
+    bool listed = false;
+    for (const auto& f : compareConfigs({toJson(a), toJson(b)})) {
+        EXPECT_FALSE(f.differs) << f.key;
+        listed = listed || f.key == "threads";
+    }
+    EXPECT_TRUE(listed);
+}
+
+// The launcher lists what lossProblems() finds; the trainer's configure() refuses the very same
+// values with the same words, so a config the launcher accepts never fails on its loss.
+TEST(LossCatalog, KnobLimitsAreOneCheckForTheFormAndTheLoss) {
+    const std::vector<std::pair<std::string, json>> bad = {
+        {"dpo", {{"beta", 0.0}}},        {"dpo", {{"nll", -1.0}}},
+        {"ipo", {{"beta", -0.5}}},       {"cdpo", {{"epsilon", 0.5}}},
+        {"robust", {{"epsilon", -0.1}}}, {"slic", {{"delta", 0.0}}},
+        {"slic", {{"lambda", -1.0}}},    {"sft", {{"beta", 0.1}}},
+        {"dpo", {{"bta", 0.1}}},         {"dpo", {{"beta", "big"}}}};
+    for (const auto& [method, params] : bad) {
+        const auto problems = lossProblems(method, params);
+        ASSERT_EQ(problems.size(), 1u) << method << " " << params.dump();
+        try {
+            lossRegistry().create(method)->configure(params);
+            ADD_FAILURE() << method << " accepted " << params.dump();
+        } catch (const Error& e) {
+            EXPECT_EQ(e.what(), problems.front());
+        }
+    }
+    EXPECT_NE(lossProblems("dpo", {{"beta", 0.0}}).front().find("beta must be > 0"), std::string::npos)
+        << lossProblems("dpo", {{"beta", 0.0}}).front();
+    // Every problem at once, not the first only.
+    EXPECT_EQ(lossProblems("cdpo", {{"beta", 0.0}, {"epsilon", 0.7}}).size(), 2u);
+    for (const char* fine : {"sft", "dpo", "cdpo", "robust", "ipo", "slic"}) {
+        EXPECT_TRUE(lossProblems(fine, json::object()).empty()) << fine;
+    }
+    EXPECT_EQ(lossProblems("nope", json::object()).size(), 1u);
+    // And validate() (what both the launcher and the trainer call first) includes them.
+    RunConfig c;
+    c.data.ladder = "demo";
+    c.loss = {{"beta", 0.0}};
+    ASSERT_EQ(validate(c).size(), 1u);
+    EXPECT_NE(validate(c).front().find("beta"), std::string::npos);
+}
+
+TEST(LossCatalog, KnobsSayTheirLimits) {
+    std::map<std::string, LossInfo> byName;
+    for (auto& info : lossCatalog()) byName[info.name] = info;
+    const auto& knobs = byName.at("cdpo").knobs;
+    ASSERT_EQ(knobs.size(), 2u);
+    EXPECT_EQ(knobs[0].name, "beta");
+    EXPECT_EQ(knobs[0].rule(), "> 0");
+    EXPECT_EQ(knobs[1].rule(), "in [0, 0.5)");
+    EXPECT_TRUE(knobs[1].accepts(0.0));
+    EXPECT_FALSE(knobs[1].accepts(0.5));
 }
 
 }  // namespace

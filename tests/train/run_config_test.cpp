@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/train/run_config.h"
+#include "core/train/run_notes.h"
 #include "tests/support/test_support.h"
 
 namespace ladder::train {
@@ -128,6 +129,42 @@ TEST(RunConfig, ValidationNamesEachProblem) {
     c.data.ladder = "demo";
     c.dtype = "bfloat16";
     EXPECT_EQ(validate(c).size(), 1u);  // bf16 needs CUDA
+}
+
+TEST(RunConfig, AWarmupLongerThanTheRunIsANoteNotAProblem) {
+    RunConfig c;
+    c.data.ladder = "demo";
+    c.schedule.warmupSteps = 20;
+    c.maxSteps = 5;
+    EXPECT_TRUE(validate(c).empty());
+    const auto note = warmupNote(c);
+    ASSERT_TRUE(note);
+    EXPECT_NE(note->find("capped to 5"), std::string::npos) << *note;
+    c.maxSteps = 20;
+    EXPECT_FALSE(warmupNote(c));
+    c.schedule.warmupSteps = -1;
+    EXPECT_EQ(validate(c).size(), 1u);
+}
+
+TEST(RunConfig, ARunShorterThanItsCurriculumSaysWhichStagesNeverTrain) {
+    curriculum::Curriculum c;
+    c.name = "easy first";
+    for (const char* name : {"easy", "medium", "hard"}) {
+        curriculum::Stage s;
+        s.name = name;
+        s.steps = 105;
+        s.tierWeights = {{"a>c", 1.0}};
+        c.stages.push_back(s);
+    }
+    const auto note = curriculumNote(c, 30);
+    ASSERT_TRUE(note);
+    EXPECT_NE(note->find("315 steps"), std::string::npos) << *note;
+    EXPECT_NE(note->find("ends in stage 1 of 3"), std::string::npos) << *note;
+    EXPECT_NE(note->find("stages 2-3 (medium, hard) never train"), std::string::npos) << *note;
+    EXPECT_NE(curriculumNote(c, 200)->find("stage 3 (hard) never trains"), std::string::npos);
+    EXPECT_NE(curriculumNote(c, 300)->find("cut short by 15 steps"), std::string::npos);
+    EXPECT_FALSE(curriculumNote(c, 315));
+    EXPECT_FALSE(curriculumNote(c, 400));
 }
 
 TEST(RunConfig, SavedFileLoadsBackAndBadJsonNamesTheFile) {

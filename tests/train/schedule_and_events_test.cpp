@@ -27,6 +27,17 @@ TEST(LearningRate, WarmupIsLinearThenCosineReachesTheFloor) {
     EXPECT_DOUBLE_EQ(learningRateAt(o, s, 109, 110), 1e-4);
 }
 
+// `ladder-cli train --steps 5` of a preset with 20 warmup steps: the warmup is capped to the run,
+// so the rate still reaches its peak (on the last step) instead of stopping at a quarter of it.
+TEST(LearningRate, AWarmupLongerThanTheRunIsCappedToIt) {
+    OptimizerSpec o;
+    o.lr = 1e-3;
+    ScheduleSpec s;
+    s.warmupSteps = 20;
+    EXPECT_DOUBLE_EQ(learningRateAt(o, s, 0, 5), 2e-4);
+    EXPECT_DOUBLE_EQ(learningRateAt(o, s, 4, 5), 1e-3);
+}
+
 TEST(LearningRate, LinearAndConstantDecay) {
     OptimizerSpec o;
     o.lr = 2.0;

@@ -350,6 +350,11 @@ TEST_F(TrainerTest, BadSetupsFailWithAClearMessageAndAFailedRun) {
     ASSERT_EQ(events.back().kind, EventKind::Failed);
     EXPECT_NE(events.back().message.find("no-such-ladder"), std::string::npos)
         << events.back().message;
+    {
+        auto ws = store::Workspace::open(m_path);
+        EXPECT_EQ(store::RunStore(ws.db()).get(events.back().runId).status,
+                  store::RunStatus::Failed);
+    }
 
     config = smallConfig("dpo");
     config.tokenizer = (m_dir / "missing" / "tokenizer.json").string();
@@ -358,13 +363,16 @@ TEST_F(TrainerTest, BadSetupsFailWithAClearMessageAndAFailedRun) {
     EXPECT_NE(events.back().message.find("tokenizer.json"), std::string::npos)
         << events.back().message;
 
+    // An unknown loss is a problem of the config (validate() asks the loss catalog, as the
+    // launcher's problems list does): refused before any run is made.
     config = smallConfig("orpo");
     events = runToEnd(request(config));
     ASSERT_EQ(events.back().kind, EventKind::Failed);
     EXPECT_NE(events.back().message.find("unknown loss 'orpo'"), std::string::npos)
         << events.back().message;
+    EXPECT_EQ(events.back().runId, 0);
     auto ws = store::Workspace::open(m_path);
-    EXPECT_EQ(store::RunStore(ws.db()).get(events.back().runId).status, store::RunStatus::Failed);
+    EXPECT_EQ(store::RunStore(ws.db()).list().size(), 2u);  // the two above, failed
 }
 
 }  // namespace

@@ -127,10 +127,11 @@ TEST_F(ComparePaneTest, AnswersToTheSamePromptsStandSideBySide) {
     m_pane->compare();
     SamplesModel* s = m_pane->samplesModel();
     ASSERT_EQ(s->rowCount(), 2);
-    EXPECT_EQ(s->index(0, 0).data().toString(), "Add 2 and 3");
-    EXPECT_EQ(s->index(0, 1).data().toString(), "five");
-    EXPECT_EQ(s->index(0, 2).data().toString(), "5");
-    EXPECT_EQ(s->index(1, 2).data().toString(), "tac");
+    EXPECT_EQ(s->index(0, SamplesModel::PromptColumn).data().toString(), "Add 2 and 3");
+    const int first = SamplesModel::FirstRunColumn;
+    EXPECT_EQ(s->index(0, first).data().toString(), "five");
+    EXPECT_EQ(s->index(0, first + 1).data().toString(), "5");
+    EXPECT_EQ(s->index(1, first + 1).data().toString(), "tac");
 }
 
 TEST_F(ComparePaneTest, RunsOfAnotherWorkspaceJoinReadOnly) {
@@ -149,7 +150,8 @@ TEST_F(ComparePaneTest, RunsOfAnotherWorkspaceJoinReadOnly) {
     ASSERT_EQ(m_pane->checkedRuns().size(), 3u);
     const QStringList keys = m_pane->configModel()->keys();
     EXPECT_TRUE(keys.contains("method"));
-    EXPECT_EQ(m_pane->configModel()->headerData(3, Qt::Horizontal).toString(),
+    // The whole label in the tooltip (the header itself wraps it on two lines).
+    EXPECT_EQ(m_pane->configModel()->headerData(3, Qt::Horizontal, Qt::ToolTipRole).toString(),
               QString("#%1 slic elsewhere [other.ladder]").arg(otherRun));
     EXPECT_FALSE(m_pane->addWorkspace(qpath(m_dir / "missing.ladder"), &error));
     EXPECT_FALSE(error.isEmpty());

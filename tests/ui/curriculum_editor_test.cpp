@@ -6,7 +6,9 @@
 #include <cmath>
 
 #include <QAbstractItemModelTester>
+#include <QAbstractButton>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QTableView>
 
@@ -86,7 +88,7 @@ TEST_F(CurriculumEditorTest, OpensTheFirstStoredCurriculumWithOneColumnPerTier) 
     const auto* model = m_editor->model();
     EXPECT_EQ(model->columnCount(), StageTableModel::FirstTier + 3);
     EXPECT_EQ(model->headerData(StageTableModel::FirstTier, Qt::Horizontal, Qt::DisplayRole),
-              "strong>weak");  // easiest first
+              "strong>\nweak");  // easiest first, a source a line
     EXPECT_FALSE(m_editor->isModified());
 }
 
@@ -271,6 +273,50 @@ TEST_F(CurriculumEditorTest, AddRemoveAndDeleteStoredCurricula) {
     EXPECT_TRUE(m_editor->storedList()->findItems("uniform", Qt::MatchExactly).isEmpty());
     auto ws = store::Workspace::open(m_file);
     EXPECT_EQ(curriculum::listCurricula(ws.db()).size(), 2u);
+}
+
+// Issue 21: a single click highlighted another curriculum while the editor kept the old one,
+// and the discard question had no Save. A click opens it; unsaved edits are offered Save.
+TEST_F(CurriculumEditorTest, AClickOpensAnotherCurriculumAndUnsavedEditsAreOfferedSave) {
+    QListWidget* list = m_editor->storedList();
+    const auto click = [list](const QString& name) {
+        const auto items = list->findItems(name, Qt::MatchExactly);
+        if (items.isEmpty()) return false;
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(items.front()).center());
+        QTest::qWait(50);  // the editor opens it after the click
+        return true;
+    };
+    ASSERT_TRUE(click("uniform"));
+    EXPECT_EQ(m_editor->curriculum().name, "uniform");
+    EXPECT_EQ(list->currentItem()->text(), "uniform");
+    ASSERT_TRUE(click("easy-then-hard"));
+    EXPECT_EQ(m_editor->curriculum().name, "easy-then-hard");
+
+    Curriculum changed = m_editor->curriculum();
+    ASSERT_FALSE(changed.stages.empty());
+    changed.stages[0].name = "warm-up";
+    m_editor->edit(changed, "rename a stage");
+    ASSERT_TRUE(m_editor->isModified());
+    QStringList buttons;
+    test::answerNextDialog<QMessageBox>([&buttons](QMessageBox* box) {
+        for (QAbstractButton* b : box->buttons()) buttons << b->text();
+        box->button(QMessageBox::Save)->click();
+    });
+    ASSERT_TRUE(click("uniform"));
+    EXPECT_TRUE(buttons.join(' ').contains("Save")) << buttons.join(' ').toStdString();
+    EXPECT_EQ(m_editor->curriculum().name, "uniform");
+    EXPECT_EQ(storedCurriculum("easy-then-hard").stages[0].name, "warm-up");
+
+    // Cancel keeps the edits and the highlight on the curriculum being edited.
+    changed = m_editor->curriculum();
+    changed.stages[0].name = "kept";
+    m_editor->edit(changed, "rename a stage");
+    test::answerNextDialog<QMessageBox>(
+        [](QMessageBox* box) { box->button(QMessageBox::Cancel)->click(); });
+    ASSERT_TRUE(click("easy-then-hard"));
+    EXPECT_EQ(m_editor->curriculum().name, "uniform");
+    EXPECT_EQ(m_editor->curriculum().stages[0].name, "kept");
+    EXPECT_EQ(list->currentItem()->text(), "uniform");
 }
 
 TEST_F(CurriculumEditorTest, FollowsTheWorkspaceBeingClosed) {

@@ -5,10 +5,13 @@
 #include <cmath>
 #include <limits>
 
+#include <QApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QMouseEvent>
 #include <QPalette>
+#include <QTest>
 
 #include "tests/support/test_support.h"
 #include "ui/runs/live_plots_pane.h"
@@ -89,8 +92,10 @@ TEST(MetricPlot, FollowingFitsTheAxesAsAFullRescaleWould) {
         const QCPRange x = plot.xAxis->range(), y = plot.yAxis->range();
         plot.rescaleAxes(/*onlyVisiblePlottables=*/true);
         const QCPRange fullX = plot.xAxis->range(), fullY = plot.yAxis->range();
-        EXPECT_EQ(x.lower, fullX.lower) << when;
-        EXPECT_EQ(x.upper, fullX.upper) << when;
+        // The keys get a few pixels' margin, so that a marker at either end is drawn whole.
+        EXPECT_LT(x.lower, fullX.lower) << when;
+        EXPECT_GT(x.upper, fullX.upper) << when;
+        EXPECT_LT(x.size(), fullX.size() * 1.05) << when;
         if (plot.logY()) {
             EXPECT_DOUBLE_EQ(y.lower, fullY.lower / 1.2) << when;
             EXPECT_DOUBLE_EQ(y.upper, fullY.upper * 1.2) << when;
@@ -140,8 +145,8 @@ TEST(MetricPlot, ConstantLinesInfinitiesAndEmptyLogAxesKeepStableRanges) {
     expectY(4.5, 5.5, "constant: 10% of the value");
     plot.addPoints("loss", {3}, {std::numeric_limits<double>::infinity()});
     expectY(4.5, 5.5, "an infinity is left out");
-    EXPECT_DOUBLE_EQ(plot.xAxis->range().lower, 1);
-    EXPECT_DOUBLE_EQ(plot.xAxis->range().upper, 2);
+    EXPECT_NEAR(plot.xAxis->range().lower, 1, 0.05);  // a marker's margin either side
+    EXPECT_NEAR(plot.xAxis->range().upper, 2, 0.05);
     plot.clearSeries();
     plot.addPoints("margin", {1, 2}, {-1.0, -3.0});
     plot.setLogY(true);
@@ -149,71 +154,113 @@ TEST(MetricPlot, ConstantLinesInfinitiesAndEmptyLogAxesKeepStableRanges) {
     expectY(before.lower, before.upper, "log y with nothing positive");
 }
 
-// The legend sits in the corner of the chart the lines leave free: a rising accuracy curve
-// would run under the usual top-right legend, a falling loss leaves that corner free.
-TEST(MetricPlot, TheLegendTakesTheCornerTheLinesLeaveFree) {
-    const auto legendCorner = [](const QVector<double>& a, const QVector<double>& b) {
-        MetricPlot plot("Accuracy");
-        plot.resize(500, 350);
-        plot.show();
-        QVector<double> steps;
-        for (int i = 1; i <= a.size(); ++i) steps << i;
-        plot.addPoints("train", steps, a);
-        plot.addPoints("eval", steps, b);
-        plot.refresh();
-        plot.replot();
-        // No drawn point lies under the legend.
-        const QRect box = plot.legend->outerRect();
-        EXPECT_FALSE(box.isEmpty());
-        for (int i = 0; i < a.size(); ++i) {
-            for (double v : {a[i], b[i]}) {
-                const QPoint px(static_cast<int>(plot.xAxis->coordToPixel(steps[i])),
-                                static_cast<int>(plot.yAxis->coordToPixel(v)));
-                EXPECT_FALSE(box.contains(px)) << "step " << steps[i];
-            }
-        }
-        return plot.axisRect()->insetLayout()->insetAlignment(0);
-    };
-    QVector<double> rising, rising2, falling, falling2;
-    for (int i = 0; i < 200; ++i) {
-        rising << 0.5 + 0.4 * i / 200.0;
-        rising2 << 0.45 + 0.4 * i / 200.0;
-        falling << 2.0 / (1 + 0.05 * i);
-        falling2 << 2.1 / (1 + 0.05 * i);
-    }
-    EXPECT_EQ(legendCorner(rising, rising2), Qt::AlignTop | Qt::AlignLeft);
-    EXPECT_EQ(legendCorner(falling, falling2), Qt::AlignTop | Qt::AlignRight);
-}
-
-// Many series: the legend is split into columns so that it takes at most about half the
-// chart's height (as far as the columns fit across), instead of running off its bottom.
-TEST(MetricPlot, ATallLegendIsSplitIntoColumns) {
+// Issue 21: a legend inside the chart covered the curves at 1000x700. It sits below the chart,
+// in as many columns as fit across it, and can be hidden.
+TEST(MetricPlot, TheLegendSitsBelowTheChartNeverOverTheLines) {
     MetricPlot plot("Accuracy");
-    plot.resize(900, 260);
+    plot.resize(900, 300);
     plot.show();
     QVector<double> steps, values;
     for (int i = 1; i <= 50; ++i) {
         steps << i;
-        values << 0.5;
+        values << 0.5 + 0.005 * i;
     }
     for (int s = 0; s < 9; ++s) {
         plot.addPoints(QStringLiteral("tier/t%1/accuracies").arg(s), steps, values);
     }
     plot.refresh();
     plot.replot();
-    plot.replot();  // again, with the split legend (9 items in a grid with an empty cell)
-    EXPECT_GT(plot.legend->columnCount(), 1);
-    EXPECT_LE(plot.legend->outerRect().height(), plot.axisRect()->rect().height() * 0.6);
-    EXPECT_TRUE(plot.axisRect()->rect().contains(plot.legend->outerRect()));
-    // Two series fit in one column.
-    MetricPlot few("Loss");
-    few.resize(900, 260);
-    few.show();
-    few.addPoints("loss", steps, values);
-    few.addPoints("eval/loss", steps, values);
-    few.refresh();
-    few.replot();
-    EXPECT_EQ(few.legend->columnCount(), 1);
+    ASSERT_TRUE(plot.legend->visible());
+    const QRect legend = plot.legend->outerRect();
+    const QRect chart = plot.axisRect()->rect();
+    EXPECT_FALSE(legend.intersects(chart));
+    EXPECT_GE(legend.top(), chart.bottom());
+    EXPECT_GT(plot.legend->columnCount(), 1);  // nine items wrap across, not down
+    EXPECT_LE(legend.right(), plot.width());
+    plot.setLegendShown(false);
+    plot.replot();
+    EXPECT_FALSE(plot.legend->visible());
+    EXPECT_GT(plot.axisRect()->rect().height(), chart.height());  // the chart takes its room
+    // One series needs no legend.
+    MetricPlot one("Loss");
+    one.addPoints("loss", steps, values);
+    EXPECT_FALSE(one.legend->visible());
+}
+
+// Issue 21: a 30-step run's single win-rate point was drawn as a line without markers (so not
+// at all), and its axis zoomed to 0.2375-0.2525 with no error bars. Few points get markers,
+// the win rate its ± standard error, and the axis takes the bars in.
+TEST(MetricPlot, FewPointsShowAsMarkersAndErrorBarsWidenTheAxis) {
+    MetricPlot plot("Comparison");
+    plot.resize(400, 300);
+    plot.addPoints("run 1", {30}, {0.2375});
+    plot.addPoints("run 2", {30}, {0.2525});
+    EXPECT_TRUE(plot.hasMarkers("run 1"));
+    plot.setErrors("run 1", {30}, {0.03});
+    plot.setErrors("run 2", {30}, {0.031});
+    plot.refresh();
+    EXPECT_LE(plot.yAxis->range().lower, 0.2375 - 0.03);
+    EXPECT_GE(plot.yAxis->range().upper, 0.2525 + 0.031);
+    QVector<double> steps, values;
+    for (int i = 1; i <= 500; ++i) {
+        steps << i;
+        values << 1.0 / i;
+    }
+    plot.addPoints("long", steps, values);
+    EXPECT_FALSE(plot.hasMarkers("long"));  // a long line stays a line
+}
+
+// Issue 21: the win rate at the end of a run fell outside the Accuracy chart: a click on the
+// chart (to focus it) stopped its following, and the last step sat on the frame. A click alone
+// keeps the following, and a point at the last step is drawn whole inside the frame.
+TEST(MetricPlot, APointAtTheLastStepIsDrawnInsideTheFrameAfterAClick) {
+    MetricPlot plot("Accuracy and win rate");
+    plot.resize(500, 320);
+    plot.show();
+    QVector<double> steps, values;
+    for (int i = 1; i <= 30; ++i) {
+        steps << i;
+        values << 0.5 + 0.01 * i;
+    }
+    plot.addPoints("eval/rewards/accuracies", steps, values);
+    plot.refresh();
+    plot.replot();
+    QTest::mouseClick(&plot, Qt::LeftButton, {}, plot.axisRect()->rect().center());
+    EXPECT_TRUE(plot.followsData());
+    plot.addPoints("eval/win_rate", {30}, {0.95});
+    plot.setErrors("eval/win_rate", {30}, {0.02});
+    plot.refresh();
+    plot.replot();
+    const QRect frame = plot.axisRect()->rect();
+    const QPointF px(plot.xAxis->coordToPixel(30), plot.yAxis->coordToPixel(0.95));
+    const double radius = 3;  // markers are 6 px across
+    EXPECT_TRUE(frame.contains(QPoint(static_cast<int>(px.x() + radius), static_cast<int>(px.y() - radius))))
+        << px.x() << "," << px.y() << " in " << frame.left() << "-" << frame.right();
+    EXPECT_GE(plot.yAxis->range().upper, 0.97);
+    // A drag still takes the view over.
+    QTest::mousePress(&plot, Qt::LeftButton, {}, frame.center());
+    QMouseEvent move(QEvent::MouseMove, QPointF(frame.center() + QPoint(30, 0)),
+                     plot.mapToGlobal(QPointF(frame.center() + QPoint(30, 0))), Qt::LeftButton,
+                     Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&plot, &move);
+    QTest::mouseRelease(&plot, Qt::LeftButton, {}, frame.center() + QPoint(30, 0));
+    EXPECT_FALSE(plot.followsData());
+}
+
+// Issue 21: another run or a new workspace kept the last run's axes over "no points yet".
+TEST(MetricPlot, AnEmptyChartKeepsNoAxesOfTheRunBefore) {
+    MetricPlot plot("Loss");
+    plot.resize(400, 300);
+    plot.addPoints("loss", {100, 2000}, {7.5, 3.0});
+    plot.refresh();
+    ASSERT_GT(plot.xAxis->range().upper, 1000);
+    plot.clearSeries();
+    EXPECT_DOUBLE_EQ(plot.xAxis->range().lower, 0);
+    EXPECT_DOUBLE_EQ(plot.xAxis->range().upper, 1);
+    EXPECT_FALSE(plot.xAxis->tickLabels());
+    EXPECT_FALSE(plot.yAxis->tickLabels());
+    plot.addPoints("loss", {1, 2}, {1.0, 0.5});
+    EXPECT_TRUE(plot.xAxis->tickLabels());
 }
 
 TEST(LivePlots, MetricsGoToTheirChartsAndBookkeepingIsLeftOut) {

@@ -7,9 +7,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QTableView>
 #include <QTableWidget>
 
@@ -22,6 +22,7 @@
 #include "core/store/workspace.h"
 #include "tests/ui/ui_fixtures.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/pairs/note_dialog.h"
 #include "ui/pairs/pair_browser.h"
 #include "ui/pairs/pair_detail_view.h"
 #include "ui/pairs/pair_table_model.h"
@@ -170,12 +171,15 @@ TEST_F(PairBrowserTest, CtrlZRestoresAFlipAndANoteExactly) {
     EXPECT_EQ(m_pane->detailView()->leftText(), QString::fromStdString(pair.rejected));
     EXPECT_TRUE(m_pane->detailView()->leftHeader().contains("flipped"));
 
-    test::answerNextDialog<QInputDialog>([](QInputDialog* d) {
-        d->setTextValue("the rejected answer has the right number");
-        d->accept();
+    // Ctrl+Enter saves the note (Enter alone is a new line in it).
+    test::answerNextDialog<NoteDialog>([](NoteDialog* d) {
+        d->editor()->setPlainText("the rejected answer has the right number");
+        QTest::keyClick(d->editor(), Qt::Key_Return, Qt::ControlModifier);
     });
     press(Qt::Key_N);
     focusList();  // the dialog has closed: the window is active again
+    auto* message = m_pane->findChild<QLabel*>("pairsMessage");
+    EXPECT_TRUE(message->text().contains("note saved")) << message->text().toStdString();
     const auto withNote = stored(pair.pairId);
     ASSERT_TRUE(withNote);
     EXPECT_EQ(withNote->status, AnnotationStatus::Flip);
@@ -188,6 +192,9 @@ TEST_F(PairBrowserTest, CtrlZRestoresAFlipAndANoteExactly) {
     ASSERT_TRUE(flipOnly);
     EXPECT_EQ(flipOnly->status, AnnotationStatus::Flip);
     EXPECT_EQ(flipOnly->note, "");
+    // The message line no longer says the note is saved.
+    EXPECT_FALSE(message->text().contains("note saved")) << message->text().toStdString();
+    EXPECT_TRUE(message->text().contains("Undone")) << message->text().toStdString();
     undo();
     EXPECT_FALSE(stored(pair.pairId).has_value());
     EXPECT_EQ(m_pane->detailView()->leftText(), QString::fromStdString(pair.chosen));
@@ -252,6 +259,26 @@ TEST_F(PairBrowserTest, TierStatusJudgeAndSearchFiltersListTheExpectedPairs) {
         EXPECT_NE(text::toLowerAscii(p.instruction + p.input + p.chosen + p.rejected)
                       .find(text::toLowerAscii(needle)),
                   std::string::npos);
+    }
+}
+
+// Issue 21: the Judge column showed "\u2013" for a tie, and Chosen/Rejected were character
+// counts without saying so.
+TEST_F(PairBrowserTest, ATieIsShownAsATieAndTheLengthColumnsSayCharacters) {
+    const auto& pair = m_pairs[0];
+    {
+        auto ws = store::Workspace::open(m_file);
+        ws.db().exec("UPDATE verdicts SET preference = 1.5 WHERE prompt_id = (SELECT prompt_id "
+                     "FROM pairs WHERE id = " + std::to_string(pair.pairId) + ")");
+    }
+    m_pane->findChild<QComboBox*>("pairsJudge")->setCurrentText("Judge: tie");
+    waitListed();
+    const auto ids = listedIds();
+    ASSERT_NE(std::find(ids.begin(), ids.end(), pair.pairId), ids.end());
+    const int row = static_cast<int>(std::find(ids.begin(), ids.end(), pair.pairId) - ids.begin());
+    EXPECT_EQ(m_pane->model()->index(row, PairTableModel::JudgeColumn).data().toString(), "tie");
+    for (int column : {PairTableModel::ChosenCharsColumn, PairTableModel::RejectedCharsColumn}) {
+        EXPECT_TRUE(m_pane->model()->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString().contains("chars"));
     }
 }
 

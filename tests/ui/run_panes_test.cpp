@@ -11,6 +11,9 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QProcess>
@@ -20,6 +23,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTest>
 
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
@@ -31,6 +35,7 @@
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/run_text.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
 #include "ui/shortcuts_dialog.h"
@@ -155,6 +160,110 @@ TEST_F(RunPanesTest, ValidationDisablesStartAndSaysWhy) {
     m_queue->enqueue(sft);
     QTest::qWait(300);
     EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+}
+
+// Issue 21: beta = 0 was "Ready" and failed at once. A loss knob out of its range is a problem
+// in the loss's own words (the trainer's check), and a failed run says why in the list.
+TEST_F(RunPanesTest, ALossKnobOutOfItsRangeKeepsStartOffAndAFailedRunSaysWhyInTheList) {
+    auto config = test::tinyRun("dpo", 4);
+    config.loss = {{"beta", 0.0}};
+    m_launcher->setConfig(config);
+    EXPECT_EQ(m_launcher->config().loss.at("beta").get<double>(), 0.0);  // the box reaches 0
+    const QString problems = m_launcher->problems().join('\n');
+    EXPECT_TRUE(problems.contains("beta must be > 0")) << problems.toStdString();
+    EXPECT_FALSE(m_launcher->findChild<QPushButton*>("launcherStart")->isEnabled());
+    config.loss = {{"beta", 0.1}};
+    m_launcher->setConfig(config);
+    EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+
+    auto writer = store::Workspace::open(m_path);
+    store::RunStore runs(writer.db());
+    const auto id = runs.create({.name = "bad", .method = "dpo", .configJson = "{}", .totalSteps = 8});
+    runs.markStarted(id, 8);
+    runs.finish(id, store::RunStatus::Failed, "the model folder is gone");
+    EXPECT_TRUE(statusOf(id).contains("the model folder is gone")) << statusOf(id).toStdString();
+}
+
+// Issue 21: a run stopped for an hour and resumed showed the hour in its duration. The list
+// shows training time (what the trainer records), not the time since the run first started.
+TEST_F(RunPanesTest, DurationIsTrainingTimeNotTimeSpentStopped) {
+    auto writer = store::Workspace::open(m_path);
+    store::RunStore runs(writer.db());
+    const auto id = runs.create({.name = "paused", .method = "sft", .configJson = "{}", .totalSteps = 20});
+    runs.markStarted(id, 20);
+    runs.finish(id, store::RunStatus::Stopped);
+    // Started an hour before it stopped; it trained for one minute of that.
+    writer.db().exec("UPDATE runs SET started_at = '2020-01-01T10:00:00Z', "
+                     "ended_at = '2020-01-01T11:00:00Z' WHERE id = " + std::to_string(id));
+    store::MetricsWriter metrics(writer.db(), 1);
+    metrics.add(id, 10, "loss", 0.5, 0);
+    metrics.add(id, 10, "time/train_seconds", 60.0, 0);
+    metrics.flush();
+    m_runs->refresh();
+    const int row = m_runs->model()->rowOf(id);
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(m_runs->model()->index(row, RunsTableModel::DurationColumn).data().toString(),
+              durationText(60));
+}
+
+// Issue 21: a 30-step run on a 315-step curriculum trained stage 1 only, said only in the log;
+// a warmup longer than the run failed `ladder-cli train --steps 5`. Both are notes in the
+// launcher, beside the problems, and neither stops Start.
+TEST_F(RunPanesTest, ARunShorterThanItsCurriculumOrWarmupIsANoteBesideTheProblems) {
+    auto config = test::tinyRun("dpo", 3);
+    config.data.curriculum = "easy-then-hard";
+    config.schedule.warmupSteps = 20;
+    m_launcher->setConfig(config);
+    EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+    EXPECT_TRUE(m_launcher->canStart());
+    const QString notes = m_launcher->notes().join('\n');
+    EXPECT_TRUE(notes.contains("warmup (20 steps) is longer than the run")) << notes.toStdString();
+    EXPECT_TRUE(notes.contains("ends in stage 1 of")) << notes.toStdString();
+    EXPECT_TRUE(m_launcher->findChild<QLabel*>("launcherProblems")->text().contains("never train"));
+    config.schedule.warmupSteps = 0;
+    config.data.curriculum = "uniform";
+    m_launcher->setConfig(config);
+    EXPECT_TRUE(m_launcher->notes().isEmpty()) << m_launcher->notes().join('\n').toStdString();
+}
+
+// Issue 21 (item 13): the Start-from box took the form's spare height, leaving a gap of
+// several lines between "Start from" and "Template" under the tiny model's one-line hint.
+TEST_F(RunPanesTest, TheStartFromBoxIsNoTallerThanItsPage) {
+    m_window->resize(1280, 820);
+    m_window->panes()->setCurrentWidget(m_launcher);
+    m_launcher->setConfig(test::tinyRun("sft", 3));
+    QTest::qWait(100);
+    auto* kind = m_launcher->findChild<QComboBox*>("launcherModelKind");
+    auto* templ = m_launcher->findChild<QComboBox*>("launcherTemplate");
+    ASSERT_TRUE(kind && templ);
+    const int gap = templ->mapTo(m_launcher, QPoint(0, 0)).y() -
+                    (kind->mapTo(m_launcher, QPoint(0, 0)).y() + kind->height());
+    EXPECT_LT(gap, 4 * m_launcher->fontMetrics().height()) << gap;
+}
+
+// Issue 21: Copy Command named a run.json that did not exist. With no saved file the command
+// is copied only once the config is saved where the user says, and it names that file.
+TEST_F(RunPanesTest, CopyCommandNamesAFileThatHoldsTheConfig) {
+    auto config = test::tinyRun("sft", 5);
+    config.name = "to the server";
+    m_launcher->setConfig(config);
+    const QString file = qpath(m_dir / "server run.json");
+    test::answerNextDialog<QFileDialog>([file](QFileDialog* d) {
+        d->selectFile(file);
+        static_cast<QDialog*>(d)->accept();  // QFileDialog::accept itself is protected
+    });
+    const QString line = m_launcher->copyCommand();
+    ASSERT_TRUE(QFileInfo::exists(file)) << line.toStdString();
+    EXPECT_EQ(train::toJson(train::loadRunConfig(file.toStdString())), train::toJson(m_launcher->config()));
+    EXPECT_TRUE(line.contains("'" + file + "'")) << line.toStdString();
+    EXPECT_EQ(QApplication::clipboard()->text(), line);
+    // The same config again: the file still holds it, nothing is asked.
+    EXPECT_EQ(m_launcher->copyCommand(), line);
+    // Cancelled: nothing is copied, no file is named.
+    config.seed = 99;
+    m_launcher->setConfig(config);
+    test::answerNextDialog<QFileDialog>([](QFileDialog* d) { d->reject(); });
+    EXPECT_TRUE(m_launcher->copyCommand().isEmpty());
 }
 
 TEST_F(RunPanesTest, QueuedSftThenDpoFromTheLatestSftRunRunOneAfterAnother) {

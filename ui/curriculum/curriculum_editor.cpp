@@ -21,6 +21,7 @@
 #include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoCommand>
@@ -179,7 +180,8 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 5);
     split->setStretchFactor(2, 4);
-    split->setSizes({190, 700, 390});
+    // The stage table's columns fit beside the chart in a 1000 px window.
+    split->setSizes({170, 740, 370});
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -216,15 +218,25 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
         next.name = name;
         edit(next, tr("rename to %1").arg(QString::fromStdString(name)));
     });
+    // A click on another curriculum opens it (the list's highlight is what the editor shows);
+    // a double-click or Enter on the open one reverts it to what is stored.
+    connect(m_stored, &QListWidget::currentItemChanged, this,
+            [this](QListWidgetItem* current, QListWidgetItem* previous) {
+                if (!current || current == previous) return;
+                // After the click: a save on the way rebuilds the list under this signal.
+                const QString name = current->text();
+                const QString before = previous ? previous->text() : QString();
+                QTimer::singleShot(0, this, [this, name, before] {
+                    if (name.toStdString() == m_curriculum.name && !isModified()) return;
+                    if (switchTo(name)) return;
+                    const QSignalBlocker block(m_stored);
+                    const auto found = m_stored->findItems(before, Qt::MatchExactly);
+                    m_stored->setCurrentItem(found.isEmpty() ? nullptr : found.front());
+                });
+            });
     connect(m_stored, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
-        if (isModified() &&
-            QMessageBox::question(this, tr("Open Curriculum"),
-                                  tr("Discard the changes to '%1'?")
-                                      .arg(QString::fromStdString(m_curriculum.name))) !=
-                QMessageBox::Yes) {
-            return;
-        }
-        open(item->text());
+        if (item->text().toStdString() == m_curriculum.name && !isModified()) return;
+        switchTo(item->text());
     });
     connect(m_messages, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         const int stage = item->data(Qt::UserRole).toInt();
@@ -334,6 +346,23 @@ void CurriculumEditor::buildActions() {
 
 bool CurriculumEditor::isModified() const {
     return !m_undo->isClean();
+}
+
+bool CurriculumEditor::switchTo(const QString& name) {
+    if (isModified()) {
+        QMessageBox box(QMessageBox::Question, tr("Open Curriculum"),
+                        tr("'%1' has changes that are not saved.")
+                            .arg(QString::fromStdString(m_curriculum.name)),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setObjectName("curriculumUnsavedQuestion");
+        box.setInformativeText(tr("Save them before opening '%1'?").arg(name));
+        box.setDefaultButton(QMessageBox::Save);
+        const int answer = box.exec();
+        if (answer == QMessageBox::Cancel) return false;
+        // A save that fails (no name yet, a read-only workspace) keeps the edits open.
+        if (answer == QMessageBox::Save && !save()) return false;
+    }
+    return open(name);
 }
 
 void CurriculumEditor::edit(const Curriculum& next, const QString& what) {
@@ -489,7 +518,7 @@ void CurriculumEditor::reloadTiers() {
     m_tierList->clear();
     const QLocale locale;
     for (const auto& t : m_tiers) {
-        auto* item = new QListWidgetItem(tr("%1 (gap %2)\n    %3 pairs")
+        auto* item = new QListWidgetItem(tr("%1\n%3 pairs\nrank gap %2")
                                              .arg(QString::fromStdString(t.name))
                                              .arg(t.rankGap)
                                              .arg(locale.toString(static_cast<qlonglong>(t.pairs))),

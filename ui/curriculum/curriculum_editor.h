@@ -50,6 +50,9 @@ public:
 
     // Loads a stored curriculum (forgetting the edits' history).
     bool open(const QString& name);
+    // Opens a stored curriculum as a click in the list does: unsaved edits are first offered to
+    // be saved, discarded, or kept (false, nothing opened).
+    bool switchTo(const QString& name);
     // An undoable replacement of the curriculum being edited.
     void edit(const curriculum::Curriculum& next, const QString& what);
     // Makes a new curriculum from a preset ("easy-then-hard", "uniform", "single-tier" with the

@@ -180,7 +180,8 @@ QVariant StageTableModel::headerData(int section, Qt::Orientation orientation, i
             case BlendColumn:
                 return tr("Blend");
             default:
-                return tierOf(section);
+                // "strong>weak" on two lines, one source a line: a column per tier stays narrow.
+                return tierOf(section).replace(QLatin1Char('>'), QStringLiteral(">\n"));
         }
     }
     if (role == Qt::ToolTipRole) {

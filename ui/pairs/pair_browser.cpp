@@ -4,11 +4,11 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -17,6 +17,8 @@
 #include <QVBoxLayout>
 
 #include "ui/bridge/workspace_session.h"
+#include "ui/flow_layout.h"
+#include "ui/pairs/note_dialog.h"
 #include "ui/pairs/pair_detail_view.h"
 #include "ui/pairs/pair_table_model.h"
 
@@ -25,6 +27,9 @@ namespace ladder::ui {
 namespace {
 
 constexpr int kSearchDelayMs = 300;  // wait for the typing to pause before searching
+// Side by side, the list needs about 620 px for its columns and a readable prompt, and the pair
+// as much for two answers; a narrower pane (a 1000 px window) puts the list above the pair.
+constexpr int kSideBySideWidth = 1240;
 
 // Combo entries whose index maps to a filter value; index 0 is always "any".
 const std::vector<std::optional<pairs::AnnotationStatus>> kStatusChoices = {
@@ -36,7 +41,7 @@ const std::vector<std::optional<pairs::AnnotationStatus>> kStatusChoices = {
     pairs::AnnotationStatus::Discard};
 const std::vector<std::optional<pairs::JudgeVerdict>> kJudgeChoices = {
     std::nullopt, pairs::JudgeVerdict::Agree, pairs::JudgeVerdict::Disagree,
-    pairs::JudgeVerdict::None};
+    pairs::JudgeVerdict::Tie, pairs::JudgeVerdict::None};
 
 QComboBox* combo(QWidget* parent, const QString& name, const QStringList& items = {}) {
     auto* c = new QComboBox(parent);
@@ -64,47 +69,45 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     setObjectName("pairsPane");
     m_model = new PairTableModel(m_bridge, this);
 
-    // Filters, in two rows above the list.
-    auto* scopeRow = new QHBoxLayout;
-    auto* reviewRow = new QHBoxLayout;
-    auto* marginRow = new QHBoxLayout;  // shown when some run has margins
-    auto label = [this](QHBoxLayout* row, const QString& text, QWidget* w) {
+    // Filters above the list, wrapping to more lines where the list is narrow (a 1000 px
+    // window), each label with its box.
+    auto* filters = new FlowLayout;
+    auto label = [this, filters](const QString& text, QWidget* w) {
         auto* l = new QLabel(text, this);
         l->setBuddy(w);
-        row->addWidget(l);
-        row->addWidget(w);
+        filters->addPair(l, w);
         return l;
     };
     m_scope = combo(this, "pairsScope");
-    label(scopeRow, tr("&Pairs of"), m_scope);
+    label(tr("&Pairs of"), m_scope);
     m_tier = combo(this, "pairsTier");
-    label(scopeRow, tr("T&ier"), m_tier);
+    label(tr("T&ier"), m_tier);
     m_source = combo(this, "pairsSource");
-    label(scopeRow, tr("Sou&rce"), m_source);
+    label(tr("Sou&rce"), m_source);
     m_split = combo(this, "pairsSplit", {tr("Both splits"), tr("train"), tr("heldout")});
     m_split->setToolTip(tr("Split"));
-    scopeRow->addWidget(m_split);
-    scopeRow->addStretch();
+    filters->addWidget(m_split);
     m_status = combo(
         this, "pairsStatus",
         {tr("Any status"), tr("Unreviewed"), tr("Keep"), tr("Flip"), tr("Tie"), tr("Discard")});
-    label(reviewRow, tr("S&tatus"), m_status);
+    label(tr("S&tatus"), m_status);
     m_judge =
         combo(this, "pairsJudge",
-              {tr("Any verdict"), tr("Judge agrees"), tr("Judge disagrees"), tr("No verdict")});
-    label(reviewRow, tr("J&udge"), m_judge);
-    m_marginRun = combo(this, "pairsMarginRun");
-    m_marginLabel = label(marginRow, tr("&Margins of"), m_marginRun);
+              {tr("Any verdict"), tr("Judge agrees"), tr("Judge disagrees"), tr("Judge: tie"),
+               tr("No verdict")});
+    label(tr("J&udge"), m_judge);
+    m_marginRun = combo(this, "pairsMarginRun");  // shown when some run has margins
+    m_marginLabel = label(tr("&Margins of"), m_marginRun);
     m_marginRun->setToolTip(
         tr("A run's reward margins: choosing a run lists the pairs it gets "
            "most wrong first"));
-    marginRow->addStretch();
     m_search = new QLineEdit(this);
     m_search->setObjectName("pairsSearch");
     m_search->setPlaceholderText(tr("Search prompt and answers"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(100);
-    reviewRow->addWidget(m_search, 1);
+    m_search->setFixedWidth(fontMetrics().horizontalAdvance(m_search->placeholderText()) + 48);
+    filters->addWidget(m_search);
 
     // The list and the pair.
     m_table = new QTableView(this);
@@ -144,20 +147,19 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     auto* list = new QWidget(this);
     auto* listLayout = new QVBoxLayout(list);
     listLayout->setContentsMargins(0, 0, 0, 0);
-    listLayout->addLayout(scopeRow);
-    listLayout->addLayout(reviewRow);
-    listLayout->addLayout(marginRow);
+    listLayout->addLayout(filters);
     listLayout->addWidget(m_table, 1);
     listLayout->addWidget(m_count);
 
     m_detail = new PairDetailView(this);
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(list);
-    split->addWidget(m_detail);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({620, 640});
-    split->setChildrenCollapsible(false);
+    m_listAndPair = new QSplitter(Qt::Horizontal, this);
+    m_listAndPair->setObjectName("pairsListAndPair");
+    m_listAndPair->addWidget(list);
+    m_listAndPair->addWidget(m_detail);
+    m_listAndPair->setStretchFactor(0, 1);
+    m_listAndPair->setStretchFactor(1, 1);
+    m_listAndPair->setSizes({620, 640});
+    m_listAndPair->setChildrenCollapsible(false);
 
     // The decision bar.
     auto* bar = new QToolBar(this);
@@ -169,7 +171,7 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_listAndPair, 1);
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(bar);
     bottom->addWidget(m_message, 1);
@@ -288,17 +290,22 @@ void PairBrowser::buildActions() {
         [this] { moveBy(1); });
     QUndoStack* undo = m_bridge->undoStack();
     // An undo or redo shows the pair it touched, so that the annotator sees what came back.
+    // The message line then says what was undone: "note saved" must not outlive its note.
     QAction* undoAction = add(tr("Undo decision"), {QKeySequence(QKeySequence::Undo)},
                               tr("Undo the last decision or note"), [this, undo] {
+                                  const QString what = undo->undoText();
                                   m_followChanges = m_selfChange = true;
                                   undo->undo();
                                   m_followChanges = m_selfChange = false;
+                                  if (!what.isEmpty()) m_message->setText(tr("Undone: %1").arg(what));
                               });
     QAction* redoAction = add(tr("Redo decision"), {QKeySequence(QKeySequence::Redo)},
                               tr("Redo the decision undone last"), [this, undo] {
+                                  const QString what = undo->redoText();
                                   m_followChanges = m_selfChange = true;
                                   undo->redo();
                                   m_followChanges = m_selfChange = false;
+                                  if (!what.isEmpty()) m_message->setText(tr("Redone: %1").arg(what));
                               });
     undoAction->setEnabled(false);
     redoAction->setEnabled(false);
@@ -358,11 +365,10 @@ void PairBrowser::editNote() {
     const QString current = shown && shown->pairId == id && shown->annotation
                                 ? QString::fromStdString(shown->annotation->note)
                                 : QString();
-    bool ok = false;
-    const QString note = QInputDialog::getMultiLineText(
-        this, tr("Note on pair %1").arg(id), tr("What should others know about this pair?"),
-        current, &ok);
-    if (!ok || note == current) return;
+    NoteDialog dialog(id, current, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const QString note = dialog.note();
+    if (note == current) return;
     m_selfChange = true;
     if (m_bridge->setNote(id, note)) m_message->setText(tr("Pair %1: note saved").arg(id));
     m_selfChange = false;
@@ -421,6 +427,25 @@ void PairBrowser::reloadWorkspace() {
         m_model->clear();
     }
     updateEnabled();
+}
+
+void PairBrowser::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    const Qt::Orientation wanted =
+        event->size().width() >= kSideBySideWidth ? Qt::Horizontal : Qt::Vertical;
+    if (m_listAndPair->orientation() == wanted) return;
+    m_listAndPair->setOrientation(wanted);
+    // Stacked, the list keeps the larger part, also of any height the window gains later.
+    const bool stacked = wanted == Qt::Vertical;
+    m_listAndPair->setStretchFactor(0, stacked ? 3 : 1);
+    m_listAndPair->setStretchFactor(1, stacked ? 2 : 1);
+    // Once the layout has given the splitter its new shape (sizes set now would be shares of
+    // the old one).
+    QTimer::singleShot(0, this, [this, stacked] {
+        const int length = stacked ? m_listAndPair->height() : m_listAndPair->width();
+        const int list = stacked ? length * 3 / 5 : length * 620 / 1260;
+        m_listAndPair->setSizes({list, length - list});
+    });
 }
 
 void PairBrowser::reloadScopeLists() {

@@ -15,6 +15,8 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QResizeEvent;
+class QSplitter;
 class QTableView;
 class QTimer;
 
@@ -43,6 +45,9 @@ public:
     // Decisions on the current pair (what the keys do).
     void decide(pairs::AnnotationStatus status);
     void editNote();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildActions();
@@ -74,6 +79,7 @@ private:
     QTimer* m_searchDelay = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_message = nullptr;
+    QSplitter* m_listAndPair = nullptr;  // side by side in a wide pane, the list above the pair
     std::vector<PairScope> m_scopes;
     std::int64_t m_totalInScope = 0;
     bool m_reloading = false;

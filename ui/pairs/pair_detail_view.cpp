@@ -43,6 +43,9 @@ QTextBrowser* answerBrowser(QWidget* parent, const QString& name) {
     b->setObjectName(name);
     b->setOpenLinks(false);
     b->setFocusPolicy(Qt::ClickFocus);  // keys stay with the pair list
+    // Two lines at least, not a scroll area's default: in a 1000x700 window the pair sits below
+    // the list and must leave the list some rows.
+    b->setMinimumHeight(b->fontMetrics().lineSpacing() * 2 + 2 * b->frameWidth() + 8);
     return b;
 }
 

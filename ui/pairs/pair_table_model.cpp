@@ -43,6 +43,8 @@ QString judgeText(pairs::JudgeVerdict v) {
             return PairTableModel::tr("agrees");
         case pairs::JudgeVerdict::Disagree:
             return PairTableModel::tr("disagrees");
+        case pairs::JudgeVerdict::Tie:
+            return PairTableModel::tr("tie");
         case pairs::JudgeVerdict::None:
             break;
     }
@@ -217,10 +219,11 @@ QVariant PairTableModel::headerData(int section, Qt::Orientation orientation, in
                 return tr("Judge");
             case LengthDiffColumn:
                 return tr("\u0394 chars");
+            // What the numbers are, on a second line: the columns stay narrow.
             case ChosenCharsColumn:
-                return tr("Chosen");
+                return tr("Chosen\nchars");
             case RejectedCharsColumn:
-                return tr("Rejected");
+                return tr("Rejected\nchars");
             case MarginColumn:
                 return tr("Margin");
             case PromptColumn:

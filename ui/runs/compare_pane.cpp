@@ -1,6 +1,7 @@
 #include "ui/runs/compare_pane.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <QCheckBox>
@@ -49,6 +50,35 @@ constexpr const char* kRightSplitterKey = "compare/rightSplitter";
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
+// The metric list in groups a reviewer reads in this order: the win rate first (what the paper
+// reports), then the held-out scores, the training curves, per-tier curves, optimiser and speed.
+constexpr const char* kMetricGroups[] = {
+    QT_TRANSLATE_NOOP("ComparePane", "Win rate"),
+    QT_TRANSLATE_NOOP("ComparePane", "Held-out evaluation"),
+    QT_TRANSLATE_NOOP("ComparePane", "Training"),
+    QT_TRANSLATE_NOOP("ComparePane", "Per tier"),
+    QT_TRANSLATE_NOOP("ComparePane", "Optimiser and speed"),
+    QT_TRANSLATE_NOOP("ComparePane", "Other")};
+
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+int metricGroup(const std::string& name) {
+    if (name == "eval/win_rate") return 0;
+    if (startsWith(name, "tier/") || startsWith(name, "eval/tier/")) return 3;
+    if (startsWith(name, "eval/")) return 1;
+    if (name == "loss" || startsWith(name, "rewards/") || startsWith(name, "logps/")) return 2;
+    if (name == "learning_rate" || name == "grad_norm" || name == "tokens_per_second" ||
+        startsWith(name, "time/")) {
+        return 4;
+    }
+    return 5;
+}
+
+// A series' standard errors ride on it as error bars; they are no metric of their own.
+bool isErrorSeries(const std::string& name) {
+    return name.size() > 7 && name.compare(name.size() - 7, 7, "_stderr") == 0;
+}
+
 }  // namespace
 
 ComparePane::ComparePane(WorkspaceSession* session, QWidget* parent)
@@ -89,17 +119,25 @@ void ComparePane::buildUi() {
     m_metric = new QComboBox(this);
     m_metric->setObjectName("compareMetric");
     m_metric->setMinimumContentsLength(24);
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_logY = new QCheckBox(tr("Log y"), this);
+    auto* legend = new QCheckBox(tr("Legend"), this);
+    legend->setObjectName("compareLegend");
+    legend->setChecked(true);
+    legend->setToolTip(tr("The legend below the chart: each run and the settings it differs in"));
     m_hint = new QLabel(this);
     m_hint->setObjectName("compareHint");
+    m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_hint->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Metric:"), this));
     bar->addWidget(m_metric);
     bar->addWidget(m_logY);
-    bar->addStretch();
-    bar->addWidget(m_hint);
+    bar->addWidget(legend);
+    bar->addWidget(m_hint, 1);
     m_plot = new MetricPlot(tr("Comparison"), this);
     m_plot->setObjectName("comparePlot");
+    connect(legend, &QCheckBox::toggled, m_plot, &MetricPlot::setLegendShown);
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -134,6 +172,11 @@ void ComparePane::buildUi() {
     m_samplesView->setModel(m_samplesModel);
     m_samplesView->setWordWrap(true);
     m_samplesView->verticalHeader()->hide();
+    // Rows of four lines: a long answer is cut (its tooltip has it whole), so that a screen
+    // shows many prompts, not one.
+    m_samplesView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_samplesView->verticalHeader()->setDefaultSectionSize(4 * fontMetrics().lineSpacing() + 8);
+    m_samplesView->setTextElideMode(Qt::ElideRight);
     m_samplesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_samplesView->setAlternatingRowColors(true);
 
@@ -340,7 +383,6 @@ void ComparePane::compare() {
     m_configModel->setRuns(labels, fields);
     m_resultsModel->setRuns(std::move(results));
     m_samplesModel->setRuns(labels, samples);
-    m_samplesView->resizeRowsToContents();
 
     int differing = 0;
     for (const auto& f : fields) differing += f.differs ? 1 : 0;
@@ -353,14 +395,35 @@ void ComparePane::compare() {
     const QString current = metric();
     m_reloading = true;
     m_metric->clear();
+    std::vector<std::vector<std::string>> grouped(std::size(kMetricGroups));
     for (const auto& name : metricNames) {
         if (name.rfind("data/", 0) == 0) continue;  // one value per run: the results table's job
-        m_metric->addItem(q(name), q(name));
+        if (isErrorSeries(name)) continue;
+        grouped[static_cast<std::size_t>(metricGroup(name))].push_back(name);
+    }
+    auto* items = qobject_cast<QStandardItemModel*>(m_metric->model());
+    for (std::size_t g = 0; g < grouped.size(); ++g) {
+        if (grouped[g].empty()) continue;
+        // A heading, not a choice.
+        m_metric->addItem(tr(kMetricGroups[g]));
+        if (QStandardItem* heading = items ? items->item(m_metric->count() - 1) : nullptr) {
+            heading->setFlags(Qt::NoItemFlags);
+            QFont bold = heading->font();
+            bold.setBold(true);
+            heading->setFont(bold);
+        }
+        for (const auto& name : grouped[g]) {
+            const QString text = name == "eval/win_rate" ? tr("eval/win_rate (judged, \u00b1 standard error)")
+                                                         : q(name);
+            m_metric->addItem(QStringLiteral("   ") + text, q(name));
+        }
     }
     int index = m_metric->findData(current);
-    if (index < 0) index = m_metric->findData(QStringLiteral("eval/rewards/accuracies"));
-    if (index < 0) index = m_metric->findData(QStringLiteral("loss"));
-    m_metric->setCurrentIndex(std::max(0, index));
+    for (const char* fallback : {"eval/win_rate", "eval/rewards/accuracies", "loss"}) {
+        if (index < 0) index = m_metric->findData(QString::fromLatin1(fallback));
+    }
+    if (index < 0) index = m_metric->count() > 1 ? 1 : 0;  // the first metric under its heading
+    m_metric->setCurrentIndex(index);
     m_reloading = false;
     fillPlot();
 }
@@ -372,11 +435,17 @@ void ComparePane::fillPlot() {
         const RunRef& ref = m_compared[i];
         store::Database* db = m_sources->db(ref.source);
         if (!db) continue;
-        QVector<double> steps, values;
+        QVector<double> steps, values, errorSteps, errors;
         try {
-            for (const auto& [step, value] : store::MetricsReader(*db).series(ref.runId, name)) {
+            store::MetricsReader reader(*db);
+            for (const auto& [step, value] : reader.series(ref.runId, name)) {
                 steps.append(static_cast<double>(step));
                 values.append(value);
+            }
+            // eval/win_rate has eval/win_rate_stderr beside it: drawn as ± bars.
+            for (const auto& [step, error] : reader.series(ref.runId, name + "_stderr")) {
+                errorSteps.append(static_cast<double>(step));
+                errors.append(error);
             }
         } catch (const std::exception& e) {
             log::get("ui")->warn("cannot read {} of run {}: {}", name, ref.runId, e.what());
@@ -385,6 +454,7 @@ void ComparePane::fillPlot() {
         const QString key = QStringLiteral("run %1:%2").arg(ref.source).arg(ref.runId);
         m_plot->setSeriesLabel(key, m_legend[i]);
         m_plot->addPoints(key, steps, values);
+        if (!errors.isEmpty()) m_plot->setErrors(key, errorSteps, errors);
     }
     m_plot->fitToData();
 }

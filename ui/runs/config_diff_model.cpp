@@ -2,6 +2,8 @@
 
 #include <QFont>
 
+#include "ui/runs/run_text.h"
+
 namespace ladder::ui {
 
 ConfigDiffModel::ConfigDiffModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -62,10 +64,10 @@ QVariant ConfigDiffModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant ConfigDiffModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole)) return {};
     if (section == 0) return tr("Setting");
-    if (section - 1 < m_runs.size()) return m_runs[section - 1];
-    return {};
+    if (section - 1 >= m_runs.size()) return {};
+    return role == Qt::ToolTipRole ? m_runs[section - 1] : headerLabel(m_runs[section - 1]);
 }
 
 }  // namespace ladder::ui

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "ui/runs/run_text.h"
+
 namespace ladder::ui {
 
 namespace {
@@ -75,10 +77,11 @@ QVariant FinalMetricsModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant FinalMetricsModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole)) return {};
     if (section == 0) return tr("Metric");
-    if (section - 1 < static_cast<int>(m_runs.size())) return m_runs[static_cast<std::size_t>(section - 1)].label;
-    return {};
+    if (section - 1 >= static_cast<int>(m_runs.size())) return {};
+    const QString& label = m_runs[static_cast<std::size_t>(section - 1)].label;
+    return role == Qt::ToolTipRole ? label : headerLabel(label);
 }
 
 }  // namespace ladder::ui

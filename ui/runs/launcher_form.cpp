@@ -2,6 +2,7 @@
 // config and reading one back, the workspace's ladders, tiers, curricula and runs in its lists,
 // the checks that keep Start disabled, presets, config files and starting the run. The widgets
 // themselves are built in launcher_pane.cpp.
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -10,11 +11,15 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTimer>
@@ -26,6 +31,7 @@
 #include "core/pairs/training_pairs.h"
 #include "core/store/runs.h"
 #include "core/train/model_folder_check.h"
+#include "core/train/run_notes.h"
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
@@ -45,6 +51,12 @@ constexpr const char* kInlineCurriculum = "\x01inline";  // the config's own cur
 void LauncherPane::setConfig(const train::RunConfig& config) {
     m_filling = true;
     m_base = config;
+    {
+        // Another run's settings (Duplicate) or a file are no preset: applyPreset names its own
+        // after this.
+        const QSignalBlocker block(m_preset);
+        m_preset->setCurrentIndex(0);
+    }
     m_name->setText(q(config.name));
     if (m_method->findData(q(config.method)) < 0) m_method->addItem(q(config.method), q(config.method));
     selectData(m_method, q(config.method));
@@ -243,11 +255,12 @@ void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
     }
     std::set<std::string> listed;
     for (const auto& t : counts) {
-        auto* item = new QListWidgetItem(tr("%1   %2 train, %3 held out")
+        auto* item = new QListWidgetItem(tr("%1\n%2 train \u00b7 %3 held out")
                                              .arg(q(t.tier))
                                              .arg(QLocale().toString(static_cast<qlonglong>(t.train)))
                                              .arg(QLocale().toString(static_cast<qlonglong>(t.heldout))),
                                          m_tiers);
+        item->setToolTip(item->text().replace('\n', QStringLiteral(": ")));
         item->setData(Qt::UserRole, q(t.tier));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.count(t.tier) ? Qt::Checked : Qt::Unchecked);
@@ -261,6 +274,11 @@ void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
     }
+    // Every tier shown (up to six; more scroll), so none is cut off at the bottom.
+    const int rows = std::clamp(m_tiers->count(), 1, 6);
+    const int rowHeight = m_tiers->count() > 0 ? m_tiers->sizeHintForRow(0)
+                                               : 2 * m_tiers->fontMetrics().lineSpacing();
+    m_tiers->setFixedHeight(rows * rowHeight + 2 * m_tiers->frameWidth() + 4);
     scheduleValidation();
 }
 
@@ -298,9 +316,10 @@ void LauncherPane::validateNow() {
     if (m_filling) return;
     const train::RunConfig c = config();
     QStringList problems;
+    // validate() is what the trainer checks first, the loss's knob limits included
+    // (train::lossProblems): what is listed here is what would fail the run.
     for (const auto& p : train::validate(c)) problems << q(p);
     const train::LossInfo* info = methodInfo(q(c.method));
-    if (!info) problems << tr("method %1 is not known here (a plugin's?)").arg(q(c.method));
     if (info && info->needsReference && c.reference == "none") {
         problems << tr("%1 compares with a reference model: choose cache or frozen").arg(q(c.method));
     }
@@ -353,17 +372,35 @@ void LauncherPane::validateNow() {
             }
         }
     }
-    m_problems = problems;
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    if (problems.isEmpty()) {
-        m_problemsLabel->setText(QStringLiteral("<span style='color:%1'>%2</span>")
-                                     .arg(dark ? "#7ee787" : "#1a7f37",
-                                          tr("Ready: %1 on %2, %3 steps").arg(q(c.method), q(c.device)).arg(c.maxSteps)));
-    } else {
-        QString html = QStringLiteral("<span style='color:%1'>").arg(dark ? "#ff7b72" : "#b42318");
-        for (const QString& p : problems) html += QStringLiteral("&bull; %1<br>").arg(p.toHtmlEscaped());
-        m_problemsLabel->setText(html + "</span>");
+    // Notes do not stop a run; the trainer says them again before step 1 (run_notes.h).
+    QStringList notes;
+    if (ws) {
+        for (const auto& n : train::runNotes(ws->db(), c)) notes << q(n);
+    } else if (const auto w = train::warmupNote(c)) {
+        notes << q(*w);
     }
+    m_problems = problems;
+    m_notes = notes;
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    QString html;
+    if (problems.isEmpty()) {
+        html = QStringLiteral("<span style='color:%1'>%2</span><br>")
+                   .arg(dark ? "#7ee787" : "#1a7f37",
+                        tr("Ready: %1 on %2, %3 steps").arg(q(c.method), q(c.device)).arg(c.maxSteps));
+    } else {
+        html = QStringLiteral("<span style='color:%1'>").arg(dark ? "#ff7b72" : "#b42318");
+        for (const QString& p : problems) html += QStringLiteral("&bull; %1<br>").arg(p.toHtmlEscaped());
+        html += "</span>";
+    }
+    if (!notes.isEmpty()) {
+        html += QStringLiteral("<span style='color:%1'>").arg(dark ? "#e3b341" : "#9a6700");
+        for (const QString& n : notes) {
+            html += QStringLiteral("&#9888; %1<br>").arg(tr("Note: %1").arg(n).toHtmlEscaped());
+        }
+        html += "</span>";
+    }
+    if (html.endsWith("<br>")) html.chop(4);
+    m_problemsLabel->setText(html);
     m_startButton->setEnabled(problems.isEmpty());
     m_startButton->setText(m_queue->busy() ? tr("Queue Run") : tr("Start Run"));
     const int waiting = static_cast<int>(m_queue->pending().size());
@@ -378,6 +415,11 @@ QStringList LauncherPane::problems() {
         validateNow();
     }
     return m_problems;
+}
+
+QStringList LauncherPane::notes() {
+    (void)problems();  // a check still waiting for its debounce runs first
+    return m_notes;
 }
 
 bool LauncherPane::canStart() const { return m_problems.isEmpty() && m_startButton->isEnabled(); }
@@ -444,12 +486,42 @@ bool LauncherPane::useConfigFile(const QString& path, QString* error,
 }
 
 QString LauncherPane::copyCommand() {
-    const QString configPath = m_configPath.isEmpty() ? QStringLiteral("run.json") : m_configPath;
+    // The command names a file that holds this very config: one that was saved or loaded and
+    // still matches the form, else one saved now, where the user says.
+    bool current = false;
+    if (!m_configPath.isEmpty()) {
+        try {
+            current = train::toJson(train::loadRunConfig(m_configPath.toStdString())) ==
+                      train::toJson(config());
+        } catch (const std::exception&) {
+            current = false;  // gone or changed on disk: save it again
+        }
+    }
+    if (!current) {
+        QString suggested = m_configPath;
+        if (suggested.isEmpty()) {
+            const QString folder = m_session->isOpen() ? QFileInfo(m_session->path()).absolutePath()
+                                                       : QDir::currentPath();
+            QString stem = m_name->text().trimmed();
+            stem.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
+            suggested = QDir(folder).filePath((stem.isEmpty() ? QStringLiteral("run") : stem) + ".json");
+        }
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the Run Config the Command Reads"), suggested, tr("Run configs (*.json)"));
+        if (path.isEmpty()) {
+            m_queueLabel->setText(tr("Not copied: the command needs the config saved as a file"));
+            return {};
+        }
+        QString error;
+        if (!saveConfigFile(path, &error)) {
+            QMessageBox::warning(this, tr("Save failed"), error);
+            return {};
+        }
+    }
     const QString workspace = m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
-    const QString line = q(train::cliCommand(workspace.toStdString(), configPath.toStdString(), config()));
+    const QString line = q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
     QApplication::clipboard()->setText(line);
-    m_queueLabel->setText(m_configPath.isEmpty() ? tr("Copied; save the config as run.json first")
-                                                 : tr("Copied"));
+    m_queueLabel->setText(tr("Copied; it reads %1").arg(QFileInfo(m_configPath).fileName()));
     return line;
 }
 

@@ -3,6 +3,7 @@
 #include "ui/runs/launcher_pane.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QAction>
 #include <QCheckBox>
@@ -31,6 +32,7 @@
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/reflow_columns.h"
 #include "ui/runs/scientific_spin_box.h"
 
 namespace ladder::ui {
@@ -62,6 +64,10 @@ QDoubleSpinBox* dspin(QWidget* parent, double lo, double hi, int decimals, doubl
 QComboBox* combo(QWidget* parent, const QString& name) {
     auto* c = new QComboBox(parent);
     c->setObjectName(name);
+    // As wide as the column gives, not as the longest entry ("demo (strong > medium > weak)",
+    // a run's label): long entries are elided, and shown whole in the open list.
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(12);
     return c;
 }
 
@@ -127,7 +133,7 @@ void LauncherPane::buildUi() {
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Preset:"), this));
     m_preset = combo(this, "launcherPreset");
-    m_preset->setMinimumContentsLength(30);
+    m_preset->setMinimumContentsLength(24);
     m_preset->addItem(tr("(choose a preset)"), QString());
     for (const auto& p : train::listRunPresets()) {
         m_preset->addItem(q(p.title), q(p.name));
@@ -149,24 +155,19 @@ void LauncherPane::buildUi() {
     top->addWidget(save);
     top->addWidget(copy);
 
-    auto* columns = new QHBoxLayout;
-    auto* left = new QVBoxLayout;
-    left->addWidget(buildRunGroup());
-    left->addWidget(buildModelGroup());
-    left->addStretch();
-    auto* middle = new QVBoxLayout;
-    middle->addWidget(buildDataGroup());
-    middle->addWidget(buildWinRateGroup());
-    middle->addStretch();
-    auto* right = new QVBoxLayout;
-    right->addWidget(buildOptimiserGroup());
-    right->addWidget(buildRunningGroup());
-    right->addStretch();
-    columns->addLayout(left, 1);
-    columns->addLayout(middle, 1);
-    columns->addLayout(right, 1);
-    auto* form = new QWidget(this);
-    form->setLayout(columns);
+    // Three columns of groups at full width, two at 1000 px, one in a sliver: never sideways
+    // scrolling, and each group whole.
+    QWidget* run = buildRunGroup();
+    QWidget* model = buildModelGroup();
+    QWidget* data = buildDataGroup();
+    QWidget* winRate = buildWinRateGroup();
+    QWidget* optimiser = buildOptimiserGroup();
+    QWidget* running = buildRunningGroup();
+    auto* form = new ReflowColumns(this);
+    form->setObjectName("launcherForm");
+    form->addArrangement({{run, model, data, winRate, optimiser, running}});
+    form->addArrangement({{run, model, winRate}, {data, optimiser, running}});
+    form->addArrangement({{run, model}, {data, winRate}, {optimiser, running}});
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(form);
     scroll->setWidgetResizable(true);
@@ -174,6 +175,7 @@ void LauncherPane::buildUi() {
 
     m_problemsLabel = new QLabel(this);
     m_problemsLabel->setObjectName("launcherProblems");
+    m_problemsLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_problemsLabel->setWordWrap(true);
     m_problemsLabel->setTextFormat(Qt::RichText);
     m_queueLabel = new QLabel(this);
@@ -301,6 +303,9 @@ QWidget* LauncherPane::buildModelGroup() {
     m_modelStack->addWidget(folderPage);
     m_startRun = combo(box, "launcherStartRun");
     m_modelStack->addWidget(m_startRun);
+    // No taller than its page: the form's spare height goes below the group, not into the gap
+    // between Start from and Template.
+    m_modelStack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     form->addRow(m_modelStack);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Hugging Face Model Folder"),
@@ -333,7 +338,10 @@ QWidget* LauncherPane::buildDataGroup() {
     form->addRow(tr("Ladder:"), m_ladder);
     m_tiers = new QListWidget(box);
     m_tiers->setObjectName("launcherTiers");
-    m_tiers->setMinimumHeight(90);
+    // Sized to its tiers (reloadTiers), two lines each: the tier, then its pair counts; never
+    // a sideways scroll bar that would hide the last tier.
+    m_tiers->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_tiers->setTextElideMode(Qt::ElideRight);
     m_tiers->setToolTip(tr("Train on the checked tiers only; none checked trains on every tier"));
     form->addRow(tr("Tiers:"), m_tiers);
     form->addRow(QString(), hint(box, tr("None checked: every tier.")));
@@ -451,13 +459,24 @@ void LauncherPane::rebuildKnobs(const nlohmann::json& values) {
     m_methodInfo->setText(info ? q(info->description) : QString());
     if (!info) return;
     for (const auto& [key, fallback] : info->parameters.items()) {
-        auto* box = dspin(m_knobs, 0, 1000, 4, 0.05, "launcherKnob_" + q(key));
+        // The box reaches every value the loss accepts and its limit too (beta 0 can be typed):
+        // the problems list says what is wrong, in the loss's own words.
+        double lo = 0, hi = 1000;
+        QString tip;
+        for (const auto& knob : info->knobs) {
+            if (knob.name != key) continue;
+            if (std::isfinite(knob.min)) lo = knob.min;
+            if (std::isfinite(knob.max)) hi = knob.max;
+            tip = tr("%1: %2 (must be %3)").arg(q(key), q(knob.meaning), q(knob.rule()));
+        }
+        auto* box = dspin(m_knobs, lo, hi, 4, 0.05, "launcherKnob_" + q(key));
         double value = fallback.is_number() ? fallback.get<double>() : 0.0;
         if (values.is_object() && values.contains(key) && values.at(key).is_number()) {
             value = values.at(key).get<double>();
         }
         box->setValue(value);
         box->setProperty("knob", q(key));
+        box->setToolTip(tip);
         connect(box, &QDoubleSpinBox::valueChanged, this, &LauncherPane::scheduleValidation);
         m_knobsForm->addRow(q(key) + ':', box);
     }
@@ -465,6 +484,14 @@ void LauncherPane::rebuildKnobs(const nlohmann::json& values) {
 
 void LauncherPane::updateModelKind() {
     m_modelStack->setCurrentIndex(std::max(0, m_modelKind->currentIndex()));
+    // The stack is as tall as its shown page, not as its tallest (the folder page with its
+    // check): the run list is one combo box high.
+    for (int i = 0; i < m_modelStack->count(); ++i) {
+        QWidget* page = m_modelStack->widget(i);
+        page->setSizePolicy(i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+                            i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    }
+    m_modelStack->updateGeometry();
     const train::LossInfo* info = methodInfo(m_method->currentData().toString());
     const bool needsReference = info && info->needsReference;
     m_reference->setEnabled(needsReference);

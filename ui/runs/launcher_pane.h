@@ -52,13 +52,17 @@ public:
     // no finished SFT run to start from, a model folder that fails its check).
     // The form's problems as it is now: a check still waiting for its debounce runs first.
     [[nodiscard]] QStringList problems();
+    // What the run will do that its config does not say outright (a capped warmup, a curriculum
+    // cut short): listed beside the problems, in the trainer's words; they do not stop Start.
+    [[nodiscard]] QStringList notes();
     [[nodiscard]] bool canStart() const;
 
     bool applyPreset(const QString& name);  // a preset's file stem; false when absent or broken
     bool loadConfigFile(const QString& path, QString* error);
     bool saveConfigFile(const QString& path, QString* error);
-    // The ladder-cli line for this config saved at the last saved or loaded path (run.json when
-    // there is none yet), also put on the clipboard.
+    // The ladder-cli line that trains this config, also put on the clipboard. It names the file
+    // last saved or loaded when that still holds the form's config; else it asks where to save
+    // one first (empty, nothing copied, when the user cancels).
     QString copyCommand();
     // Queues the run; false (and nothing queued) when there are problems.
     bool start();
@@ -148,6 +152,7 @@ private:
     QPushButton* m_startButton = nullptr;
     QTimer* m_validateTimer = nullptr;
     QStringList m_problems;
+    QStringList m_notes;
 };
 
 }  // namespace ladder::ui

@@ -43,6 +43,7 @@ constexpr int kColumns = 2;
 constexpr const char* kSmoothingKey = "plots/smoothing";
 constexpr const char* kLogYKey = "plots/logY";
 constexpr const char* kFollowKey = "plots/followNewest";
+constexpr const char* kLegendsKey = "plots/legends";
 
 struct PlotSpec {
     const char* title;
@@ -160,6 +161,11 @@ void LivePlotsPane::buildUi() {
     m_logY = new QCheckBox(tr("Log y"), this);
     m_logY->setObjectName("plotsLogY");
     bar->addWidget(m_logY);
+    m_legends = new QCheckBox(tr("Legends"), this);
+    m_legends->setObjectName("plotsLegends");
+    m_legends->setToolTip(tr("The legend below each chart (the lines are named in the tooltip "
+                             "too)"));
+    bar->addWidget(m_legends);
     auto* fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Fit every chart to its data and follow new points (double-click a chart "
@@ -219,6 +225,12 @@ void LivePlotsPane::buildUi() {
     m_smoothing->setValue(settings.value(kSmoothingKey, 0).toInt());
     m_logY->setChecked(settings.value(kLogYKey, false).toBool());
     m_followNewest->setChecked(settings.value(kFollowKey, true).toBool());
+    m_legends->setChecked(settings.value(kLegendsKey, true).toBool());
+    for (MetricPlot* p : m_plots) p->setLegendShown(m_legends->isChecked());
+    connect(m_legends, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue(kLegendsKey, on);
+        for (MetricPlot* p : m_plots) p->setLegendShown(on);
+    });
     auto showSmoothing = [this](int v) {
         m_smoothingLabel->setText(v == 0 ? tr("off") : QString::number(v / 100.0, 'f', 2));
     };
@@ -258,6 +270,7 @@ void LivePlotsPane::setLogY(bool on) { m_logY->setChecked(on); }
 
 void LivePlotsPane::clear() {
     m_buffers.clear();
+    m_errorBuffers.clear();
     m_lastStep.clear();
     m_stageStarts.clear();
     m_stageNames.clear();
@@ -418,6 +431,15 @@ void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value)
         m_stagesDirty = true;
         return;
     }
+    if (name.endsWith(QLatin1String("_stderr"))) {
+        // The win rate's standard error: ± bars on its points, not a line of its own.
+        const QString base = name.chopped(7);
+        if (plotIndexFor(base) < 0) return;
+        Buffer& e = m_errorBuffers[base];
+        e.steps.append(s);
+        e.values.append(value);
+        return;
+    }
     const int index = plotIndexFor(name);
     if (index < 0) return;
     auto last = m_lastStep.find(name);
@@ -545,6 +567,14 @@ void LivePlotsPane::flush() {
         p->addPoints(name, b.steps, b.values);
         b.steps.clear();
         b.values.clear();
+        touched.insert(p);
+    }
+    for (auto it = m_errorBuffers.begin(); it != m_errorBuffers.end(); ++it) {
+        if (it->steps.isEmpty()) continue;
+        MetricPlot* p = m_plots[plotIndexFor(it.key())];
+        p->setErrors(it.key(), it->steps, it->values);
+        it->steps.clear();
+        it->values.clear();
         touched.insert(p);
     }
     if (m_stagesDirty) {

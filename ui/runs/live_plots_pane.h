@@ -71,6 +71,7 @@ private:
     QSlider* m_smoothing = nullptr;
     QLabel* m_smoothingLabel = nullptr;
     QCheckBox* m_logY = nullptr;
+    QCheckBox* m_legends = nullptr;
     QLabel* m_status = nullptr;
     QList<MetricPlot*> m_plots;
     QTimer* m_flushTimer = nullptr;
@@ -83,6 +84,7 @@ private:
         QVector<double> values;
     };
     QHash<QString, Buffer> m_buffers;     // points not yet on a chart
+    QHash<QString, Buffer> m_errorBuffers;  // standard errors (by the series they belong to)
     QHash<QString, double> m_lastStep;    // per series: the last step seen
     std::vector<std::pair<std::int64_t, int>> m_stageStarts;  // (first step, stage number)
     std::map<int, QString> m_stageNames;  // stage number (1-based) -> name

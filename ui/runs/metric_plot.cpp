@@ -41,9 +41,11 @@ MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(pare
     yAxis->setTickLabelFont(small);
     xAxis->setLabelFont(small);
     legend->setFont(small);
-    legend->setVisible(false);
     legend->setRowSpacing(0);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    legend->setColumnSpacing(12);
+    // The legend gets a row of its own below the chart (placeLegend): inside, it covered lines.
+    axisRect()->insetLayout()->take(legend);
+    legend->setVisible(false);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setNoAntialiasingOnDrag(true);
     m_tracer = new QCPItemTracer(this);
@@ -58,10 +60,11 @@ MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(pare
     m_emptyText->setText(tr("no points yet"));
     m_style = PlotStyle::fromPalette(palette());
     applyStyle();
-    // After each layout (the axis rect known), the legend takes the emptiest corner; moving it
-    // lays out the inset again before anything is drawn.
+    showEmptyAxes(true);
+    // After each layout (the chart's width known), the legend's items are put in as many
+    // columns as fit; when that changes the layout is done again before anything is drawn.
     connect(this, &QCustomPlot::afterLayout, this, [this] {
-        if (placeLegend()) axisRect()->insetLayout()->update(QCPLayoutElement::upLayout);
+        if (wrapLegend()) updateLayout();
     });
 }
 
@@ -82,8 +85,8 @@ MetricPlot::Series& MetricPlot::ensureSeries(const QString& name) {
     it = m_series.insert(name, s);
     styleSeries(name, *it);
     resmooth(*it);
-    legend->setVisible(m_order.size() > 1);
-    m_emptyText->setVisible(false);
+    placeLegend();
+    if (m_order.size() == 1) showEmptyAxes(false);
     return *it;
 }
 
@@ -92,14 +95,62 @@ void MetricPlot::styleSeries(const QString& name, Series& s) {
     // One pixel wide: Qt strokes wider pens through its path stroker, about 200 times slower on
     // a noisy line (10 series of 100k points: seconds per replot instead of milliseconds).
     QPen pen(color, 1.0);
-    if (isEval(name)) {
-        pen.setStyle(Qt::DashLine);
-        s.line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, m_style.background, 6));
-    }
+    if (isEval(name)) pen.setStyle(Qt::DashLine);
     s.line->setPen(pen);
     QColor faint = color;
     faint.setAlpha(m_style.dark ? 70 : 55);
     s.faint->setPen(QPen(faint, 1.0));
+    if (s.bars) s.bars->setPen(QPen(color, 1.0));
+    updateMarkers(name, s, /*force=*/true);  // in this palette's colours
+}
+
+void MetricPlot::updateMarkers(const QString& name, Series& s, bool force) {
+    const bool want = isEval(name) || s.raw->size() <= kMarkersUpTo;
+    if (want == s.markers && !force) return;
+    s.markers = want;
+    const QColor color = m_style.seriesColor(s.colorIndex);
+    s.line->setScatterStyle(want ? QCPScatterStyle(QCPScatterStyle::ssCircle, color,
+                                                   isEval(name) ? m_style.background : color, 6)
+                                 : QCPScatterStyle());
+}
+
+bool MetricPlot::hasMarkers(const QString& name) const {
+    auto it = m_series.find(name);
+    return it != m_series.end() && it->line->scatterStyle().shape() != QCPScatterStyle::ssNone;
+}
+
+void MetricPlot::setErrors(const QString& name, const QVector<double>& steps,
+                           const QVector<double>& errors) {
+    Series& s = ensureSeries(name);
+    for (int i = 0; i < steps.size() && i < errors.size(); ++i) {
+        if (std::isfinite(errors[i]) && errors[i] >= 0) s.errors[steps[i]] = errors[i];
+    }
+    updateErrorBars(s);
+}
+
+void MetricPlot::updateErrorBars(Series& s) {
+    s.errorExtent = {};
+    if (s.errors.isEmpty()) return;
+    if (!s.bars) {
+        s.bars = new QCPErrorBars(xAxis, yAxis);
+        s.bars->removeFromLegend();
+        s.bars->setErrorType(QCPErrorBars::etValueError);
+        s.bars->setWhiskerWidth(6);
+        s.bars->setPen(QPen(m_style.seriesColor(s.colorIndex), 1.0));
+    }
+    // Bars sit on the drawn line's points, index by index.
+    s.bars->setDataPlottable(s.line);
+    QVector<double> bars;  // symmetric: ± the standard error
+    bars.reserve(s.line->data()->size());
+    for (auto p = s.line->data()->constBegin(); p != s.line->data()->constEnd(); ++p) {
+        const double e = s.errors.value(p->key, 0.0);
+        bars.append(e);
+        if (e > 0) {
+            s.errorExtent.add(p->key, p->value - e);
+            s.errorExtent.add(p->key, p->value + e);
+        }
+    }
+    s.bars->setData(bars);
 }
 
 void MetricPlot::addPoints(const QString& name, const QVector<double>& steps,
@@ -111,7 +162,11 @@ void MetricPlot::addPoints(const QString& name, const QVector<double>& steps,
     for (int i = 0; i < steps.size(); ++i) points.append(QCPGraphData(steps[i], values[i]));
     s.raw->add(points, /*alreadySorted=*/true);
     for (const auto& p : points) s.extent.add(p.key, p.value);
-    if (m_smoothing <= 0) return;  // the line shows raw itself
+    updateMarkers(name, s);
+    if (m_smoothing <= 0) {  // the line shows raw itself
+        if (!s.errors.isEmpty()) updateErrorBars(s);
+        return;
+    }
     for (auto& p : points) {
         if (std::isnan(p.value)) continue;
         s.ema = m_smoothing * s.ema + (1 - m_smoothing) * p.value;
@@ -120,6 +175,7 @@ void MetricPlot::addPoints(const QString& name, const QVector<double>& steps,
         s.smoothExtent.add(p.key, p.value);
     }
     s.line->data()->add(points, true);
+    if (!s.errors.isEmpty()) updateErrorBars(s);
 }
 
 void MetricPlot::setSeriesLabel(const QString& name, const QString& label) {
@@ -134,11 +190,14 @@ void MetricPlot::truncateFrom(const QString& name, double step) {
     for (auto p = it->raw->constBegin(); p != it->raw->constEnd(); ++p) {
         it->extent.add(p->key, p->value);
     }
+    it->errors.erase(it->errors.lowerBound(step - 0.5), it->errors.end());
     resmooth(*it);
+    updateMarkers(name, *it);
 }
 
 void MetricPlot::clearSeries() {
     for (auto& s : m_series) {
+        if (s.bars) removePlottable(s.bars);
         removeGraph(s.line);
         removeGraph(s.faint);
     }
@@ -146,9 +205,59 @@ void MetricPlot::clearSeries() {
     m_order.clear();
     m_tracer->setGraph(nullptr);
     m_tracer->setVisible(false);
-    legend->setVisible(false);
-    m_emptyText->setVisible(true);
+    placeLegend();
+    showEmptyAxes(true);
     m_follow = true;
+}
+
+void MetricPlot::showEmptyAxes(bool empty) {
+    // Another run, or a new workspace: its empty chart must not keep the last run's scale.
+    xAxis->setTickLabels(!empty);
+    yAxis->setTickLabels(!empty);
+    if (empty) {
+        xAxis->setRange(0, 1);
+        yAxis->setRange(m_logY ? 0.1 : 0.0, 1);
+    }
+    m_emptyText->setVisible(empty);
+}
+
+void MetricPlot::setLegendShown(bool on) {
+    if (on == m_legendShown) return;
+    m_legendShown = on;
+    placeLegend();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::placeLegend() {
+    const bool want = m_legendShown && m_order.size() > 1;
+    const bool placed = legend->layout() == plotLayout();
+    if (want && !placed) {
+        plotLayout()->addElement(plotLayout()->rowCount(), 0, legend);
+        plotLayout()->setRowStretchFactor(plotLayout()->rowCount() - 1, 0.001);
+    } else if (!want && placed) {
+        plotLayout()->take(legend);
+        plotLayout()->simplify();
+    }
+    legend->setVisible(want);
+}
+
+bool MetricPlot::wrapLegend() {
+    if (!legend->visible() || legend->layout() != plotLayout()) return false;
+    int count = 0, itemWidth = 0;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        const QCPAbstractLegendItem* item = legend->item(i);
+        if (!item) continue;
+        ++count;
+        itemWidth = std::max(itemWidth, item->minimumOuterSizeHint().width() + legend->columnSpacing());
+    }
+    if (count == 0) return false;
+    const QMargins m = legend->margins();
+    const int across = std::max(1, (rect().width() - m.left() - m.right()) / std::max(1, itemWidth));
+    const int columns = std::min(count, across);
+    if (legend->wrap() == columns && legend->fillOrder() == QCPLayoutGrid::foColumnsFirst) return false;
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, /*rearrange=*/true);
+    return true;
 }
 
 int MetricPlot::pointCount(const QString& name) const {
@@ -179,6 +288,7 @@ void MetricPlot::resmooth(Series& s) {
     if (m_smoothing <= 0) {
         s.line->setData(s.raw);
         s.faint->setVisible(false);
+        updateErrorBars(s);
         return;
     }
     QVector<QCPGraphData> points;
@@ -197,6 +307,7 @@ void MetricPlot::resmooth(Series& s) {
     smoothed->set(points, true);
     s.line->setData(smoothed);
     s.faint->setVisible(true);
+    updateErrorBars(s);
 }
 
 void MetricPlot::setSmoothing(double weight) {
@@ -278,68 +389,6 @@ void MetricPlot::refresh() {
     replot(QCustomPlot::rpQueuedReplot);
 }
 
-bool MetricPlot::placeLegend() {
-    const QRect area = axisRect()->rect();
-    if (!legend->visible() || area.isEmpty()) return false;
-    // A legend taller than half the chart is split into columns, as many as fit across it.
-    // (itemCount() counts the cells of the legend's grid; a split legend may have empty ones.)
-    int count = 0, rowHeight = 0, itemWidth = 0;
-    for (int i = 0; i < legend->itemCount(); ++i) {
-        const QCPAbstractLegendItem* item = legend->item(i);
-        if (!item) continue;
-        ++count;
-        const QSize hint = item->minimumOuterSizeHint();
-        rowHeight = std::max(rowHeight, hint.height() + legend->rowSpacing());
-        itemWidth = std::max(itemWidth, hint.width() + legend->columnSpacing());
-    }
-    if (count == 0) return false;
-    const QMargins m = legend->margins();
-    const int oneColumn = count * rowHeight + m.top() + m.bottom();
-    const int across = area.width() * 9 / 10 - m.left() - m.right();
-    const int fitAcross = std::max(1, across / std::max(1, itemWidth));
-    const int columns = std::clamp((2 * oneColumn + area.height() - 1) / std::max(1, area.height()),
-                                   1, fitAcross);
-    const int wrap = columns > 1 ? (count + columns - 1) / columns : 0;  // items per column
-    bool changed = false;
-    if (legend->wrap() != wrap) {
-        legend->setWrap(wrap);
-        legend->setFillOrder(QCPLayoutGrid::foRowsFirst, /*rearrange=*/true);
-        changed = true;
-    }
-    const QSize size = legend->minimumOuterSizeHint();
-    const Qt::Alignment corners[] = {
-        Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
-        Qt::AlignBottom | Qt::AlignRight, Qt::AlignBottom | Qt::AlignLeft};
-    QRect boxes[4];
-    for (int c = 0; c < 4; ++c) {
-        const int x = (corners[c] & Qt::AlignRight) ? area.right() - size.width() : area.left();
-        const int y = (corners[c] & Qt::AlignBottom) ? area.bottom() - size.height() : area.top();
-        boxes[c] = QRect(QPoint(x, y), size);
-    }
-    // A sample of each drawn line (about 400 points a series) is enough to see where it runs:
-    // 0.1-0.2 ms a replot for 10 lines of 100k points.
-    int covered[4] = {0, 0, 0, 0};
-    for (const auto& s : m_series) {
-        const auto data = s.line->data();
-        const int stride = std::max(1, data->size() / 400);
-        for (int i = 0; i < data->size(); i += stride) {
-            const auto p = data->constBegin() + i;
-            if (!std::isfinite(p->value)) continue;
-            const QPointF px(xAxis->coordToPixel(p->key), yAxis->coordToPixel(p->value));
-            for (int c = 0; c < 4; ++c) covered[c] += boxes[c].contains(px.toPoint()) ? 1 : 0;
-        }
-    }
-    // The first corner with the fewest points (top right wins ties, as legends usually sit
-    // there); the legend moves only when that halves what it covers, so it does not hop about
-    // while the user pans.
-    const int best = static_cast<int>(std::min_element(covered, covered + 4) - covered);
-    const Qt::Alignment now = axisRect()->insetLayout()->insetAlignment(0);
-    const int current = static_cast<int>(std::find(corners, corners + 4, now) - corners);
-    if (current < 4 && covered[best] * 2 >= covered[current]) return changed;
-    axisRect()->insetLayout()->setInsetAlignment(0, corners[best]);
-    return true;
-}
-
 void MetricPlot::Extent::add(double key, double value) {
     // NaN and infinite values are left out (QCustomPlot leaves out NaN; an infinity would make
     // its range invalid, and it would keep the old one).
@@ -367,11 +416,22 @@ void MetricPlot::fitAxes() {
     Extent all;
     for (const auto& s : m_series) {
         all.merge(s.extent);
+        all.merge(s.errorExtent);
         if (m_smoothing > 0) all.merge(s.smoothExtent);
     }
     if (all.empty()) return;  // nothing finite to show yet: the axes stay as they are
+    // A marker at the first or last step (a win rate at the end of the run) stays whole inside
+    // the frame: the keys get a margin of a marker's radius and a bit.
+    constexpr double kMarginPx = 5;
+    // Before the first layout the axis rect has no size yet: the widget's stands in for it.
+    const auto laidOut = [](int axisSize, int widgetSize) {
+        return static_cast<double>(axisSize > 50 ? axisSize : std::max(200, widgetSize));
+    };
+    const double widthPx = laidOut(axisRect()->width(), width());
+    const double heightPx = laidOut(axisRect()->height(), height());
     if (all.keyLo < all.keyHi) {
-        xAxis->setRange(all.keyLo, all.keyHi);
+        const double pad = (all.keyHi - all.keyLo) * kMarginPx / (widthPx - 2 * kMarginPx);
+        xAxis->setRange(all.keyLo - pad, all.keyHi + pad);
     } else {
         // One step so far: keep the axis' width around it (as QCPAxis::rescale does).
         const double half = xAxis->range().size() / 2;
@@ -383,7 +443,8 @@ void MetricPlot::fitAxes() {
     if (m_logY) {
         if (all.posLo <= all.posHi) yAxis->setRange(all.posLo / 1.2, all.posHi * 1.2);
     } else if (all.lo < all.hi) {
-        const double pad = (all.hi - all.lo) * 0.06;
+        const double pad = (all.hi - all.lo) *
+                           std::max(0.06, kMarginPx / (heightPx - 2 * kMarginPx));
         yAxis->setRange(all.lo - pad, all.hi + pad);
     } else {
         const double pad = std::max(1e-3, std::abs(all.lo) * 0.1);
@@ -432,13 +493,21 @@ void MetricPlot::updateHover(const QPoint& pos) {
 }
 
 void MetricPlot::mousePressEvent(QMouseEvent* event) {
-    m_follow = false;  // the user takes over the view until a double-click
+    // A click alone (to focus the pane) changes no range: only a drag stops the following, or
+    // the next point (the win rate at the end) would fall outside the frame.
+    m_pressed = true;
     QCustomPlot::mousePressEvent(event);
 }
 
 void MetricPlot::mouseMoveEvent(QMouseEvent* event) {
+    if (m_pressed && event->buttons() != Qt::NoButton) m_follow = false;  // the user pans
     QCustomPlot::mouseMoveEvent(event);
     if (event->buttons() == Qt::NoButton) updateHover(event->pos());
+}
+
+void MetricPlot::mouseReleaseEvent(QMouseEvent* event) {
+    m_pressed = false;
+    QCustomPlot::mouseReleaseEvent(event);
 }
 
 void MetricPlot::mouseDoubleClickEvent(QMouseEvent* event) {

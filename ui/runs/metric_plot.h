@@ -1,11 +1,15 @@
 // One chart of the run panes: training metrics over steps as lines (eval/... dashed with markers,
-// tier/... thin), EMA smoothing with the raw values kept faintly behind, curriculum stages as
-// labelled bands, log-y, zoom and pan with the mouse (double-click fits again), and a tracer with
-// a tooltip of the exact values under the mouse. Points are appended, never re-set, so a live run
-// costs only what it adds; adaptive sampling keeps 100,000-point lines cheap to draw.
+// and every line with markers while it has few points, so that a single point shows), standard-
+// error bars where a series has them (the win rate), EMA smoothing with the raw values kept
+// faintly behind, curriculum stages as labelled bands, log-y, zoom and pan with the mouse
+// (double-click fits again), a legend below the chart (never over the lines; it can be hidden),
+// and a tracer with a tooltip of the exact values under the mouse. Points are appended, never
+// re-set, so a live run costs only what it adds; adaptive sampling keeps 100,000-point lines
+// cheap to draw.
 #pragma once
 
 #include <QHash>
+#include <QMap>
 #include <QtNumeric>
 #include <QSharedPointer>
 #include <QString>
@@ -38,6 +42,15 @@ public:
     // on first use. A label overrides the legend text (comparison: the run and its settings).
     void addPoints(const QString& series, const QVector<double>& steps, const QVector<double>& values);
     void setSeriesLabel(const QString& series, const QString& label);
+    // ± error bars (a standard error) on a series' points at these steps; the axes fit around
+    // them, so noise does not pass for a trend.
+    void setErrors(const QString& series, const QVector<double>& steps, const QVector<double>& errors);
+    // A line with at most this many points shows each point as a marker.
+    static constexpr int kMarkersUpTo = 40;
+    [[nodiscard]] bool hasMarkers(const QString& series) const;
+    // The legend (below the chart, when there are two series or more); off hides it.
+    void setLegendShown(bool on);
+    [[nodiscard]] bool legendShown() const { return m_legendShown; }
     // Drops the points at step >= `step` (a resumed run redoes the steps after its checkpoint).
     void truncateFrom(const QString& series, double step);
     void clearSeries();
@@ -70,6 +83,7 @@ public:
 protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void leaveEvent(QEvent* event) override;
@@ -96,13 +110,25 @@ private:
         int colorIndex = 0;
         Extent extent;        // of the raw points
         Extent smoothExtent;  // of the smoothed line (inside the raw one, except its positive part)
+        QMap<double, double> errors;  // step -> standard error
+        QCPErrorBars* bars = nullptr;
+        Extent errorExtent;           // of value ± error
+        bool markers = false;
     };
     // Fits the axes to the series' kept extents (what QCustomPlot's rescaleAxes finds by a scan),
     // with a margin above and below the lines.
     void fitAxes();
-    // Splits a tall legend into columns and moves it to the inner corner of the chart where it
-    // covers the fewest points; true when its layout changed.
-    bool placeLegend();
+    // Puts the legend in its row below the chart (or takes it out when hidden or not needed).
+    void placeLegend();
+    // Lays the legend's items out in as many columns as the chart's width takes; true when that
+    // changed (the layout is then done again).
+    bool wrapLegend();
+    // A line's markers: with few points (or eval/...), circles; else none.
+    void updateMarkers(const QString& name, Series& s, bool force = false);
+    void updateErrorBars(Series& s);
+    // The axes while there is nothing to show: a plain 0-1 frame without numbers, not the
+    // previous run's.
+    void showEmptyAxes(bool empty);
     Series& ensureSeries(const QString& name);
     void styleSeries(const QString& name, Series& s);
     void resmooth(Series& s);
@@ -122,6 +148,8 @@ private:
     QCPItemTracer* m_tracer = nullptr;
     QCPItemText* m_emptyText = nullptr;  // "no points yet" while the chart has no series
     bool m_styling = false;
+    bool m_legendShown = true;
+    bool m_pressed = false;  // a button is down on the chart: a drag stops the following
 };
 
 }  // namespace ladder::ui

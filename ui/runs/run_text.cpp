@@ -1,6 +1,7 @@
 #include "ui/runs/run_text.h"
 
 #include <QObject>
+#include <QStringList>
 
 #include "core/common/clock.h"
 
@@ -22,6 +23,24 @@ QString statusText(const store::RunRecord& run, store::Liveness liveness) {
 QString durationText(double seconds) {
     if (seconds < 0) return {};
     return QString::fromStdString(clock::formatDuration(seconds));
+}
+
+QString headerLabel(const QString& label, int width) {
+    QStringList lines{QString()};
+    for (const QString& word : label.split(' ', Qt::SkipEmptyParts)) {
+        QString& line = lines.last();
+        if (line.isEmpty() || line.size() + 1 + word.size() <= width) {
+            line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+        } else if (lines.size() < 2) {
+            lines << word;
+        } else {
+            line += QStringLiteral(" ") + word;
+        }
+    }
+    for (QString& line : lines) {
+        if (line.size() > width) line = line.left(width - 1) + QChar(0x2026);
+    }
+    return lines.join('\n');
 }
 
 }  // namespace ladder::ui

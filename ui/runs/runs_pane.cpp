@@ -58,18 +58,25 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->setColumnWidth(RunsTableModel::IdColumn, 60);
-    m_view->setColumnWidth(RunsTableModel::NameColumn, 240);
-    m_view->setColumnWidth(RunsTableModel::MethodColumn, 70);
-    m_view->setColumnWidth(RunsTableModel::StatusColumn, 130);
-    m_view->setColumnWidth(RunsTableModel::ProgressColumn, 220);
-    m_view->setColumnWidth(RunsTableModel::DurationColumn, 80);
-    m_view->setColumnWidth(RunsTableModel::LossColumn, 80);
-    m_view->setColumnWidth(RunsTableModel::AccuracyColumn, 100);
-    m_view->setColumnWidth(RunsTableModel::WinRateColumn, 110);
-    m_view->horizontalHeader()->restoreState(QSettings().value(kHeaderKey).toByteArray());
+    // The columns fit a 1000 px window; the status (with a failed run's reason) takes the
+    // width that is left.
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(RunsTableModel::StatusColumn, QHeaderView::Stretch);
+    header->setMinimumSectionSize(40);
+    const QFontMetrics fm = fontMetrics();
+    const auto width = [&fm](const char* text) { return fm.horizontalAdvance(QLatin1String(text)) + 16; };
+    m_view->setColumnWidth(RunsTableModel::IdColumn, width("queued"));
+    m_view->setColumnWidth(RunsTableModel::NameColumn, width("dpo easy-then-hard 2024-"));
+    m_view->setColumnWidth(RunsTableModel::MethodColumn, width("robust"));
+    m_view->setColumnWidth(RunsTableModel::ProgressColumn, width("100 / 1000 \u00b7 10 min left"));
+    m_view->setColumnWidth(RunsTableModel::DurationColumn, width("10 min 00 s"));
+    m_view->setColumnWidth(RunsTableModel::LossColumn, width("0.0000"));
+    m_view->setColumnWidth(RunsTableModel::AccuracyColumn, width("Accuracy"));
+    m_view->setColumnWidth(RunsTableModel::WinRateColumn, width("00.0% \u00b1 0.0"));
+    m_view->setColumnWidth(RunsTableModel::HeartbeatColumn, width("10 s ago on host"));
+    header->restoreState(QSettings().value(kHeaderKey).toByteArray());
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
         QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
     });
@@ -190,6 +197,7 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.accuracy = finite(latest, "eval/rewards/accuracies");
         cache.winRate = finite(latest, "eval/win_rate");
         cache.winRateError.reset();
+        cache.trainSeconds = finite(latest, "time/train_seconds");
         if (const auto e = eval::latestEval(db, row.run.id)) {
             if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
             if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
@@ -199,6 +207,17 @@ void RunsPane::fillMetrics(RunRow& row) {
     row.evalAccuracy = cache.accuracy;
     row.winRate = cache.winRate;
     row.winRateError = cache.winRateError;
+    row.trainSeconds = cache.trainSeconds;
+    // Training time, not wall-clock time: a run stopped for an hour and resumed did not take an
+    // hour longer. Its time left comes from the same seconds, per step so far.
+    if (row.trainSeconds) {
+        row.durationSeconds = *row.trainSeconds;
+        if (store::isActive(row.run.status) && row.run.lastStep > 0 &&
+            row.run.totalSteps > row.run.lastStep && row.etaSeconds >= 0 && !row.trainingHere) {
+            row.etaSeconds = *row.trainSeconds / static_cast<double>(row.run.lastStep) *
+                             static_cast<double>(row.run.totalSteps - row.run.lastStep);
+        }
+    }
 }
 
 void RunsPane::refresh() {

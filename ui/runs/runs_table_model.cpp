@@ -89,6 +89,10 @@ QVariant RunsTableModel::display(const RunRow& row, int column) const {
         case MethodColumn: return QString::fromStdString(run.method);
         case StatusColumn:
             if (row.isQueuedHere()) return tr("waiting (this window)");
+            // A failed run says why where one looks for it (the whole message in the tooltip).
+            if (run.status == store::RunStatus::Failed && !run.message.empty()) {
+                return tr("failed: %1").arg(QString::fromStdString(run.message));
+            }
             return statusText(run, row.liveness) + (row.trainingHere ? tr(" here") : QString());
         case ProgressColumn: {
             if (!row.activity.isEmpty()) return row.activity;
@@ -167,7 +171,16 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal) return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+            case DurationColumn: return tr("Training time: time a run was stopped is left out");
+            case AccuracyColumn: return tr("Held-out preference accuracy at the last evaluation");
+            case WinRateColumn: return tr("Win rate against the reference, \u00b1 its standard error");
+            default: return {};
+        }
+    }
+    if (role != Qt::DisplayRole) return {};
     switch (section) {
         case IdColumn: return tr("Run");
         case NameColumn: return tr("Name");
@@ -176,7 +189,7 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         case ProgressColumn: return tr("Progress");
         case DurationColumn: return tr("Duration");
         case LossColumn: return tr("Loss");
-        case AccuracyColumn: return tr("Eval accuracy");
+        case AccuracyColumn: return tr("Accuracy");
         case WinRateColumn: return tr("Win rate");
         case HeartbeatColumn: return tr("Heartbeat");
         default: return {};

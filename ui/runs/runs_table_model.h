@@ -21,13 +21,15 @@ struct RunRow {
     bool trainingHere = false;  // this window's running job
     double progress = 0;        // 0..1
     double etaSeconds = -1;
-    double durationSeconds = -1;
+    double durationSeconds = -1;  // training time (stopped time left out) where the run
+                                  // recorded it, else wall-clock time since its start
     double heartbeatAge = -1;   // seconds
     QString activity;           // setup work of a run of this window ("tokenising 1,200 pairs")
     std::optional<double> loss;
     std::optional<double> evalAccuracy;
     std::optional<double> winRate;
     std::optional<double> winRateError;
+    std::optional<double> trainSeconds;  // time/train_seconds at its last recorded step
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
 };

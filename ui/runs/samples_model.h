@@ -1,6 +1,7 @@
 // The comparison's answers table: one row per prompt that some run answered in its latest
-// evaluation, the prompt first, then each run's answer side by side (matched by prompt id, or by
-// the prompt's text where a sample has no id).
+// evaluation, the prompt first, then the reference answer the runs were judged against, then
+// each run's answer side by side with its verdict (won, lost, tie), matched by prompt id, or by
+// the prompt's text where a sample has no id.
 #pragma once
 
 #include <vector>
@@ -15,6 +16,8 @@ namespace ladder::ui {
 class SamplesModel final : public QAbstractTableModel {
     Q_OBJECT
 public:
+    enum Column { PromptColumn, ReferenceColumn, FirstRunColumn };
+
     explicit SamplesModel(QObject* parent = nullptr);
 
     void setRuns(const QStringList& runLabels,
@@ -29,6 +32,7 @@ public:
 private:
     struct Row {
         QString prompt;
+        QString reference;             // the reference source's answer (the first run's that has one)
         QStringList answers;           // one per run; empty where a run has none
         std::vector<double> verdicts;  // per run: 2 won, 1 lost, 1.5 tie, -1 not judged
     };
