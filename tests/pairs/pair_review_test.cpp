@@ -200,9 +200,12 @@ TEST_F(PairReviewTest, JudgeFilterFollowsTheDemoJudgesVerdicts) {
     EXPECT_FALSE(disagree.empty());
     f.judge = JudgeVerdict::Agree;
     EXPECT_EQ(findPairIds(db(), f), expected(1.0));
+    f.judge = JudgeVerdict::Tie;
+    const auto ties = findPairIds(db(), f);
+    EXPECT_EQ(ties, expected(1.5));
     f.judge = JudgeVerdict::None;
     EXPECT_EQ(findPairIds(db(), f).size(),
-              m_pairs.size() - expected(1.0).size() - expected(2.0).size());
+              m_pairs.size() - expected(1.0).size() - expected(2.0).size() - ties.size());
 }
 
 TEST_F(PairReviewTest, SearchFindsTextInThePromptOrEitherAnswerIgnoringAsciiCase) {
