@@ -1,23 +1,36 @@
 // bench_dpo_step: the workload of shared/reference/dpo_reference.py (Llama-style, d 256, 4 layers,
 // 4 heads, 256 tokens, 8 pairs, byte vocabulary, the first quarter of each sequence is prompt,
-// AdamW, beta 0.1) through Ladder's TrainStep, next to the Python reference run in the same
-// invocation from the same initial weights and batch (the script's --save-init file).
+// AdamW, beta 0.1) through Ladder's TrainStep, next to the Python reference and TRL's DPOTrainer
+// (on a transformers LlamaForCausalLM: trl_peer.py beside this file) run in the same invocation from
+// the same initial weights and batch (the script's --save-init file), with the same threads.
 //
-//   equal work:  frozen reference forward every step, prompt + answer rows (what the script does)
+//   equal work:  frozen reference forward every step, prompt + answer rows (what the script and
+//                TRL do)
 //   savings:     reference log-prob cache (one reference pass, then none) + prefix sharing
 //
-// Prints tokens/s of each, the ratios, the first- and second-step numbers of both programs (equal
-// math), and GFLOP/s counted as 6·N·policy tokens + 2·N·reference tokens + attention.
+// Each program runs in a process of its own (Ladder's two modes as workers: this binary with
+// --worker), so that its peak resident memory (wait4's ru_maxrss) is its own. Prints tokens/s, peak
+// memory and the ratios, the first- and second-step numbers of each program (equal math), and
+// GFLOP/s counted as 6·N·policy tokens + 2·N·reference tokens + attention.
 //
-// usage: bench_dpo_step [--steps N] [--threads N] [--python PATH] [--reference PATH] [--repeats R]
-//                       [--profile PREFIX]
+// usage: bench_dpo_step [--steps N] [--threads N] [--repeats R] [--python PATH] [--reference PATH]
+//                       [--trl-python PATH|none] [--profile PREFIX]
+// The TRL column needs the oracle environment (scripts/install-deps.sh --oracle; --trl-python
+// defaults to what scripts/oracle-python prints); without it the column says why it is missing.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -29,9 +42,13 @@
 #include "core/train/loss.h"
 #include "core/train/train_step.h"
 
+extern char** environ;
+
 namespace {
 namespace fs = std::filesystem;
 using namespace ladder;
+
+using Values = std::map<std::string, std::string>;
 
 struct Options {
     int steps = 20;
@@ -39,7 +56,10 @@ struct Options {
     int repeats = 1;
     std::string python = "/usr/bin/python3";
     std::string reference = std::string(LADDER_SHARED_DIR) + "/reference/dpo_reference.py";
-    std::string profile;  // write a Chrome trace of one step of each Ladder mode to <profile>-{equal,savings}.json
+    std::string trlPython;  // empty: ask scripts/oracle-python; "none": no TRL column
+    std::string profile;    // write a Chrome trace of one step of each Ladder mode to <profile>-{equal,savings}.json
+    std::string worker;     // equal|savings: run that Ladder mode here and print its figures
+    std::string init;       // the worker's --save-init file
 };
 
 struct Workload {
@@ -58,35 +78,82 @@ struct Workload {
     [[nodiscard]] std::int64_t tokensPerStep() const { return 2 * pairs * seq; }
 };
 
-std::map<std::string, std::string> runPython(const Options& o, const fs::path& init) {
-    std::map<std::string, std::string> out;
-    if (::access(o.python.c_str(), X_OK) != 0 || !fs::exists(o.reference)) return out;
-    const std::string command = o.python + " " + o.reference + " --steps " +
-                                std::to_string(o.steps) + " --threads " +
-                                std::to_string(o.threads) + " --save-init " + init.string() +
-                                " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return out;
-    char buf[4096];
-    std::string text;
-    while (std::fgets(buf, sizeof buf, pipe)) text += buf;
-    if (::pclose(pipe) != 0) {
-        std::fprintf(stderr, "the Python reference failed:\n%s\n", text.c_str());
-        return {};
-    }
-    // "key=value key=value" lines.
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t eq = text.find('=', pos);
-        if (eq == std::string::npos) break;
-        std::size_t keyStart = text.find_last_of(" \n", eq);
-        keyStart = keyStart == std::string::npos || keyStart < pos ? pos : keyStart + 1;
-        const std::size_t end = text.find_first_of(" \n", eq);
-        out[text.substr(keyStart, eq - keyStart)] =
-            text.substr(eq + 1, (end == std::string::npos ? text.size() : end) - eq - 1);
-        pos = end == std::string::npos ? text.size() : end + 1;
+// "key=value key=value" lines (other lines are ignored).
+Values parseValues(const std::string& text) {
+    Values out;
+    std::size_t lineStart = 0;
+    while (lineStart < text.size()) {
+        std::size_t lineEnd = text.find('\n', lineStart);
+        if (lineEnd == std::string::npos) lineEnd = text.size();
+        std::size_t pos = lineStart;
+        while (pos < lineEnd) {
+            const std::size_t end = std::min(text.find(' ', pos), lineEnd);
+            const std::string word = text.substr(pos, end - pos);
+            const std::size_t eq = word.find('=');
+            if (eq != std::string::npos && eq > 0) out[word.substr(0, eq)] = word.substr(eq + 1);
+            pos = end + 1;
+        }
+        lineStart = lineEnd + 1;
     }
     return out;
+}
+
+struct Child {
+    int status = -1;  // the exit code, or -1 when it could not start or was killed
+    std::string output;
+    long peakKb = 0;  // its peak resident memory (ru_maxrss)
+};
+
+// Runs argv[0] with its stdout and stderr collected and its own peak memory from wait4.
+Child runChild(const std::vector<std::string>& argv) {
+    Child c;
+    int fds[2];
+    if (::pipe(fds) != 0) return c;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    if (spawned != 0) {
+        ::close(fds[0]);
+        c.output = "cannot run " + argv[0] + ": " + std::strerror(spawned);
+        return c;
+    }
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) c.output.append(buf, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    rusage usage{};
+    if (::wait4(pid, &status, 0, &usage) == pid) {
+        c.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        c.peakKb = usage.ru_maxrss;
+    }
+    return c;
+}
+
+std::string selfPath() {
+    std::error_code ec;
+    const auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? "bench_dpo_step" : p.string();
+}
+
+// The oracle environment's Python (scripts/oracle-python), or the reason there is none.
+std::pair<std::string, std::string> trlPython(const Options& o) {
+    if (o.trlPython == "none") return {"", "--trl-python none"};
+    if (!o.trlPython.empty()) return {o.trlPython, ""};
+    const Child c = runChild({std::string(LADDER_SOURCE_DIR) + "/scripts/oracle-python"});
+    std::string text = c.output;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (c.status != 0) return {"", text.empty() ? "scripts/oracle-python failed" : text};
+    return {text, ""};
 }
 
 // The script's batch as Ladder's: prompt = the first quarter (shared by a pair's two rows),
@@ -110,53 +177,89 @@ train::Batch makeBatch(const torch::Tensor& ids, const Workload& w) {
     return train::collate(pointers, true, 0, torch::kCPU);
 }
 
-struct LadderResult {
-    double firstLoss = 0, firstLogpsChosen = 0, secondLoss = 0;
-    double stepSeconds = 0;
-    double oneTimeSeconds = 0;  // the reference cache's pass
-};
-
-LadderResult runLadder(const Options& o, const fs::path& init, const torch::Tensor& ids,
-                       const Workload& w, bool savings) {
+// One Ladder mode, in the worker process: prints the figures as key=value lines.
+int runWorker(const Options& o) {
+    const bool savings = o.worker == "savings";
+    if (!savings && o.worker != "equal") {
+        std::fprintf(stderr, "--worker takes equal or savings, not '%s'\n", o.worker.c_str());
+        return 2;
+    }
+    torch::set_num_threads(o.threads);
     torch::manual_seed(0);
+    Workload w;
+    const torch::Tensor ids = model::SafetensorsFile(o.init).tensor("input_ids");
     auto policy = model::buildModel(model::ModelConfig::referenceWorkload(), torch::kCPU, torch::kFloat);
-    model::loadWeights(*policy, {init}, {.ignoreUnexpected = true});
+    model::loadWeights(*policy, {o.init}, {.ignoreUnexpected = true});
     auto reference = model::cloneModel(*policy);
     reference->eval();
+    for (const auto& p : policy->parameters()) w.params += p.numel();
     std::shared_ptr<train::PreferenceLoss> loss = train::lossRegistry().create("dpo");
     loss->configure({{"beta", 0.1}});
     train::OptimizerSpec opt;  // lr 1e-4, betas 0.9/0.999, eps 1e-8, weight decay 0.01, clip 1.0
     train::TrainStep step(policy, loss, opt, {.prefixSharing = savings});
     const train::Batch batch = makeBatch(ids, w);
 
-    LadderResult r;
+    double oneTimeSeconds = 0;  // the reference cache's pass
     train::ReferenceLogps cached;
     if (savings) {
         const auto start = std::chrono::steady_clock::now();
         cached = train::referenceLogps(*reference, batch, {.prefixSharing = true});
-        r.oneTimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        oneTimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     auto once = [&] {
         const auto ref = savings ? cached : train::referenceLogps(*reference, batch, {.prefixSharing = false});
         return step.run({&batch}, {ref}, opt.lr);
     };
     const auto first = once();
-    r.firstLoss = first.loss;
     double sum = 0;
     for (float v : first.policyChosen) sum += v;
-    r.firstLogpsChosen = sum / static_cast<double>(first.policyChosen.size());
-    r.secondLoss = once().loss;
+    const double second = once().loss;
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < o.steps; ++i) once();
-    r.stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
-                    o.steps;
+    const double stepSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / o.steps;
     if (!o.profile.empty()) {
         // LibTorch's profiler (perf is not available): bench/dpo_step/summarize_trace.py totals it.
         torch::autograd::profiler::RecordProfile guard(o.profile + (savings ? "-savings" : "-equal") +
                                                        ".json");
         once();
     }
-    return r;
+    std::printf("first_step_loss=%.8f first_step_logps_chosen=%.6f second_step_loss=%.8f\n",
+                first.loss, sum / static_cast<double>(first.policyChosen.size()), second);
+    std::printf("params=%lld step_ms=%.3f one_time_ms=%.3f tokens_per_s=%.0f\n",
+                static_cast<long long>(w.params), 1000 * stepSeconds, 1000 * oneTimeSeconds,
+                static_cast<double>(w.tokensPerStep()) / stepSeconds);
+    return 0;
+}
+
+// One program's best run over the repeats.
+struct Column {
+    std::string name;
+    std::string missing;  // why it did not run ("" when it did)
+    double stepSeconds = 0;
+    double oneTimeSeconds = 0;
+    long peakKb = 0;
+    Values values;  // its last run's key=value output
+
+    void add(const Child& c, const Values& v) {
+        const double seconds = std::atof(v.count("step_ms") ? v.at("step_ms").c_str() : "0") / 1000;
+        if (seconds > 0 && (stepSeconds == 0 || seconds < stepSeconds)) stepSeconds = seconds;
+        if (v.count("one_time_ms")) oneTimeSeconds = std::atof(v.at("one_time_ms").c_str()) / 1000;
+        peakKb = std::max(peakKb, c.peakKb);
+        values = v;
+    }
+};
+
+// A child's figures, or the reason it gave none (its output's last lines).
+bool collect(Column& column, const Child& c) {
+    const Values v = parseValues(c.output);
+    if (c.status == 0 && v.count("step_ms")) {
+        column.add(c, v);
+        return true;
+    }
+    std::string tail = c.output.size() > 1500 ? c.output.substr(c.output.size() - 1500) : c.output;
+    column.missing = v.count("skip") ? v.at("skip") : "exit " + std::to_string(c.status) + ":\n" + tail;
+    return false;
 }
 
 }  // namespace
@@ -171,68 +274,126 @@ int main(int argc, char** argv) {
         else if (a == "--repeats") o.repeats = std::atoi(argv[i + 1]);
         else if (a == "--python") o.python = argv[i + 1];
         else if (a == "--reference") o.reference = argv[i + 1];
+        else if (a == "--trl-python") o.trlPython = argv[i + 1];
         else if (a == "--profile") o.profile = argv[i + 1];
+        else if (a == "--worker") o.worker = argv[i + 1];
+        else if (a == "--init") o.init = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--steps N] [--threads N] [--python PATH] [--reference PATH] [--repeats R] [--profile PREFIX]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--steps N] [--threads N] [--repeats R] [--python PATH] "
+                                 "[--reference PATH] [--trl-python PATH|none] [--profile PREFIX]\n",
+                         argv[0]);
             return 2;
         }
     }
-    torch::set_num_threads(o.threads);
-    const fs::path init = fs::temp_directory_path() / ("ladder-dpo-init-" + std::to_string(::getpid()) + ".safetensors");
-    Workload w;
+    if (o.steps < 1 || o.threads < 1 || o.repeats < 1) {
+        std::fprintf(stderr, "--steps, --threads and --repeats take numbers >= 1\n");
+        return 2;
+    }
+    if (!o.worker.empty()) return runWorker(o);
 
+    const fs::path init = fs::temp_directory_path() / ("ladder-dpo-init-" + std::to_string(::getpid()) + ".safetensors");
+    const std::string steps = std::to_string(o.steps), threads = std::to_string(o.threads);
+    Workload w;
     std::printf("DPO step benchmark: Llama d=256, 4 layers, 4 heads, 8 pairs x 256 tokens, byte vocab, "
-                "%d steps, %d threads\n", o.steps, o.threads);
-    double bestPython = 0, bestEqual = 1e30, bestSavings = 1e30, cachePass = 0;
-    std::map<std::string, std::string> py;
-    LadderResult equal, savings;
+                "%d steps, %d threads, best of %d\n", o.steps, o.threads, o.repeats);
+    if (::access(o.python.c_str(), X_OK) != 0 || !fs::exists(o.reference)) {
+        std::printf("Python reference: not run (needs %s with torch and %s)\n", o.python.c_str(),
+                    o.reference.c_str());
+        return 1;
+    }
+    const auto [trl, noTrl] = trlPython(o);
+    const std::string peer = std::string(LADDER_SOURCE_DIR) + "/bench/dpo_step/trl_peer.py";
+
+    Column script{"Python reference (dpo_reference.py)"}, equal{"Ladder, equal work"},
+        savings{"Ladder, reference cache + prefix sharing"}, peerColumn{"TRL DPOTrainer (trl_peer.py)"};
+    peerColumn.missing = noTrl;
     for (int rep = 0; rep < o.repeats; ++rep) {
-        auto p = runPython(o, init);
-        if (p.empty()) {
-            std::printf("Python reference: not run (needs %s with torch and %s)\n", o.python.c_str(),
-                        o.reference.c_str());
+        std::fprintf(stderr, "repeat %d/%d: the Python reference...\n", rep + 1, o.repeats);
+        if (!collect(script, runChild({o.python, o.reference, "--steps", steps, "--threads", threads,
+                                       "--save-init", init.string()}))) {
+            std::printf("the Python reference failed: %s\n", script.missing.c_str());
             return 1;
         }
-        py = p;
-        bestPython = std::max(bestPython, std::atof(p["tokens_per_s"].c_str()));
-        model::SafetensorsFile file(init);
-        const auto ids = file.tensor("input_ids");
-        w.params = std::atoll(p["params"].c_str());
-        equal = runLadder(o, init, ids, w, false);
-        savings = runLadder(o, init, ids, w, true);
-        bestEqual = std::min(bestEqual, equal.stepSeconds);
-        bestSavings = std::min(bestSavings, savings.stepSeconds);
-        cachePass = savings.oneTimeSeconds;
+        w.params = std::atoll(script.values["params"].c_str());
+        for (Column* c : {&equal, &savings}) {
+            std::fprintf(stderr, "repeat %d/%d: %s...\n", rep + 1, o.repeats, c->name.c_str());
+            std::vector<std::string> args{selfPath(), "--worker", c == &equal ? "equal" : "savings",
+                                          "--init", init.string(), "--steps", steps, "--threads", threads};
+            if (!o.profile.empty()) args.insert(args.end(), {"--profile", o.profile});
+            if (!collect(*c, runChild(args))) {
+                std::printf("%s failed: %s\n", c->name.c_str(), c->missing.c_str());
+                return 1;
+            }
+        }
+        if (!trl.empty()) {
+            std::fprintf(stderr, "repeat %d/%d: TRL...\n", rep + 1, o.repeats);
+            const fs::path workdir = init.string() + "-trl";
+            collect(peerColumn, runChild({trl, peer, "--init", init.string(), "--steps", steps,
+                                          "--threads", threads, "--workdir", workdir.string()}));
+            fs::remove_all(workdir);
+        }
     }
     fs::remove(init);
 
     const double tokens = static_cast<double>(w.tokensPerStep());
     const double flops = w.flopsPerStep();
-    const double pyStep = tokens / bestPython;
-    auto line = [&](const char* name, double stepSeconds) {
-        std::printf("  %-38s %8.1f ms/step %8.0f tokens/s %7.1f GFLOP/s  ratio %.2f\n", name,
-                    1000 * stepSeconds, tokens / stepSeconds, flops / stepSeconds / 1e9,
-                    pyStep / stepSeconds);
-    };
-    std::printf("\nspeed (best of %d; GFLOP/s counts the script's work: 6N+2N per token + attention)\n",
-                o.repeats);
-    line("Python reference (dpo_reference.py)", pyStep);
-    line("Ladder, equal work", bestEqual);
-    line("Ladder, reference cache + prefix sharing", bestSavings);
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    std::printf("\nspeed and memory (each program in its own process; GFLOP/s counts the script's "
+                "work: 6N+2N per token + attention)\n");
+    std::printf("  %-42s %10s %9s %8s %10s   %s\n", "", "ms/step", "tokens/s", "GFLOP/s",
+                "peak MiB", "Ladder equal work's speed, memory against it");
+    for (const Column* c : {&script, &peerColumn, &equal, &savings}) {
+        if (!c->missing.empty()) {
+            std::printf("  %-42s not run: %s\n", c->name.c_str(), c->missing.c_str());
+            continue;
+        }
+        std::printf("  %-42s %10.1f %9.0f %8.1f %10.0f", c->name.c_str(), 1000 * c->stepSeconds,
+                    tokens / c->stepSeconds, flops / c->stepSeconds / 1e9, c->peakKb / 1024.0);
+        if (c == &script || c == &peerColumn)
+            std::printf("   %.2fx, %.2fx", ratio(c->stepSeconds, equal.stepSeconds),
+                        ratio(static_cast<double>(equal.peakKb), static_cast<double>(c->peakKb)));
+        std::printf("\n");
+    }
     std::printf("  (the reference cache's one pass took %.1f ms, once per pair for a whole run)\n",
-                1000 * cachePass);
+                1000 * savings.oneTimeSeconds);
+
     std::printf("\nequal math (same initial weights and batch)\n");
     std::printf("  %-28s %18s %18s %18s\n", "", "first-step loss", "first logps chosen", "second-step loss");
-    std::printf("  %-28s %18s %18s %18s\n", "Python", py["first_step_loss"].c_str(),
-                py["first_step_logps_chosen"].c_str(), py["second_step_loss"].c_str());
-    for (const auto& [name, r] : {std::pair<const char*, LadderResult>{"Ladder, equal work", equal},
-                                  {"Ladder, savings", savings}}) {
-        std::printf("  %-28s %18.8f %18.6f %18.8f\n", name, r.firstLoss, r.firstLogpsChosen, r.secondLoss);
+    for (const Column* c : {&script, &peerColumn, &equal, &savings}) {
+        if (!c->missing.empty()) continue;
+        auto v = [&](const char* k) { return c->values.count(k) ? c->values.at(k) : "-"; };
+        std::printf("  %-28.28s %18s %18s %18s\n", c->name.c_str(), v("first_step_loss").c_str(),
+                    v("first_step_logps_chosen").c_str(), v("second_step_loss").c_str());
     }
-    const double d1 = std::fabs(equal.firstLoss - std::atof(py["first_step_loss"].c_str()));
-    const double d2 = std::fabs(equal.secondLoss - std::atof(py["second_step_loss"].c_str()));
-    std::printf("  |difference| first-step loss %.2e, second-step loss %.2e (target < 1e-5)\n", d1, d2);
-    std::printf("\nratio equal work %.2f (target >= 1.0), with savings %.2f (target >= 1.5)\n",
-                pyStep / bestEqual, pyStep / bestSavings);
+    auto number = [](const Column& c, const char* k) {
+        return c.values.count(k) ? std::atof(c.values.at(k).c_str()) : NAN;
+    };
+    std::printf("  Ladder equal work against the script: |difference| first-step loss %.2e, second-step "
+                "loss %.2e (target < 1e-5)\n",
+                std::fabs(number(equal, "first_step_loss") - number(script, "first_step_loss")),
+                std::fabs(number(equal, "second_step_loss") - number(script, "second_step_loss")));
+    if (peerColumn.missing.empty())
+        std::printf("  Ladder equal work against TRL: |difference| first logps chosen %.2e (TRL's "
+                    "AdamW leaves the norm weights undecayed, so its second step differs a little)\n",
+                    std::fabs(number(equal, "first_step_logps_chosen") -
+                              number(peerColumn, "first_step_logps_chosen")));
+
+    std::printf("\ntargets\n");
+    auto verdict = [](bool ok) { return ok ? "met" : "NOT met"; };
+    const double vsScript = ratio(script.stepSeconds, equal.stepSeconds);
+    const double vsScriptSavings = ratio(script.stepSeconds, savings.stepSeconds);
+    std::printf("  against the script: equal work %.2fx (target >= 1.25: %s), with savings %.2fx "
+                "(target >= 2.0: %s)\n",
+                vsScript, verdict(vsScript >= 1.25), vsScriptSavings, verdict(vsScriptSavings >= 2.0));
+    if (peerColumn.missing.empty()) {
+        const double speed = ratio(peerColumn.stepSeconds, equal.stepSeconds);
+        const double memory = ratio(static_cast<double>(equal.peakKb), static_cast<double>(peerColumn.peakKb));
+        std::printf("  against TRL: tokens/s %.2fx (target >= 2.0: %s), peak memory %.2fx (target <= "
+                    "0.6: %s)\n",
+                    speed, verdict(speed >= 2.0), memory, verdict(memory <= 0.6));
+        std::printf("  (%s)\n", peerColumn.values.count("versions") ? peerColumn.values.at("versions").c_str() : "");
+    } else {
+        std::printf("  against TRL: not run (%s)\n", peerColumn.missing.c_str());
+    }
     return 0;
 }
