@@ -5,6 +5,7 @@
 //   robust  [-(1-e) log sigmoid(beta h) + e log sigmoid(-beta h)] / (1 - 2e)   (Chowdhury et al. 2024)
 //   ipo     (h_avg - 1/(2 beta))^2 with per-token average log-probs    (Azar et al. 2023)
 //   slic    max(0, delta - (pc - pr)) + lambda * mean token NLL of chosen  (Zhao et al. 2023, SLiC-HF)
+//   hinge   max(0, 1 - beta h): SLiC's hinge on the log-ratio margin    (TRL's loss_type "hinge")
 #include "core/train/loss.h"
 
 #include <map>
@@ -182,6 +183,25 @@ public:
     }
 };
 
+// SLiC's hinge on DPO's log-ratio margin (the reference model's log-probs subtracted), as TRL's
+// DPOTrainer has it: the margin asked of h is 1/beta, and the loss is 0 past it.
+class HingeLoss final : public DpoFamilyLoss {
+public:
+    std::string name() const override { return "hinge"; }
+    std::string description() const override {
+        return "hinge on the log-ratio margin against the reference model (SLiC with a reference)";
+    }
+    std::vector<LossKnob> knobs() const override { return {kBeta}; }
+    void configure(const nlohmann::json& params) override {
+        m_beta = readKnobs("hinge", knobs(), params).at("beta");
+    }
+    LossOutputs compute(const LossInputs& in) const override {
+        auto m = margin(in);
+        auto loss = torch::relu(1.0 - m_beta * m.h).mean();
+        return withRewards(loss, m.chosenRewards, m.rejectedRewards);
+    }
+};
+
 class SlicLoss final : public PreferenceLoss {
 public:
     std::string name() const override { return "slic"; }
@@ -251,6 +271,7 @@ LossRegistry& lossRegistry() {
         r.add("robust", [] { return std::make_unique<LabelSmoothedDpoLoss>(true); });
         r.add("ipo", [] { return std::make_unique<IpoLoss>(); });
         r.add("slic", [] { return std::make_unique<SlicLoss>(); });
+        r.add("hinge", [] { return std::make_unique<HingeLoss>(); });
         return r;
     }();
     return registry;

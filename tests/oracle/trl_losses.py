@@ -7,6 +7,7 @@ What is compared, Ladder's loss (knobs) against TRL's:
   dpo (beta, nll)         DPOTrainer loss_type ["sigmoid", "sft"], loss_weights [1, nll] (RPO)
   ipo (beta)              DPOTrainer loss_type "ipo" (both average log-ratios over answer tokens)
   robust (beta, epsilon)  DPOTrainer loss_type "robust", label_smoothing = epsilon
+  hinge (beta)            DPOTrainer loss_type "hinge" (against the reference model)
   slic (delta 1, lambda)  DPOTrainer loss_type ["hinge", "sft"], loss_weights [1, lambda], beta 1,
                           reference log-probs 0: SLiC-HF as Ladder trains it (no reference model)
                           is TRL's hinge without a reference at beta 1; other deltas have no TRL
@@ -60,9 +61,13 @@ DPO_CASES = [
     ("ipo", "ipo", {"beta": 0.1}, {"loss_type": ["ipo"], "beta": 0.1}, False, None),
     ("robust", "robust", {"beta": 0.2, "epsilon": 0.2},
      {"loss_type": ["robust"], "beta": 0.2, "label_smoothing": 0.2}, False, None),
-    ("hinge", "slic", {"delta": 1.0, "lambda": 0.0}, {"loss_type": ["hinge"], "beta": 1.0}, True,
-     None),
-    ("hinge+sft", "slic", {"delta": 1.0, "lambda": 0.1},
+    ("hinge", "hinge", {"beta": 0.1}, {"loss_type": ["hinge"], "beta": 0.1}, False, None),
+    # beta 2: the margin 1/beta = 0.5 is within reach of the random models' log-ratios, so that
+    # some pairs are past it (loss 0, no gradient) and the clipping is compared too.
+    ("hinge", "hinge", {"beta": 2.0}, {"loss_type": ["hinge"], "beta": 2.0}, False, None),
+    ("hinge ref-free", "slic", {"delta": 1.0, "lambda": 0.0}, {"loss_type": ["hinge"], "beta": 1.0},
+     True, None),
+    ("hinge ref-free+sft", "slic", {"delta": 1.0, "lambda": 0.1},
      {"loss_type": ["hinge", "sft"], "loss_weights": [1.0, 0.1], "beta": 1.0}, True, None),
 ]
 DPO_METRICS = ["loss", "grad_norm", "logps/chosen", "logps/rejected", "rewards/chosen",

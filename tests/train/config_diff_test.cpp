@@ -103,7 +103,7 @@ TEST(ConfigDiff, LegendLabelUsesShortKeysUnlessTheyClash) {
 TEST(LossCatalog, ListsEveryBuiltInLossWithItsKnobsAndReferenceNeed) {
     std::map<std::string, LossInfo> byName;
     for (auto& info : lossCatalog()) byName[info.name] = info;
-    for (const char* name : {"sft", "dpo", "cdpo", "robust", "ipo", "slic"}) {
+    for (const char* name : {"sft", "dpo", "cdpo", "robust", "ipo", "slic", "hinge"}) {
         EXPECT_TRUE(byName.count(name)) << name;
     }
     EXPECT_FALSE(byName.at("sft").needsReference);
@@ -156,7 +156,7 @@ TEST(LossCatalog, KnobLimitsAreOneCheckForTheFormAndTheLoss) {
         << lossProblems("dpo", {{"beta", 0.0}}).front();
     // Every problem at once, not the first only.
     EXPECT_EQ(lossProblems("cdpo", {{"beta", 0.0}, {"epsilon", 0.7}}).size(), 2u);
-    for (const char* fine : {"sft", "dpo", "cdpo", "robust", "ipo", "slic"}) {
+    for (const char* fine : {"sft", "dpo", "cdpo", "robust", "ipo", "slic", "hinge"}) {
         EXPECT_TRUE(lossProblems(fine, json::object()).empty()) << fine;
     }
     EXPECT_EQ(lossProblems("nope", json::object()).size(), 1u);

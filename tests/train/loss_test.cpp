@@ -58,6 +58,15 @@ TEST(Loss, SlicMatchesReference) {
     EXPECT_NEAR(lossValue("slic", {{"delta", 1.0}, {"lambda", 0.1}}), 0.825625000000, kTolerance);
 }
 
+TEST(Loss, HingeOnTheLogRatioMarginMatchesReference) {
+    EXPECT_NEAR(lossValue("hinge", {{"beta", 0.1}}), 0.981250000000, kTolerance);
+    // At beta 1 two of the four pairs are past the margin (h >= 1): their loss is 0, not negative.
+    EXPECT_NEAR(lossValue("hinge", {{"beta", 1.0}}), 0.875000000000, kTolerance);
+    auto loss = lossRegistry().create("hinge");
+    EXPECT_TRUE(loss->needsReference());
+    EXPECT_THROW(loss->configure({{"beta", 0.0}}), Error);
+}
+
 TEST(Loss, DpoGradientMatchesReference) {
     auto in = fixture();
     in.policyChosen = in.policyChosen.clone().requires_grad_(true);

@@ -24,6 +24,8 @@ out = {
     "robust": ((-(1 - eps) * F.logsigmoid(beta * h) + eps * F.logsigmoid(-beta * h)) / (1 - 2 * eps)).mean().item(),
     "ipo": ((((pc - rc) / nc - (pr - rr) / nr) - 1 / (2 * beta)) ** 2).mean().item(),
     "slic": (torch.clamp(delta - (pc - pr), min=0).mean() + lam * (-pc.sum() / nc.sum())).item(),
+    "hinge": torch.relu(1 - beta * h).mean().item(),
+    "hinge_beta_1": torch.relu(1 - 1.0 * h).mean().item(),  # some pairs past the margin: clipped
 }
 # Gradient of the DPO loss with respect to the policy's chosen log-probs.
 pcg = pc.clone().requires_grad_(True)
