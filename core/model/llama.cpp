@@ -30,6 +30,10 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
     m_vProj = register_module("v_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
     m_oProj =
         register_module("o_proj", linear(m_numHeads * m_headDim, c, config.attentionOutputBias));
+    if (config.qkNorm) {
+        m_qNorm = register_module("q_norm", RMSNorm(m_headDim, config.normEps));
+        m_kNorm = register_module("k_norm", RMSNorm(m_headDim, config.normEps));
+    }
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
@@ -50,6 +54,10 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     auto q = parts[0].view({b, t, m_numHeads, m_headDim}).transpose(1, 2);     // (B, H, T, D)
     auto k = parts[1].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
     auto v = parts[2].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
+    if (!m_qNorm.is_empty()) {
+        q = m_qNorm(q);  // over D, each head on its own
+        k = m_kNorm(k);
+    }
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)

@@ -1,4 +1,4 @@
-// The Llama family (Llama, Mistral, Qwen2) as a CausalLM: RMSNorm, RoPE, SwiGLU MLP, grouped-query
+// The Llama family (Llama, Mistral, Qwen2, Qwen3) as a CausalLM: RMSNorm, RoPE, SwiGLU MLP, grouped-query
 // attention with optional q/k/v (and o) biases, tied or separate lm_head. The parts of one model
 // live together here, nanoGPT-style; submodules are registered under Hugging Face's names, so
 // named_parameters() are the checkpoint's tensor names.
@@ -22,6 +22,7 @@ public:
 private:
     std::int64_t m_numHeads, m_numKvHeads, m_headDim;
     torch::nn::Linear m_qProj{nullptr}, m_kProj{nullptr}, m_vProj{nullptr}, m_oProj{nullptr};
+    RMSNorm m_qNorm{nullptr}, m_kNorm{nullptr};  // Qwen3's, over each head (qkNorm)
 };
 TORCH_MODULE(LlamaAttention);
 

@@ -96,6 +96,11 @@ std::vector<WeightShape> layerWeights(const ModelConfig& c, std::int64_t layer) 
         out.push_back({p + "self_attn.v_proj.bias", {kv}});
     }
     if (c.attentionOutputBias) out.push_back({p + "self_attn.o_proj.bias", {d}});
+    if (c.qkNorm) {
+        const WeightDim head{c.headDimension(), ownHeadDim ? "head_dim" : "hidden_size / num_attention_heads"};
+        out.push_back({p + "self_attn.q_norm.weight", {head}});
+        out.push_back({p + "self_attn.k_norm.weight", {head}});
+    }
     return out;
 }
 
@@ -156,6 +161,19 @@ public:
         for (const json& item : v) {
             if (!item.is_number_integer()) fail(key, "is a list with a non-integer entry");
             out.push_back(item.get<std::int64_t>());
+        }
+        return out;
+    }
+
+    // A list of strings (layer_types); empty when absent.
+    [[nodiscard]] std::vector<std::string> strings(const char* key) const {
+        if (!has(key)) return {};
+        const json& v = m_json.at(key);
+        if (!v.is_array()) fail(key, "is not a list");
+        std::vector<std::string> out;
+        for (const json& item : v) {
+            if (!item.is_string()) fail(key, "is a list with a non-string entry");
+            out.push_back(item.get<std::string>());
         }
         return out;
     }
@@ -252,11 +270,25 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
         c.attentionOutputBias = false;
     } else if (modelType == "llama") {
         c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
+    } else if (modelType == "qwen3") {
+        // Qwen3: q/k RMSNorm per head, attention_bias for all four projections, head_dim given.
+        c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
+        c.qkNorm = true;
+        if (f.boolean("use_sliding_window", false)) {
+            f.unsupported("use_sliding_window", "is true (Qwen3's sliding-window layers)");
+        }
     }
     if (f.string("hidden_act", "silu") != "silu") {
         f.unsupported("hidden_act", "is `" + f.string("hidden_act", "") + "` instead of silu");
     }
     if (f.boolean("mlp_bias", false)) f.unsupported("mlp_bias", "is true");
+    // transformers 5 lists each layer's attention (Qwen2/3 write it): windowed layers would need
+    // a sliding-window mask Ladder does not build.
+    for (const std::string& type : f.strings("layer_types")) {
+        if (type != "full_attention") {
+            f.unsupported("layer_types", "lists `" + type + "` layers (only full_attention)");
+        }
+    }
     // Mistral's sliding window (4096 and more) only matters beyond the lengths Ladder trains on.
     readSpecialIds(f, c);
     return c;
@@ -308,6 +340,13 @@ void checkBiasesExpressible(const ModelConfig& c) {
     }
     if (c.modelType == "qwen2" && (!c.attentionBias || c.attentionOutputBias)) {
         throw Error(where + ": Qwen2 has q/k/v biases and no o_proj bias; use llama");
+    }
+    if (c.modelType == "qwen3" && (c.attentionBias != c.attentionOutputBias || !c.qkNorm)) {
+        throw Error(where + ": Qwen3 has q/k norms and its attention_bias sets q/k/v and o_proj " +
+                    "biases together");
+    }
+    if (c.modelType != "qwen3" && c.qkNorm) {
+        throw Error(where + ": q/k norms are Qwen3's; use model_type qwen3");
     }
 }
 
@@ -445,13 +484,14 @@ ModelConfig configFromHfJson(const json& j, const std::string& source) {
     const std::string modelType = j.at("model_type").get<std::string>();
     const Fields fields(j, source, modelType);
     ModelConfig config;
-    if (modelType == "llama" || modelType == "mistral" || modelType == "qwen2") {
+    if (modelType == "llama" || modelType == "mistral" || modelType == "qwen2" ||
+        modelType == "qwen3") {
         config = llamaFromJson(fields, modelType);
     } else if (modelType == "gpt2") {
         config = gpt2FromJson(fields);
     } else {
         throw Error(source + ": model_type `" + modelType + "` is not supported: Ladder reads " +
-                    "llama, mistral, qwen2 and gpt2");
+                    "llama, mistral, qwen2, qwen3 and gpt2");
     }
     config.validate(source);
     return config;
@@ -482,11 +522,12 @@ json configToHfJson(const ModelConfig& c) {
         static const std::map<std::string, std::string> kArchitecture = {
             {"llama", "LlamaForCausalLM"},
             {"mistral", "MistralForCausalLM"},
-            {"qwen2", "Qwen2ForCausalLM"}};
+            {"qwen2", "Qwen2ForCausalLM"},
+            {"qwen3", "Qwen3ForCausalLM"}};
         const auto it = kArchitecture.find(c.modelType);
         if (it == kArchitecture.end()) {
             throw Error("writing config.json: model_type `" + c.modelType +
-                        "` is not a Llama-family type (llama, mistral, qwen2)");
+                        "` is not a Llama-family type (llama, mistral, qwen2, qwen3)");
         }
         j["architectures"] = {it->second};
         j["hidden_size"] = c.hiddenSize;
@@ -511,8 +552,8 @@ json configToHfJson(const ModelConfig& c) {
         j["rms_norm_eps"] = c.normEps;
         j["hidden_act"] = "silu";
         j["attention_dropout"] = 0.0;
-        if (c.modelType == "llama") j["attention_bias"] = c.attentionBias;
-        if (c.modelType == "qwen2") j["use_sliding_window"] = false;
+        if (c.modelType == "llama" || c.modelType == "qwen3") j["attention_bias"] = c.attentionBias;
+        if (c.modelType == "qwen2" || c.modelType == "qwen3") j["use_sliding_window"] = false;
     }
     writeSpecialIds(c, j);
     return j;

@@ -33,7 +33,7 @@ struct RopeScaling {
 
 struct ModelConfig {
     ModelFamily family = ModelFamily::Llama;  // which code path builds the model
-    std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, gpt2
+    std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, qwen3, gpt2
     std::int64_t vocabSize = 259;     // V
     std::int64_t hiddenSize = 128;    // C
     std::int64_t numLayers = 4;
@@ -48,6 +48,7 @@ struct ModelConfig {
     bool tieWordEmbeddings = false;         // lm_head shares the token embedding matrix
     bool attentionBias = false;             // q/k/v projections have a bias (Qwen2; GPT-2 always)
     bool attentionOutputBias = false;       // o_proj has a bias (Llama's attention_bias sets both)
+    bool qkNorm = false;  // RMSNorm over each head's queries and keys before RoPE (Qwen3's q_norm, k_norm)
     std::int64_t bosTokenId = -1;           // -1: none
     std::vector<std::int64_t> eosTokenIds;  // Llama 3 lists several; generation stops at any
     std::int64_t padTokenId = -1;           // -1: none (padding is masked, so any id works)

@@ -215,6 +215,11 @@ TEST(Checkpoint, WeightShapesOfAConfigAreThoseOfTheModelItBuilds) {
     llama.tieWordEmbeddings = true;
     llama.headDim = 16;
     configs.push_back(llama);
+    ModelConfig qwen3 = test::smallLlamaConfig();
+    qwen3.modelType = "qwen3";
+    qwen3.qkNorm = true;
+    qwen3.headDim = 24;  // explicit, not hidden / heads
+    configs.push_back(qwen3);
     ModelConfig gpt2 = test::smallGpt2Config();
     gpt2.tieWordEmbeddings = !gpt2.tieWordEmbeddings;
     configs.push_back(gpt2);

@@ -1,4 +1,4 @@
-// ModelConfig: Hugging Face config.json for llama, mistral, qwen2 and gpt2, errors, round trips.
+// ModelConfig: Hugging Face config.json for llama, mistral, qwen2, qwen3 and gpt2, errors, round trips.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +53,34 @@ TEST(ModelConfig, ReadsQwen2WithQkvBiasGqaAndTiedHead) {
     EXPECT_TRUE(c.attentionBias);
     EXPECT_FALSE(c.attentionOutputBias);
     EXPECT_EQ(c.torchDtype, "bfloat16");
+}
+
+// Qwen3-0.6B's config.json (as its model card and transformers' Qwen3Config give it).
+TEST(ModelConfig, ReadsQwen3WithQkNormsAndItsOwnHeadDim) {
+    const json j = {
+        {"model_type", "qwen3"},       {"vocab_size", 151936},       {"hidden_size", 1024},
+        {"intermediate_size", 3072},   {"num_hidden_layers", 28},    {"num_attention_heads", 16},
+        {"num_key_value_heads", 8},    {"head_dim", 128},            {"rope_theta", 1000000.0},
+        {"rms_norm_eps", 1e-6},        {"tie_word_embeddings", true}, {"attention_bias", false},
+        {"use_sliding_window", false}, {"sliding_window", nullptr},  {"max_window_layers", 28},
+        {"eos_token_id", 151645},      {"torch_dtype", "bfloat16"}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_EQ(c.modelType, "qwen3");
+    EXPECT_TRUE(c.qkNorm);
+    EXPECT_EQ(c.headDimension(), 128);  // 16 x 128 = 2048 wide queries on a 1024 model
+    EXPECT_FALSE(c.attentionBias);
+    EXPECT_FALSE(c.attentionOutputBias);
+    EXPECT_EQ(configFromHfJson(configToHfJson(c), "written").qkNorm, true);
+    EXPECT_EQ(configToHfJson(c).at("architectures").at(0), "Qwen3ForCausalLM");
+    // Its sliding-window layers change the maths beyond the window: refused, naming the key.
+    json windowed = j;
+    windowed["use_sliding_window"] = true;
+    const std::string message = errorOf([&] { (void)configFromHfJson(windowed, "config.json"); });
+    EXPECT_NE(message.find("use_sliding_window"), std::string::npos) << message;
+    // And q/k norms under another model_type cannot be written as that type.
+    ModelConfig llama = c;
+    llama.modelType = "llama";
+    EXPECT_NE(errorOf([&] { (void)configToHfJson(llama); }).find("qwen3"), std::string::npos);
 }
 
 TEST(ModelConfig, ReadsMistralAndLlama3EosList) {

@@ -2,7 +2,7 @@
 for every architecture Ladder loads. Each model is built by transformers with random weights from a
 real config.json in ../shared/data/models (or transformers' own defaults where the model ships none
 there), shrunk in depth and width but keeping each structural feature: grouped key/value heads,
-biases, tied embeddings, RoPE base and scaling, head_dim. fp32; max |difference| <= 1e-4 over
+biases, tied embeddings, RoPE base and scaling, head_dim, Qwen3's q/k norms. fp32; max |difference| <= 1e-4 over
 three prompts of different lengths (a fourth, long one where RoPE is scaled), and 32 greedy tokens
 identical."""
 import copy
@@ -13,7 +13,7 @@ import tempfile
 
 import torch
 from safetensors.torch import load_file
-from transformers import AutoConfig, AutoModelForCausalLM, GPT2Config
+from transformers import AutoConfig, AutoModelForCausalLM, GPT2Config, Qwen3Config
 
 import oracle
 
@@ -65,6 +65,14 @@ def models(args):
             out.append((folder, AutoConfig.from_pretrained(os.path.dirname(path))))
         else:
             print(f"note: {path} is absent; {folder} is not checked")
+    # Qwen3-0.6B ships no config.json in ../shared: the sizes from its model card (the shared
+    # README's note), the rest transformers' Qwen3Config defaults.
+    out.append(("Qwen3-0.6B (model card sizes)", Qwen3Config(
+        vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
+        num_attention_heads=16, num_key_value_heads=8, head_dim=128, max_position_embeddings=40960,
+        rms_norm_eps=1e-6, tie_word_embeddings=True, attention_bias=False,
+        rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
+        bos_token_id=151643, eos_token_id=151645)))
     out.append(("gpt2 (transformers' defaults)", GPT2Config()))
     return out
 
@@ -93,6 +101,13 @@ def check(args, name, config, seed):
     config.torch_dtype = "float32"
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config, torch_dtype=torch.float32).eval()
+    # transformers starts every norm at weight 1 (and bias 0): moved off it, so that a norm whose
+    # weight Ladder ignored or applied to the wrong axis shows.
+    noise = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if "norm" in name or ".ln_" in name or name.endswith("ln_f.weight"):
+                weight.add_(0.2 * torch.randn(weight.shape, generator=noise))
     generator = torch.Generator().manual_seed(seed)
     lengths = PROMPT_LENGTHS
     rope = getattr(config, "rope_parameters", None) or {}
