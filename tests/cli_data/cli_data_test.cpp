@@ -51,6 +51,26 @@ TEST_F(LadderCli, DemoInitMakesAWorkspaceThatTheOtherCommandsRead) {
     EXPECT_NE(show.output.find("tier share of the batch"), std::string::npos) << show.output;
 }
 
+// A mistyped command is a usage error (exit 2) that names it and lists the commands there are;
+// before, CLI11 said "A subcommand is required" with exit code 106.
+TEST_F(LadderCli, UnknownCommandIsAUsageErrorNamingIt) {
+    auto r = run("nosuch");
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_NE(r.output.find("unknown command 'ladder-cli nosuch'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("pairs"), std::string::npos) << r.output;
+    r = run("model nosuch --model x");
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_NE(r.output.find("unknown command 'ladder-cli model nosuch'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("logits"), std::string::npos) << r.output;
+    // A wrong option of a known command is a usage error too; --help is not.
+    r = run("pairs stats --no-such-option");
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_EQ(run("pairs stats --help").exitCode, 0);
+    EXPECT_EQ(run("--version").exitCode, 0);
+    // Known commands with option values that look like words still run.
+    EXPECT_EQ(run("demo init demo.ladder --prompts 20 --seed 1").exitCode, 0);
+}
+
 TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
     writeFile(m_dir / "big.jsonl",
               "{\"instruction\": \"q1\", \"output\": \"good\", \"model\": \"big\"}\n"
