@@ -22,13 +22,80 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(ladder_options INTERFACE -Wno-maybe-uninitialized)
 endif()
 
-# The LibTorch headers dominate build time (about 45 s to precompile them, 20-60 s per translation
-# unit without): every target that uses them shares one precompiled <torch/torch.h> instead of
-# making its own (twelve of them before). Two hosts, because GCC will not use a header precompiled
-# with -fPIC in a -fPIE compilation ("created and used with different settings of -fpie"): one
-# for the libraries (-fPIC) and one for the executables (-fPIE). A target must compile with the
-# same flags and definitions as its host for the header to be used; where it is not, GCC says so
-# (-Winvalid-pch) and reads the header as text: slower, never wrong.
+# The LibTorch headers dominate build time: parsing <torch/torch.h> takes about 13 s per translation
+# unit, loading it precompiled about 10 s (the header is 630 MB precompiled), so the precompiled
+# header pays only where a source uses LibTorch. Every target that has such sources shares one
+# precompiled <torch/torch.h> (twelve were made before, one per target) and its sources that do not
+# include LibTorch, directly or through one of Ladder's headers, skip it. Two hosts, because GCC will
+# not use a header precompiled with -fPIC in a -fPIE compilation ("created and used with different
+# settings of -fpie"): one for the libraries (-fPIC) and one for the executables (-fPIE). Where a
+# source's flags differ from its host's, GCC says so (-Winvalid-pch) and reads the header as text:
+# slower, never wrong; a source whose LibTorch include the scan misses compiles slower, no worse.
+
+# Ladder's headers that include LibTorch, themselves or through another of them (a fixed point over
+# their #include lines), in the global property LADDER_TORCH_HEADERS as "core/model/llama.h" etc.
+function(ladder_find_torch_headers)
+    get_property(done GLOBAL PROPERTY LADDER_TORCH_HEADERS_SCANNED)
+    if(done)
+        return()
+    endif()
+    file(GLOB_RECURSE headers RELATIVE "${PROJECT_SOURCE_DIR}"
+         "${PROJECT_SOURCE_DIR}/core/*.h" "${PROJECT_SOURCE_DIR}/tests/*.h"
+         "${PROJECT_SOURCE_DIR}/app/*.h" "${PROJECT_SOURCE_DIR}/bench/*.h")
+    set(torch_headers "")
+    set(pending "")
+    foreach(h IN LISTS headers)
+        file(STRINGS "${PROJECT_SOURCE_DIR}/${h}" includes REGEX "^[ \t]*#[ \t]*include")
+        string(REPLACE ";" " " includes "${includes}")
+        string(MAKE_C_IDENTIFIER "${h}" key)
+        set(includes_${key} "${includes}")
+        if(includes MATCHES "<(torch|ATen|c10)/")
+            list(APPEND torch_headers "${h}")
+        else()
+            list(APPEND pending "${h}")
+        endif()
+    endforeach()
+    set(changed TRUE)
+    while(changed)
+        set(changed FALSE)
+        foreach(h IN LISTS pending)
+            string(MAKE_C_IDENTIFIER "${h}" key)
+            foreach(t IN LISTS torch_headers)
+                string(FIND "${includes_${key}}" "\"${t}\"" at)
+                if(NOT at EQUAL -1)
+                    list(APPEND torch_headers "${h}")
+                    list(REMOVE_ITEM pending "${h}")
+                    set(changed TRUE)
+                    break()
+                endif()
+            endforeach()
+        endforeach()
+    endwhile()
+    set_property(GLOBAL PROPERTY LADDER_TORCH_HEADERS "${torch_headers}")
+    set_property(GLOBAL PROPERTY LADDER_TORCH_HEADERS_SCANNED TRUE)
+endfunction()
+
+# Whether the source file `path` includes LibTorch or one of Ladder's headers that do.
+function(ladder_source_uses_torch path out)
+    ladder_find_torch_headers()
+    get_property(torch_headers GLOBAL PROPERTY LADDER_TORCH_HEADERS)
+    file(STRINGS "${path}" includes REGEX "^[ \t]*#[ \t]*include")
+    string(REPLACE ";" " " includes "${includes}")
+    set(uses FALSE)
+    if(includes MATCHES "<(torch|ATen|c10)/")
+        set(uses TRUE)
+    else()
+        foreach(t IN LISTS torch_headers)
+            string(FIND "${includes}" "\"${t}\"" at)
+            if(NOT at EQUAL -1)
+                set(uses TRUE)
+                break()
+            endif()
+        endforeach()
+    endif()
+    set(${out} ${uses} PARENT_SCOPE)
+endfunction()
+
 function(ladder_torch_pch target)
     get_target_property(type ${target} TYPE)
     if(type STREQUAL "EXECUTABLE")
@@ -47,4 +114,17 @@ function(ladder_torch_pch target)
         endif()
     endif()
     target_precompile_headers(${target} REUSE_FROM ${host})
+    get_target_property(sources ${target} SOURCES)
+    get_target_property(source_dir ${target} SOURCE_DIR)
+    foreach(source IN LISTS sources)
+        if(source MATCHES "\\$<" OR NOT source MATCHES "\\.(cpp|cc|cxx)$")
+            continue()
+        endif()
+        cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY "${source_dir}" OUTPUT_VARIABLE path)
+        ladder_source_uses_torch("${path}" uses)
+        if(NOT uses)
+            set_source_files_properties("${path}" TARGET_DIRECTORY ${target}
+                                        PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+        endif()
+    endforeach()
 endfunction()
