@@ -105,8 +105,8 @@ def check(args, name, config, seed):
     # weight Ladder ignored or applied to the wrong axis shows.
     noise = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for name, weight in model.named_parameters():
-            if "norm" in name or ".ln_" in name or name.endswith("ln_f.weight"):
+        for weight_name, weight in model.named_parameters():
+            if "norm" in weight_name or ".ln_" in weight_name:
                 weight.add_(0.2 * torch.randn(weight.shape, generator=noise))
     generator = torch.Generator().manual_seed(seed)
     lengths = PROMPT_LENGTHS
