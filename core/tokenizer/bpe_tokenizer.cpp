@@ -65,6 +65,7 @@ struct BpeTokenizer::Impl {
     TokenDecoder decoder;
     std::vector<TokenEntry> byId;
     std::optional<std::int32_t> bos, eos, pad;
+    bool postProcessorAbsent = false;  // tokenizer.json's post_processor is null or missing
 
     std::optional<std::int32_t> idOf(std::string_view token) const {
         if (const AddedToken* t = added.byContent(token)) return t->id;
@@ -107,6 +108,34 @@ struct BpeTokenizer::Impl {
         firstKnown({"<s>", "<|begin_of_text|>", "<bos>"}, bos, declared[0]);
         firstKnown({"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"}, eos, declared[1]);
         firstKnown({"<pad>", "<|pad|>", "[PAD]"}, pad, declared[2]);
+        applyAddTokenFlags(folder);
+    }
+
+    // transformers 5 (TokenizersBackend): an add_bos_token or add_eos_token key in
+    // tokenizer_config.json, or a tokenizer.json without a post-processor, replaces the
+    // post-processor by TemplateProcessing "<bos>? $A <eos>?" with the flagged tokens (an absent
+    // flag is false: Qwen2.5's "add_bos_token": false leaves nothing around the text).
+    void applyAddTokenFlags(const fs::path& folder) {
+        Json config = Json::object();
+        const fs::path file = folder / "tokenizer_config.json";
+        if (!folder.empty() && fs::exists(file)) {
+            try {
+                config = json::readFile(file);
+            } catch (const Error&) {
+                return;  // warned about above
+            }
+        }
+        if (!config.is_object()) return;
+        const bool explicitFlags = config.contains("add_bos_token") || config.contains("add_eos_token");
+        if (!explicitFlags && !postProcessorAbsent) return;
+        const auto flag = [&](const char* key) {
+            const auto it = config.find(key);
+            return it != config.end() && it->is_boolean() && it->get<bool>();
+        };
+        std::vector<std::int32_t> prefix, suffix;
+        if (flag("add_bos_token") && bos) prefix.push_back(*bos);
+        if (flag("add_eos_token") && eos) suffix.push_back(*eos);
+        post = PostProcessor::fromIds(std::move(prefix), std::move(suffix));
     }
 };
 
@@ -171,6 +200,7 @@ BpeTokenizer BpeTokenizer::fromJson(const Json& root, const std::string& source)
             .post = std::move(post),
             .decoder = std::move(decoder),
         });
+        impl->postProcessorAbsent = field("post_processor").is_null();
         const std::int32_t size = std::max(impl->model.maxId(), impl->added.maxId()) + 1;
         impl->byId.assign(static_cast<std::size_t>(size), TokenEntry{});
         for (std::int32_t id = 0; id <= impl->model.maxId(); ++id) {

@@ -27,6 +27,14 @@ std::int32_t idOfPair(const Json& pair, const std::string& where) {
 
 }  // namespace
 
+PostProcessor PostProcessor::fromIds(std::vector<std::int32_t> prefix,
+                                     std::vector<std::int32_t> suffix) {
+    PostProcessor p;
+    p.m_prefix = std::move(prefix);
+    p.m_suffix = std::move(suffix);
+    return p;
+}
+
 PostProcessor PostProcessor::fromJson(const Json& j, const std::string& where) {
     PostProcessor p;
     if (!j.is_null()) p.addFromJson(j, where);

@@ -14,6 +14,9 @@ class PostProcessor {
 public:
     // j: the post_processor object, or null for none.
     static PostProcessor fromJson(const Json& j, const std::string& where);
+    // What transformers 5 builds from tokenizer_config.json's add_bos_token / add_eos_token:
+    // TemplateProcessing "<bos> $A <eos>" with the flagged ones.
+    static PostProcessor fromIds(std::vector<std::int32_t> prefix, std::vector<std::int32_t> suffix);
 
     [[nodiscard]] const std::vector<std::int32_t>& prefix() const { return m_prefix; }
     [[nodiscard]] const std::vector<std::int32_t>& suffix() const { return m_suffix; }
