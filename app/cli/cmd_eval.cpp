@@ -13,6 +13,7 @@
 #include "core/eval/alpaca_eval_files.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
+#include "core/format/text_format.h"
 #include "core/model/checkpoint.h"
 #include "core/store/runs.h"
 #include "core/store/workspace_files.h"
@@ -31,7 +32,7 @@ struct ModelChoice {
     std::string modelDir;
     std::int64_t run = 0;
     std::string checkpoint = "latest";  // a step number or "latest"
-    std::string templateName;           // empty: the run's (alpaca for a folder)
+    std::string templateName;           // empty: the run's (auto for a folder)
     std::string device = "cpu";
 };
 
@@ -82,7 +83,7 @@ LoadedModel loadModel(const CliContext& context, const ModelChoice& choice) {
         folder = choice.modelDir;
         out.target.generator = fs::path(choice.modelDir).filename().string();
         if (out.target.generator.empty()) out.target.generator = choice.modelDir;
-        out.templateName = "alpaca";
+        out.templateName = "auto";
     }
     if (!choice.templateName.empty()) out.templateName = choice.templateName;
     out.model = model::loadPretrained(folder, train::parseDevice(choice.device), torch::kFloat);
@@ -98,8 +99,9 @@ void addModelOptions(CLI::App& command, ModelChoice& choice) {
                        "The run's checkpoint: a step number or latest (default)");
     command
         .add_option("--template", choice.templateName,
-                    "Prompt template: alpaca, chatml or raw (default: the run's; alpaca)")
-        ->check(CLI::IsMember(model::PromptTemplate::names()));
+                    "Prompt template: auto (the model's chat template, else alpaca), model, "
+                    "alpaca, chatml or raw (default: the run's; auto for --model)")
+        ->check(CLI::IsMember(format::templateSettings()));
     command.add_option("--device", choice.device, "cpu, cuda or cuda:N");
 }
 
@@ -127,7 +129,7 @@ void runGenerate(const CliContext& context, const GenerateArgs& args) {
     if (args.prompts.empty()) throw Error("give at least one --prompt TEXT");
     const LoadedModel loaded = loadModel(context, args.model);
     eval::AnswerOptions options;
-    options.promptTemplate = model::PromptTemplate::fromName(loaded.templateName);
+    options.templateSetting = loaded.templateName;
     options.maxNewTokens = args.maxNewTokens;
     options.temperature = args.greedy ? 0.0 : args.temperature;
     options.topP = args.topP;
@@ -261,7 +263,7 @@ void runEval(const CliContext& context, const EvalArgs& args) {
     } else {
         loaded = loadModel(context, args.model);
         target = loaded->target;
-        settings.generation.promptTemplate = model::PromptTemplate::fromName(loaded->templateName);
+        settings.generation.templateSetting = loaded->templateName;
         if (loaded->runConfig) {
             settings.generation.maxPromptTokens = loaded->runConfig->data.maxPromptLength;
             settings.prompts.heldoutOf.ladder = loaded->runConfig->data.ladder;

@@ -102,6 +102,55 @@ std::string renderPrompt(const std::vector<Message>& messages) {
     return out;
 }
 
+bool isConversation(const std::vector<Message>& messages) {
+    return !(messages.size() == 1 && messages[0].role == "user");
+}
+
+std::string messagesToJson(const std::vector<Message>& messages) {
+    json out = json::array();
+    for (const Message& m : messages) out.push_back(json{{"role", m.role}, {"content", m.content}});
+    return out.dump();
+}
+
+std::optional<std::vector<Message>> messagesFromJson(std::string_view text, std::string* error) {
+    const json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) {
+        *error = "stored messages are not JSON";
+        return std::nullopt;
+    }
+    return readMessages(value, error);
+}
+
+namespace {
+
+// The turns of an HH-RLHF prompt ("\n\nHuman: ...\n\nAssistant: ...\n\nHuman: ...").
+std::vector<Message> hhTurns(std::string_view prompt) {
+    std::vector<Message> out;
+    std::size_t at = 0;
+    std::string role;
+    std::size_t start = std::string_view::npos;
+    auto flush = [&](std::size_t end) {
+        if (start != std::string_view::npos) {
+            out.push_back(Message{role, text::trim(prompt.substr(start, end - start))});
+        }
+    };
+    if (prompt.rfind(kHumanTag, 0) != 0) return out;  // text before the first turn: not turns
+    while (at <= prompt.size()) {
+        const std::size_t human = prompt.find(kHumanTag, at);
+        const std::size_t assistant = prompt.find(kAssistantTag, at);
+        const std::size_t next = std::min(human, assistant);
+        if (next == std::string_view::npos) break;
+        flush(next);
+        role = next == human ? "user" : "assistant";
+        start = next + (next == human ? kHumanTag.size() : kAssistantTag.size());
+        at = start;
+    }
+    flush(prompt.size());
+    return out;
+}
+
+}  // namespace
+
 std::optional<std::string> renderCompletion(const std::vector<Message>& messages) {
     std::string out;
     for (const Message& m : messages) {
@@ -151,6 +200,11 @@ std::optional<DialogueSplit> splitDialogues(std::string_view chosen, std::string
     }
     DialogueSplit split;
     split.prompt = std::move(rendered);
+    // "Human:" at the very start (leading blank lines stripped) reads as a turn as well.
+    split.messages = hhTurns(std::string("\n\n") + std::string(body));
+    if (split.messages.empty() || split.messages.back().role != "user") {
+        split.messages = {Message{"user", split.prompt}};
+    }
     split.chosen = text::trim(chosen.substr(tag + tagLength));
     split.rejected = text::trim(rejected.substr(tag + tagLength));
     return split;

@@ -29,6 +29,15 @@ struct Message {
 // The prompt a pair is stored under: a lone user message is its text; anything longer (a system
 // message, earlier turns) becomes a transcript "System: ...\n\nUser: ...\n\nAssistant: ...".
 [[nodiscard]] std::string renderPrompt(const std::vector<Message>& messages);
+// A prompt worth keeping as messages: anything but a lone user message (whose text is the
+// instruction itself).
+[[nodiscard]] bool isConversation(const std::vector<Message>& messages);
+// Messages as the workspace stores them ([{"role", "content"}, ...]) and back; fromJson returns
+// nullopt (and sets *error) for anything else.
+[[nodiscard]] std::string messagesToJson(const std::vector<Message>& messages);
+[[nodiscard]] std::optional<std::vector<Message>> messagesFromJson(std::string_view text,
+                                                                   std::string* error);
+
 // An answer: the assistant messages' texts joined by blank lines; nullopt when a message of
 // another role is among them (a completion must be the assistant's).
 [[nodiscard]] std::optional<std::string> renderCompletion(const std::vector<Message>& messages);
@@ -37,6 +46,7 @@ struct Message {
 // (everything before the last "\n\nAssistant:" they have in common) and the two answers.
 struct DialogueSplit {
     std::string prompt;  // rendered like renderPrompt(): a single human turn is just its text
+    std::vector<Message> messages;  // the prompt's turns (user/assistant), last one the user's
     std::string chosen;
     std::string rejected;
 };

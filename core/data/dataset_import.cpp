@@ -53,7 +53,8 @@ public:
           m_options(options),
           m_findPrompt(db.prepare("SELECT id FROM prompts WHERE match_key = ?")),
           m_insertPrompt(db.prepare(
-              "INSERT INTO prompts(match_key, instruction, input, category) VALUES (?, ?, ?, ?)")),
+              "INSERT INTO prompts(match_key, instruction, input, category, messages_json) "
+              "VALUES (?, ?, ?, ?, ?)")),
           m_findSource(db.prepare("SELECT id FROM sources WHERE name = ?")),
           m_insertSource(db.prepare("INSERT INTO sources(name) VALUES (?)")),
           m_insertResponse(db.prepare("INSERT INTO responses(prompt_id, source_id, dataset_id, "
@@ -88,7 +89,7 @@ public:
     }
 
     void addPair(PairRecord&& r) override {
-        const Prompt p = prompt(r.instruction, r.input, r.category);
+        const Prompt p = prompt(r.instruction, r.input, r.category, &r.messages);
         const std::string& name = m_result.datasetName;
         const std::int64_t chosen = response(p.id, source(name + "/chosen"), r.chosen, r.at);
         const std::int64_t rejected = response(p.id, source(name + "/rejected"), r.rejected, r.at);
@@ -168,8 +169,9 @@ private:
         m_chunkStart = std::chrono::steady_clock::now();
     }
 
+    // messages: the prompt as a conversation (kept beside its transcript), if it is one.
     Prompt prompt(const std::string& instruction, const std::string& input,
-                  const std::string& category) {
+                  const std::string& category, const std::vector<Message>* messages = nullptr) {
         std::string key = matchKey(instruction, input);
         if (const auto it = m_prompts.find(key); it != m_prompts.end()) return {it->second, key};
         std::int64_t id = 0;
@@ -184,6 +186,11 @@ private:
                 m_insertPrompt.bind(4, nullptr);
             } else {
                 m_insertPrompt.bind(4, category);
+            }
+            if (messages && !messages->empty()) {
+                m_insertPrompt.bind(5, messagesToJson(*messages));
+            } else {
+                m_insertPrompt.bind(5, nullptr);
             }
             m_insertPrompt.run();
             id = m_db.lastInsertId();

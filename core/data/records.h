@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "core/data/conversation.h"
 
 namespace ladder::data {
 
@@ -33,8 +36,9 @@ struct ResponseRecord {
 
 // A pair that comes ready-made (TRL, HH-RLHF, ShareGPT, OpenAI): its direction is kept.
 struct PairRecord {
-    std::string instruction;
+    std::string instruction;  // a conversation's transcript (renderPrompt) when `messages` is one
     std::string input;
+    std::vector<Message> messages;  // the prompt as messages; empty: instruction (+ input)
     std::string chosen;
     std::string rejected;
     std::string category;

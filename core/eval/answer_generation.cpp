@@ -1,4 +1,4 @@
-// generateAnswers(): tokenise through the template, cap the prompt, generate in batches of similar
+// generateAnswers(): tokenise through the run's format (format::TextFormat), cap the prompt, generate in batches of similar
 // length, decode, cut at the stop strings.
 #include "core/eval/answer_generation.h"
 
@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/common/error.h"
+#include "core/format/text_format.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace ladder::eval {
@@ -97,16 +98,16 @@ std::vector<GeneratedAnswer> generateAnswers(model::CausalLMImpl& model,
     std::int64_t promptCap = config.maxPositionEmbeddings - options.maxNewTokens;
     if (options.maxPromptTokens > 0) promptCap = std::min(promptCap, options.maxPromptTokens);
 
+    const auto textFormat = format::TextFormat::resolve(options.templateSetting, tokenizer);
     std::vector<GeneratedAnswer> out(instructions.size());
     for (std::size_t i = 0; i < instructions.size(); ++i) {
         const auto& in = instructions[i];
-        const auto ids = tokenizer.encode(options.promptTemplate.prompt(in.instruction, in.input));
+        const auto ids = textFormat.promptIds({in.instruction, in.input, in.messages});
         auto& prompt = out[i].prompt;
         prompt.assign(ids.begin(), ids.end());
         if (prompt.empty()) {
-            throw Error("instruction " + std::to_string(i + 1) +
-                        " gives an empty prompt with the " + options.promptTemplate.name() +
-                        " template: check its text");
+            throw Error("instruction " + std::to_string(i + 1) + " gives an empty prompt with " +
+                        textFormat.name() + ": check its text");
         }
         if (static_cast<std::int64_t>(prompt.size()) > promptCap) {
             prompt.erase(prompt.begin(), prompt.end() - promptCap);
@@ -126,7 +127,7 @@ std::vector<GeneratedAnswer> generateAnswers(model::CausalLMImpl& model,
                    generation.stopIds.end()) {
         generation.stopIds.push_back(*eos);
     }
-    const std::vector<std::string> stops = options.promptTemplate.stopStrings();
+    const std::vector<std::string> stops = textFormat.stopStrings();
     if (!stops.empty()) {
         // A stop string may span tokens or sit inside one: look for it in the decoded text.
         generation.stopWhen = [&](std::size_t, const std::vector<std::int64_t>& tokens) {
@@ -155,7 +156,7 @@ std::vector<GeneratedAnswer> generateAnswers(model::CausalLMImpl& model,
             answer.tokens = std::move(generated[k - start].tokens);
             answer.reason = generated[k - start].reason;
             answer.text = replaceInvalidUtf8(
-                options.promptTemplate.trimAnswer(decode(tokenizer, answer.tokens, true)));
+                textFormat.trimAnswer(decode(tokenizer, answer.tokens, true)));
         }
         if (progress) progress(end, order.size());
     }

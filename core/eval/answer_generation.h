@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/model/generation.h"
-#include "core/model/prompt_template.h"
+#include "core/data/conversation.h"
 
 namespace ladder::tokenizer {
 class Tokenizer;
@@ -19,7 +19,9 @@ class Tokenizer;
 namespace ladder::eval {
 
 struct AnswerOptions {
-    model::PromptTemplate promptTemplate;  // the run's template (alpaca by default)
+    // The run's template setting (format::templateSettings(): auto, model, alpaca, chatml, raw),
+    // resolved against the tokenizer by format::TextFormat, the path training uses too.
+    std::string templateSetting = "auto";
     std::int64_t maxNewTokens = 64;
     double temperature = 0.0;  // 0: greedy
     double topP = 1.0;
@@ -34,6 +36,7 @@ struct AnswerOptions {
 struct Instruction {
     std::string instruction;
     std::string input;
+    std::vector<data::Message> messages;  // a conversation prompt's turns (else empty)
 };
 
 struct GeneratedAnswer {

@@ -43,7 +43,8 @@ std::vector<EvalPrompt> sourceAnswers(store::Database& db, const std::string& so
                     "): import its answers first, or choose another");
     }
     auto s = db.prepare(
-        "SELECT p.id, p.instruction, p.input, COALESCE(p.category, ''), r.text FROM responses r "
+        "SELECT p.id, p.instruction, p.input, COALESCE(p.category, ''), r.text, p.messages_json "
+        "FROM responses r "
         "JOIN prompts p ON p.id = r.prompt_id LEFT JOIN datasets d ON d.id = r.dataset_id "
         "WHERE r.source_id = ? AND (d.id IS NULL OR (d.kind = 'responses' AND d.state = 'complete')) "
         "ORDER BY p.id, r.id");
@@ -52,7 +53,16 @@ std::vector<EvalPrompt> sourceAnswers(store::Database& db, const std::string& so
     while (s.step()) {
         const std::int64_t id = s.int64(0);
         if (!out.empty() && out.back().promptId == id) continue;  // its first answer
-        out.push_back({id, s.text(1), s.text(2), s.text(3), s.text(4)});
+        EvalPrompt prompt{id, s.text(1), s.text(2), s.text(3), s.text(4), {}};
+        if (const auto stored = s.optText(5)) {
+            std::string error;
+            auto messages = data::messagesFromJson(*stored, &error);
+            if (!messages) {
+                throw Error(db.path().string() + ": prompt " + std::to_string(id) + ": " + error);
+            }
+            prompt.messages = std::move(*messages);
+        }
+        out.push_back(std::move(prompt));
     }
     return out;
 }

@@ -18,6 +18,7 @@ struct EvalPrompt {
     std::string input;
     std::string category;
     std::string reference;  // the reference source's answer (its first one)
+    std::vector<data::Message> messages;  // a conversation prompt's turns (else empty)
 };
 
 struct PromptSetOptions {

@@ -46,7 +46,7 @@ EvalResult Evaluator::evaluateModel(model::CausalLMImpl& model,
     const auto start = std::chrono::steady_clock::now();
     std::vector<Instruction> instructions;
     instructions.reserve(m_prompts.size());
-    for (const auto& p : m_prompts) instructions.push_back({p.instruction, p.input});
+    for (const auto& p : m_prompts) instructions.push_back({p.instruction, p.input, p.messages});
     if (progress) progress("generating " + std::to_string(instructions.size()) + " answers");
     const auto answers =
         generateAnswers(model, tokenizer, instructions, m_settings.generation,
@@ -69,7 +69,7 @@ EvalResult Evaluator::evaluateModel(model::CausalLMImpl& model,
     const AnswerOptions& g = m_settings.generation;
     nlohmann::json details = {
         {"source", "generated"},
-        {"template", g.promptTemplate.name()},
+        {"template", g.templateSetting},
         {"max_new_tokens", g.maxNewTokens},
         {"temperature", g.temperature},
         {"top_p", g.topP},

@@ -1,12 +1,12 @@
 // The prompt templates' text. Alpaca's wording is Stanford Alpaca's, byte for byte, because models
 // fine-tuned on it (and AlpacaEval references) expect exactly that.
-#include "core/model/prompt_template.h"
+#include "core/format/prompt_template.h"
 
 #include <algorithm>
 
 #include "core/common/error.h"
 
-namespace ladder::model {
+namespace ladder::format {
 
 PromptTemplate PromptTemplate::fromName(const std::string& name) {
     if (name == "alpaca") return PromptTemplate(Kind::Alpaca);
@@ -81,4 +81,4 @@ std::string PromptTemplate::trimAnswer(const std::string& generated) const {
     return out;
 }
 
-}  // namespace ladder::model
+}  // namespace ladder::format

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace ladder::model {
+namespace ladder::format {
 
 class PromptTemplate {
 public:
@@ -37,4 +37,4 @@ private:
     Kind m_kind;
 };
 
-}  // namespace ladder::model
+}  // namespace ladder::format

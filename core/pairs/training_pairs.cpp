@@ -54,7 +54,7 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
     const std::string where = selectionFilter(db, selection);
     std::string sql =
         "SELECT p.id, p.prompt_id, pr.instruction, pr.input, c.text, r.text, p.tier, p.rank_gap, "
-        "p.difficulty, p.split, p.truncated, a.status FROM pairs p "
+        "p.difficulty, p.split, p.truncated, a.status, pr.messages_json FROM pairs p "
         "JOIN prompts pr ON pr.id = p.prompt_id JOIN responses c ON c.id = p.chosen_id "
         "JOIN responses r ON r.id = p.rejected_id "
         "LEFT JOIN pair_annotations a ON a.pair_id = p.id WHERE " +
@@ -95,9 +95,19 @@ std::vector<TrainingPair> loadTrainingPairs(store::Database& db, const PairSelec
         p.difficulty = s.real(8);
         p.split = s.text(9);
         p.truncated = s.int64(10) != 0;
+        if (const auto stored = s.optText(12)) {
+            std::string error;
+            auto messages = data::messagesFromJson(*stored, &error);
+            if (!messages) {
+                throw Error(db.path().string() + ": prompt " + std::to_string(p.promptId) + ": " +
+                            error + " (the workspace was edited outside Ladder?)");
+            }
+            p.messages = std::move(*messages);
+        }
         p.flipped = status && *status == "flip";
         if (p.flipped) std::swap(p.chosen, p.rejected);
         out.push_back(std::move(p));
+        if (selection.limit > 0 && out.size() >= selection.limit) break;
     }
     log::get("pairs")->info("loaded {} pairs ({} flipped; left out: {} discarded, {} ties)",
                             out.size(), counts.flipped, counts.discarded, counts.tied);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data/conversation.h"
 #include "core/store/database.h"
 
 namespace ladder::pairs {
@@ -19,13 +20,15 @@ struct PairSelection {
     std::vector<std::int64_t> datasetIds;  // pairs imported as datasets (TRL, HH-RLHF, ...)
     std::vector<std::string> tiers;        // empty = all tiers of the above
     std::string split;                     // "train", "heldout", or empty for both
+    std::size_t limit = 0;                 // at most this many pairs (the first by id); 0: all
 };
 
 struct TrainingPair {
     std::int64_t pairId = 0;
     std::int64_t promptId = 0;
-    std::string instruction;
+    std::string instruction;  // a conversation's transcript when `messages` holds it
     std::string input;
+    std::vector<data::Message> messages;  // the prompt's conversation; empty: instruction + input
     std::string chosen;  // after a flip annotation: the originally rejected text
     std::string rejected;
     std::string tier;

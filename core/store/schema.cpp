@@ -319,6 +319,11 @@ const std::vector<Migration>& migrations() {
              db.exec("ALTER TABLE datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'complete' "
                      "CHECK (state IN ('importing', 'complete'))");
          }},
+        // Version 4: a prompt that is a conversation (a system message, earlier turns) keeps its
+        // messages, so that a model's chat template renders them as turns; `instruction` holds
+        // its transcript for display and matching. NULL: the instruction (+ input) is the prompt.
+        {4, "conversation prompts keep their messages",
+         [](Database& db) { db.exec("ALTER TABLE prompts ADD COLUMN messages_json TEXT"); }},
     };
     return all;
 }

@@ -5,40 +5,34 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
-#include "core/model/prompt_template.h"
+#include "core/format/text_format.h"
 #include "core/pairs/training_pairs.h"
-#include "core/tokenizer/tokenizer.h"
 
 namespace ladder::train {
-namespace {
-
-std::vector<std::int64_t> encode(const tokenizer::Tokenizer& tokenizer, const std::string& text) {
-    const auto ids = tokenizer.encode(text);
-    return {ids.begin(), ids.end()};
-}
-
-std::vector<std::int64_t> answerIds(const tokenizer::Tokenizer& tokenizer, const std::string& text,
-                                    const std::string& suffix, std::int64_t eos) {
-    auto ids = encode(tokenizer, text + suffix);
-    if (eos >= 0) ids.push_back(eos);
-    return ids;
-}
-
-}  // namespace
-
-TokenizedPair tokenizePair(const pairs::TrainingPair& pair, const tokenizer::Tokenizer& tokenizer,
-                           const model::PromptTemplate& promptTemplate, const LengthCaps& caps) {
-    const std::int64_t eos = tokenizer.eosId().value_or(-1);
+TokenizedPair tokenizePair(const pairs::TrainingPair& pair, const format::TextFormat& textFormat,
+                           const LengthCaps& caps) {
     TokenizedPair t;
     t.pairId = pair.pairId;
     t.tier = pair.tier;
     t.flipped = pair.flipped;
-    t.prompt = encode(tokenizer, promptTemplate.prompt(pair.instruction, pair.input));
-    t.chosen = answerIds(tokenizer, pair.chosen, promptTemplate.answerSuffix(), eos);
-    t.rejected = answerIds(tokenizer, pair.rejected, promptTemplate.answerSuffix(), eos);
+    format::PairTokens tokens;
+    try {
+        tokens = textFormat.pairTokens({pair.instruction, pair.input, pair.messages}, pair.chosen,
+                                       pair.rejected);
+    } catch (const Error& e) {
+        throw Error("pair " + std::to_string(pair.pairId) + " (" + textFormat.name() +
+                    "): " + e.what());
+    }
+    t.prompt.assign(tokens.prompt.begin(), tokens.prompt.end());
+    t.chosen.assign(tokens.chosen.begin(), tokens.chosen.end());
+    t.rejected.assign(tokens.rejected.begin(), tokens.rejected.end());
     if (t.prompt.empty()) {
-        throw Error("pair " + std::to_string(pair.pairId) + " has an empty prompt after the " +
-                    promptTemplate.name() + " template: check its instruction");
+        throw Error("pair " + std::to_string(pair.pairId) + " has an empty prompt with " +
+                    textFormat.name() + ": check its instruction");
+    }
+    if (t.chosen.empty() || t.rejected.empty()) {
+        throw Error("pair " + std::to_string(pair.pairId) + " has an answer without tokens with " +
+                    textFormat.name() + ": check its chosen and rejected texts");
     }
 
     const std::size_t maxLength = static_cast<std::size_t>(caps.maxLength);

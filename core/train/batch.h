@@ -1,5 +1,5 @@
-// From preference pairs to tensors: each pair tokenised once (prompt through the run's template,
-// answers closed by the template's suffix and EOS, lengths capped with every cut counted), then
+// From preference pairs to tensors: each pair tokenised once (format::TextFormat: the model's chat
+// template or a built-in format, as TRL tokenizes; lengths capped with every cut counted), then
 // batches in the layout the log-prob computation wants: prompts left-padded, answers right-padded,
 // chosen rows first, then rejected rows.
 #pragma once
@@ -10,11 +10,13 @@
 
 #include <torch/types.h>
 
+#include "core/train/length_caps.h"
+
 namespace ladder::tokenizer {
 class Tokenizer;
 }
-namespace ladder::model {
-class PromptTemplate;
+namespace ladder::format {
+class TextFormat;
 }
 namespace ladder::pairs {
 struct TrainingPair;
@@ -26,21 +28,17 @@ struct TokenizedPair {
     std::int64_t pairId = 0;
     std::string tier;
     bool flipped = false;               // chosen/rejected were swapped by an annotation
-    std::vector<std::int64_t> prompt;   // the template's prompt text
-    std::vector<std::int64_t> chosen;   // answer + template suffix + EOS
+    std::vector<std::int64_t> prompt;   // the rendered prompt (generation prompt included)
+    std::vector<std::int64_t> chosen;   // the answer's tokens through the end of its turn / EOS
     std::vector<std::int64_t> rejected;
     bool promptTruncated = false;       // the prompt's start was cut (its end is kept)
     bool answerTruncated = false;       // an answer's end was cut
 };
 
-struct LengthCaps {
-    int maxLength = 256;        // prompt + the longer answer, in tokens
-    int maxPromptLength = 128;  // prompt tokens kept when prompt + answer is too long
-};
-
+// Throws ladder::Error naming the pair when its prompt or an answer has no tokens, or when the
+// chat template refuses it.
 [[nodiscard]] TokenizedPair tokenizePair(const pairs::TrainingPair& pair,
-                                         const tokenizer::Tokenizer& tokenizer,
-                                         const model::PromptTemplate& promptTemplate,
+                                         const format::TextFormat& textFormat,
                                          const LengthCaps& caps);
 
 // How many pairs a length cap cut, for the run's report (never silent).

@@ -70,7 +70,9 @@ struct RunConfig {
     nlohmann::json loss = nlohmann::json::object();  // the loss's knobs: beta, delta, lambda, epsilon
     ModelSpec model;
     std::string tokenizer;                      // empty: the model's own (byte for tiny)
-    std::string templateName = "alpaca";        // alpaca | chatml | raw
+    // format::templateSettings(): auto (the model's chat template where it has one, else
+    // alpaca) | model | alpaca | chatml | raw
+    std::string templateName = "auto";
     DataSpec data;
     std::string reference = "cache";            // frozen | cache | none (reference-free losses)
     OptimizerSpec optimizer;

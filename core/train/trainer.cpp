@@ -258,15 +258,16 @@ void Trainer::setUpModelAndData() {
         throw Error("method " + m_config.method + " compares with a reference model: set reference "
                     "to cache (computed once, stored in the workspace) or frozen");
     }
-    m_template = model::PromptTemplate::fromName(m_config.templateName);
 
     emit(EventKind::Message, 0, "loading the model");
     m_policy = loadModelSpec(*m_workspace, m_config.model, m_config.tokenizer, m_device,
                              m_config.seed);
     std::int64_t parameters = 0;
     for (const auto& p : m_policy.model->parameters()) parameters += p.numel();
-    logger()->info("run {}: model {} ({} parameters), tokenizer {}", m_runId,
-                   m_policy.description, parameters, m_policy.tokenizer->source());
+    m_format = format::TextFormat::resolve(m_config.templateName, *m_policy.tokenizer);
+    logger()->info("run {}: model {} ({} parameters), tokenizer {}, text format {}", m_runId,
+                   m_policy.description, parameters, m_policy.tokenizer->source(),
+                   m_format->name());
 
     pairs::PairSelection selection;
     selection.ladder = m_config.data.ladder;
@@ -292,13 +293,13 @@ void Trainer::setUpModelAndData() {
     const LengthCaps caps{m_config.data.maxLength, m_config.data.maxPromptLength};
     m_train.reserve(train.size());
     for (const auto& p : train) {
-        m_train.push_back(tokenizePair(p, *m_policy.tokenizer, m_template, caps));
+        m_train.push_back(tokenizePair(p, *m_format, caps));
     }
     // A fixed, evenly spread evaluation subset of the held-out pairs (all tiers represented).
     const std::size_t wanted = static_cast<std::size_t>(std::max(0, m_config.evalPairs));
     const std::size_t stride = wanted == 0 ? 0 : std::max<std::size_t>(1, heldout.size() / wanted);
     for (std::size_t i = 0; stride > 0 && i < heldout.size() && m_heldout.size() < wanted; i += stride) {
-        m_heldout.push_back(tokenizePair(heldout[i], *m_policy.tokenizer, m_template, caps));
+        m_heldout.push_back(tokenizePair(heldout[i], *m_format, caps));
     }
     const auto report = truncationReport(m_train);
     logger()->info("run {}: {} training pairs, {} held-out for evaluation; truncation: {}", m_runId,
@@ -351,7 +352,7 @@ void Trainer::setUpReference() {
         h.update(std::to_string(m_config.data.maxPromptLength));
         m_referenceKey = h.hex();
         m_cache = std::make_unique<ReferenceCache>(m_workspace->db(), m_referenceKey,
-                                                   m_config.templateName, m_config.data.maxLength);
+                                                   m_format->cacheKey(), m_config.data.maxLength);
         // Only the pairs this run will use: a short run on a large dataset must not pay for a
         // reference pass over all of it (a later run with other steps fills in the rest).
         const auto needed = pairsNeedingReference();
@@ -626,7 +627,8 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
     state.tokensSeen = m_tokensSeen;
     state.referenceKey = m_referenceKey;
     state.generatorState = saveGeneratorState(m_device);
-    saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state);
+    saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state,
+                           m_policy.folder);
     store::RunStore(m_workspace->db()).addCheckpoint(m_runId, step, relative, kind);
     m_lastCheckpointStep = step;
     flushMetrics(true);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/curriculum/curriculum_sampler.h"
-#include "core/model/prompt_template.h"
+#include "core/format/text_format.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/metrics.h"
 #include "core/store/owner_lock.h"
@@ -101,7 +101,7 @@ private:
     std::shared_ptr<PreferenceLoss> m_loss;
     std::unique_ptr<ReferenceCache> m_cache;  // cache mode only
     std::unique_ptr<TrainStep> m_step;
-    model::PromptTemplate m_template;
+    std::optional<format::TextFormat> m_format;  // set once the model (its tokenizer) is loaded
 
     std::vector<TokenizedPair> m_train;
     std::vector<TokenizedPair> m_heldout;       // the fixed evaluation subset

@@ -121,7 +121,7 @@ void Trainer::setUpWinRate() {
     settings.prompts.heldoutOf.datasetIds = m_config.data.datasets;
     settings.prompts.heldoutOf.tiers = m_config.data.tiers;
     settings.prompts.limit = spec.prompts;
-    settings.generation.promptTemplate = m_template;
+    settings.generation.templateSetting = m_config.templateName;
     settings.generation.maxNewTokens = spec.maxNewTokens;
     settings.generation.maxPromptTokens = m_config.data.maxPromptLength;
     m_winRate = std::make_unique<eval::Evaluator>(m_workspace->db(), std::move(settings));

@@ -29,6 +29,20 @@ void writeText(const fs::path& path, const std::string& text) {
 
 // The tokenizer files to copy with a checkpoint: tokenizer.json and its companions, or the
 // vocab.json + merges.txt folder it was read from.
+// The chat template beside the tokenizer files (transformers 5 saves it as its own file; older
+// saves keep it in tokenizer_config.json, copied with the tokenizer): a checkpoint formats
+// prompts as the model it came from did.
+void copyChatTemplate(const fs::path& from, const fs::path& folder) {
+    if (fs::is_regular_file(from / "chat_template.jinja")) {
+        fs::copy_file(from / "chat_template.jinja", folder / "chat_template.jinja",
+                      fs::copy_options::overwrite_existing);
+    }
+    if (fs::is_directory(from / "additional_chat_templates")) {
+        fs::copy(from / "additional_chat_templates", folder / "additional_chat_templates",
+                 fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    }
+}
+
 void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder) {
     if (tokenizer.kind() == "byte") {
         writeText(folder / kByteMarker, "byte\n");
@@ -43,6 +57,7 @@ void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder
                 fs::copy_file(source / name, folder / name, fs::copy_options::overwrite_existing);
             }
         }
+        copyChatTemplate(source, folder);
         return;
     }
     if (!fs::is_regular_file(source)) {
@@ -56,6 +71,7 @@ void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder
             fs::copy_file(p, folder / companion, fs::copy_options::overwrite_existing);
         }
     }
+    copyChatTemplate(source.parent_path(), folder);
 }
 
 std::string toHex(const torch::Tensor& bytes) {
@@ -132,13 +148,19 @@ void restoreGeneratorState(const nlohmann::json& state, const torch::Device& dev
 
 void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
-                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state) {
+                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
+                            const fs::path& modelSource) {
     const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
     try {
         fs::remove_all(temporary);
         fs::create_directories(temporary);
         model::savePretrained(policy, temporary);
         copyTokenizer(tokenizer, temporary);
+        // How the model generates (its end-of-turn ids above all), as transformers reads it back.
+        if (!modelSource.empty() && fs::is_regular_file(modelSource / "generation_config.json")) {
+            fs::copy_file(modelSource / "generation_config.json", temporary / "generation_config.json",
+                          fs::copy_options::overwrite_existing);
+        }
         torch::save(optimizer, (temporary / kOptimizerFile).string());
         const nlohmann::json j = {{"step", state.step},
                                   {"sampler", state.sampler},

@@ -29,11 +29,13 @@ struct TrainerState {
 };
 
 // Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
-// and the files beside it, or vocab.json + merges.txt and theirs) or recorded as the byte
-// tokenizer.
+// and the files beside it, or vocab.json + merges.txt and theirs, with the chat template) or
+// recorded as the byte tokenizer. modelSource: the folder the run's model was read from (empty
+// for the tiny model); its generation_config.json is carried over.
 void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
-                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state);
+                            const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
+                            const std::filesystem::path& modelSource = {});
 
 // Restores the optimizer's state and returns the trainer's; the weights are loaded by the caller
 // (model::loadWeights) so that the policy can be built first. Throws ladder::Error naming the

@@ -139,6 +139,37 @@ TEST(Import, TrlImplicitPromptIsTheSharedLeadingMessages) {
               "Green");
 }
 
+TEST(Import, ConversationPromptsKeepTheirMessagesAndLoneUserPromptsStayPlain) {
+    WorkspaceFixture f;
+    // UltraFeedback-binarized layout: a system message and two turns before the answers.
+    const auto r = f.importText(
+        "ultra.jsonl",
+        R"({"chosen": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Sky?"}, {"role": "assistant", "content": "Blue"}], "rejected": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Sky?"}, {"role": "assistant", "content": "Green"}]})"
+        "\n"
+        R"({"prompt": [{"role": "user", "content": "Alone"}], "chosen": [{"role": "assistant", "content": "a"}], "rejected": [{"role": "assistant", "content": "b"}]})"
+        "\n");
+    EXPECT_EQ(r.pairs, 2);
+    EXPECT_EQ(f.text("SELECT messages_json FROM prompts WHERE instruction LIKE 'System:%'"),
+              R"([{"content":"Be brief.","role":"system"},{"content":"Hi","role":"user"},)"
+              R"({"content":"Hello","role":"assistant"},{"content":"Sky?","role":"user"}])");
+    EXPECT_EQ(f.text("SELECT coalesce(messages_json, 'plain') FROM prompts WHERE instruction = 'Alone'"),
+              "plain");
+}
+
+TEST(Import, HhRlhfMultiTurnPromptsBecomeTurns) {
+    WorkspaceFixture f;
+    const auto r = f.importText(
+        "hh2.jsonl",
+        "{\"chosen\": \"\\n\\nHuman: Hi\\n\\nAssistant: Hello\\n\\nHuman: A joke?\\n\\nAssistant: "
+        "Sure...\", \"rejected\": \"\\n\\nHuman: Hi\\n\\nAssistant: Hello\\n\\nHuman: A joke?"
+        "\\n\\nAssistant: No.\"}\n");
+    EXPECT_EQ(r.format, "hh-rlhf");
+    EXPECT_EQ(r.pairs, 1);
+    EXPECT_EQ(f.text("SELECT messages_json FROM prompts"),
+              R"([{"content":"Hi","role":"user"},{"content":"Hello","role":"assistant"},)"
+              R"({"content":"A joke?","role":"user"}])");
+}
+
 TEST(Import, HhRlhfDialoguesShareTheirPrefixAsPrompt) {
     WorkspaceFixture f;
     const auto r = f.importText(

@@ -12,6 +12,7 @@
 #include "core/demo/demo_workspace.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
+#include "core/format/text_format.h"
 #include "core/model/checkpoint.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
@@ -66,12 +67,12 @@ GeneratedAnswer answerWith(const std::string& script, const std::string& templat
                            bool useCache = true) {
     const tokenizer::ByteTokenizer tokenizer;
     AnswerOptions options;
-    options.promptTemplate = model::PromptTemplate::fromName(templateName);
+    options.templateSetting = templateName;
     options.maxNewTokens = 40;
     options.useCache = useCache;
     const std::vector<Instruction> instructions = {{"abcd", ""}, {"wxyz", ""}};
     const auto length = static_cast<std::int64_t>(
-        tokenizer.encode(options.promptTemplate.prompt("abcd", "")).size());
+        format::TextFormat::resolve(templateName, tokenizer).promptIds({"abcd", "", {}}).size());
     ScriptedModelImpl model(script, length);
     const auto answers = generateAnswers(model, tokenizer, instructions, options);
     EXPECT_EQ(answers.size(), 2u);
@@ -279,7 +280,7 @@ TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpo
     const auto tokenizer = train::checkpointTokenizer(folder);
     EvalSettings s = settings("demo");
     s.prompts.limit = 6;
-    s.generation.promptTemplate = model::PromptTemplate::fromName("chatml");
+    s.generation.templateSetting = "chatml";
     s.generation.maxNewTokens = 12;
     s.generation.maxPromptTokens = 64;
     Evaluator evaluator(ws.db(), s);

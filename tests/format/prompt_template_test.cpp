@@ -1,10 +1,10 @@
 // Prompt templates: the exact Alpaca text, ChatML turns, names, stop strings.
 #include <gtest/gtest.h>
 
-#include "core/model/prompt_template.h"
-#include "tests/model/model_test_util.h"
+#include "core/format/prompt_template.h"
+#include "tests/support/test_support.h"
 
-namespace ladder::model {
+namespace ladder::format {
 namespace {
 
 TEST(PromptTemplate, AlpacaWithAndWithoutInputIsStanfordsText) {
@@ -43,4 +43,4 @@ TEST(PromptTemplate, RawAndNames) {
 }
 
 }  // namespace
-}  // namespace ladder::model
+}  // namespace ladder::format

@@ -42,7 +42,7 @@ public:
                 return;
             }
             addPairRow(f, sink, "chosen", std::move(split->prompt), {}, std::move(split->chosen),
-                       std::move(split->rejected));
+                       std::move(split->rejected), {}, std::move(split->messages));
         });
     }
 };

@@ -46,8 +46,8 @@ public:
             auto c = completionField(f, "preferred_output", *chosen);
             auto r = c ? completionField(f, "non_preferred_output", *rejected) : std::nullopt;
             if (!c || !r) return;
-            addPairRow(f, sink, "input.messages", renderPrompt(*messages), {}, std::move(*c),
-                       std::move(*r));
+            addConversationPairRow(f, sink, "input.messages", std::move(*messages), std::move(*c),
+                                   std::move(*r));
         });
     }
 };

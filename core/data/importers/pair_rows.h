@@ -12,7 +12,8 @@ namespace ladder::data {
 // Reports an empty prompt (under promptField) and otherwise adds the pair.
 inline void addPairRow(RecordFields& f, ImportSink& sink, const std::string& promptField,
                        std::string prompt, std::string input, std::string chosen,
-                       std::string rejected, std::string category = {}) {
+                       std::string rejected, std::string category = {},
+                       std::vector<Message> messages = {}) {
     if (text::trim(prompt).empty() && text::trim(input).empty()) {
         f.bad(promptField, "empty: a pair needs the prompt its two answers answer");
         return;
@@ -23,8 +24,18 @@ inline void addPairRow(RecordFields& f, ImportSink& sink, const std::string& pro
     p.chosen = std::move(chosen);
     p.rejected = std::move(rejected);
     p.category = std::move(category);
+    if (isConversation(messages)) p.messages = std::move(messages);
     p.at = f.at();
     sink.addPair(std::move(p));
+}
+
+// A pair whose prompt is a conversation: stored as its transcript and as its messages.
+inline void addConversationPairRow(RecordFields& f, ImportSink& sink, const std::string& promptField,
+                                   std::vector<Message> prompt, std::string chosen,
+                                   std::string rejected) {
+    std::string transcript = renderPrompt(prompt);
+    addPairRow(f, sink, promptField, std::move(transcript), {}, std::move(chosen),
+               std::move(rejected), {}, std::move(prompt));
 }
 
 // A messages field read with readMessages(); reports what is wrong under the field's name.

@@ -38,8 +38,8 @@ public:
             auto c = answer(f, "chosen", *chosen);
             auto r = c ? answer(f, "rejected", *rejected) : std::nullopt;
             if (!c || !r) return;
-            addPairRow(f, sink, "conversations", renderPrompt(*messages), {}, std::move(*c),
-                       std::move(*r));
+            addConversationPairRow(f, sink, "conversations", std::move(*messages), std::move(*c),
+                                   std::move(*r));
         });
     }
 

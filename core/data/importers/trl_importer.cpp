@@ -62,18 +62,21 @@ private:
 
     static void explicitPrompt(RecordFields& f, ImportSink& sink, const json& prompt,
                                const json& chosen, const json& rejected) {
-        std::string promptText;
-        if (prompt.is_string()) {
-            promptText = prompt.get<std::string>();
-        } else {
-            auto messages = messagesField(f, "prompt", prompt);
+        std::optional<std::vector<Message>> messages;
+        if (!prompt.is_string()) {
+            messages = messagesField(f, "prompt", prompt);
             if (!messages) return;
-            promptText = renderPrompt(*messages);
         }
         auto c = answer(f, "chosen", chosen);
         auto r = answer(f, "rejected", rejected);
         if (!f.ok()) return;
-        addPairRow(f, sink, "prompt", std::move(promptText), {}, std::move(*c), std::move(*r));
+        if (messages) {
+            addConversationPairRow(f, sink, "prompt", std::move(*messages), std::move(*c),
+                                   std::move(*r));
+        } else {
+            addPairRow(f, sink, "prompt", prompt.get<std::string>(), {}, std::move(*c),
+                       std::move(*r));
+        }
     }
 
     static void implicitPrompt(RecordFields& f, ImportSink& sink, const json& chosen,
@@ -100,15 +103,15 @@ private:
                   "no common prompt; give it in a `prompt` field");
             return;
         }
-        const std::vector<Message> prompt(c->begin(), c->begin() + std::ptrdiff_t(shared));
+        std::vector<Message> prompt(c->begin(), c->begin() + std::ptrdiff_t(shared));
         const std::vector<Message> chosenTail(c->begin() + std::ptrdiff_t(shared), c->end());
         const std::vector<Message> rejectedTail(r->begin() + std::ptrdiff_t(shared), r->end());
         auto chosenText = completionField(f, "chosen", chosenTail);
         auto rejectedText =
             chosenText ? completionField(f, "rejected", rejectedTail) : std::nullopt;
         if (!chosenText || !rejectedText) return;
-        addPairRow(f, sink, "chosen", renderPrompt(prompt), {}, std::move(*chosenText),
-                   std::move(*rejectedText));
+        addConversationPairRow(f, sink, "chosen", std::move(prompt), std::move(*chosenText),
+                               std::move(*rejectedText));
     }
 };
 
