@@ -10,6 +10,7 @@
 #include "core/store/workspace.h"
 #include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/train/pair_preview.h"
 #include "core/train/training_checkpoint.h"
 
 namespace ladder::train {
@@ -82,6 +83,39 @@ std::int64_t resolveStartRun(store::Database& db, const ModelSpec& spec) {
     return sft->id;
 }
 
+namespace {
+
+// The tokenizer of a model read from `folder` (kind pretrained or run), or the override.
+std::shared_ptr<tokenizer::Tokenizer> tokenizerOf(const std::string& kind, const fs::path& folder,
+                                                  const std::string& tokenizerOverride) {
+    if (!tokenizerOverride.empty()) {
+        return std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(tokenizerOverride));
+    }
+    if (kind == "tiny") return std::make_shared<tokenizer::ByteTokenizer>();
+    if (kind == "run") return std::shared_ptr<tokenizer::Tokenizer>(checkpointTokenizer(folder));
+    return std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(folder));
+}
+
+fs::path specFolder(store::Workspace& workspace, const ModelSpec& spec) {
+    if (spec.kind == "pretrained") return spec.path;
+    if (spec.kind == "run") {
+        return runCheckpointFolder(workspace, resolveStartRun(workspace.db(), spec),
+                                   spec.checkpointStep);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::shared_ptr<tokenizer::Tokenizer> loadSpecTokenizer(store::Workspace& workspace,
+                                                        const ModelSpec& spec,
+                                                        const std::string& tokenizerOverride) {
+    if (spec.kind != "tiny" && spec.kind != "pretrained" && spec.kind != "run") {
+        throw Error("model kind must be tiny, pretrained or run, not '" + spec.kind + "'");
+    }
+    return tokenizerOf(spec.kind, specFolder(workspace, spec), tokenizerOverride);
+}
+
 LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
                           const std::string& tokenizerOverride, torch::Device device,
                           std::int64_t seed) {
@@ -92,25 +126,20 @@ LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
         const auto cfg = model::configFromHfJson(config, "the tiny model's overrides");
         torch::manual_seed(static_cast<std::uint64_t>(seed));
         out.model = model::buildModel(cfg, device, torch::kFloat);
-        out.tokenizer = std::make_shared<tokenizer::ByteTokenizer>();
         out.description = "tiny (from scratch, seed " + std::to_string(seed) + ")";
     } else if (spec.kind == "pretrained") {
         out.folder = spec.path;
         out.model = model::loadPretrained(out.folder, device, torch::kFloat);
-        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(out.folder));
         out.description = out.folder.string();
     } else if (spec.kind == "run") {
         const std::int64_t runId = resolveStartRun(workspace.db(), spec);
         out.folder = runCheckpointFolder(workspace, runId, spec.checkpointStep);
         out.model = model::loadPretrained(out.folder, device, torch::kFloat);
-        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(checkpointTokenizer(out.folder));
         out.description = "run " + std::to_string(runId) + " (" + out.folder.filename().string() + ")";
     } else {
         throw Error("model kind must be tiny, pretrained or run, not '" + spec.kind + "'");
     }
-    if (!tokenizerOverride.empty()) {
-        out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(tokenizerOverride));
-    }
+    out.tokenizer = tokenizerOf(spec.kind, out.folder, tokenizerOverride);
     out.tokenizer->checkFitsModel(static_cast<int>(out.model->config().vocabSize),
                                   out.description);
     return out;

@@ -35,6 +35,7 @@
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/pair_preview_dialog.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
@@ -119,6 +120,39 @@ TEST_F(RunPanesTest, ATinyRunFromTheLauncherPutsPointsOnTheChartsAndFinishesInTh
     EXPECT_DOUBLE_EQ(m_runs->model()->index(row, RunsTableModel::ProgressColumn)
                          .data(RunsTableModel::ProgressRole).toDouble(), 1.0);
     EXPECT_FALSE(m_runs->model()->index(row, RunsTableModel::LossColumn).data().toString().isEmpty());
+}
+
+TEST_F(RunPanesTest, PreviewShowsPairsAsTheRunWillTokenizeThem) {
+    auto config = test::tinyRun("dpo", 2);
+    config.templateName = "chatml";
+    config.data.maxLength = 40;
+    config.data.maxPromptLength = 24;
+    m_launcher->setConfig(config);
+    PairPreviewDialog* dialog = m_launcher->previewPairs();
+    ASSERT_NE(dialog, nullptr);
+    ASSERT_GT(dialog->pairCount(), 1);
+    const QString first = dialog->text();
+    EXPECT_TRUE(first.contains("tier strong>weak \u00b7 chatml")) << first.toStdString();
+    EXPECT_TRUE(first.contains("Prompt")) << first.toStdString();
+    EXPECT_TRUE(first.contains("tokens carry loss")) << first.toStdString();
+    EXPECT_TRUE(first.contains("<|im_end|>")) << first.toStdString();  // the answer's end of turn
+    EXPECT_TRUE(first.contains("cut")) << first.toStdString();        // 24 prompt tokens at most
+    auto* next = dialog->findChild<QPushButton*>("pairPreviewNext");
+    ASSERT_NE(next, nullptr);
+    next->click();
+    EXPECT_EQ(dialog->current(), 1);
+    EXPECT_NE(dialog->text(), first);
+    dialog->close();
+
+    // A model folder that is not there: the dialog says so instead of showing pairs.
+    config.model.kind = "pretrained";
+    config.model.path = (m_dir.path() / "no-such-model").string();
+    m_launcher->setConfig(config);
+    PairPreviewDialog* broken = m_launcher->previewPairs();
+    ASSERT_NE(broken, nullptr);
+    EXPECT_EQ(broken->pairCount(), 0);
+    EXPECT_TRUE(broken->text().contains("no-such-model")) << broken->text().toStdString();
+    broken->close();
 }
 
 TEST_F(RunPanesTest, WindowRunsLeaveOneCoreToTheGui) {

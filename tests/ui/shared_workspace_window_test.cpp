@@ -25,7 +25,13 @@ int runCli(const test::TempDir& dir, const QStringList& arguments, QString* outp
     process.start(QStringLiteral(LADDER_CLI), arguments);
     if (!process.waitForStarted(10'000)) return -1;
     // Not waitForFinished: the window goes on refreshing its panes as a user's would.
-    QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 600'000);
+    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; },
+                         600'000)) {
+        process.kill();
+        process.waitForFinished(10'000);
+        *output = QStringLiteral("ladder-cli did not finish within 600 s");
+        return -1;
+    }
     *output = QString::fromLocal8Bit(process.readAll());
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }

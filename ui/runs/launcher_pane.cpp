@@ -28,11 +28,12 @@
 #include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/judge.h"
-#include "core/model/prompt_template.h"
+#include "core/format/prompt_template.h"
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/reflow_columns.h"
+#include "ui/runs/pair_preview_dialog.h"
 #include "ui/runs/scientific_spin_box.h"
 
 namespace ladder::ui {
@@ -219,6 +220,8 @@ void LauncherPane::buildUi() {
         QString error;
         if (!loadConfigFile(path, &error)) QMessageBox::warning(this, tr("Cannot load"), error);
     });
+    makeAction(tr("Preview pairs as the model reads them"),
+               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), [this] { previewPairs(); });
     QAction* copyAction = makeAction(tr("Copy ladder-cli command"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
                                     [this] { copyCommand(); });
     connect(m_startButton, &QPushButton::clicked, startAction, &QAction::trigger);
@@ -321,8 +324,23 @@ QWidget* LauncherPane::buildModelGroup() {
     connect(m_modelKind, &QComboBox::currentIndexChanged, this, &LauncherPane::updateModelKind);
 
     m_template = combo(box, "launcherTemplate");
-    for (const auto& t : model::PromptTemplate::names()) m_template->addItem(q(t), q(t));
-    form->addRow(tr("Template:"), m_template);
+    m_template->addItem(tr("auto (the model's chat template, else alpaca)"), "auto");
+    m_template->addItem(tr("model (the model's chat template)"), "model");
+    for (const auto& t : format::PromptTemplate::names()) m_template->addItem(q(t), q(t));
+    m_template->setToolTip(tr("How prompts and answers become the text the model reads: the "
+                              "model's own chat template (as transformers and TRL apply it) or "
+                              "a built-in format. Training, the win rate and evaluations all use "
+                              "this choice."));
+    auto* templateRow = new QHBoxLayout;
+    templateRow->addWidget(m_template, 1);
+    auto* preview = new QPushButton(tr("Preview Pairs..."), box);
+    preview->setObjectName("launcherPreviewPairs");
+    preview->setToolTip(tr("Show training pairs as this model will read them with this "
+                           "template: rendered prompt, every token, special tokens and the "
+                           "tokens that carry loss (Ctrl+Shift+P)"));
+    templateRow->addWidget(preview);
+    form->addRow(tr("Template:"), templateRow);
+    connect(preview, &QPushButton::clicked, this, &LauncherPane::previewPairs);
     m_reference = combo(box, "launcherReference");
     m_reference->addItem(tr("cache (computed once, kept in the workspace)"), "cache");
     m_reference->addItem(tr("frozen (a copy of the model in memory)"), "frozen");
@@ -480,6 +498,15 @@ void LauncherPane::rebuildKnobs(const nlohmann::json& values) {
         connect(box, &QDoubleSpinBox::valueChanged, this, &LauncherPane::scheduleValidation);
         m_knobsForm->addRow(q(key) + ':', box);
     }
+}
+
+PairPreviewDialog* LauncherPane::previewPairs() {
+    store::Workspace* ws = m_session->workspace();
+    if (!ws) return nullptr;
+    auto* dialog = new PairPreviewDialog(*ws, config(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void LauncherPane::updateModelKind() {

@@ -32,6 +32,7 @@ class QTimer;
 
 namespace ladder::ui {
 
+class PairPreviewDialog;
 class RunQueue;
 class ScientificSpinBox;
 class WorkspaceSession;
@@ -69,6 +70,9 @@ public:
 
     // The workspace's ladders, tiers, curricula and runs again.
     void reloadWorkspaceLists();
+    // Opens the pair preview for the form's model, template and data (non-modal; null without a
+    // workspace).
+    PairPreviewDialog* previewPairs();
 
 Q_SIGNALS:
     void runQueued();
