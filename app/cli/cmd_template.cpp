@@ -1,6 +1,9 @@
 // ladder-cli template render: a conversation rendered with a model's own chat template, exactly
 // as transformers' apply_chat_template renders it (or, with --ids, its token ids).
+// ladder-cli template pairs: preference pairs as a run trains them (format::TextFormat, TRL's
+// tokenization): the prompt's and each answer's token ids.
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,7 +11,10 @@
 #include "app/cli/cli_context.h"
 #include "core/chat/chat_template.h"
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/common/lists.h"
+#include "core/data/conversation.h"
+#include "core/format/text_format.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace ladder::cli {
@@ -60,6 +66,61 @@ void render(const TemplateOptions& options) {
     std::fwrite(line.data(), 1, line.size(), stdout);
 }
 
+struct PairsOptions {
+    std::string model;
+    std::string pairs;
+    std::string setting = "auto";
+};
+
+// One JSON line: {"prompt": text or messages, "input"?: text, "chosen": text, "rejected": text}.
+format::Prompt promptOf(const nlohmann::json& row, const std::string& where) {
+    format::Prompt prompt;
+    const auto p = row.find("prompt");
+    if (p == row.end()) throw Error(where + ": no `prompt`");
+    if (p->is_string()) {
+        prompt.instruction = p->get<std::string>();
+    } else {
+        std::string error;
+        auto messages = data::readMessages(*p, &error);
+        if (!messages) throw Error(where + ", field `prompt`: " + error);
+        prompt.instruction = data::renderPrompt(*messages);
+        if (data::isConversation(*messages)) prompt.messages = std::move(*messages);
+    }
+    if (const auto in = row.find("input"); in != row.end() && in->is_string()) {
+        prompt.input = in->get<std::string>();
+    }
+    return prompt;
+}
+
+void pairs(const PairsOptions& options) {
+    const auto tok = tokenizer::loadTokenizer(options.model);
+    const auto textFormat = format::TextFormat::resolve(options.setting, *tok);
+    std::ifstream in(options.pairs, std::ios::binary);
+    if (!in) throw Error(options.pairs + ": cannot be read");
+    std::string line;
+    int row = 0;
+    while (std::getline(in, line)) {
+        ++row;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        const std::string where = options.pairs + ", line " + std::to_string(row);
+        const auto j = json::parseText(line, where);
+        if (!j.is_object() || !j.contains("chosen") || !j["chosen"].is_string() ||
+            !j.contains("rejected") || !j["rejected"].is_string()) {
+            throw Error(where + ": expected {\"prompt\", \"chosen\": text, \"rejected\": text}");
+        }
+        const format::Prompt prompt = promptOf(j, where);
+        const auto t = textFormat.pairTokens(prompt, j["chosen"].get<std::string>(),
+                                             j["rejected"].get<std::string>());
+        const nlohmann::json out = {{"prompt_text", textFormat.promptText(prompt)},
+                                    {"prompt", t.prompt},
+                                    {"chosen", t.chosen},
+                                    {"rejected", t.rejected}};
+        const std::string text = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+    std::fprintf(stderr, "%d lines through %s\n", row, textFormat.name().c_str());
+}
+
 }  // namespace
 
 void addTemplateCommands(CLI::App& app, CliContext& /*context*/) {
@@ -90,6 +151,27 @@ void addTemplateCommands(CLI::App& app, CliContext& /*context*/) {
     command->add_flag("--ids", options->ids,
                       "Print the token ids of the rendered text (no special tokens added)");
     command->callback([options] { render(*options); });
+
+    auto pairOptions = std::make_shared<PairsOptions>();
+    auto* pairsCommand = group->add_subcommand(
+        "pairs",
+        "Print preference pairs as a run trains them: one JSON line each with the prompt's "
+        "text and the token ids of the prompt and both answers (TRL's tokenization)");
+    pairsCommand
+        ->add_option("--model,-m", pairOptions->model,
+                     "The model (or tokenizer) folder: tokenizer files and chat template")
+        ->required();
+    pairsCommand
+        ->add_option("--pairs", pairOptions->pairs,
+                     "A JSON-lines file of {\"prompt\": text or messages, \"input\"?: text, "
+                     "\"chosen\": text, \"rejected\": text}")
+        ->required();
+    pairsCommand
+        ->add_option("--template,-t", pairOptions->setting,
+                     "auto (the model's chat template, else alpaca), model, alpaca, chatml, raw")
+        ->check(CLI::IsMember(format::templateSettings()))
+        ->capture_default_str();
+    pairsCommand->callback([pairOptions] { pairs(*pairOptions); });
 }
 
 }  // namespace ladder::cli
