@@ -5,7 +5,6 @@ there), shrunk in depth and width but keeping each structural feature: grouped k
 biases, tied embeddings, RoPE base and scaling, head_dim, Qwen3's q/k norms. fp32; max |difference| <= 1e-4 over
 three prompts of different lengths (a fourth, long one where RoPE is scaled), and 32 greedy tokens
 identical."""
-import copy
 import json
 import os
 import sys
@@ -13,9 +12,10 @@ import tempfile
 
 import torch
 from safetensors.torch import load_file
-from transformers import AutoConfig, AutoModelForCausalLM, GPT2Config, Qwen3Config
+from transformers import AutoConfig, AutoModelForCausalLM, GPT2Config
 
 import oracle
+from small_models import qwen3_card_config, shrink
 
 TOLERANCE = 1e-4
 NEW_TOKENS = 32
@@ -23,36 +23,6 @@ PROMPT_LENGTHS = (5, 40, 250)
 # RoPE scaling (Llama 3's) changes only the slow frequencies, which matter at long positions: a
 # model that has it also gets a prompt beyond the band its scaling interpolates.
 SCALED_ROPE_LENGTH = 1000
-
-
-def shrink(config):
-    """Two layers, narrow, the same kind of attention: query heads per KV head kept, head_dim kept
-    when the config sets it, vocabulary kept (the embedding is where tied heads and biases live)."""
-    c = copy.deepcopy(config)
-    if c.model_type == "gpt2":
-        c.n_layer, c.n_embd, c.n_head, c.n_inner = 2, 64, 4, 256
-        c.n_positions = 512
-        return c
-    heads = c.num_attention_heads
-    kv = getattr(c, "num_key_value_heads", None) or heads
-    per_kv = heads // kv
-    c.num_key_value_heads = 2 if kv < heads else 4
-    c.num_attention_heads = c.num_key_value_heads * per_kv
-    explicit_head_dim = getattr(c, "head_dim", None)
-    if explicit_head_dim and explicit_head_dim * heads != config.hidden_size:
-        c.head_dim = 32  # an explicit head_dim that differs from hidden / heads stays explicit
-        c.hidden_size = 64
-    else:
-        c.hidden_size = c.num_attention_heads * 16
-        if hasattr(c, "head_dim"):
-            c.head_dim = 16
-    c.intermediate_size = 96
-    c.num_hidden_layers = 2
-    if getattr(c, "layer_types", None):
-        c.layer_types = c.layer_types[:2]
-    if hasattr(c, "max_window_layers"):
-        c.max_window_layers = 2
-    return c
 
 
 def models(args):
@@ -65,14 +35,7 @@ def models(args):
             out.append((folder, AutoConfig.from_pretrained(os.path.dirname(path))))
         else:
             print(f"note: {path} is absent; {folder} is not checked")
-    # Qwen3-0.6B ships no config.json in ../shared: the sizes from its model card (the shared
-    # README's note), the rest transformers' Qwen3Config defaults.
-    out.append(("Qwen3-0.6B (model card sizes)", Qwen3Config(
-        vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
-        num_attention_heads=16, num_key_value_heads=8, head_dim=128, max_position_embeddings=40960,
-        rms_norm_eps=1e-6, tie_word_embeddings=True, attention_bias=False,
-        rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
-        bos_token_id=151643, eos_token_id=151645)))
+    out.append(("Qwen3-0.6B (model card sizes)", qwen3_card_config()))
     out.append(("gpt2 (transformers' defaults)", GPT2Config()))
     return out
 

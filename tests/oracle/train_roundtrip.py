@@ -13,7 +13,6 @@ For a SmolLM2-shaped and a Qwen3-shaped model (the real config, tokenizer and ch
      away from the initial ones (training happened), and its generation_config's EOS is kept.
 The commands run are printed.
 """
-import copy
 import glob
 import json
 import os
@@ -24,6 +23,7 @@ import tempfile
 import warnings
 
 import oracle
+from small_models import qwen3_card_config, qwen3_tokenizer_files, shrink
 
 TOLERANCE = 1e-4
 SEED = 77
@@ -36,27 +36,6 @@ def imports():
         from safetensors.torch import load_file  # noqa: F401
     except ImportError as e:
         oracle.skip(f"the oracle Python lacks {e.name} (run scripts/install-deps.sh --oracle)")
-
-
-def shrink(config):
-    c = copy.deepcopy(config)
-    heads = c.num_attention_heads
-    kv = getattr(c, "num_key_value_heads", None) or heads
-    c.num_key_value_heads = 2 if kv < heads else 4
-    c.num_attention_heads = c.num_key_value_heads * (heads // kv)
-    if getattr(c, "head_dim", None) and c.head_dim * heads != config.hidden_size:
-        c.head_dim, c.hidden_size = 32, 64
-    else:
-        c.hidden_size = c.num_attention_heads * 16
-        if hasattr(c, "head_dim"):
-            c.head_dim = 16
-    c.intermediate_size = 96
-    c.num_hidden_layers = 2
-    if getattr(c, "layer_types", None):
-        c.layer_types = c.layer_types[:2]
-    if hasattr(c, "max_window_layers"):
-        c.max_window_layers = 2
-    return c
 
 
 def make_model(folder, config, tokenizer_files, generation_eos):
@@ -186,29 +165,18 @@ def main():
     models = oracle.shared_path(args, "data/models")
     imports()
     warnings.filterwarnings("ignore")
-    from transformers import AutoConfig, Qwen3Config
+    from transformers import AutoConfig
     workdir = tempfile.mkdtemp(prefix="ladder-roundtrip-")
     try:
         smol = os.path.join(models, "SmolLM2-135M-Instruct")
         smol_files = [os.path.join(smol, f) for f in ("tokenizer.json", "tokenizer_config.json",
                                                       "special_tokens_map.json", "vocab.json",
                                                       "merges.txt")]
-        qwen25 = os.path.join(models, "Qwen2.5-0.5B-Instruct")
-        qwen3 = os.path.join(models, "Qwen3-0.6B")
-        qwen_files = [os.path.join(qwen25, "vocab.json"), os.path.join(qwen25, "merges.txt"),
-                      os.path.join(qwen3, "tokenizer_config.json"),
-                      os.path.join(qwen3, "chat_template.jinja")]
-        # Qwen3-0.6B's sizes from its model card (../shared has no config.json for it).
-        qwen3_config = Qwen3Config(
-            vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
-            num_attention_heads=16, num_key_value_heads=8, head_dim=128,
-            max_position_embeddings=40960, rms_norm_eps=1e-6, tie_word_embeddings=True,
-            rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
-            bos_token_id=151643, eos_token_id=151645)
+        qwen_files = qwen3_tokenizer_files(models)
         failures = 0
         failures += check(args, "SmolLM2", shrink(AutoConfig.from_pretrained(smol)), smol_files, 2,
                           workdir)
-        failures += check(args, "Qwen3", shrink(qwen3_config), qwen_files, [151645, 151643],
+        failures += check(args, "Qwen3", shrink(qwen3_card_config()), qwen_files, [151645, 151643],
                           workdir)
         if failures:
             print(f"DIFFERENT: {failures} checks failed")

@@ -29,6 +29,7 @@ import types
 import warnings
 
 import oracle
+from small_models import qwen3_tokenizer_files
 
 PAIRS_PER_CASE = 40
 SEED = 2310
@@ -165,10 +166,8 @@ def main():
     try:
         qwen3 = os.path.join(workdir, "qwen3")
         os.makedirs(qwen3)
-        for name in ("vocab.json", "merges.txt"):
-            shutil.copy(os.path.join(models, "Qwen2.5-0.5B-Instruct", name), qwen3)
-        for name in ("tokenizer_config.json", "chat_template.jinja"):
-            shutil.copy(os.path.join(models, "Qwen3-0.6B", name), qwen3)
+        for f in qwen3_tokenizer_files(models):
+            shutil.copy(f, qwen3)
         smol = os.path.join(models, "SmolLM2-135M-Instruct")
         cases = [
             ("SmolLM2 chat template", smol, "model", True, ""),
