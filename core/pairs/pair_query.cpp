@@ -253,7 +253,7 @@ PairDetail pairDetail(store::Database& db, std::int64_t pairId) {
         "p.split, p.truncated, cs.name, c.text, rs.name, r.text, "
         "(SELECT rank FROM ladder_rungs WHERE ladder_id = p.ladder_id AND source_id = cs.id), "
         "(SELECT rank FROM ladder_rungs WHERE ladder_id = p.ladder_id AND source_id = rs.id), "
-        "c.source_id, r.source_id "
+        "c.source_id, r.source_id, pr.messages_json "
         "FROM pairs p JOIN prompts pr ON pr.id = p.prompt_id "
         "JOIN responses c ON c.id = p.chosen_id JOIN sources cs ON cs.id = c.source_id "
         "JOIN responses r ON r.id = p.rejected_id JOIN sources rs ON rs.id = r.source_id "
@@ -286,6 +286,10 @@ PairDetail pairDetail(store::Database& db, std::int64_t pairId) {
     d.rejected = answer(10, 13);
     const std::int64_t chosenSource = s.int64(14);
     const std::int64_t rejectedSource = s.int64(15);
+    if (const auto stored = s.optText(16)) {
+        std::string error;
+        if (auto messages = data::messagesFromJson(*stored, &error)) d.messages = std::move(*messages);
+    }
 
     d.provenance = pairProvenance(db, pairId);
     d.annotation = annotationOf(db, pairId);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data/conversation.h"
 #include "core/pairs/pair_annotations.h"
 #include "core/pairs/pair_provenance.h"
 #include "core/store/database.h"
@@ -107,8 +108,9 @@ struct PairMargin {
 struct PairDetail {
     std::int64_t pairId = 0;
     std::int64_t promptId = 0;
-    std::string instruction;
+    std::string instruction;  // a conversation's transcript when `messages` holds it
     std::string input;
+    std::vector<data::Message> messages;  // the prompt's turns, for a conversation (else empty)
     PairAnswer chosen;  // as built, before any flip
     PairAnswer rejected;
     std::string tier;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -12,8 +13,10 @@
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTextBrowser>
 
 #include "core/common/text.h"
+#include "core/data/dataset_import.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_annotations.h"
 #include "core/pairs/pair_margins.h"
@@ -362,6 +365,33 @@ TEST_F(PairBrowserTest, TheDetailShowsSourcesRanksAndLengths) {
                                 " char"))
         << header.toStdString();
     EXPECT_EQ(m_pane->detailView()->rightText(), QString::fromStdString(it->rejected));
+}
+
+TEST(PairDetailViewTest, AConversationPromptIsShownTurnByTurnFromTheWorkspace) {
+    test::TempDir dir;
+    const auto file = dir.path() / "chat.ladder";
+    const auto prefs = dir.path() / "ultra.jsonl";
+    std::ofstream(prefs)
+        << R"({"chosen": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, )"
+           R"({"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Sky?"}, )"
+           R"({"role": "assistant", "content": "Blue"}], "rejected": [{"role": "system", "content": "Be brief."}, )"
+           R"({"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}, )"
+           R"({"role": "user", "content": "Sky?"}, {"role": "assistant", "content": "Green"}]})"
+        << "\n";
+    std::int64_t pairId = 0;
+    {
+        auto ws = store::Workspace::create(file);
+        (void)data::importFile(ws.db(), prefs);
+        pairId = ws.db().queryInt64("SELECT id FROM pairs");
+    }
+    auto ws = store::Workspace::open(file);
+    PairDetailView view;
+    view.showPair(pairs::pairDetail(ws.db(), pairId));
+    auto* prompt = view.findChild<QTextBrowser*>("pairPrompt");
+    ASSERT_NE(prompt, nullptr);
+    EXPECT_EQ(prompt->toPlainText().toStdString(),
+              "System\nBe brief.\nUser\nHi\nAssistant\nHello\nUser\nSky?");
+    EXPECT_EQ(view.leftText(), "Blue");
 }
 
 TEST(WordDiff, MarksTheWordsOffTheCommonSubsequenceOnEachSide) {

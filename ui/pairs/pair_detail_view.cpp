@@ -58,6 +58,34 @@ QLabel* header(QWidget* parent, const QColor& mark) {
     return l;
 }
 
+// The prompt: its text, or a conversation turn by turn (the role above each message, the
+// system message and earlier answers shaded apart from the user's turns).
+QString promptHtml(const pairs::PairDetail& d) {
+    const auto block = [](const QString& text) {
+        QString html = text.toHtmlEscaped();
+        html.replace(QLatin1Char('\n'), QStringLiteral("<br/>"));
+        return html;
+    };
+    if (d.messages.empty()) {
+        QString prompt = QString::fromStdString(d.instruction);
+        if (!d.input.empty()) prompt += QStringLiteral("\n\n") + QString::fromStdString(d.input);
+        return QStringLiteral("<div style=\"white-space: pre-wrap;\">%1</div>").arg(block(prompt));
+    }
+    QString html;
+    for (const data::Message& m : d.messages) {
+        const QString role = QString::fromStdString(m.role);
+        const char* background = m.role == "system"      ? "#f3eee2"
+                                 : m.role == "assistant" ? "#e8eef6"
+                                                         : "#ffffff";
+        html += QStringLiteral("<div style=\"background-color:%1; margin-bottom:4px;\"><b>%2</b>"
+                               "<div style=\"white-space: pre-wrap;\">%3</div></div>")
+                    .arg(QLatin1String(background),
+                         (role.left(1).toUpper() + role.mid(1)).toHtmlEscaped(),
+                         block(QString::fromStdString(m.content)));
+    }
+    return html;
+}
+
 }  // namespace
 
 PairDetailView::PairDetailView(QWidget* parent) : QWidget(parent) {
@@ -133,12 +161,7 @@ void PairDetailView::showPair(const pairs::PairDetail& d) {
                          .arg(QString::fromStdString(d.split),
                               d.truncated ? tr(" &middot; truncated") : QString(), status));
 
-    QString prompt = QString::fromStdString(d.instruction).toHtmlEscaped();
-    if (!d.input.empty()) {
-        prompt += QStringLiteral("\n\n") + QString::fromStdString(d.input).toHtmlEscaped();
-    }
-    prompt.replace(QLatin1Char('\n'), QStringLiteral("<br/>"));
-    m_prompt->setHtml(QStringLiteral("<div style=\"white-space: pre-wrap;\">%1</div>").arg(prompt));
+    m_prompt->setHtml(promptHtml(d));
 
     const WordDiff diff =
         diffWords(QString::fromStdString(preferred.text), QString::fromStdString(other.text));
