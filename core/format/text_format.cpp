@@ -9,6 +9,7 @@
 
 #include "core/chat/chat_template.h"
 #include "core/common/error.h"
+#include "core/common/lists.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace ladder::format {
@@ -29,13 +30,6 @@ chat::OrderedJson toRequestMessages(const std::vector<data::Message>& messages) 
         out.push_back(chat::OrderedJson{{"role", m.role}, {"content", m.content}});
     }
     return out;
-}
-
-std::string trimEnd(std::string s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r')) {
-        s.pop_back();
-    }
-    return s;
 }
 
 }  // namespace
@@ -66,7 +60,16 @@ bool folderHasChatTemplate(const fs::path& modelFolder) {
 }
 
 TextFormat::TextFormat(PromptTemplate builtin, const tokenizer::Tokenizer& tokenizer)
-    : m_builtin(builtin), m_tokenizer(&tokenizer) {}
+    : m_builtin(builtin), m_tokenizer(&tokenizer) {
+    if (const auto eos = tokenizer.eosId()) {
+        const auto text = tokenizer.idToToken(*eos);
+        if (text && tokenizer.encode(*text) == std::vector<std::int32_t>{*eos}) {
+            m_eosText = *text;
+        } else {
+            m_eosId = eos;
+        }
+    }
+}
 
 TextFormat::TextFormat(std::shared_ptr<const chat::ChatTemplate> chat, std::string folderName,
                        const tokenizer::Tokenizer& tokenizer)
@@ -103,9 +106,8 @@ TextFormat TextFormat::resolve(const std::string& setting, const tokenizer::Toke
     for (const auto& name : PromptTemplate::names()) {
         if (setting == name) return TextFormat(PromptTemplate::fromName(name), tokenizer);
     }
-    std::string all;
-    for (const auto& n : templateSettings()) all += (all.empty() ? "" : ", ") + n;
-    throw Error("unknown prompt template `" + setting + "`: use one of " + all);
+    throw Error("unknown prompt template `" + setting + "`: use one of " +
+                text::join(templateSettings()));
 }
 
 std::string TextFormat::name() const {
@@ -145,17 +147,9 @@ std::vector<std::int32_t> TextFormat::withAnswer(const Prompt& prompt,
     // TRL appends the EOS token's text unless the answer ends with it; an EOS that is not a
     // token of its own in text (the byte tokenizer's) is appended as an id instead.
     std::string text = promptText(prompt) + answer + m_builtin.answerSuffix();
-    bool appendEosId = false;
-    if (const auto eos = m_tokenizer->eosId()) {
-        const auto eosText = m_tokenizer->idToToken(*eos);
-        if (eosText && m_tokenizer->encode(*eosText) == std::vector<std::int32_t>{*eos}) {
-            if (!text.ends_with(*eosText)) text += *eosText;
-        } else {
-            appendEosId = true;
-        }
-    }
+    if (!m_eosText.empty() && !text.ends_with(m_eosText)) text += m_eosText;
     auto ids = m_tokenizer->encode(text, /*addSpecialTokens=*/true);
-    if (appendEosId) ids.push_back(*m_tokenizer->eosId());
+    if (m_eosId) ids.push_back(*m_eosId);
     return ids;
 }
 
@@ -183,7 +177,8 @@ std::vector<std::string> TextFormat::stopStrings() const {
 }
 
 std::string TextFormat::trimAnswer(const std::string& generated) const {
-    return m_chat ? trimEnd(generated) : m_builtin.trimAnswer(generated);
+    // A chat answer ends at an EOS id: only its trailing whitespace goes (raw has no stop strings).
+    return (m_chat ? PromptTemplate(PromptTemplate::Kind::Raw) : m_builtin).trimAnswer(generated);
 }
 
 }  // namespace ladder::format

@@ -98,6 +98,11 @@ private:
     std::shared_ptr<const chat::ChatTemplate> m_chat;  // null: the built-in format
     std::string m_folderName;
     const tokenizer::Tokenizer* m_tokenizer;
+    // How a built-in format's answer ends (decided once, not per pair): with the EOS token's text
+    // (TRL's rule), or, where that text is not one token (the byte tokenizer's), with its id.
+    std::string m_eosText;
+    std::optional<std::int32_t> m_eosId;  // appended as an id
+
 };
 
 // The folder a tokenizer was read from (where its tokenizer_config.json is); none for the byte

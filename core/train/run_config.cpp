@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/json_read.h"
+#include "core/common/lists.h"
 #include "core/format/text_format.h"
 #include "core/train/loss_catalog.h"
 
@@ -262,13 +263,9 @@ std::vector<std::string> validate(const RunConfig& c) {
          "choose the Hugging Face folder of the pretrained model");
     need(c.model.kind != "run" || c.model.runId >= 0,
          "model.run must be a run id, or 0 for the latest finished SFT run");
-    {
-        const auto settings = format::templateSettings();
-        std::string names;
-        for (const auto& s : settings) names += (names.empty() ? "" : ", ") + s;
-        need(std::find(settings.begin(), settings.end(), c.templateName) != settings.end(),
-             "template must be one of " + names + ", not '" + c.templateName + "'");
-    }
+    const auto settings = format::templateSettings();
+    need(std::find(settings.begin(), settings.end(), c.templateName) != settings.end(),
+         "template must be one of " + text::join(settings) + ", not '" + c.templateName + "'");
     need(c.reference == "frozen" || c.reference == "cache" || c.reference == "none",
          "reference must be frozen, cache or none, not '" + c.reference + "'");
     need(!c.data.ladder.empty() || !c.data.datasets.empty(),
