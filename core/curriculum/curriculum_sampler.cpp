@@ -21,6 +21,10 @@ json SamplerPosition::toJson() const {
 }
 
 SamplerPosition SamplerPosition::fromJson(const json& j) {
+    if (j.is_object() && j.contains("group_start")) {
+        throw Error("this sampler position was saved by a run with length grouping: resume it "
+                    "with length grouping on");
+    }
     try {
         SamplerPosition p;
         p.step = j.at("step").get<std::int64_t>();
