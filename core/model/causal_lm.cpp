@@ -13,6 +13,8 @@
 #include "core/model/attention.h"
 #include "core/model/gpt2.h"
 #include "core/model/llama.h"
+#include "core/model/lora.h"
+#include "core/model/recompute.h"
 #include "core/model/shape_text.h"
 
 namespace ladder::model {
@@ -42,6 +44,29 @@ torch::Tensor CausalLMImpl::positionsOf(const ForwardInput& input) {
     const std::int64_t past = input.cache ? input.cache->pastLength() : 0;
     const auto options = torch::TensorOptions().dtype(torch::kLong).device(input.inputIds.device());
     return torch::arange(past, past + t, options).unsqueeze(0).expand({b, t});  // (B, T)
+}
+
+std::vector<torch::Tensor> CausalLMImpl::trainableParameters() const {
+    if (m_lora) return m_lora->parameters();
+    return parameters();
+}
+
+void CausalLMImpl::connectLora(const std::shared_ptr<LoraAdapter>& adapter,
+                               const std::vector<std::string>& /*targets*/) {
+    if (!adapter) {
+        m_lora = nullptr;
+        return;
+    }
+    throw Error(std::string("LoRA adapters are for Llama-family models (Llama, Mistral, Qwen2, "
+                            "Qwen3); this model is ") + toString(m_config.family) +
+                ": train it fully (lora.rank 0)");
+}
+
+torch::Tensor CausalLMImpl::runLayer(const std::function<torch::Tensor(const torch::Tensor&)>& layer,
+                                     const torch::Tensor& x, const ForwardInput& input) const {
+    if (!m_checkpointing || input.cache || !torch::GradMode::is_enabled()) return layer(x);
+    // The layer may draw (LoRA dropout): the recomputation replays the generator.
+    return recomputed(layer, x, /*preserveRng=*/is_training());
 }
 
 torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {

@@ -6,6 +6,7 @@
 //   C hidden width, V vocabulary, H query heads, H_kv key/value heads, D = C/H head width.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@
 #include "core/model/model_config.h"
 
 namespace ladder::model {
+
+class LoraAdapter;
 
 struct ForwardInput {
     torch::Tensor inputIds;        // (B, T) int64
@@ -45,7 +48,27 @@ public:
     [[nodiscard]] torch::Device device() const;
     [[nodiscard]] torch::Dtype dtype() const;
 
+    // Gradient checkpointing: each decoder layer keeps only its input for the backward pass and
+    // runs again there (model::recomputed), instead of keeping its activations. Same gradients.
+    // A forward that fills a KvCache (prefix sharing, generation) runs its layers plainly.
+    void setGradientCheckpointing(bool on) { m_checkpointing = on; }
+    [[nodiscard]] bool gradientCheckpointing() const { return m_checkpointing; }
+
+    // The LoRA adapter attached by attachLora() (lora.h), or null.
+    [[nodiscard]] const std::shared_ptr<LoraAdapter>& lora() const { return m_lora; }
+    // What the optimiser trains: the adapter's A and B when one is attached, else every weight.
+    [[nodiscard]] std::vector<torch::Tensor> trainableParameters() const;
+    // attachLora()'s part that knows the family: adds the adapter's modules for `targets` (PEFT
+    // names) and wires them into the layers; null detaches. The base family throws ladder::Error
+    // (a family without LoRA support).
+    virtual void connectLora(const std::shared_ptr<LoraAdapter>& adapter,
+                             const std::vector<std::string>& targets);
+
 protected:
+    // layer(x) for decoder layer `layer`, recomputed in the backward pass when checkpointing
+    // applies (grad mode on, no cache).
+    [[nodiscard]] torch::Tensor runLayer(const std::function<torch::Tensor(const torch::Tensor&)>& layer,
+                                         const torch::Tensor& x, const ForwardInput& input) const;
     // inputIds' positions (B, T): positionIds when given, else T_past + arange(T).
     [[nodiscard]] static torch::Tensor positionsOf(const ForwardInput& input);
     // Checks shapes and the cache, and builds the (B, 1, T, T_past + T) attention mask (or
@@ -54,6 +77,10 @@ protected:
 
 private:
     ModelConfig m_config;
+    bool m_checkpointing = false;
+
+protected:
+    std::shared_ptr<LoraAdapter> m_lora;
 };
 
 using CausalLM = std::shared_ptr<CausalLMImpl>;

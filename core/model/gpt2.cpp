@@ -95,7 +95,11 @@ torch::Tensor Gpt2Impl::hidden(const ForwardInput& input) {
     }
     auto x = m_transformer->wte(input.inputIds) + m_transformer->wpe(positions);  // (B, T, C)
     for (std::size_t i = 0; i < m_transformer->h->size(); ++i) {
-        x = m_transformer->h[i]->as<Gpt2Block>()->forward(x, mask, input.cache, i);  // (B, T, C)
+        auto* block = m_transformer->h[i]->as<Gpt2Block>();
+        // By value: a checkpointed layer runs again in the backward pass, after hidden() returned.
+        x = runLayer([block, mask, cache = input.cache, i](const torch::Tensor& h) {
+            return block->forward(h, mask, cache, i);
+        }, x, input);  // (B, T, C)
     }
     return m_transformer->lnF(x);  // (B, T, C)
 }

@@ -1,6 +1,8 @@
 // Llama-family forward pass. Letters as in causal_lm.h.
 #include "core/model/llama.h"
 
+#include <algorithm>
+
 #include "core/model/attention.h"
 #include "core/model/rotary.h"
 
@@ -16,6 +18,13 @@ torch::Tensor repeatKv(const torch::Tensor& x, std::int64_t groups) {
     if (groups == 1) return x;
     const auto b = x.size(0), hKv = x.size(1), t = x.size(2), d = x.size(3);
     return x.unsqueeze(2).expand({b, hKv, groups, t, d}).reshape({b, hKv * groups, t, d});
+}
+
+// y + the adapter's update of x, when `module` is adapted and the adapter is on.
+torch::Tensor adapted(const LoraAdapter* adapter, const LoraModule* module, torch::Tensor y,
+                      const torch::Tensor& x, bool training) {
+    if (!adapter || !module || !adapter->isEnabled()) return y;
+    return y + adapter->delta(*module, x, training);
 }
 
 }  // namespace
@@ -49,8 +58,9 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
                     : torch::Tensor();
     // split (not narrow): its backward concatenates the three gradients instead of adding three
     // zero-padded ones.
-    const auto parts = torch::nn::functional::linear(x, weight, bias)
-                           .split_with_sizes({qWidth, kvWidth, kvWidth}, 2);  // (B, T, Q|K|K)
+    auto parts = torch::nn::functional::linear(x, weight, bias)
+                     .split_with_sizes({qWidth, kvWidth, kvWidth}, 2);  // (B, T, Q|K|K)
+    for (std::size_t j = 0; j < 3; ++j) parts[j] = adapted(m_adapter, m_lora[j], parts[j], x, is_training());
     auto q = parts[0].view({b, t, m_numHeads, m_headDim}).transpose(1, 2);     // (B, H, T, D)
     auto k = parts[1].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
     auto v = parts[2].view({b, t, m_numKvHeads, m_headDim}).transpose(1, 2);   // (B, H_kv, T, D)
@@ -63,7 +73,14 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
     const auto groups = m_numHeads / m_numKvHeads;
     const auto y = attention(q, repeatKv(k, groups), repeatKv(v, groups), mask);  // (B, H, T, D)
-    return m_oProj(y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim}));    // (B, T, C)
+    const auto z = y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim});       // (B, T, Q)
+    return adapted(m_adapter, m_lora[3], m_oProj(z), z, is_training());               // (B, T, C)
+}
+
+void LlamaAttentionImpl::setLora(const LoraAdapter* adapter,
+                                 std::array<const LoraModule*, 4> modules) {
+    m_adapter = adapter;
+    m_lora = modules;
 }
 
 LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
@@ -78,7 +95,15 @@ torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
     const auto both = torch::nn::functional::linear(
                           x, torch::cat({m_gateProj->weight, m_upProj->weight}))
                           .chunk(2, 2);                                        // 2 x (B, T, I)
-    return m_downProj(torch::silu(both[0]) * both[1]);                         // (B, T, C)
+    const auto gate = adapted(m_adapter, m_lora[0], both[0], x, is_training());
+    const auto up = adapted(m_adapter, m_lora[1], both[1], x, is_training());
+    const auto h = torch::silu(gate) * up;                                     // (B, T, I)
+    return adapted(m_adapter, m_lora[2], m_downProj(h), h, is_training());     // (B, T, C)
+}
+
+void LlamaMlpImpl::setLora(const LoraAdapter* adapter, std::array<const LoraModule*, 3> modules) {
+    m_adapter = adapter;
+    m_lora = modules;
 }
 
 LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const ModelConfig& config) {
@@ -121,10 +146,42 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
     const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
                                          config().ropeScaling, x.scalar_type());  // (B, 1, T, D)
     for (std::size_t i = 0; i < m_model->layers->size(); ++i) {
-        x = m_model->layers[i]->as<LlamaDecoderLayer>()->forward(x, cos, sin, mask, input.cache,
-                                                                 i);  // (B, T, C)
+        auto* layer = m_model->layers[i]->as<LlamaDecoderLayer>();
+        // By value: a checkpointed layer runs again in the backward pass, after hidden() returned.
+        x = runLayer([layer, cos, sin, mask, cache = input.cache, i](const torch::Tensor& h) {
+            return layer->forward(h, cos, sin, mask, cache, i);
+        }, x, input);  // (B, T, C)
     }
     return m_model->norm(x);  // (B, T, C)
+}
+
+void LlamaImpl::connectLora(const std::shared_ptr<LoraAdapter>& adapter,
+                            const std::vector<std::string>& targets) {
+    const auto wanted = [&](const std::string& name) {
+        return std::find(targets.begin(), targets.end(), name) != targets.end();
+    };
+    const auto c = config().hiddenSize, i = config().intermediateSize;
+    const auto q = config().numHeads * config().headDimension();
+    const auto kv = config().numKvHeads * config().headDimension();
+    const auto options = torch::TensorOptions().device(device()).dtype(dtype());
+    for (std::size_t l = 0; l < m_model->layers->size(); ++l) {
+        auto* layer = m_model->layers[l]->as<LlamaDecoderLayer>();
+        const auto prefix = "model.layers." + std::to_string(l) + ".";
+        // One module per (name, in, out), or null where the name is not a target.
+        const auto add = [&](const std::string& part, const std::string& name, std::int64_t in,
+                             std::int64_t out) -> const LoraModule* {
+            if (!adapter || !wanted(name)) return nullptr;
+            return adapter->add(prefix + part + name, in, out, options);
+        };
+        layer->attention().setLora(adapter.get(), {add("self_attn.", "q_proj", c, q),
+                                                   add("self_attn.", "k_proj", c, kv),
+                                                   add("self_attn.", "v_proj", c, kv),
+                                                   add("self_attn.", "o_proj", q, c)});
+        layer->mlp().setLora(adapter.get(), {add("mlp.", "gate_proj", c, i),
+                                             add("mlp.", "up_proj", c, i),
+                                             add("mlp.", "down_proj", i, c)});
+    }
+    m_lora = adapter;
 }
 
 torch::Tensor LlamaImpl::logits(const torch::Tensor& hidden) {

@@ -4,9 +4,12 @@
 // named_parameters() are the checkpoint's tensor names.
 #pragma once
 
+#include <array>
+
 #include <torch/torch.h>
 
 #include "core/model/causal_lm.h"
+#include "core/model/lora.h"
 #include "core/model/rms_norm.h"
 
 namespace ladder::model {
@@ -18,8 +21,12 @@ public:
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
                           const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
                           std::size_t layer);
+    // q_proj, k_proj, v_proj, o_proj: each adapted by a module of `adapter`, or not (null).
+    void setLora(const LoraAdapter* adapter, std::array<const LoraModule*, 4> modules);
 
 private:
+    const LoraAdapter* m_adapter = nullptr;
+    std::array<const LoraModule*, 4> m_lora{};
     std::int64_t m_numHeads, m_numKvHeads, m_headDim;
     torch::nn::Linear m_qProj{nullptr}, m_kProj{nullptr}, m_vProj{nullptr}, m_oProj{nullptr};
     RMSNorm m_qNorm{nullptr}, m_kNorm{nullptr};  // Qwen3's, over each head (qkNorm)
@@ -30,8 +37,12 @@ class LlamaMlpImpl : public torch::nn::Module {
 public:
     explicit LlamaMlpImpl(const ModelConfig& config);
     torch::Tensor forward(const torch::Tensor& x);  // (B, T, C) -> (B, T, C)
+    // gate_proj, up_proj, down_proj, as LlamaAttentionImpl::setLora.
+    void setLora(const LoraAdapter* adapter, std::array<const LoraModule*, 3> modules);
 
 private:
+    const LoraAdapter* m_adapter = nullptr;
+    std::array<const LoraModule*, 3> m_lora{};
     torch::nn::Linear m_gateProj{nullptr}, m_upProj{nullptr}, m_downProj{nullptr};
 };
 TORCH_MODULE(LlamaMlp);
@@ -42,6 +53,8 @@ public:
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
                           const torch::Tensor& sin, const torch::Tensor& mask, KvCache* cache,
                           std::size_t layer);  // (B, T, C) -> (B, T, C)
+    [[nodiscard]] LlamaAttentionImpl& attention() { return *m_selfAttn; }
+    [[nodiscard]] LlamaMlpImpl& mlp() { return *m_mlp; }
 
 private:
     RMSNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
@@ -66,6 +79,8 @@ public:
     explicit LlamaImpl(const ModelConfig& config);
     torch::Tensor hidden(const ForwardInput& input) override;    // (B, T, C)
     torch::Tensor logits(const torch::Tensor& hidden) override;  // (..., C) -> (..., V)
+    void connectLora(const std::shared_ptr<LoraAdapter>& adapter,
+                     const std::vector<std::string>& targets) override;
 
 private:
     LlamaDecoder m_model{nullptr};

@@ -1,9 +1,14 @@
 #include "core/train/sequence_logps.h"
 
+#include <algorithm>
+
 #include <torch/torch.h>
 
+#include "core/common/error.h"
+
 #include "core/model/causal_lm.h"
-#include "core/train/autocast.h"
+#include "core/model/autocast.h"
+#include "core/model/recompute.h"
 #include "core/train/batch.h"
 
 namespace ladder::train {
@@ -12,21 +17,66 @@ namespace {
 // Dimension letters: B pairs, R answer rows (B or 2B), Tp prompt length, Ta answer length,
 // C hidden width, V vocabulary.
 
+// Log-probs are taken in float32 from bfloat16/float16 logits, in the logits' own type otherwise.
+torch::Dtype logpType(torch::Dtype type) {
+    return type == torch::kBFloat16 || type == torch::kHalf ? torch::kFloat : type;
+}
+torch::Tensor forLogps(const torch::Tensor& logits) {
+    return logits.to(logpType(logits.scalar_type()));
+}
+
 // log p of each answer token from the hidden states that predict it: (R, Ta, C) -> (R).
 torch::Tensor sumTokenLogps(model::CausalLMImpl& model, const torch::Tensor& predicting,
                             const Batch& batch) {
-    auto logits = model.logits(predicting).to(torch::kFloat);                   // (R, Ta, V)
-    // log_softmax then gather, as log p(y) = logit_y - logsumexp(logits); float32 throughout.
+    auto logits = forLogps(model.logits(predicting));                           // (R, Ta, V)
+    // log_softmax then gather, as log p(y) = logit_y - logsumexp(logits).
     auto picked = logits.gather(2, batch.answerIds.unsqueeze(2)).squeeze(2);   // (R, Ta)
     auto logps = picked - logits.logsumexp(2);                                 // (R, Ta)
     return (logps * batch.answerMask.to(logps.scalar_type())).sum(1);          // (R)
 }
 
+// The same sums without (R, Ta, V) logits: only the N real answer positions go through the LM
+// head, `chunk` tokens at a time, and each chunk's logits are made again in the backward pass
+// (model::recomputed) instead of being kept: (chunk, V) at a time, forward and backward.
+torch::Tensor sumTokenLogpsChunked(model::CausalLMImpl& model, const torch::Tensor& predicting,
+                                   const Batch& batch, std::int64_t chunk) {
+    const auto r = predicting.size(0), ta = predicting.size(1), c = predicting.size(2);
+    const auto real = batch.answerMask.reshape({r * ta}).nonzero().squeeze(1);   // (N)
+    const auto hidden = predicting.reshape({r * ta, c}).index_select(0, real);    // (N, C)
+    const auto targets = batch.answerIds.reshape({r * ta}).index_select(0, real); // (N)
+    const auto n = real.size(0);
+    std::vector<torch::Tensor> parts;
+    for (std::int64_t start = 0; start < n; start += chunk) {
+        const auto length = std::min(chunk, n - start);
+        const auto wanted = targets.narrow(0, start, length).unsqueeze(1);       // (n, 1)
+        parts.push_back(model::recomputed(
+            [&model, wanted](const torch::Tensor& h) {
+                const auto logits = forLogps(model.logits(h));                   // (n, V)
+                return logits.gather(1, wanted).squeeze(1) - logits.logsumexp(1);  // (n)
+            },
+            hidden.narrow(0, start, length), /*preserveRng=*/false));
+    }
+    const auto rowOf = real.div(ta, "floor");                                     // (N)
+    auto sums = torch::zeros({r}, predicting.options().dtype(logpType(predicting.scalar_type())));
+    if (parts.empty()) return sums;
+    return sums.index_add(0, rowOf, torch::cat(parts));                           // (R)
+}
+
 }  // namespace
+
+std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab) {
+    constexpr std::int64_t kLogitsPerChunk = std::int64_t{1} << 24;
+    constexpr std::int64_t kLargeVocabulary = 32000;
+    const auto chunked = std::max<std::int64_t>(16, kLogitsPerChunk / std::max<std::int64_t>(1, vocab));
+    if (setting == "full") return 0;
+    if (setting == "chunked") return chunked;
+    if (setting == "auto") return vocab >= kLargeVocabulary ? chunked : 0;
+    throw Error("logits_head must be auto, full or chunked, not '" + setting + "'");
+}
 
 AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
                         const ForwardOptions& options) {
-    const AutocastGuard autocast(batch.promptIds.device(), options.bf16Autocast);
+    const model::AutocastGuard autocast(batch.promptIds.device(), options.bf16Autocast);
     const std::int64_t b = batch.pairs;
     const std::int64_t r = batch.answerIds.size(0);
     const std::int64_t ta = batch.answerIds.size(1);
@@ -76,6 +126,10 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
         }
         auto hidden = model.hidden(whole);                                         // (R, Tp+Ta-1, C)
         predicting = hidden.narrow(1, tp - 1, ta);                                 // (R, Ta, C)
+    }
+    if (options.headChunkTokens > 0) {
+        return {sumTokenLogpsChunked(model, predicting, batch, options.headChunkTokens),
+                batch.answerTokens};
     }
     return {sumTokenLogps(model, predicting, batch), batch.answerTokens};
 }

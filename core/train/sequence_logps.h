@@ -3,6 +3,9 @@
 // attend to its keys and values; without, each row is prompt + answer. Same numbers either way.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include <torch/types.h>
 
 namespace ladder::model {
@@ -17,7 +20,16 @@ struct Batch;
 struct ForwardOptions {
     bool prefixSharing = true;  // one prompt forward for a pair's chosen and rejected answers
     bool bf16Autocast = false;  // bfloat16 autocast (CUDA only; ignored on the CPU)
+    // 0: the LM head over every answer position at once, (R, Ta, V) logits kept for the backward
+    // pass; N: over the real answer tokens only, N at a time, recomputed in the backward pass.
+    std::int64_t headChunkTokens = 0;
 };
+
+// The chunk a run's `logits_head` setting gives for a vocabulary of `vocab`: "full" 0, "chunked"
+// tokens enough for about 16M logits (64 MB in float32) per chunk, "auto" chunked from 32,000
+// tokens of vocabulary (every current chat model) and full below. Throws ladder::Error for
+// another setting.
+[[nodiscard]] std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab);
 
 struct AnswerLogps {
     torch::Tensor logps;   // (R) sum over each answer's real tokens of log p(token | before)

@@ -1,9 +1,9 @@
-#include "core/train/autocast.h"
+#include "core/model/autocast.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
-namespace ladder::train {
+namespace ladder::model {
 
 // The autocast API moved between LibTorch releases: device-type arguments since 2.4.
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
@@ -36,4 +36,13 @@ AutocastGuard::~AutocastGuard() {
 #endif
 }
 
-}  // namespace ladder::train
+bool AutocastGuard::cudaBf16Active() {
+#ifdef LADDER_AUTOCAST_BY_DEVICE
+    return at::autocast::is_autocast_enabled(at::kCUDA) &&
+           at::autocast::get_autocast_dtype(at::kCUDA) == at::kBFloat16;
+#else
+    return at::autocast::is_enabled() && at::autocast::get_autocast_gpu_dtype() == at::kBFloat16;
+#endif
+}
+
+}  // namespace ladder::model

@@ -1,0 +1,107 @@
+// The chunked LM head (only the real answer positions, a chunk of tokens at a time, recomputed in
+// the backward pass) gives today's log-probs and gradients; the setting picks it for large
+// vocabularies. Gradient checkpointing through a whole training step gives the same step.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/model/causal_lm.h"
+#include "core/model/model_config.h"
+#include "core/train/batch.h"
+#include "core/train/sequence_logps.h"
+#include "tests/support/test_support.h"
+
+namespace ladder::train {
+namespace {
+
+std::vector<TokenizedPair> pairs() {
+    std::vector<TokenizedPair> p(3);
+    p[0] = {0, "easy", false, {10, 11, 12}, {20, 21, 22}, {30, 31}};
+    p[1] = {1, "hard", false, {13}, {23, 24, 25, 26, 27, 28, 29, 40, 41}, {32}};
+    p[2] = {2, "easy", false, {14, 15}, {42, 43}, {33, 34, 35, 36}};
+    return p;
+}
+
+Batch batchOf(const std::vector<TokenizedPair>& p) {
+    std::vector<const TokenizedPair*> pointers;
+    for (const auto& x : p) pointers.push_back(&x);
+    return collate(pointers, /*withRejected=*/true, 0, torch::kCPU);
+}
+
+struct Result {
+    torch::Tensor logps;
+    std::vector<torch::Tensor> grads;
+};
+
+Result run(model::CausalLMImpl& model, const Batch& batch, const ForwardOptions& options) {
+    model.zero_grad();
+    const auto out = answerLogps(model, batch, options);
+    // An uneven weighting, so each row's gradient counts differently.
+    const auto weights = torch::linspace(0.5, 2.0, out.logps.size(0), out.logps.options());
+    (out.logps * weights).sum().backward();
+    Result r{out.logps.detach().clone(), {}};
+    for (const auto& p : model.parameters()) r.grads.push_back(p.grad().clone());
+    return r;
+}
+
+void expectSame(const Result& a, const Result& b, double tolerance) {
+    EXPECT_LT((a.logps - b.logps).abs().max().item<double>(), tolerance);
+    ASSERT_EQ(a.grads.size(), b.grads.size());
+    for (std::size_t i = 0; i < a.grads.size(); ++i) {
+        const double scale = std::max(1.0, a.grads[i].abs().max().item<double>());
+        EXPECT_LT((a.grads[i] - b.grads[i]).abs().max().item<double>(), tolerance * scale) << i;
+    }
+}
+
+class ChunkedHeadTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ChunkedHeadTest, GivesTheFullHeadsLogpsAndGradients) {
+    const bool prefixSharing = GetParam();
+    const auto batch = batchOf(pairs());
+    for (const auto dtype : {torch::kDouble, torch::kFloat}) {
+        torch::manual_seed(7);
+        auto model = model::buildModel(model::ModelConfig::tiny(), torch::kCPU, dtype);
+        ForwardOptions full;
+        full.prefixSharing = prefixSharing;
+        const auto reference = run(*model, batch, full);
+        for (const std::int64_t chunk : {1, 4, 1000}) {
+            ForwardOptions chunked = full;
+            chunked.headChunkTokens = chunk;
+            // 1e-6 in float32 relative to the values (sums of ~10 log-probs of ~-6 each), far
+            // tighter in float64.
+            const double tolerance = dtype == torch::kDouble ? 1e-12 : 1e-6 * 64;
+            SCOPED_TRACE("chunk " + std::to_string(chunk));
+            expectSame(run(*model, batch, chunked), reference, tolerance);
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(PrefixSharing, ChunkedHeadTest, ::testing::Bool());
+
+TEST(ChunkedHead, TheSettingChunksLargeVocabulariesByDefault) {
+    EXPECT_EQ(headChunkTokens("full", 151936), 0);
+    EXPECT_EQ(headChunkTokens("auto", 259), 0);
+    EXPECT_EQ(headChunkTokens("auto", 151936), (std::int64_t{1} << 24) / 151936);
+    EXPECT_EQ(headChunkTokens("chunked", 259), (std::int64_t{1} << 24) / 259);
+    EXPECT_EQ(headChunkTokens("chunked", 1'000'000'000), 16);
+    EXPECT_NE(test::errorOf([] { (void)headChunkTokens("fast", 10); }).find("logits_head"),
+              std::string::npos);
+}
+
+TEST(GradientCheckpointingStep, AnswerLogpsAndGradientsMatchWithoutPrefixSharing) {
+    const auto batch = batchOf(pairs());
+    torch::manual_seed(8);
+    auto model = model::buildModel(model::ModelConfig::tiny(), torch::kCPU, torch::kDouble);
+    ForwardOptions options;
+    options.prefixSharing = false;
+    const auto plain = run(*model, batch, options);
+    model->setGradientCheckpointing(true);
+    options.headChunkTokens = 5;
+    expectSame(run(*model, batch, options), plain, 1e-12);
+}
+
+}  // namespace
+}  // namespace ladder::train
