@@ -12,6 +12,7 @@
 #include "core/common/hash.h"
 #include "core/common/json_read.h"
 #include "core/common/log.h"
+#include "core/model/lora.h"
 #include "core/model/safetensors.h"
 #include "core/model/shape_text.h"
 #include "core/model/weight_check.h"
@@ -165,6 +166,12 @@ CausalLM loadPretrained(const fs::path& folder, torch::Device device, torch::Dty
     log::get("model")->info("loaded {} ({}, {} layers, C {}) from {} on {} as {}",
                             folder.filename().string(), config.modelType, config.numLayers,
                             config.hiddenSize, folder.string(), device.str(), dtypeName(dtype));
+    // A LoRA run's checkpoint: its base weights above, the trained adapter beside them.
+    const fs::path adapter = folder / kCheckpointAdapterFolder;
+    if (isLoraFolder(adapter)) {
+        mergeLoraFolder(*model, adapter);
+        log::get("model")->info("merged the LoRA adapter {} into it", adapter.string());
+    }
     return model;
 }
 

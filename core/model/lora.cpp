@@ -10,6 +10,7 @@
 #include "core/common/json_read.h"
 #include "core/model/atomic_file.h"
 #include "core/model/causal_lm.h"
+#include "core/model/checkpoint.h"
 #include "core/model/safetensors.h"
 
 namespace ladder::model {
@@ -25,46 +26,6 @@ std::string tensorName(const std::string& module, const char* part) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& loraModuleNames() {
-    static const std::vector<std::string> names = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                                    "gate_proj", "up_proj", "down_proj"};
-    return names;
-}
-
-std::vector<std::string> loraTargets(const LoraSpec& spec) {
-    const auto& all = loraModuleNames();
-    const bool everything = std::find(spec.targetModules.begin(), spec.targetModules.end(),
-                                      "all-linear") != spec.targetModules.end();
-    std::vector<std::string> out;
-    for (const auto& name : all) {
-        if (everything || std::find(spec.targetModules.begin(), spec.targetModules.end(), name) !=
-                              spec.targetModules.end()) {
-            out.push_back(name);
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> loraProblems(const LoraSpec& spec) {
-    std::vector<std::string> problems;
-    if (spec.rank < 0 || spec.rank > 4096) problems.push_back("lora.rank must be 0 (off) to 4096");
-    if (!spec.enabled()) return problems;
-    if (!(spec.alpha > 0) || !std::isfinite(spec.alpha)) problems.push_back("lora.alpha must be > 0");
-    if (!(spec.dropout >= 0 && spec.dropout < 1)) problems.push_back("lora.dropout must be in [0, 1)");
-    if (spec.targetModules.empty()) {
-        problems.push_back("lora.target_modules is empty: name modules (q_proj, v_proj, ...) or all-linear");
-    }
-    for (const auto& name : spec.targetModules) {
-        const auto& known = loraModuleNames();
-        if (name != "all-linear" && std::find(known.begin(), known.end(), name) == known.end()) {
-            problems.push_back("lora.target_modules: '" + name +
-                               "' is not a linear layer of the decoder (q_proj, k_proj, v_proj, "
-                               "o_proj, gate_proj, up_proj, down_proj, or all-linear)");
-        }
-    }
-    return problems;
-}
 
 LoraModule* LoraAdapter::add(const std::string& name, std::int64_t in, std::int64_t out,
                              const torch::TensorOptions& options) {
@@ -111,30 +72,6 @@ LoraOff::LoraOff(const CausalLMImpl& model) : m_adapter(model.lora()) {
 
 LoraOff::~LoraOff() {
     if (m_adapter) m_adapter->setEnabled(m_was);
-}
-
-nlohmann::json loraConfigJson(const LoraSpec& spec, const std::string& baseModel) {
-    return {
-        {"peft_type", "LORA"},
-        {"task_type", "CAUSAL_LM"},
-        {"base_model_name_or_path", baseModel},
-        {"r", spec.rank},
-        {"lora_alpha", spec.alpha},
-        {"lora_dropout", spec.dropout},
-        {"target_modules", loraTargets(spec)},
-        {"bias", "none"},
-        {"fan_in_fan_out", false},
-        {"use_rslora", false},
-        {"use_dora", false},
-        {"init_lora_weights", true},
-        {"inference_mode", true},
-        {"modules_to_save", nullptr},
-        {"layers_to_transform", nullptr},
-        {"layers_pattern", nullptr},
-        {"rank_pattern", nlohmann::json::object()},
-        {"alpha_pattern", nlohmann::json::object()},
-        {"revision", nullptr},
-    };
 }
 
 void saveLora(const LoraAdapter& adapter, const std::filesystem::path& folder,
@@ -285,6 +222,24 @@ void mergeLoraFolder(CausalLMImpl& model, const std::filesystem::path& folder) {
     }
     if (updates.empty()) throw Error(file.path().string() + " holds no LoRA weights");
     mergeInto(model, updates, spec.scale(), file.path().string());
+}
+
+void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder) {
+    const auto adapter = model.lora();
+    if (!adapter) throw Error("the model has no adapter to merge");
+    auto weights = model.hfWeights();
+    const torch::NoGradGuard noGrad;
+    for (auto& [name, tensor] : weights) {
+        for (const auto& m : adapter->modules()) {
+            if (name != m->name + ".weight") continue;
+            tensor = tensor + torch::matmul(m->b, m->a).to(tensor.scalar_type()) * adapter->spec().scale();
+        }
+    }
+    std::filesystem::create_directories(folder);
+    ModelConfig config = model.config();
+    config.torchDtype = dtypeName(model.dtype());
+    writeSafetensors(folder / "model.safetensors", weights);
+    writeConfigJson(config, folder / "config.json");
 }
 
 void mergeAttachedLora(CausalLMImpl& model) {

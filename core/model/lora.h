@@ -15,31 +15,17 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+
+#include "core/model/lora_spec.h"
 
 namespace ladder::model {
 
 class CausalLMImpl;
 
-struct LoraSpec {
-    int rank = 0;          // r; 0 = no adapters (full fine-tuning)
-    double alpha = 16;     // lora_alpha; the update is scaled by alpha / r
-    double dropout = 0.05; // lora_dropout, on the adapter's input while training
-    // target_modules as PEFT names them (the last part of the module's name); "all-linear" (the
-    // default) means every linear layer of the decoder, the LM head excepted, as in PEFT.
-    std::vector<std::string> targetModules = {"all-linear"};
-
-    [[nodiscard]] bool enabled() const { return rank > 0; }
-    [[nodiscard]] double scale() const { return rank > 0 ? alpha / rank : 0.0; }
-};
-
-// The linear layers of a Llama-family decoder LoRA can adapt, by PEFT's names.
-[[nodiscard]] const std::vector<std::string>& loraModuleNames();
-// Problems of a spec, one message each (empty = fine): rank, alpha, dropout, unknown modules.
-[[nodiscard]] std::vector<std::string> loraProblems(const LoraSpec& spec);
-// targetModules with "all-linear" spelled out, in loraModuleNames() order.
-[[nodiscard]] std::vector<std::string> loraTargets(const LoraSpec& spec);
+// Where a Ladder checkpoint of a LoRA run keeps its adapter, beside the base weights; a model
+// folder with one loads merged (loadPretrained).
+inline constexpr const char* kCheckpointAdapterFolder = "adapter";
 
 struct LoraModule {
     std::string name;  // the adapted layer's Hugging Face name: model.layers.0.self_attn.q_proj
@@ -89,8 +75,6 @@ private:
     bool m_was = false;
 };
 
-// PEFT's adapter_config.json for `spec` on the base model at baseModel.
-[[nodiscard]] nlohmann::json loraConfigJson(const LoraSpec& spec, const std::string& baseModel);
 // Writes adapter_config.json and adapter_model.safetensors (float32) into `folder`, atomically.
 void saveLora(const LoraAdapter& adapter, const std::filesystem::path& folder,
               const std::string& baseModel);
@@ -112,5 +96,8 @@ void loadLoraWeights(const LoraAdapter& adapter, const std::filesystem::path& fo
 void mergeLoraFolder(CausalLMImpl& model, const std::filesystem::path& folder);
 // The same from an attached adapter; the adapter is detached afterwards.
 void mergeAttachedLora(CausalLMImpl& model);
+// config.json and model.safetensors of base + attached adapter merged, as savePretrained writes
+// them, leaving the model as it is: a full model for tools that know no adapters.
+void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder);
 
 }  // namespace ladder::model

@@ -167,6 +167,24 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
     r.read("dtype", c.dtype);
     r.read("threads", c.threads);
     r.read("prefix_sharing", c.prefixSharing);
+    if (const json* l = r.object("lora")) {
+        Reader lr(*l, origin + ": lora");
+        lr.read("rank", c.lora.rank);
+        lr.read("alpha", c.lora.alpha);
+        lr.read("dropout", c.lora.dropout);
+        if (const json* t = lr.object("target_modules")) {
+            // PEFT takes one name ("all-linear") or a list.
+            if (t->is_string()) {
+                c.lora.targetModules = {t->get<std::string>()};
+            } else {
+                lr.read("target_modules", c.lora.targetModules);
+            }
+        }
+        lr.read("save_merged", c.loraSaveMerged);
+        lr.finish();
+    }
+    r.read("gradient_checkpointing", c.gradientCheckpointing);
+    r.read("logits_head", c.logitsHead);
     r.finish();
     return c;
 }
@@ -238,6 +256,14 @@ json toJson(const RunConfig& c) {
         {"dtype", c.dtype},
         {"threads", c.threads},
         {"prefix_sharing", c.prefixSharing},
+        {"lora",
+         {{"rank", c.lora.rank},
+          {"alpha", c.lora.alpha},
+          {"dropout", c.lora.dropout},
+          {"target_modules", c.lora.targetModules},
+          {"save_merged", c.loraSaveMerged}}},
+        {"gradient_checkpointing", c.gradientCheckpointing},
+        {"logits_head", c.logitsHead},
     };
 }
 
@@ -297,6 +323,10 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.dtype == "float32" || c.dtype == "bfloat16", "dtype must be float32 or bfloat16");
     need(c.dtype != "bfloat16" || c.device != "cpu", "bfloat16 autocast needs a CUDA device");
     need(c.threads >= 0, "threads must be >= 0");
+    for (auto& p : model::loraProblems(c.lora)) problems.push_back(std::move(p));
+    need(!c.loraSaveMerged || c.lora.enabled(), "lora.save_merged needs a LoRA run (lora.rank > 0)");
+    need(c.logitsHead == "auto" || c.logitsHead == "full" || c.logitsHead == "chunked",
+         "logits_head must be auto, full or chunked, not '" + c.logitsHead + "'");
     need(c.marginPairs >= 0, "margin pairs must be >= 0");
     need(c.winRate.every >= 0, "the win-rate interval must be >= 0 (0: only at the end)");
     need(c.winRate.prompts >= 1, "the win rate needs at least 1 prompt");

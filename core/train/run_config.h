@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/model/lora_spec.h"
+
 namespace ladder::store {
 class Database;
 }
@@ -92,6 +94,12 @@ struct RunConfig {
     std::string dtype = "float32";              // float32 | bfloat16 (autocast on CUDA)
     int threads = 0;                            // CPU threads; 0 = all cores
     bool prefixSharing = true;                  // one prompt forward for chosen and rejected
+    // Memory (issue 14): LoRA adapters instead of full fine-tuning (rank 0 = off), saved as PEFT
+    // saves them beside the checkpoint's base weights, and the merged model too when asked.
+    model::LoraSpec lora;
+    bool loraSaveMerged = false;
+    bool gradientCheckpointing = false;         // recompute each layer in the backward pass
+    std::string logitsHead = "auto";            // auto | full | chunked (sequence_logps.h)
 };
 
 // Reads a run configuration; unknown keys and wrong types are errors naming the key and `origin`

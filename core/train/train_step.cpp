@@ -83,7 +83,8 @@ TrainStep::TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLos
                        .betas({optimizer.beta1, optimizer.beta2})
                        .eps(optimizer.eps)
                        .weight_decay(optimizer.weightDecay);
-    m_optimizer = std::make_unique<torch::optim::AdamW>(m_policy->parameters(), options);
+    // Only what trains: a LoRA policy's adapter, else every weight.
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_policy->trainableParameters(), options);
 }
 
 StepResult TrainStep::run(const std::vector<const Batch*>& micro,
@@ -109,7 +110,7 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     }
     // clip_grad_norm_ with an infinite limit measures the norm without changing anything.
     const double limit = m_gradClip > 0 ? m_gradClip : std::numeric_limits<double>::infinity();
-    result.gradNorm = torch::nn::utils::clip_grad_norm_(m_policy->parameters(), limit);
+    result.gradNorm = torch::nn::utils::clip_grad_norm_(m_policy->trainableParameters(), limit);
     result.finite = std::isfinite(result.loss) && std::isfinite(result.gradNorm);
     if (!result.finite) {
         // Never let a NaN/Inf into the weights or Adam's moments: the last good state stays.

@@ -20,6 +20,7 @@
 #include "core/curriculum/presets.h"
 #include "core/eval/evaluator.h"
 #include "core/model/checkpoint.h"
+#include "core/model/lora.h"
 #include "core/store/checkpoint_paths.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
@@ -87,7 +88,15 @@ Trainer::Trainer(const JobRequest& request, TrainingControls& controls, EventQue
 Trainer::~Trainer() = default;
 
 ForwardOptions Trainer::forwardOptions() const {
-    return {.prefixSharing = m_config.prefixSharing, .bf16Autocast = m_config.dtype == "bfloat16"};
+    ForwardOptions options;
+    // A checkpointed layer cannot fill a KvCache (it runs again in the backward pass), so
+    // checkpointing forwards whole rows: prompt + answer each.
+    options.prefixSharing = m_config.prefixSharing && !m_config.gradientCheckpointing;
+    options.bf16Autocast = m_config.dtype == "bfloat16";
+    if (m_policy.model) {
+        options.headChunkTokens = headChunkTokens(m_config.logitsHead, m_policy.model->config().vocabSize);
+    }
+    return options;
 }
 
 double Trainer::elapsed() const {
@@ -264,10 +273,20 @@ void Trainer::setUpModelAndData() {
                              m_config.seed);
     std::int64_t parameters = 0;
     for (const auto& p : m_policy.model->parameters()) parameters += p.numel();
+    if (m_config.lora.enabled()) model::attachLora(*m_policy.model, m_config.lora);
+    m_policy.model->setGradientCheckpointing(m_config.gradientCheckpointing);
+    std::int64_t trainable = 0;
+    for (const auto& p : m_policy.model->trainableParameters()) trainable += p.numel();
     m_format = format::TextFormat::resolve(m_config.templateName, *m_policy.tokenizer);
-    logger()->info("run {}: model {} ({} parameters), tokenizer {}, text format {}", m_runId,
-                   m_policy.description, parameters, m_policy.tokenizer->source(),
-                   m_format->name());
+    logger()->info("run {}: model {} ({} parameters, {} trained{}{}), tokenizer {}, text format {}",
+                   m_runId, m_policy.description, parameters, trainable,
+                   m_config.lora.enabled() ? ": LoRA r=" + std::to_string(m_config.lora.rank) : "",
+                   m_config.gradientCheckpointing ? ", gradient checkpointing" : "",
+                   m_policy.tokenizer->source(), m_format->name());
+    if (m_config.gradientCheckpointing && m_config.prefixSharing) {
+        logger()->info("run {}: gradient checkpointing forwards prompt + answer rows (no prefix "
+                       "sharing)", m_runId);
+    }
 
     pairs::PairSelection selection;
     selection.ladder = m_config.data.ladder;
@@ -341,7 +360,8 @@ void Trainer::setUpModelAndData() {
 void Trainer::setUpReference() {
     const ForwardOptions forward = forwardOptions();
     if (m_config.reference == "frozen") {
-        m_reference = model::cloneModel(*m_policy.model);
+        // With LoRA the reference is the policy with its adapter off: no second copy.
+        if (!m_policy.model->lora()) m_reference = model::cloneModel(*m_policy.model);
     } else if (m_config.reference == "cache") {
         // The key: the starting weights, the tokenizer and the prompt cap (the template and the
         // length cap are columns of their own).
@@ -365,6 +385,7 @@ void Trainer::setUpReference() {
                            "reference log-probs of " + std::to_string(missing.size()) + " pairs");
             // The policy has not moved yet: it is the reference for this pass.
             const auto padId = m_policy.tokenizer->padId().value_or(0);
+            const model::LoraOff base(*m_policy.model);
             m_cache->fill(missing, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
                           forward, [this, &runs](std::int64_t done, std::int64_t total) {
                               runs.heartbeat(m_runId, 0);  // alive, though no step is done yet
@@ -395,6 +416,9 @@ void Trainer::restoreCheckpoint() {
     }
     const fs::path folder = *owned;
     model::loadWeights(*m_policy.model, model::weightFiles(folder));
+    if (const auto& adapter = m_policy.model->lora()) {
+        model::loadLoraWeights(*adapter, folder / kAdapterFolder);
+    }
     const TrainerState state = loadTrainerState(folder, m_step->optimizer());
     m_sampler->restore(curriculum::SamplerPosition::fromJson(state.sampler));
     restoreGeneratorState(state.generatorState, m_device);
@@ -443,6 +467,10 @@ ReferenceLogps Trainer::referenceFor(const Batch& batch,
                                      const std::vector<const TokenizedPair*>& pairs) {
     if (m_cache) return m_cache->lookup(pairs, m_device);
     if (m_reference) return referenceLogps(*m_reference, batch, forwardOptions());
+    if (m_config.reference == "frozen" && m_policy.model->lora()) {
+        const model::LoraOff base(*m_policy.model);
+        return referenceLogps(*m_policy.model, batch, forwardOptions());
+    }
     return {};
 }
 
@@ -628,7 +656,7 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
     state.referenceKey = m_referenceKey;
     state.generatorState = saveGeneratorState(m_device);
     saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state,
-                           m_policy.folder);
+                           m_policy.folder, kind == "final" && m_config.loraSaveMerged);
     store::RunStore(m_workspace->db()).addCheckpoint(m_runId, step, relative, kind);
     m_lastCheckpointStep = step;
     flushMetrics(true);

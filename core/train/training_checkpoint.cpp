@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
+#include "core/model/lora.h"
 #include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/vocab_files.h"
@@ -149,17 +150,28 @@ void restoreGeneratorState(const nlohmann::json& state, const torch::Device& dev
 void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
-                            const fs::path& modelSource) {
+                            const fs::path& modelSource, bool withMerged) {
     const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
     try {
         fs::remove_all(temporary);
         fs::create_directories(temporary);
-        model::savePretrained(policy, temporary);
+        model::savePretrained(policy, temporary);  // a LoRA policy's base weights
         copyTokenizer(tokenizer, temporary);
         // How the model generates (its end-of-turn ids above all), as transformers reads it back.
         if (!modelSource.empty() && fs::is_regular_file(modelSource / "generation_config.json")) {
             fs::copy_file(modelSource / "generation_config.json", temporary / "generation_config.json",
                           fs::copy_options::overwrite_existing);
+        }
+        if (const auto& adapter = policy.lora()) {
+            model::saveLora(*adapter, temporary / kAdapterFolder, fs::absolute(folder).string());
+            if (withMerged) {
+                const fs::path merged = temporary / kMergedFolder;
+                model::saveMergedPretrained(policy, merged);
+                copyTokenizer(tokenizer, merged);
+                if (fs::is_regular_file(temporary / "generation_config.json")) {
+                    fs::copy_file(temporary / "generation_config.json", merged / "generation_config.json");
+                }
+            }
         }
         torch::save(optimizer, (temporary / kOptimizerFile).string());
         const nlohmann::json j = {{"step", state.step},

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "core/model/causal_lm.h"
+#include "core/model/lora.h"
 
 namespace ladder::tokenizer {
 class Tokenizer;
@@ -28,14 +29,23 @@ struct TrainerState {
     nlohmann::json generatorState;    // saveGeneratorState(): the generators the run draws from
 };
 
+// A LoRA run's checkpoint keeps its base weights in model.safetensors and the adapter, as PEFT
+// saves one, in this subfolder (base_model_name_or_path: the checkpoint folder), so that
+// PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(ckpt), ckpt + "/adapter") is the
+// trained model; model::loadPretrained merges it. With save_merged, the final checkpoint also
+// holds the merged model (config, weights, tokenizer) in kMergedFolder.
+inline constexpr const char* kAdapterFolder = model::kCheckpointAdapterFolder;
+inline constexpr const char* kMergedFolder = "merged";
+
 // Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
 // and the files beside it, or vocab.json + merges.txt and theirs, with the chat template) or
 // recorded as the byte tokenizer. modelSource: the folder the run's model was read from (empty
-// for the tiny model); its generation_config.json is carried over.
+// for the tiny model); its generation_config.json is carried over. withMerged: a LoRA policy's
+// merged model too.
 void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
-                            const std::filesystem::path& modelSource = {});
+                            const std::filesystem::path& modelSource = {}, bool withMerged = false);
 
 // Restores the optimizer's state and returns the trainer's; the weights are loaded by the caller
 // (model::loadWeights) so that the policy can be built first. Throws ladder::Error naming the

@@ -1,6 +1,8 @@
 // Run configuration: JSON round trip, typos caught, validation messages, the CLI line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
@@ -33,6 +35,37 @@ TEST(RunConfig, RoundTripsThroughJson) {
     EXPECT_EQ(back.model.checkpointStep, 400);
     EXPECT_EQ(back.data.tiers, std::vector<std::string>{"strong>weak"});
     EXPECT_FALSE(back.prefixSharing);
+}
+
+TEST(RunConfig, MemoryOptionsRoundTripAndAreChecked) {
+    const RunConfig defaults;
+    EXPECT_FALSE(defaults.lora.enabled());  // full fine-tuning unless asked
+    EXPECT_EQ(defaults.logitsHead, "auto");
+    const RunConfig c = parseRunConfig(nlohmann::json::parse(R"({
+        "method": "dpo",
+        "lora": {"rank": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear",
+                 "save_merged": true},
+        "gradient_checkpointing": true, "logits_head": "chunked"})"));
+    EXPECT_EQ(c.lora.rank, 16);
+    EXPECT_EQ(c.lora.alpha, 32);
+    EXPECT_EQ(c.lora.targetModules, std::vector<std::string>{"all-linear"});
+    EXPECT_TRUE(c.loraSaveMerged);
+    EXPECT_TRUE(c.gradientCheckpointing);
+    EXPECT_EQ(c.logitsHead, "chunked");
+    EXPECT_EQ(toJson(parseRunConfig(toJson(c))), toJson(c));
+
+    RunConfig bad = c;
+    bad.data.ladder = "demo";
+    bad.lora.targetModules = {"q_proj", "attn"};
+    bad.logitsHead = "fast";
+    const auto problems = validate(bad);
+    const auto has = [&](const std::string& part) {
+        return std::any_of(problems.begin(), problems.end(),
+                           [&](const std::string& p) { return p.find(part) != std::string::npos; });
+    };
+    EXPECT_TRUE(has("'attn'"));
+    EXPECT_TRUE(has("logits_head"));
+    EXPECT_THROW((void)parseRunConfig(nlohmann::json::parse(R"({"lora": {"rnak": 4}})")), Error);
 }
 
 TEST(RunConfig, WinRateSectionRoundTripsAndIsOffByDefault) {

@@ -1,0 +1,166 @@
+// LoRA runs end to end on a small demo workspace: the reference is the policy with its adapter off
+// (no second copy: the first DPO step's loss is log 2), the checkpoint keeps the base weights and
+// the adapter as PEFT saves it, the merged model computes what base + adapter computes, a stopped
+// run resumes bit-exactly (dropout's masks included), and DPO starts from an SFT LoRA run.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include <torch/torch.h>
+
+#include "core/demo/demo_workspace.h"
+#include "core/model/checkpoint.h"
+#include "core/model/lora.h"
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "core/train/training_job.h"
+#include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
+
+namespace ladder::train {
+namespace {
+namespace fs = std::filesystem;
+
+RunConfig loraConfig(const std::string& method, int steps) {
+    RunConfig c = test::tinyRunConfig(method, steps);
+    c.lora.rank = 4;
+    c.lora.alpha = 8;
+    c.lora.dropout = 0.1;
+    c.optimizer.lr = 1e-2;
+    c.gradientCheckpointing = true;
+    c.logitsHead = "chunked";
+    return c;
+}
+
+class LoraTrainingTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_path = m_dir / "demo.ladder";
+        demo::initWorkspace(m_path, {.prompts = 120, .seed = 5});
+    }
+
+    TrainingEvent runToEnd(const JobRequest& request) {
+        TrainingJob job(request);
+        job.start();
+        std::optional<TrainingEvent> last;
+        while (auto e = job.events().pop(std::chrono::seconds(120))) {
+            last = *e;
+            if (e->isTerminal()) break;
+        }
+        job.wait();
+        if (!last) ADD_FAILURE() << "no event for 120 s";
+        return last.value_or(TrainingEvent{});
+    }
+
+    std::map<std::int64_t, double> series(std::int64_t runId, const std::string& name) {
+        auto ws = store::Workspace::open(m_path);
+        std::map<std::int64_t, double> out;
+        for (const auto& [step, value] : store::MetricsReader(ws.db()).series(runId, name)) out[step] = value;
+        return out;
+    }
+
+    fs::path finalCheckpoint(std::int64_t runId) {
+        auto ws = store::Workspace::open(m_path);
+        const auto all = store::RunStore(ws.db()).checkpoints(runId);
+        if (all.empty()) return {};
+        return ws.checkpointDir() / all.back().path;
+    }
+
+    test::TempDir m_dir;
+    fs::path m_path;
+};
+
+torch::Tensor logitsOf(model::CausalLMImpl& model) {
+    const torch::NoGradGuard noGrad;
+    model.eval();
+    model::ForwardInput in;
+    in.inputIds = torch::arange(3, 40, torch::kLong).unsqueeze(0);
+    return model.forward(in);
+}
+
+TEST_F(LoraTrainingTest, ADpoRunKeepsItsBaseAndSavesAPeftAdapterAndTheMergedModel) {
+    auto config = loraConfig("dpo", 4);
+    config.reference = "frozen";
+    config.loraSaveMerged = true;
+    const auto end = runToEnd({m_path.string(), config, 0});
+    ASSERT_EQ(end.kind, EventKind::Finished) << end.message;
+    // The reference is the base: the first step starts from it (B = 0), loss log 2.
+    EXPECT_NEAR(series(end.runId, "loss").at(1), std::log(2.0), 1e-5);
+
+    const auto folder = finalCheckpoint(end.runId);
+    ASSERT_TRUE(model::isLoraFolder(folder / "adapter"));
+    EXPECT_TRUE(fs::exists(folder / "adapter" / "adapter_model.safetensors"));
+    const auto spec = model::loadLoraSpec(folder / "adapter");
+    EXPECT_EQ(spec.rank, 4);
+    EXPECT_EQ(spec.alpha, 8);
+
+    // model.safetensors is the base, untouched: the tiny model of the run's seed.
+    const auto tinyConfig = model::loadPretrained(folder / "merged", torch::kCPU, torch::kFloat)->config();
+    torch::manual_seed(static_cast<std::uint64_t>(config.seed));
+    auto base = model::buildModel(tinyConfig, torch::kCPU, torch::kFloat);
+    auto saved = model::buildModel(base->config(), torch::kCPU, torch::kFloat);
+    model::loadWeights(*saved, model::weightFiles(folder));
+    const auto baseWeights = base->hfWeights();
+    const auto savedWeights = saved->hfWeights();
+    ASSERT_EQ(baseWeights.size(), savedWeights.size());
+    for (std::size_t i = 0; i < baseWeights.size(); ++i) {
+        EXPECT_TRUE(torch::equal(savedWeights[i].second, baseWeights[i].second)) << baseWeights[i].first;
+    }
+
+    // The checkpoint loads merged, and equals the merged model saved beside it; training moved it.
+    auto trained = model::loadPretrained(folder, torch::kCPU, torch::kFloat);
+    auto merged = model::loadPretrained(folder / "merged", torch::kCPU, torch::kFloat);
+    EXPECT_LT((logitsOf(*trained) - logitsOf(*merged)).abs().max().item<double>(), 1e-5);
+    EXPECT_GT((logitsOf(*trained) - logitsOf(*base)).abs().max().item<double>(), 1e-4);
+}
+
+TEST_F(LoraTrainingTest, AStoppedLoraRunResumesBitExactly) {
+    auto config = loraConfig("dpo", 5);
+    config.checkpointEvery = 2;
+    const auto whole = runToEnd({m_path.string(), config, 0});
+    ASSERT_EQ(whole.kind, EventKind::Finished) << whole.message;
+    const auto expected = series(whole.runId, "loss");
+
+    std::int64_t run = 0;
+    {
+        TrainingJob job({m_path.string(), config, 0});
+        job.start();
+        while (auto e = job.events().pop(std::chrono::seconds(120))) {
+            if (e->kind == EventKind::Step && e->step == 2) job.stop();
+            if (e->isTerminal()) {
+                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
+                run = e->runId;
+                break;
+            }
+        }
+    }
+    ASSERT_GT(run, 0);
+    const auto resumed = runToEnd({m_path.string(), {}, run});
+    ASSERT_EQ(resumed.kind, EventKind::Finished) << resumed.message;
+    const auto actual = series(run, "loss");
+    ASSERT_EQ(actual.size(), expected.size());
+    for (const auto& [step, loss] : expected) EXPECT_EQ(actual.at(step), loss) << "step " << step;
+}
+
+TEST_F(LoraTrainingTest, DpoStartsFromAnSftLoraRunWithTheMergedSftModelAsReference) {
+    const auto sft = runToEnd({m_path.string(), loraConfig("sft", 3), 0});
+    ASSERT_EQ(sft.kind, EventKind::Finished) << sft.message;
+    auto dpo = loraConfig("dpo", 2);
+    dpo.model.kind = "run";
+    dpo.model.runId = sft.runId;
+    dpo.reference = "cache";
+    const auto end = runToEnd({m_path.string(), dpo, 0});
+    ASSERT_EQ(end.kind, EventKind::Finished) << end.message;
+    // Policy and reference both start as the merged SFT model.
+    EXPECT_NEAR(series(end.runId, "loss").at(1), std::log(2.0), 1e-5);
+    // The DPO checkpoint's base is that merged SFT model.
+    auto sftMerged = model::loadPretrained(finalCheckpoint(sft.runId), torch::kCPU, torch::kFloat);
+    auto dpoBase = model::buildModel(sftMerged->config(), torch::kCPU, torch::kFloat);
+    model::loadWeights(*dpoBase, model::weightFiles(finalCheckpoint(end.runId)));
+    EXPECT_LT((logitsOf(*dpoBase) - logitsOf(*sftMerged)).abs().max().item<double>(), 1e-6);
+}
+
+}  // namespace
+}  // namespace ladder::train
