@@ -16,6 +16,7 @@ constexpr std::uint64_t kGroupOrderStream = 0x67726f7570ull;  // "group"
 }  // namespace
 
 json GroupedSamplerPosition::toJson() const {
+    if (offset == 0) return groupStart.toJson();  // between groups: the plain sampler's JSON
     return {{"step", step()},
             {"group_start", groupStart.toJson()},
             {"offset", offset},
@@ -83,9 +84,11 @@ void LengthGroupedSampler::drawGroup(std::size_t batchSize) {
         }
     }
     // Stable: equal lengths keep the order they were drawn in, so the result is the same
-    // everywhere.
-    std::stable_sort(drawn.begin(), drawn.end(),
-                     [](const Drawn& a, const Drawn& b) { return a.length < b.length; });
+    // everywhere. A group of one batch stays as drawn: grouping off (G = 1) is the plain sampler.
+    if (batches > 1) {
+        std::stable_sort(drawn.begin(), drawn.end(),
+                         [](const Drawn& a, const Drawn& b) { return a.length < b.length; });
+    }
 
     std::vector<std::size_t> order(static_cast<std::size_t>(batches));
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

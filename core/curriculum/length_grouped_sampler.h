@@ -7,7 +7,8 @@
 //
 // Deterministic and resumable like the sampler it wraps: a position is the plain sampler's position
 // at the group's first batch plus how many batches of the group were taken; restoring it draws the
-// group again (the plain sampler is deterministic) and continues mid-group.
+// group again (the plain sampler is deterministic) and continues mid-group. With G = 1 it is the
+// plain sampler: the same batches in the same order, and the same position JSON.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,8 @@ struct GroupedSamplerPosition {
     [[nodiscard]] std::int64_t step() const { return groupStart.step + offset; }
 
     bool operator==(const GroupedSamplerPosition&) const = default;
+    // Between groups (offset 0) the plain SamplerPosition's JSON, so that a run without grouping
+    // (G = 1) saves what it saved before.
     [[nodiscard]] nlohmann::json toJson() const;
     // Also reads a plain SamplerPosition's JSON (offset 0: a run saved without length grouping
     // resumes with it from its step). Throws ladder::Error for damaged JSON.
@@ -39,7 +42,7 @@ struct GroupedSamplerPosition {
 };
 
 struct LengthGrouping {
-    std::int64_t groupBatches = 16;  // G: batches sorted together (1 = the plain sampler's order)
+    std::int64_t groupBatches = 16;  // G: batches sorted together (1 = off: the plain sampler)
     // The run's last step (batches it draws; 0 = no end): a group stops there too, so that a run
     // trains on the same pairs as without grouping whatever its length.
     std::int64_t endStep = 0;
