@@ -24,6 +24,7 @@
 #include "core/common/log.h"
 #include "core/demo/demo_workspace.h"
 #include "core/store/backup.h"
+#include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "tests/support/test_support.h"
@@ -33,6 +34,8 @@
 #include "ui/log_dock.h"
 #include "ui/main_window.h"
 #include "ui/pairs/pair_table_model.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/metric_plot.h"
 #include "ui/shortcuts_dialog.h"
 
 namespace ladder::ui {
@@ -255,6 +258,75 @@ TEST_F(MainWindowTest, EveryPaneIsUsableAt1000By700) {
         const QRect inPane = QRect(w->mapTo(pairs->parentWidget(), QPoint(0, 0)), w->size());
         EXPECT_TRUE(pairs->parentWidget()->rect().contains(inPane)) << filter;
         EXPECT_GE(w->width(), w->minimumSizeHint().width()) << filter;
+    }
+}
+
+// Issue 21: at 1000x700 the legend of "Accuracy and win rate" (nine lines of a curriculum run:
+// three tiers trained and held out, and the win rate) took its chart's height and left a plot
+// 30 px high. Every chart keeps a plot area; the pane scrolls down for it, never sideways.
+TEST_F(MainWindowTest, EveryChartKeepsAPlotAreaAt1000By700) {
+    const auto file = m_dir / "demo.ladder";
+    demo::initWorkspace(file);
+    std::int64_t runId = 0;
+    {
+        // What the demo's DPO curriculum run records: every step's metrics, per tier, and a
+        // held-out evaluation every ten steps.
+        auto ws = store::Workspace::open(file);
+        store::RunStore runs(ws.db());
+        runId = runs.create({.name = "demo DPO curriculum", .method = "dpo", .configJson = "{}",
+                             .totalSteps = 40});
+        runs.markStarted(runId, 40);
+        store::MetricsWriter metrics(ws.db());
+        const std::vector<std::string> tiers{"strong>weak", "strong>medium", "medium>weak"};
+        for (int step = 1; step <= 40; ++step) {
+            const double v = 0.5 + 0.01 * step;
+            for (const char* name : {"loss", "rewards/margins", "rewards/accuracies", "rewards/chosen",
+                                     "rewards/rejected", "logps/chosen", "logps/rejected",
+                                     "learning_rate", "grad_norm", "tokens_per_second"}) {
+                metrics.add(runId, step, name, v, 0);
+            }
+            for (const auto& t : tiers) {
+                metrics.add(runId, step, "tier/" + t + "/accuracies", v, 0);
+                metrics.add(runId, step, "tier/" + t + "/margins", v, 0);
+            }
+            if (step % 10 != 0) continue;
+            for (const char* name : {"eval/loss", "eval/rewards/margins", "eval/rewards/accuracies",
+                                     "eval/rewards/chosen", "eval/rewards/rejected",
+                                     "eval/logps/chosen", "eval/win_rate"}) {
+                metrics.add(runId, step, name, v, 0);
+            }
+            metrics.add(runId, step, "eval/win_rate_stderr", 0.05, 0);
+            for (const auto& t : tiers) {
+                metrics.add(runId, step, "eval/tier/" + t + "/accuracies", v, 0);
+                metrics.add(runId, step, "eval/tier/" + t + "/margins", v, 0);
+            }
+        }
+        metrics.flush();
+        runs.setStatus(runId, store::RunStatus::Finished);
+    }
+    MainWindow window;
+    window.resize(1000, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    ASSERT_TRUE(window.openWorkspace(qpath(file), false, false));
+    ASSERT_EQ(window.size(), QSize(1000, 700));
+    auto* pane = window.findChild<LivePlotsPane*>();
+    ASSERT_NE(pane, nullptr);
+    window.panes()->setCurrentWidget(pane);
+    pane->showRun(runId);
+    QTest::qWait(200);
+    ASSERT_EQ(pane->plot("Accuracy and win rate")->seriesNames().size(), 9);
+    for (MetricPlot* plot : pane->plots()) {
+        plot->replot();
+        const std::string title = plot->title().toStdString();
+        EXPECT_GE(plot->axisRect()->rect().height(), 120) << title;
+        if (plot->legend->visible()) {
+            EXPECT_GE(plot->legend->outerRect().top(), plot->axisRect()->rect().bottom()) << title;
+            EXPECT_LE(plot->legend->outerRect().bottom(), plot->height()) << title;
+        }
+    }
+    for (auto* area : pane->findChildren<QAbstractScrollArea*>()) {
+        EXPECT_FALSE(area->horizontalScrollBar()->isVisible());
     }
 }
 

@@ -186,6 +186,7 @@ void LivePlotsPane::buildUi() {
     const QStringList titles = plotTitles();
     for (int i = 0; i < titles.size(); ++i) {
         auto* plot = new MetricPlot(titles[i], this);
+        plot->setGrowsForLegend(true);  // the pane scrolls down, so a legend never flattens a chart
         m_plots << plot;
         grid->addWidget(plot, i / kColumns, i % kColumns);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <QToolTip>
 
@@ -29,7 +30,7 @@ QString number(double v) {
 
 MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(parent), m_title(title) {
     setObjectName("plot_" + title);
-    setMinimumSize(320, 220);
+    setMinimumSize(320, kMinimumHeight);
     plotLayout()->insertRow(0);
     QFont titleFont = font();
     titleFont.setBold(true);
@@ -62,9 +63,11 @@ MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(pare
     applyStyle();
     showEmptyAxes(true);
     // After each layout (the chart's width known), the legend's items are put in as many
-    // columns as fit; when that changes the layout is done again before anything is drawn.
+    // columns as fit; when that changes the layout is done again before anything is drawn. Then
+    // the chart asks for the height its legend leaves the plot.
     connect(this, &QCustomPlot::afterLayout, this, [this] {
         if (wrapLegend()) updateLayout();
+        keepPlotHeight();
     });
 }
 
@@ -243,21 +246,50 @@ void MetricPlot::placeLegend() {
 
 bool MetricPlot::wrapLegend() {
     if (!legend->visible() || legend->layout() != plotLayout()) return false;
-    int count = 0, itemWidth = 0;
+    QVector<int> widths;  // of the items, in the order they fill the rows
     for (int i = 0; i < legend->itemCount(); ++i) {
-        const QCPAbstractLegendItem* item = legend->item(i);
-        if (!item) continue;
-        ++count;
-        itemWidth = std::max(itemWidth, item->minimumOuterSizeHint().width() + legend->columnSpacing());
+        if (const QCPAbstractLegendItem* item = legend->item(i)) {
+            widths << item->minimumOuterSizeHint().width();
+        }
     }
-    if (count == 0) return false;
+    if (widths.isEmpty()) return false;
+    // Items fill the rows left to right and a column is as wide as its widest item: the most
+    // columns whose widths add up to no more than the chart's width (a column's width each, not
+    // the widest item's, or one long name kept a legend in one column down the chart).
     const QMargins m = legend->margins();
-    const int across = std::max(1, (rect().width() - m.left() - m.right()) / std::max(1, itemWidth));
-    const int columns = std::min(count, across);
+    const int room = rect().width() - m.left() - m.right() - 2;  // and the legend's border
+    int columns = 1;
+    for (int across = static_cast<int>(widths.size()); across > 1; --across) {
+        QVector<int> column(across, 0);
+        for (int i = 0; i < widths.size(); ++i) {
+            column[i % across] = std::max(column[i % across], widths[i]);
+        }
+        const int total = std::accumulate(column.cbegin(), column.cend(), 0) +
+                          (across - 1) * legend->columnSpacing();
+        if (total <= room) {
+            columns = across;
+            break;
+        }
+    }
     if (legend->wrap() == columns && legend->fillOrder() == QCPLayoutGrid::foColumnsFirst) return false;
     legend->setWrap(columns);
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, /*rearrange=*/true);
     return true;
+}
+
+void MetricPlot::setGrowsForLegend(bool on) {
+    m_growsForLegend = on;
+    if (!on) setMinimumHeight(kMinimumHeight);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::keepPlotHeight() {
+    // What the title, the axes and the legend take stays theirs at any height; the plot gets
+    // the rest. Hidden (an export renders its own size), the chart asks for nothing.
+    if (!m_growsForLegend || !isVisible()) return;
+    const int around = height() - std::max(0, axisRect()->rect().height());
+    const int want = std::max(kMinimumHeight, around + kMinimumPlotHeight);
+    if (want != minimumHeight()) setMinimumHeight(want);
 }
 
 int MetricPlot::pointCount(const QString& name) const {

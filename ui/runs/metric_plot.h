@@ -50,6 +50,13 @@ public:
     [[nodiscard]] bool hasMarkers(const QString& series) const;
     // The legend (below the chart, when there are two series or more); off hides it.
     void setLegendShown(bool on);
+    // The chart is never shorter than kMinimumHeight. Where it can grow (a pane of charts that
+    // scrolls down), it asks for the height that leaves its plot area kMinimumPlotHeight beside
+    // its title, axes and legend: a tall legend makes the chart taller instead of squeezing the
+    // lines flat.
+    static constexpr int kMinimumHeight = 220;
+    static constexpr int kMinimumPlotHeight = 130;
+    void setGrowsForLegend(bool on);
     [[nodiscard]] bool legendShown() const { return m_legendShown; }
     // Drops the points at step >= `step` (a resumed run redoes the steps after its checkpoint).
     void truncateFrom(const QString& series, double step);
@@ -123,6 +130,8 @@ private:
     // Lays the legend's items out in as many columns as the chart's width takes; true when that
     // changed (the layout is then done again).
     bool wrapLegend();
+    // Sets the minimum height that keeps the plot area kMinimumPlotHeight high after a layout.
+    void keepPlotHeight();
     // A line's markers: with few points (or eval/...), circles; else none.
     void updateMarkers(const QString& name, Series& s, bool force = false);
     void updateErrorBars(Series& s);
@@ -149,6 +158,7 @@ private:
     QCPItemText* m_emptyText = nullptr;  // "no points yet" while the chart has no series
     bool m_styling = false;
     bool m_legendShown = true;
+    bool m_growsForLegend = false;
     bool m_pressed = false;  // a button is down on the chart: a drag stops the following
 };
 
