@@ -330,6 +330,49 @@ TEST_F(MainWindowTest, EveryChartKeepsAPlotAreaAt1000By700) {
     }
 }
 
+// Issue 21: the curriculum pane's tiers read as a column of nine lines (name, pairs and rank
+// gap of each on a line of their own, nothing between tiers). A tier is a row of a table, one
+// line high, with its name, pairs and rank gap in columns, whole and without a sideways scroll,
+// at 1000x700 and at the window's default size.
+TEST_F(MainWindowTest, TheCurriculumTiersAreARowEachAt1000By700AndFullSize) {
+    const auto file = m_dir / "demo.ladder";
+    demo::initWorkspace(file);
+    MainWindow window;
+    const QSize defaultSize = window.size();
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    ASSERT_TRUE(window.openWorkspace(qpath(file), false, false));
+    auto* tiers = window.findChild<QAbstractItemView*>("curriculumTiers");
+    ASSERT_NE(tiers, nullptr);
+    window.panes()->setCurrentWidget(window.panes()->widget(2));
+    ASSERT_EQ(window.panes()->tabText(2), "Curriculum");
+    for (const QSize size : {QSize(1000, 700), defaultSize}) {
+        window.resize(size);
+        QTest::qWait(100);
+        ASSERT_EQ(window.size(), size);
+        const std::string at = std::to_string(size.width()) + "x" + std::to_string(size.height());
+        const QAbstractItemModel* model = tiers->model();
+        ASSERT_EQ(model->rowCount(), 3) << at;
+        ASSERT_GE(model->columnCount(), 3) << at;  // tier, pairs, rank gap
+        EXPECT_EQ(model->index(0, 0).data().toString(), "strong>weak");
+        EXPECT_EQ(model->index(0, 1).data().toString(), QLocale().toString(2588));
+        EXPECT_EQ(model->index(0, 2).data().toString(), "2");
+        const int line = tiers->fontMetrics().height();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            for (int column = 0; column < model->columnCount(); ++column) {
+                const QModelIndex index = model->index(row, column);
+                const QRect cell = tiers->visualRect(index);
+                EXPECT_LE(cell.height(), 2 * line) << at << " row " << row;  // one line
+                EXPECT_TRUE(tiers->viewport()->rect().contains(cell)) << at << " row " << row;
+                EXPECT_GE(cell.width(), tiers->fontMetrics().horizontalAdvance(
+                                            index.data().toString()))
+                    << at << " " << index.data().toString().toStdString();
+            }
+        }
+        EXPECT_FALSE(tiers->horizontalScrollBar()->isVisible()) << at;
+    }
+}
+
 TEST_F(MainWindowTest, LogDockShowsMessagesFromAnyArea) {
     MainWindow window;
     log::get("train")->warn("step 12: loss is NaN");

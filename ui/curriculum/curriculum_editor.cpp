@@ -16,11 +16,13 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -155,11 +157,6 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(new QLabel(tr("Stored curricula"), left));
     leftLayout->addWidget(m_stored, 1);
-    leftLayout->addWidget(new QLabel(tr("Tiers of the ladder"), left));
-    m_tierList = new QListWidget(left);
-    m_tierList->setObjectName("curriculumTiers");
-    m_tierList->setToolTip(tr("Training pairs per tier, easiest (largest rank gap) first"));
-    leftLayout->addWidget(m_tierList, 1);
     auto* middle = new QWidget(this);
     auto* middleLayout = new QVBoxLayout(middle);
     middleLayout->setContentsMargins(0, 0, 0, 0);
@@ -170,9 +167,37 @@ CurriculumEditor::CurriculumEditor(WorkspaceSession* session, QWidget* parent)
     nameRow->addWidget(m_name, 1);
     middleLayout->addLayout(nameRow);
     middleLayout->addWidget(m_table, 1);
-    middleLayout->addWidget(new QLabel(tr("Problems"), middle));
-    m_messages->setMaximumHeight(fontMetrics().height() * 7);
-    middleLayout->addWidget(m_messages);
+    // Under the stages, the tiers their columns mix (a row each, beside the problems): in the
+    // narrow list on the left a tier took three lines and could not be told from the next.
+    m_tierTable = new QTableWidget(0, 3, middle);
+    m_tierTable->setObjectName("curriculumTiers");
+    m_tierTable->setToolTip(tr("Training pairs per tier, easiest (largest rank gap) first"));
+    m_tierTable->setHorizontalHeaderLabels({tr("Tier"), tr("Pairs"), tr("Rank gap")});
+    m_tierTable->verticalHeader()->hide();
+    m_tierTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tierTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tierTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_tierTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_tierTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // a long name is elided
+    m_tierTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tierTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_tierTable->setFocusPolicy(Qt::NoFocus);
+    m_tierTable->setAlternatingRowColors(true);
+    m_tierTable->setShowGrid(false);
+    m_tierTable->setWordWrap(false);
+    const int boxHeight = fontMetrics().height() * 7;
+    m_tierTable->setMaximumHeight(boxHeight);
+    m_messages->setMaximumHeight(boxHeight);
+    auto* tiersBox = new QVBoxLayout;
+    tiersBox->addWidget(new QLabel(tr("Tiers of the ladder"), middle));
+    tiersBox->addWidget(m_tierTable);
+    auto* problemsBox = new QVBoxLayout;
+    problemsBox->addWidget(new QLabel(tr("Problems"), middle));
+    problemsBox->addWidget(m_messages);
+    auto* below = new QHBoxLayout;
+    below->addLayout(tiersBox);
+    below->addLayout(problemsBox, 1);
+    middleLayout->addLayout(below);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
     split->addWidget(middle);
@@ -515,16 +540,35 @@ void CurriculumEditor::reloadStoredList() {
 
 void CurriculumEditor::reloadTiers() {
     m_tiers = m_bridge->tiers(m_ladder->currentText());
-    m_tierList->clear();
+    m_tierTable->setRowCount(static_cast<int>(m_tiers.size()));
     const QLocale locale;
-    for (const auto& t : m_tiers) {
-        auto* item = new QListWidgetItem(tr("%1\n%3 pairs\nrank gap %2")
-                                             .arg(QString::fromStdString(t.name))
-                                             .arg(t.rankGap)
-                                             .arg(locale.toString(static_cast<qlonglong>(t.pairs))),
-                                         m_tierList);
-        item->setToolTip(item->text().simplified());
+    for (int row = 0; row < static_cast<int>(m_tiers.size()); ++row) {
+        const auto& t = m_tiers[static_cast<std::size_t>(row)];
+        const QString name = QString::fromStdString(t.name);
+        const QString pairs = locale.toString(static_cast<qlonglong>(t.pairs));
+        const QString tip = tr("%1: %2 training pairs, rank gap %3").arg(name, pairs).arg(t.rankGap);
+        const QStringList cells{name, pairs, QString::number(t.rankGap)};
+        for (int column = 0; column < cells.size(); ++column) {
+            auto* item = new QTableWidgetItem(cells[column]);
+            item->setToolTip(tip);
+            if (column > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_tierTable->setItem(row, column, item);
+        }
     }
+    // As wide as its names and numbers (no wider: the problems beside it take the rest), and at
+    // most 340 px, where a long name is elided (its tooltip has it whole).
+    int width = 2 * m_tierTable->frameWidth();
+    if (m_tierTable->rowCount() > 5) width += m_tierTable->verticalScrollBar()->sizeHint().width();
+    const int padding = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tierTable) + 8;
+    for (int column = 0; column < m_tierTable->columnCount(); ++column) {
+        int widest = m_tierTable->horizontalHeader()->sectionSizeHint(column);
+        for (int row = 0; row < m_tierTable->rowCount(); ++row) {
+            widest = std::max(widest, m_tierTable->fontMetrics().horizontalAdvance(
+                                          m_tierTable->item(row, column)->text()) + padding);
+        }
+        width += widest;
+    }
+    m_tierTable->setFixedWidth(std::min(width, 340));
 }
 
 void CurriculumEditor::setLadder(const QString& ladder) {

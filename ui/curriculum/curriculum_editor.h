@@ -23,6 +23,7 @@ class QListWidget;
 class QMenu;
 class QSpinBox;
 class QTableView;
+class QTableWidget;
 class QUndoStack;
 
 namespace ladder::ui {
@@ -100,7 +101,7 @@ private:
     CurriculumChart* m_chart = nullptr;
     QListWidget* m_stored = nullptr;
     QListWidget* m_messages = nullptr;
-    QListWidget* m_tierList = nullptr;
+    QTableWidget* m_tierTable = nullptr;  // a tier a row: name, pairs, rank gap
     QComboBox* m_ladder = nullptr;
     QSpinBox* m_batch = nullptr;
     QLineEdit* m_name = nullptr;
