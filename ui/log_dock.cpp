@@ -3,7 +3,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDesktopServices>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -13,6 +12,7 @@
 
 #include "core/common/log.h"
 #include "ui/bridge/log_sink.h"
+#include "ui/flow_layout.h"
 
 namespace ladder::ui {
 
@@ -28,15 +28,16 @@ LogDock::LogDock(QWidget* parent)
     auto* layout = new QVBoxLayout(body);
     layout->setContentsMargins(4, 4, 4, 4);
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Show:"), body));
+    // The bar wraps (and the lines below do): docked at a side, the dock is as narrow as the
+    // user makes it instead of pushing the window wider than the screen.
+    auto* bar = new FlowLayout;
     m_level = new QComboBox(body);
     m_level->addItem(tr("Debug and above"), static_cast<int>(spdlog::level::debug));
     m_level->addItem(tr("Info and above"), static_cast<int>(spdlog::level::info));
     m_level->addItem(tr("Warnings and errors"), static_cast<int>(spdlog::level::warn));
     m_level->setCurrentIndex(1);
+    bar->addWidget(new QLabel(tr("Show:"), body));
     bar->addWidget(m_level);
-    bar->addStretch();
     auto* openFile = new QPushButton(tr("Open Log File"), body);
     openFile->setToolTip(tr("The full log, kept under the XDG state directory"));
     bar->addWidget(openFile);
@@ -47,7 +48,9 @@ LogDock::LogDock(QWidget* parent)
     m_view = new QPlainTextEdit(body);
     m_view->setReadOnly(true);
     m_view->setMaximumBlockCount(kMaxLines);
-    m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Long lines (paths, a config) wrap, at any character where a word is longer than the line.
+    m_view->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_view->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     QFont mono("monospace");
     mono.setStyleHint(QFont::Monospace);
     m_view->setFont(mono);

@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSettings>
@@ -378,6 +379,41 @@ TEST_F(MainWindowTest, LogDockShowsMessagesFromAnyArea) {
     log::get("train")->warn("step 12: loss is NaN");
     window.logDock()->drain();
     EXPECT_TRUE(window.logDock()->text().contains("train: step 12: loss is NaN"));
+}
+
+// Issue 21: a log line longer than the window (a path, a message with its details) scrolled the
+// log sideways, and docked at a side the dock's bar asked ~380 px and the Plots pane's 885 px:
+// a 1000 px window grew to 1278. Lines wrap (a word longer than the line at any character), and
+// the bars wrap too: docked at the left 180 px wide, the dock stays so, the window keeps its
+// width and every line shows whole.
+TEST_F(MainWindowTest, LogLinesWrapAndTheDockNeedsNoWidthOfTheWindow) {
+    MainWindow window;
+    window.resize(1000, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    LogDock* dock = window.logDock();
+    auto* view = dock->findChild<QPlainTextEdit*>();
+    ASSERT_NE(view, nullptr);
+    const std::string path = "/tmp/" + std::string(180, 'x') + "/demo.ladder";
+    log::get("ui")->warn("cannot open {}: the disk did not answer in time, so it was left closed", path);
+    dock->drain();
+    QTest::qWait(50);
+    EXPECT_TRUE(dock->text().contains(QString::fromStdString(path)));
+    EXPECT_EQ(view->horizontalScrollBar()->maximum(), 0);
+    EXPECT_FALSE(view->horizontalScrollBar()->isVisible());
+
+    EXPECT_LE(dock->minimumSizeHint().width(), 180);
+    window.addDockWidget(Qt::LeftDockWidgetArea, dock);
+    window.resizeDocks({dock}, {180}, Qt::Horizontal);
+    QTest::qWait(100);
+    EXPECT_EQ(window.width(), 1000);
+    EXPECT_LE(dock->width(), 190);
+    EXPECT_EQ(view->horizontalScrollBar()->maximum(), 0);
+    EXPECT_FALSE(view->horizontalScrollBar()->isVisible());
+    for (auto* button : dock->findChildren<QPushButton*>()) {
+        const QRect inDock(button->mapTo(dock, QPoint(0, 0)), button->size());
+        EXPECT_TRUE(dock->rect().contains(inDock)) << button->text().toStdString();
+    }
 }
 
 TEST_F(MainWindowTest, ShortcutsDialogListsNewAndOpen) {

@@ -27,6 +27,7 @@
 #include "core/store/runs.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/flow_layout.h"
 #include "ui/runs/metric_plot.h"
 #include "ui/runs/plot_export.h"
 #include "ui/runs/run_text.h"
@@ -134,51 +135,56 @@ int LivePlotsPane::plotIndexFor(const QString& metric) {
 }
 
 void LivePlotsPane::buildUi() {
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Run:"), this));
+    // The controls wrap (FlowLayout) where the pane is narrow (the Log dock at its side): in a
+    // row they asked 885 px, and the window grew wider than the user made it.
+    auto* controls = new FlowLayout;
     m_runs = new QComboBox(this);
     m_runs->setObjectName("plotsRun");
     m_runs->setMinimumContentsLength(20);
     m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    bar->addWidget(m_runs);
+    controls->addPair(new QLabel(tr("Run:"), this), m_runs);
     m_followNewest = new QCheckBox(tr("Follow newest"), this);
     m_followNewest->setObjectName("plotsFollowNewest");
     m_followNewest->setToolTip(tr("Switch to a run as soon as it starts (in this window or in "
                                   "ladder-cli on the same workspace)"));
-    bar->addWidget(m_followNewest);
-    bar->addSpacing(16);
-    bar->addWidget(new QLabel(tr("Smoothing:"), this));
-    m_smoothing = new QSlider(Qt::Horizontal, this);
+    controls->addWidget(m_followNewest);
+    auto* smoothingBox = new QWidget(this);
+    auto* smoothingLayout = new QHBoxLayout(smoothingBox);
+    smoothingLayout->setContentsMargins(0, 0, 0, 0);
+    m_smoothing = new QSlider(Qt::Horizontal, smoothingBox);
     m_smoothing->setObjectName("plotsSmoothing");
     m_smoothing->setRange(0, 99);
     m_smoothing->setFixedWidth(110);
     m_smoothing->setToolTip(tr("Exponential moving average of the lines; the raw values stay "
                                "faintly behind"));
-    bar->addWidget(m_smoothing);
-    m_smoothingLabel = new QLabel(this);
+    smoothingLayout->addWidget(m_smoothing);
+    m_smoothingLabel = new QLabel(smoothingBox);
     m_smoothingLabel->setMinimumWidth(32);
-    bar->addWidget(m_smoothingLabel);
+    smoothingLayout->addWidget(m_smoothingLabel);
+    controls->addPair(new QLabel(tr("Smoothing:"), this), smoothingBox);
     m_logY = new QCheckBox(tr("Log y"), this);
     m_logY->setObjectName("plotsLogY");
-    bar->addWidget(m_logY);
+    controls->addWidget(m_logY);
     m_legends = new QCheckBox(tr("Legends"), this);
     m_legends->setObjectName("plotsLegends");
     m_legends->setToolTip(tr("The legend below each chart (the lines are named in the tooltip "
                              "too)"));
-    bar->addWidget(m_legends);
+    controls->addWidget(m_legends);
     auto* fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Fit every chart to its data and follow new points (double-click a chart "
                        "to fit only it)"));
-    bar->addWidget(fit);
+    controls->addWidget(fit);
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export..."));
-    bar->addWidget(exportButton);
+    controls->addWidget(exportButton);
     m_status = new QLabel(this);
     m_status->setObjectName("plotsStatus");
     // The progress text changes every step: it must never widen the window, only be cut.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto* bar = new QHBoxLayout;
+    bar->addLayout(controls);
     bar->addWidget(m_status, 1);
 
     auto* grid = new QGridLayout;
