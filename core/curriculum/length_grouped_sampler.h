@@ -50,8 +50,9 @@ struct LengthGrouping {
 
 class LengthGroupedSampler {
 public:
-    // The length of an item (what the sampler returns: an index or a pair id), e.g. prompt tokens
-    // plus the longer answer's. Must not change while the sampler lives.
+    // What an item (an index or a pair id, as the sampler returns) is sorted by: a length, or a
+    // key ordered like one (train::lengthGroupingKey: the longer answer, then the prompt). Must
+    // not change while the sampler lives.
     using LengthOf = std::function<std::int64_t(std::int64_t item)>;
 
     // Arguments as CurriculumSampler's, plus the grouping and the lengths. Throws ladder::Error
