@@ -311,14 +311,17 @@ TEST_F(MainWindowTest, EveryChartKeepsAPlotAreaAt1000By700) {
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
     ASSERT_TRUE(window.openWorkspace(qpath(file), false, false));
     ASSERT_EQ(window.size(), QSize(1000, 700));
+    // The pane shows the newest run while another pane is in front, as the window does on
+    // opening: its charts are laid out before they are visible, and a finished run adds no
+    // points that would lay them out again.
     auto* pane = window.findChild<LivePlotsPane*>();
     ASSERT_NE(pane, nullptr);
-    window.panes()->setCurrentWidget(pane);
-    pane->showRun(runId);
-    QTest::qWait(200);
+    ASSERT_EQ(pane->runId(), runId);
     ASSERT_EQ(pane->plot("Accuracy and win rate")->seriesNames().size(), 9);
+    QTest::qWait(100);
+    window.panes()->setCurrentWidget(pane);
+    QTest::qWait(300);
     for (MetricPlot* plot : pane->plots()) {
-        plot->replot();
         const std::string title = plot->title().toStdString();
         EXPECT_GE(plot->axisRect()->rect().height(), 120) << title;
         if (plot->legend->visible()) {

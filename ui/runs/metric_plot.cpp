@@ -67,7 +67,15 @@ MetricPlot::MetricPlot(const QString& title, QWidget* parent) : QCustomPlot(pare
     // the chart asks for the height its legend leaves the plot.
     connect(this, &QCustomPlot::afterLayout, this, [this] {
         if (wrapLegend()) updateLayout();
-        keepPlotHeight();
+        // Not from inside the layout: a larger minimum resizes the chart at once, and the replot
+        // under way would keep the old viewport (the chart drawn squeezed in its new height).
+        if (m_growsForLegend && !m_heightQueued) {
+            m_heightQueued = true;
+            QMetaObject::invokeMethod(this, [this] {
+                m_heightQueued = false;
+                keepPlotHeight();
+            }, Qt::QueuedConnection);
+        }
     });
 }
 
@@ -257,7 +265,8 @@ bool MetricPlot::wrapLegend() {
     // columns whose widths add up to no more than the chart's width (a column's width each, not
     // the widest item's, or one long name kept a legend in one column down the chart).
     const QMargins m = legend->margins();
-    const int room = rect().width() - m.left() - m.right() - 2;  // and the legend's border
+    // The viewport: the widget's, or the size an export draws at.
+    const int room = viewport().width() - m.left() - m.right() - 2;  // and the legend's border
     int columns = 1;
     for (int across = static_cast<int>(widths.size()); across > 1; --across) {
         QVector<int> column(across, 0);
@@ -285,8 +294,10 @@ void MetricPlot::setGrowsForLegend(bool on) {
 
 void MetricPlot::keepPlotHeight() {
     // What the title, the axes and the legend take stays theirs at any height; the plot gets
-    // the rest. Hidden (an export renders its own size), the chart asks for nothing.
-    if (!m_growsForLegend || !isVisible()) return;
+    // the rest. Laid out for an export (a viewport of another size), the chart asks for nothing.
+    // Hidden it asks all the same: a pane filled behind another is laid out before it shows,
+    // and a finished run adds no points that would lay it out again.
+    if (!m_growsForLegend || viewport() != rect()) return;
     const int around = height() - std::max(0, axisRect()->rect().height());
     const int want = std::max(kMinimumHeight, around + kMinimumPlotHeight);
     if (want != minimumHeight()) setMinimumHeight(want);

@@ -159,6 +159,7 @@ private:
     bool m_styling = false;
     bool m_legendShown = true;
     bool m_growsForLegend = false;
+    bool m_heightQueued = false;  // keepPlotHeight() is posted, to run after the layout
     bool m_pressed = false;  // a button is down on the chart: a drag stops the following
 };
 
