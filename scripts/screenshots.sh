@@ -3,7 +3,9 @@
 # Uses a private XDG home so it never touches your own demo workspace or settings.
 # The run panes need runs: an SFT run and a DPO run started from it (easy then hard) are trained
 # with ladder-cli; LADDER_SHOT_STEPS (default 150) sets their length (minutes on a CPU), and the
-# live plots are taken LADDER_SHOT_LIVE_AFTER seconds (default 150: its reference pass comes first) into the DPO run.
+# live plots (plots-live.png) are taken once the DPO run has trained LADDER_SHOT_LIVE_STEP steps
+# (default half of them: its reference pass comes before step 1, so a fixed wait could show no
+# points at all), as `ladder-cli runs` counts them.
 # LADDER_SHOT_WORKSPACE=FILE.ladder takes the shots from a copy of a demo workspace whose runs have
 # finished (its checkpoints folder beside it) instead of training new ones; no live shot then.
 # Each pane is taken twice: at the window's default size in docs/images and at 1000x700 in
@@ -45,7 +47,20 @@ if [ -z "${LADDER_SHOT_WORKSPACE:-}" ]; then
     "$bin/ladder-cli" --quiet train --workspace "$demo" \
         --config resources/presets/demo-dpo-curriculum.json --steps "$steps" &
     trainer=$!
-    sleep "${LADDER_SHOT_LIVE_AFTER:-150}"
+    live_step=${LADDER_SHOT_LIVE_STEP:-$((steps / 2))}
+    dpo_step() {  # the step the newest DPO run has reached (0 before it exists)
+        local step
+        step=$("$bin/ladder-cli" runs --workspace "$demo" 2>/dev/null |
+            awk '{ for (i = 2; i < NF; ++i) if ($i == "dpo") { split($(i + 1), s, "/"); print s[1]; exit } }') || true
+        echo "${step:-0}"
+    }
+    while [ "$(dpo_step)" -lt "$live_step" ]; do
+        if ! kill -0 "$trainer" 2>/dev/null; then
+            echo "screenshots: the DPO run ended before step $live_step" >&2
+            exit 1
+        fi
+        sleep 5
+    done
     shot plots-live.png --demo --pane Plots
     wait "$trainer"
 fi
