@@ -51,7 +51,9 @@ torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
                             -std::numeric_limits<float>::infinity());
     }
     // Softmax in float32 even for bf16/fp16 weights, as the fused kernels do internally.
-    const auto weights = torch::softmax(scores, -1, torch::kFloat).to(q.scalar_type());
+    // (float64 models keep float64: tests compare layouts to 1e-12 in it.)
+    const auto softmaxType = q.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+    const auto weights = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
     return torch::matmul(weights, v);  // (B, H, Tq, D)
 }
 

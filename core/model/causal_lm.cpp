@@ -108,6 +108,17 @@ torch::Tensor CausalLMImpl::prepare(const ForwardInput& input) const {
         throw Error("model forward: positionIds must be (B, T) = (" + std::to_string(b) + ", " +
                     std::to_string(t) + "), got " + shapeText(input.positionIds.sizes()));
     }
+    if (input.attentionMask.defined()) {
+        const auto& full = input.attentionMask;
+        if (input.cache || full.dim() != 4 || full.size(0) != b || full.size(1) != 1 ||
+            full.size(2) != t || full.size(3) != t || full.scalar_type() != torch::kBool) {
+            throw Error("model forward: attentionMask must be a (B, 1, T, T) = (" +
+                        std::to_string(b) + ", 1, " + std::to_string(t) + ", " +
+                        std::to_string(t) + ") bool tensor without a KV cache, got " +
+                        shapeText(full.sizes()));
+        }
+        return full.to(ids.device());
+    }
     if (!input.keyPaddingMask.defined()) return {};
     const auto& mask = input.keyPaddingMask;
     if (mask.dim() != 2 || mask.size(0) != b || mask.size(1) != past + t) {

@@ -27,6 +27,10 @@ struct ForwardInput {
     torch::Tensor positionIds;     // (B, T) int64; undefined: T_past + arange(T) for every row
     torch::Tensor keyPaddingMask;  // (B, T_past + T) bool, true = real token; undefined: all real
     KvCache* cache = nullptr;      // when given: attend to its past and append this forward's K/V
+    // (B, 1, T, T) bool, true where query i may attend key j: a whole mask (several sequences in
+    // one row, as packed pairs are); wins over keyPaddingMask; not with a cache. Each query must
+    // be allowed at least itself.
+    torch::Tensor attentionMask;
 };
 
 class CausalLMImpl : public torch::nn::Module {

@@ -21,7 +21,22 @@ PaddingCount& PaddingCount::operator+=(const PaddingCount& other) {
     return *this;
 }
 
-PaddingCount batchPadding(const std::vector<const TokenizedPair*>& batch, bool withRejected) {
+PaddingCount batchPadding(const std::vector<const TokenizedPair*>& batch, bool withRejected,
+                          bool packed) {
+    if (packed) {
+        // One row per pair (prompt, then its answers), right-padded to the longest row.
+        std::int64_t longest = 0, real = 0;
+        for (const TokenizedPair* p : batch) {
+            const auto row = static_cast<std::int64_t>(
+                p->prompt.size() + p->chosen.size() + (withRejected ? p->rejected.size() : 0));
+            longest = std::max(longest, row);
+            real += row;
+        }
+        PaddingCount count;
+        count.realTokens = real;
+        count.paddedTokens = static_cast<std::int64_t>(batch.size()) * longest - real;
+        return count;
+    }
     std::int64_t tp = 0, ta = 0, prompts = 0, answers = 0, gaps = 0;
     for (const TokenizedPair* p : batch) {
         const auto np = static_cast<std::int64_t>(p->prompt.size());
@@ -45,7 +60,7 @@ PaddingCount batchPadding(const std::vector<const TokenizedPair*>& batch, bool w
 
 PaddingCount batchesPadding(const std::vector<TokenizedPair>& pairs,
                             const std::vector<std::vector<std::int64_t>>& batches,
-                            bool withRejected) {
+                            bool withRejected, bool packed) {
     PaddingCount total;
     std::vector<const TokenizedPair*> batch;
     for (const auto& indices : batches) {
@@ -58,12 +73,15 @@ PaddingCount batchesPadding(const std::vector<TokenizedPair>& pairs,
             }
             batch.push_back(&pairs[static_cast<std::size_t>(i)]);
         }
-        total += batchPadding(batch, withRejected);
+        total += batchPadding(batch, withRejected, packed);
     }
     return total;
 }
 
-std::int64_t lengthGroupingKey(const TokenizedPair& pair) {
+std::int64_t lengthGroupingKey(const TokenizedPair& pair, bool packed) {
+    if (packed) {
+        return static_cast<std::int64_t>(pair.prompt.size() + pair.chosen.size() + pair.rejected.size());
+    }
     constexpr std::size_t kPromptBits = 24;  // prompts of up to 16M tokens keep their order
     const std::size_t longer = std::max(pair.chosen.size(), pair.rejected.size());
     const std::size_t prompt = std::min(pair.prompt.size(), (std::size_t{1} << kPromptBits) - 1);

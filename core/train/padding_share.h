@@ -30,19 +30,21 @@ struct PaddingCount {
     PaddingCount& operator+=(const PaddingCount& other);
 };
 
-// One batch, as collate(batch, withRejected, ...) pads it.
+// One batch, as collate(batch, withRejected, ...) pads it, or packed (ForwardOptions::packedPairs:
+// a row per pair holding the prompt and its answers, right-padded to the longest row; no prompt
+// or within-pair padding).
 [[nodiscard]] PaddingCount batchPadding(const std::vector<const TokenizedPair*>& batch,
-                                        bool withRejected);
+                                        bool withRejected, bool packed = false);
 
 // A sequence of batches, each a list of indices into `pairs` (what the samplers return when given
 // indices). Throws ladder::Error for an index outside `pairs`.
 [[nodiscard]] PaddingCount batchesPadding(const std::vector<TokenizedPair>& pairs,
                                           const std::vector<std::vector<std::int64_t>>& batches,
-                                          bool withRejected);
+                                          bool withRejected, bool packed = false);
 
 // What a LengthGroupedSampler sorts a pair by: its longer answer's tokens, then its prompt's (each
 // pair has two answer rows and one prompt row; on AlpacaEval this order leaves a quarter less
-// padding than sorting by prompt + longer answer).
-[[nodiscard]] std::int64_t lengthGroupingKey(const TokenizedPair& pair);
+// padding than sorting by prompt + longer answer); packed, its row's length (prompt + answers).
+[[nodiscard]] std::int64_t lengthGroupingKey(const TokenizedPair& pair, bool packed = false);
 
 }  // namespace ladder::train

@@ -107,6 +107,7 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
         dr.read("datasets", c.data.datasets);
         dr.read("max_length", c.data.maxLength);
         dr.read("max_prompt_length", c.data.maxPromptLength);
+        dr.read("length_groups", c.data.lengthGroups);
         dr.finish();
     }
     r.read("reference", c.reference);
@@ -167,6 +168,7 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
     r.read("dtype", c.dtype);
     r.read("threads", c.threads);
     r.read("prefix_sharing", c.prefixSharing);
+    r.read("packed_pairs", c.packedPairs);
     if (const json* l = r.object("lora")) {
         Reader lr(*l, origin + ": lora");
         lr.read("rank", c.lora.rank);
@@ -212,7 +214,8 @@ json toJson(const RunConfig& c) {
     json data = {{"ladder", c.data.ladder},
                  {"tiers", c.data.tiers},
                  {"max_length", c.data.maxLength},
-                 {"max_prompt_length", c.data.maxPromptLength}};
+                 {"max_prompt_length", c.data.maxPromptLength},
+                 {"length_groups", c.data.lengthGroups}};
     if (!c.data.curriculumSpec.is_null()) {
         data["curriculum"] = c.data.curriculumSpec;
     } else {
@@ -256,6 +259,7 @@ json toJson(const RunConfig& c) {
         {"dtype", c.dtype},
         {"threads", c.threads},
         {"prefix_sharing", c.prefixSharing},
+        {"packed_pairs", c.packedPairs},
         {"lora",
          {{"rank", c.lora.rank},
           {"alpha", c.lora.alpha},
@@ -313,6 +317,8 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.schedule.warmupSteps >= 0, "warmup steps must be 0 or more");
     need(c.schedule.minLrRatio >= 0 && c.schedule.minLrRatio <= 1, "min lr ratio must be in [0, 1]");
     need(c.batchSize >= 1, "batch size must be at least 1");
+    need(c.data.lengthGroups >= 1 && c.data.lengthGroups <= 4096,
+         "data.length_groups must be 1 (off) to 4096 batches");
     need(c.gradAccum >= 1, "gradient accumulation must be at least 1");
     need(c.maxSteps >= 1, "max steps must be at least 1");
     need(c.evalEvery >= 0 && c.evalPairs >= 0, "eval interval and pairs must be >= 0");

@@ -36,6 +36,9 @@ struct DataSpec {
     std::vector<std::int64_t> datasets; // imported pair datasets (ids) to train on as well
     int maxLength = 256;                // tokens of prompt + answer; longer pairs are truncated
     int maxPromptLength = 128;          // prompt tokens kept (from the end) when truncating
+    // Batches sorted by length in groups of this many within a curriculum stage (less padding;
+    // the same pairs per stage): curriculum::LengthGroupedSampler. 1 = the order as drawn.
+    int lengthGroups = 16;
 };
 
 struct OptimizerSpec {
@@ -94,6 +97,9 @@ struct RunConfig {
     std::string dtype = "float32";              // float32 | bfloat16 (autocast on CUDA)
     int threads = 0;                            // CPU threads; 0 = all cores
     bool prefixSharing = true;                  // one prompt forward for chosen and rejected
+    // A row per pair (prompt, chosen, rejected; each answer sees the prompt and itself): no
+    // padding inside a pair, the prompt once; wins over prefixSharing (sequence_logps.h).
+    bool packedPairs = true;
     // Memory (issue 14): LoRA adapters instead of full fine-tuning (rank 0 = off), saved as PEFT
     // saves them beside the checkpoint's base weights, and the merged model too when asked.
     model::LoraSpec lora;

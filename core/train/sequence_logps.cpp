@@ -62,6 +62,79 @@ torch::Tensor sumTokenLogpsChunked(model::CausalLMImpl& model, const torch::Tens
     return sums.index_add(0, rowOf, torch::cat(parts));                           // (R)
 }
 
+// Packed pairs: one row per pair, the prompt once and then each of its answers, an answer's
+// positions continuing from the prompt's end; an answer's tokens attend to the prompt and to their
+// own answer's earlier tokens, never to the other answer (a tree of two branches in one row).
+// Rows are right-padded to the longest pair: no prompt padding and no padding of a pair's shorter
+// answer to its longer one. Returns the hidden states that predict each answer token, (R, Ta, C)
+// (zeros' row where the answer mask is false).
+torch::Tensor packedPredicting(model::CausalLMImpl& model, const Batch& batch) {
+    const std::int64_t b = batch.pairs;
+    const std::int64_t r = batch.answerIds.size(0), ta = batch.answerIds.size(1);
+    const std::int64_t tp = batch.promptIds.size(1);
+    const std::int64_t perPair = r / b;
+    const auto promptIds = batch.promptIds.to(torch::kCPU).contiguous();
+    const auto promptMask = batch.promptMask.to(torch::kCPU, torch::kBool).contiguous();
+    const auto answerIds = batch.answerIds.to(torch::kCPU).contiguous();
+    const auto answerMask = batch.answerMask.to(torch::kCPU, torch::kBool).contiguous();
+    const auto promptLen = promptMask.sum(1);  // (B)
+    const auto answerLen = answerMask.sum(1);  // (R)
+    const auto pl = promptLen.accessor<std::int64_t, 1>();
+    const auto al = answerLen.accessor<std::int64_t, 1>();
+    std::int64_t t = 0;
+    for (std::int64_t i = 0; i < b; ++i) {
+        std::int64_t length = pl[i];
+        for (std::int64_t k = 0; k < perPair; ++k) length += al[i + k * b];
+        t = std::max(t, length);
+    }
+    const auto longs = torch::TensorOptions().dtype(torch::kLong);
+    auto ids = torch::zeros({b, t}, longs);
+    auto positions = torch::zeros({b, t}, longs);
+    auto segment = torch::full({b, t}, -1, longs);  // -1 padding, 0 prompt, k + 1 answer k
+    auto gather = torch::zeros({r, ta}, longs);     // index into the (B * T) hidden states
+    const auto pIds = promptIds.accessor<std::int64_t, 2>();
+    const auto aIds = answerIds.accessor<std::int64_t, 2>();
+    auto id = ids.accessor<std::int64_t, 2>();
+    auto pos = positions.accessor<std::int64_t, 2>();
+    auto seg = segment.accessor<std::int64_t, 2>();
+    auto at = gather.accessor<std::int64_t, 2>();
+    for (std::int64_t i = 0; i < b; ++i) {
+        for (std::int64_t j = 0; j < pl[i]; ++j) {  // left-padded: its last pl tokens
+            id[i][j] = pIds[i][tp - pl[i] + j];
+            pos[i][j] = j;
+            seg[i][j] = 0;
+        }
+        std::int64_t cursor = pl[i];
+        for (std::int64_t k = 0; k < perPair; ++k) {
+            const std::int64_t row = i + k * b;
+            for (std::int64_t j = 0; j < al[row]; ++j) {  // right-padded: its first al tokens
+                id[i][cursor + j] = aIds[row][j];
+                pos[i][cursor + j] = pl[i] + j;
+                seg[i][cursor + j] = k + 1;
+                // The prompt's last token predicts the first answer token; each answer token
+                // the next.
+                at[row][j] = i * t + (j == 0 ? pl[i] - 1 : cursor + j - 1);
+            }
+            cursor += al[row];
+        }
+    }
+    const auto device = batch.promptIds.device();
+    segment = segment.to(device);
+    const auto index = torch::arange(t, longs.device(device));
+    const auto causal = index.unsqueeze(0) <= index.unsqueeze(1);              // (T, T): k <= q
+    const auto segQ = segment.unsqueeze(2), segK = segment.unsqueeze(1);        // (B, T, 1), (B, 1, T)
+    const auto visible = causal.unsqueeze(0) & segK.ge(0) & (segK.eq(0) | segK.eq(segQ));
+    const auto self = torch::eye(t, torch::TensorOptions().dtype(torch::kBool).device(device));
+    model::ForwardInput input;
+    input.inputIds = ids.to(device);
+    input.positionIds = positions.to(device);
+    input.attentionMask = (visible | self.unsqueeze(0)).unsqueeze(1);            // (B, 1, T, T)
+    const auto hidden = model.hidden(input);                                    // (B, T, C)
+    const auto c = hidden.size(2);
+    return hidden.reshape({b * t, c}).index_select(0, gather.reshape({r * ta}).to(device))
+        .reshape({r, ta, c});                                                   // (R, Ta, C)
+}
+
 }  // namespace
 
 std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab) {
@@ -91,7 +164,9 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
     auto answerInMask = batch.answerMask.narrow(1, 0, ta - 1);                     // (R, Ta-1)
 
     torch::Tensor predicting;  // (R, Ta, C): the hidden state before each answer token
-    if (options.prefixSharing) {
+    if (options.packedPairs) {
+        predicting = packedPredicting(model, batch);
+    } else if (options.prefixSharing) {
         model::KvCache cache;
         model::ForwardInput prompt;
         prompt.inputIds = batch.promptIds;                                         // (B, Tp)

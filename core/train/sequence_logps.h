@@ -1,6 +1,8 @@
 // Summed log-probabilities of each answer given its prompt: the one quantity every preference loss
-// needs. With prefix sharing the prompt of a pair goes through the model once and both answers
-// attend to its keys and values; without, each row is prompt + answer. Same numbers either way.
+// needs. Packed, a pair is one row (prompt, chosen, rejected; each answer sees the prompt and
+// itself); with prefix sharing the prompt of a pair goes through the model once and both answers
+// attend to its keys and values; without either, each row is prompt + answer. Same numbers in
+// every layout.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,10 @@ struct Batch;
 
 // How a forward pass runs, chosen once per run and passed down.
 struct ForwardOptions {
+    // One row per pair: the prompt once, then the chosen and the rejected answer, each attending
+    // to the prompt and itself (no padding inside a pair, no KvCache: works with gradient
+    // checkpointing). Wins over prefixSharing.
+    bool packedPairs = false;
     bool prefixSharing = true;  // one prompt forward for a pair's chosen and rejected answers
     bool bf16Autocast = false;  // bfloat16 autocast (CUDA only; ignored on the CPU)
     // 0: the LM head over every answer position at once, (R, Ta, V) logits kept for the backward

@@ -25,6 +25,7 @@
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/padding_share.h"
 #include "core/train/run_notes.h"
 #include "core/train/training_checkpoint.h"
 
@@ -91,6 +92,7 @@ ForwardOptions Trainer::forwardOptions() const {
     ForwardOptions options;
     // A checkpointed layer cannot fill a KvCache (it runs again in the backward pass), so
     // checkpointing forwards whole rows: prompt + answer each.
+    options.packedPairs = m_config.packedPairs;
     options.prefixSharing = m_config.prefixSharing && !m_config.gradientCheckpointing;
     options.bf16Autocast = m_config.dtype == "bfloat16";
     if (m_policy.model) {
@@ -283,7 +285,7 @@ void Trainer::setUpModelAndData() {
                    m_config.lora.enabled() ? ": LoRA r=" + std::to_string(m_config.lora.rank) : "",
                    m_config.gradientCheckpointing ? ", gradient checkpointing" : "",
                    m_policy.tokenizer->source(), m_format->name());
-    if (m_config.gradientCheckpointing && m_config.prefixSharing) {
+    if (m_config.gradientCheckpointing && m_config.prefixSharing && !m_config.packedPairs) {
         logger()->info("run {}: gradient checkpointing forwards prompt + answer rows (no prefix "
                        "sharing)", m_runId);
     }
@@ -339,8 +341,35 @@ void Trainer::setUpModelAndData() {
         ++counts[m_train[i].tier];
     }
     auto resolved = chosen.resolved(counts, m_config.batchSize);
-    m_sampler = std::make_unique<curriculum::CurriculumSampler>(
-        std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed));
+    // The sampler counts micro-batches: gradAccum of them make an optimiser step.
+    const std::int64_t microSteps = std::int64_t{m_config.maxSteps} * std::max(1, m_config.gradAccum);
+    m_sampler = std::make_unique<curriculum::LengthGroupedSampler>(
+        std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed),
+        curriculum::LengthGrouping{.groupBatches = m_config.data.lengthGroups, .endStep = microSteps},
+        [this](std::int64_t i) {
+            return lengthGroupingKey(m_train.at(static_cast<std::size_t>(i)), m_config.packedPairs);
+        });
+    {
+        curriculum::LengthGroupedSampler copy = *m_sampler;
+        std::vector<std::vector<std::int64_t>> batches;
+        for (std::int64_t i = 0; i < microSteps; ++i) {
+            batches.push_back(copy.nextBatch(static_cast<std::size_t>(m_config.batchSize)));
+        }
+        const auto padding =
+            batchesPadding(m_train, batches, m_loss->usesRejected(), m_config.packedPairs);
+        const auto percent = [&](std::int64_t part) {
+            return padding.slots() ? 100.0 * static_cast<double>(part) / static_cast<double>(padding.slots()) : 0.0;
+        };
+        logger()->info("run {}: {} rows, batches grouped by length in groups of {}: {:.1f}% of "
+                       "the token slots are padding ({:.1f}% a pair's shorter answer, {:.1f}% "
+                       "prompts)", m_runId, m_config.packedPairs ? "packed" : "padded",
+                       m_config.data.lengthGroups, 100.0 * padding.share(),
+                       percent(padding.withinPairs), percent(padding.promptPadded));
+        emit(EventKind::Message, 0,
+             "padding: " + std::to_string(static_cast<int>(std::lround(100.0 * padding.share()))) +
+                 "% of the token slots");
+        m_metrics->add(m_runId, 0, "data/padded_share", padding.share(), clock::nowSeconds());
+    }
     if (m_sampler->totalSteps() < m_config.maxSteps) {
         logger()->info("run {}: curriculum '{}' is {} steps long, the run {} (past its end the "
                        "last stage goes on)", m_runId, chosen.name, m_sampler->totalSteps(),
@@ -420,7 +449,7 @@ void Trainer::restoreCheckpoint() {
         model::loadLoraWeights(*adapter, folder / kAdapterFolder);
     }
     const TrainerState state = loadTrainerState(folder, m_step->optimizer());
-    m_sampler->restore(curriculum::SamplerPosition::fromJson(state.sampler));
+    m_sampler->restore(curriculum::GroupedSamplerPosition::fromJson(state.sampler));
     restoreGeneratorState(state.generatorState, m_device);
     if (m_cache && !state.referenceKey.empty() && state.referenceKey != m_referenceKey) {
         throw Error("run " + std::to_string(m_runId) + " cannot resume: its starting model changed "
@@ -627,11 +656,14 @@ void Trainer::retryWhileBusy(const char* what, const std::function<void()>& writ
 std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
     std::vector<char> drawn(m_train.size(), 0);
     // A copy of the sampler draws the same batches the run will (it is deterministic).
-    curriculum::CurriculumSampler sampler = *m_sampler;
-    const auto perStep = static_cast<std::size_t>(m_config.batchSize) *
-                         static_cast<std::size_t>(std::max(1, m_config.gradAccum));
-    for (std::int64_t step = 0; step < m_config.maxSteps; ++step) {
-        for (auto i : sampler.nextBatch(perStep)) drawn.at(static_cast<std::size_t>(i)) = 1;
+    // Micro-batch by micro-batch, as trainLoop draws them (one batch of batchSize x gradAccum
+    // pairs would be other pairs: the curriculum's tier mix is drawn per batch).
+    curriculum::LengthGroupedSampler sampler = *m_sampler;
+    const std::int64_t microSteps = std::int64_t{m_config.maxSteps} * std::max(1, m_config.gradAccum);
+    for (std::int64_t step = 0; step < microSteps; ++step) {
+        for (auto i : sampler.nextBatch(static_cast<std::size_t>(m_config.batchSize))) {
+            drawn.at(static_cast<std::size_t>(i)) = 1;
+        }
     }
     std::vector<const TokenizedPair*> out;
     for (std::size_t i = 0; i < m_train.size(); ++i) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/curriculum/curriculum_sampler.h"
+#include "core/curriculum/length_grouped_sampler.h"
 #include "core/format/text_format.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/metrics.h"
@@ -105,7 +105,7 @@ private:
 
     std::vector<TokenizedPair> m_train;
     std::vector<TokenizedPair> m_heldout;       // the fixed evaluation subset
-    std::unique_ptr<curriculum::CurriculumSampler> m_sampler;
+    std::unique_ptr<curriculum::LengthGroupedSampler> m_sampler;
     std::unique_ptr<eval::Evaluator> m_winRate;  // when the config names a reference source
     std::size_t m_stage = static_cast<std::size_t>(-1);
 

@@ -91,6 +91,58 @@ TEST(ChunkedHead, TheSettingChunksLargeVocabulariesByDefault) {
               std::string::npos);
 }
 
+Batch batchOf(const std::vector<TokenizedPair>& p, bool withRejected) {
+    std::vector<const TokenizedPair*> pointers;
+    for (const auto& x : p) pointers.push_back(&x);
+    return collate(pointers, withRejected, 0, torch::kCPU);
+}
+
+// A GPT-2 small enough for a test (learned positions: packed rows must give each answer the
+// positions after its prompt).
+model::ModelConfig tinyGpt2() {
+    model::ModelConfig c;
+    c.family = model::ModelFamily::Gpt2;
+    c.modelType = "gpt2";
+    c.vocabSize = 64;
+    c.hiddenSize = 32;
+    c.numLayers = 2;
+    c.numHeads = 4;
+    c.numKvHeads = 4;
+    c.intermediateSize = 64;
+    c.maxPositionEmbeddings = 64;
+    c.tieWordEmbeddings = true;
+    c.attentionBias = c.attentionOutputBias = true;
+    return c;
+}
+
+// Float64 models, but RMSNorm and LayerNorm compute in float32 as transformers does: gradients
+// that reach a token through other sums (the prompt's, from both answers of its row) round
+// differently at float32's 1e-7. A wrong mask or position is off by 1e-2 and more.
+constexpr double kLayoutTolerance = 1e-6;
+
+TEST(PackedPairs, GiveTheLogpsAndGradientsOfEveryOtherLayout) {
+    for (const bool withRejected : {true, false}) {
+        const auto batch = batchOf(pairs(), withRejected);
+        for (const auto& config : {model::ModelConfig::tiny(), tinyGpt2()}) {
+            torch::manual_seed(9);
+            auto model = model::buildModel(config, torch::kCPU, torch::kDouble);
+            ForwardOptions rows;
+            rows.prefixSharing = false;
+            const auto expected = run(*model, batch, rows);
+            ForwardOptions shared;
+            expectSame(run(*model, batch, shared), expected, kLayoutTolerance);
+            ForwardOptions packed;
+            packed.packedPairs = true;
+            SCOPED_TRACE(std::string(model::toString(config.family)) + (withRejected ? " pairs" : " chosen only"));
+            expectSame(run(*model, batch, packed), expected, kLayoutTolerance);
+            // Packed rows need no KvCache: gradient checkpointing and the chunked head apply.
+            model->setGradientCheckpointing(true);
+            packed.headChunkTokens = 3;
+            expectSame(run(*model, batch, packed), expected, kLayoutTolerance);
+        }
+    }
+}
+
 TEST(GradientCheckpointingStep, AnswerLogpsAndGradientsMatchWithoutPrefixSharing) {
     const auto batch = batchOf(pairs());
     torch::manual_seed(8);

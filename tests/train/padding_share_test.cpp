@@ -60,6 +60,20 @@ TEST(PaddingShare, CountsHandComputedBatches) {
     EXPECT_GT(lengthGroupingKey(pairOfLengths(5, 4, 1, 4)), lengthGroupingKey(pairs[0]));
 }
 
+TEST(PaddingShare, PackedRowsPadOnlyToTheLongestPair) {
+    const std::vector<TokenizedPair> pairs = {pairOfLengths(1, 3, 2, 4), pairOfLengths(2, 5, 1, 1)};
+    // Rows of 3+2+4 = 9 and 5+1+1 = 7 tokens: 2 x 9 = 18 slots, 16 real, 2 padded.
+    const auto packed = batchesPadding(pairs, {{0, 1}}, /*withRejected=*/true, /*packed=*/true);
+    EXPECT_EQ(packed.realTokens, 16);
+    EXPECT_EQ(packed.paddedTokens, 2);
+    EXPECT_EQ(packed.promptPadded, 0);
+    EXPECT_EQ(packed.withinPairs, 0);
+    // Chosen only: 3+2 and 5+1: 2 x 6 slots, 11 real.
+    const auto chosen = batchesPadding(pairs, {{0, 1}}, /*withRejected=*/false, /*packed=*/true);
+    EXPECT_EQ(chosen.paddedTokens, 1);
+    EXPECT_EQ(lengthGroupingKey(pairs[0], true), 9);
+}
+
 TEST(PaddingShare, MatchesTheMasksCollateBuilds) {
     random::Stream rng(3);
     std::vector<TokenizedPair> pairs;
