@@ -4,11 +4,10 @@
 // text_davinci_003 > text_davinci_001, 5% of prompts held out), tokenized with Qwen2.5-0.5B-
 // Instruct's chat template and Ladder's default length caps. Counts tokens only: no model runs.
 //
-// What it shows (batch 8, caps 256/128): about 48% of the slots are padding without grouping and
-// 28-29% with groups of 16 batches. Most of what is left cannot be removed by batching: a pair's
-// chosen and rejected rows share one answer width, and GPT-4's answers are much longer than
-// text-davinci-001's, so one pair a batch still pads 19% ("floor"). Under 10% needs rows without
-// padding (packed sequences), not a better order.
+// What it shows (batch 8, caps 256/128): about 48% of the slots are padding in the old layout
+// without grouping and 28-29% with groups of 16 batches; most of that cannot be removed by
+// batching while a pair's chosen and rejected rows share one answer width (one pair a batch still
+// pads 19%). Packed pairs (a row per pair, the runs' default) with groups of 16: about 4%.
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,21 +179,25 @@ int main(int argc, char** argv) {
         const LengthOf byKey = [&pairs](std::int64_t i) {
             return ladder::train::lengthGroupingKey(pairs[static_cast<std::size_t>(i)]);
         };
+        const LengthOf byPacked = [&pairs](std::int64_t i) {
+            return ladder::train::lengthGroupingKey(pairs[static_cast<std::size_t>(i)], true);
+        };
         const LengthOf byTotal = [&pairs](std::int64_t i) {  // the simpler key, for comparison
             const TokenizedPair& p = pairs[static_cast<std::size_t>(i)];
             return static_cast<std::int64_t>(p.prompt.size() +
                                              std::max(p.chosen.size(), p.rejected.size()));
         };
         std::printf("batch %zu, chosen and rejected rows, seed 0. Shares of all slots of the prompt "
-                    "and answer tensors:\n  padded = prompt + within pairs (a pair's shorter "
+                    "and answer tensors\n  (packed: the one row per pair the runs use by default):\n  padded = prompt + within pairs (a pair's shorter "
                     "answer up to its longer) + across pairs;\n  groups sorted by the longer "
                     "answer, then the prompt (\"p+a\": by prompt + longer answer)\n",
                     batchSize);
         std::printf("%-42s %6s %11s %8s %8s %8s %8s %11s\n", "curriculum", "steps", "grouping",
                     "padded", "prompt", "within", "across", "slots/step");
         for (const Schedule& s : schedules) {
-            const auto row = [&](const std::string& grouping, const Batches& batches) {
-                const auto c = ladder::train::batchesPadding(pairs, batches, true);
+            const auto row = [&](const std::string& grouping, const Batches& batches,
+                                 bool packed = false) {
+                const auto c = ladder::train::batchesPadding(pairs, batches, true, packed);
                 const auto pct = [&c](std::int64_t n) {
                     return 100.0 * static_cast<double>(n) / static_cast<double>(c.slots());
                 };
@@ -214,9 +217,15 @@ int main(int argc, char** argv) {
                              s.steps, batchSize));
             for (const std::int64_t g : kGroupSizes) row("G=" + std::to_string(g), grouped(g, byKey));
             row("G=16 p+a", grouped(16, byTotal));
+            // Packed pairs (the run default): a row per pair, sorted by the row's length.
+            row("packed", draw(ladder::curriculum::CurriculumSampler(s.curriculum, byTier, 0),
+                               s.steps, batchSize), true);
+            for (const std::int64_t g : kGroupSizes) {
+                row("packed G=" + std::to_string(g), grouped(g, byPacked), true);
+            }
         }
         std::printf("\nfloor with one pair a batch (all of it within pairs): %.1f%%. Below it only "
-                    "rows without padding (packed sequences) go.\n", 100.0 * floor);
+                    "rows without padding (packed pairs, the rows marked packed) go.\n", 100.0 * floor);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_padding: %s\n", e.what());
