@@ -9,8 +9,10 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -438,6 +440,161 @@ TEST_F(RunPanesTest, DuplicateConfigFillsTheLauncher) {
     EXPECT_EQ(m_launcher->config().seed, 77);
     EXPECT_EQ(m_launcher->config().method, "sft");
     EXPECT_EQ(m_window->panes()->currentWidget(), m_launcher);
+}
+
+// Issue 14: the memory settings of a run (dtype, LoRA, gradient checkpointing, the logits head,
+// packed pairs, prefix sharing, length groups) in the launcher. Every one survives the form both
+// ways, from a config, from Duplicate and from editing the fields.
+train::RunConfig memoryConfig() {
+    auto config = test::tinyRun("dpo", 4);
+    config.device = "cuda";
+    config.dtype = "bfloat16";
+    config.lora.rank = 8;
+    config.lora.alpha = 32;
+    config.lora.dropout = 0.1;
+    config.lora.targetModules = {"q_proj", "v_proj"};
+    config.loraSaveMerged = true;
+    config.gradientCheckpointing = true;
+    config.logitsHead = "chunked";
+    config.packedPairs = false;
+    config.prefixSharing = false;
+    config.data.lengthGroups = 4;
+    return config;
+}
+
+// The launcher's config as JSON beside `expected`'s, the loss knobs left out (the form fills in
+// the method's defaults: that round trip is another test's).
+const char* const kMemoryFields[] = {"launcherDtype", "launcherLoraRank", "launcherLoraAlpha",
+                                     "launcherLoraDropout", "launcherLoraTargets",
+                                     "launcherLoraSaveMerged", "launcherGradientCheckpointing",
+                                     "launcherLogitsHead", "launcherPackedPairs",
+                                     "launcherPrefixSharing", "launcherLengthGroups"};
+
+std::pair<std::string, std::string> formAndExpected(const LauncherPane* launcher,
+                                                    train::RunConfig expected) {
+    const auto form = launcher->config();
+    expected.loss = form.loss;
+    return {train::toJson(form).dump(2), train::toJson(expected).dump(2)};
+}
+
+TEST_F(RunPanesTest, EveryMemorySettingRoundTripsThroughTheLauncher) {
+    for (const char* name : kMemoryFields) ASSERT_NE(m_launcher->findChild<QWidget*>(name), nullptr) << name;
+    const auto config = memoryConfig();
+    ASSERT_NE(train::toJson(config), train::toJson(test::tinyRun("dpo", 4)));
+    m_launcher->setConfig(config);
+    {
+        const auto [form, expected] = formAndExpected(m_launcher, config);
+        EXPECT_EQ(form, expected);
+    }
+    EXPECT_EQ(m_launcher->findChild<QSpinBox*>("launcherLoraRank")->value(), 8);
+    EXPECT_EQ(m_launcher->findChild<QComboBox*>("launcherLoraTargets")->currentText().toStdString(),
+              "q_proj, v_proj");
+    EXPECT_EQ(m_launcher->findChild<QComboBox*>("launcherLogitsHead")->currentData().toString().toStdString(),
+              "chunked");
+    EXPECT_EQ(m_launcher->findChild<QComboBox*>("launcherDtype")->currentData().toString().toStdString(),
+              "bfloat16");
+    EXPECT_EQ(m_launcher->findChild<QSpinBox*>("launcherLengthGroups")->value(), 4);
+
+    // The other way round: the defaults (LoRA off, packed, grouped by 16) and the other choices.
+    auto other = test::tinyRun("dpo", 4);
+    other.logitsHead = "full";
+    other.data.lengthGroups = 1;
+    other.lora.targetModules = {"all-linear"};
+    m_launcher->setConfig(other);
+    {
+        const auto [form, expected] = formAndExpected(m_launcher, other);
+        EXPECT_EQ(form, expected);
+    }
+
+    // Edited in the form: what the fields say is what the config says.
+    m_launcher->findChild<QComboBox*>("launcherDtype")->setCurrentIndex(1);
+    m_launcher->findChild<QSpinBox*>("launcherLoraRank")->setValue(16);
+    m_launcher->findChild<QDoubleSpinBox*>("launcherLoraAlpha")->setValue(8);
+    m_launcher->findChild<QDoubleSpinBox*>("launcherLoraDropout")->setValue(0.25);
+    m_launcher->findChild<QComboBox*>("launcherLoraTargets")->setEditText("k_proj,o_proj  down_proj");
+    m_launcher->findChild<QCheckBox*>("launcherLoraSaveMerged")->setChecked(true);
+    m_launcher->findChild<QCheckBox*>("launcherGradientCheckpointing")->setChecked(true);
+    auto* head = m_launcher->findChild<QComboBox*>("launcherLogitsHead");
+    head->setCurrentIndex(head->findData("auto"));
+    m_launcher->findChild<QCheckBox*>("launcherPackedPairs")->setChecked(false);
+    m_launcher->findChild<QCheckBox*>("launcherPrefixSharing")->setChecked(false);
+    m_launcher->findChild<QSpinBox*>("launcherLengthGroups")->setValue(64);
+    const auto edited = m_launcher->config();
+    EXPECT_EQ(edited.dtype, "bfloat16");
+    EXPECT_EQ(edited.lora.rank, 16);
+    EXPECT_EQ(edited.lora.alpha, 8);
+    EXPECT_EQ(edited.lora.dropout, 0.25);
+    EXPECT_EQ(edited.lora.targetModules, (std::vector<std::string>{"k_proj", "o_proj", "down_proj"}));
+    EXPECT_TRUE(edited.loraSaveMerged);
+    EXPECT_TRUE(edited.gradientCheckpointing);
+    EXPECT_EQ(edited.logitsHead, "auto");
+    EXPECT_FALSE(edited.packedPairs);
+    EXPECT_FALSE(edited.prefixSharing);
+    EXPECT_EQ(edited.data.lengthGroups, 64);
+    // The dtype's problem on the CPU is listed as the others are.
+    EXPECT_TRUE(m_launcher->problems().join('\n').contains("bfloat16")) << m_launcher->problems().join('\n').toStdString();
+
+    // Duplicate of a run with these settings fills them all in.
+    auto stored = memoryConfig();
+    stored.name = "memory";
+    {
+        auto writer = store::Workspace::open(m_path);
+        store::RunStore(writer.db()).create({.name = "memory", .method = "dpo",
+                                             .configJson = train::toJson(stored).dump(), .totalSteps = 4});
+    }
+    m_launcher->setConfig(test::tinyRun("sft", 9));
+    m_runs->refresh();
+    m_runs->select(runsInFile().at(0).id);
+    m_runs->findChild<QAction*>("runsDuplicate")->trigger();
+    stored.name = "memory (copy)";
+    const auto [form, expected] = formAndExpected(m_launcher, stored);
+    EXPECT_EQ(form, expected);
+}
+
+TEST_F(RunPanesTest, TheLoraFieldsAreOffAtRankZeroAndPrefixSharingUnderPackedPairs) {
+    for (const char* name : kMemoryFields) ASSERT_NE(m_launcher->findChild<QWidget*>(name), nullptr) << name;
+    auto* rank = m_launcher->findChild<QSpinBox*>("launcherLoraRank");
+    ASSERT_NE(rank, nullptr);
+    EXPECT_TRUE(rank->toolTip().contains("full fine-tuning")) << rank->toolTip().toStdString();
+    const QStringList loraFields{"launcherLoraAlpha", "launcherLoraDropout", "launcherLoraTargets",
+                                 "launcherLoraSaveMerged"};
+    const auto enabled = [this](const QString& name) {
+        auto* w = m_launcher->findChild<QWidget*>(name);
+        EXPECT_NE(w, nullptr) << name.toStdString();
+        return w && w->isEnabled();
+    };
+    m_launcher->setConfig(test::tinyRun("dpo", 4));  // rank 0, packed pairs
+    for (const QString& f : loraFields) EXPECT_FALSE(enabled(f)) << f.toStdString();
+    EXPECT_FALSE(enabled("launcherPrefixSharing"));
+    rank->setValue(4);
+    for (const QString& f : loraFields) EXPECT_TRUE(enabled(f)) << f.toStdString();
+    rank->setValue(0);
+    for (const QString& f : loraFields) EXPECT_FALSE(enabled(f)) << f.toStdString();
+    m_launcher->findChild<QCheckBox*>("launcherPackedPairs")->setChecked(false);
+    EXPECT_TRUE(enabled("launcherPrefixSharing"));
+    // A config with LoRA on opens with the fields on.
+    m_launcher->setConfig(memoryConfig());
+    for (const QString& f : loraFields) EXPECT_TRUE(enabled(f)) << f.toStdString();
+    EXPECT_TRUE(enabled("launcherPrefixSharing"));
+}
+
+TEST_F(RunPanesTest, AnUnknownLoraTargetModuleIsAProblemAndStartStaysOff) {
+    ASSERT_NE(m_launcher->findChild<QComboBox*>("launcherLoraTargets"), nullptr);
+    auto config = test::tinyRun("dpo", 4);
+    config.lora.rank = 8;
+    m_launcher->setConfig(config);
+    auto* start = m_launcher->findChild<QPushButton*>("launcherStart");
+    ASSERT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+    EXPECT_TRUE(start->isEnabled());
+    m_launcher->findChild<QComboBox*>("launcherLoraTargets")->setEditText("attn");
+    const QString problems = m_launcher->problems().join('\n');
+    EXPECT_TRUE(problems.contains("'attn' is not a linear layer")) << problems.toStdString();
+    EXPECT_TRUE(m_launcher->findChild<QLabel*>("launcherProblems")->text().contains("attn"));
+    EXPECT_FALSE(start->isEnabled());
+    EXPECT_FALSE(m_launcher->start());
+    m_launcher->findChild<QComboBox*>("launcherLoraTargets")->setEditText("q_proj, v_proj");
+    EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+    EXPECT_TRUE(start->isEnabled());
 }
 
 TEST_F(RunPanesTest, RenameAsksForTheNameAndWritesItToTheFile) {

@@ -46,6 +46,29 @@ namespace {
 
 constexpr const char* kInlineCurriculum = "\x01inline";  // the config's own curriculum
 
+// A value the combo does not list (a hand-edited file) is added and selected: the form keeps it
+// and the problems list says what is wrong with it.
+void selectOrAdd(QComboBox* combo, const QString& value) {
+    if (combo->findData(value) < 0) combo->addItem(value, value);
+    combo->setCurrentIndex(combo->findData(value));
+}
+
+// LoRA target modules as the form shows them, and back: separated by commas (or spaces).
+QString joinModules(const std::vector<std::string>& modules) {
+    QStringList names;
+    for (const auto& m : modules) names << QString::fromStdString(m);
+    return names.join(QStringLiteral(", "));
+}
+
+std::vector<std::string> splitModules(const QString& text) {
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    std::vector<std::string> modules;
+    for (const QString& m : text.split(separators, Qt::SkipEmptyParts)) {
+        modules.push_back(m.toStdString());
+    }
+    return modules;
+}
+
 }  // namespace
 
 void LauncherPane::setConfig(const train::RunConfig& config) {
@@ -83,7 +106,18 @@ void LauncherPane::setConfig(const train::RunConfig& config) {
     m_seed->setValue(static_cast<int>(config.seed));
     m_device->setCurrentText(q(config.device));
     m_threads->setValue(config.threads);
+    selectOrAdd(m_dtype, q(config.dtype));
+    m_loraRank->setValue(config.lora.rank);
+    m_loraAlpha->setValue(config.lora.alpha);
+    m_loraDropout->setValue(config.lora.dropout);
+    m_loraTargets->setEditText(joinModules(config.lora.targetModules));
+    m_loraSaveMerged->setChecked(config.loraSaveMerged);
+    m_gradientCheckpointing->setChecked(config.gradientCheckpointing);
+    selectOrAdd(m_logitsHead, q(config.logitsHead));
+    m_packedPairs->setChecked(config.packedPairs);
     m_prefixSharing->setChecked(config.prefixSharing);
+    m_lengthGroups->setValue(config.data.lengthGroups);
+    updateMemoryEnabled();
     if (m_winRateJudge->findData(q(config.winRate.judge)) < 0) {
         m_winRateJudge->addItem(q(config.winRate.judge), q(config.winRate.judge));
     }
@@ -148,7 +182,17 @@ train::RunConfig LauncherPane::config() const {
     c.seed = m_seed->value();
     c.device = m_device->currentText().trimmed().toStdString();
     c.threads = m_threads->value();
+    c.dtype = m_dtype->currentData().toString().toStdString();
+    c.lora.rank = m_loraRank->value();
+    c.lora.alpha = m_loraAlpha->value();
+    c.lora.dropout = m_loraDropout->value();
+    c.lora.targetModules = splitModules(m_loraTargets->currentText());
+    c.loraSaveMerged = m_loraSaveMerged->isChecked();
+    c.gradientCheckpointing = m_gradientCheckpointing->isChecked();
+    c.logitsHead = m_logitsHead->currentData().toString().toStdString();
+    c.packedPairs = m_packedPairs->isChecked();
     c.prefixSharing = m_prefixSharing->isChecked();
+    c.data.lengthGroups = m_lengthGroups->value();
     c.winRate.reference = m_winRateReference->currentData().toString().toStdString();
     c.winRate.judge = m_winRateJudge->currentData().toString().toStdString();
     c.winRate.every = m_winRateEvery->value();

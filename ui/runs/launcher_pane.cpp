@@ -164,11 +164,12 @@ void LauncherPane::buildUi() {
     QWidget* winRate = buildWinRateGroup();
     QWidget* optimiser = buildOptimiserGroup();
     QWidget* running = buildRunningGroup();
+    QWidget* memory = buildMemoryGroup();
     auto* form = new ReflowColumns(this);
     form->setObjectName("launcherForm");
-    form->addArrangement({{run, model, data, winRate, optimiser, running}});
-    form->addArrangement({{run, model, winRate}, {data, optimiser, running}});
-    form->addArrangement({{run, model}, {data, winRate}, {optimiser, running}});
+    form->addArrangement({{run, model, data, winRate, optimiser, running, memory}});
+    form->addArrangement({{run, model, winRate, memory}, {data, optimiser, running}});
+    form->addArrangement({{run, model, memory}, {data, winRate}, {optimiser, running}});
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(form);
     scroll->setWidgetResizable(true);
@@ -245,7 +246,9 @@ void LauncherPane::buildUi() {
         if (qobject_cast<QComboBox*>(w->parent()) || qobject_cast<QAbstractSpinBox*>(w->parent())) continue;
         connect(w, &QLineEdit::textChanged, this, &LauncherPane::scheduleValidation);
     }
-    connect(m_prefixSharing, &QCheckBox::toggled, this, &LauncherPane::scheduleValidation);
+    for (auto* w : findChildren<QCheckBox*>()) {
+        connect(w, &QCheckBox::toggled, this, &LauncherPane::scheduleValidation);
+    }
     connect(m_tiers, &QListWidget::itemChanged, this, &LauncherPane::scheduleValidation);
 }
 
@@ -463,12 +466,121 @@ QWidget* LauncherPane::buildRunningGroup() {
     m_threads->setToolTip(tr("LibTorch threads. Auto leaves one core to the window, so that it "
                              "stays responsive while the run trains."));
     form->addRow(tr("CPU threads:"), m_threads);
-    m_prefixSharing = new QCheckBox(tr("Share the prompt's forward pass"), box);
-    m_prefixSharing->setObjectName("launcherPrefixSharing");
-    m_prefixSharing->setToolTip(tr("One forward pass over the prompt serves the chosen and the "
-                                   "rejected answer (prefix sharing)"));
-    form->addRow(tr("Prefix sharing:"), m_prefixSharing);
     return box;
+}
+
+// What a run keeps in memory and how it lays out its batches (issue 14).
+QWidget* LauncherPane::buildMemoryGroup() {
+    auto* box = new QGroupBox(tr("Memory"), this);
+    auto* form = new QFormLayout(box);
+    const auto checkBox = [box](const QString& text, const QString& name, const QString& tip) {
+        auto* c = new QCheckBox(text, box);
+        c->setObjectName(name);
+        c->setToolTip(tip);
+        return c;
+    };
+
+    m_dtype = combo(box, "launcherDtype");
+    m_dtype->addItem(QStringLiteral("float32"), "float32");
+    m_dtype->setItemData(0, tr("Everything in float32"), Qt::ToolTipRole);
+    m_dtype->addItem(QStringLiteral("bfloat16"), "bfloat16");
+    m_dtype->setItemData(1, tr("Forward and backward passes in bfloat16 autocast; weights, "
+                               "gradients and AdamW moments stay float32. Needs a CUDA device."),
+                         Qt::ToolTipRole);
+    m_dtype->setToolTip(tr("float32, or bfloat16 autocast on a CUDA device"));
+    form->addRow(tr("Dtype:"), m_dtype);
+
+    m_loraRank = spin(box, 0, 4096, "launcherLoraRank");
+    m_loraRank->setSpecialValueText(tr("off (full fine-tuning)"));
+    m_loraRank->setToolTip(tr("LoRA: train low-rank adapters of this rank on the target modules "
+                              "instead of every weight; saved as PEFT saves them. 0 = off: full "
+                              "fine-tuning."));
+    form->addRow(tr("LoRA rank:"), m_loraRank);
+    // Shown as typed ("16", "0.5") and stepped by factors of two (8, 16, 32), as alphas go.
+    m_loraAlpha = new ScientificSpinBox(box);
+    m_loraAlpha->setObjectName("launcherLoraAlpha");
+    m_loraAlpha->setRange(0, 100000);
+    m_loraAlpha->setToolTip(tr("lora_alpha: the adapters' update is scaled by alpha / rank"));
+    form->addRow(tr("LoRA alpha:"), m_loraAlpha);
+    m_loraDropout = dspin(box, 0, 1, 3, 0.05, "launcherLoraDropout");
+    m_loraDropout->setToolTip(tr("lora_dropout: dropout on the adapters' input while training"));
+    form->addRow(tr("LoRA dropout:"), m_loraDropout);
+    m_loraTargets = combo(box, "launcherLoraTargets");
+    m_loraTargets->setEditable(true);
+    m_loraTargets->setInsertPolicy(QComboBox::NoInsert);
+    // No inline completion: "q_proj" typed and left would become the first suggestion that
+    // starts with it.
+    m_loraTargets->setCompleter(nullptr);
+    for (const char* t : {"all-linear", "q_proj, v_proj", "q_proj, k_proj, v_proj, o_proj",
+                          "gate_proj, up_proj, down_proj"}) {
+        m_loraTargets->addItem(QString::fromLatin1(t));
+    }
+    m_loraTargets->setToolTip(tr("The linear layers that get adapters, as PEFT names them, "
+                                 "separated by commas: q_proj, k_proj, v_proj, o_proj, gate_proj, "
+                                 "up_proj, down_proj; or all-linear (every one of them; the LM "
+                                 "head excepted)"));
+    form->addRow(tr("Target modules:"), m_loraTargets);
+    m_loraSaveMerged = checkBox(tr("Save the merged model too"), "launcherLoraSaveMerged",
+                                tr("Besides the adapter (adapter_config.json and "
+                                   "adapter_model.safetensors), save the base model with the "
+                                   "adapter merged into its weights"));
+    form->addRow(QString(), m_loraSaveMerged);
+
+    m_gradientCheckpointing = checkBox(
+        tr("Gradient checkpointing"), "launcherGradientCheckpointing",
+        tr("Keep only each decoder layer's input and recompute the layer in the backward pass: "
+           "far fewer activations in memory for one more forward pass per step"));
+    form->addRow(QString(), m_gradientCheckpointing);
+    m_logitsHead = combo(box, "launcherLogitsHead");
+    m_logitsHead->addItem(QStringLiteral("auto"), "auto");
+    m_logitsHead->setItemData(0, tr("chunked for vocabularies of 32,000 tokens and more (every "
+                                    "current chat model), full below"),
+                              Qt::ToolTipRole);
+    m_logitsHead->addItem(QStringLiteral("full"), "full");
+    m_logitsHead->setItemData(1, tr("The LM head over every answer position at once; its "
+                                    "(batch, tokens, vocabulary) logits are kept for the "
+                                    "backward pass"),
+                              Qt::ToolTipRole);
+    m_logitsHead->addItem(QStringLiteral("chunked"), "chunked");
+    m_logitsHead->setItemData(2, tr("The LM head over the answer tokens only, in chunks, and "
+                                    "recomputed in the backward pass: no (batch, tokens, "
+                                    "vocabulary) logits kept"),
+                              Qt::ToolTipRole);
+    m_logitsHead->setToolTip(tr("How the log-probabilities of the answers are computed. Chunked "
+                                "computes the LM head over the answer tokens in chunks and "
+                                "recomputes it in the backward pass; auto is chunked for "
+                                "vocabularies of 32,000 and more, full below."));
+    form->addRow(tr("Logits head:"), m_logitsHead);
+
+    m_packedPairs = checkBox(tr("Packed pairs"), "launcherPackedPairs",
+                             tr("One row per pair: the prompt once, then the chosen and the "
+                                "rejected answer, each attending to the prompt and itself; no "
+                                "padding inside a pair. Wins over prefix sharing."));
+    form->addRow(QString(), m_packedPairs);
+    m_prefixSharing = checkBox(tr("Prefix sharing"), "launcherPrefixSharing",
+                               tr("Without packed pairs: one forward pass over the prompt serves "
+                                  "the chosen and the rejected answer"));
+    form->addRow(QString(), m_prefixSharing);
+    m_lengthGroups = spin(box, 1, 4096, "launcherLengthGroups");
+    m_lengthGroups->setSpecialValueText(tr("1 (off)"));
+    m_lengthGroups->setToolTip(tr("Batches sorted by length in groups of this many batches "
+                                  "within a curriculum stage: less padding, the same pairs in "
+                                  "each stage. 1 = batches as drawn."));
+    form->addRow(tr("Length groups:"), m_lengthGroups);
+
+    connect(m_loraRank, &QSpinBox::valueChanged, this, &LauncherPane::updateMemoryEnabled);
+    connect(m_packedPairs, &QCheckBox::toggled, this, &LauncherPane::updateMemoryEnabled);
+    return box;
+}
+
+void LauncherPane::updateMemoryEnabled() {
+    const bool lora = m_loraRank->value() > 0;
+    for (QWidget* w : {static_cast<QWidget*>(m_loraAlpha), static_cast<QWidget*>(m_loraDropout),
+                       static_cast<QWidget*>(m_loraTargets),
+                       static_cast<QWidget*>(m_loraSaveMerged)}) {
+        w->setEnabled(lora);
+    }
+    m_prefixSharing->setEnabled(!m_packedPairs->isChecked());
 }
 
 void LauncherPane::rebuildKnobs(const nlohmann::json& values) {

@@ -1,6 +1,8 @@
 // The Launcher pane: a form over a run configuration (method and its knobs, model, template,
 // ladder with tiers or a curriculum, optimiser and schedule, batch, steps, evaluation,
-// checkpoints, the in-training win rate, seed, device, threads, prefix sharing, reference mode).
+// checkpoints, the in-training win rate, seed, device, threads, reference mode, and what a run
+// costs in memory: dtype, LoRA, gradient checkpointing, the logits head, packed pairs, prefix
+// sharing, length groups).
 // Presets fill it; the config is checked as it is edited and Start stays disabled while something
 // is wrong. Start queues the run in this window; Save and Load use the JSON `ladder-cli train
 // --config` reads.
@@ -91,11 +93,13 @@ private:
     QWidget* buildOptimiserGroup();
     QWidget* buildRunningGroup();
     QWidget* buildWinRateGroup();
+    QWidget* buildMemoryGroup();
     void rebuildKnobs(const nlohmann::json& values);
     void fillWorkspaceLists(const train::RunConfig& wanted);
     void reloadTiers(const std::vector<std::string>& wantedTiers);
     void reloadWinRateSources(const std::string& wantedReference);
     void updateWinRateEnabled();
+    void updateMemoryEnabled();
     void checkModelFolder();
     void scheduleValidation();
     void validateNow();
@@ -145,7 +149,17 @@ private:
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;
+    QComboBox* m_dtype = nullptr;
+    QSpinBox* m_loraRank = nullptr;
+    ScientificSpinBox* m_loraAlpha = nullptr;
+    QDoubleSpinBox* m_loraDropout = nullptr;
+    QComboBox* m_loraTargets = nullptr;
+    QCheckBox* m_loraSaveMerged = nullptr;
+    QCheckBox* m_gradientCheckpointing = nullptr;
+    QComboBox* m_logitsHead = nullptr;
+    QCheckBox* m_packedPairs = nullptr;
     QCheckBox* m_prefixSharing = nullptr;
+    QSpinBox* m_lengthGroups = nullptr;
     QComboBox* m_winRateReference = nullptr;
     QComboBox* m_winRateJudge = nullptr;
     QSpinBox* m_winRateEvery = nullptr;
