@@ -118,7 +118,7 @@ TEST_F(ComparePaneTest, ResultsHaveLastAndBestValuesAndTheJudgedWinRate) {
     EXPECT_EQ(m->index(lossRow, 2).data().toString(), "0.6  (best 0.5 @ 2)");
     EXPECT_EQ(m->index(lossRow, 1).data().toString(), "0.4");
     const int winRow = m->rowCount() - 1;
-    EXPECT_EQ(m->index(winRow, 1).data().toString(), QString::fromUtf8("70.0% \u00b1 14.0"));
+    EXPECT_EQ(m->index(winRow, 1).data().toString().toStdString(), "70.0 \u00b1 14.0%");
     EXPECT_TRUE(m->index(winRow, 2).data().toString().isEmpty());
     EXPECT_TRUE(m->index(winRow, 1).data(Qt::ToolTipRole).toString().contains("6 wins, 2 ties, 2 losses"));
 }

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -595,6 +596,36 @@ TEST_F(RunPanesTest, AnUnknownLoraTargetModuleIsAProblemAndStartStaysOff) {
     m_launcher->findChild<QComboBox*>("launcherLoraTargets")->setEditText("q_proj, v_proj");
     EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
     EXPECT_TRUE(start->isEnabled());
+}
+
+// Issue 21: the Win rate column read "24.2% \u00b1 4.2", as if its final "%" were cut off. The
+// unit comes once, at the end, and the column shows it whole at the default size and at 1000x700.
+TEST_F(RunPanesTest, TheWinRateColumnShowsItsUnitWholeAtBothSizes) {
+    m_window->panes()->setCurrentWidget(m_runs);
+    auto* view = m_runs->findChild<QTableView*>("runsTable");
+    ASSERT_NE(view, nullptr);
+    for (const QSize size : {QSize(1280, 820), QSize(1000, 700)}) {
+        m_window->resize(size);
+        QTest::qWait(50);
+        std::vector<RunRow> rows(2);
+        rows[0].run.id = 2;
+        rows[0].winRate = 0.242;
+        rows[0].winRateError = 0.042;
+        rows[1].run.id = 1;
+        rows[1].winRate = 0.5;
+        rows[1].winRateError = 0.125;
+        m_runs->model()->setRows(rows);
+        const QModelIndex first = m_runs->model()->index(0, RunsTableModel::WinRateColumn);
+        EXPECT_EQ(first.data().toString().toStdString(), "24.2 \u00b1 4.2%");
+        const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+        for (int row = 0; row < 2; ++row) {
+            const QString text = m_runs->model()->index(row, RunsTableModel::WinRateColumn).data().toString();
+            EXPECT_TRUE(text.endsWith('%')) << text.toStdString();
+            EXPECT_GE(view->columnWidth(RunsTableModel::WinRateColumn),
+                      view->fontMetrics().horizontalAdvance(text) + margins)
+                << text.toStdString() << " at " << size.width();
+        }
+    }
 }
 
 TEST_F(RunPanesTest, RenameAsksForTheNameAndWritesItToTheFile) {

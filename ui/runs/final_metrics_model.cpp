@@ -49,10 +49,6 @@ QVariant FinalMetricsModel::data(const QModelIndex& index, int role) const {
     if (row == winRateRow()) {
         if (!run.winRate || !std::isfinite(run.winRate->winRate)) return {};
         const auto& e = *run.winRate;
-        QString text = QString::number(e.winRate * 100, 'f', 1) + '%';
-        if (std::isfinite(e.stdError)) {
-            text += QStringLiteral(" \u00b1 %1").arg(e.stdError * 100, 0, 'f', 1);
-        }
         if (role == Qt::ToolTipRole) {
             return tr("%1 wins, %2 ties, %3 losses of %4 against %5 (judge %6, step %7)")
                 .arg(e.wins)
@@ -62,7 +58,7 @@ QVariant FinalMetricsModel::data(const QModelIndex& index, int role) const {
                 .arg(QString::fromStdString(e.reference), QString::fromStdString(e.judge))
                 .arg(e.step.value_or(0));
         }
-        return text;
+        return winRateText(e.winRate, e.stdError);
     }
     if (static_cast<std::size_t>(row) >= run.metrics.size() || !run.metrics[static_cast<std::size_t>(row)]) {
         return {};

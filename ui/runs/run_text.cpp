@@ -1,5 +1,7 @@
 #include "ui/runs/run_text.h"
 
+#include <cmath>
+
 #include <QObject>
 #include <QStringList>
 
@@ -23,6 +25,12 @@ QString statusText(const store::RunRecord& run, store::Liveness liveness) {
 QString durationText(double seconds) {
     if (seconds < 0) return {};
     return QString::fromStdString(clock::formatDuration(seconds));
+}
+
+QString winRateText(double winRate, double stdError) {
+    const QString rate = QString::number(winRate * 100, 'f', 1);
+    if (!std::isfinite(stdError)) return rate + '%';
+    return QStringLiteral("%1 \u00b1 %2%").arg(rate, QString::number(stdError * 100, 'f', 1));
 }
 
 QString headerLabel(const QString& label, int width) {

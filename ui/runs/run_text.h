@@ -1,4 +1,5 @@
-// How runs read in the run panes: "#12 demo DPO easy", statuses with liveness, durations.
+// How runs read in the run panes: "#12 demo DPO easy", statuses with liveness, durations, win
+// rates.
 #pragma once
 
 #include <QString>
@@ -11,6 +12,9 @@ namespace ladder::ui {
 [[nodiscard]] QString runLabel(const store::RunRecord& run);        // "#12 demo DPO easy"
 [[nodiscard]] QString statusText(const store::RunRecord& run, store::Liveness liveness);
 [[nodiscard]] QString durationText(double seconds);                 // "3m 05s", "" when unknown
+// A win rate and its standard error (fractions) in percentage points, the unit once at the end:
+// "24.2 \u00b1 4.2%" ("24.2% \u00b1 4.2" read as a cut-off "%"); "24.2%" without an error (NaN).
+[[nodiscard]] QString winRateText(double winRate, double stdError);
 // A run's label as a table's column header: at most two lines of about `width` characters,
 // wrapped at spaces and the rest elided, so that narrow columns still say whose they are (the
 // header's tooltip gives the whole label).

@@ -74,7 +74,7 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     m_view->setColumnWidth(RunsTableModel::DurationColumn, width("10 min 00 s"));
     m_view->setColumnWidth(RunsTableModel::LossColumn, width("0.0000"));
     m_view->setColumnWidth(RunsTableModel::AccuracyColumn, width("Accuracy"));
-    m_view->setColumnWidth(RunsTableModel::WinRateColumn, width("00.0% \u00b1 0.0"));
+    m_view->setColumnWidth(RunsTableModel::WinRateColumn, width("00.0 \u00b1 00.0%"));
     m_view->setColumnWidth(RunsTableModel::HeartbeatColumn, width("10 s ago on host"));
     header->restoreState(QSettings().value(kHeaderKey).toByteArray());
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {

@@ -107,13 +107,9 @@ QVariant RunsTableModel::display(const RunRow& row, int column) const {
         case DurationColumn: return durationText(row.durationSeconds);
         case LossColumn: return number(row.loss);
         case AccuracyColumn: return percent(row.evalAccuracy);
-        case WinRateColumn: {
-            QString text = percent(row.winRate);
-            if (!text.isEmpty() && row.winRateError) {
-                text += QStringLiteral(" \u00b1 %1").arg(*row.winRateError * 100, 0, 'f', 1);
-            }
-            return text;
-        }
+        case WinRateColumn:
+            if (!row.winRate || std::isnan(*row.winRate)) return QString();
+            return winRateText(*row.winRate, row.winRateError.value_or(std::nan("")));
         case HeartbeatColumn: {
             if (!store::isActive(run.status) || row.isQueuedHere()) return QString();
             QString text = ageText(row.heartbeatAge);
