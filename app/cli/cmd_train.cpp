@@ -10,6 +10,9 @@
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/store/workspace.h"
+#include "core/train/memory_estimate.h"
+#include "core/train/model_source.h"
 #include "core/train/plugins.h"
 #include "core/train/training_job.h"
 
@@ -29,6 +32,7 @@ struct TrainOptions {
     std::int64_t fromRun = 0;  // start from this run's latest checkpoint (model.kind run)
     bool allowJudgeProgram = false;
     bool noWinRate = false;
+    bool dryRun = false;  // print the memory estimate and stop
 };
 
 // On a terminal one line is rewritten every step; into a file or pipe a line every 5% of the run.
@@ -70,6 +74,33 @@ int runJob(const CliContext& context, const TrainOptions& options) {
             request.config.model.runId = options.fromRun;
             request.config.model.checkpointStep = -1;
         }
+    }
+
+    if (options.dryRun) {
+        if (options.resume > 0) throw Error("--dry-run estimates a new run: pass --config, not --resume");
+        const auto problems = train::validate(request.config);
+        for (const auto& p : problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
+        auto workspace = store::Workspace::open(request.workspacePath);
+        const auto modelConfig = train::specModelConfig(workspace, request.config.model);
+        const auto inputs = train::memoryInputs(request.config, modelConfig);
+        const auto estimate = train::estimateMemory(inputs);
+        std::printf("memory estimate (batch %lld pairs, prompt %lld + answers %lld tokens at the "
+                    "caps, %s%s%s, %s rows): %s\n",
+                    static_cast<long long>(inputs.pairs), static_cast<long long>(inputs.promptTokens),
+                    static_cast<long long>(inputs.answerTokens),
+                    inputs.lora.enabled() ? ("LoRA r=" + std::to_string(inputs.lora.rank)).c_str()
+                                          : "full fine-tuning",
+                    inputs.gradientCheckpointing ? ", gradient checkpointing" : "",
+                    inputs.headChunkTokens > 0 ? ", chunked logits head" : "",
+                    inputs.packedPairs ? "packed" : "padded", estimate.text().c_str());
+        std::printf("trained parameters: %lld\n", static_cast<long long>(estimate.trainableParameters));
+        const auto free = train::availableMemory();
+        if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
+            std::fprintf(stderr, "will not fit: %s\n", advice.c_str());
+            return 1;
+        }
+        if (free > 0) std::printf("fits: %s free\n", train::bytesText(free).c_str());
+        return problems.empty() ? 0 : 1;
     }
 
     request.judgeProgramApproved = options.allowJudgeProgram;
@@ -195,6 +226,9 @@ void addTrainCommands(CLI::App& app, CliContext& context) {
     train->add_flag("--allow-judge-program", options->allowJudgeProgram,
                     "Let the config's win-rate judge run the program its judge_options.argv names "
                     "(never done without this: a config may come from someone else)");
+    train->add_flag("--dry-run", options->dryRun,
+                    "Print the run's memory estimate (weights, gradients, optimizer, activations, "
+                    "logits) against this machine's free memory, and stop");
     train->add_flag("--no-win-rate", options->noWinRate,
                     "Leave out the config's win rate during training");
     train->callback([&context, options] {

@@ -116,14 +116,24 @@ std::shared_ptr<tokenizer::Tokenizer> loadSpecTokenizer(store::Workspace& worksp
     return tokenizerOf(spec.kind, specFolder(workspace, spec), tokenizerOverride);
 }
 
+model::ModelConfig specModelConfig(store::Workspace& workspace, const ModelSpec& spec) {
+    if (spec.kind == "tiny") {
+        nlohmann::json config = model::configToHfJson(model::ModelConfig::tiny());
+        for (const auto& [key, value] : spec.overrides.items()) config[key] = value;
+        return model::configFromHfJson(config, "the tiny model's overrides");
+    }
+    if (spec.kind != "pretrained" && spec.kind != "run") {
+        throw Error("model kind must be tiny, pretrained or run, not '" + spec.kind + "'");
+    }
+    return model::readConfigJson(specFolder(workspace, spec) / "config.json");
+}
+
 LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
                           const std::string& tokenizerOverride, torch::Device device,
                           std::int64_t seed) {
     LoadedModel out;
     if (spec.kind == "tiny") {
-        nlohmann::json config = model::configToHfJson(model::ModelConfig::tiny());
-        for (const auto& [key, value] : spec.overrides.items()) config[key] = value;
-        const auto cfg = model::configFromHfJson(config, "the tiny model's overrides");
+        const auto cfg = specModelConfig(workspace, spec);
         torch::manual_seed(static_cast<std::uint64_t>(seed));
         out.model = model::buildModel(cfg, device, torch::kFloat);
         out.description = "tiny (from scratch, seed " + std::to_string(seed) + ")";

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <torch/version.h>
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
@@ -25,6 +26,7 @@
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/memory_estimate.h"
 #include "core/train/padding_share.h"
 #include "core/train/run_notes.h"
 #include "core/train/training_checkpoint.h"
@@ -129,6 +131,7 @@ void Trainer::run() {
     m_lastFlush = m_sessionStart;
     openRun();
     setUpModelAndData();
+    checkMemoryFits();
     setUpReference();
     setUpWinRate();
     restoreCheckpoint();
@@ -503,6 +506,56 @@ ReferenceLogps Trainer::referenceFor(const Batch& batch,
     return {};
 }
 
+// The allocator's failure at a step, said as what to change (the run fails; its checkpoints and
+// metrics so far stay).
+StepResult Trainer::runStepOrExplain(const std::vector<const Batch*>& micro,
+                                     const std::vector<ReferenceLogps>& refs, double lr) {
+    const auto outOfMemory = [this](const std::string& what) {
+        const auto in = memoryInputs(m_config, m_policy.model->config());
+        auto advice = memoryAdvice(estimateMemory(in), 0, in);
+        const auto colon = advice.find("To fit: ");
+        advice = colon == std::string::npos ? "lower the batch size or the max length"
+                                            : advice.substr(colon + 8);
+        return Error("step " + std::to_string(m_stepsDone + 1) + " ran out of memory (" + what +
+                     "). To fit: " + advice + ". The checkpoints and metrics so far are kept.");
+    };
+    try {
+        return m_step->run(micro, refs, lr);
+    } catch (const std::bad_alloc&) {
+        throw outOfMemory("the allocator failed");
+    } catch (const c10::Error& e) {
+        const std::string text = e.what_without_backtrace();
+        if (text.find("out of memory") != std::string::npos ||
+            text.find("not enough memory") != std::string::npos) {
+            throw outOfMemory(text.substr(0, text.find('\n')));
+        }
+        throw;
+    }
+}
+
+void Trainer::checkMemoryFits() {
+    std::int64_t prompt = 0, answer = 0;
+    for (const auto& p : m_train) {
+        prompt = std::max<std::int64_t>(prompt, static_cast<std::int64_t>(p.prompt.size()));
+        answer = std::max<std::int64_t>(
+            answer, static_cast<std::int64_t>(std::max(p.chosen.size(), p.rejected.size())));
+    }
+    auto in = memoryInputs(m_config, m_policy.model->config());
+    in.promptTokens = prompt;
+    in.answerTokens = std::max<std::int64_t>(1, answer);
+#if TORCH_VERSION_MAJOR >= 2
+    in.attentionKeepsProbabilities = false;  // the fused kernel keeps a number a row
+#endif
+    const auto estimate = estimateMemory(in);
+    logger()->info("run {}: memory estimate {}", m_runId, estimate.text());
+    emit(EventKind::Message, 0, "memory estimate: " + estimate.text());
+    if (!m_device.is_cpu()) return;  // the GPU's own memory is not read here
+    const auto free = availableMemory();
+    // The weights are loaded already: what they hold is no longer free.
+    const auto advice = memoryAdvice(estimate, free < 0 ? free : free + estimate.weights, in);
+    if (!advice.empty()) throw Error("the run will not fit in memory: " + advice);
+}
+
 void Trainer::trainLoop() {
     store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
     m_loopStart = std::chrono::steady_clock::now();
@@ -545,7 +598,7 @@ void Trainer::trainLoop() {
         for (const auto& b : micro) pointers.push_back(&b);
         const double lr = learningRateAt(m_config.optimizer, m_config.schedule,
                                          static_cast<int>(m_stepsDone), m_config.maxSteps);
-        const StepResult result = m_step->run(pointers, refs, lr);
+        const StepResult result = runStepOrExplain(pointers, refs, lr);
         const std::int64_t step = m_stepsDone + 1;
         if (!result.finite) {
             // The weights were not updated: they are still those after step m_stepsDone.

@@ -47,6 +47,12 @@ private:
     void checkJudgeProgram(std::int64_t runId) const;
     void setUpModelAndData();
     void setUpReference();
+    // The memory estimate of this run (memory_estimate.h), logged; on the CPU, a run that will not
+    // fit in the free memory stops here, before its first step, saying what to change.
+    void checkMemoryFits();
+    // m_step->run, with the allocator's failure said as what to change.
+    StepResult runStepOrExplain(const std::vector<const Batch*>& micro,
+                                const std::vector<ReferenceLogps>& refs, double lr);
     void restoreCheckpoint();
     void setUpWinRate();
     void trainLoop();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include <torch/torch.h>
@@ -160,6 +161,18 @@ TEST_F(LoraTrainingTest, DpoStartsFromAnSftLoraRunWithTheMergedSftModelAsReferen
     auto dpoBase = model::buildModel(sftMerged->config(), torch::kCPU, torch::kFloat);
     model::loadWeights(*dpoBase, model::weightFiles(finalCheckpoint(end.runId)));
     EXPECT_LT((logitsOf(*dpoBase) - logitsOf(*sftMerged)).abs().max().item<double>(), 1e-6);
+}
+
+TEST_F(LoraTrainingTest, ARunThatWillNotFitStopsBeforeItsFirstStepSayingWhatToChange) {
+    ::setenv("LADDER_MEMORY_LIMIT", "1000000", 1);  // 1 MB free
+    const auto end = runToEnd({m_path.string(), test::tinyRunConfig("dpo", 3), 0});
+    ::unsetenv("LADDER_MEMORY_LIMIT");
+    ASSERT_EQ(end.kind, EventKind::Failed);
+    EXPECT_NE(end.message.find("will not fit in memory"), std::string::npos) << end.message;
+    EXPECT_NE(end.message.find("gradient checkpointing"), std::string::npos) << end.message;
+    EXPECT_TRUE(series(end.runId, "loss").empty());  // no step ran
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_EQ(store::RunStore(ws.db()).get(end.runId).status, store::RunStatus::Failed);
 }
 
 }  // namespace

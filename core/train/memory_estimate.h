@@ -1,0 +1,76 @@
+// What a training run will hold in memory at its peak, before it starts: weights, gradients,
+// AdamW's moments, a frozen reference copy, the activations autograd keeps for the backward pass
+// and the LM head's logits, for the chosen model, batch, lengths, LoRA, gradient checkpointing,
+// logits head and row layout. Counted from what Ladder's own forward pass saves (float32), not
+// fitted; bench_dpo_memory prints it beside the measured peak. No LibTorch here: the launcher
+// shows it, `ladder-cli train --dry-run` prints it, and a run that will not fit stops before its
+// first step (trainer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model/lora_spec.h"
+#include "core/model/model_config.h"
+
+namespace ladder::train {
+
+struct RunConfig;
+
+struct MemoryInputs {
+    model::ModelConfig model;
+    std::int64_t pairs = 8;           // pairs a micro-batch
+    std::int64_t promptTokens = 128;  // the longest prompt of a batch
+    std::int64_t answerTokens = 128;  // the longest answer of a batch
+    bool withRejected = true;         // false: SFT (chosen answers only)
+    model::LoraSpec lora;
+    bool gradientCheckpointing = false;
+    std::int64_t headChunkTokens = 0;  // 0: the whole (R, Ta, V) logits (sequence_logps.h)
+    bool packedPairs = true;
+    bool prefixSharing = true;
+    std::string reference = "cache";   // frozen | cache | none
+    // Whether attention keeps its (B, H, T, T) probabilities for the backward pass (the explicit
+    // path of LibTorch 1.13; LibTorch 2's fused CPU kernel keeps one number a row).
+    bool attentionKeepsProbabilities = true;
+};
+
+struct MemoryEstimate {
+    std::int64_t weights = 0;      // every weight, float32
+    std::int64_t gradients = 0;    // of what trains
+    std::int64_t optimizer = 0;    // AdamW's two moments of what trains
+    std::int64_t reference = 0;    // a frozen copy of the model (reference "frozen", no LoRA)
+    std::int64_t activations = 0;  // what autograd keeps, plus one layer's backward buffers
+    std::int64_t logits = 0;       // the LM head's logits, forward and backward
+    std::int64_t runtime = 0;      // the process itself (LibTorch, Qt, the workspace)
+    std::int64_t trainableParameters = 0;
+
+    [[nodiscard]] std::int64_t total() const {
+        return weights + gradients + optimizer + reference + activations + logits + runtime;
+    }
+    // "7.9 GiB: weights 1.8 GiB, gradients ..., activations ..., logits ..."
+    [[nodiscard]] std::string text() const;
+    // The parts above from largest to smallest, named, with what shrinks each ("batch or length",
+    // "LoRA", "gradient checkpointing", "the chunked logits head").
+    [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> parts() const;
+};
+
+[[nodiscard]] MemoryEstimate estimateMemory(const MemoryInputs& in);
+
+// A run config's worst case: batch_size pairs at the length caps (prompt max_prompt_length, each
+// answer max_length - max_prompt_length), its LoRA, checkpointing, logits head and layout.
+[[nodiscard]] MemoryInputs memoryInputs(const RunConfig& config, const model::ModelConfig& model);
+
+// Why a run of `estimate` will not fit in `available` bytes, and what to change (the largest
+// parts first), or empty when it fits.
+[[nodiscard]] std::string memoryAdvice(const MemoryEstimate& estimate, std::int64_t available,
+                                       const MemoryInputs& in);
+
+// Bytes of memory this machine can still give (MemAvailable of /proc/meminfo, capped by
+// $LADDER_MEMORY_LIMIT in bytes when set), or -1 when unknown.
+[[nodiscard]] std::int64_t availableMemory();
+
+// "1.8 GiB", "356 MiB".
+[[nodiscard]] std::string bytesText(std::int64_t bytes);
+
+}  // namespace ladder::train
