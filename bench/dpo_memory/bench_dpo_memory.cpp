@@ -31,13 +31,11 @@
 #include <string>
 #include <vector>
 
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <torch/torch.h>
 
+#include "bench/bench_child.h"
 #include "core/model/checkpoint.h"
 #include "core/model/lora.h"
 #include "core/model/safetensors.h"
@@ -47,12 +45,13 @@
 #include "core/train/sequence_logps.h"
 #include "core/train/train_step.h"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 using namespace ladder;
-using Values = std::map<std::string, std::string>;
+using bench::Child;
+using bench::Values;
+using bench::parseValues;
+using bench::runChild;
 
 constexpr std::int64_t kPairs = 4, kPrompt = 128, kAnswer = 384;
 
@@ -76,62 +75,6 @@ model::ModelConfig benchConfig(const Options& o) {
     return c;
 }
 
-Values parseValues(const std::string& text) {
-    Values out;
-    std::istringstream lines(text);
-    std::string word;
-    while (lines >> word) {
-        const auto eq = word.find('=');
-        if (eq != std::string::npos && eq > 0) out[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-    return out;
-}
-
-struct Child {
-    int status = -1;
-    std::string output;
-    long peakKb = 0;
-};
-
-Child runChild(const std::vector<std::string>& argv) {
-    Child c;
-    int fds[2];
-    if (::pipe(fds) != 0) return c;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (spawned != 0) {
-        ::close(fds[0]);
-        c.output = "cannot run " + argv[0] + ": " + std::strerror(spawned);
-        return c;
-    }
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) c.output.append(buf, static_cast<std::size_t>(n));
-    ::close(fds[0]);
-    int status = 0;
-    rusage usage{};
-    if (::wait4(pid, &status, 0, &usage) == pid) {
-        c.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        c.peakKb = usage.ru_maxrss;
-    }
-    return c;
-}
-
-std::string selfPath() {
-    std::error_code ec;
-    const auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? "bench_dpo_memory" : p.string();
-}
 
 long rssKb() {
     std::ifstream in("/proc/self/status");
@@ -241,15 +184,6 @@ int runWorker(const Options& o) {
     return 0;
 }
 
-std::pair<std::string, std::string> trlPython(const Options& o) {
-    if (o.trlPython == "none") return {"", "--trl-python none"};
-    if (!o.trlPython.empty()) return {o.trlPython, ""};
-    const Child c = runChild({std::string(LADDER_SOURCE_DIR) + "/scripts/oracle-python"});
-    std::string text = c.output;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (c.status != 0) return {"", text.empty() ? "scripts/oracle-python failed" : text};
-    return {text, ""};
-}
 
 struct Column {
     std::string name, mode, missing;
@@ -313,7 +247,7 @@ int main(int argc, char** argv) {
             }
             Child child;
             if (c.mode == "trl") {
-                const auto [python, why] = trlPython(o);
+                const auto [python, why] = bench::oraclePython(o.trlPython, LADDER_SOURCE_DIR);
                 if (python.empty()) {
                     c.missing = why;
                     continue;
@@ -331,7 +265,7 @@ int main(int argc, char** argv) {
                     continue;
                 }
                 std::fprintf(stderr, "%s...\n", c.name.c_str());
-                child = runChild({selfPath(), "--worker", c.mode, "--ids", ids.string(), "--steps",
+                child = runChild({bench::selfPath("bench_dpo_memory"), "--worker", c.mode, "--ids", ids.string(), "--steps",
                                   std::to_string(o.steps), "--threads", std::to_string(o.threads),
                                   "--layers", std::to_string(config.numLayers)});
             }

@@ -17,6 +17,9 @@ import sys
 import time
 import warnings
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import peers  # noqa: E402  (bench/peers.py)
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -59,12 +62,7 @@ def main():
     pairs = prompt.shape[0]
     tokens = pairs * (prompt.shape[1] + chosen.shape[1] + rejected.shape[1])
 
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-    inner = Tokenizer(models.WordLevel({"pad": 0, "bos": 1, "eos": 2, "unk": 3}, unk_token="unk"))
-    inner.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok = PreTrainedTokenizerFast(tokenizer_object=inner, pad_token="pad", eos_token="eos",
-                                  bos_token="bos", unk_token="unk")
+    tok = peers.word_tokenizer()
     workdir = a.workdir or os.path.join(os.path.dirname(os.path.abspath(a.ids)), "trl-peft-peer")
     settings = DPOConfig(output_dir=workdir, report_to="none", use_cpu=True, bf16=False, fp16=False,
                          max_length=None, loss_type=["sigmoid"], beta=0.1,
@@ -75,7 +73,7 @@ def main():
                          logging_steps=1, save_strategy="no", dataloader_num_workers=0, seed=0)
     lora = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules="all-linear",
                       task_type="CAUSAL_LM")
-    text = datasets.Dataset.from_list([{"prompt": "bos", "chosen": " unk", "rejected": " unk"}])
+    text = peers.one_row_dataset()
     trainer = DPOTrainer(model=model, args=settings, train_dataset=text, processing_class=tok,
                          peft_config=lora)
     trainer.train_dataset = datasets.Dataset.from_list([

@@ -28,27 +28,26 @@
 #include <string>
 #include <vector>
 
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
+#include "bench/bench_child.h"
 #include "core/model/checkpoint.h"
 #include "core/model/safetensors.h"
 #include "core/train/batch.h"
 #include "core/train/loss.h"
 #include "core/train/train_step.h"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 using namespace ladder;
 
-using Values = std::map<std::string, std::string>;
+using bench::Child;
+using bench::Values;
+using bench::parseValues;
+using bench::runChild;
 
 struct Options {
     int steps = 20;
@@ -78,83 +77,7 @@ struct Workload {
     [[nodiscard]] std::int64_t tokensPerStep() const { return 2 * pairs * seq; }
 };
 
-// "key=value key=value" lines (other lines are ignored).
-Values parseValues(const std::string& text) {
-    Values out;
-    std::size_t lineStart = 0;
-    while (lineStart < text.size()) {
-        std::size_t lineEnd = text.find('\n', lineStart);
-        if (lineEnd == std::string::npos) lineEnd = text.size();
-        std::size_t pos = lineStart;
-        while (pos < lineEnd) {
-            const std::size_t end = std::min(text.find(' ', pos), lineEnd);
-            const std::string word = text.substr(pos, end - pos);
-            const std::size_t eq = word.find('=');
-            if (eq != std::string::npos && eq > 0) out[word.substr(0, eq)] = word.substr(eq + 1);
-            pos = end + 1;
-        }
-        lineStart = lineEnd + 1;
-    }
-    return out;
-}
 
-struct Child {
-    int status = -1;  // the exit code, or -1 when it could not start or was killed
-    std::string output;
-    long peakKb = 0;  // its peak resident memory (ru_maxrss)
-};
-
-// Runs argv[0] with its stdout and stderr collected and its own peak memory from wait4.
-Child runChild(const std::vector<std::string>& argv) {
-    Child c;
-    int fds[2];
-    if (::pipe(fds) != 0) return c;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (spawned != 0) {
-        ::close(fds[0]);
-        c.output = "cannot run " + argv[0] + ": " + std::strerror(spawned);
-        return c;
-    }
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) c.output.append(buf, static_cast<std::size_t>(n));
-    ::close(fds[0]);
-    int status = 0;
-    rusage usage{};
-    if (::wait4(pid, &status, 0, &usage) == pid) {
-        c.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        c.peakKb = usage.ru_maxrss;
-    }
-    return c;
-}
-
-std::string selfPath() {
-    std::error_code ec;
-    const auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? "bench_dpo_step" : p.string();
-}
-
-// The oracle environment's Python (scripts/oracle-python), or the reason there is none.
-std::pair<std::string, std::string> trlPython(const Options& o) {
-    if (o.trlPython == "none") return {"", "--trl-python none"};
-    if (!o.trlPython.empty()) return {o.trlPython, ""};
-    const Child c = runChild({std::string(LADDER_SOURCE_DIR) + "/scripts/oracle-python"});
-    std::string text = c.output;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (c.status != 0) return {"", text.empty() ? "scripts/oracle-python failed" : text};
-    return {text, ""};
-}
 
 // The script's batch as Ladder's: prompt = the first quarter (shared by a pair's two rows),
 // chosen = rows 0..P-1's answers, rejected = rows P..2P-1's.
@@ -301,7 +224,7 @@ int main(int argc, char** argv) {
                     o.reference.c_str());
         return 1;
     }
-    const auto [trl, noTrl] = trlPython(o);
+    const auto [trl, noTrl] = bench::oraclePython(o.trlPython, LADDER_SOURCE_DIR);
     const std::string peer = std::string(LADDER_SOURCE_DIR) + "/bench/dpo_step/trl_peer.py";
 
     Column script{"Python reference (dpo_reference.py)"}, equal{"Ladder, equal work"},
@@ -317,7 +240,7 @@ int main(int argc, char** argv) {
         w.params = std::atoll(script.values["params"].c_str());
         for (Column* c : {&equal, &savings}) {
             std::fprintf(stderr, "repeat %d/%d: %s...\n", rep + 1, o.repeats, c->name.c_str());
-            std::vector<std::string> args{selfPath(), "--worker", c == &equal ? "equal" : "savings",
+            std::vector<std::string> args{bench::selfPath("bench_dpo_step"), "--worker", c == &equal ? "equal" : "savings",
                                           "--init", init.string(), "--steps", steps, "--threads", threads};
             if (!o.profile.empty()) args.insert(args.end(), {"--profile", o.profile});
             if (!collect(*c, runChild(args))) {

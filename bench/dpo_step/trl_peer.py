@@ -26,6 +26,9 @@ import sys
 import time
 import warnings
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import peers  # noqa: E402  (bench/peers.py)
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -85,15 +88,7 @@ def main():
     policy, reference = model(), model()
     reference.eval()
 
-    # A one-word tokenizer: the trainer wants one (pad id, its text dataset at construction); the
-    # batch itself goes in as token ids.
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    inner = Tokenizer(models.WordLevel({"pad": 0, "bos": 1, "eos": 2, "unk": 3}, unk_token="unk"))
-    inner.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok = PreTrainedTokenizerFast(tokenizer_object=inner, pad_token="pad", eos_token="eos",
-                                  bos_token="bos", unk_token="unk")
+    tok = peers.word_tokenizer()
 
     workdir = a.workdir or os.path.join(os.path.dirname(os.path.abspath(a.init)), "trl-peer")
     settings = DPOConfig(output_dir=workdir, report_to="none", use_cpu=True, bf16=False, fp16=False,
@@ -105,7 +100,7 @@ def main():
                          gradient_checkpointing=False, precompute_ref_log_probs=False,
                          disable_dropout=True, logging_steps=1, save_strategy="no",
                          dataloader_num_workers=0, seed=0, data_seed=0)
-    text = datasets.Dataset.from_list([{"prompt": "bos", "chosen": " unk", "rejected": " unk"}])
+    text = peers.one_row_dataset()
     trainer = DPOTrainer(model=policy, ref_model=reference, args=settings, train_dataset=text,
                          processing_class=tok)
     trainer.train_dataset = datasets.Dataset.from_list([
