@@ -163,7 +163,10 @@ void LlamaImpl::connectLora(const std::shared_ptr<LoraAdapter>& adapter,
     const auto c = config().hiddenSize, i = config().intermediateSize;
     const auto q = config().numHeads * config().headDimension();
     const auto kv = config().numKvHeads * config().headDimension();
-    const auto options = torch::TensorOptions().device(device()).dtype(dtype());
+    // Adapters train in float32 whatever the base's dtype (a bfloat16 base stays frozen; a
+    // float64 model, in tests, keeps float64).
+    const auto options = torch::TensorOptions().device(device()).dtype(
+        dtype() == torch::kDouble ? torch::kDouble : torch::kFloat);
     for (std::size_t l = 0; l < m_model->layers->size(); ++l) {
         auto* layer = m_model->layers[l]->as<LlamaDecoderLayer>();
         const auto prefix = "model.layers." + std::to_string(l) + ".";

@@ -59,9 +59,12 @@ std::vector<torch::Tensor> LoraAdapter::parameters() const {
 torch::Tensor LoraAdapter::delta(const LoraModule& module, const torch::Tensor& x,
                                  bool training) const {
     if (!m_enabled) return {};
-    const auto in = training && m_spec.dropout > 0 ? torch::dropout(x, m_spec.dropout, true) : x;
-    const auto low = torch::nn::functional::linear(in, module.a);      // (..., r)
-    return torch::nn::functional::linear(low, module.b) * m_spec.scale();  // (..., out)
+    // A bfloat16 base feeds its activations in; the adapter computes in its own float32.
+    const auto x32 = x.scalar_type() == module.a.scalar_type() ? x : x.to(module.a.scalar_type());
+    const auto in = training && m_spec.dropout > 0 ? torch::dropout(x32, m_spec.dropout, true) : x32;
+    const auto low = torch::nn::functional::linear(in, module.a);                   // (..., r)
+    const auto out = torch::nn::functional::linear(low, module.b) * m_spec.scale();  // (..., out)
+    return out.scalar_type() == x.scalar_type() ? out : out.to(x.scalar_type());
 }
 
 LoraOff::LoraOff(const CausalLMImpl& model) : m_adapter(model.lora()) {
@@ -232,7 +235,8 @@ void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path
     for (auto& [name, tensor] : weights) {
         for (const auto& m : adapter->modules()) {
             if (name != m->name + ".weight") continue;
-            tensor = tensor + torch::matmul(m->b, m->a).to(tensor.scalar_type()) * adapter->spec().scale();
+            tensor = (tensor.to(torch::kFloat) + torch::matmul(m->b, m->a) * adapter->spec().scale())
+                         .to(tensor.scalar_type());
         }
     }
     std::filesystem::create_directories(folder);

@@ -63,7 +63,8 @@ MemoryEstimate estimateMemory(const MemoryInputs& in) {
     const auto& c = in.model;
     MemoryEstimate e;
     const auto parameters = static_cast<std::int64_t>(model::parameterCount(c));
-    e.weights = parameters * kFloat;
+    const std::int64_t weightBytes = in.bf16Base && in.lora.enabled() ? 2 : kFloat;
+    e.weights = parameters * weightBytes;
     e.trainableParameters = in.lora.enabled() ? loraParameters(c, in.lora) : parameters;
     e.gradients = e.trainableParameters * kFloat;
     e.optimizer = 2 * e.trainableParameters * kFloat;
@@ -103,7 +104,7 @@ MemoryEstimate estimateMemory(const MemoryInputs& in) {
         floats = layer * c.numLayers + backward;
     }
     floats += 3 * tokens * h;  // the embedding's output, the final norm's input and output
-    e.activations = floats * kFloat;
+    e.activations = floats * weightBytes;  // a bfloat16 base's activations are bfloat16
 
     // The LM head: logits, the gradient of the logits and softmax's buffer, for the answer
     // positions (all of them at once, or a chunk).
@@ -129,6 +130,7 @@ MemoryInputs memoryInputs(const RunConfig& config, const model::ModelConfig& mod
     in.packedPairs = config.packedPairs;
     in.prefixSharing = config.prefixSharing;
     in.reference = config.method == "sft" ? "none" : config.reference;
+    in.bf16Base = config.dtype == "bfloat16" && config.lora.enabled();
     return in;
 }
 

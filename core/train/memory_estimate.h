@@ -33,6 +33,8 @@ struct MemoryInputs {
     // Whether attention keeps its (B, H, T, T) probabilities for the backward pass (the explicit
     // path of LibTorch 1.13; LibTorch 2's fused CPU kernel keeps one number a row).
     bool attentionKeepsProbabilities = true;
+    // A LoRA run's base weights and activations in bfloat16 (run config dtype bfloat16).
+    bool bf16Base = false;
 };
 
 struct MemoryEstimate {

@@ -96,7 +96,8 @@ ForwardOptions Trainer::forwardOptions() const {
     // checkpointing forwards whole rows: prompt + answer each.
     options.packedPairs = m_config.packedPairs;
     options.prefixSharing = m_config.prefixSharing && !m_config.gradientCheckpointing;
-    options.bf16Autocast = m_config.dtype == "bfloat16";
+    // A LoRA run's bfloat16 base computes in bfloat16 itself; autocast is for full fine-tuning.
+    options.bf16Autocast = m_config.dtype == "bfloat16" && !m_config.lora.enabled();
     if (m_policy.model) {
         options.headChunkTokens = headChunkTokens(m_config.logitsHead, m_policy.model->config().vocabSize);
     }
@@ -278,7 +279,10 @@ void Trainer::setUpModelAndData() {
                              m_config.seed);
     std::int64_t parameters = 0;
     for (const auto& p : m_policy.model->parameters()) parameters += p.numel();
-    if (m_config.lora.enabled()) model::attachLora(*m_policy.model, m_config.lora);
+    if (m_config.lora.enabled()) {
+        if (m_config.dtype == "bfloat16") m_policy.model->to(torch::kBFloat16);  // the frozen base
+        model::attachLora(*m_policy.model, m_config.lora);
+    }
     m_policy.model->setGradientCheckpointing(m_config.gradientCheckpointing);
     std::int64_t trainable = 0;
     for (const auto& p : m_policy.model->trainableParameters()) trainable += p.numel();

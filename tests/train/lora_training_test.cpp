@@ -13,6 +13,7 @@
 #include "core/demo/demo_workspace.h"
 #include "core/model/checkpoint.h"
 #include "core/model/lora.h"
+#include "core/model/safetensors.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -161,6 +162,33 @@ TEST_F(LoraTrainingTest, DpoStartsFromAnSftLoraRunWithTheMergedSftModelAsReferen
     auto dpoBase = model::buildModel(sftMerged->config(), torch::kCPU, torch::kFloat);
     model::loadWeights(*dpoBase, model::weightFiles(finalCheckpoint(end.runId)));
     EXPECT_LT((logitsOf(*dpoBase) - logitsOf(*sftMerged)).abs().max().item<double>(), 1e-6);
+}
+
+TEST_F(LoraTrainingTest, ABfloat16BaseTrainsFloat32AdaptersOnTheCpu) {
+    auto config = loraConfig("dpo", 3);
+    config.dtype = "bfloat16";
+    config.reference = "frozen";
+    config.loraSaveMerged = true;
+    EXPECT_TRUE(validate(config).empty());
+    const auto end = runToEnd({m_path.string(), config, 0});
+    ASSERT_EQ(end.kind, EventKind::Finished) << end.message;
+    const auto losses = series(end.runId, "loss");
+    ASSERT_EQ(losses.size(), 3u);
+    EXPECT_NEAR(losses.at(1), std::log(2.0), 1e-5);  // the reference is the same bfloat16 base
+    for (const auto& [step, loss] : losses) EXPECT_TRUE(std::isfinite(loss)) << step;
+    const auto folder = finalCheckpoint(end.runId);
+    const model::SafetensorsFile base(folder / "model.safetensors");
+    const model::SafetensorsFile adapter(folder / "adapter" / "adapter_model.safetensors");
+    EXPECT_EQ(base.entry(base.names().front()).dtype, "BF16");
+    EXPECT_EQ(adapter.entry(adapter.names().front()).dtype, "F32");
+    // Loaded merged in float32, it computes what merged/ (saved from the run) computes.
+    auto trained = model::loadPretrained(folder, torch::kCPU, torch::kFloat);
+    auto merged = model::loadPretrained(folder / "merged", torch::kCPU, torch::kFloat);
+    EXPECT_LT((logitsOf(*trained) - logitsOf(*merged)).abs().max().item<double>(), 2e-2);
+
+    RunConfig full = test::tinyRunConfig("dpo", 3);
+    full.dtype = "bfloat16";
+    EXPECT_FALSE(validate(full).empty());  // full fine-tuning in bfloat16 needs CUDA
 }
 
 TEST_F(LoraTrainingTest, ARunThatWillNotFitStopsBeforeItsFirstStepSayingWhatToChange) {
