@@ -12,7 +12,6 @@
 #include "core/common/error.h"
 #include "core/store/workspace.h"
 #include "core/train/memory_estimate.h"
-#include "core/train/model_source.h"
 #include "core/train/plugins.h"
 #include "core/train/training_job.h"
 

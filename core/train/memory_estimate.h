@@ -14,9 +14,18 @@
 #include "core/model/lora_spec.h"
 #include "core/model/model_config.h"
 
+namespace ladder::store {
+class Workspace;
+}
+
 namespace ladder::train {
 
 struct RunConfig;
+struct ModelSpec;
+
+// The config.json of the model a run config's spec names (the tiny model's with its overrides),
+// without its weights (model_source.cpp). Throws ladder::Error as loadModelSpec does.
+[[nodiscard]] model::ModelConfig specModelConfig(store::Workspace& workspace, const ModelSpec& spec);
 
 struct MemoryInputs {
     model::ModelConfig model;

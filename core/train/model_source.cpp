@@ -1,5 +1,7 @@
 #include "core/train/model_source.h"
 
+#include "core/train/memory_estimate.h"
+
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"

@@ -37,10 +37,6 @@ struct LoadedModel {
 [[nodiscard]] std::filesystem::path runCheckpointFolder(store::Workspace& workspace,
                                                         std::int64_t runId, std::int64_t step);
 
-// The config.json of the model a spec names (the tiny model's with its overrides), without its
-// weights: for the memory estimate before a run. Throws ladder::Error as loadModelSpec does.
-[[nodiscard]] model::ModelConfig specModelConfig(store::Workspace& workspace, const ModelSpec& spec);
-
 // Builds or loads the model a spec names, in float32 on `device`. A tiny model is initialised
 // from `seed` (the same seed gives the same weights). tokenizerOverride: a tokenizer.json to use
 // instead of the model's own. The tokenizer is checked against the model's vocabulary.

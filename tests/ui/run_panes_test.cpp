@@ -4,6 +4,8 @@
 // stale runs are told apart, and the item models pass QAbstractItemModelTester.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -532,8 +534,11 @@ TEST_F(RunPanesTest, EveryMemorySettingRoundTripsThroughTheLauncher) {
     EXPECT_FALSE(edited.packedPairs);
     EXPECT_FALSE(edited.prefixSharing);
     EXPECT_EQ(edited.data.lengthGroups, 64);
-    // The dtype's problem on the CPU is listed as the others are.
+    // bfloat16 on the CPU is for LoRA runs: without LoRA it is a problem, listed as the others are.
+    EXPECT_FALSE(m_launcher->problems().join('\n').contains("bfloat16")) << m_launcher->problems().join('\n').toStdString();
+    m_launcher->findChild<QSpinBox*>("launcherLoraRank")->setValue(0);
     EXPECT_TRUE(m_launcher->problems().join('\n').contains("bfloat16")) << m_launcher->problems().join('\n').toStdString();
+    m_launcher->findChild<QSpinBox*>("launcherLoraRank")->setValue(16);
 
     // Duplicate of a run with these settings fills them all in.
     auto stored = memoryConfig();
@@ -596,6 +601,24 @@ TEST_F(RunPanesTest, AnUnknownLoraTargetModuleIsAProblemAndStartStaysOff) {
     m_launcher->findChild<QComboBox*>("launcherLoraTargets")->setEditText("q_proj, v_proj");
     EXPECT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
     EXPECT_TRUE(start->isEnabled());
+}
+
+// Issue 14: the launcher shows the run's memory estimate, and on the CPU a run over the free
+// memory is a problem before Start (the trainer would stop before its first step).
+TEST_F(RunPanesTest, TheLauncherShowsTheMemoryEstimateAndARunThatWillNotFitCannotStart) {
+    auto config = test::tinyRun("dpo", 4);
+    m_launcher->setConfig(config);
+    ASSERT_TRUE(m_launcher->problems().isEmpty()) << m_launcher->problems().join('\n').toStdString();
+    auto* estimate = m_launcher->findChild<QLabel*>("launcherMemoryEstimate");
+    ASSERT_NE(estimate, nullptr);
+    EXPECT_TRUE(estimate->text().contains("MiB")) << estimate->text().toStdString();
+    EXPECT_TRUE(estimate->text().contains("activations")) << estimate->text().toStdString();
+    ::setenv("LADDER_MEMORY_LIMIT", "1000000", 1);
+    m_launcher->findChild<QSpinBox*>("launcherLoraRank")->setValue(8);  // any edit validates again
+    const QString problems = m_launcher->problems().join('\n');
+    ::unsetenv("LADDER_MEMORY_LIMIT");
+    EXPECT_TRUE(problems.contains("will not fit in memory")) << problems.toStdString();
+    EXPECT_FALSE(m_launcher->findChild<QPushButton*>("launcherStart")->isEnabled());
 }
 
 // Issue 21: the Win rate column read "24.2% \u00b1 4.2", as if its final "%" were cut off. The

@@ -30,6 +30,7 @@
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/runs.h"
+#include "core/train/memory_estimate.h"
 #include "core/train/model_folder_check.h"
 #include "core/train/run_notes.h"
 #include "core/train/run_presets.h"
@@ -416,6 +417,26 @@ void LauncherPane::validateNow() {
             }
         }
     }
+    // The memory estimate at the caps; on the CPU a run over the free memory would stop before
+    // its first step (Trainer::checkMemoryFits), so it is a problem here already.
+    QString estimateText = tr("(choose a model)");
+    if (ws) {
+        try {
+            const auto inputs = train::memoryInputs(c, train::specModelConfig(*ws, c.model));
+            const auto estimate = train::estimateMemory(inputs);
+            const auto free = train::availableMemory();
+            estimateText = q(estimate.text());
+            if (free > 0) estimateText += tr(" (%1 free)").arg(q(train::bytesText(free)));
+            if (c.device == "cpu") {
+                if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
+                    problems << tr("the run will not fit in memory: %1").arg(q(advice));
+                }
+            }
+        } catch (const std::exception&) {
+            // A model folder or run that cannot be read is a problem listed above.
+        }
+    }
+    m_memoryEstimate->setText(estimateText);
     // Notes do not stop a run; the trainer says them again before step 1 (run_notes.h).
     QStringList notes;
     if (ws) {

@@ -484,10 +484,11 @@ QWidget* LauncherPane::buildMemoryGroup() {
     m_dtype->addItem(QStringLiteral("float32"), "float32");
     m_dtype->setItemData(0, tr("Everything in float32"), Qt::ToolTipRole);
     m_dtype->addItem(QStringLiteral("bfloat16"), "bfloat16");
-    m_dtype->setItemData(1, tr("Forward and backward passes in bfloat16 autocast; weights, "
-                               "gradients and AdamW moments stay float32. Needs a CUDA device."),
+    m_dtype->setItemData(1, tr("With LoRA: the frozen base weights in bfloat16 (CPU or CUDA), the "
+                               "adapters and AdamW's moments in float32. Full fine-tuning: "
+                               "bfloat16 autocast on a CUDA device, weights in float32."),
                          Qt::ToolTipRole);
-    m_dtype->setToolTip(tr("float32, or bfloat16 autocast on a CUDA device"));
+    m_dtype->setToolTip(tr("float32, or bfloat16 (a LoRA run's base weights; autocast on CUDA)"));
     form->addRow(tr("Dtype:"), m_dtype);
 
     m_loraRank = spin(box, 0, 4096, "launcherLoraRank");
@@ -567,6 +568,13 @@ QWidget* LauncherPane::buildMemoryGroup() {
                                   "within a curriculum stage: less padding, the same pairs in "
                                   "each stage. 1 = batches as drawn."));
     form->addRow(tr("Length groups:"), m_lengthGroups);
+    m_memoryEstimate = new QLabel(box);
+    m_memoryEstimate->setObjectName("launcherMemoryEstimate");
+    m_memoryEstimate->setWordWrap(true);
+    m_memoryEstimate->setToolTip(tr("What the run will hold at its peak at the length caps: weights, "
+                                    "gradients, optimizer states, activations and logits. A run on "
+                                    "the CPU that will not fit in the free memory does not start."));
+    form->addRow(tr("Estimate:"), m_memoryEstimate);
 
     connect(m_loraRank, &QSpinBox::valueChanged, this, &LauncherPane::updateMemoryEnabled);
     connect(m_packedPairs, &QCheckBox::toggled, this, &LauncherPane::updateMemoryEnabled);

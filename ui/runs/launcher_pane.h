@@ -160,6 +160,7 @@ private:
     QCheckBox* m_packedPairs = nullptr;
     QCheckBox* m_prefixSharing = nullptr;
     QSpinBox* m_lengthGroups = nullptr;
+    QLabel* m_memoryEstimate = nullptr;  // the run's memory estimate (memory_estimate.h)
     QComboBox* m_winRateReference = nullptr;
     QComboBox* m_winRateJudge = nullptr;
     QSpinBox* m_winRateEvery = nullptr;
