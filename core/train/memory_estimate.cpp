@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/error.h"
 #include "core/train/run_config.h"
 
 namespace ladder::train {
@@ -58,6 +59,16 @@ std::int64_t perTokenFloats(const model::ModelConfig& c, const model::LoraSpec& 
 }
 
 }  // namespace
+
+std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab) {
+    constexpr std::int64_t kLogitsPerChunk = std::int64_t{1} << 24;
+    constexpr std::int64_t kLargeVocabulary = 32000;
+    const auto chunked = std::max<std::int64_t>(16, kLogitsPerChunk / std::max<std::int64_t>(1, vocab));
+    if (setting == "full") return 0;
+    if (setting == "chunked") return chunked;
+    if (setting == "auto") return vocab >= kLargeVocabulary ? chunked : 0;
+    throw Error("logits_head must be auto, full or chunked, not '" + setting + "'");
+}
 
 MemoryEstimate estimateMemory(const MemoryInputs& in) {
     const auto& c = in.model;
@@ -124,9 +135,7 @@ MemoryInputs memoryInputs(const RunConfig& config, const model::ModelConfig& mod
     in.withRejected = config.method != "sft";
     in.lora = config.lora;
     in.gradientCheckpointing = config.gradientCheckpointing;
-    const bool large = model.vocabSize >= 32000;
-    const std::int64_t chunk = std::max<std::int64_t>(16, (std::int64_t{1} << 24) / std::max<std::int64_t>(1, model.vocabSize));
-    in.headChunkTokens = config.logitsHead == "chunked" || (config.logitsHead == "auto" && large) ? chunk : 0;
+    in.headChunkTokens = headChunkTokens(config.logitsHead, model.vocabSize);
     in.packedPairs = config.packedPairs;
     in.prefixSharing = config.prefixSharing;
     in.reference = config.method == "sft" ? "none" : config.reference;
@@ -167,8 +176,7 @@ std::string MemoryEstimate::text() const {
     return out;
 }
 
-std::string memoryAdvice(const MemoryEstimate& e, std::int64_t available, const MemoryInputs& in) {
-    if (available < 0 || e.total() <= available) return {};
+std::string memoryChanges(const MemoryEstimate& e, const MemoryInputs& in) {
     std::vector<std::string> changes;
     for (const auto& [name, bytes] : e.parts()) {
         if (name == "activations") {
@@ -186,10 +194,15 @@ std::string memoryAdvice(const MemoryEstimate& e, std::int64_t available, const 
     for (auto& c : changes) {
         if (std::find(unique.begin(), unique.end(), c) == unique.end()) unique.push_back(c);
     }
-    std::string out = "the run needs about " + e.text() + "; this machine has " +
-                      bytesText(available) + " free. To fit: ";
+    std::string out;
     for (std::size_t k = 0; k < unique.size(); ++k) out += (k ? "; " : "") + unique[k];
     return out;
+}
+
+std::string memoryAdvice(const MemoryEstimate& e, std::int64_t available, const MemoryInputs& in) {
+    if (available < 0 || e.total() <= available) return {};
+    return "the run needs about " + e.text() + "; this machine has " + bytesText(available) +
+           " free. To fit: " + memoryChanges(e, in);
 }
 
 std::int64_t availableMemory() {

@@ -27,6 +27,12 @@ struct ModelSpec;
 // without its weights (model_source.cpp). Throws ladder::Error as loadModelSpec does.
 [[nodiscard]] model::ModelConfig specModelConfig(store::Workspace& workspace, const ModelSpec& spec);
 
+// The chunk a run's `logits_head` setting gives for a vocabulary of `vocab`: "full" 0, "chunked"
+// tokens enough for about 16M logits (64 MB in float32) per chunk, "auto" chunked from 32,000
+// tokens of vocabulary (every current chat model) and full below. Throws ladder::Error for
+// another setting.
+[[nodiscard]] std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab);
+
 struct MemoryInputs {
     model::ModelConfig model;
     std::int64_t pairs = 8;           // pairs a micro-batch
@@ -71,6 +77,10 @@ struct MemoryEstimate {
 // A run config's worst case: batch_size pairs at the length caps (prompt max_prompt_length, each
 // answer max_length - max_prompt_length), its LoRA, checkpointing, logits head and layout.
 [[nodiscard]] MemoryInputs memoryInputs(const RunConfig& config, const model::ModelConfig& model);
+
+// What shrinks the estimate most, largest part first ("turn on gradient checkpointing; lower the
+// batch size or the max length; ..."), as one line.
+[[nodiscard]] std::string memoryChanges(const MemoryEstimate& estimate, const MemoryInputs& in);
 
 // Why a run of `estimate` will not fit in `available` bytes, and what to change (the largest
 // parts first), or empty when it fits.

@@ -4,7 +4,6 @@
 
 #include <torch/torch.h>
 
-#include "core/common/error.h"
 
 #include "core/model/causal_lm.h"
 #include "core/model/autocast.h"
@@ -136,16 +135,6 @@ torch::Tensor packedPredicting(model::CausalLMImpl& model, const Batch& batch) {
 }
 
 }  // namespace
-
-std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab) {
-    constexpr std::int64_t kLogitsPerChunk = std::int64_t{1} << 24;
-    constexpr std::int64_t kLargeVocabulary = 32000;
-    const auto chunked = std::max<std::int64_t>(16, kLogitsPerChunk / std::max<std::int64_t>(1, vocab));
-    if (setting == "full") return 0;
-    if (setting == "chunked") return chunked;
-    if (setting == "auto") return vocab >= kLargeVocabulary ? chunked : 0;
-    throw Error("logits_head must be auto, full or chunked, not '" + setting + "'");
-}
 
 AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
                         const ForwardOptions& options) {

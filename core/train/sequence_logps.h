@@ -31,11 +31,7 @@ struct ForwardOptions {
     std::int64_t headChunkTokens = 0;
 };
 
-// The chunk a run's `logits_head` setting gives for a vocabulary of `vocab`: "full" 0, "chunked"
-// tokens enough for about 16M logits (64 MB in float32) per chunk, "auto" chunked from 32,000
-// tokens of vocabulary (every current chat model) and full below. Throws ladder::Error for
-// another setting.
-[[nodiscard]] std::int64_t headChunkTokens(const std::string& setting, std::int64_t vocab);
+// The chunk a run's `logits_head` gives: train::headChunkTokens (memory_estimate.h).
 
 struct AnswerLogps {
     torch::Tensor logps;   // (R) sum over each answer's real tokens of log p(token | before)

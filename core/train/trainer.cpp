@@ -516,10 +516,7 @@ StepResult Trainer::runStepOrExplain(const std::vector<const Batch*>& micro,
                                      const std::vector<ReferenceLogps>& refs, double lr) {
     const auto outOfMemory = [this](const std::string& what) {
         const auto in = memoryInputs(m_config, m_policy.model->config());
-        auto advice = memoryAdvice(estimateMemory(in), 0, in);
-        const auto colon = advice.find("To fit: ");
-        advice = colon == std::string::npos ? "lower the batch size or the max length"
-                                            : advice.substr(colon + 8);
+        const auto advice = memoryChanges(estimateMemory(in), in);
         return Error("step " + std::to_string(m_stepsDone + 1) + " ran out of memory (" + what +
                      "). To fit: " + advice + ". The checkpoints and metrics so far are kept.");
     };
