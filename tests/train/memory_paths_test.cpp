@@ -11,6 +11,7 @@
 #include "core/model/causal_lm.h"
 #include "core/model/model_config.h"
 #include "core/train/batch.h"
+#include "core/train/memory_estimate.h"
 #include "core/train/sequence_logps.h"
 #include "tests/support/test_support.h"
 
