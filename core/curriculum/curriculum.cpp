@@ -247,7 +247,7 @@ json Curriculum::toJson() const {
 Curriculum Curriculum::fromJson(const json& j) {
     if (!j.is_object()) throw Error("curriculum JSON must be an object with `name` and `stages`");
     Curriculum c;
-    c.name = j.value("name", std::string());
+    if (j.contains("name")) c.name = field<std::string>(j, "name", "the curriculum");
     if (!j.contains("stages") || !j["stages"].is_array()) {
         throw Error("curriculum JSON: `stages` must be a list of stages");
     }
@@ -256,13 +256,14 @@ Curriculum Curriculum::fromJson(const json& j) {
         const std::string where = "stage " + std::to_string(i + 1);
         if (!sj.is_object()) throw Error("curriculum JSON: " + where + " must be an object");
         Stage s;
-        s.name = sj.value("name", std::string());
+        if (sj.contains("name")) s.name = field<std::string>(sj, "name", where);
         if (sj.contains("steps")) s.steps = field<std::int64_t>(sj, "steps", where);
         if (sj.contains("epochs")) s.epochs = field<double>(sj, "epochs", where);
         if (sj.contains("tiers")) {
             s.tierWeights = field<std::map<std::string, double>>(sj, "tiers", where);
         }
-        const std::string transition = sj.value("transition", std::string("switch"));
+        const std::string transition =
+            sj.contains("transition") ? field<std::string>(sj, "transition", where) : "switch";
         if (transition == "blend") {
             s.transition = Transition::Blend;
             s.blendSteps = field<std::int64_t>(sj, "blend_steps", where);

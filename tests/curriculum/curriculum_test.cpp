@@ -133,6 +133,27 @@ TEST(Curriculum, JsonRoundTripsAndNamesTheBadField) {
                  Error);
 }
 
+// Found by fuzz_curriculum: a name or transition that is not text escaped as nlohmann's
+// type_error (not a ladder::Error), which ends the program instead of naming the field.
+TEST(Curriculum, NamesAndTransitionsThatAreNotTextAreRefusedNamingTheField) {
+    const std::pair<const char*, const char*> cases[] = {
+        {R"({"name": [1], "stages": [{"steps": 5, "tiers": {"a": 1}}]})",
+         "the curriculum needs a field `name`"},
+        {R"({"stages": [{"name": 7, "steps": 5, "tiers": {"a": 1}}]})",
+         "stage 1 needs a field `name`"},
+        {R"({"stages": [{"steps": 5, "tiers": {"a": 1}, "transition": null}]})",
+         "stage 1 needs a field `transition`"},
+    };
+    for (const auto& [text, expected] : cases) {
+        try {
+            (void)Curriculum::fromJson(nlohmann::json::parse(text));
+            ADD_FAILURE() << text << " was accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+        }
+    }
+}
+
 // A curriculum comes from run configs and workspaces of others: 1e300 steps would be converted
 // to an integer with undefined behaviour, and 2.5 truncated.
 TEST(Curriculum, StepCountsThatAreNotWholeNumbersInRangeAreRefused) {
