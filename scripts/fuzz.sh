@@ -3,7 +3,9 @@
 # the given seconds (default 60) from the seed files in fuzz/corpus/, printing the executions
 # reached. Findings (crash-*, timeout-*, oom-*) are written to build-fuzz/findings/<target>/.
 # Usage: scripts/fuzz.sh [seconds] [target...]   (targets: tokenizer safetensors_header
-#        model_config run_config; all by default).
+#        model_config run_config importers curriculum chat_template; all by default).
+# LADDER_FUZZ_RUNS=N stops each target after N executions instead (the seconds still cap it);
+# each target runs as one process (-jobs=1), so a run takes one core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,8 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(tokenizer safetensors_header model_config run_config)
+    targets=(tokenizer safetensors_header model_config run_config importers curriculum
+             chat_template)
 fi
 build_dir=${LADDER_FUZZ_BUILD_DIR:-build-fuzz}
 
@@ -36,10 +39,14 @@ for target in "${targets[@]}"; do
     findings="$build_dir/findings/$target"
     mkdir -p "$corpus" "$findings"
     log="$build_dir/fuzz_$target.log"
-    echo "== $target: ${seconds} s"
+    dict=fuzz/json.dict
+    [ "$target" = chat_template ] && dict=fuzz/jinja.dict
+    runs_limit=()
+    [ -n "${LADDER_FUZZ_RUNS:-}" ] && runs_limit=(-runs="$LADDER_FUZZ_RUNS")
+    echo "== $target: ${seconds} s${LADDER_FUZZ_RUNS:+ or $LADDER_FUZZ_RUNS executions}"
     # -timeout: a single input taking 10 s is a hang; -rss_limit_mb: 2 GB is exhaustion.
     if "$binary" "$corpus" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=16384 -dict=fuzz/json.dict -print_final_stats=1 \
+        -max_len=16384 -dict="$dict" "${runs_limit[@]}" -print_final_stats=1 \
         -artifact_prefix="$findings/" >"$log" 2>&1; then
         result=ok
     else
@@ -47,6 +54,7 @@ for target in "${targets[@]}"; do
         status=1
     fi
     runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
-    echo "   ${runs:-0} executions: $result"
+    rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
+    echo "   ${runs:-0} executions (${rate:-0}/s): $result"
 done
 exit $status

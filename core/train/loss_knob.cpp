@@ -46,7 +46,10 @@ std::vector<std::string> knobProblems(const std::string& loss, const std::vector
     }
     std::string known;
     for (const auto& k : knobs) known += (known.empty() ? "" : ", ") + k.name;
-    for (const auto& [key, value] : params.items()) {
+    for (const auto& item : params.items()) {
+        // Not a structured binding: clang before 16 (the fuzz build's) cannot capture one.
+        const std::string& key = item.key();
+        const nlohmann::json& value = item.value();
         const auto knob = std::find_if(knobs.begin(), knobs.end(),
                                        [&key](const LossKnob& k) { return k.name == key; });
         if (knob == knobs.end()) {
