@@ -3,7 +3,9 @@
 //     {"instruction": "...", "output_1": "...", "output_2": "..."}
 // closes stdin, and reads one line back per comparison, in the same order:
 //     {"preference": 1 | 2 | 1.5 | 0 | null}      (0 or null: no decision; optional "error": "...")
-// Options: {"argv": [program, args...], "timeout_seconds": 120, "symmetric": false, "name": "..."}.
+// Options: {"argv": [program, args...], "timeout_seconds": 120, "symmetric": false, "name": "...",
+// "env": ["OPENAI_API_KEY"]}. The program gets a minimal environment (PATH, HOME, locale, ...) and
+// only the variables `env` names besides.
 // A row whose answer is missing or malformed gets an error that says why; the rows answered
 // before a crash or a timeout keep their verdicts.
 #include <cstdio>
@@ -40,7 +42,7 @@ public:
     std::string name() const override { return m_name; }
     std::string description() const override {
         return "your program: JSON lines {instruction, output_1, output_2} in, {preference} out "
-               "(options: argv, timeout_seconds, symmetric, name)";
+               "(options: argv, timeout_seconds, symmetric, name, env)";
     }
     bool symmetric() const override { return m_symmetric; }
 
@@ -68,6 +70,19 @@ public:
             } else if (key == "symmetric") {
                 if (!value.is_boolean()) throw Error("command judge: `symmetric` is true or false");
                 m_symmetric = value.get<bool>();
+            } else if (key == "env") {
+                // Names of variables of Ladder's environment the program also gets (an API key).
+                if (!value.is_array()) {
+                    throw Error("command judge: `env` is a list of environment variable names");
+                }
+                m_environment.clear();
+                for (const auto& v : value) {
+                    if (!v.is_string() || v.get<std::string>().empty() ||
+                        v.get<std::string>().find('=') != std::string::npos) {
+                        throw Error("command judge: every `env` item is a variable's name");
+                    }
+                    m_environment.push_back(v.get<std::string>());
+                }
             } else if (key == "name") {
                 if (!value.is_string() || value.get<std::string>().empty()) {
                     throw Error("command judge: `name` must be a non-empty string");
@@ -76,7 +91,7 @@ public:
                 m_named = true;
             } else {
                 throw Error("command judge: unknown option `" + key +
-                            "` (known: argv, timeout_seconds, symmetric, name)");
+                            "` (known: argv, timeout_seconds, symmetric, name, env)");
             }
         }
         if (m_argv.empty()) {
@@ -105,6 +120,7 @@ public:
         options.timeout =
             std::chrono::milliseconds(static_cast<long long>(m_timeoutSeconds * 1000));
         options.expectedLines = comparisons.size();
+        options.passEnvironment = m_environment;
         const LineExchange exchange = exchangeLines(m_argv, lines, options);
         if (!exchange.started) {
             throw Error("the command judge " + exchange.describeEnd());
@@ -182,6 +198,7 @@ private:
 
     std::vector<std::string> m_argv;
     double m_timeoutSeconds = kDefaultTimeoutSeconds;
+    std::vector<std::string> m_environment;  // passed through besides the minimal set
     bool m_symmetric = false;
     bool m_named = false;
     std::string m_name = "command";

@@ -11,13 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include "core/common/error.h"
 
-extern char** environ;
 
 namespace ladder::eval {
 namespace {
@@ -135,6 +136,23 @@ std::string LineExchange::describeEnd() const {
     return "exited with status " + std::to_string(exitCode);
 }
 
+std::vector<std::string> programEnvironment(const std::vector<std::string>& extra) {
+    static const char* const kMinimal[] = {"PATH", "HOME",     "USER", "LOGNAME", "LANG",
+                                           "LC_ALL", "LC_CTYPE", "TZ",   "TMPDIR"};
+    std::vector<std::string> names(std::begin(kMinimal), std::end(kMinimal));
+    names.insert(names.end(), extra.begin(), extra.end());
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string& name = names[i];
+        if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+            names.begin() + static_cast<std::ptrdiff_t>(i)) {
+            continue;  // named twice
+        }
+        if (const char* value = std::getenv(name.c_str())) out.push_back(name + "=" + value);
+    }
+    return out;
+}
+
 LineExchange exchangeLines(const std::vector<std::string>& argv,
                            const std::vector<std::string>& input,
                            const LineExchangeOptions& options) {
@@ -169,9 +187,14 @@ LineExchange exchangeLines(const std::vector<std::string>& argv,
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    const std::vector<std::string> environment = programEnvironment(options.passEnvironment);
+    std::vector<char*> envp;
+    for (const auto& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_t pid = -1;
+    // posix_spawnp looks the program up on Ladder's PATH, which the program also gets.
     const int rc =
-        posix_spawnp(&pid, argv.front().c_str(), &actions, &attributes, args.data(), environ);
+        posix_spawnp(&pid, argv.front().c_str(), &actions, &attributes, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (rc != 0) {

@@ -1,7 +1,8 @@
 // Runs a user's program (argv, never a shell) as a line-oriented filter: writes lines to its
 // stdin, reads lines from its stdout, with a timeout on silence, so that a program that hangs,
 // dies or floods never hangs Ladder. POSIX (posix_spawn, poll); the child gets its own process
-// group so that a timeout kills whatever it started too.
+// group so that a timeout kills whatever it started too, and a minimal environment (no secrets of
+// Ladder's own environment unless named).
 #pragma once
 
 #include <chrono>
@@ -17,7 +18,15 @@ struct LineExchangeOptions {
     // Once this many lines came back the program has answered everything: its stdin is closed
     // and it gets one more timeout to exit. 0: read until it closes its stdout.
     std::size_t expectedLines = 0;
+    // Environment variables the program gets besides the minimal set (PATH, HOME, USER, LOGNAME,
+    // LANG, LC_ALL, LC_CTYPE, TZ, TMPDIR), by name, with Ladder's values: an API key a judge
+    // needs. Nothing else of Ladder's environment reaches the program.
+    std::vector<std::string> passEnvironment;
 };
+
+// The environment a program run by exchangeLines() gets: "NAME=value" for each of the minimal set
+// and of `extra` that Ladder's environment has.
+[[nodiscard]] std::vector<std::string> programEnvironment(const std::vector<std::string>& extra);
 
 struct LineExchange {
     std::vector<std::string> lines;  // stdout lines in order, without the newline (and '\r')

@@ -112,6 +112,29 @@ TEST(CommandJudge, AnswersEveryRowInOrder) {
     }
 }
 
+TEST(CommandJudge, ProgramGetsAMinimalEnvironmentAndOnlyTheVariablesNamedBesides) {
+    // A secret of Ladder's environment (an API key of another service, a token) stays Ladder's.
+    ::setenv("LADDER_TEST_SECRET", "s3cret", 1);
+    ::setenv("LD_PRELOAD", "", 1);
+    auto plain = commandJudge({"env", "LADDER_TEST_SECRET"});
+    EXPECT_EQ(plain->judge(rows(2)).at(0).preference, 1.0);
+    auto preload = commandJudge({"env", "LD_PRELOAD"});
+    EXPECT_EQ(preload->judge(rows(1)).at(0).preference, 1.0);
+    // PATH and HOME are the minimal set every program gets.
+    auto home = commandJudge({"env", "HOME"});
+    EXPECT_EQ(home->judge(rows(1)).at(0).preference, std::getenv("HOME") ? 2.0 : 1.0);
+    // Named in `env`, it is passed.
+    json argv = {LADDER_TEST_JUDGE, "env", "LADDER_TEST_SECRET"};
+    auto named = makeJudge(
+        "command", {{"argv", argv}, {"timeout_seconds", 30}, {"env", {"LADDER_TEST_SECRET"}}}, {});
+    EXPECT_EQ(named->judge(rows(2)).at(1).preference, 2.0);
+    EXPECT_THROW((void)makeJudge("command", {{"argv", argv}, {"env", "LADDER_TEST_SECRET"}}, {}),
+                 Error);
+    EXPECT_THROW((void)makeJudge("command", {{"argv", argv}, {"env", {"A=b"}}}, {}), Error);
+    ::unsetenv("LADDER_TEST_SECRET");
+    ::unsetenv("LD_PRELOAD");
+}
+
 TEST(CommandJudge, JudgeThatReadsEverythingFirstDoesNotDeadlockOnMegabytesOfInput) {
     auto judge = commandJudge({"read-all"});
     const auto comparisons = rows(3000, /*padding=*/400);  // ~2.5 MB, far beyond a pipe's buffer

@@ -9,6 +9,7 @@
 //   exit-after N      answers N lines, says why on stderr and exits with status 3
 //   no-read           exits with status 2 at once, reading nothing
 //   deep N            answers each line with a preference that is a list nested N deep
+//   env NAME          output_2 wins where the variable NAME is in its environment, else output_1
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -45,6 +46,11 @@ int main(int argc, char** argv) {
     }
     long row = 0;
     for (std::string line; std::getline(std::cin, line);) {
+        if (mode == "env") {
+            const bool has = argc > 2 && std::getenv(argv[2]) != nullptr;
+            std::cout << nlohmann::json{{"preference", has ? 2.0 : 1.0}}.dump() << std::endl;
+            continue;
+        }
         ++row;
         if ((mode == "hang-after" || mode == "exit-after") && row > limit) {
             if (mode == "exit-after") {
