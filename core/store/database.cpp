@@ -31,6 +31,22 @@ std::string sqliteHint(int rc) {
 
 namespace {
 
+// A file name as the path of a file: URI (the characters a URI gives a meaning to, escaped).
+std::string uriPath(const std::string& path) {
+    std::string out;
+    for (const char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            static const char* const kHex = "0123456789ABCDEF";
+            out += '%';
+            out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            out += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 [[noreturn]] void throwFor(int rc, std::string message) {
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw BusyError(message);
     throw Error(message);
@@ -158,7 +174,12 @@ Database::Database(const std::filesystem::path& path, const OpenFlags& flags)
     int mode = flags.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (flags.create && !flags.readOnly) mode |= SQLITE_OPEN_CREATE;
     mode |= SQLITE_OPEN_NOMUTEX;  // one connection per thread
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db, mode, nullptr);
+    std::string name = path.string();
+    if (flags.immutable && flags.readOnly) {
+        mode |= SQLITE_OPEN_URI;
+        name = "file:" + uriPath(name) + "?immutable=1";
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &m_db, mode, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
         if (m_db) sqlite3_close_v2(m_db);

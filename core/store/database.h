@@ -77,6 +77,9 @@ struct OpenFlags {
     bool readOnly = false;
     bool create = false;       // create the file when missing
     int busyTimeoutMs = 5000;  // how long to wait for another writer before "database is locked"
+    // The file cannot change (it lies on a read-only medium): read without locks or the -shm file,
+    // which SQLite cannot create there. Only with readOnly.
+    bool immutable = false;
 };
 
 class Database {

@@ -90,6 +90,15 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
         : "INSERT OR REPLACE INTO " + quoted(table.name) + " (rowid, " + list + ") VALUES (?, " +
               marks + ")";
     sqlite3_stmt* raw = nullptr;
+    // Rows read from a half-written page can break the table's rules (a NULL where none may be)
+    // or come out of order: they are left out and counted, not allowed to stop the copy.
+    std::int64_t broken = 0;
+    const auto withBroken = [&broken](std::string note) {
+        if (broken == 0) return note;
+        return note + fmt::format("{}{} rows that were out of order or broke the table's rules "
+                                  "were left out",
+                                  note.empty() ? "" : "; ", broken);
+    };
 
     auto copyRows = [&](const std::string& sql, std::int64_t after, std::int64_t* last) {
         // Raw API: values are copied as they are (type included) with sqlite3_bind_value.
@@ -103,9 +112,18 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
         sqlite3_prepare_v2(to.handle(), insertSql.c_str(), -1, &ins, nullptr);
         int rc = SQLITE_OK;
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            // A damaged page can yield rows out of order (ids at or before where it started):
+            // those are not the table's, and following them would go round in circles.
+            if (!table.withoutRowid && sqlite3_column_int64(raw, 0) <= after) {
+                ++broken;
+                continue;
+            }
             const int n = sqlite3_column_count(raw);
             for (int i = 0; i < n; ++i) sqlite3_bind_value(ins, i + 1, sqlite3_column_value(raw, i));
-            if (sqlite3_step(ins) != SQLITE_DONE) {
+            const int inserted = sqlite3_step(ins);
+            if ((inserted & 0xff) == SQLITE_CONSTRAINT) {
+                ++broken;
+            } else if (inserted != SQLITE_DONE) {
                 const std::string message = sqlite3_errmsg(to.handle());
                 sqlite3_finalize(ins);
                 sqlite3_finalize(raw);
@@ -123,9 +141,10 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
 
     if (table.withoutRowid) {
         std::int64_t unused = 0;
-        return copyRows("SELECT " + list + " FROM " + quoted(table.name), 0, &unused)
-                   ? ""
-                   : "a damaged page stopped the copy; the rest of this table is lost";
+        return withBroken(
+            copyRows("SELECT " + list + " FROM " + quoted(table.name), 0, &unused)
+                ? ""
+                : "a damaged page stopped the copy; the rest of this table is lost");
     }
 
     const std::string select = "SELECT rowid, " + list + " FROM " + quoted(table.name) +
@@ -144,10 +163,20 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
         return rc == SQLITE_ROW || rc == SQLITE_DONE;
     };
 
-    std::string note;
+    // Stretches of ids that could not be read, next ones joined ("ids 7731 to 7800").
+    std::vector<std::pair<std::int64_t, std::int64_t>> unreadable;
+    const auto noteOf = [&](const std::string& end) {
+        std::string note;
+        for (const auto& [from, to] : unreadable) {
+            note += fmt::format("{}ids {} to {} could not be read", note.empty() ? "" : "; ", from,
+                                to);
+        }
+        if (!end.empty()) note += (note.empty() ? "" : "; ") + end;
+        return withBroken(note);
+    };
     std::int64_t last = LLONG_MIN;
     for (int gaps = 0; gaps < 1000; ++gaps) {
-        if (copyRows(select, last, &last)) return note;
+        if (copyRows(select, last, &last)) return noteOf("");
         // Find a start past the damage: jumps of growing size, then bisection back towards it.
         std::int64_t bad = last;
         std::int64_t good = LLONG_MIN;
@@ -161,9 +190,8 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
             bad = candidate;
         }
         if (good == LLONG_MIN) {
-            note += fmt::format("{}rows after id {} could not be read", note.empty() ? "" : "; ",
-                                last == LLONG_MIN ? 0 : last);
-            return note;
+            return noteOf(fmt::format("rows after id {} could not be read",
+                                      last == LLONG_MIN ? 0 : last));
         }
         while (good - bad > 1) {
             const std::int64_t mid = bad + (good - bad) / 2;
@@ -173,11 +201,15 @@ std::string copyTable(Database& from, Database& to, const TableInfo& table) {
                 bad = mid;
             }
         }
-        note += fmt::format("{}ids {} to {} could not be read", note.empty() ? "" : "; ",
-                            last == LLONG_MIN ? 1 : last + 1, good);
+        const std::int64_t from = last == LLONG_MIN ? 1 : last + 1;
+        if (!unreadable.empty() && unreadable.back().second + 1 >= from) {
+            unreadable.back().second = good;
+        } else {
+            unreadable.emplace_back(from, good);
+        }
         last = good;
     }
-    return note + "; too many damaged pages, the rest of this table is lost";
+    return noteOf("too many damaged pages, the rest of this table is lost");
 }
 
 // Removes rows whose parent row was lost (a metric of a run that could not be read), table by
@@ -315,8 +347,21 @@ RecoveryReport recoverWorkspace(const fs::path& workspace, const RecoveryOptions
     // What the damaged file holds, as far as it can be counted: the measure of what is lost.
     std::unique_ptr<Database> damaged;
     int damagedVersion = -1;
+    // A file cut short is read from a copy filled up with zeros to the size its header gives:
+    // SQLite then reads the pages that are there, and the missing ones fail like damaged pages.
+    // (A copy of its own descriptors is safe here: no connection has the file open.)
+    const fs::path padded = workspace.string() + ".padded";
+    fs::remove(padded, ec);
+    fs::path readFrom = workspace;
+    if (const auto cut = cutShort(workspace)) {
+        fs::copy_file(workspace, padded, fs::copy_options::overwrite_existing, ec);
+        if (!ec) fs::resize_file(padded, cut->expected, ec);
+        if (!ec) readFrom = padded;
+        logger()->warn("{} is cut short ({} of {} bytes): reading it filled up with zeros",
+                       workspace.string(), cut->size, cut->expected);
+    }
     try {
-        damaged = std::make_unique<Database>(workspace, OpenFlags{.readOnly = true});
+        damaged = std::make_unique<Database>(readFrom, OpenFlags{.readOnly = true});
         damagedVersion = static_cast<int>(damaged->queryInt64("PRAGMA user_version"));
     } catch (const std::exception& e) {
         logger()->warn("{}: cannot read the damaged file: {}", workspace.string(), e.what());
@@ -395,9 +440,11 @@ RecoveryReport recoverWorkspace(const fs::path& workspace, const RecoveryOptions
     } catch (...) {
         damaged.reset();
         for (const auto& f : workspaceFiles(temporary)) fs::remove(f, ec);
+        for (const auto& f : workspaceFiles(padded)) fs::remove(f, ec);
         throw;
     }
     damaged.reset();
+    for (const auto& f : workspaceFiles(padded)) fs::remove(f, ec);
 
     // Swap: the damaged file (and its WAL, which holds part of its data) aside, the recovered one in.
     const fs::path aside = workspace.string() + ".damaged-" + timeSuffix();

@@ -1,5 +1,6 @@
 #include "core/store/workspace.h"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 
@@ -22,10 +23,31 @@ fs::path folderOf(const fs::path& file) {
 
 bool writable(const fs::path& p) { return ::access(p.c_str(), W_OK) == 0; }
 
+// A read-only mount, a disc, a write-protected card: nobody writes there, root included (file
+// permissions do not stop root), and SQLite cannot make the -shm file that reading WAL needs.
+bool onReadOnlyMedium(const fs::path& folder) {
+    struct statvfs s {};
+    return ::statvfs(folder.c_str(), &s) == 0 && (s.f_flag & ST_RDONLY) != 0;
+}
+
 std::string locked(const fs::path& path) {
     return path.string() +
            " is locked by another program (another Ladder window or ladder-cli writing to it?): "
            "wait for it to finish or close it, then open the workspace again";
+}
+
+// Throws what to do when the file is shorter than its header says: SQLite's own word for that
+// ("malformed", or no Ladder id at all when the header itself is cut) says neither why nor what
+// to do. The file is left as it is.
+void refuseCutShort(const fs::path& path) {
+    const auto cut = cutShort(path);
+    if (!cut) return;
+    throw Error(path.string() + " is cut short: it has " + std::to_string(cut->size) +
+                " bytes where its header needs " + std::to_string(cut->expected) +
+                " (a copy or download that stopped part way?), so the disk image is damaged. "
+                "Copy it again from where it came, or recover it (`ladder-cli recover -w " +
+                path.string() + "`, or open it in the window): its newest backup is restored, or "
+                "the rows that are still there are salvaged; the cut file is kept");
 }
 
 // Reads application_id and user_version on a read-only connection (a foreign file is never opened
@@ -38,15 +60,18 @@ std::string locked(const fs::path& path) {
 // believes it is alone, checkpoints and deletes the WAL under the live connection, and the file
 // is damaged. SQLite's own VFS keeps one descriptor per file and process, so its opens and
 // closes are safe.
-std::pair<std::int64_t, int> readHeader(const fs::path& path, int busyTimeoutMs) {
+std::pair<std::int64_t, int> readHeader(const fs::path& path, int busyTimeoutMs,
+                                        bool immutable = false) {
     try {
-        Database probe(path, OpenFlags{.readOnly = true, .busyTimeoutMs = busyTimeoutMs});
+        Database probe(path, OpenFlags{.readOnly = true, .busyTimeoutMs = busyTimeoutMs,
+                                       .immutable = immutable});
         const auto appId = probe.queryInt64("PRAGMA application_id");
         const auto version = static_cast<int>(probe.queryInt64("PRAGMA user_version"));
         return {appId, version};
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.find("locked") != std::string::npos) throw Error(locked(path));
+        refuseCutShort(path);
         if (what.find("not a database") != std::string::npos) {
             throw Error(path.string() + " is not a Ladder workspace (not an SQLite database): "
                         "choose a .ladder file, or use File > New to create one");
@@ -125,8 +150,24 @@ Workspace Workspace::open(const fs::path& path, const OpenOptions& options) {
         throw Error(path.string() + " is an empty file, not a Ladder workspace: "
                     "use File > New (Ctrl+N) to create one");
     }
-    const auto [appId, version] = readHeader(path, options.busyTimeoutMs);
+    const bool readOnlyMedium = onReadOnlyMedium(folderOf(path));
+    if (readOnlyMedium) {
+        if (!options.readOnly) {
+            throw Error(path.string() + " is on a read-only medium (a read-only mount, a disc or "
+                        "a write-protected card), and Ladder writes beside the workspace (its "
+                        "journal and checkpoints): copy it to a folder you can write, or open it "
+                        "read-only to browse (File > Open Read-Only)");
+        }
+        // Its last changes would be in the journal, which an immutable read leaves out.
+        if (fs::file_size(path.string() + "-wal", ec) > 0 && !ec) {
+            throw Error(path.string() + " is on a read-only medium and its last changes are " +
+                        "still in " + path.string() + "-wal, which cannot be read there: copy "
+                        "both files to a folder you can write and open the copy");
+        }
+    }
+    const auto [appId, version] = readHeader(path, options.busyTimeoutMs, readOnlyMedium);
     if (appId != kApplicationId) {
+        refuseCutShort(path);
         throw Error(path.string() + " is an SQLite database but not a Ladder workspace; "
                     "Ladder left it untouched");
     }
@@ -138,7 +179,8 @@ Workspace Workspace::open(const fs::path& path, const OpenOptions& options) {
     }
 
     if (options.readOnly) {
-        Database db(path, OpenFlags{.readOnly = true, .busyTimeoutMs = options.busyTimeoutMs});
+        Database db(path, OpenFlags{.readOnly = true, .busyTimeoutMs = options.busyTimeoutMs,
+                                    .immutable = readOnlyMedium});
         Workspace ws(path, std::move(db));
         ws.m_db.exec("PRAGMA foreign_keys = ON");
         return ws;

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include <sqlite3.h>
@@ -71,6 +73,45 @@ bool isSqliteDatabase(const fs::path& path) {
     }
     sqlite3_close_v2(db);
     return database;
+}
+
+std::optional<CutShort> cutShort(const fs::path& path) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) return std::nullopt;
+    sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+    const std::string full = fs::absolute(path, ec).string();
+    if (!vfs || ec) return std::nullopt;
+    // The VFS keeps one descriptor per file and process and closes it only when no lock of this
+    // process needs it: a connection elsewhere in the process keeps its locks.
+    sqlite3_filename name = sqlite3_create_filename(full.c_str(), "", "", 0, nullptr);
+    std::vector<unsigned char> storage(static_cast<std::size_t>(vfs->szOsFile), 0);
+    auto* file = reinterpret_cast<sqlite3_file*>(storage.data());
+    unsigned char header[100] = {};
+    int flags = 0;
+    int rc = vfs->xOpen(vfs, name, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &flags);
+    if (rc == SQLITE_OK) {
+        // A short read fills the rest with zeros and says SQLITE_IOERR_SHORT_READ.
+        rc = file->pMethods->xRead(file, header, sizeof header, 0);
+    }
+    if (file->pMethods) file->pMethods->xClose(file);
+    sqlite3_free_filename(name);
+    if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return std::nullopt;
+    static const char kMagic[] = "SQLite format 3";  // and its NUL: 16 bytes
+    const std::size_t magicBytes = std::min<std::uintmax_t>(size, sizeof kMagic);
+    if (magicBytes == 0 || std::memcmp(header, kMagic, magicBytes) != 0) return std::nullopt;
+    if (size < sizeof header) return CutShort{size, sizeof header};
+    const auto be = [&](int at, int bytes) {
+        std::uintmax_t v = 0;
+        for (int i = 0; i < bytes; ++i) v = (v << 8) | header[at + i];
+        return v;
+    };
+    const std::uintmax_t pageSize = be(16, 2) == 1 ? 65536 : be(16, 2);
+    // The page count at 28 is only valid while the change counter at 24 equals the one at 92.
+    if (pageSize < 512 || be(24, 4) != be(92, 4)) return std::nullopt;
+    const std::uintmax_t expected = pageSize * be(28, 4);
+    if (size < expected) return CutShort{size, expected};
+    return std::nullopt;
 }
 
 bool workspaceInUse(const fs::path& path) {

@@ -9,7 +9,9 @@
 // the user names as inputs or outputs are checked against them first.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +26,15 @@ namespace ladder::store {
 // True when the file is an SQLite database. Read through SQLite (read-only), never with a
 // descriptor of its own, so it is safe on a file this process has open. Never throws.
 [[nodiscard]] bool isSqliteDatabase(const std::filesystem::path& path);
+
+// A file cut short: an SQLite file shorter than the size its header gives (a copy or download that
+// stopped part way). Read through SQLite's own file layer, never a descriptor of its own. Never
+// throws; nullopt for a whole file, a missing one, or one that is not SQLite's.
+struct CutShort {
+    std::uintmax_t size = 0;      // bytes in the file
+    std::uintmax_t expected = 0;  // bytes its header gives (page size x page count)
+};
+[[nodiscard]] std::optional<CutShort> cutShort(const std::filesystem::path& path);
 
 // True when a connection in this or another process has the workspace open (an exclusive lock
 // cannot be had at once). False for a missing file.

@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/store/schema.h"
 #include "core/store/workspace.h"
+#include "core/store/workspace_files.h"
 #include "tests/support/test_support.h"
 
 namespace ladder::store {
@@ -110,6 +111,44 @@ TEST(WorkspaceBadInput, NewerSchemaVersionAsksToUpdateLadderAndStaysUntouched) {
     EXPECT_EQ(fingerprint(file), before);
     // Not even read-only: its tables may mean something else now.
     EXPECT_FALSE(errorOf([&] { Workspace::open(file, OpenOptions{.readOnly = true}); }).empty());
+}
+
+// A copy or download that stopped part way: SQLite alone says "malformed" (or, with the header
+// itself cut, that it is no Ladder workspace). Ladder says it is cut short, by how much, and how to
+// get it back, whether the cut is in the header, at a page boundary or inside a page.
+TEST(WorkspaceBadInput, ATruncatedWorkspaceSaysItIsCutShortAndHowToRecoverAndStaysUntouched) {
+    test::TempDir dir;
+    const auto whole = dir / "whole.ladder";
+    {
+        auto ws = Workspace::create(whole);
+        for (int i = 0; i < 400; ++i) {
+            ws.setInfo("note " + std::to_string(i), std::string(200, 'n'));
+        }
+        ws.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    const std::string bytes = test::readFile(whole);
+    ASSERT_GT(bytes.size(), 40000u);
+    const auto file = dir / "copy.ladder";
+    const std::size_t pageSize = 4096;
+    for (const std::size_t keep : {std::size_t{50}, pageSize * 3, bytes.size() / 2 + 123}) {
+        test::writeFile(file, bytes.substr(0, keep));
+        const auto before = fingerprint(file);
+        for (const bool readOnly : {false, true}) {
+            const auto message =
+                errorOf([&] { Workspace::open(file, OpenOptions{.readOnly = readOnly}); });
+            expectContains(message, file.string() + " is cut short: it has " +
+                                        std::to_string(keep) + " bytes where its header needs ");
+            expectContains(message, "a copy or download that stopped part way?");
+            expectContains(message, "Copy it again from where it came, or recover it "
+                                    "(`ladder-cli recover -w " + file.string() + "`");
+        }
+        EXPECT_EQ(fingerprint(file), before) << keep;
+        // SQLite's read-only look may leave an empty journal beside it, nothing in it.
+        const auto wal = file.string() + "-wal";
+        EXPECT_TRUE(!fs::exists(wal) || fs::file_size(wal) == 0) << keep;
+    }
+    // A whole file is not cut short.
+    EXPECT_FALSE(cutShort(whole).has_value());
 }
 
 TEST(WorkspaceBadInput, MissingEmptyAndFolderPathsSayWhatToDo) {

@@ -136,6 +136,32 @@ TEST_F(Recovery, SalvagesTheRowsAroundADamagedPage) {
     EXPECT_TRUE(fs::exists(report.damagedKept));
 }
 
+// A copy that stopped half way: the pages before the cut are salvaged (SQLite alone could not open
+// the file at all), the cut file is kept, and what was lost is named.
+TEST_F(Recovery, SalvagesTheRowsBeforeTheCutOfAWorkspaceCutShort) {
+    fill(m_file, 4, 5000);
+    {
+        auto ws = Workspace::open(m_file);
+        ws.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    const std::string bytes = test::readFile(m_file);
+    test::writeFile(m_file, bytes.substr(0, bytes.size() / 2 + 100));
+    ASSERT_TRUE(cutShort(m_file).has_value());
+
+    const auto report = recoverWorkspace(m_file);
+    EXPECT_EQ(report.method, "salvage");
+    EXPECT_EQ(checkIntegrity(m_file), "ok");
+    EXPECT_EQ(count(m_file, "runs"), 4);
+    const auto metrics = count(m_file, "metrics");
+    EXPECT_GT(metrics, 0);
+    EXPECT_LT(metrics, 20000);
+    // The cut file cannot be counted: the report says which ids could not be read.
+    EXPECT_NE(report.text().find("could not be read"), std::string::npos) << report.text();
+    EXPECT_LT(report.text().size(), 2000u) << report.text();
+    EXPECT_EQ(test::readFile(report.damagedKept).size(), bytes.size() / 2 + 100);
+    EXPECT_FALSE(fs::exists(m_file.string() + ".padded"));
+}
+
 TEST_F(Recovery, RefusesAnIntactWorkspaceAndOneInUse) {
     fill(m_file, 1, 10);
     EXPECT_THROW(recoverWorkspace(m_file), Error);
