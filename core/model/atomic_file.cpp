@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "core/common/error.h"
@@ -30,11 +32,16 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
+    errno = 0;
     m_out.flush();
     const bool ok = static_cast<bool>(m_out);
     m_out.close();
     if (!ok || m_out.fail()) {
-        throw Error("writing " + m_target.string() + " failed (disk full?): nothing was replaced");
+        // The stream keeps no error code; errno is that of the write or close that failed.
+        const int error = errno;
+        throw Error("writing " + m_target.string() + " failed (" +
+                    (error != 0 ? std::string(std::strerror(error)) : std::string("disk full?")) +
+                    "): nothing was replaced");
     }
     std::error_code ec;
     fs::rename(m_temp, m_target, ec);

@@ -81,6 +81,7 @@ void checkWeightsFit(const std::vector<WeightShape>& expected, const FoundWeight
     std::set<std::string> expectedNames;
     std::vector<std::string> missing;
     std::vector<std::string> wrong;
+    std::vector<std::string> wrongType;
     for (const WeightShape& weight : expected) {
         expectedNames.insert(weight.name);
         const auto it = found.find(weight.name);
@@ -97,7 +98,7 @@ void checkWeightsFit(const std::vector<WeightShape>& expected, const FoundWeight
                                  : ", but " + configSource + "'s " + fieldsThatDiffer(weight, f.shape) +
                                        shapeText(sizes)));
         } else if (!isFloatingDtype(f.dtype)) {
-            wrong.push_back(f.nameInFile + " is " + f.dtype + ", not floating point");
+            wrongType.push_back(f.nameInFile + " is " + f.dtype + " in " + f.fileName);
         }
     }
     const std::string whatToDo = configSource.empty()
@@ -108,6 +109,11 @@ void checkWeightsFit(const std::vector<WeightShape>& expected, const FoundWeight
                     listSome(missing) + ": " + whatToDo);
     }
     if (!wrong.empty()) throw Error(where + ": " + listSome(wrong) + ": " + whatToDo);
+    if (!wrongType.empty()) {
+        throw Error(where + ": " + listSome(wrongType) + ", not floating point: Ladder reads F32, "
+                    "F16, BF16 and F64 weights; a quantized checkpoint (GPTQ, AWQ, bitsandbytes) "
+                    "must be saved unquantized (float16 or bfloat16) first");
+    }
     if (ignoreUnexpected) return;
     std::vector<std::string> unexpected;
     for (const auto& [name, f] : found) {

@@ -21,7 +21,8 @@ TokenizedPair tokenizePair(const pairs::TrainingPair& pair, const format::TextFo
                                        pair.rejected);
     } catch (const Error& e) {
         throw Error("pair " + std::to_string(pair.pairId) + " (" + textFormat.name() +
-                    "): " + e.what());
+                    "): " + e.what() + "; leave this pair out or train with another template "
+                    "(the run config's `template`: chatml, alpaca or raw)");
     }
     t.prompt.assign(tokens.prompt.begin(), tokens.prompt.end());
     t.chosen.assign(tokens.chosen.begin(), tokens.chosen.end());

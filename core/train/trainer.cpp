@@ -680,17 +680,35 @@ void Trainer::flushMetrics(bool force) {
         m_metrics->flush();
         store::RunStore(m_workspace->db()).heartbeat(m_runId, m_stepsDone);
     };
-    if (force) {
-        retryWhileBusy("saving the metrics", write);
-    } else {
-        try {
-            write();
-        } catch (const store::BusyError& e) {
-            logger()->warn("run {}: the workspace is busy; {} metric rows wait for the next try ({})",
-                           m_runId, m_metrics->pending(), e.what());
+    try {
+        if (force) {
+            retryWhileBusy("saving the metrics", write);
+        } else {
+            try {
+                write();
+            } catch (const store::BusyError& e) {
+                logger()->warn(
+                    "run {}: the workspace is busy; {} metric rows wait for the next try ({})",
+                    m_runId, m_metrics->pending(), e.what());
+            }
         }
+    } catch (const store::BusyError&) {
+        throw;  // says itself who holds the workspace
+    } catch (const Error& e) {
+        throw Error("step " + std::to_string(m_stepsDone) + ": saving the metrics failed: " +
+                    e.what() + ". " + afterFailedWrite());
     }
     m_lastFlush = now;
+}
+
+std::string Trainer::afterFailedWrite() const {
+    const std::string id = std::to_string(m_runId);
+    return "The run stopped; the metrics and checkpoints saved before are kept. Fix the cause (a "
+           "full disk: free some space), then resume run " + id + " (Runs > Resume from Last "
+           "Checkpoint, or `ladder-cli train -w " + m_workspace->path().string() + " --resume " +
+           id + "`): it goes on from " +
+           (m_lastCheckpointStep ? "its checkpoint of step " + std::to_string(*m_lastCheckpointStep)
+                                 : std::string("step 0, as it has no checkpoint yet"));
 }
 
 void Trainer::retryWhileBusy(const char* what, const std::function<void()>& write) {
@@ -741,8 +759,12 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
     state.tokensSeen = m_tokensSeen;
     state.referenceKey = m_referenceKey;
     state.generatorState = saveGeneratorState(m_device);
-    saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer, state,
-                           m_policy.folder, kind == "final" && m_config.loraSaveMerged);
+    try {
+        saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer,
+                               state, m_policy.folder, kind == "final" && m_config.loraSaveMerged);
+    } catch (const Error& e) {
+        throw Error("step " + std::to_string(step) + ": " + e.what() + ". " + afterFailedWrite());
+    }
     store::RunStore(m_workspace->db()).addCheckpoint(m_runId, step, relative, kind);
     m_lastCheckpointStep = step;
     flushMetrics(true);

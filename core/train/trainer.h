@@ -87,6 +87,9 @@ private:
     // Runs a write, again while another process holds the workspace's write lock (each try
     // waits the busy timeout): metrics and a run's status must not be lost to a busy database.
     void retryWhileBusy(const char* what, const std::function<void()>& write);
+    // What a run stopped by a write that failed for good (a full disk) says after the cause:
+    // what it kept and how to go on.
+    [[nodiscard]] std::string afterFailedWrite() const;
     [[nodiscard]] double elapsed() const;
     [[nodiscard]] ForwardOptions forwardOptions() const;
 

@@ -1,6 +1,13 @@
 #include "core/train/training_checkpoint.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <ostream>
+#include <streambuf>
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -22,10 +29,70 @@ constexpr const char* kOptimizerFile = "optimizer.pt";
 constexpr const char* kByteMarker = "ladder_tokenizer.txt";  // "byte": the byte tokenizer
 
 void writeText(const fs::path& path, const std::string& text) {
+    errno = 0;
     std::ofstream out(path, std::ios::binary);
     out << text;
     out.close();
-    if (!out) throw Error("cannot write " + path.string() + " (is the disk full?)");
+    if (!out) {
+        const int error = errno;  // of the write or close that failed: the stream keeps none
+        throw Error("cannot write " + path.string() + " (" +
+                    (error != 0 ? std::string(std::strerror(error)) : "is the disk full?") + ")");
+    }
+}
+
+// A file written for LibTorch's zip writer, which must never see a write fail: it checks its
+// position after each write, throws, and throws again from its destructor, which ends the process
+// (a full disk killed a run that way). The first error is kept and reported after the writer ends.
+class QuietFileBuffer final : public std::streambuf {
+public:
+    explicit QuietFileBuffer(const fs::path& path)
+        : m_fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) {
+        if (m_fd < 0) m_error = errno;
+    }
+    ~QuietFileBuffer() override { finish(); }
+    QuietFileBuffer(const QuietFileBuffer&) = delete;
+    QuietFileBuffer& operator=(const QuietFileBuffer&) = delete;
+
+    // Closes the file; the errno of the first write or close that failed, 0 when none did.
+    int finish() {
+        if (m_fd >= 0 && ::close(m_fd) != 0 && m_error == 0) m_error = errno;
+        m_fd = -1;
+        return m_error;
+    }
+
+protected:
+    std::streamsize xsputn(const char* data, std::streamsize n) override {
+        for (std::streamsize done = 0; done < n && m_error == 0;) {
+            const ssize_t written = ::write(m_fd, data + done, static_cast<std::size_t>(n - done));
+            if (written < 0 && errno == EINTR) continue;
+            if (written <= 0) {
+                m_error = written < 0 ? errno : ENOSPC;
+                break;
+            }
+            done += written;
+        }
+        return n;
+    }
+    int_type overflow(int_type c) override {
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            const char byte = traits_type::to_char_type(c);
+            xsputn(&byte, 1);
+        }
+        return traits_type::not_eof(c);
+    }
+
+private:
+    int m_fd = -1;
+    int m_error = 0;
+};
+
+void writeOptimizer(torch::optim::Optimizer& optimizer, const fs::path& path) {
+    QuietFileBuffer buffer(path);
+    std::ostream out(&buffer);
+    torch::save(optimizer, out);
+    if (const int error = buffer.finish()) {
+        throw Error("cannot write " + path.string() + " (" + std::strerror(error) + ")");
+    }
 }
 
 // The tokenizer files to copy with a checkpoint: tokenizer.json and its companions, or the
@@ -173,7 +240,7 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
                 }
             }
         }
-        torch::save(optimizer, (temporary / kOptimizerFile).string());
+        writeOptimizer(optimizer, temporary / kOptimizerFile);
         const nlohmann::json j = {{"step", state.step},
                                   {"sampler", state.sampler},
                                   {"elapsed_seconds", state.elapsedSeconds},
@@ -188,11 +255,20 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
         std::error_code ignored;
         fs::remove_all(temporary, ignored);
         throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what() +
-                    " (is the disk full? the previous checkpoints are intact)");
+                    " (is the disk full?); nothing of it was kept, the earlier checkpoints are "
+                    "intact");
     } catch (const c10::Error& e) {
         std::error_code ignored;
         fs::remove_all(temporary, ignored);
-        throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what_without_backtrace());
+        throw Error("cannot write the checkpoint " + folder.string() + ": " +
+                    e.what_without_backtrace() +
+                    " (is the disk full?); nothing of it was kept, the earlier checkpoints are "
+                    "intact");
+    } catch (const Error& e) {
+        std::error_code ignored;
+        fs::remove_all(temporary, ignored);
+        throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what() +
+                    "; nothing of it was kept, the earlier checkpoints are intact");
     } catch (...) {
         std::error_code ignored;
         fs::remove_all(temporary, ignored);

@@ -112,6 +112,63 @@ TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
     EXPECT_EQ(countLines(path("pairs.jsonl")), 2u);
 }
 
+// An answer of 1 MB (longer than the importer's 1 MiB read chunk, with quotes, new lines and
+// two-byte characters) is imported whole, its pair is marked over the length cap, it comes back
+// byte for byte from the export, and a run cuts it to its max_length instead of failing.
+TEST_F(LadderCli, AnAnswerOfOneMegabyteIsKeptWholeAndCutOnlyForTraining) {
+    const std::string unit = "word \xc3\xa9 \"q\"\n";  // quotes, a new line, a two-byte é
+    std::string answer;
+    while (answer.size() + unit.size() <= 1'000'000) answer += unit;
+    answer += std::string(1'000'000 - answer.size(), 'x');
+    const auto asJson = [](const std::string& text) {
+        std::string out = "\"";
+        for (const char c : text) {
+            if (c == '"') out += "\\\"";
+            else if (c == '\n') out += "\\n";
+            else out += c;
+        }
+        return out + "\"";
+    };
+    const std::string escaped = asJson(answer);
+    writeFile(m_dir / "big.json", R"([{"instruction": "q1", "output": "good", "generator": "big"},
+        {"instruction": "q2", "output": )" + escaped + R"(, "generator": "big"},
+        {"instruction": "q3", "output": "fine", "generator": "big"}])");
+    std::string small;
+    for (const char* prompt : {"q1", "q2", "q3"}) {
+        small += std::string("{\"instruction\": \"") + prompt +
+                 "\", \"output\": \"meh\", \"model\": \"small\"}\n";
+    }
+    writeFile(m_dir / "small.jsonl", small);
+    auto r = run("import -w ws.ladder big.json small.jsonl");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("2 of 2 files imported"), std::string::npos) << r.output;
+    ASSERT_EQ(run("ladder set -w ws.ladder main big small").exitCode, 0);
+    r = run("pairs build -w ws.ladder --ladder main --heldout 0 --max-chars 20000");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    // tier, gap, difficulty, pairs, train, held out, truncated
+    EXPECT_NE(r.output.find("big>small   1  0.00       3       3      0      1"), std::string::npos)
+        << r.output;
+
+    r = run("pairs export -w ws.ladder --out pairs.jsonl");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    // The export writes the answer as JSON again: the same text, escaped the same way.
+    EXPECT_NE(readFile(m_dir / "pairs.jsonl").find(escaped), std::string::npos)
+        << "the 1 MB answer did not come back whole";
+
+    writeFile(m_dir / "sft.json", R"({"name": "sft", "method": "sft", "template": "chatml",
+      "model": {"kind": "tiny", "overrides": {"hidden_size": 32, "num_hidden_layers": 1,
+                "num_attention_heads": 2, "num_key_value_heads": 2, "intermediate_size": 64}},
+      "data": {"ladder": "main", "max_length": 96, "max_prompt_length": 64}, "threads": 1,
+      "batch_size": 3, "max_steps": 2, "checkpoint": {"every": 0, "keep": 1}, "seed": 0})");
+    r = run("train -w ws.ladder --config sft.json");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("0 of 3 pairs had their prompt cut at the start and 1 an answer cut "
+                            "at the end by the length caps"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("run 1 finished at step 2"), std::string::npos) << r.output;
+}
+
 TEST_F(LadderCli, PluginsListTheShippedImporters) {
     if (!LADDER_HAS_IMPORTERS_PLUGIN) GTEST_SKIP() << "plugins are not built";
     const auto r = run("plugins");

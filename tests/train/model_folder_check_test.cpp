@@ -7,6 +7,7 @@
 
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
+#include "core/model/safetensors.h"
 #include "core/train/model_folder_check.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/training_checkpoint.h"
@@ -89,6 +90,36 @@ TEST(ModelFolderCheck, AConfigThatDisagreesWithTheWeightsNamesTheField) {
         << (check.problems.empty() ? "" : check.problems.front());
 }
 
+// A quantized checkpoint keeps integer tensors where config.json's model has floating-point
+// weights: the folder check and the loading for a run both name the tensor and file and say what
+// to do, instead of casting integers into weights.
+TEST(ModelFolderCheck, AWeightStoredAsIntegersNamesTensorFileAndWhatToDo) {
+    test::TempDir dir;
+    saveSmallModel(dir.path());
+    const auto file = dir / "model.safetensors";
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    {
+        const model::SafetensorsFile weights(file);
+        for (const auto& name : weights.names()) {
+            auto t = weights.tensor(name);
+            if (name == "model.layers.0.mlp.up_proj.weight") t = t.mul(100).to(torch::kInt);
+            tensors.emplace_back(name, t);
+        }
+    }
+    model::writeSafetensors(file, tensors);
+    const std::string expected =
+        "model.layers.0.mlp.up_proj.weight is I32 in model.safetensors, not floating point: "
+        "Ladder reads F32, F16, BF16 and F64 weights; a quantized checkpoint (GPTQ, AWQ, "
+        "bitsandbytes) must be saved unquantized (float16 or bfloat16) first";
+    const auto check = checkModelFolder(dir.path());
+    EXPECT_FALSE(check.ok);
+    EXPECT_TRUE(anyContains(check.problems, expected))
+        << (check.problems.empty() ? "" : check.problems.front());
+    const std::string loading =
+        test::errorOf([&] { (void)model::loadPretrained(dir.path(), torch::kCPU, torch::kFloat); });
+    EXPECT_NE(loading.find(expected), std::string::npos) << loading;
+}
+
 TEST(ModelFolderCheck, AnEmptyFolderNamesConfigWeightsAndTokenizer) {
     test::TempDir dir;
     const auto check = checkModelFolder(dir.path());
@@ -109,7 +140,10 @@ TEST(ModelFolderCheck, ATokenizerLargerThanTheModelsVocabularyIsAProblem) {
     test::writeFile(dir / "ladder_tokenizer.txt", "byte\n");
     const auto check = checkModelFolder(dir.path());
     EXPECT_FALSE(check.ok);
-    EXPECT_TRUE(anyContains(check.problems, "200")) << check.problems.front();
+    EXPECT_TRUE(anyContains(check.problems, "has 259 tokens but " + dir.path().filename().string() +
+                                                " says vocab_size 200: this tokenizer does not "
+                                                "belong to that model"))
+        << check.problems.front();
     // The config itself is fine: no problem names its file.
     EXPECT_FALSE(anyContains(check.problems, (dir / "config.json").string()));
 }

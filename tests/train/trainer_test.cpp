@@ -11,6 +11,8 @@
 
 #include "core/common/error.h"
 #include "core/demo/demo_workspace.h"
+#include "core/model/checkpoint.h"
+#include "core/model/model_config.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -373,6 +375,57 @@ TEST_F(TrainerTest, BadSetupsFailWithAClearMessageAndAFailedRun) {
     EXPECT_EQ(events.back().runId, 0);
     auto ws = store::Workspace::open(m_path);
     EXPECT_EQ(store::RunStore(ws.db()).list().size(), 2u);  // the two above, failed
+}
+
+// A model whose chat template refuses the demo's conversations (raise_exception, as Gemma's does
+// for a system turn): the run stops while it tokenises, naming the pair, the template's file and
+// line and its message, before any step; the workspace keeps its pairs.
+TEST_F(TrainerTest, AChatTemplateThatRaisesStopsTheRunNamingThePairAndTheTemplate) {
+    const fs::path folder = m_dir / "model";
+    auto model = model::ModelConfig::tiny();
+    model.hiddenSize = 32;
+    model.numLayers = 1;
+    model.numHeads = 2;
+    model.numKvHeads = 2;
+    model.intermediateSize = 64;
+    model::savePretrained(*model::buildModel(model, torch::kCPU, torch::kFloat), folder);
+    nlohmann::json vocab = nlohmann::json::object();
+    for (int b = 0; b < 256; ++b) {
+        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
+                                   : "<byte" + std::to_string(b) + ">"] = b;
+    }
+    test::writeFile(folder / "vocab.json", vocab.dump());
+    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
+    const nlohmann::json tokenizerConfig = {
+        {"tokenizer_class", "Qwen2Tokenizer"},
+        {"eos_token", "<|endoftext|>"},
+        {"added_tokens_decoder", {{"256", {{"content", "<|endoftext|>"}, {"special", true}}}}},
+        {"chat_template", "{% for m in messages %}{{ m['content'] }}{% endfor %}\n"
+                          "{% if messages[0]['role'] != 'system' %}{{ raise_exception("
+                          "'Conversations must start with a system message') }}{% endif %}"}};
+    test::writeFile(folder / "tokenizer_config.json", tokenizerConfig.dump());
+
+    auto config = test::tinyRunConfig("sft", 4);
+    config.model.kind = "pretrained";
+    config.model.path = folder.string();
+    config.model.overrides = nlohmann::json::object();
+    config.templateName = "model";
+    const auto events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    const std::string& message = events.back().message;
+    EXPECT_EQ(message.rfind("pair ", 0), 0u) << message;
+    EXPECT_NE(message.find(" (chat template of " + folder.string() + "): model/"
+                           "tokenizer_config.json (chat_template), line 2: the template refused "
+                           "this conversation: Conversations must start with a system message"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("leave this pair out or train with another template"), std::string::npos)
+        << message;
+    auto ws = store::Workspace::open(m_path);
+    const auto run = store::RunStore(ws.db()).get(events.back().runId);
+    EXPECT_EQ(run.status, store::RunStatus::Failed);
+    EXPECT_EQ(run.lastStep, 0);
+    EXPECT_GT(ws.db().queryInt64("SELECT count(*) FROM pairs"), 0);
 }
 
 }  // namespace
