@@ -377,6 +377,35 @@ TEST_F(TrainerTest, BadSetupsFailWithAClearMessageAndAFailedRun) {
     EXPECT_EQ(store::RunStore(ws.db()).list().size(), 2u);  // the two above, failed
 }
 
+// A tokenizer with more tokens than the model has embedding rows (301 against the tiny model's
+// 259): the run is refused before it trains, naming both sizes and what to do.
+TEST_F(TrainerTest, ATokenizerLargerThanTheModelsVocabularyStopsTheRunBeforeItsFirstStep) {
+    const fs::path folder = m_dir / "tokenizer";
+    nlohmann::json vocab = nlohmann::json::object();
+    for (int b = 0; b < 256; ++b) {
+        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
+                                   : "<byte" + std::to_string(b) + ">"] = b;
+    }
+    for (int id = 256; id < 300; ++id) vocab["<extra_" + std::to_string(id) + ">"] = id;
+    test::writeFile(folder / "vocab.json", vocab.dump());
+    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
+    test::writeFile(folder / "tokenizer_config.json", R"({"tokenizer_class": "Qwen2Tokenizer"})");
+    auto config = test::tinyRunConfig("sft", 4);
+    config.tokenizer = folder.string();
+    const auto events = runToEnd(request(config));
+    ASSERT_EQ(events.back().kind, EventKind::Failed);
+    const std::string& message = events.back().message;
+    EXPECT_EQ(message.rfind(folder.string() + " has 30", 0), 0u) << message;  // 300 and its eos
+    EXPECT_NE(message.find(" tokens but tiny (from scratch, seed 3) says vocab_size 259: this "
+                           "tokenizer does not belong to that model; pick the tokenizer.json from "
+                           "the same folder as the model's config.json"),
+              std::string::npos)
+        << message;
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_EQ(store::RunStore(ws.db()).get(events.back().runId).lastStep, 0);
+    EXPECT_EQ(ws.db().queryInt64("SELECT count(*) FROM metrics"), 0);
+}
+
 // A model whose chat template refuses the demo's conversations (raise_exception, as Gemma's does
 // for a system turn): the run stops while it tokenises, naming the pair, the template's file and
 // line and its message, before any step; the workspace keeps its pairs.
