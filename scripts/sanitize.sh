@@ -16,8 +16,9 @@
 #   itself is uninstrumented (ASan sees Ladder's memory, not LibTorch's); leaks are checked, with
 #   the suppressions in scripts/sanitize/lsan.supp (each says why). The other LibTorch programs
 #   (model, trainer, eval, padding, gpu) are left out for time: they rebuild ladder::model,
-#   ladder::train and ladder::eval once more (176 steps for train_loss_tests alone, about half an
-#   hour on two cores), and trainer_tests runs for minutes even without ASan.
+#   ladder::train and ladder::eval once more (176 steps for train_loss_tests alone: 44 minutes
+#   with two jobs on a busy two-core machine), and trainer_tests runs for minutes even without
+#   ASan.
 # - tsan: the programs with threads of their own or processes sharing a workspace that do not link
 #   LibTorch: store_tests (MetricsWriter with a reader in another thread and in another process,
 #   the workspace locks), tokenizer_tests (one tokenizer encoding in four threads at once) and
@@ -30,6 +31,9 @@
 # - Tests that run ladder-cli run the normal build's (build/bin/ladder-cli, LADDER_TEST_BINARY_DIR)
 #   because ladder-cli links LibTorch: build it first (scripts/build.sh). Their child processes
 #   (metrics_writer_child, annotating_child) are this build's, instrumented.
+# Last run (2 cores, shared): asan 308 tests in 11 programs (build 30 min with one job, run 24 s),
+# tsan 106 tests in 3 programs (build 10 min, run 34 s), asan-torch 71 tests (build 44 min with
+# two jobs, run 4 s): no sanitizer report, no suppression used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
