@@ -1,5 +1,7 @@
 #include "core/store/checkpoint_paths.h"
 
+#include <algorithm>
+#include <string_view>
 #include <system_error>
 
 #include "core/common/error.h"
@@ -71,13 +73,60 @@ bool removeCheckpointFolder(const fs::path& checkpointRoot, std::int64_t runId,
                                 "workspace: it {}", runId, stored, why);
         return false;
     }
+    // Renamed first (one atomic step): a kill half way through leaves step-N.removing, never a
+    // step-N folder with some of its files gone.
     std::error_code ec;
-    fs::remove_all(*folder, ec);
+    fs::path doomed = *folder;
+    if (fs::exists(*folder, ec)) {
+        doomed = folder->parent_path() / (folder->filename().string() + ".removing");
+        fs::remove_all(doomed, ec);
+        fs::rename(*folder, doomed, ec);
+        if (ec) doomed = *folder;
+    }
+    fs::remove_all(doomed, ec);
     if (ec) {
-        throw Error("cannot delete " + folder->string() + " of run " + std::to_string(runId) + ": " +
+        throw Error("cannot delete " + doomed.string() + " of run " + std::to_string(runId) + ": " +
                     ec.message() + " (check the folder's permissions)");
     }
     return true;
+}
+
+int removeUnlistedCheckpointFolders(const fs::path& checkpointRoot, std::int64_t runId,
+                                    const std::vector<std::string>& listed) {
+    std::error_code ec;
+    const fs::path root = fs::canonical(checkpointRoot, ec);
+    if (ec) return 0;
+    const fs::path runFolder = root / runFolderName(runId);
+    if (fs::is_symlink(runFolder, ec) || !fs::is_directory(runFolder, ec)) return 0;
+    // step-<digits>, optionally .partial or .removing: what the trainer itself names its folders.
+    auto ours = [](const std::string& name) {
+        std::string base = name;
+        for (const char* suffix : {".partial", ".removing"}) {
+            if (base.ends_with(suffix)) base.resize(base.size() - std::string_view(suffix).size());
+        }
+        if (!base.starts_with("step-") || base.size() == 5) return false;
+        return base.find_first_not_of("0123456789", 5) == std::string::npos;
+    };
+    std::vector<fs::path> doomed;
+    for (fs::directory_iterator it(runFolder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!ours(name) || it->is_symlink() || !it->is_directory()) continue;
+        const std::string stored = runFolderName(runId) + "/" + name;
+        if (std::find(listed.begin(), listed.end(), stored) != listed.end()) continue;
+        doomed.push_back(it->path());
+    }
+    int removed = 0;
+    for (const auto& folder : doomed) {
+        std::error_code rc;
+        fs::remove_all(folder, rc);
+        if (rc) {
+            log::get("store")->warn("run {}: cannot remove the leftover checkpoint folder {}: {}",
+                                    runId, folder.string(), rc.message());
+        } else {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 void removeRunFolder(const fs::path& checkpointRoot, std::int64_t runId) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ladder::store {
 
@@ -24,6 +25,13 @@ namespace ladder::store {
 // but cannot be removed.
 bool removeCheckpointFolder(const std::filesystem::path& checkpointRoot, std::int64_t runId,
                             const std::string& stored);
+
+// Removes what a killed trainer can leave in <checkpointRoot>/run-<runId>/ besides the checkpoints
+// the workspace lists (`listed`, stored paths): step-N folders whose row was already deleted,
+// half-written step-N.partial and half-removed step-N.removing folders. Nothing else there is
+// touched. Returns how many folders went; a folder that cannot be removed is logged, not thrown.
+int removeUnlistedCheckpointFolders(const std::filesystem::path& checkpointRoot,
+                                    std::int64_t runId, const std::vector<std::string>& listed);
 
 // Removes <checkpointRoot>/run-<runId> (what is left of it) and the run's lock file, when that
 // folder really is inside the checkpoints folder (a symlink there is removed, not followed).

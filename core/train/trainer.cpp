@@ -781,11 +781,18 @@ void Trainer::pruneCheckpoints() {
         if (c.kind == "periodic") periodic.push_back(c);
     }
     const auto keep = static_cast<std::size_t>(std::max(1, m_config.keepCheckpoints));
+    std::vector<std::string> listed;
+    for (const auto& c : all) listed.push_back(c.path);
     for (std::size_t i = 0; i + keep < periodic.size(); ++i) {
+        // The row first: killed in between, the workspace never lists a folder half deleted (the
+        // folder left over goes at the next checkpoint, below).
+        runs.removeCheckpoint(periodic[i].id);
+        std::erase(listed, periodic[i].path);
         // Only a folder inside this run's own checkpoint folder (checkpoint_paths.h).
         store::removeCheckpointFolder(m_workspace->checkpointDir(), m_runId, periodic[i].path);
-        runs.removeCheckpoint(periodic[i].id);
     }
+    // What a killed process of this run left: folders of deleted rows, half-written checkpoints.
+    store::removeUnlistedCheckpointFolders(m_workspace->checkpointDir(), m_runId, listed);
 }
 
 // --- the worker's entry point -----------------------------------------------------------------

@@ -144,6 +144,37 @@ TEST_F(CraftedWorkspace, OnlyPathsInsideTheRunsOwnFolderAreOwned) {
     EXPECT_TRUE(victimIntact());
 }
 
+TEST_F(CraftedWorkspace, LeftoversOfAKilledTrainerGoButNothingElseInTheRunsFolder) {
+    // What a trainer killed at the wrong moment leaves beside the checkpoints the workspace lists,
+    // and what it never names so (a link, a file, other folders): only the first go.
+    const fs::path run = m_dir / "w.checkpoints" / "run-3";
+    for (const char* name : {"step-4", "step-6", "step-2", "step-8.partial", "step-2.removing"}) {
+        test::writeFile(run / name / "model.safetensors", "x");
+    }
+    test::writeFile(run / "notes" / "mine.txt", "mine");
+    test::writeFile(run / "step-10.txt", "not a folder");
+    test::writeFile(run / "step-x" / "a", "not a step");
+    fs::create_directory_symlink(m_victim, run / "step-12");
+    EXPECT_EQ(store::removeUnlistedCheckpointFolders(m_dir / "w.checkpoints", 3,
+                                                     {"run-3/step-4", "run-3/step-6"}),
+              3);
+    EXPECT_TRUE(fs::exists(run / "step-4" / "model.safetensors"));
+    EXPECT_TRUE(fs::exists(run / "step-6" / "model.safetensors"));
+    for (const char* gone : {"step-2", "step-8.partial", "step-2.removing"}) {
+        EXPECT_FALSE(fs::exists(run / gone)) << gone;
+    }
+    EXPECT_TRUE(fs::exists(run / "notes" / "mine.txt"));
+    EXPECT_TRUE(fs::exists(run / "step-10.txt"));
+    EXPECT_TRUE(fs::exists(run / "step-x" / "a"));
+    EXPECT_TRUE(fs::is_symlink(run / "step-12"));
+    EXPECT_TRUE(victimIntact());
+    // A run folder that is a link out is left alone altogether.
+    fs::create_directory_symlink(m_victim, m_dir / "w.checkpoints" / "run-5");
+    test::writeFile(m_victim / "step-1" / "f", "x");
+    EXPECT_EQ(store::removeUnlistedCheckpointFolders(m_dir / "w.checkpoints", 5, {}), 0);
+    EXPECT_TRUE(fs::exists(m_victim / "step-1" / "f"));
+}
+
 TEST_F(CraftedWorkspace, AStoredJudgeProgramRunsOnlyWhenTheUserAllowsIt) {
     auto r = run("train -w w.ladder --config sft.json --steps 3");
     ASSERT_EQ(r.exitCode, 0) << r.output;
