@@ -39,6 +39,7 @@ void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum s
 void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 void addTrainCommands(CLI::App& app, CliContext& context);      // train
 void addEvalCommands(CLI::App& app, CliContext& context);  // generate, eval, evals, export-outputs
+void addGenerateSourceCommand(CLI::App& app, CliContext& context);  // generate-source
 void addModelCommands(CLI::App& app, CliContext& context);  // model info | logits | generate
 
 }  // namespace ladder::cli

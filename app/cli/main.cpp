@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     cli::addDemoCommands(app, context);
     cli::addTrainCommands(app, context);
     cli::addEvalCommands(app, context);
+    cli::addGenerateSourceCommand(app, context);
     cli::addModelCommands(app, context);
 
     // Logging must be set up before the chosen command's callback runs.

@@ -119,6 +119,7 @@ std::vector<GeneratedAnswer> generateAnswers(model::CausalLMImpl& model,
     generation.maxNewTokens = options.maxNewTokens;
     generation.temperature = options.temperature;
     generation.topP = options.topP;
+    generation.topK = options.topK;
     generation.seed = options.seed;
     generation.useCache = options.useCache;
     generation.stopIds = config.eosTokenIds;

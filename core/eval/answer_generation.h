@@ -25,6 +25,7 @@ struct AnswerOptions {
     std::int64_t maxNewTokens = 64;
     double temperature = 0.0;  // 0: greedy
     double topP = 1.0;
+    std::int64_t topK = 0;  // 0: no limit
     std::uint64_t seed = 0;
     int batchSize = 16;  // prompts per generate() call
     // Prompt tokens kept (from the end, as training keeps them); 0: as many as the model's

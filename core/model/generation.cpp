@@ -30,7 +30,14 @@ std::int64_t pickToken(const float* logits, std::int64_t vocab, const Generation
     // Keep tokens while the mass before them is below topP: the first always stays.
     double kept = 0.0;
     std::size_t count = 0;
-    while (count < probs.size() && (count == 0 || kept < options.topP * total)) {
+    // Top-k first (as transformers applies it before top-p): the mass is of the k kept.
+    if (options.topK > 0 && static_cast<std::size_t>(options.topK) < probs.size()) {
+        total = 0.0;
+        for (std::int64_t i = 0; i < options.topK; ++i) total += probs[static_cast<std::size_t>(i)].first;
+    }
+    const std::size_t most = options.topK > 0 ? std::min<std::size_t>(probs.size(), options.topK)
+                                               : probs.size();
+    while (count < most && (count == 0 || kept < options.topP * total)) {
         kept += probs[count++].first;
     }
     std::uniform_real_distribution<double> uniform(0.0, kept);
@@ -71,6 +78,10 @@ std::vector<Generation> generate(CausalLMImpl& model,
     if (b == 0) return {};
     if (options.topP <= 0.0 || options.topP > 1.0) {
         throw Error("generation: top_p must be in (0, 1], got " + std::to_string(options.topP));
+    }
+    if (options.topK < 0) {
+        throw Error("generation: top_k must be 0 (no limit) or more, got " +
+                    std::to_string(options.topK));
     }
     std::int64_t promptLength = 0;
     for (std::size_t i = 0; i < prompts.size(); ++i) {

@@ -24,6 +24,7 @@ struct GenerationOptions {
     std::int64_t maxNewTokens = 256;
     double temperature = 0.0;  // 0: greedy (argmax); > 0: sample from softmax(logits / T)
     double topP = 1.0;         // sample from the smallest set of tokens whose mass reaches topP
+    std::int64_t topK = 0;     // and only from the topK most likely tokens (0: no such limit)
     std::uint64_t seed = 0;    // sampling draws rows in order from one generator seeded here
     // Ids that end an answer; empty: the model config's EOS ids.
     std::vector<std::int64_t> stopIds;

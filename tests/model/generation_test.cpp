@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/error.h"
 #include "core/model/generation.h"
 #include "tests/model/model_test_util.h"
 
@@ -81,6 +82,29 @@ TEST_P(GenerationTest, SamplingIsSeededAndTinyTopPIsGreedy) {
     const auto greedy = generate(*model, kPrompts, greedyOptions);
     for (std::size_t r = 0; r < kPrompts.size(); ++r)
         EXPECT_EQ(nucleus[r].tokens, greedy[r].tokens);
+}
+
+TEST_P(GenerationTest, TopKOfOneIsGreedyAndTopKLimitsTheDraws) {
+    const CausalLM model = makeModel();
+    GenerationOptions greedyOptions;
+    greedyOptions.maxNewTokens = 20;
+    const auto greedy = generate(*model, kPrompts, greedyOptions);
+    GenerationOptions options;
+    options.maxNewTokens = 20;
+    options.temperature = 5.0;  // hot: without a limit, far from greedy
+    options.seed = 3;
+    options.topK = 1;
+    const auto one = generate(*model, kPrompts, options);
+    for (std::size_t r = 0; r < kPrompts.size(); ++r) EXPECT_EQ(one[r].tokens, greedy[r].tokens);
+    options.topK = 0;
+    const auto unlimited = generate(*model, kPrompts, options);
+    bool anyDifferent = false;
+    for (std::size_t r = 0; r < kPrompts.size(); ++r) {
+        anyDifferent = anyDifferent || unlimited[r].tokens != greedy[r].tokens;
+    }
+    EXPECT_TRUE(anyDifferent);
+    options.topK = -1;
+    EXPECT_THROW((void)generate(*model, kPrompts, options), Error);
 }
 
 TEST_P(GenerationTest, StopIdsSequencesAndCallbacksEndRows) {
