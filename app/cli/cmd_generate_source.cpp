@@ -27,6 +27,21 @@ void onInterrupt(int) {
     std::signal(SIGINT, SIG_DFL);  // a second Ctrl+C ends it at once
 }
 
+// Ctrl+C and SIGTERM ask the generation to stop while it lives; the defaults again after.
+struct StopOnInterrupt {
+    StopOnInterrupt() {
+        g_stop = false;
+        std::signal(SIGINT, onInterrupt);
+        std::signal(SIGTERM, onInterrupt);
+    }
+    ~StopOnInterrupt() {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    StopOnInterrupt(const StopOnInterrupt&) = delete;
+    StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+};
+
 struct GenerateSourceArgs {
     ModelChoice model;
     std::string name;
@@ -107,9 +122,6 @@ void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args
                      args.temperature > 0 ? ("temperature " + std::to_string(args.temperature)).c_str()
                                           : "greedy");
     }
-    g_stop = false;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     const auto progress = [&context](const eval::SourceGenerationProgress& p) {
         if (context.quiet) return;
         const std::size_t fresh = p.done - p.resumed;
@@ -123,16 +135,11 @@ void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args
         std::fflush(stderr);
     };
     eval::SourceGenerationResult result;
-    try {
+    {
+        const StopOnInterrupt interrupts;
         result = eval::generateSource(ws.db(), *loaded.model, *loaded.tokenizer, prompts, settings,
                                       progress, &g_stop);
-    } catch (...) {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        throw;
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     if (!context.quiet && result.progress.done > result.progress.resumed) std::fprintf(stderr, "\n");
     const auto& p = result.progress;
     if (result.alreadyComplete) {

@@ -34,6 +34,21 @@ std::int64_t ensureSource(store::Database& db, const std::string& name) {
     return db.lastInsertId();
 }
 
+// What decides the answers besides the prompts: the key's content and the stored provenance.
+json settingsJson(const SourceGenerationSettings& s) {
+    const AnswerOptions& a = s.answers;
+    return {{"model_key", s.modelKey},
+            {"template", a.templateSetting},
+            {"max_new_tokens", a.maxNewTokens},
+            {"temperature", a.temperature},
+            {"top_p", a.topP},
+            {"top_k", a.topK},
+            {"seed", a.seed},
+            {"batch", a.batchSize},
+            {"max_prompt_tokens", a.maxPromptTokens},
+            {"samples_per_prompt", s.samplesPerPrompt}};
+}
+
 }  // namespace
 
 std::vector<EvalPrompt> workspacePrompts(store::Database& db, int limit) {
@@ -65,14 +80,9 @@ std::vector<EvalPrompt> workspacePrompts(store::Database& db, int limit) {
 }
 
 std::string generationKey(const SourceGenerationSettings& s, const std::vector<EvalPrompt>& prompts) {
-    const AnswerOptions& a = s.answers;
+    json settings = settingsJson(s);
+    settings["source"] = s.source;
     hash::Hasher h;
-    const json settings = {{"model", s.modelKey},       {"template", a.templateSetting},
-                           {"max_new_tokens", a.maxNewTokens},
-                           {"temperature", a.temperature}, {"top_p", a.topP},
-                           {"top_k", a.topK},           {"seed", a.seed},
-                           {"batch", a.batchSize},      {"max_prompt_tokens", a.maxPromptTokens},
-                           {"samples", s.samplesPerPrompt}, {"source", s.source}};
     h.update(std::string(kFormat) + "\n" + settings.dump() + "\n");
     for (const auto& p : prompts) h.update(std::to_string(p.promptId) + ",");
     return h.hex();
@@ -132,17 +142,9 @@ SourceGenerationResult generateSource(
             }
             ensureSource(db, settings.source);
             json report = settings.provenance;
-            report["generation"] = {{"template", settings.answers.templateSetting},
-                                    {"max_new_tokens", settings.answers.maxNewTokens},
-                                    {"temperature", settings.answers.temperature},
-                                    {"top_p", settings.answers.topP},
-                                    {"top_k", settings.answers.topK},
-                                    {"seed", settings.answers.seed},
-                                    {"batch", settings.answers.batchSize},
-                                    {"samples_per_prompt", settings.samplesPerPrompt},
-                                    {"prompts", prompts.size()},
-                                    {"model_key", settings.modelKey},
-                                    {"started_at", clock::nowIso()}};
+            report["generation"] = settingsJson(settings);
+            report["generation"]["prompts"] = prompts.size();
+            report["generation"]["started_at"] = clock::nowIso();
             db.prepare(
                   "INSERT INTO datasets(name, path, format, kind, content_hash, source_override, "
                   "imported_at, state, report_json) VALUES (?, ?, ?, 'responses', ?, ?, ?, "

@@ -66,6 +66,13 @@ bool killNow(int pid) {
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+// Kills the child at a moment drawn uniformly from 5% to 100% of `seconds` (an uninterrupted
+// run's time); false when it had ended by then.
+bool killAtRandomMoment(int pid, double seconds) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(uniform(0.05, 1.0) * seconds));
+    return killNow(pid);
+}
+
 bool running(int pid) {
     int status = 0;
     return ::waitpid(pid, &status, WNOHANG) == 0;
@@ -186,8 +193,7 @@ TEST_F(KillCampaign, ImportIsWholeOrAbsentAndTheSameCommandFinishesIt) {
         const fs::path file = copyOf("base.ladder", "import.ladder");
         const int pid = start({"import", "-w", "import.ladder", "answers.jsonl"}, "import.txt");
         test::KillAtExit guard(pid);
-        std::this_thread::sleep_for(std::chrono::duration<double>(uniform(0.05, 1.0) * seconds));
-        killed += killNow(pid);
+        killed += killAtRandomMoment(pid, seconds);
         expectIntact(file);
         const std::string after = rows(file, kAnswers);
         // All of the file or none of it, and what was there before stays.
@@ -229,8 +235,7 @@ TEST_F(KillCampaign, PairsBuildLeavesTheOldPairsOrTheNewAndARerunBuildsTheSame) 
         const fs::path file = copyOf("pairs-base.ladder", "pairs.ladder");
         const int pid = start({"pairs", "build", "-w", "pairs.ladder", "--ladder", "big"}, "pairs.txt");
         test::KillAtExit guard(pid);
-        std::this_thread::sleep_for(std::chrono::duration<double>(uniform(0.05, 1.0) * seconds));
-        killed += killNow(pid);
+        killed += killAtRandomMoment(pid, seconds);
         expectIntact(file);
         const std::string after = rows(file, kPairs);
         EXPECT_TRUE(after == before || after == expected) << test::readFile(dir() / "pairs.txt");
@@ -307,14 +312,12 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
         std::int64_t cachedAtKill = -1;
         switch (GetParam()) {
             case Moment::Anywhere:
-                std::this_thread::sleep_for(std::chrono::duration<double>(uniform(0.05, 1.0) * s_seconds));
-                hit = killNow(pid);
+                hit = killAtRandomMoment(pid, s_seconds);
                 break;
             case Moment::InCheckpointWrite:
                 hit = killInsideCheckpointWrite(pid, checkpoints, 1 + static_cast<int>(uniform(0, 8)));
                 break;
             case Moment::InReferencePass: {
-                const auto t0 = Clock::now();
                 while (running(pid) &&
                        test::readFile(dir() / "train.txt").find("reference log-probs") == std::string::npos) {
                     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -324,7 +327,6 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
                 const bool stepped = test::readFile(dir() / "train.txt").find("step 1/") != std::string::npos;
                 hit = killNow(pid) && !stepped;
                 cachedAtKill = count(file, "SELECT count(*) FROM ref_logps");
-                (void)t0;
                 break;
             }
         }
@@ -412,8 +414,7 @@ TEST_F(KillGeneration, AnEvalIsStoredWholeOrNotAndARerunAnswersTheSame) {
         const fs::path file = copyOf("train-ref.ladder", "gen.ladder");
         const int pid = start(args, "gen.txt");
         test::KillAtExit guard(pid);
-        std::this_thread::sleep_for(std::chrono::duration<double>(uniform(0.05, 1.0) * seconds));
-        killed += killNow(pid);
+        killed += killAtRandomMoment(pid, seconds);
         expectIntact(file);
         const auto evals = count(file, "SELECT count(*) FROM evals");
         EXPECT_TRUE(evals == 0 ? rows(file, kAnswers).empty() : rows(file, kAnswers) == expected)
