@@ -30,13 +30,14 @@ export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake_args=()
 prefix_path=
 if [ "$LADDER_TORCH" = pypi ]; then
-    if [ ! -x "$LADDER_VENV/bin/python" ]; then
-        echo "build: no PyPI torch in $LADDER_VENV: run scripts/install-deps.sh --torch pypi" >&2
+    if ! "$LADDER_TORCH_PYTHON" -c 'import torch' 2>/dev/null; then
+        echo "build: no PyPI torch for $LADDER_TORCH_PYTHON: run scripts/install-deps.sh --torch pypi" >&2
+        echo "  (or point LADDER_TORCH_PYTHON at a Python that has torch)" >&2
         exit 1
     fi
     # The torch package folder itself (not only share/cmake under it): TorchConfig looks for c10
     # and friends with find_library, which would take Debian's libc10.so from /usr/lib otherwise.
-    torch_root=$("$LADDER_VENV/bin/python" -c 'import os, torch; print(os.path.dirname(torch.__file__))')
+    torch_root=$("$LADDER_TORCH_PYTHON" -c 'import os, torch; print(os.path.dirname(torch.__file__))')
     prefix_path=$torch_root
     # Torch's CMake files are those of a CUDA build: they need the CUDA toolkit's nvcc.
     if ! command -v nvcc >/dev/null; then

@@ -34,6 +34,7 @@
 #include <torch/torch.h>
 
 #include "bench/bench_child.h"
+#include "core/common/paths.h"
 #include "core/model/checkpoint.h"
 #include "core/model/safetensors.h"
 #include "core/train/batch.h"
@@ -253,7 +254,7 @@ int main(int argc, char** argv) {
             const fs::path workdir = init.string() + "-trl";
             collect(peerColumn, runChild({trl, peer, "--init", init.string(), "--steps", steps,
                                           "--threads", threads, "--workdir", workdir.string()}));
-            fs::remove_all(workdir);
+            ladder::paths::removeTree(workdir);
         }
     }
     fs::remove(init);

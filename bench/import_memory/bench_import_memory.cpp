@@ -14,6 +14,7 @@
 
 #include "bench/bench_args.h"
 #include "bench/bench_child.h"
+#include "core/common/paths.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
     Figures small;
     Figures large;
     const bool ok = importOnce(folder, bytes / 10, &small) && importOnce(folder, bytes, &large);
-    fs::remove_all(folder);
+    ladder::paths::removeTree(folder);
     if (!ok) return 1;
     const Child idle = runChild({LADDER_CLI, "--version"});
     std::printf("ladder-cli --version: peak RSS %.1f MiB\n", static_cast<double>(idle.peakKb) / 1024.0);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench/bench_args.h"
+#include "core/common/paths.h"
 #include "core/curriculum/length_grouped_sampler.h"
 #include "core/curriculum/presets.h"
 #include "core/data/dataset_import.h"
@@ -52,7 +53,7 @@ struct TempFolder {
     TempFolder() { fs::create_directories(path); }
     ~TempFolder() {
         std::error_code ignored;
-        fs::remove_all(path, ignored);
+        ladder::paths::removeTree(path, ignored);
     }
 };
 

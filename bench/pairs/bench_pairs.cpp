@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/paths.h"
 #include "core/common/random.h"
 #include "core/data/dataset_import.h"
 #include "core/pairs/ladder.h"
@@ -70,7 +71,7 @@ int main(int argc, char** argv) {
     const ladder::bench::PositionalArgs args(argc, argv, "[prompts] [folder for the files]", 2);
     const int prompts = args.integer(1, 52'000, 1, 10'000'000);
     const fs::path dir = args.text(2, (fs::temp_directory_path() / "ladder-bench-pairs").string());
-    fs::remove_all(dir);
+    ladder::paths::removeTree(dir);
     fs::create_directories(dir);
 
     auto start = Clock::now();
@@ -107,6 +108,6 @@ int main(int argc, char** argv) {
                 buildSeconds, totalCpu - importCpu, static_cast<long long>(report.pairs),
                 report.tiers.size(), static_cast<long long>(report.heldout));
     std::printf("total    %.2f s wall, %.2f s processor (target < 5 s)\n", totalSeconds, totalCpu);
-    fs::remove_all(dir);
+    ladder::paths::removeTree(dir);
     return 0;
 }

@@ -77,4 +77,35 @@ fs::path executableDir() {
     return ec ? fs::path() : exe.parent_path();
 }
 
+std::uintmax_t removeTree(const fs::path& path, std::error_code& ec) {
+    ec.clear();
+    const fs::file_status status = fs::symlink_status(path, ec);
+    if (ec) {
+        if (ec == std::errc::no_such_file_or_directory) ec.clear();
+        return 0;
+    }
+    if (status.type() == fs::file_type::not_found) return 0;
+    std::uintmax_t removed = 0;
+    if (status.type() == fs::file_type::directory) {
+        // Collect first: removing entries while iterating leaves the iterator unspecified.
+        std::vector<fs::path> children;
+        for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+            children.push_back(it->path());
+        if (ec) return removed;
+        for (const fs::path& child : children) {
+            removed += removeTree(child, ec);
+            if (ec) return removed;
+        }
+    }
+    if (fs::remove(path, ec)) ++removed;
+    return removed;
+}
+
+std::uintmax_t removeTree(const fs::path& path) {
+    std::error_code ec;
+    const std::uintmax_t removed = removeTree(path, ec);
+    if (ec) throw fs::filesystem_error("cannot remove", path, ec);
+    return removed;
+}
+
 }  // namespace ladder::paths

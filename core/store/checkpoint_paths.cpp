@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/log.h"
+#include "core/common/paths.h"
 
 namespace ladder::store {
 namespace fs = std::filesystem;
@@ -79,11 +80,11 @@ bool removeCheckpointFolder(const fs::path& checkpointRoot, std::int64_t runId,
     fs::path doomed = *folder;
     if (fs::exists(*folder, ec)) {
         doomed = folder->parent_path() / (folder->filename().string() + ".removing");
-        fs::remove_all(doomed, ec);
+        paths::removeTree(doomed, ec);
         fs::rename(*folder, doomed, ec);
         if (ec) doomed = *folder;
     }
-    fs::remove_all(doomed, ec);
+    paths::removeTree(doomed, ec);
     if (ec) {
         throw Error("cannot delete " + doomed.string() + " of run " + std::to_string(runId) + ": " +
                     ec.message() + " (check the folder's permissions)");
@@ -118,7 +119,7 @@ int removeUnlistedCheckpointFolders(const fs::path& checkpointRoot, std::int64_t
     int removed = 0;
     for (const auto& folder : doomed) {
         std::error_code rc;
-        fs::remove_all(folder, rc);
+        paths::removeTree(folder, rc);
         if (rc) {
             log::get("store")->warn("run {}: cannot remove the leftover checkpoint folder {}: {}",
                                     runId, folder.string(), rc.message());
@@ -134,8 +135,8 @@ void removeRunFolder(const fs::path& checkpointRoot, std::int64_t runId) {
     const fs::path root = fs::canonical(checkpointRoot, ec);
     if (ec) return;  // no checkpoints folder: nothing of the run's on disk
     const fs::path folder = root / runFolderName(runId);
-    // remove_all on a symlink removes the link itself, never what it points to.
-    fs::remove_all(folder, ec);
+    // removeTree on a symlink removes the link itself, never what it points to.
+    paths::removeTree(folder, ec);
     if (ec) {
         throw Error("cannot delete " + folder.string() + " of run " + std::to_string(runId) + ": " +
                     ec.message() + " (check the folder's permissions; the run is kept)");

@@ -11,6 +11,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "core/common/paths.h"
 #include "core/common/error.h"
 #include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
@@ -220,7 +221,7 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
                             const fs::path& modelSource, bool withMerged) {
     const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
     try {
-        fs::remove_all(temporary);
+        paths::removeTree(temporary);
         fs::create_directories(temporary);
         model::savePretrained(policy, temporary);  // a LoRA policy's base weights
         copyTokenizer(tokenizer, temporary);
@@ -249,29 +250,29 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
                                   {"generator", state.generatorState},
                                   {"format", 1}};
         writeText(temporary / kStateFile, j.dump(2) + "\n");
-        fs::remove_all(folder);
+        paths::removeTree(folder);
         fs::rename(temporary, folder);
     } catch (const fs::filesystem_error& e) {
         std::error_code ignored;
-        fs::remove_all(temporary, ignored);
+        paths::removeTree(temporary, ignored);
         throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what() +
                     " (is the disk full?); nothing of it was kept, the earlier checkpoints are "
                     "intact");
     } catch (const c10::Error& e) {
         std::error_code ignored;
-        fs::remove_all(temporary, ignored);
+        paths::removeTree(temporary, ignored);
         throw Error("cannot write the checkpoint " + folder.string() + ": " +
                     e.what_without_backtrace() +
                     " (is the disk full?); nothing of it was kept, the earlier checkpoints are "
                     "intact");
     } catch (const Error& e) {
         std::error_code ignored;
-        fs::remove_all(temporary, ignored);
+        paths::removeTree(temporary, ignored);
         throw Error("cannot write the checkpoint " + folder.string() + ": " + e.what() +
                     "; nothing of it was kept, the earlier checkpoints are intact");
     } catch (...) {
         std::error_code ignored;
-        fs::remove_all(temporary, ignored);
+        paths::removeTree(temporary, ignored);
         throw;
     }
 }

@@ -1,6 +1,8 @@
 // The CUDA path: the same model gives the same numbers on the GPU as on the CPU, the fused attention
 // kernel agrees with the explicit one, bf16 autocast stays close to float32, a short training
-// run on cuda finishes, and its checkpoints carry the CUDA generator's state through a resume.
+// run on cuda finishes, and its checkpoints carry the CUDA generator's state through a resume. The
+// memory options on CUDA: the chunked LM head with gradient checkpointing gives the full head's
+// log-probs and gradients; a LoRA run on a bfloat16 base with both trains (its loss falls).
 // Every test skips where CUDA is absent.
 #include <gtest/gtest.h>
 
@@ -11,6 +13,8 @@
 #include "core/model/causal_lm.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
+#include "core/train/batch.h"
+#include "core/train/sequence_logps.h"
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
@@ -87,6 +91,75 @@ TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     const auto end = runJob({(dir / "demo.ladder").string(), c, 0});
     ASSERT_TRUE(end.has_value());
     EXPECT_EQ(end->kind, train::EventKind::Finished) << end->message;
+}
+
+TEST(Gpu, ChunkedHeadWithCheckpointingOnCudaGivesTheFullHeadsLogpsAndGradients) {
+    LADDER_REQUIRE_CUDA();
+    const torch::Device cuda(torch::kCUDA);
+    std::vector<train::TokenizedPair> pairs(3);
+    pairs[0] = {0, "easy", false, {10, 11, 12}, {20, 21, 22}, {30, 31}};
+    pairs[1] = {1, "hard", false, {13}, {23, 24, 25, 26, 27, 28, 29, 40, 41}, {32}};
+    pairs[2] = {2, "easy", false, {14, 15}, {42, 43}, {33, 34, 35, 36}};
+    const auto batch = train::collate({&pairs[0], &pairs[1], &pairs[2]}, true, 0, cuda);
+    torch::manual_seed(7);
+    auto model = model::buildModel(smallLlama(), cuda, torch::kFloat);
+    auto run = [&](const train::ForwardOptions& options) {
+        model->zero_grad();
+        const auto out = train::answerLogps(*model, batch, options);
+        const auto weights = torch::linspace(0.5, 2.0, out.logps.size(0), out.logps.options());
+        (out.logps * weights).sum().backward();
+        std::vector<torch::Tensor> grads;
+        for (const auto& p : model->parameters()) grads.push_back(p.grad().cpu().clone());
+        return std::make_pair(out.logps.detach().cpu(), grads);
+    };
+    train::ForwardOptions full;
+    full.prefixSharing = false;
+    const auto [logps, grads] = run(full);
+    train::ForwardOptions lean = full;
+    lean.headChunkTokens = 4;
+    model->setGradientCheckpointing(true);
+    const auto [leanLogps, leanGrads] = run(lean);
+    // float32 on the GPU (other kernels, other summation orders): 1e-4 relative to the values.
+    EXPECT_LT((logps - leanLogps).abs().max().item<double>(), 1e-4 * logps.abs().max().item<double>());
+    ASSERT_EQ(grads.size(), leanGrads.size());
+    for (std::size_t i = 0; i < grads.size(); ++i) {
+        const double scale = std::max(1.0, grads[i].abs().max().item<double>());
+        EXPECT_LT((grads[i] - leanGrads[i]).abs().max().item<double>(), 1e-4 * scale) << i;
+    }
+}
+
+TEST(Gpu, LoraRunOnABfloat16BaseWithCheckpointingAndTheChunkedHeadLearns) {
+    LADDER_REQUIRE_CUDA();
+    test::TempDir dir;
+    demo::initWorkspace(dir / "demo.ladder", {.prompts = 80, .seed = 2});
+    train::RunConfig c = test::tinyRunConfig("sft", 12);
+    c.threads = 0;
+    c.device = "cuda";
+    c.dtype = "bfloat16";
+    c.lora.rank = 8;
+    c.lora.alpha = 16;
+    c.lora.dropout = 0;
+    c.gradientCheckpointing = true;
+    c.logitsHead = "chunked";
+    c.optimizer.lr = 2e-2;
+    train::TrainingJob job({(dir / "demo.ladder").string(), c, 0});
+    job.start();
+    std::vector<double> losses;
+    std::optional<train::TrainingEvent> end;
+    while (auto e = job.events().pop(std::chrono::seconds(300))) {
+        if (e->kind == train::EventKind::Step) losses.push_back(e->metric("loss", NAN));
+        if (e->isTerminal()) {
+            end = e;
+            break;
+        }
+    }
+    ASSERT_TRUE(end.has_value());
+    ASSERT_EQ(end->kind, train::EventKind::Finished) << end->message;
+    ASSERT_GE(losses.size(), 6u);
+    for (const double l : losses) ASSERT_TRUE(std::isfinite(l));
+    const double first = (losses[0] + losses[1] + losses[2]) / 3;
+    const double last = (losses[losses.size() - 1] + losses[losses.size() - 2] + losses[losses.size() - 3]) / 3;
+    EXPECT_LT(last, first) << "LoRA on CUDA did not learn: first " << first << ", last " << last;
 }
 
 TEST(Gpu, CudaGeneratorStateRestoresTheSameRandomNumbers) {

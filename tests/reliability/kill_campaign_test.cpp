@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/common/paths.h"
 #include "core/store/workspace.h"
 #include "tests/support/test_support.h"
 
@@ -148,7 +149,7 @@ protected:
     static fs::path copyOf(const std::string& from, const std::string& name) {
         EXPECT_FALSE(fs::exists(dir() / (from + "-wal")) && fs::file_size(dir() / (from + "-wal")) > 0);
         fs::remove(dir() / name);
-        fs::remove_all(dir() / (fs::path(name).stem().string() + ".checkpoints"));
+        paths::removeTree(dir() / (fs::path(name).stem().string() + ".checkpoints"));
         fs::copy_file(dir() / from, dir() / name);
         if (fs::exists(dir() / (fs::path(from).stem().string() + ".checkpoints"))) {
             fs::copy(dir() / (fs::path(from).stem().string() + ".checkpoints"),

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/common/paths.h"
 #include "core/store/backup.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -211,7 +212,7 @@ TEST_F(StorageMedium, ADiskFullWhileWritingACheckpointKeepsTheEarlierOneAndTheRu
     EXPECT_FALSE(fs::exists(left / "step-200"));
     EXPECT_FALSE(fs::exists(left / "step-200.partial"));
     // Space again (the checkpoints moved off the medium): the run resumes from step 100 and ends.
-    fs::remove_all(checkpoints);
+    paths::removeTree(checkpoints);
     fs::rename(m_dir / "after" / "w.checkpoints", checkpoints);
     const auto resumed = test::runLadderCli(m_dir.path(), "train -w w.ladder --resume 1");
     EXPECT_EQ(resumed.exitCode, 0) << resumed.output;

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/paths.h"
+
 extern char** environ;
 
 namespace ladder::test {
@@ -22,7 +24,7 @@ TempDir::TempDir() {
     const std::string name = "ladder-test-" + std::to_string(::getpid()) + "-" +
                              std::to_string(counter++);
     m_path = fs::temp_directory_path() / name;
-    fs::remove_all(m_path);
+    paths::removeTree(m_path);
     fs::create_directories(m_path);
 }
 
@@ -34,7 +36,7 @@ TempDir::~TempDir() {
         fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
     }
     fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(m_path, ec);
+    paths::removeTree(m_path, ec);
 }
 
 fs::path sharedDir() {
