@@ -1,6 +1,6 @@
 // The SIGKILL campaign: ladder-cli is killed at random moments during an import, a pairs build,
 // training (at any moment, inside a checkpoint write, inside the reference-cache pass) and answer
-// generation (eval). After each kill the workspace must pass PRAGMA integrity_check, hold every row
+// generation (eval, and generate-source's new source). After each kill the workspace must pass PRAGMA integrity_check, hold every row
 // that was committed (an import's file whole or not at all, the pairs before or after the build,
 // the losses of the steps trained so far exactly as an uninterrupted run wrote them), show no
 // half-written checkpoint, and the same command (or --resume) must finish with the results of an
@@ -304,6 +304,7 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
     ASSERT_GT(s_passEnd, s_passStart);
     const fs::path checkpoints = dir() / "train.checkpoints" / "run-1";
     int hits = 0;
+    int beforeRun = 0;  // rounds killed before the run's row was committed
     for (int round = 0; round < rounds(); ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
         const fs::path file = copyOf("base.ladder", "train.ladder");
@@ -353,7 +354,12 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
                 }
             }
         }
-        const auto resumed = test::runLadderCli(dir(), "train -w train.ladder --resume 1");
+        // Killed before the run was stored (loading, setting up): nothing to resume, and the
+        // command that started it starts it again.
+        const bool stored = count(file, "SELECT count(*) FROM runs") > 0;
+        beforeRun += !stored;
+        const auto resumed = test::runLadderCli(
+            dir(), stored ? "train -w train.ladder --resume 1" : "train -w train.ladder --config dpo.json");
         ASSERT_EQ(resumed.exitCode, 0) << resumed.output << test::readFile(dir() / "train.txt");
         EXPECT_EQ(losses(file), s_losses) << resumed.output;
         EXPECT_EQ(count(file, "SELECT count(*) FROM runs"), 1);
@@ -370,7 +376,9 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
                         static_cast<long long>(cachedAtKill), hit ? "" : " (after the pass)");
         }
     }
-    std::printf("training: %d of %d rounds killed at the moment aimed at\n", hits, rounds());
+    std::printf("training: %d of %d rounds killed at the moment aimed at (%d before the run was "
+                "stored: started again)\n",
+                hits, rounds(), beforeRun);
     EXPECT_GT(hits, 0) << "no round killed the run where it was meant to";
 }
 
@@ -428,6 +436,60 @@ TEST_F(KillGeneration, AnEvalIsStoredWholeOrNotAndARerunAnswersTheSame) {
         EXPECT_EQ(count(file, "SELECT count(*) FROM evals"), 1);
     }
     std::printf("eval: %d of %d rounds killed mid-way\n", killed, rounds());
+}
+
+TEST_F(KillGeneration, GenerateSourceKeepsWholeBatchesAndTheSameCommandFinishesIt) {
+    // The run's checkpoint answers 96 prompts twice each, sampled, into a new source, 8 answers a
+    // batch: a kill may lose the batch in flight, never a stored one; the same command finishes with
+    // exactly the uninterrupted run's answers, none twice, and a complete source.
+    const std::vector<std::string> args = {"generate-source", "-w", "src.ladder", "--run", "1",
+                                           "--name", "local", "--prompts", "96",
+                                           "--samples-per-prompt", "2", "--temperature", "0.8",
+                                           "--seed", "5", "--max-new-tokens", "24"};
+    auto words = [&args](const std::string& file) {
+        std::string s;
+        for (const auto& a : args) s += (a == "src.ladder" ? file : a) + ' ';
+        return s;
+    };
+    const std::string kAnswers =
+        "SELECT r.row_index, r.prompt_id, r.text FROM responses r JOIN sources s ON "
+        "s.id = r.source_id WHERE s.name = 'local' ORDER BY r.row_index";
+    const std::string kState = "SELECT count(*) FROM datasets WHERE name = 'local' AND state = 'complete'";
+    copyOf("train-ref.ladder", "src-ref.ladder");
+    const auto t0 = Clock::now();
+    const auto ref = test::runLadderCli(dir(), words("src-ref.ladder"));
+    const double seconds = secondsSince(t0);
+    ASSERT_EQ(ref.exitCode, 0) << ref.output;
+    const std::string expected = rows(dir() / "src-ref.ladder", kAnswers);
+    ASSERT_EQ(count(dir() / "src-ref.ladder", "SELECT count(*) FROM responses r JOIN sources s ON "
+                                              "s.id = r.source_id WHERE s.name = 'local'"),
+              192);
+    std::printf("generate-source: %.2f s uninterrupted\n", seconds);
+
+    int killed = 0;
+    int batchesKept = 0;  // rounds killed with some batches stored
+    for (int round = 0; round < rounds(); ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        const fs::path file = copyOf("train-ref.ladder", "src.ladder");
+        const int pid = start(args, "src.txt");
+        test::KillAtExit guard(pid);
+        killed += killAtRandomMoment(pid, seconds);
+        expectIntact(file);
+        // What is stored is a prefix of whole batches of the uninterrupted answers.
+        const std::string partial = rows(file, kAnswers);
+        EXPECT_EQ(expected.compare(0, partial.size(), partial), 0) << test::readFile(dir() / "src.txt");
+        const auto stored = count(file, "SELECT count(*) FROM responses r JOIN sources s ON "
+                                        "s.id = r.source_id WHERE s.name = 'local'");
+        EXPECT_EQ(stored % 8, 0) << stored;
+        batchesKept += stored > 0 && stored < 192;
+        if (stored < 192) EXPECT_EQ(count(file, kState), 0);  // out of pair building until whole
+        const auto again = test::runLadderCli(dir(), words("src.ladder"));
+        ASSERT_EQ(again.exitCode, 0) << again.output;
+        EXPECT_EQ(rows(file, kAnswers), expected);  // none lost, none twice, the same samples
+        EXPECT_EQ(count(file, kState), 1);
+    }
+    std::printf("generate-source: %d of %d rounds killed mid-way (%d with whole batches stored)\n",
+                killed, rounds(), batchesKept);
 }
 
 }  // namespace
