@@ -305,6 +305,7 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
     const fs::path checkpoints = dir() / "train.checkpoints" / "run-1";
     int hits = 0;
     int beforeRun = 0;  // rounds killed before the run's row was committed
+    int afterEnd = 0;   // rounds killed after the run was marked finished
     for (int round = 0; round < rounds(); ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
         const fs::path file = copyOf("base.ladder", "train.ladder");
@@ -356,11 +357,17 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
         }
         // Killed before the run was stored (loading, setting up): nothing to resume, and the
         // command that started it starts it again.
+        // Killed after the run was marked finished (on its way out): nothing to do.
         const bool stored = count(file, "SELECT count(*) FROM runs") > 0;
+        const bool finished = count(file, "SELECT count(*) FROM runs WHERE status = 'finished'") > 0;
         beforeRun += !stored;
-        const auto resumed = test::runLadderCli(
-            dir(), stored ? "train -w train.ladder --resume 1" : "train -w train.ladder --config dpo.json");
-        ASSERT_EQ(resumed.exitCode, 0) << resumed.output << test::readFile(dir() / "train.txt");
+        afterEnd += finished;
+        test::CommandResult resumed;
+        if (!finished) {
+            resumed = test::runLadderCli(dir(), stored ? "train -w train.ladder --resume 1"
+                                                       : "train -w train.ladder --config dpo.json");
+            ASSERT_EQ(resumed.exitCode, 0) << resumed.output << test::readFile(dir() / "train.txt");
+        }
         EXPECT_EQ(losses(file), s_losses) << resumed.output;
         EXPECT_EQ(count(file, "SELECT count(*) FROM runs"), 1);
         EXPECT_EQ(rows(file, "SELECT status, last_step FROM runs"), "finished|16|\n");
@@ -377,8 +384,8 @@ TEST_P(KillTraining, ResumedRunHasTheLossesOfAnUninterruptedOne) {
         }
     }
     std::printf("training: %d of %d rounds killed at the moment aimed at (%d before the run was "
-                "stored: started again)\n",
-                hits, rounds(), beforeRun);
+                "stored: started again; %d after it was marked finished)\n",
+                hits, rounds(), beforeRun, afterEnd);
     EXPECT_GT(hits, 0) << "no round killed the run where it was meant to";
 }
 
