@@ -114,5 +114,56 @@ TEST(LadderCliEval, PluginsListJudgesAndLossesAndTheLengthJudgeRuns) {
     EXPECT_NE(r.output.find("by answer length:"), std::string::npos) << r.output;
 }
 
+TEST(LadderCliEval, TrainDryRunEstimatesMemoryStoresNothingAndRefusesARunThatWillNotFit) {
+    TempDir dir;
+    auto run = [&](const std::string& arguments) { return runLadderCli(dir.path(), arguments); };
+    ASSERT_EQ(run("demo init demo.ladder --prompts 60 --seed 4").exitCode, 0);
+    writeFile(dir / "sft.json", kSftConfig);
+    auto r = run("train -w demo.ladder --config sft.json --dry-run");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("memory estimate (batch 4 pairs, prompt 64 + answers 32 tokens at the caps, "
+                            "full fine-tuning"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("trained parameters: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("fits: "), std::string::npos) << r.output;
+    EXPECT_NE(run("runs -w demo.ladder").output.find("no runs"), std::string::npos);
+
+    ::setenv("LADDER_MEMORY_LIMIT", "1000000", 1);  // 1 MB free: the child inherits it
+    r = run("train -w demo.ladder --config sft.json --dry-run");
+    ::unsetenv("LADDER_MEMORY_LIMIT");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("will not fit: the run needs about "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("To fit: "), std::string::npos) << r.output;
+    EXPECT_NE(run("runs -w demo.ladder").output.find("no runs"), std::string::npos);
+}
+
+TEST(LadderCliEval, GenerateSourceStoresARunsAnswersAsASourceAndTheSameCommandFindsThemStored) {
+    TempDir dir;
+    auto run = [&](const std::string& arguments) { return runLadderCli(dir.path(), arguments); };
+    ASSERT_EQ(run("demo init demo.ladder --prompts 60 --seed 4").exitCode, 0);
+    writeFile(dir / "sft.json", kSftConfig);
+    ASSERT_EQ(run("train -w demo.ladder --config sft.json --no-win-rate").exitCode, 0);
+    const std::string command =
+        "generate-source -w demo.ladder --run 1 --name local --prompts 12 --max-new-tokens 8 "
+        "--batch 4";
+    auto r = run(command);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("source local: 12 answers stored"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("next: put it on a ladder"), std::string::npos) << r.output;
+    r = run(command);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("source local: its 12 answers with these settings are already stored"),
+              std::string::npos)
+        << r.output;
+    // Other settings under the same name are refused, naming the way out.
+    r = run("generate-source -w demo.ladder --run 1 --name local --prompts 12 --max-new-tokens 9");
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("give the new answers another --name"), std::string::npos) << r.output;
+    // The new source is a rung like any imported one.
+    r = run("ladder set -w demo.ladder mine strong local");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+}
+
 }  // namespace
 }  // namespace ladder::test

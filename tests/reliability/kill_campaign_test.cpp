@@ -58,6 +58,14 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// `args` as one command line, the workspace `placeholder` replaced by `file`.
+std::string commandLine(const std::vector<std::string>& args, const std::string& placeholder,
+                        const std::string& file) {
+    std::string s;
+    for (const auto& a : args) s += (a == placeholder ? file : a) + ' ';
+    return s;
+}
+
 // Kills the child with SIGKILL and reaps it; false when it had already ended on its own.
 bool killNow(int pid) {
     int status = 0;
@@ -409,11 +417,7 @@ TEST_F(KillGeneration, AnEvalIsStoredWholeOrNotAndARerunAnswersTheSame) {
     const std::vector<std::string> args = {"eval", "-w", "gen.ladder", "--run", "1", "--reference",
                                            "medium", "--judge", "demo", "--all-prompts", "--prompts",
                                            "48", "--max-new-tokens", "32"};
-    auto words = [&args](const std::string& file) {
-        std::string s;
-        for (const auto& a : args) s += (a == "gen.ladder" ? file : a) + ' ';
-        return s;
-    };
+    auto words = [&args](const std::string& file) { return commandLine(args, "gen.ladder", file); };
     const std::string kAnswers = "SELECT prompt_id, output, preference FROM samples ORDER BY prompt_id";
     copyOf("train-ref.ladder", "gen-ref.ladder");
     const auto t0 = Clock::now();
@@ -453,11 +457,7 @@ TEST_F(KillGeneration, GenerateSourceKeepsWholeBatchesAndTheSameCommandFinishesI
                                            "--name", "local", "--prompts", "96",
                                            "--samples-per-prompt", "2", "--temperature", "0.8",
                                            "--seed", "5", "--max-new-tokens", "24"};
-    auto words = [&args](const std::string& file) {
-        std::string s;
-        for (const auto& a : args) s += (a == "src.ladder" ? file : a) + ' ';
-        return s;
-    };
+    auto words = [&args](const std::string& file) { return commandLine(args, "src.ladder", file); };
     const std::string kAnswers =
         "SELECT r.row_index, r.prompt_id, r.text FROM responses r JOIN sources s ON "
         "s.id = r.source_id WHERE s.name = 'local' ORDER BY r.row_index";
