@@ -36,14 +36,40 @@ torch::Tensor buildAttentionMask(const torch::Tensor& keyPadding, std::int64_t t
     return ((causal.unsqueeze(0) & real) | self.unsqueeze(0)).unsqueeze(1);  // (B, 1, Tq, Tk)
 }
 
+torch::Tensor slidingWindowMask(const torch::Tensor& allowed, std::int64_t tq, std::int64_t tk,
+                                std::int64_t window, const torch::Tensor& positions,
+                                c10::Device device) {
+    TORCH_CHECK(window > 0, "sliding window must be positive, got ", window);
+    torch::Tensor near;
+    if (positions.defined()) {
+        TORCH_CHECK(positions.dim() == 2 && positions.size(1) == tq && tq == tk,
+                    "sliding window positions must be (B, T) of the queries and keys, got ",
+                    positions.sizes(), " for ", tq, " queries and ", tk, " keys");
+        const auto distance = positions.unsqueeze(2) - positions.unsqueeze(1);  // (B, T, T)
+        near = distance.to(device).lt(window).unsqueeze(1);                             // (B, 1, T, T)
+    } else {
+        if (tk <= window) return allowed;
+        const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
+        const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
+        const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
+        near = (keyPos > queryPos - window).unsqueeze(0).unsqueeze(0);           // (1, 1, Tq, Tk)
+    }
+    const auto base = allowed.defined()
+                          ? allowed
+                          : causalMask(tq, tk, device).unsqueeze(0).unsqueeze(0);
+    return base.to(device) & near;  // (B or 1, 1, Tq, Tk)
+}
+
 torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
-                                const torch::Tensor& v, const torch::Tensor& allowed) {
+                                const torch::Tensor& v, const torch::Tensor& allowed,
+                                double softcap) {
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
     // Scaling q (Tq x D) costs less than scaling the scores (Tq x Tk); the mask goes in place on
     // the fresh scores (matmul's backward needs its inputs, not its output).
     auto scores = torch::matmul(q * scale, k.transpose(-2, -1));  // (B, H, Tq, Tk)
+    if (softcap > 0.0) scores = torch::tanh(scores / softcap) * softcap;
     if (allowed.defined()) {
         scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
     } else if (tq > 1) {
@@ -58,7 +84,9 @@ torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
 }
 
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& allowed) {
+                        const torch::Tensor& allowed, double softcap) {
+    // The fused kernels have no soft cap.
+    if (softcap > 0.0) return explicitAttention(q, k, v, allowed, softcap);
 #if TORCH_VERSION_MAJOR >= 2
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);

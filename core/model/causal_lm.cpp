@@ -154,7 +154,7 @@ CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtyp
                 break;
         }
         // Hugging Face's initialisation: N(0, 0.02) matrices and embeddings, zero biases, unit
-        // norm weights; GPT-2 scales its residual projections by 1/sqrt(2 * layers).
+        // norms (Gemma's weights 0); GPT-2 scales its residual projections by 1/sqrt(2 * layers).
         torch::NoGradGuard noGrad;
         for (auto& item : model->named_parameters(/*recurse=*/true)) {
             const std::string& name = item.key();
@@ -162,7 +162,7 @@ CausalLM buildModel(const ModelConfig& config, torch::Device device, torch::Dtyp
             if (name.ends_with("bias")) {
                 p.zero_();
             } else if (p.dim() == 1) {
-                p.fill_(1.0);
+                p.fill_(config.gemma ? 0.0 : 1.0);  // Gemma's norms multiply by 1 + weight
             } else {
                 double std = 0.02;
                 if (config.family == ModelFamily::Gpt2 && name.ends_with("c_proj.weight")) {

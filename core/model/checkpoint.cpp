@@ -197,6 +197,21 @@ std::string weightsHash(const CausalLMImpl& model) {
         hasher.update(fmt::format("rope {} {} {} {} {} ", rope.type, rope.factor,
                                   rope.lowFreqFactor, rope.highFreqFactor,
                                   rope.originalMaxPositions));
+        if (rope.type == "longrope") {
+            std::string factors = fmt::format("attention {} factors", rope.attentionFactor);
+            for (const double x : rope.shortFactor) factors += fmt::format(" {}", x);
+            for (const double x : rope.longFactor) factors += fmt::format(" {}", x);
+            hasher.update(factors + " ");
+        }
+    }
+    if (c.slidingWindow > 0) {
+        std::string layers;
+        for (const bool sliding : c.slidingLayers) layers += sliding ? 's' : 'f';
+        hasher.update(fmt::format("window {} {} ", c.slidingWindow, layers));
+    }
+    if (c.gemma) {
+        hasher.update(fmt::format("gemma {} {} {} {} ", c.queryPreAttnScalar, c.attnLogitSoftcap,
+                                  c.finalLogitSoftcap, c.localRopeTheta));
     }
     hasher.update(fmt::format("{} V{} C{} L{} H{} Hkv{} D{} I{} P{} theta{} eps{} tie{} bias{}{}",
                               toString(c.family), c.vocabSize, c.hiddenSize, c.numLayers,

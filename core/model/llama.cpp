@@ -2,7 +2,10 @@
 #include "core/model/llama.h"
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
+#include "core/common/error.h"
 #include "core/model/attention.h"
 #include "core/model/rotary.h"
 
@@ -34,15 +37,27 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
       m_numKvHeads(config.numKvHeads),
       m_headDim(config.headDimension()) {
     const auto c = config.hiddenSize;
-    m_qProj = register_module("q_proj", linear(c, m_numHeads * m_headDim, config.attentionBias));
-    m_kProj = register_module("k_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
-    m_vProj = register_module("v_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
+    if (config.fusedProjections) {
+        m_qkvProj = register_module(
+            "qkv_proj", linear(c, (m_numHeads + 2 * m_numKvHeads) * m_headDim, false));
+    } else {
+        m_qProj =
+            register_module("q_proj", linear(c, m_numHeads * m_headDim, config.attentionBias));
+        m_kProj =
+            register_module("k_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
+        m_vProj =
+            register_module("v_proj", linear(c, m_numKvHeads * m_headDim, config.attentionBias));
+    }
     m_oProj =
         register_module("o_proj", linear(m_numHeads * m_headDim, c, config.attentionOutputBias));
     if (config.qkNorm) {
-        m_qNorm = register_module("q_norm", RMSNorm(m_headDim, config.normEps));
-        m_kNorm = register_module("k_norm", RMSNorm(m_headDim, config.normEps));
+        m_qNorm = register_module("q_norm", RMSNorm(m_headDim, config.normEps, config.gemma));
+        m_kNorm = register_module("k_norm", RMSNorm(m_headDim, config.normEps, config.gemma));
     }
+    if (config.queryPreAttnScalar > 0.0) {
+        m_queryScale = std::sqrt(static_cast<double>(m_headDim) / config.queryPreAttnScalar);
+    }
+    m_softcap = config.attnLogitSoftcap;
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
@@ -51,9 +66,11 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     const auto b = x.size(0), t = x.size(1);
     const auto qWidth = m_numHeads * m_headDim, kvWidth = m_numKvHeads * m_headDim;
     // One matrix product for q, k and v (a larger GEMM runs faster than three small ones); the
-    // weights stay three Hugging Face parameters.
-    auto weight = torch::cat({m_qProj->weight, m_kProj->weight, m_vProj->weight});  // (Q+2K, C)
-    auto bias = m_qProj->bias.defined()
+    // weights stay three Hugging Face parameters (one, Phi-3's qkv_proj, when fused).
+    const bool fused = !m_qkvProj.is_empty();
+    auto weight = fused ? m_qkvProj->weight
+                        : torch::cat({m_qProj->weight, m_kProj->weight, m_vProj->weight});  // (Q+2K, C)
+    auto bias = !fused && m_qProj->bias.defined()
                     ? torch::cat({m_qProj->bias, m_kProj->bias, m_vProj->bias})
                     : torch::Tensor();
     // split (not narrow): its backward concatenates the three gradients instead of adding three
@@ -70,9 +87,12 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     }
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
+    // attention() scales by 1 / sqrt(D); Gemma's queries want 1 / sqrt(query_pre_attn_scalar).
+    if (m_queryScale != 1.0) q = q * m_queryScale;
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
     const auto groups = m_numHeads / m_numKvHeads;
-    const auto y = attention(q, repeatKv(k, groups), repeatKv(v, groups), mask);  // (B, H, T, D)
+    const auto y =
+        attention(q, repeatKv(k, groups), repeatKv(v, groups), mask, m_softcap);  // (B, H, T, D)
     const auto z = y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim});       // (B, T, Q)
     return adapted(m_adapter, m_lora[3], m_oProj(z), z, is_training());               // (B, T, C)
 }
@@ -83,21 +103,26 @@ void LlamaAttentionImpl::setLora(const LoraAdapter* adapter,
     m_lora = modules;
 }
 
-LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
+LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) : m_gelu(config.gemma) {
     const auto c = config.hiddenSize, hidden = config.intermediateSize;
-    m_gateProj = register_module("gate_proj", linear(c, hidden, false));
-    m_upProj = register_module("up_proj", linear(c, hidden, false));
+    if (config.fusedProjections) {
+        m_gateUpProj = register_module("gate_up_proj", linear(c, 2 * hidden, false));
+    } else {
+        m_gateProj = register_module("gate_proj", linear(c, hidden, false));
+        m_upProj = register_module("up_proj", linear(c, hidden, false));
+    }
     m_downProj = register_module("down_proj", linear(hidden, c, false));
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
     // Gate and up projections in one matrix product, as for q/k/v.
-    const auto both = torch::nn::functional::linear(
-                          x, torch::cat({m_gateProj->weight, m_upProj->weight}))
-                          .chunk(2, 2);                                        // 2 x (B, T, I)
+    const auto weight = m_gateUpProj.is_empty()
+                            ? torch::cat({m_gateProj->weight, m_upProj->weight})
+                            : m_gateUpProj->weight;                            // (2I, C), gate first
+    const auto both = torch::nn::functional::linear(x, weight).chunk(2, 2);    // 2 x (B, T, I)
     const auto gate = adapted(m_adapter, m_lora[0], both[0], x, is_training());
     const auto up = adapted(m_adapter, m_lora[1], both[1], x, is_training());
-    const auto h = torch::silu(gate) * up;                                     // (B, T, I)
+    const auto h = (m_gelu ? torch::gelu(gate, "tanh") : torch::silu(gate)) * up;  // (B, T, I)
     return adapted(m_adapter, m_lora[2], m_downProj(h), h, is_training());     // (B, T, C)
 }
 
@@ -109,14 +134,23 @@ void LlamaMlpImpl::setLora(const LoraAdapter* adapter, std::array<const LoraModu
 LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const ModelConfig& config) {
     m_selfAttn = register_module("self_attn", LlamaAttention(config));
     m_mlp = register_module("mlp", LlamaMlp(config));
-    m_inputNorm = register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
-    m_postAttentionNorm =
-        register_module("post_attention_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+    const auto norm = [&] { return RMSNorm(config.hiddenSize, config.normEps, config.gemma); };
+    m_inputNorm = register_module("input_layernorm", norm());
+    m_postAttentionNorm = register_module("post_attention_layernorm", norm());
+    if (config.gemma) {
+        m_preFeedforwardNorm = register_module("pre_feedforward_layernorm", norm());
+        m_postFeedforwardNorm = register_module("post_feedforward_layernorm", norm());
+    }
 }
 
 torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                              const torch::Tensor& sin, const torch::Tensor& mask,
                                              KvCache* cache, std::size_t layer) {
+    if (!m_preFeedforwardNorm.is_empty()) {  // Gemma's norms around each block's output too
+        const auto h =
+            x + m_postAttentionNorm(m_selfAttn(m_inputNorm(x), cos, sin, mask, cache, layer));
+        return h + m_postFeedforwardNorm(m_mlp(m_preFeedforwardNorm(h)));  // (B, T, C)
+    }
     const auto h = x + m_selfAttn(m_inputNorm(x), cos, sin, mask, cache, layer);  // (B, T, C)
     return h + m_mlp(m_postAttentionNorm(h));                                     // (B, T, C)
 }
@@ -127,7 +161,7 @@ LlamaDecoderImpl::LlamaDecoderImpl(const ModelConfig& config) {
     layers = register_module("layers", torch::nn::ModuleList());
     for (std::int64_t i = 0; i < config.numLayers; ++i)
         layers->push_back(LlamaDecoderLayer(config));
-    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps));
+    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps, config.gemma));
 }
 
 LlamaImpl::LlamaImpl(const ModelConfig& config) : CausalLMImpl(config) {
@@ -138,18 +172,46 @@ LlamaImpl::LlamaImpl(const ModelConfig& config) : CausalLMImpl(config) {
 }
 
 torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
-    const auto mask = prepare(input);               // (B, 1, T, T_past + T) or undefined
+    const ModelConfig& c = config();
+    const auto full = prepare(input);               // (B, 1, T, T_past + T) or undefined
     auto positions = positionsOf(input);            // (B, T)
+    torch::Tensor windowed = full;
+    if (c.slidingWindow > 0) {
+        const auto t = input.inputIds.size(1);
+        const auto past = input.cache ? input.cache->pastLength() : 0;
+        // A full mask comes with the packed layout, whose columns are not positions.
+        windowed = slidingWindowMask(full, t, past + t, c.slidingWindow,
+                                     input.attentionMask.defined() ? positions : torch::Tensor(),
+                                     input.inputIds.device());
+    }
     // Without explicit positions every row has the same ones: one row of cos/sin broadcasts.
     if (!input.positionIds.defined()) positions = positions.narrow(0, 0, 1);  // (1, T)
     auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
-    const auto [cos, sin] = rotaryCosSin(positions, config().headDimension(), config().ropeTheta,
-                                         config().ropeScaling, x.scalar_type());  // (B, 1, T, D)
+    if (c.gemma) {
+        // sqrt(C) rounded to the weights' dtype first, as Gemma's scaled embedding does.
+        const auto scale = torch::tensor(std::sqrt(static_cast<double>(c.hiddenSize)), torch::kFloat)
+                               .to(x.scalar_type())
+                               .item<double>();
+        x = x * scale;
+    }
+    const auto [cos, sin] = rotaryCosSin(positions, c.headDimension(), c.ropeTheta, c.ropeScaling,
+                                         x.scalar_type());  // (B, 1, T, D)
+    // Gemma 3's sliding layers turn at their own base, unscaled.
+    torch::Tensor localCos = cos, localSin = sin;
+    if (c.localRopeTheta > 0.0) {
+        std::tie(localCos, localSin) = rotaryCosSin(positions, c.headDimension(), c.localRopeTheta,
+                                                    RopeScaling{}, x.scalar_type());
+    }
     for (std::size_t i = 0; i < m_model->layers->size(); ++i) {
         auto* layer = m_model->layers[i]->as<LlamaDecoderLayer>();
+        const bool sliding = c.slidingWindow > 0 &&
+                             (c.slidingLayers.empty() || c.slidingLayers[i]);
+        const auto mask = sliding ? windowed : full;
+        const auto layerCos = sliding ? localCos : cos;
+        const auto layerSin = sliding ? localSin : sin;
         // By value: a checkpointed layer runs again in the backward pass, after hidden() returned.
-        x = runLayer([layer, cos, sin, mask, cache = input.cache, i](const torch::Tensor& h) {
-            return layer->forward(h, cos, sin, mask, cache, i);
+        x = runLayer([layer, layerCos, layerSin, mask, cache = input.cache, i](const torch::Tensor& h) {
+            return layer->forward(h, layerCos, layerSin, mask, cache, i);
         }, x, input);  // (B, T, C)
     }
     return m_model->norm(x);  // (B, T, C)
@@ -157,6 +219,10 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
 
 void LlamaImpl::connectLora(const std::shared_ptr<LoraAdapter>& adapter,
                             const std::vector<std::string>& targets) {
+    if (adapter && config().fusedProjections) {
+        throw Error("LoRA adapters on " + config().modelType + "'s fused qkv_proj and gate_up_proj " +
+                    "are not supported yet: train it fully (lora.rank 0)");
+    }
     const auto wanted = [&](const std::string& name) {
         return std::find(targets.begin(), targets.end(), name) != targets.end();
     };
@@ -188,8 +254,11 @@ void LlamaImpl::connectLora(const std::shared_ptr<LoraAdapter>& adapter,
 }
 
 torch::Tensor LlamaImpl::logits(const torch::Tensor& hidden) {
-    if (m_lmHead) return m_lmHead(hidden);                                       // (..., V)
-    return torch::nn::functional::linear(hidden, m_model->embedTokens->weight);  // (..., V)
+    auto out = m_lmHead ? m_lmHead(hidden)
+                        : torch::nn::functional::linear(hidden, m_model->embedTokens->weight);
+    const double cap = config().finalLogitSoftcap;
+    if (cap > 0.0) out = torch::tanh(out / cap) * cap;  // Gemma 2's final_logit_softcapping
+    return out;                                          // (..., V)
 }
 
 }  // namespace ladder::model

@@ -28,7 +28,10 @@ private:
     const LoraAdapter* m_adapter = nullptr;
     std::array<const LoraModule*, 4> m_lora{};
     std::int64_t m_numHeads, m_numKvHeads, m_headDim;
+    double m_queryScale = 1.0;  // Gemma: sqrt(head_dim / query_pre_attn_scalar), else 1
+    double m_softcap = 0.0;     // Gemma 2's attn_logit_softcapping
     torch::nn::Linear m_qProj{nullptr}, m_kProj{nullptr}, m_vProj{nullptr}, m_oProj{nullptr};
+    torch::nn::Linear m_qkvProj{nullptr};  // Phi-3's q, k and v in one weight (fusedProjections)
     RMSNorm m_qNorm{nullptr}, m_kNorm{nullptr};  // Qwen3's, over each head (qkNorm)
 };
 TORCH_MODULE(LlamaAttention);
@@ -44,6 +47,8 @@ private:
     const LoraAdapter* m_adapter = nullptr;
     std::array<const LoraModule*, 3> m_lora{};
     torch::nn::Linear m_gateProj{nullptr}, m_upProj{nullptr}, m_downProj{nullptr};
+    torch::nn::Linear m_gateUpProj{nullptr};  // Phi-3's gate and up in one weight
+    bool m_gelu = false;  // Gemma: gelu (tanh approximation) instead of silu
 };
 TORCH_MODULE(LlamaMlp);
 
@@ -58,6 +63,9 @@ public:
 
 private:
     RMSNorm m_inputNorm{nullptr}, m_postAttentionNorm{nullptr};
+    // Gemma: post_attention_layernorm normalises the attention's output, and these two the MLP's
+    // input and output.
+    RMSNorm m_preFeedforwardNorm{nullptr}, m_postFeedforwardNorm{nullptr};
     LlamaAttention m_selfAttn{nullptr};
     LlamaMlp m_mlp{nullptr};
 };

@@ -2,6 +2,7 @@
 #include "core/model/model_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -85,6 +86,16 @@ std::vector<WeightShape> layerWeights(const ModelConfig& c, std::int64_t layer) 
                       ownHeadDim ? "num_attention_heads * head_dim" : n.hidden};
     const WeightDim kv{c.numKvHeads * c.headDimension(),
                        ownHeadDim ? "num_key_value_heads * head_dim" : "num_key_value_heads"};
+    if (c.fusedProjections) {
+        const WeightDim qkv{c.numHeads * c.headDimension() + 2 * c.numKvHeads * c.headDimension(),
+                            "(num_attention_heads + 2 * num_key_value_heads) * head_dim"};
+        return {{p + "self_attn.qkv_proj.weight", {qkv, d}},
+                {p + "self_attn.o_proj.weight", {d, q}},
+                {p + "mlp.gate_up_proj.weight", {{2 * c.intermediateSize, "2 * intermediate_size"}, d}},
+                {p + "mlp.down_proj.weight", {d, ff}},
+                {p + "input_layernorm.weight", {d}},
+                {p + "post_attention_layernorm.weight", {d}}};
+    }
     out = {{p + "self_attn.q_proj.weight", {q, d}}, {p + "self_attn.k_proj.weight", {kv, d}},
            {p + "self_attn.v_proj.weight", {kv, d}}, {p + "self_attn.o_proj.weight", {d, q}},
            {p + "mlp.gate_proj.weight", {ff, d}},    {p + "mlp.up_proj.weight", {ff, d}},
@@ -96,6 +107,10 @@ std::vector<WeightShape> layerWeights(const ModelConfig& c, std::int64_t layer) 
         out.push_back({p + "self_attn.v_proj.bias", {kv}});
     }
     if (c.attentionOutputBias) out.push_back({p + "self_attn.o_proj.bias", {d}});
+    if (c.gemma) {
+        out.push_back({p + "pre_feedforward_layernorm.weight", {d}});
+        out.push_back({p + "post_feedforward_layernorm.weight", {d}});
+    }
     if (c.qkNorm) {
         const WeightDim head{c.headDimension(), ownHeadDim ? "head_dim" : "hidden_size / num_attention_heads"};
         out.push_back({p + "self_attn.q_norm.weight", {head}});
@@ -123,6 +138,12 @@ public:
     [[nodiscard]] bool has(const char* key) const {
         return m_json.contains(key) && !m_json.at(key).is_null();
     }
+    // Written as null (where null and absent mean different things: Gemma's soft caps).
+    [[nodiscard]] bool isNull(const char* key) const {
+        return m_json.contains(key) && m_json.at(key).is_null();
+    }
+    [[nodiscard]] const json& raw() const { return m_json; }
+    [[nodiscard]] const std::string& source() const { return m_source; }
 
     [[nodiscard]] std::int64_t integer(const char* key) const {
         require(key);
@@ -161,6 +182,19 @@ public:
         for (const json& item : v) {
             if (!item.is_number_integer()) fail(key, "is a list with a non-integer entry");
             out.push_back(item.get<std::int64_t>());
+        }
+        return out;
+    }
+
+    // A list of numbers (longrope's factors); empty when absent.
+    [[nodiscard]] std::vector<double> numbers(const char* key) const {
+        if (!has(key)) return {};
+        const json& v = m_json.at(key);
+        if (!v.is_array()) fail(key, "is not a list");
+        std::vector<double> out;
+        for (const json& item : v) {
+            if (!item.is_number()) fail(key, "is a list with an entry that is not a number");
+            out.push_back(item.get<double>());
         }
         return out;
     }
@@ -206,6 +240,35 @@ private:
     std::string m_modelType;
 };
 
+// Phi-3's longrope: a divisor per frequency for texts up to the pretraining context and another
+// beyond it, and cos and sin scaled by an attention factor (transformers'
+// _compute_longrope_parameters).
+void readLongRope(const Fields& f, const Fields& scaling, ModelConfig& c) {
+    RopeScaling& r = c.ropeScaling;
+    for (const char* key : {"short_factor", "long_factor"}) scaling.require(key);
+    r.shortFactor = scaling.numbers("short_factor");
+    r.longFactor = scaling.numbers("long_factor");
+    r.originalMaxPositions = scaling.integer("original_max_position_embeddings",
+                                             f.integer("original_max_position_embeddings", -1));
+    if (r.originalMaxPositions <= 0 || r.originalMaxPositions > kMaxPositions) {
+        f.fail("original_max_position_embeddings", "must be given and positive for longrope");
+    }
+    // Without a factor, the context's growth; without an attention factor, the paper's.
+    r.factor = scaling.number("factor", static_cast<double>(c.maxPositionEmbeddings) /
+                                            static_cast<double>(r.originalMaxPositions));
+    if (!(r.factor > 0.0) || r.factor > 1e6) scaling.fail("factor", "must be positive");
+    r.attentionFactor =
+        r.factor <= 1.0 ? 1.0
+                        : std::sqrt(1.0 + std::log(r.factor) /
+                                              std::log(static_cast<double>(r.originalMaxPositions)));
+    r.attentionFactor = scaling.number("attention_factor", r.attentionFactor);
+    for (const auto* list : {&r.shortFactor, &r.longFactor}) {
+        for (const double x : *list) {
+            if (!(x > 0.0) || x > 1e9) scaling.fail("short_factor", "and long_factor must be positive");
+        }
+    }
+}
+
 // RoPE's base and scaling. transformers 5 writes both into `rope_parameters`; older files have
 // `rope_theta` and `rope_scaling` at the top level (both forms are read, the newer first).
 void readRope(const Fields& f, ModelConfig& c) {
@@ -218,13 +281,21 @@ void readRope(const Fields& f, ModelConfig& c) {
     // Old files say `type`, newer ones `rope_type`.
     r.type = scaling->string("rope_type", scaling->string("type", "default"));
     if (r.type == "default") return;
-    if (r.type != "linear" && r.type != "llama3") {
-        scaling->unsupported("rope_type", "is `" + r.type + "` (Ladder computes default, linear " +
-                                              "and llama3 RoPE)");
+    // Phi-3's files written before transformers named it say `su` (or `yarn`) for longrope.
+    if (c.modelType == "phi3" && (r.type == "su" || r.type == "yarn")) r.type = "longrope";
+    if (r.type != "linear" && r.type != "dynamic" && r.type != "llama3" && r.type != "longrope") {
+        scaling->unsupported("rope_type", "is `" + r.type + "` (Ladder computes default, linear, " +
+                                              "dynamic, llama3 and longrope RoPE)");
+    }
+    if (r.type == "longrope") {
+        readLongRope(f, *scaling, c);
+        return;
     }
     scaling->require("factor");
     r.factor = scaling->number("factor", 1.0);
     if (!(r.factor >= 1.0) || r.factor > 1e6) scaling->fail("factor", "must be 1 or more");
+    // Dynamic NTK stretches the base once a text outgrows max_position_embeddings.
+    if (r.type == "dynamic") r.originalMaxPositions = c.maxPositionEmbeddings;
     if (r.type == "llama3") {
         for (const char* key : {"low_freq_factor", "high_freq_factor",
                                 "original_max_position_embeddings"}) {
@@ -249,6 +320,80 @@ void readSpecialIds(const Fields& f, ModelConfig& c) {
     c.torchDtype = f.string("torch_dtype", "float32");
 }
 
+// A soft cap: its default when absent, none when null (transformers' None).
+double softcap(const Fields& f, const char* key, double fallback) {
+    if (f.isNull(key)) return 0.0;
+    const double cap = f.number(key, fallback);
+    if (cap < 0.0 || !std::isfinite(cap)) f.fail(key, "must be positive or null");
+    return cap;
+}
+
+// Gemma 2 and Gemma 3 (text): what sets them apart from Llama (transformers' Gemma2Config and
+// Gemma3TextConfig, defaults included).
+void readGemma(const Fields& f, ModelConfig& c) {
+    const bool gemma3 = c.modelType == "gemma3_text";
+    const std::string act = f.string("hidden_activation", f.string("hidden_act", "gelu_pytorch_tanh"));
+    if (act != "gelu_pytorch_tanh") {
+        f.unsupported("hidden_activation", "is `" + act + "` (Gemma's MLP uses gelu_pytorch_tanh)");
+    }
+    if (f.boolean("use_bidirectional_attention", false)) {
+        f.unsupported("use_bidirectional_attention", "is true (an encoder, not a causal LM)");
+    }
+    c.queryPreAttnScalar = f.number("query_pre_attn_scalar", 256.0);
+    if (!(c.queryPreAttnScalar > 0.0)) f.fail("query_pre_attn_scalar", "must be positive");
+    c.attnLogitSoftcap = softcap(f, "attn_logit_softcapping", gemma3 ? 0.0 : 50.0);
+    c.finalLogitSoftcap = softcap(f, "final_logit_softcapping", gemma3 ? 0.0 : 30.0);
+    c.slidingWindow = f.isNull("sliding_window") ? 0 : f.integer("sliding_window", 4096);
+    if (c.slidingWindow < 0) f.fail("sliding_window", "must be positive or null");
+    // Which layers slide: layer_types, else Gemma 2's every other layer (the first slides) or
+    // Gemma 3's five of six (sliding_window_pattern).
+    const std::vector<std::string> types = f.strings("layer_types");
+    const std::int64_t pattern = gemma3 ? f.integer("sliding_window_pattern", 6) : 2;
+    if (pattern <= 0) f.fail("sliding_window_pattern", "must be positive");
+    for (std::int64_t i = 0; i < c.numLayers; ++i) {
+        if (types.empty()) {
+            c.slidingLayers.push_back((i + 1) % pattern != 0);
+            continue;
+        }
+        if (static_cast<std::int64_t>(types.size()) != c.numLayers) {
+            f.fail("layer_types", "has " + std::to_string(types.size()) + " entries for " +
+                                      std::to_string(c.numLayers) + " layers");
+        }
+        const std::string& type = types[static_cast<std::size_t>(i)];
+        if (type != "sliding_attention" && type != "full_attention") {
+            f.unsupported("layer_types", "lists `" + type + "` layers");
+        }
+        c.slidingLayers.push_back(type == "sliding_attention");
+    }
+    if (!gemma3) return;
+    // Gemma 3's full layers turn at rope_theta (1M), scaled; its sliding ones at
+    // rope_local_base_freq (10k). transformers 5 writes both under rope_parameters.
+    const std::optional<Fields> nested = f.object("rope_parameters");
+    if (nested && (nested->has("full_attention") || nested->has("sliding_attention"))) {
+        c.ropeScaling = RopeScaling{};
+        c.ropeTheta = 1e6;
+        if (const auto full = nested->object("full_attention")) {
+            json flat = {{"rope_parameters", full->raw()},
+                         {"max_position_embeddings", c.maxPositionEmbeddings}};
+            flat["rope_parameters"]["rope_theta"] = full->number("rope_theta", 1e6);
+            readRope(Fields(flat, f.source() + ", field `rope_parameters.full_attention`",
+                            c.modelType),
+                     c);
+        }
+        c.localRopeTheta = 1e4;
+        if (const auto sliding = nested->object("sliding_attention")) {
+            if (sliding->string("rope_type", "default") != "default") {
+                sliding->unsupported("rope_type", "of the sliding layers is not default");
+            }
+            c.localRopeTheta = sliding->number("rope_theta", 1e4);
+        }
+    } else {
+        if (!f.has("rope_theta")) c.ropeTheta = 1e6;
+        c.localRopeTheta = f.number("rope_local_base_freq", 1e4);
+    }
+    if (!(c.localRopeTheta > 0.0)) f.fail("rope_local_base_freq", "must be positive");
+}
+
 ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
     ModelConfig c;
     c.family = ModelFamily::Llama;
@@ -270,6 +415,14 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
         c.attentionOutputBias = false;
     } else if (modelType == "llama") {
         c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
+    } else if (modelType == "phi3") {
+        c.fusedProjections = true;  // qkv_proj and gate_up_proj; no biases
+    } else if (modelType == "gemma2" || modelType == "gemma3_text") {
+        c.gemma = true;
+        c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
+        c.tieWordEmbeddings = f.boolean("tie_word_embeddings", true);
+        c.headDim = f.integer("head_dim", 256);
+        c.qkNorm = modelType == "gemma3_text";
     } else if (modelType == "qwen3") {
         // Qwen3: q/k RMSNorm per head, attention_bias for all four projections, head_dim given.
         c.attentionBias = c.attentionOutputBias = f.boolean("attention_bias", false);
@@ -278,18 +431,36 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
             f.unsupported("use_sliding_window", "is true (Qwen3's sliding-window layers)");
         }
     }
+    if (c.gemma) {
+        readGemma(f, c);
+        readSpecialIds(f, c);
+        return c;
+    }
     if (f.string("hidden_act", "silu") != "silu") {
         f.unsupported("hidden_act", "is `" + f.string("hidden_act", "") + "` instead of silu");
     }
     if (f.boolean("mlp_bias", false)) f.unsupported("mlp_bias", "is true");
-    // transformers 5 lists each layer's attention (Qwen2/3 write it): windowed layers would need
-    // a sliding-window mask Ladder does not build.
+    // transformers 5 lists each layer's attention (Qwen2/3 write it): Ladder builds one kind of
+    // attention for every layer (Mistral's and Phi-3's window in all of them), not a mix.
     for (const std::string& type : f.strings("layer_types")) {
         if (type != "full_attention") {
             f.unsupported("layer_types", "lists `" + type + "` layers (only full_attention)");
         }
     }
-    // Mistral's sliding window (4096 and more) only matters beyond the lengths Ladder trains on.
+    const std::optional<Fields> rope = f.object("rope_parameters");
+    const double partialRotary = rope ? rope->number("partial_rotary_factor", 1.0)
+                                      : f.number("partial_rotary_factor", 1.0);
+    if (partialRotary != 1.0) {
+        f.unsupported("partial_rotary_factor", "is " + std::to_string(partialRotary) +
+                                                   " (RoPE on part of each head)");
+    }
+    if (modelType == "mistral" || modelType == "phi3") {
+        // Every layer attends a window of sliding_window positions (null: the whole text).
+        c.slidingWindow = f.integer("sliding_window", 0);
+        if (c.slidingWindow < 0) f.fail("sliding_window", "must be positive or null");
+    } else if (modelType == "qwen2" && f.boolean("use_sliding_window", false)) {
+        f.unsupported("use_sliding_window", "is true (Qwen2's sliding-window layers)");
+    }
     readSpecialIds(f, c);
     return c;
 }
@@ -335,8 +506,9 @@ void checkBiasesExpressible(const ModelConfig& c) {
         throw Error(where + ": Llama's attention_bias sets q/k/v and o_proj biases together; " +
                     "use model_type qwen2 for q/k/v biases alone");
     }
-    if (c.modelType == "mistral" && (c.attentionBias || c.attentionOutputBias)) {
-        throw Error(where + ": Mistral has no attention biases; use llama or qwen2");
+    if ((c.modelType == "mistral" || c.modelType == "phi3") &&
+        (c.attentionBias || c.attentionOutputBias)) {
+        throw Error(where + ": " + c.modelType + " has no attention biases; use llama or qwen2");
     }
     if (c.modelType == "qwen2" && (!c.attentionBias || c.attentionOutputBias)) {
         throw Error(where + ": Qwen2 has q/k/v biases and no o_proj bias; use llama");
@@ -345,8 +517,12 @@ void checkBiasesExpressible(const ModelConfig& c) {
         throw Error(where + ": Qwen3 has q/k norms and its attention_bias sets q/k/v and o_proj " +
                     "biases together");
     }
-    if (c.modelType != "qwen3" && c.qkNorm) {
-        throw Error(where + ": q/k norms are Qwen3's; use model_type qwen3");
+    if (c.gemma && c.attentionBias != c.attentionOutputBias) {
+        throw Error(where + ": Gemma's attention_bias sets q/k/v and o_proj biases together");
+    }
+    if (c.qkNorm != (c.modelType == "qwen3" || c.modelType == "gemma3_text")) {
+        throw Error(where + ": q/k norms are Qwen3's and Gemma 3's, which always have them; use " +
+                    "model_type qwen3");
     }
 }
 
@@ -397,6 +573,31 @@ void ModelConfig::validate(const std::string& source) const {
         bad("n_head", "GPT-2 has neither grouped-query attention nor a separate head_dim");
     }
     if (!(normEps > 0.0)) bad("rms_norm_eps / layer_norm_epsilon", "must be positive");
+    if (slidingWindow < 0) bad("sliding_window", "must be positive or 0 (none)");
+    const bool gemmaType = modelType == "gemma2" || modelType == "gemma3_text";
+    if (slidingWindow > 0 && modelType != "mistral" && modelType != "phi3" && !gemmaType) {
+        bad("sliding_window", "is Mistral's, Phi-3's and Gemma's, not " + modelType + "'s");
+    }
+    if (gemma != gemmaType) bad("model_type", "gemma2 and gemma3_text, and only they, are Gemma");
+    if (!slidingLayers.empty() && static_cast<std::int64_t>(slidingLayers.size()) != numLayers) {
+        bad("layer_types", "needs one entry per layer (" + std::to_string(numLayers) + ")");
+    }
+    if (queryPreAttnScalar < 0.0 || attnLogitSoftcap < 0.0 || finalLogitSoftcap < 0.0 ||
+        localRopeTheta < 0.0) {
+        bad("query_pre_attn_scalar / softcapping / rope_local_base_freq", "must not be negative");
+    }
+    if (fusedProjections != (modelType == "phi3")) {
+        bad("model_type", "phi3 and only phi3 has fused qkv_proj and gate_up_proj weights");
+    }
+    if (ropeScaling.type == "longrope") {
+        const auto half = static_cast<std::size_t>(headDimension() / 2);
+        if (ropeScaling.shortFactor.size() != half || ropeScaling.longFactor.size() != half) {
+            bad("rope_scaling", "short_factor and long_factor need head_dim / 2 = " +
+                                    std::to_string(half) + " entries each, not " +
+                                    std::to_string(ropeScaling.shortFactor.size()) + " and " +
+                                    std::to_string(ropeScaling.longFactor.size()));
+        }
+    }
     if (family == ModelFamily::Llama && !(ropeTheta > 0.0)) bad("rope_theta", "must be positive");
 
     // Bounds first, one size at a time, so that the products below cannot overflow.
@@ -485,13 +686,17 @@ ModelConfig configFromHfJson(const json& j, const std::string& source) {
     const Fields fields(j, source, modelType);
     ModelConfig config;
     if (modelType == "llama" || modelType == "mistral" || modelType == "qwen2" ||
-        modelType == "qwen3") {
+        modelType == "qwen3" || modelType == "phi3" || modelType == "gemma2" ||
+        modelType == "gemma3_text") {
         config = llamaFromJson(fields, modelType);
+    } else if (modelType == "gemma3") {
+        throw Error(source + ": model_type `gemma3` is Gemma 3's image-and-text model: Ladder " +
+                    "reads the text-only Gemma 3 (model_type gemma3_text, as gemma-3-1b has)");
     } else if (modelType == "gpt2") {
         config = gpt2FromJson(fields);
     } else {
         throw Error(source + ": model_type `" + modelType + "` is not supported: Ladder reads " +
-                    "llama, mistral, qwen2, qwen3 and gpt2");
+                    "llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text and gpt2");
     }
     config.validate(source);
     return config;
@@ -523,11 +728,15 @@ json configToHfJson(const ModelConfig& c) {
             {"llama", "LlamaForCausalLM"},
             {"mistral", "MistralForCausalLM"},
             {"qwen2", "Qwen2ForCausalLM"},
-            {"qwen3", "Qwen3ForCausalLM"}};
+            {"qwen3", "Qwen3ForCausalLM"},
+            {"phi3", "Phi3ForCausalLM"},
+            {"gemma2", "Gemma2ForCausalLM"},
+            {"gemma3_text", "Gemma3ForCausalLM"}};
         const auto it = kArchitecture.find(c.modelType);
         if (it == kArchitecture.end()) {
             throw Error("writing config.json: model_type `" + c.modelType +
-                        "` is not a Llama-family type (llama, mistral, qwen2, qwen3)");
+                        "` is not a Llama-family type (llama, mistral, qwen2, qwen3, phi3, " +
+                        "gemma2, gemma3_text)");
         }
         j["architectures"] = {it->second};
         j["hidden_size"] = c.hiddenSize;
@@ -542,6 +751,13 @@ json configToHfJson(const ModelConfig& c) {
             // The older top-level form: transformers 4 reads it, and 5 converts it.
             const RopeScaling& r = c.ropeScaling;
             json scaling = {{"rope_type", r.type}, {"factor", r.factor}};
+            if (r.type == "longrope") {
+                scaling["short_factor"] = r.shortFactor;
+                scaling["long_factor"] = r.longFactor;
+                scaling["attention_factor"] = r.attentionFactor;
+                scaling["original_max_position_embeddings"] = r.originalMaxPositions;
+                j["original_max_position_embeddings"] = r.originalMaxPositions;
+            }
             if (r.type == "llama3") {
                 scaling["low_freq_factor"] = r.lowFreqFactor;
                 scaling["high_freq_factor"] = r.highFreqFactor;
@@ -550,10 +766,32 @@ json configToHfJson(const ModelConfig& c) {
             j["rope_scaling"] = scaling;
         }
         j["rms_norm_eps"] = c.normEps;
-        j["hidden_act"] = "silu";
         j["attention_dropout"] = 0.0;
-        if (c.modelType == "llama" || c.modelType == "qwen3") j["attention_bias"] = c.attentionBias;
+        if (c.gemma) {
+            j["hidden_activation"] = "gelu_pytorch_tanh";
+            j["query_pre_attn_scalar"] = c.queryPreAttnScalar;
+            const auto cap = [](double x) { return x > 0.0 ? json(x) : json(nullptr); };
+            j["attn_logit_softcapping"] = cap(c.attnLogitSoftcap);
+            j["final_logit_softcapping"] = cap(c.finalLogitSoftcap);
+            j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
+            json types = json::array();
+            for (std::int64_t i = 0; i < c.numLayers; ++i) {
+                const bool sliding =
+                    c.slidingLayers.empty() || c.slidingLayers[static_cast<std::size_t>(i)];
+                types.push_back(sliding ? "sliding_attention" : "full_attention");
+            }
+            j["layer_types"] = types;
+            if (c.localRopeTheta > 0.0) j["rope_local_base_freq"] = c.localRopeTheta;
+        } else {
+            j["hidden_act"] = "silu";
+        }
+        if (c.modelType == "llama" || c.modelType == "qwen3" || c.gemma) {
+            j["attention_bias"] = c.attentionBias;
+        }
         if (c.modelType == "qwen2" || c.modelType == "qwen3") j["use_sliding_window"] = false;
+        if (c.modelType == "mistral" || c.modelType == "phi3") {
+            j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
+        }
     }
     writeSpecialIds(c, j);
     return j;

@@ -19,21 +19,26 @@ enum class ModelFamily {
 [[nodiscard]] const char* toString(ModelFamily family);
 
 // How RoPE's frequencies are scaled for contexts longer than pretraining (Hugging Face's
-// rope_parameters / rope_scaling). Ladder computes "default", "linear" and "llama3" (Llama 3.1
-// and 3.2); a config with another rope_type is refused when read.
+// rope_parameters / rope_scaling). Ladder computes "default", "linear", "dynamic" (NTK), "llama3"
+// (Llama 3.1 and 3.2) and "longrope" (Phi-3 and Phi-3.5); a config with another rope_type is
+// refused when read.
 struct RopeScaling {
-    std::string type = "default";  // default | linear | llama3
-    double factor = 1.0;           // linear, llama3: how much longer the context gets
+    std::string type = "default";  // default | linear | dynamic | llama3 | longrope
+    double factor = 1.0;           // linear, dynamic, llama3: how much longer the context gets
     double lowFreqFactor = 1.0;    // llama3: wavelengths beyond original / low are divided by factor
     double highFreqFactor = 4.0;   // llama3: wavelengths below original / high are kept
-    std::int64_t originalMaxPositions = 8192;  // llama3: the pretraining context
+    // llama3, longrope: the pretraining context; dynamic: max_position_embeddings
+    std::int64_t originalMaxPositions = 8192;
+    // longrope: a divisor per frequency (D/2 each): short up to originalMaxPositions, long beyond
+    std::vector<double> shortFactor, longFactor;
+    double attentionFactor = 1.0;  // longrope: cos and sin are multiplied by it
 
     [[nodiscard]] bool isDefault() const { return type == "default"; }
 };
 
 struct ModelConfig {
     ModelFamily family = ModelFamily::Llama;  // which code path builds the model
-    std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, qwen3, gpt2
+    std::string modelType = "llama";  // HF model_type written back: llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text, gpt2
     std::int64_t vocabSize = 259;     // V
     std::int64_t hiddenSize = 128;    // C
     std::int64_t numLayers = 4;
@@ -49,6 +54,18 @@ struct ModelConfig {
     bool attentionBias = false;             // q/k/v projections have a bias (Qwen2; GPT-2 always)
     bool attentionOutputBias = false;       // o_proj has a bias (Llama's attention_bias sets both)
     bool qkNorm = false;  // RMSNorm over each head's queries and keys before RoPE (Qwen3's q_norm, k_norm)
+    bool fusedProjections = false;  // Phi-3: one qkv_proj and one gate_up_proj per layer
+    std::int64_t slidingWindow = 0;  // 0: none; Mistral: each query sees its own key and the W - 1 before it
+    // Which layers attend through the window (Gemma 2 and 3 alternate): empty, all of them.
+    std::vector<bool> slidingLayers;
+    // Gemma 2 and 3: embeddings times sqrt(C), RMSNorm as x * (1 + weight) (its weights start at
+    // 0), gelu (tanh approximation) in the MLP, a norm after attention and around the MLP, queries
+    // scaled by 1 / sqrt(queryPreAttnScalar), soft-capped attention scores and logits.
+    bool gemma = false;
+    double queryPreAttnScalar = 0.0;  // 0: head_dim
+    double attnLogitSoftcap = 0.0;    // 0: none; else scores = cap * tanh(scores / cap)
+    double finalLogitSoftcap = 0.0;   // 0: none; else logits = cap * tanh(logits / cap)
+    double localRopeTheta = 0.0;      // Gemma 3: RoPE base of the sliding layers (0: ropeTheta)
     std::int64_t bosTokenId = -1;           // -1: none
     std::vector<std::int64_t> eosTokenIds;  // Llama 3 lists several; generation stops at any
     std::int64_t padTokenId = -1;           // -1: none (padding is masked, so any id works)

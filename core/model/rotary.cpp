@@ -2,6 +2,7 @@
 #include "core/model/rotary.h"
 
 #include <cmath>
+#include <vector>
 
 namespace ladder::model {
 
@@ -31,11 +32,47 @@ std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positi
                                                      std::int64_t headDim, double theta,
                                                      const RopeScaling& scaling,
                                                      torch::Dtype dtype) {
-    const auto inverseFrequency =
+    auto inverseFrequency =
         rotaryInverseFrequency(headDim, theta, scaling, positions.device());  // (D/2)
+    if (scaling.type == "dynamic" && positions.numel() > 0) {
+        // transformers' dynamic NTK scaling: once the text (its largest position + 1) is longer
+        // than max_position_embeddings, the base grows to theta * (factor * length / max -
+        // (factor - 1))^(D / (D - 2)), for every position of this forward. In float32 from a
+        // 0-dim tensor, as transformers computes it; a KV cache keeps the keys it rotated before.
+        const auto length = positions.max() + 1;  // 0-dim int64
+        if (length.item<std::int64_t>() > scaling.originalMaxPositions) {
+            const double d = static_cast<double>(headDim);
+            const auto stretch = length * scaling.factor /
+                                     static_cast<double>(scaling.originalMaxPositions) -
+                                 (scaling.factor - 1.0);  // 0-dim float32
+            const auto base = torch::pow(stretch, d / (d - 2.0)) * theta;
+            const auto exponents =
+                torch::arange(0, headDim, 2, positions.options().dtype(torch::kLong))
+                    .to(torch::kFloat) /
+                d;
+            inverseFrequency = 1.0 / torch::pow(base, exponents);  // (D/2)
+        }
+    }
+    double scale = 1.0;
+    if (scaling.type == "longrope") {
+        // Phi-3's longrope: each frequency divided by its own factor, the long ones once the text
+        // (its largest position + 1) outgrows the pretraining context; cos and sin scaled.
+        const bool beyond = positions.numel() > 0 && positions.max().item<std::int64_t>() + 1 >
+                                                         scaling.originalMaxPositions;
+        const auto& factors = beyond ? scaling.longFactor : scaling.shortFactor;
+        const auto options = torch::TensorOptions().dtype(torch::kFloat).device(positions.device());
+        const auto divisors =
+            torch::tensor(std::vector<float>(factors.begin(), factors.end()), options);  // (D/2)
+        const auto exponents =
+            torch::arange(0, headDim, 2, options.dtype(torch::kLong)).to(torch::kFloat) /
+            static_cast<double>(headDim);
+        inverseFrequency = 1.0 / (divisors * torch::pow(theta, exponents));  // (D/2)
+        scale = scaling.attentionFactor;
+    }
     const auto angles =
         positions.to(torch::kFloat).unsqueeze(-1) * inverseFrequency;  // (B, T, D/2)
     const auto both = torch::cat({angles, angles}, -1).unsqueeze(1);   // (B, 1, T, D)
+    if (scale != 1.0) return {(both.cos() * scale).to(dtype), (both.sin() * scale).to(dtype)};
     return {both.cos().to(dtype), both.sin().to(dtype)};
 }
 

@@ -17,7 +17,9 @@ namespace ladder::model {
                                                    const torch::Device& device);
 
 // cos and sin for positions (B, T) int64: each (B, 1, T, D), in `dtype`. The angles are computed
-// in float32 (position * inverse frequency) before the cast, as Hugging Face does.
+// in float32 (position * inverse frequency) before the cast, as Hugging Face does. Dynamic and
+// longrope scaling depend on the text's length, the largest of `positions` + 1 (transformers'
+// dynamic_rope_update); longrope also scales cos and sin by its attention factor.
 [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
                                                                    std::int64_t headDim,
                                                                    double theta,

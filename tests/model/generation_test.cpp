@@ -13,12 +13,11 @@ namespace {
 
 const std::vector<std::vector<std::int64_t>> kPrompts = {{1, 5, 9}, {1, 20, 21, 22, 23, 24}, {1}};
 
-class GenerationTest : public ::testing::TestWithParam<ModelFamily> {
+class GenerationTest : public ::testing::TestWithParam<test::TestModel> {
 protected:
     CausalLM makeModel() {
         torch::manual_seed(31);
-        ModelConfig config =
-            GetParam() == ModelFamily::Llama ? test::smallLlamaConfig() : test::smallGpt2Config();
+        ModelConfig config = test::configOf(GetParam());
         config.eosTokenIds = {};  // these tests choose their stop ids themselves
         const CausalLM model = buildModel(config, torch::kCPU, torch::kFloat);
         // Larger weights than the initialisation's 0.02, so that greedy outputs vary.
@@ -141,8 +140,10 @@ TEST_P(GenerationTest, StopIdsSequencesAndCallbacksEndRows) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, GenerationTest,
-                         ::testing::Values(ModelFamily::Llama, ModelFamily::Gpt2),
-                         [](const auto& info) { return std::string(toString(info.param)); });
+                         ::testing::Values(test::TestModel::Llama, test::TestModel::Gpt2,
+                                           test::TestModel::MistralWindow, test::TestModel::Phi3,
+                                           test::TestModel::Gemma2),
+                         [](const auto& info) { return std::string(test::toString(info.param)); });
 
 TEST(Generation, RejectsEmptyPromptsAndBadTopP) {
     torch::manual_seed(2);

@@ -13,12 +13,11 @@ namespace {
 
 using test::maxAbsDiff;
 
-class KvCacheTest : public ::testing::TestWithParam<ModelFamily> {
+class KvCacheTest : public ::testing::TestWithParam<test::TestModel> {
 protected:
     CausalLM makeModel() {
         torch::manual_seed(21);
-        const ModelConfig config =
-            GetParam() == ModelFamily::Llama ? test::smallLlamaConfig() : test::smallGpt2Config();
+        const ModelConfig config = test::configOf(GetParam());
         return buildModel(config, torch::kCPU, torch::kFloat);
     }
 };
@@ -39,7 +38,7 @@ TEST_P(KvCacheTest, ForwardInChunksEqualsFullForward) {
     }
     const double diff = maxAbsDiff(torch::cat(pieces, 1), full);
     std::printf("[ figures  ] %s: chunked KV-cache forward vs full: max |diff| = %.3g\n",
-                toString(GetParam()), diff);
+                test::toString(GetParam()), diff);
     EXPECT_LT(diff, 1e-5);
 }
 
@@ -134,7 +133,7 @@ TEST_P(KvCacheTest, PrefixSharedForwardGivesSameLogitsAndGradients) {
     std::printf(
         "[ figures  ] %s prefix sharing: max |logit diff| = %.3g, max |grad diff| = %.3g "
         "(max |grad| %.3g)\n",
-        toString(GetParam()), logitDiff, gradDiff, gradScale);
+        test::toString(GetParam()), logitDiff, gradDiff, gradScale);
     EXPECT_LT(logitDiff, 1e-5);
     EXPECT_GT(gradScale, 1e-3);  // the loss reaches the weights at all
     EXPECT_LT(gradDiff, 1e-5 * std::max(1.0, gradScale));
@@ -152,8 +151,10 @@ TEST_P(KvCacheTest, DetachedCacheCarriesNoGraph) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, KvCacheTest,
-                         ::testing::Values(ModelFamily::Llama, ModelFamily::Gpt2),
-                         [](const auto& info) { return std::string(toString(info.param)); });
+                         ::testing::Values(test::TestModel::Llama, test::TestModel::Gpt2,
+                                           test::TestModel::MistralWindow, test::TestModel::Phi3,
+                                           test::TestModel::Gemma2),
+                         [](const auto& info) { return std::string(test::toString(info.param)); });
 
 TEST(CausalLM, CloneHasEqualLogitsAndIndependentWeights) {
     torch::manual_seed(9);

@@ -68,6 +68,16 @@ TEST_F(LoraTest, AnAdaptedModelStartsAsItsBaseAndOnlyTheAdapterTrains) {
     for (const auto& p : trainable) EXPECT_TRUE(p.requires_grad());
 }
 
+TEST(LoraFused, Phi3sFusedProjectionsAreRefusedAndTheModelStaysTrainable) {
+    torch::manual_seed(12);
+    const CausalLM phi3 = buildModel(test::configOf(test::TestModel::Phi3), torch::kCPU,
+                                     torch::kFloat);
+    const std::string message = test::errorOf([&] { (void)attachLora(*phi3, spec()); });
+    EXPECT_NE(message.find("qkv_proj"), std::string::npos) << message;
+    EXPECT_EQ(phi3->lora(), nullptr);
+    for (const auto& p : phi3->parameters()) EXPECT_TRUE(p.requires_grad());
+}
+
 TEST_F(LoraTest, TheUpdateIsScaledByAlphaOverRankAndSwitchesOff) {
     auto s = spec();
     s.targetModules = {"q_proj", "v_proj"};

@@ -1,4 +1,5 @@
-// ModelConfig: Hugging Face config.json for llama, mistral, qwen2, qwen3 and gpt2, errors, round trips.
+// ModelConfig: Hugging Face config.json for llama, mistral, qwen2, qwen3, phi3 and gpt2, errors,
+// round trips.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -93,6 +94,169 @@ TEST(ModelConfig, ReadsMistralAndLlama3EosList) {
     EXPECT_EQ(c.headDimension(), 64);  // explicit, not 256 / 8
     EXPECT_EQ(c.eosTokenIds, (std::vector<std::int64_t>{128001, 128008, 128009}));
     EXPECT_FALSE(c.attentionBias);
+    // The sliding window is read, written back, and null means none.
+    EXPECT_EQ(c.slidingWindow, 4096);
+    EXPECT_EQ(configToHfJson(c).at("sliding_window"), 4096);
+    EXPECT_EQ(configFromHfJson(configToHfJson(c), "written").slidingWindow, 4096);
+    json whole = j;
+    whole["sliding_window"] = nullptr;
+    const ModelConfig unwindowed = configFromHfJson(whole, "config.json");
+    EXPECT_EQ(unwindowed.slidingWindow, 0);
+    EXPECT_TRUE(configToHfJson(unwindowed).at("sliding_window").is_null());
+    whole["sliding_window"] = -1;
+    const std::string negative = errorOf([&] { (void)configFromHfJson(whole, "config.json"); });
+    EXPECT_NE(negative.find("sliding_window"), std::string::npos) << negative;
+    // Only Mistral's attention has the window Ladder builds; Qwen2's windowed layers are refused.
+    ModelConfig llama = c;
+    llama.modelType = "llama";
+    EXPECT_NE(errorOf([&] { llama.validate("config.json"); }).find("sliding_window"),
+              std::string::npos);
+    const json qwen2 = {{"model_type", "qwen2"},        {"vocab_size", 64},
+                        {"hidden_size", 32},            {"intermediate_size", 64},
+                        {"num_hidden_layers", 2},       {"num_attention_heads", 4},
+                        {"use_sliding_window", true},   {"sliding_window", 16}};
+    const std::string windowed = errorOf([&] { (void)configFromHfJson(qwen2, "config.json"); });
+    EXPECT_NE(windowed.find("use_sliding_window"), std::string::npos) << windowed;
+}
+
+// Phi-3.5-mini-instruct's config.json as its model card gives it (its 48 factors shortened to the
+// head_dim / 2 of a narrower model), written by transformers 4: rope_scaling of type longrope.
+TEST(ModelConfig, ReadsPhi3WithFusedWeightsLongRopeAndItsWindow) {
+    std::vector<double> shortFactor(8, 1.05), longFactor(8, 2.0);
+    longFactor.back() = 40.0;
+    const json j = {{"model_type", "phi3"},
+                    {"vocab_size", 32064},
+                    {"hidden_size", 128},
+                    {"intermediate_size", 256},
+                    {"num_hidden_layers", 2},
+                    {"num_attention_heads", 8},
+                    {"num_key_value_heads", 8},
+                    {"max_position_embeddings", 131072},
+                    {"original_max_position_embeddings", 4096},
+                    {"rope_theta", 10000.0},
+                    {"rope_scaling", {{"type", "longrope"},
+                                      {"short_factor", shortFactor},
+                                      {"long_factor", longFactor}}},
+                    {"sliding_window", 262144},
+                    {"rms_norm_eps", 1e-5},
+                    {"tie_word_embeddings", false},
+                    {"bos_token_id", 1},
+                    {"eos_token_id", 32000}};
+    const ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_TRUE(c.fusedProjections);
+    EXPECT_FALSE(c.attentionBias);
+    EXPECT_EQ(c.slidingWindow, 262144);
+    EXPECT_EQ(c.ropeScaling.type, "longrope");
+    EXPECT_EQ(c.ropeScaling.originalMaxPositions, 4096);
+    EXPECT_EQ(c.ropeScaling.longFactor, longFactor);
+    // Without a factor: the context's growth, 32; the attention factor from it as transformers has.
+    EXPECT_DOUBLE_EQ(c.ropeScaling.factor, 32.0);
+    EXPECT_NEAR(c.ropeScaling.attentionFactor, 1.19024, 1e-5);
+    const json written = configToHfJson(c);
+    EXPECT_EQ(written.at("architectures").at(0), "Phi3ForCausalLM");
+    const ModelConfig back = configFromHfJson(written, "written");
+    EXPECT_EQ(back.ropeScaling.shortFactor, shortFactor);
+    EXPECT_DOUBLE_EQ(back.ropeScaling.attentionFactor, c.ropeScaling.attentionFactor);
+    EXPECT_EQ(back.slidingWindow, 262144);
+    // The weights are Phi-3's fused ones.
+    bool qkv = false, gateUp = false;
+    for (const WeightShape& w : weightShapes(c)) {
+        EXPECT_EQ(w.name.find("q_proj"), std::string::npos) << w.name;
+        qkv |= w.name == "model.layers.0.self_attn.qkv_proj.weight" && w.dims[0].size == 3 * 128;
+        gateUp |= w.name == "model.layers.1.mlp.gate_up_proj.weight" && w.dims[0].size == 512;
+    }
+    EXPECT_TRUE(qkv);
+    EXPECT_TRUE(gateUp);
+    // A factor list of the wrong length, and RoPE on part of each head, are named.
+    json shortList = j;
+    shortList["rope_scaling"]["long_factor"] = std::vector<double>(7, 1.0);
+    std::string message = errorOf([&] { (void)configFromHfJson(shortList, "config.json"); });
+    EXPECT_NE(message.find("long_factor"), std::string::npos) << message;
+    json partial = j;
+    partial["partial_rotary_factor"] = 0.75;
+    message = errorOf([&] { (void)configFromHfJson(partial, "config.json"); });
+    EXPECT_NE(message.find("partial_rotary_factor"), std::string::npos) << message;
+}
+
+// Gemma 2's config.json (gemma-2-2b-it's sizes), with and without the fields transformers fills.
+TEST(ModelConfig, ReadsGemma2WithItsDefaultsSoftCapsAndAlternatingWindows) {
+    json j = {{"model_type", "gemma2"},        {"vocab_size", 256000},
+              {"hidden_size", 2304},           {"intermediate_size", 9216},
+              {"num_hidden_layers", 4},        {"num_attention_heads", 8},
+              {"num_key_value_heads", 4},      {"head_dim", 256},
+              {"hidden_activation", "gelu_pytorch_tanh"}};
+    ModelConfig c = configFromHfJson(j, "config.json");
+    EXPECT_TRUE(c.gemma);
+    EXPECT_TRUE(c.tieWordEmbeddings);
+    EXPECT_DOUBLE_EQ(c.attnLogitSoftcap, 50.0);
+    EXPECT_DOUBLE_EQ(c.finalLogitSoftcap, 30.0);
+    EXPECT_DOUBLE_EQ(c.queryPreAttnScalar, 256.0);
+    EXPECT_EQ(c.slidingWindow, 4096);
+    EXPECT_EQ(c.slidingLayers, (std::vector<bool>{true, false, true, false}));
+    const json written = configToHfJson(c);
+    EXPECT_EQ(written.at("architectures").at(0), "Gemma2ForCausalLM");
+    EXPECT_EQ(written.at("layer_types").at(1), "full_attention");
+    EXPECT_FALSE(written.contains("hidden_act"));
+    const ModelConfig back = configFromHfJson(written, "written");
+    EXPECT_EQ(back.slidingLayers, c.slidingLayers);
+    EXPECT_DOUBLE_EQ(back.attnLogitSoftcap, 50.0);
+    // null is no cap; a layer type Ladder does not build, and the wrong count, are named.
+    j["attn_logit_softcapping"] = nullptr;
+    j["layer_types"] = {"full_attention", "full_attention", "sliding_attention", "full_attention"};
+    c = configFromHfJson(j, "config.json");
+    EXPECT_DOUBLE_EQ(c.attnLogitSoftcap, 0.0);
+    EXPECT_EQ(c.slidingLayers, (std::vector<bool>{false, false, true, false}));
+    EXPECT_TRUE(configToHfJson(c).at("attn_logit_softcapping").is_null());
+    j["layer_types"] = {"full_attention", "chunked_attention", "full_attention", "full_attention"};
+    std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("chunked_attention"), std::string::npos) << message;
+    j["layer_types"] = {"full_attention"};
+    message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("layer_types"), std::string::npos) << message;
+    j.erase("layer_types");
+    j["hidden_activation"] = "gelu";
+    message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+    EXPECT_NE(message.find("hidden_activation"), std::string::npos) << message;
+}
+
+// Gemma 3's text model in both forms of its RoPE: transformers 5's rope_parameters per layer type,
+// and the older rope_theta, rope_local_base_freq and rope_scaling (of the full layers).
+TEST(ModelConfig, ReadsGemma3TextWithItsTwoRopeBasesInBothForms) {
+    const json base = {{"model_type", "gemma3_text"}, {"vocab_size", 262144},
+                       {"hidden_size", 1152},         {"intermediate_size", 6912},
+                       {"num_hidden_layers", 12},     {"num_attention_heads", 4},
+                       {"num_key_value_heads", 1},    {"head_dim", 256},
+                       {"sliding_window", 512},       {"query_pre_attn_scalar", 256}};
+    json v5 = base;
+    v5["rope_parameters"] = {
+        {"full_attention", {{"rope_type", "linear"}, {"factor", 8.0}, {"rope_theta", 1000000.0}}},
+        {"sliding_attention", {{"rope_type", "default"}, {"rope_theta", 10000.0}}}};
+    json v4 = base;
+    v4["rope_theta"] = 1000000.0;
+    v4["rope_local_base_freq"] = 10000.0;
+    v4["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 8.0}};
+    v4["sliding_window_pattern"] = 6;
+    for (const json& j : {v5, v4}) {
+        const ModelConfig c = configFromHfJson(j, "config.json");
+        EXPECT_TRUE(c.qkNorm);
+        EXPECT_DOUBLE_EQ(c.attnLogitSoftcap, 0.0);
+        EXPECT_DOUBLE_EQ(c.finalLogitSoftcap, 0.0);
+        EXPECT_DOUBLE_EQ(c.ropeTheta, 1e6);
+        EXPECT_EQ(c.ropeScaling.type, "linear");
+        EXPECT_DOUBLE_EQ(c.localRopeTheta, 1e4);
+        // Five sliding layers, then a full one.
+        EXPECT_FALSE(c.slidingLayers[5]);
+        EXPECT_TRUE(c.slidingLayers[6]);
+        EXPECT_FALSE(c.slidingLayers[11]);
+        const ModelConfig back = configFromHfJson(configToHfJson(c), "written");
+        EXPECT_DOUBLE_EQ(back.localRopeTheta, 1e4);
+        EXPECT_EQ(back.ropeScaling.type, "linear");
+        EXPECT_EQ(back.slidingLayers, c.slidingLayers);
+    }
+    json vision = base;
+    vision["model_type"] = "gemma3";
+    const std::string message = errorOf([&] { (void)configFromHfJson(vision, "config.json"); });
+    EXPECT_NE(message.find("gemma3_text"), std::string::npos) << message;
 }
 
 TEST(ModelConfig, ReadsGpt2OwnFieldNames) {
@@ -169,6 +333,28 @@ TEST(ModelConfig, WrongTypesAndUnsupportedFeaturesAreErrors) {
     EXPECT_NE(
         errorOf([&] { (void)configFromHfJson(j, "config.json"); }).find("num_key_value_heads"),
         std::string::npos);
+}
+
+// Dynamic NTK RoPE stretches its base beyond max_position_embeddings; linear takes only a factor.
+TEST(ModelConfig, DynamicAndLinearRopeAreReadAndWrittenBack) {
+    json j = {{"model_type", "llama"},  {"vocab_size", 100},        {"hidden_size", 64},
+              {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
+              {"max_position_embeddings", 128}};
+    for (const char* type : {"dynamic", "linear"}) {
+        j["rope_parameters"] = {{"rope_theta", 10000.0}, {"rope_type", type}, {"factor", 2.0}};
+        const ModelConfig c = configFromHfJson(j, "config.json");
+        EXPECT_EQ(c.ropeScaling.type, type);
+        EXPECT_DOUBLE_EQ(c.ropeScaling.factor, 2.0);
+        if (std::string(type) == "dynamic") {
+            EXPECT_EQ(c.ropeScaling.originalMaxPositions, 128);
+        }
+        const ModelConfig back = configFromHfJson(configToHfJson(c), "written");
+        EXPECT_EQ(back.ropeScaling.type, type);
+        EXPECT_EQ(back.ropeScaling.originalMaxPositions, c.ropeScaling.originalMaxPositions);
+        j["rope_parameters"].erase("factor");
+        const std::string message = errorOf([&] { (void)configFromHfJson(j, "config.json"); });
+        EXPECT_NE(message.find("factor"), std::string::npos) << message;
+    }
 }
 
 // transformers 5 writes rope_theta and the scaling into rope_parameters; 4 wrote them at the top.

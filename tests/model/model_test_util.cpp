@@ -69,6 +69,45 @@ ModelConfig smallLlamaConfig() {
     return c;
 }
 
+ModelConfig configOf(TestModel model) {
+    switch (model) {
+        case TestModel::Llama: return smallLlamaConfig();
+        case TestModel::Gpt2: return smallGpt2Config();
+        case TestModel::MistralWindow:
+        case TestModel::Phi3: break;
+        case TestModel::Gemma2: {
+            ModelConfig c = smallLlamaConfig();
+            c.modelType = "gemma2";
+            c.gemma = true;
+            c.attentionBias = false;
+            c.tieWordEmbeddings = true;
+            c.slidingWindow = 3;
+            c.slidingLayers = {true, false};
+            c.queryPreAttnScalar = 4.0;
+            c.attnLogitSoftcap = 5.0;
+            c.finalLogitSoftcap = 3.0;
+            return c;
+        }
+    }
+    ModelConfig c = smallLlamaConfig();
+    c.modelType = model == TestModel::Phi3 ? "phi3" : "mistral";
+    c.fusedProjections = model == TestModel::Phi3;
+    c.attentionBias = false;
+    c.slidingWindow = model == TestModel::Phi3 ? 4 : 3;
+    return c;
+}
+
+const char* toString(TestModel model) {
+    switch (model) {
+        case TestModel::Llama: return "Llama";
+        case TestModel::Gpt2: return "Gpt2";
+        case TestModel::MistralWindow: return "MistralWindow";
+        case TestModel::Phi3: return "Phi3";
+        case TestModel::Gemma2: return "Gemma2";
+    }
+    return "?";
+}
+
 ModelConfig smallGpt2Config() {
     ModelConfig c;
     c.family = ModelFamily::Gpt2;

@@ -41,6 +41,14 @@ void writeReferenceCheckpoint(const std::filesystem::path& folder, const std::st
 ModelConfig smallLlamaConfig();
 ModelConfig smallGpt2Config();
 
+// The models the cache and generation tests run on: smallLlamaConfig(), smallGpt2Config(), a
+// Mistral of smallLlamaConfig()'s sizes whose sliding window (3) is shorter than their texts, and
+// a Phi-3 of those sizes (fused qkv_proj and gate_up_proj, a window of 4), and a Gemma 2 of those
+// sizes (soft caps, a window of 3 on its first layer, full attention on its second).
+enum class TestModel { Llama, Gpt2, MistralWindow, Phi3, Gemma2 };
+ModelConfig configOf(TestModel model);
+const char* toString(TestModel model);
+
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b);
 
 using ladder::test::errorOf;

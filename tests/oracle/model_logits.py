@@ -2,9 +2,11 @@
 for every architecture Ladder loads. Each model is built by transformers with random weights from a
 real config.json in ../shared/data/models (or transformers' own defaults where the model ships none
 there), shrunk in depth and width but keeping each structural feature: grouped key/value heads,
-biases, tied embeddings, RoPE base and scaling, head_dim, Qwen3's q/k norms. fp32; max |difference| <= 1e-4 over
-three prompts of different lengths (a fourth, long one where RoPE is scaled), and 32 greedy tokens
-identical."""
+biases, tied embeddings, RoPE base and scaling (llama3, linear, dynamic, longrope), head_dim,
+Qwen3's q/k norms, Mistral's and Phi-3's sliding window, Phi-3's fused projections, Gemma 2's
+and Gemma 3's soft caps, norms, scaled embeddings and alternating sliding layers. fp32;
+max |difference| <= 1e-4 over three prompts of different lengths (a fourth, long one where RoPE
+is scaled), and 32 greedy tokens identical."""
 import json
 import os
 import sys
@@ -12,7 +14,8 @@ import tempfile
 
 import torch
 from safetensors.torch import load_file
-from transformers import AutoConfig, AutoModelForCausalLM, GPT2Config
+from transformers import (AutoConfig, AutoModelForCausalLM, GPT2Config, LlamaConfig,
+                          Gemma2Config, Gemma3TextConfig, MistralConfig, Phi3Config)
 
 import oracle
 from small_models import qwen3_card_config, shrink
@@ -37,6 +40,43 @@ def models(args):
             print(f"note: {path} is absent; {folder} is not checked")
     out.append(("Qwen3-0.6B (model card sizes)", qwen3_card_config()))
     out.append(("gpt2 (transformers' defaults)", GPT2Config()))
+    # No Mistral or linearly scaled Llama ships in ../shared: transformers' defaults, with a window
+    # shorter than the three longer prompts (and the 32 generated tokens) so that it matters.
+    out.append(("Mistral (transformers' defaults, sliding_window 16)",
+                MistralConfig(sliding_window=16)))
+    out.append(("Llama (transformers' defaults, linear RoPE scaling x2)",
+                LlamaConfig(rope_parameters={"rope_type": "linear", "factor": 2.0,
+                                             "rope_theta": 10000.0})))
+    # Dynamic NTK scaling only acts beyond max_position_embeddings: 128 here, under two prompts.
+    out.append(("Llama (transformers' defaults, dynamic RoPE x2 beyond 128 positions)",
+                LlamaConfig(max_position_embeddings=128,
+                            rope_parameters={"rope_type": "dynamic", "factor": 2.0,
+                                             "rope_theta": 10000.0})))
+    # Phi-3 (fused qkv_proj and gate_up_proj; mini-4k has a sliding window) and Phi-3.5 (longrope:
+    # its long factors beyond the pretraining context, 128 positions here). ../shared has neither:
+    # transformers' Phi3Config, narrow enough for factor lists of head_dim / 2 = 8.
+    out.append(("Phi-3 (Phi3Config defaults, sliding_window 16)", Phi3Config(sliding_window=16)))
+    out.append(("Phi-3.5 (longrope, long factors beyond 128 positions)",
+                Phi3Config(hidden_size=64, num_attention_heads=4, max_position_embeddings=1024,
+                           original_max_position_embeddings=128,
+                           rope_parameters={"rope_type": "longrope", "rope_theta": 10000.0,
+                                            "short_factor": [1.0, 1.02, 1.05, 1.1, 1.15, 1.2,
+                                                             1.3, 1.4],
+                                            "long_factor": [1.0, 1.5, 2.5, 4.0, 8.0, 16.0, 32.0,
+                                                            60.0]})))
+    # Gemma 2 (soft caps, norms around each block, (1 + w) norms, scaled embeddings, every other
+    # layer sliding) and Gemma 3 (q/k norms, sliding layers at their own RoPE base, the full ones
+    # scaled linearly as in gemma-3-4b): transformers' configs, windows of 16 so that they act.
+    out.append(("Gemma 2 (Gemma2Config defaults, sliding_window 16)",
+                Gemma2Config(sliding_window=16)))
+    out.append(("Gemma 3 (Gemma3TextConfig, sliding_window 16, full layers x8 linear RoPE)",
+                Gemma3TextConfig(sliding_window=16,
+                                 layer_types=["sliding_attention", "full_attention"] * 13,
+                                 rope_parameters={
+                                     "full_attention": {"rope_type": "linear", "factor": 8.0,
+                                                        "rope_theta": 1000000.0},
+                                     "sliding_attention": {"rope_type": "default",
+                                                           "rope_theta": 10000.0}})))
     return out
 
 
@@ -105,7 +145,12 @@ def check(args, name, config, seed):
                                      min_new_tokens=0, eos_token_id=None, pad_token_id=0,
                                      attention_mask=torch.ones(1, len(p), dtype=torch.long))
                 expected.append(out[0, len(p):].tolist())
-        greedy = ladder_greedy(args, folder, prompts)
+        if rope.get("rope_type") in ("dynamic", "longrope"):
+            # Dynamic and longrope RoPE depend on the longest text of a batch, and transformers
+            # generates each prompt alone here: so does Ladder.
+            greedy = [ladder_greedy(args, folder, [p])[0] for p in prompts]
+        else:
+            greedy = ladder_greedy(args, folder, prompts)
         for i, (a, b) in enumerate(zip(greedy, expected)):
             if a != b:
                 first = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))

@@ -144,6 +144,36 @@ TEST(PackedPairs, GiveTheLogpsAndGradientsOfEveryOtherLayout) {
     }
 }
 
+// Mistral's sliding window (3 positions here, answers up to 9 tokens): every layout keeps it
+// (packed rows by positions, not columns), and it is there at all (the log-probs move without it).
+TEST(PackedPairs, KeepMistralsSlidingWindowInEveryLayout) {
+    const auto batch = batchOf(pairs(), /*withRejected=*/true);
+    model::ModelConfig config = model::ModelConfig::tiny();
+    config.modelType = "mistral";
+    config.slidingWindow = 3;
+    torch::manual_seed(10);
+    auto model = model::buildModel(config, torch::kCPU, torch::kDouble);
+    ForwardOptions rows;
+    rows.prefixSharing = false;
+    const auto expected = run(*model, batch, rows);
+    ForwardOptions packed;
+    packed.packedPairs = true;
+    for (const auto& options : {ForwardOptions{}, packed}) {
+        SCOPED_TRACE(options.packedPairs ? "packed" : "shared prompt");
+        expectSame(run(*model, batch, options), expected, kLayoutTolerance);
+    }
+    auto unwindowed = model::buildModel(model::ModelConfig::tiny(), torch::kCPU, torch::kDouble);
+    {
+        torch::NoGradGuard noGrad;
+        const auto from = model->parameters();
+        const auto to = unwindowed->parameters();
+        ASSERT_EQ(from.size(), to.size());
+        for (std::size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i]);
+    }
+    const auto whole = run(*unwindowed, batch, rows);
+    EXPECT_GT((whole.logps - expected.logps).abs().max().item<double>(), 1e-3);
+}
+
 TEST(GradientCheckpointingStep, AnswerLogpsAndGradientsMatchWithoutPrefixSharing) {
     const auto batch = batchOf(pairs());
     torch::manual_seed(8);
