@@ -1,7 +1,11 @@
 #include "core/common/text.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <utf8proc.h>
 
@@ -121,6 +125,33 @@ std::string toLowerAscii(std::string_view s) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     return out;
+}
+
+std::int64_t parseByteSize(const std::string& text, const std::string& field) {
+    static const std::vector<std::pair<std::string, double>> kUnits = {
+        {"TiB", 1099511627776.0}, {"GiB", 1073741824.0}, {"MiB", 1048576.0}, {"KiB", 1024.0},
+        {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1.0}};
+    const auto bad = [&] {
+        return Error(field + " is `" + text + "`: give a size such as 5GB, 500MB or 2GiB");
+    };
+    std::string number = text;
+    double unit = 1.0;
+    for (const auto& [suffix, bytes] : kUnits) {
+        if (text.size() > suffix.size() && text.ends_with(suffix)) {
+            number = text.substr(0, text.size() - suffix.size());
+            unit = bytes;
+            break;
+        }
+    }
+    std::size_t used = 0;
+    double value = 0.0;
+    try {
+        value = std::stod(number, &used);
+    } catch (const std::exception&) {
+        throw bad();
+    }
+    if (used != number.size() || !(value > 0.0) || value * unit > 9e18) throw bad();
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(value * unit));
 }
 
 }  // namespace ladder::text

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,9 @@ namespace ladder::text {
 
 [[nodiscard]] std::string trim(std::string_view s);
 [[nodiscard]] std::string toLowerAscii(std::string_view s);
+
+// "50GB", "500MB", "5GiB", "20KB" or a number of bytes, as transformers' max_shard_size reads
+// them (KB, MB, GB, TB decimal; KiB, MiB, GiB, TiB binary). Throws ladder::Error naming `field`.
+[[nodiscard]] std::int64_t parseByteSize(const std::string& text, const std::string& field);
 
 }  // namespace ladder::text

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -45,8 +46,10 @@ torch::Tensor slidingWindowMask(const torch::Tensor& allowed, std::int64_t tq, s
         TORCH_CHECK(positions.dim() == 2 && positions.size(1) == tq && tq == tk,
                     "sliding window positions must be (B, T) of the queries and keys, got ",
                     positions.sizes(), " for ", tq, " queries and ", tk, " keys");
-        const auto distance = positions.unsqueeze(2) - positions.unsqueeze(1);  // (B, T, T)
-        near = distance.to(device).lt(window).unsqueeze(1);                             // (B, 1, T, T)
+        // Key j is near query i when its position is above i's minus the window: bool at once,
+        // no (B, T, T) int64 distances.
+        const auto p = positions.to(device);
+        near = (p.unsqueeze(1) > (p - window).unsqueeze(2)).unsqueeze(1);  // (B, 1, T, T)
     } else {
         if (tk <= window) return allowed;
         const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
@@ -62,10 +65,10 @@ torch::Tensor slidingWindowMask(const torch::Tensor& allowed, std::int64_t tq, s
 
 torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
                                 const torch::Tensor& v, const torch::Tensor& allowed,
-                                double softcap) {
+                                double softcap, double scale) {
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);
-    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+    if (!(scale > 0.0)) scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
     // Scaling q (Tq x D) costs less than scaling the scores (Tq x Tk); the mask goes in place on
     // the fresh scores (matmul's backward needs its inputs, not its output).
     auto scores = torch::matmul(q * scale, k.transpose(-2, -1));  // (B, H, Tq, Tk)
@@ -84,22 +87,23 @@ torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k,
 }
 
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& allowed, double softcap) {
+                        const torch::Tensor& allowed, double softcap, double scale) {
     // The fused kernels have no soft cap.
-    if (softcap > 0.0) return explicitAttention(q, k, v, allowed, softcap);
+    if (softcap > 0.0) return explicitAttention(q, k, v, allowed, softcap, scale);
 #if TORCH_VERSION_MAJOR >= 2
     const std::int64_t tq = q.size(2);
     const std::int64_t tk = k.size(2);
+    const std::optional<double> given = scale > 0.0 ? std::optional<double>(scale) : std::nullopt;
     if (!allowed.defined()) {
         // The fused kernel's is_causal aligns to the top-left corner, right only when Tq == Tk.
-        if (tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true);
-        if (tq == 1) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false);
+        if (tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, given);
+        if (tq == 1) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, given);
         return at::scaled_dot_product_attention(q, k, v, causalMask(tq, tk, q.device()), 0.0,
-                                                false);
+                                                false, given);
     }
-    return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);
+    return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, given);
 #else
-    return explicitAttention(q, k, v, allowed);
+    return explicitAttention(q, k, v, allowed, 0.0, scale);
 #endif
 }
 

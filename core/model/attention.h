@@ -11,16 +11,17 @@ namespace ladder::model {
 // q: (B, H, Tq, D); k, v: (B, H, Tk, D) with Tk >= Tq, the queries being the last Tq positions.
 // allowed: (B or 1, 1, Tq, Tk) bool, true where a query may attend a key, or undefined for plain
 // causal attention (query i sees keys 0 .. Tk - Tq + i). softcap > 0 caps the scores at
-// softcap * tanh(scores / softcap) before the mask (Gemma 2), on the explicit path. Returns
-// (B, H, Tq, D).
+// softcap * tanh(scores / softcap) before the mask (Gemma 2), on the explicit path. scale > 0
+// multiplies q.k in place of 1 / sqrt(D) (Gemma's query_pre_attn_scalar). Returns (B, H, Tq, D).
 [[nodiscard]] at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                   const at::Tensor& allowed, double softcap = 0.0);
+                                   const at::Tensor& allowed, double softcap = 0.0,
+                                   double scale = 0.0);
 
 // The explicit softmax(QK^T / sqrt(D)) V path, whatever the LibTorch version: what attention()
 // does on 1.13, and the reference the fused kernel is checked against on a GPU.
 [[nodiscard]] at::Tensor explicitAttention(const at::Tensor& q, const at::Tensor& k,
                                            const at::Tensor& v, const at::Tensor& allowed,
-                                           double softcap = 0.0);
+                                           double softcap = 0.0, double scale = 0.0);
 
 // The `allowed` mask for queries at the last tq of tk positions: causal AND keyPadding
 // ((B, Tk) bool, true = real token). Each query may always see its own key, so a padding query

@@ -31,6 +31,10 @@ struct ForwardInput {
     // one row, as packed pairs are); wins over keyPaddingMask; not with a cache. Each query must
     // be allowed at least itself.
     torch::Tensor attentionMask;
+    // The text length RoPE scaling that depends on it (dynamic, longrope) is computed for: the
+    // whole texts' (prompt and answer) when a forward sees part of them; 0: the largest position
+    // of this forward + 1, as transformers takes it.
+    std::int64_t ropeLength = 0;
 };
 
 class CausalLMImpl : public torch::nn::Module {

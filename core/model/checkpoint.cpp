@@ -2,6 +2,7 @@
 // (weight_check.h) from their headers, then the model is built and the tensors copied in.
 #include "core/model/checkpoint.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "core/common/hash.h"
 #include "core/common/json_read.h"
 #include "core/common/log.h"
+#include "core/model/atomic_file.h"
 #include "core/model/lora.h"
 #include "core/model/safetensors.h"
 #include "core/model/shape_text.h"
@@ -175,17 +177,64 @@ CausalLM loadPretrained(const fs::path& folder, torch::Device device, torch::Dty
     return model;
 }
 
-void savePretrained(const CausalLMImpl& model, const fs::path& folder,
-                    std::optional<torch::Dtype> dtype) {
-    const torch::Dtype saveAs = dtype.value_or(model.dtype());
-    ModelConfig config = model.config();
+void writeModelFolder(const std::vector<std::pair<std::string, torch::Tensor>>& weights,
+                      ModelConfig config, const fs::path& folder, torch::Dtype saveAs,
+                      std::int64_t maxShardBytes) {
     config.torchDtype = dtypeName(saveAs);
     (void)configToHfJson(config);  // refuse a config Hugging Face cannot express before writing
+    if (maxShardBytes <= 0) throw Error("the largest shard must be at least 1 byte");
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) throw Error("cannot create " + folder.string() + ": " + ec.message());
-    writeSafetensors(folder / "model.safetensors", model.hfWeights(), saveAs);
+    // An earlier save's weights would be read in place of these (model.safetensors first).
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (name == "model.safetensors" || name == "model.safetensors.index.json" ||
+            (name.starts_with("model-") && name.ends_with(".safetensors") &&
+             name.find("-of-") != std::string::npos)) {
+            fs::remove(entry.path());
+        }
+    }
+    // In name order (hfWeights() sorts them).
+    std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
+    std::int64_t shardBytes = 0, totalBytes = 0;
+    for (const auto& weight : weights) {
+        const auto& tensor = weight.second;
+        const std::int64_t bytes =
+            tensor.numel() * static_cast<std::int64_t>(
+                                 c10::elementSize(tensor.is_floating_point() ? saveAs
+                                                                             : tensor.scalar_type()));
+        if (!shards.back().empty() && shardBytes + bytes > maxShardBytes) {
+            shards.emplace_back();
+            shardBytes = 0;
+        }
+        shards.back().push_back(weight);
+        shardBytes += bytes;
+        totalBytes += bytes;
+    }
+    if (shards.size() == 1) {
+        writeSafetensors(folder / "model.safetensors", weights, saveAs);
+    } else {
+        nlohmann::json weightMap = nlohmann::json::object();
+        for (std::size_t i = 0; i < shards.size(); ++i) {
+            const std::string file =
+                fmt::format("model-{:05d}-of-{:05d}.safetensors", i + 1, shards.size());
+            writeSafetensors(folder / file, shards[i], saveAs);
+            for (const auto& weight : shards[i]) weightMap[weight.first] = file;
+        }
+        const nlohmann::json index = {{"metadata", {{"total_size", totalBytes}}},
+                                      {"weight_map", weightMap}};
+        AtomicFile file(folder / "model.safetensors.index.json");
+        file.stream() << index.dump(2) << "\n";
+        file.commit();
+    }
     writeConfigJson(config, folder / "config.json");
+}
+
+void savePretrained(const CausalLMImpl& model, const fs::path& folder,
+                    std::optional<torch::Dtype> dtype, std::int64_t maxShardBytes) {
+    writeModelFolder(model.hfWeights(), model.config(), folder, dtype.value_or(model.dtype()),
+                     maxShardBytes);
 }
 
 std::string weightsHash(const CausalLMImpl& model) {

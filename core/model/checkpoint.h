@@ -44,11 +44,23 @@ void checkWeightsFitConfig(const ModelConfig& config, const std::vector<std::fil
 void loadWeights(CausalLMImpl& model, const std::vector<std::filesystem::path>& files,
                  const LoadWeightsOptions& options = {});
 
-// Writes config.json and model.safetensors into `folder` (created if needed), the weights as
-// `dtype` (kFloat, kHalf or kBFloat16; the model's own when absent), a tied lm_head once.
-// Each file is written atomically.
+// transformers 5's default max_shard_size: 50 GB (decimal).
+constexpr std::int64_t kDefaultMaxShardBytes = 50'000'000'000;
+
+// Writes config.json and the weights into `folder` (created if needed), as `dtype` (kFloat,
+// kHalf or kBFloat16; the model's own when absent), a tied lm_head once: model.safetensors, or,
+// when they come to more than maxShardBytes, shards model-00001-of-0000N.safetensors (filled in
+// name order, a weight larger than the limit alone in its shard) listed in
+// model.safetensors.index.json, as transformers saves them. Weight files of an earlier save in
+// the folder are removed. Each file is written atomically.
 void savePretrained(const CausalLMImpl& model, const std::filesystem::path& folder,
-                    std::optional<torch::Dtype> dtype = std::nullopt);
+                    std::optional<torch::Dtype> dtype = std::nullopt,
+                    std::int64_t maxShardBytes = kDefaultMaxShardBytes);
+
+// savePretrained()'s writing, for weights given by name (sorted by name) with their config.
+void writeModelFolder(const std::vector<std::pair<std::string, torch::Tensor>>& weights,
+                      ModelConfig config, const std::filesystem::path& folder, torch::Dtype saveAs,
+                      std::int64_t maxShardBytes = kDefaultMaxShardBytes);
 
 // A stable content hash (32 hex digits) of the architecture (config.json fields, without
 // torch_dtype) and every weight's name, dtype, shape and bytes, in name order: equal hashes mean

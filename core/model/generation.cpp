@@ -117,7 +117,18 @@ std::vector<Generation> generate(CausalLMImpl& model,
     KvCache cache;
     torch::Tensor nextInput = ids;                                      // (B, T)
     torch::Tensor positions = positionIdsFromMask(mask, promptLength);  // (B, T)
+    const RopeScaling& rope = config.ropeScaling;
     for (std::int64_t step = 0; step < options.maxNewTokens && remaining > 0; ++step) {
+        // Phi-3's longrope turns every position differently once the text outgrows the
+        // pretraining context: the keys cached before are dropped and the whole text is encoded
+        // again, once, as transformers' Phi3ForCausalLM does.
+        if (rope.type == "longrope" && !cache.empty() &&
+            ids.size(1) > rope.originalMaxPositions &&
+            cache.pastLength() <= rope.originalMaxPositions) {
+            cache = KvCache();
+            nextInput = ids;
+            positions = positionIdsFromMask(mask, ids.size(1));
+        }
         ForwardInput input;
         if (options.useCache) {
             input = ForwardInput{nextInput, positions, mask, &cache};

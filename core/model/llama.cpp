@@ -54,9 +54,7 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
         m_qNorm = register_module("q_norm", RMSNorm(m_headDim, config.normEps, config.gemma));
         m_kNorm = register_module("k_norm", RMSNorm(m_headDim, config.normEps, config.gemma));
     }
-    if (config.queryPreAttnScalar > 0.0) {
-        m_queryScale = std::sqrt(static_cast<double>(m_headDim) / config.queryPreAttnScalar);
-    }
+    if (config.queryPreAttnScalar > 0.0) m_scale = 1.0 / std::sqrt(config.queryPreAttnScalar);
     m_softcap = config.attnLogitSoftcap;
 }
 
@@ -87,12 +85,10 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     }
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
-    // attention() scales by 1 / sqrt(D); Gemma's queries want 1 / sqrt(query_pre_attn_scalar).
-    if (m_queryScale != 1.0) q = q * m_queryScale;
     if (cache) std::tie(k, v) = cache->append(layer, k, v);  // (B, H_kv, T_past + T, D)
     const auto groups = m_numHeads / m_numKvHeads;
-    const auto y =
-        attention(q, repeatKv(k, groups), repeatKv(v, groups), mask, m_softcap);  // (B, H, T, D)
+    const auto y = attention(q, repeatKv(k, groups), repeatKv(v, groups), mask, m_softcap,
+                             m_scale);  // (B, H, T, D)
     const auto z = y.transpose(1, 2).reshape({b, t, m_numHeads * m_headDim});       // (B, T, Q)
     return adapted(m_adapter, m_lora[3], m_oProj(z), z, is_training());               // (B, T, C)
 }
@@ -195,7 +191,7 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
         x = x * scale;
     }
     const auto [cos, sin] = rotaryCosSin(positions, c.headDimension(), c.ropeTheta, c.ropeScaling,
-                                         x.scalar_type());  // (B, 1, T, D)
+                                         x.scalar_type(), input.ropeLength);  // (B, 1, T, D)
     // Gemma 3's sliding layers turn at their own base, unscaled.
     torch::Tensor localCos = cos, localSin = sin;
     if (c.localRopeTheta > 0.0) {

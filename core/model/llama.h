@@ -28,7 +28,7 @@ private:
     const LoraAdapter* m_adapter = nullptr;
     std::array<const LoraModule*, 4> m_lora{};
     std::int64_t m_numHeads, m_numKvHeads, m_headDim;
-    double m_queryScale = 1.0;  // Gemma: sqrt(head_dim / query_pre_attn_scalar), else 1
+    double m_scale = 0.0;       // Gemma: 1 / sqrt(query_pre_attn_scalar); 0: 1 / sqrt(head_dim)
     double m_softcap = 0.0;     // Gemma 2's attn_logit_softcapping
     torch::nn::Linear m_qProj{nullptr}, m_kProj{nullptr}, m_vProj{nullptr}, m_oProj{nullptr};
     torch::nn::Linear m_qkvProj{nullptr};  // Phi-3's q, k and v in one weight (fusedProjections)

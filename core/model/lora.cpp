@@ -227,7 +227,8 @@ void mergeLoraFolder(CausalLMImpl& model, const std::filesystem::path& folder) {
     mergeInto(model, updates, spec.scale(), file.path().string());
 }
 
-void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder) {
+void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder,
+                          std::optional<torch::Dtype> dtype, std::int64_t maxShardBytes) {
     const auto adapter = model.lora();
     if (!adapter) throw Error("the model has no adapter to merge");
     auto weights = model.hfWeights();
@@ -239,11 +240,7 @@ void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path
                          .to(tensor.scalar_type());
         }
     }
-    std::filesystem::create_directories(folder);
-    ModelConfig config = model.config();
-    config.torchDtype = dtypeName(model.dtype());
-    writeSafetensors(folder / "model.safetensors", weights);
-    writeConfigJson(config, folder / "config.json");
+    writeModelFolder(weights, model.config(), folder, dtype.value_or(model.dtype()), maxShardBytes);
 }
 
 void mergeAttachedLora(CausalLMImpl& model) {

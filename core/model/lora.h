@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,8 @@ void mergeLoraFolder(CausalLMImpl& model, const std::filesystem::path& folder);
 void mergeAttachedLora(CausalLMImpl& model);
 // config.json and model.safetensors of base + attached adapter merged, as savePretrained writes
 // them, leaving the model as it is: a full model for tools that know no adapters.
-void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder);
+void saveMergedPretrained(const CausalLMImpl& model, const std::filesystem::path& folder,
+                          std::optional<torch::Dtype> dtype = std::nullopt,
+                          std::int64_t maxShardBytes = 50'000'000'000);  // kDefaultMaxShardBytes
 
 }  // namespace ladder::model

@@ -248,10 +248,11 @@ void readLongRope(const Fields& f, const Fields& scaling, ModelConfig& c) {
     for (const char* key : {"short_factor", "long_factor"}) scaling.require(key);
     r.shortFactor = scaling.numbers("short_factor");
     r.longFactor = scaling.numbers("long_factor");
-    r.originalMaxPositions = scaling.integer("original_max_position_embeddings",
-                                             f.integer("original_max_position_embeddings", -1));
+    // Phi-3 takes the top-level value (transformers' default 4096) before the nested one.
+    r.originalMaxPositions = f.integer("original_max_position_embeddings",
+                                       scaling.integer("original_max_position_embeddings", 4096));
     if (r.originalMaxPositions <= 0 || r.originalMaxPositions > kMaxPositions) {
-        f.fail("original_max_position_embeddings", "must be given and positive for longrope");
+        f.fail("original_max_position_embeddings", "must be positive for longrope");
     }
     // Without a factor, the context's growth; without an attention factor, the paper's.
     r.factor = scaling.number("factor", static_cast<double>(c.maxPositionEmbeddings) /
@@ -317,7 +318,8 @@ void readSpecialIds(const Fields& f, ModelConfig& c) {
     c.bosTokenId = f.integer("bos_token_id", -1);
     c.eosTokenIds = f.integers("eos_token_id");
     c.padTokenId = f.integer("pad_token_id", -1);
-    c.torchDtype = f.string("torch_dtype", "float32");
+    // transformers 5 names it dtype; 4 torch_dtype.
+    c.torchDtype = f.string("dtype", f.string("torch_dtype", "float32"));
 }
 
 // A soft cap: its default when absent, none when null (transformers' None).
@@ -448,15 +450,19 @@ ModelConfig llamaFromJson(const Fields& f, const std::string& modelType) {
         }
     }
     const std::optional<Fields> rope = f.object("rope_parameters");
-    const double partialRotary = rope ? rope->number("partial_rotary_factor", 1.0)
-                                      : f.number("partial_rotary_factor", 1.0);
+    const double partialRotary =
+        rope ? rope->number("partial_rotary_factor", f.number("partial_rotary_factor", 1.0))
+             : f.number("partial_rotary_factor", 1.0);
     if (partialRotary != 1.0) {
         f.unsupported("partial_rotary_factor", "is " + std::to_string(partialRotary) +
                                                    " (RoPE on part of each head)");
     }
     if (modelType == "mistral" || modelType == "phi3") {
-        // Every layer attends a window of sliding_window positions (null: the whole text).
-        c.slidingWindow = f.integer("sliding_window", 0);
+        // Every layer attends a window of sliding_window positions (null: the whole text;
+        // absent: transformers' defaults, 4096 for Mistral and none for Phi-3).
+        c.slidingWindow =
+            f.isNull("sliding_window") ? 0
+                                       : f.integer("sliding_window", modelType == "mistral" ? 4096 : 0);
         if (c.slidingWindow < 0) f.fail("sliding_window", "must be positive or null");
     } else if (modelType == "qwen2" && f.boolean("use_sliding_window", false)) {
         f.unsupported("use_sliding_window", "is true (Qwen2's sliding-window layers)");
@@ -744,7 +750,8 @@ json configToHfJson(const ModelConfig& c) {
         j["num_hidden_layers"] = c.numLayers;
         j["num_attention_heads"] = c.numHeads;
         j["num_key_value_heads"] = c.numKvHeads;
-        if (c.headDim > 0) j["head_dim"] = c.headDim;
+        // Gemma's readers default head_dim to 256, not C / H: it is always written for them.
+        if (c.headDim > 0 || c.gemma) j["head_dim"] = c.headDimension();
         j["max_position_embeddings"] = c.maxPositionEmbeddings;
         j["rope_theta"] = c.ropeTheta;
         if (!c.ropeScaling.isDefault()) {
@@ -769,7 +776,9 @@ json configToHfJson(const ModelConfig& c) {
         j["attention_dropout"] = 0.0;
         if (c.gemma) {
             j["hidden_activation"] = "gelu_pytorch_tanh";
-            j["query_pre_attn_scalar"] = c.queryPreAttnScalar;
+            j["query_pre_attn_scalar"] = c.queryPreAttnScalar > 0.0
+                                             ? c.queryPreAttnScalar
+                                             : static_cast<double>(c.headDimension());
             const auto cap = [](double x) { return x > 0.0 ? json(x) : json(nullptr); };
             j["attn_logit_softcapping"] = cap(c.attnLogitSoftcap);
             j["final_logit_softcapping"] = cap(c.finalLogitSoftcap);
@@ -781,7 +790,9 @@ json configToHfJson(const ModelConfig& c) {
                 types.push_back(sliding ? "sliding_attention" : "full_attention");
             }
             j["layer_types"] = types;
-            if (c.localRopeTheta > 0.0) j["rope_local_base_freq"] = c.localRopeTheta;
+            if (c.modelType == "gemma3_text") {  // 0: the sliding layers turn as the full ones
+                j["rope_local_base_freq"] = c.localRopeTheta > 0.0 ? c.localRopeTheta : c.ropeTheta;
+            }
         } else {
             j["hidden_act"] = "silu";
         }

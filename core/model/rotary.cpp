@@ -31,18 +31,20 @@ torch::Tensor rotaryInverseFrequency(std::int64_t headDim, double theta,
 std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
                                                      std::int64_t headDim, double theta,
                                                      const RopeScaling& scaling,
-                                                     torch::Dtype dtype) {
+                                                     torch::Dtype dtype, std::int64_t length) {
     auto inverseFrequency =
         rotaryInverseFrequency(headDim, theta, scaling, positions.device());  // (D/2)
-    if (scaling.type == "dynamic" && positions.numel() > 0) {
-        // transformers' dynamic NTK scaling: once the text (its largest position + 1) is longer
+    if (scaling.type == "dynamic" && (length > 0 || positions.numel() > 0)) {
+        // transformers' dynamic NTK scaling: once the text (its largest position + 1, or
+        // `length`) is longer
         // than max_position_embeddings, the base grows to theta * (factor * length / max -
         // (factor - 1))^(D / (D - 2)), for every position of this forward. In float32 from a
         // 0-dim tensor, as transformers computes it; a KV cache keeps the keys it rotated before.
-        const auto length = positions.max() + 1;  // 0-dim int64
-        if (length.item<std::int64_t>() > scaling.originalMaxPositions) {
+        const auto text = length > 0 ? torch::tensor(length, torch::kLong).to(positions.device())
+                                     : positions.max() + 1;  // 0-dim int64
+        if (text.item<std::int64_t>() > scaling.originalMaxPositions) {
             const double d = static_cast<double>(headDim);
-            const auto stretch = length * scaling.factor /
+            const auto stretch = text * scaling.factor /
                                      static_cast<double>(scaling.originalMaxPositions) -
                                  (scaling.factor - 1.0);  // 0-dim float32
             const auto base = torch::pow(stretch, d / (d - 2.0)) * theta;
@@ -57,8 +59,10 @@ std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positi
     if (scaling.type == "longrope") {
         // Phi-3's longrope: each frequency divided by its own factor, the long ones once the text
         // (its largest position + 1) outgrows the pretraining context; cos and sin scaled.
-        const bool beyond = positions.numel() > 0 && positions.max().item<std::int64_t>() + 1 >
-                                                         scaling.originalMaxPositions;
+        const std::int64_t text =
+            length > 0 ? length
+                       : (positions.numel() > 0 ? positions.max().item<std::int64_t>() + 1 : 0);
+        const bool beyond = text > scaling.originalMaxPositions;
         const auto& factors = beyond ? scaling.longFactor : scaling.shortFactor;
         const auto options = torch::TensorOptions().dtype(torch::kFloat).device(positions.device());
         const auto divisors =

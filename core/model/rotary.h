@@ -19,12 +19,14 @@ namespace ladder::model {
 // cos and sin for positions (B, T) int64: each (B, 1, T, D), in `dtype`. The angles are computed
 // in float32 (position * inverse frequency) before the cast, as Hugging Face does. Dynamic and
 // longrope scaling depend on the text's length, the largest of `positions` + 1 (transformers'
-// dynamic_rope_update); longrope also scales cos and sin by its attention factor.
+// dynamic_rope_update), or `length` when positive; longrope also scales cos and sin by its
+// attention factor.
 [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> rotaryCosSin(const torch::Tensor& positions,
                                                                    std::int64_t headDim,
                                                                    double theta,
                                                                    const RopeScaling& scaling,
-                                                                   torch::Dtype dtype);
+                                                                   torch::Dtype dtype,
+                                                                   std::int64_t length = 0);
 
 // x (B, H, T, D) rotated by its positions' angles: x * cos + rotateHalf(x) * sin.
 [[nodiscard]] torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,

@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/common/json_read.h"
 #include "core/common/lists.h"
+#include "core/common/text.h"
 #include "core/format/text_format.h"
 #include "core/train/loss_catalog.h"
 
@@ -160,6 +161,7 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
         Reader kr(*k, origin + ": checkpoint");
         kr.read("every", c.checkpointEvery);
         kr.read("keep", c.keepCheckpoints);
+        kr.read("max_shard_size", c.checkpointMaxShardSize);
         kr.finish();
     }
     r.read("margin_pairs", c.marginPairs);
@@ -245,7 +247,9 @@ json toJson(const RunConfig& c) {
         {"grad_accum", c.gradAccum},
         {"max_steps", c.maxSteps},
         {"eval", {{"every", c.evalEvery}, {"pairs", c.evalPairs}}},
-        {"checkpoint", {{"every", c.checkpointEvery}, {"keep", c.keepCheckpoints}}},
+        {"checkpoint", {{"every", c.checkpointEvery},
+                        {"keep", c.keepCheckpoints},
+                        {"max_shard_size", c.checkpointMaxShardSize}}},
         {"win_rate",
          {{"every", c.winRate.every},
           {"prompts", c.winRate.prompts},
@@ -324,6 +328,11 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.evalEvery >= 0 && c.evalPairs >= 0, "eval interval and pairs must be >= 0");
     need(c.checkpointEvery >= 0 && c.keepCheckpoints >= 1,
          "checkpoint interval must be >= 0 and keep at least 1 checkpoint");
+    try {
+        (void)text::parseByteSize(c.checkpointMaxShardSize, "checkpoint.max_shard_size");
+    } catch (const Error& e) {
+        need(false, e.what());
+    }
     need(c.device == "cpu" || c.device == "cuda" || c.device.rfind("cuda:", 0) == 0,
          "device must be cpu, cuda or cuda:N");
     need(c.dtype == "float32" || c.dtype == "bfloat16", "dtype must be float32 or bfloat16");

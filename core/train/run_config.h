@@ -89,6 +89,8 @@ struct RunConfig {
     int evalPairs = 256;                        // held-out pairs per evaluation (a fixed subset)
     int checkpointEvery = 100;                  // 0 = only at the end (and on stop)
     int keepCheckpoints = 3;                    // keep the last N periodic checkpoints
+    // Model weights beyond this go into shards with an index, as transformers' max_shard_size.
+    std::string checkpointMaxShardSize = "50GB";
     WinRateSpec winRate;                        // generated answers vs a reference, judged
     int marginPairs = 2000;                     // at the end, reward margins of up to N pairs
                                                 // (held-out first) for the pair browser; 0 = off

@@ -67,7 +67,8 @@ torch::Tensor sumTokenLogpsChunked(model::CausalLMImpl& model, const torch::Tens
 // Rows are right-padded to the longest pair: no prompt padding and no padding of a pair's shorter
 // answer to its longer one. Returns the hidden states that predict each answer token, (R, Ta, C)
 // (zeros' row where the answer mask is false).
-torch::Tensor packedPredicting(model::CausalLMImpl& model, const Batch& batch) {
+torch::Tensor packedPredicting(model::CausalLMImpl& model, const Batch& batch,
+                               std::int64_t ropeLength) {
     const std::int64_t b = batch.pairs;
     const std::int64_t r = batch.answerIds.size(0), ta = batch.answerIds.size(1);
     const std::int64_t tp = batch.promptIds.size(1);
@@ -128,10 +129,23 @@ torch::Tensor packedPredicting(model::CausalLMImpl& model, const Batch& batch) {
     input.inputIds = ids.to(device);
     input.positionIds = positions.to(device);
     input.attentionMask = (visible | self.unsqueeze(0)).unsqueeze(1);            // (B, 1, T, T)
+    input.ropeLength = ropeLength;
     const auto hidden = model.hidden(input);                                    // (B, T, C)
     const auto c = hidden.size(2);
     return hidden.reshape({b * t, c}).index_select(0, gather.reshape({r * ta}).to(device))
         .reshape({r, ta, c});                                                   // (R, Ta, C)
+}
+
+// Dynamic and longrope RoPE depend on the text's length: every layout, and the prompt pass of
+// prefix sharing, uses the batch's longest prompt + answer, what transformers sees when it runs
+// the whole texts; 0 (the forward's own positions) for the other kinds of RoPE.
+std::int64_t textLength(const model::CausalLMImpl& model, const Batch& batch,
+                        const torch::Tensor& rows) {
+    const std::string& type = model.config().ropeScaling.type;
+    if (type != "dynamic" && type != "longrope") return 0;
+    if (!batch.padded) return batch.promptIds.size(1) + batch.answerIds.size(1);
+    const auto lengths = batch.promptMask.sum(1).index_select(0, rows) + batch.answerMask.sum(1);
+    return lengths.max().item<std::int64_t>();
 }
 
 }  // namespace
@@ -152,14 +166,16 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
     auto answerIn = batch.answerIds.narrow(1, 0, ta - 1);                         // (R, Ta-1)
     auto answerInMask = batch.answerMask.narrow(1, 0, ta - 1);                     // (R, Ta-1)
 
+    const std::int64_t ropeLength = textLength(model, batch, rows);
     torch::Tensor predicting;  // (R, Ta, C): the hidden state before each answer token
     if (options.packedPairs) {
-        predicting = packedPredicting(model, batch);
+        predicting = packedPredicting(model, batch, ropeLength);
     } else if (options.prefixSharing) {
         model::KvCache cache;
         model::ForwardInput prompt;
         prompt.inputIds = batch.promptIds;                                         // (B, Tp)
         prompt.cache = &cache;
+        prompt.ropeLength = ropeLength;
         if (padded) {
             prompt.keyPaddingMask = batch.promptMask;
             prompt.positionIds = model::positionIdsFromMask(batch.promptMask, tp);
@@ -171,6 +187,7 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
             model::ForwardInput answers;
             answers.inputIds = answerIn;                                           // (R, Ta-1)
             answers.cache = &shared;
+            answers.ropeLength = ropeLength;
             if (padded) {
                 auto keys = torch::cat({batch.promptMask.index_select(0, rows), answerInMask}, 1);
                 answers.keyPaddingMask = keys;                                     // (R, Tp+Ta-1)
@@ -183,6 +200,7 @@ AnswerLogps answerLogps(model::CausalLMImpl& model, const Batch& batch,
     } else {
         model::ForwardInput whole;
         whole.inputIds = torch::cat({batch.promptIds.index_select(0, rows), answerIn}, 1);
+        whole.ropeLength = ropeLength;
         if (padded) {
             auto keys = torch::cat({batch.promptMask.index_select(0, rows), answerInMask}, 1);
             whole.keyPaddingMask = keys;                                           // (R, Tp+Ta-1)

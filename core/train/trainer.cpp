@@ -14,6 +14,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/common/text.h"
 #include "core/common/hash.h"
 #include "core/common/json_read.h"
 #include "core/common/log.h"
@@ -451,7 +452,7 @@ void Trainer::restoreCheckpoint() {
                     "as '" + latest->path + "', which " + why);
     }
     const fs::path folder = *owned;
-    model::loadWeights(*m_policy.model, model::weightFiles(folder));
+    model::loadWeights(*m_policy.model, resumeWeightFiles(folder));
     if (const auto& adapter = m_policy.model->lora()) {
         model::loadLoraWeights(*adapter, folder / kAdapterFolder);
     }
@@ -545,7 +546,9 @@ void Trainer::checkMemoryFits() {
     in.promptTokens = prompt;
     in.answerTokens = std::max<std::int64_t>(1, answer);
 #if TORCH_VERSION_MAJOR >= 2
-    in.attentionKeepsProbabilities = false;  // the fused kernel keeps a number a row
+    // The fused kernel keeps a number a row; Gemma 2's soft-capped scores take the explicit path,
+    // which keeps the probabilities.
+    in.attentionKeepsProbabilities = m_policy.model->config().attnLogitSoftcap > 0.0;
 #endif
     const auto estimate = estimateMemory(in);
     logger()->info("run {}: memory estimate {}", m_runId, estimate.text());
@@ -761,7 +764,9 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
     state.generatorState = saveGeneratorState(m_device);
     try {
         saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer,
-                               state, m_policy.folder, kind == "final" && m_config.loraSaveMerged);
+                               state, m_policy.folder, kind == "final" && m_config.loraSaveMerged,
+                               text::parseByteSize(m_config.checkpointMaxShardSize,
+                                                   "checkpoint.max_shard_size"));
     } catch (const Error& e) {
         throw Error("step " + std::to_string(step) + ": " + e.what() + ". " + afterFailedWrite());
     }

@@ -16,6 +16,7 @@
 #include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
 #include "core/model/lora.h"
+#include "core/model/safetensors.h"
 #include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/vocab_files.h"
@@ -215,15 +216,41 @@ void restoreGeneratorState(const nlohmann::json& state, const torch::Device& dev
     }
 }
 
+namespace {
+
+// The dtype a checkpoint's model weights are written in: the one its model folder declared
+// (bfloat16 stays bfloat16) when the run trains in float32, else the run's own.
+torch::Dtype savedDtype(const model::CausalLMImpl& policy) {
+    const std::string& declared = policy.config().torchDtype;
+    if (policy.dtype() != torch::kFloat) return policy.dtype();
+    if (declared == "bfloat16") return torch::kBFloat16;
+    if (declared == "float16") return torch::kHalf;
+    return torch::kFloat;
+}
+
+}  // namespace
+
+std::vector<fs::path> resumeWeightFiles(const fs::path& folder) {
+    if (fs::is_regular_file(folder / kTrainingWeightsFile)) return {folder / kTrainingWeightsFile};
+    return model::weightFiles(folder);
+}
+
 void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
-                            const fs::path& modelSource, bool withMerged) {
+                            const fs::path& modelSource, bool withMerged,
+                            std::int64_t maxShardBytes) {
     const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
     try {
         paths::removeTree(temporary);
         fs::create_directories(temporary);
-        model::savePretrained(policy, temporary);  // a LoRA policy's base weights
+        const torch::Dtype saveAs = savedDtype(policy);
+        // A LoRA policy's base weights; a fully trained one in float32 beside them when saved
+        // in a narrower dtype.
+        model::savePretrained(policy, temporary, saveAs, maxShardBytes);
+        if (saveAs != policy.dtype() && !policy.lora()) {
+            model::writeSafetensors(temporary / kTrainingWeightsFile, policy.hfWeights());
+        }
         copyTokenizer(tokenizer, temporary);
         // How the model generates (its end-of-turn ids above all), as transformers reads it back.
         if (!modelSource.empty() && fs::is_regular_file(modelSource / "generation_config.json")) {
@@ -234,7 +261,7 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
             model::saveLora(*adapter, temporary / kAdapterFolder, fs::absolute(folder).string());
             if (withMerged) {
                 const fs::path merged = temporary / kMergedFolder;
-                model::saveMergedPretrained(policy, merged);
+                model::saveMergedPretrained(policy, merged, saveAs, maxShardBytes);
                 copyTokenizer(tokenizer, merged);
                 if (fs::is_regular_file(temporary / "generation_config.json")) {
                     fs::copy_file(temporary / "generation_config.json", merged / "generation_config.json");

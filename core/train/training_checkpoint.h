@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -37,15 +38,26 @@ struct TrainerState {
 inline constexpr const char* kAdapterFolder = model::kCheckpointAdapterFolder;
 inline constexpr const char* kMergedFolder = "merged";
 
+// A model whose folder declared bfloat16 or float16 weights (config.json's dtype) but trains in
+// float32 is saved in its own dtype, as transformers saves it; the float32 weights the run goes
+// on from are kept beside it in this file (full fine-tuning only: a LoRA base does not change).
+inline constexpr const char* kTrainingWeightsFile = "training_weights.safetensors";
+
+// The weights a resumed run continues from: kTrainingWeightsFile when the checkpoint has it,
+// else its model weights.
+[[nodiscard]] std::vector<std::filesystem::path> resumeWeightFiles(
+    const std::filesystem::path& folder);
+
 // Writes <folder> (replacing it); the tokenizer is copied from its source file (a tokenizer.json
 // and the files beside it, or vocab.json + merges.txt and theirs, with the chat template) or
 // recorded as the byte tokenizer. modelSource: the folder the run's model was read from (empty
 // for the tiny model); its generation_config.json is carried over. withMerged: a LoRA policy's
-// merged model too.
+// merged model too. Weights beyond maxShardBytes go into shards (model::savePretrained).
 void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
-                            const std::filesystem::path& modelSource = {}, bool withMerged = false);
+                            const std::filesystem::path& modelSource = {}, bool withMerged = false,
+                            std::int64_t maxShardBytes = 50'000'000'000);
 
 // Restores the optimizer's state and returns the trainer's; the weights are loaded by the caller
 // (model::loadWeights) so that the policy can be built first. Throws ladder::Error naming the

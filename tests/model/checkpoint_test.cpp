@@ -3,6 +3,8 @@
 // and the weights of shared/reference/dpo_reference.py.
 #include <gtest/gtest.h>
 
+#include <spdlog/fmt/fmt.h>
+
 #include <cstdio>
 #include <regex>
 
@@ -140,6 +142,47 @@ TEST(Checkpoint, LoadsInBfloat16) {
     const auto reference = torch::from_blob(const_cast<float*>(kQwen2Logits), {2, 7, 40});
     // bf16 keeps about 3 significant digits; logits here are of order 1.
     EXPECT_LT(maxAbsDiff(logits, reference), 0.15);
+}
+
+// Beyond the largest shard, transformers' layout: shards filled in name order, each under the
+// limit unless one weight alone is larger, and the index naming each weight's shard; a later
+// unsharded save into the folder leaves no shard behind to be read instead.
+TEST(Checkpoint, SaveBeyondTheShardSizeWritesShardsAndTheirIndex) {
+    ladder::test::TempDir dir;
+    torch::manual_seed(13);
+    const CausalLM model = buildModel(test::smallLlamaConfig(), torch::kCPU, torch::kFloat);
+    constexpr std::int64_t kLimit = 6000;  // bytes: the 37 x 32 float32 embedding is 4,736
+    savePretrained(*model, dir.path(), torch::kFloat, kLimit);
+    EXPECT_FALSE(std::filesystem::exists(dir / "model.safetensors"));
+    const auto files = weightFiles(dir.path());
+    ASSERT_GE(files.size(), 3u);
+    const auto index =
+        nlohmann::json::parse(ladder::test::readFile(dir / "model.safetensors.index.json"));
+    std::int64_t total = 0;
+    std::string last;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        EXPECT_EQ(files[i].filename().string(),
+                  fmt::format("model-{:05d}-of-{:05d}.safetensors", i + 1, files.size()));
+        const SafetensorsFile shard(files[i]);
+        std::int64_t bytes = 0;
+        for (const auto& name : shard.names()) {
+            EXPECT_EQ(index.at("weight_map").at(name), files[i].filename().string());
+            EXPECT_LT(last, name);  // name order across the shards
+            last = name;
+            bytes += static_cast<std::int64_t>(shard.view(name).nbytes());
+        }
+        EXPECT_TRUE(bytes <= kLimit || shard.names().size() == 1) << files[i];
+        total += bytes;
+    }
+    EXPECT_EQ(index.at("metadata").at("total_size"), total);
+    EXPECT_EQ(index.at("weight_map").size(), model->hfWeights().size());
+    const CausalLM back = loadPretrained(dir.path(), torch::kCPU, torch::kFloat);
+    EXPECT_EQ(weightsHash(*model), weightsHash(*back));
+
+    savePretrained(*model, dir.path());
+    EXPECT_EQ(weightFiles(dir.path()), std::vector<std::filesystem::path>{dir / "model.safetensors"});
+    EXPECT_FALSE(std::filesystem::exists(dir / "model.safetensors.index.json"));
+    EXPECT_FALSE(std::filesystem::exists(files[0]));
 }
 
 TEST(Checkpoint, ShardedCheckpointLoadsLikeSingleFile) {

@@ -94,8 +94,11 @@ TEST(ModelConfig, ReadsMistralAndLlama3EosList) {
     EXPECT_EQ(c.headDimension(), 64);  // explicit, not 256 / 8
     EXPECT_EQ(c.eosTokenIds, (std::vector<std::int64_t>{128001, 128008, 128009}));
     EXPECT_FALSE(c.attentionBias);
-    // The sliding window is read, written back, and null means none.
+    // The sliding window is read, written back, and null means none; absent, transformers' 4096.
     EXPECT_EQ(c.slidingWindow, 4096);
+    json absent = j;
+    absent.erase("sliding_window");
+    EXPECT_EQ(configFromHfJson(absent, "config.json").slidingWindow, 4096);
     EXPECT_EQ(configToHfJson(c).at("sliding_window"), 4096);
     EXPECT_EQ(configFromHfJson(configToHfJson(c), "written").slidingWindow, 4096);
     json whole = j;

@@ -102,6 +102,7 @@ def ladder_greedy(args, folder, prompts):
 def check(args, name, config, seed):
     config = shrink(config)
     config.torch_dtype = "float32"
+    rope_type = (getattr(config, "rope_parameters", None) or {}).get("rope_type", "default")
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config, torch_dtype=torch.float32).eval()
     # transformers starts every norm at weight 1 (and bias 0): moved off it, so that a norm whose
@@ -111,11 +112,21 @@ def check(args, name, config, seed):
         for weight_name, weight in model.named_parameters():
             if "norm" in weight_name or ".ln_" in weight_name:
                 weight.add_(0.2 * torch.randn(weight.shape, generator=noise))
+            # Sharper attention where positions are the point (longrope's switch to its long
+            # factors): at transformers' initial 0.02 every key weighs alike and a rotation
+            # hardly moves a greedy token.
+            if rope_type == "longrope" and "qkv_proj" in weight_name:
+                weight.mul_(12.0)
     generator = torch.Generator().manual_seed(seed)
     lengths = PROMPT_LENGTHS
     rope = getattr(config, "rope_parameters", None) or {}
     if rope.get("rope_type", "default") != "default":
         lengths += (SCALED_ROPE_LENGTH,)
+    if rope.get("rope_type") == "longrope":
+        # Prompts whose answers cross the pretraining context: transformers encodes the whole
+        # text again with the long factors at that token (several, since a random model's greedy
+        # tokens change with it only now and then).
+        lengths += tuple(config.original_max_position_embeddings - k for k in (4, 10, 16, 22, 28))
     prompts = [torch.randint(0, config.vocab_size, (n,), generator=generator).tolist()
                for n in lengths]
     problems = []

@@ -11,6 +11,9 @@ For a SmolLM2-shaped and a Qwen3-shaped model (the real config, tokenizer and ch
      AutoTokenizer): its logits on three rendered conversations equal ladder-cli's (max |diff|
      <= 1e-4), its chat template renders them as the original folder's does, its weights moved
      away from the initial ones (training happened), and its generation_config's EOS is kept.
+The SmolLM2-shaped model is saved in bfloat16, as SmolLM2 ships: its checkpoints must be bfloat16
+too (config.json and weights). The Qwen3-shaped one's DPO checkpoint is cut into shards of at most
+20 MB (checkpoint.max_shard_size), which transformers reads through their index.
 The commands run are printed.
 """
 import glob
@@ -38,7 +41,7 @@ def imports():
         oracle.skip(f"the oracle Python lacks {e.name} (run scripts/install-deps.sh --oracle)")
 
 
-def make_model(folder, config, tokenizer_files, generation_eos):
+def make_model(folder, config, tokenizer_files, generation_eos, dtype=None):
     import torch
     from transformers import AutoModelForCausalLM, GenerationConfig
     torch.manual_seed(SEED)
@@ -48,7 +51,7 @@ def make_model(folder, config, tokenizer_files, generation_eos):
             if "norm" in name:
                 p.add_(torch.randn_like(p) * 0.1)  # norms off 1, so that a lost norm shows
     model.generation_config = GenerationConfig(eos_token_id=generation_eos)
-    model.save_pretrained(folder)
+    model.to(dtype or torch.float32).save_pretrained(folder)
     for f in tokenizer_files:
         shutil.copy(f, folder)
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -92,14 +95,28 @@ def run(args, *words):
     return oracle.ladder_cli(args, *words)
 
 
-def check(args, name, config_object, tokenizer_files, generation_eos, workdir):
+def saved_dtypes(folder):
+    """The dtypes of a model folder's weight files (model.safetensors or its shards)."""
+    from safetensors import safe_open
+    files = glob.glob(os.path.join(folder, "model*.safetensors"))
+    dtypes = set()
+    for f in files:
+        with safe_open(f, framework="pt") as handle:
+            for key in handle.keys():
+                dtypes.add(str(handle.get_slice(key).get_dtype()))
+    return files, dtypes
+
+
+def check(args, name, config_object, tokenizer_files, generation_eos, workdir, dtype_name,
+          shard_size):
     import torch
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM, AutoTokenizer
     print(f"{name}:")
     start = os.path.join(workdir, name, "start")
     os.makedirs(start)
-    initial = make_model(start, config_object, tokenizer_files, generation_eos)
+    initial = make_model(start, config_object, tokenizer_files, generation_eos,
+                         getattr(torch, dtype_name))
     rows = conversations(random.Random(SEED))
     prefs = os.path.join(workdir, name, "ultrafeedback.jsonl")
     with open(prefs, "w", encoding="utf-8") as f:
@@ -111,6 +128,8 @@ def check(args, name, config_object, tokenizer_files, generation_eos, workdir):
     for method, model, extra in (
             ("sft", {"kind": "pretrained", "path": start}, {}),
             ("dpo", {"kind": "run", "run": 1}, {"loss": {"beta": 0.1}, "reference": "cache"})):
+        if method == "dpo" and shard_size:
+            extra["checkpoint"] = {"every": 4, "keep": 1, "max_shard_size": shard_size}
         path = os.path.join(workdir, name, f"{method}.json")
         with open(path, "w") as f:
             json.dump(config(method, model, extra), f)
@@ -120,11 +139,24 @@ def check(args, name, config_object, tokenizer_files, generation_eos, workdir):
         print("  DPO run 2 left no checkpoint")
         return 1
     final = max(steps, key=lambda p: int(p.rsplit("-", 1)[1]))
+    failures = 0
+    files, dtypes = saved_dtypes(final)
+    with open(os.path.join(final, "config.json")) as f:
+        declared = json.load(f).get("torch_dtype")
+    wanted = {"bfloat16": "BF16", "float32": "F32"}[dtype_name]
+    print(f"  the checkpoint: {len(files)} weight file(s) of {sorted(dtypes)}, config.json "
+          f"torch_dtype {declared}")
+    if dtypes != {wanted} or declared != dtype_name:
+        print(f"  a {dtype_name} model's checkpoint must be {dtype_name}")
+        failures += 1
+    if shard_size and (len(files) < 2 or
+                       not os.path.exists(os.path.join(final, "model.safetensors.index.json"))):
+        print(f"  max_shard_size {shard_size} left the weights in {len(files)} file(s)")
+        failures += 1
     print(f"  transformers loads {final}")
     model = AutoModelForCausalLM.from_pretrained(final, dtype=torch.float32).eval()
     tokenizer = AutoTokenizer.from_pretrained(final)
     original = AutoTokenizer.from_pretrained(start)
-    failures = 0
     prompts = []
     for r in rows[:3]:
         text = tokenizer.apply_chat_template(r["chosen"], tokenize=False)
@@ -175,9 +207,9 @@ def main():
         qwen_files = qwen3_tokenizer_files(models)
         failures = 0
         failures += check(args, "SmolLM2", shrink(AutoConfig.from_pretrained(smol)), smol_files, 2,
-                          workdir)
+                          workdir, "bfloat16", None)
         failures += check(args, "Qwen3", shrink(qwen3_card_config()), qwen_files, [151645, 151643],
-                          workdir)
+                          workdir, "float32", "20MB")
         if failures:
             print(f"DIFFERENT: {failures} checks failed")
             return 1

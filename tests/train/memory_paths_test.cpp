@@ -174,6 +174,40 @@ TEST(PackedPairs, KeepMistralsSlidingWindowInEveryLayout) {
     EXPECT_GT((whole.logps - expected.logps).abs().max().item<double>(), 1e-3);
 }
 
+// Dynamic and longrope RoPE scale by the text's length: rows, a shared prompt and packed pairs
+// all take the whole texts' (prompt + answer), so they agree even where their forwards see less
+// (the shared prompt alone, the answers without their last token).
+TEST(PackedPairs, TakeTheWholeTextsLengthForDynamicAndLongRope) {
+    const auto batch = batchOf(pairs(), /*withRejected=*/true);
+    for (const std::string type : {"dynamic", "longrope"}) {
+        SCOPED_TRACE(type);
+        model::ModelConfig config = model::ModelConfig::tiny();
+        config.maxPositionEmbeddings = 8;  // the longest pair is 1 + 9 = 10 tokens
+        config.ropeScaling.type = type;
+        config.ropeScaling.factor = 2.0;
+        config.ropeScaling.originalMaxPositions = 8;
+        if (type == "longrope") {
+            config.modelType = "phi3";
+            config.fusedProjections = true;
+            const auto half = static_cast<std::size_t>(config.headDimension() / 2);
+            config.ropeScaling.shortFactor.assign(half, 1.0);
+            config.ropeScaling.longFactor.assign(half, 4.0);
+            config.ropeScaling.attentionFactor = 1.2;
+        }
+        torch::manual_seed(11);
+        auto model = model::buildModel(config, torch::kCPU, torch::kDouble);
+        ForwardOptions rows;
+        rows.prefixSharing = false;
+        const auto expected = run(*model, batch, rows);
+        ForwardOptions packed;
+        packed.packedPairs = true;
+        for (const auto& options : {ForwardOptions{}, packed}) {
+            SCOPED_TRACE(options.packedPairs ? "packed" : "shared prompt");
+            expectSame(run(*model, batch, options), expected, kLayoutTolerance);
+        }
+    }
+}
+
 TEST(GradientCheckpointingStep, AnswerLogpsAndGradientsMatchWithoutPrefixSharing) {
     const auto batch = batchOf(pairs());
     torch::manual_seed(8);

@@ -13,10 +13,12 @@
 #include "core/demo/demo_workspace.h"
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
+#include "core/model/safetensors.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/train/loss.h"
+#include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_run.h"
@@ -33,6 +35,32 @@ RunConfig smallConfig(const std::string& method) {
     c.keepCheckpoints = 2;
     c.marginPairs = 20;
     return c;
+}
+
+// A pretrained model folder over the bytes: a small Llama saved as `dtype`, a byte-level BPE
+// vocabulary (vocab.json, merges.txt) and tokenizer_config.json with `chatTemplate` when given.
+void writeByteModelFolder(const fs::path& folder, torch::Dtype dtype,
+                          const std::string& chatTemplate = "") {
+    auto model = model::ModelConfig::tiny();
+    model.hiddenSize = 32;
+    model.numLayers = 1;
+    model.numHeads = 2;
+    model.numKvHeads = 2;
+    model.intermediateSize = 64;
+    model::savePretrained(*model::buildModel(model, torch::kCPU, torch::kFloat), folder, dtype);
+    nlohmann::json vocab = nlohmann::json::object();
+    for (int b = 0; b < 256; ++b) {
+        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
+                                   : "<byte" + std::to_string(b) + ">"] = b;
+    }
+    test::writeFile(folder / "vocab.json", vocab.dump());
+    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
+    nlohmann::json tokenizerConfig = {
+        {"tokenizer_class", "Qwen2Tokenizer"},
+        {"eos_token", "<|endoftext|>"},
+        {"added_tokens_decoder", {{"256", {{"content", "<|endoftext|>"}, {"special", true}}}}}};
+    if (!chatTemplate.empty()) tokenizerConfig["chat_template"] = chatTemplate;
+    test::writeFile(folder / "tokenizer_config.json", tokenizerConfig.dump());
 }
 
 class TrainerTest : public ::testing::Test {
@@ -411,28 +439,10 @@ TEST_F(TrainerTest, ATokenizerLargerThanTheModelsVocabularyStopsTheRunBeforeItsF
 // line and its message, before any step; the workspace keeps its pairs.
 TEST_F(TrainerTest, AChatTemplateThatRaisesStopsTheRunNamingThePairAndTheTemplate) {
     const fs::path folder = m_dir / "model";
-    auto model = model::ModelConfig::tiny();
-    model.hiddenSize = 32;
-    model.numLayers = 1;
-    model.numHeads = 2;
-    model.numKvHeads = 2;
-    model.intermediateSize = 64;
-    model::savePretrained(*model::buildModel(model, torch::kCPU, torch::kFloat), folder);
-    nlohmann::json vocab = nlohmann::json::object();
-    for (int b = 0; b < 256; ++b) {
-        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
-                                   : "<byte" + std::to_string(b) + ">"] = b;
-    }
-    test::writeFile(folder / "vocab.json", vocab.dump());
-    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
-    const nlohmann::json tokenizerConfig = {
-        {"tokenizer_class", "Qwen2Tokenizer"},
-        {"eos_token", "<|endoftext|>"},
-        {"added_tokens_decoder", {{"256", {{"content", "<|endoftext|>"}, {"special", true}}}}},
-        {"chat_template", "{% for m in messages %}{{ m['content'] }}{% endfor %}\n"
-                          "{% if messages[0]['role'] != 'system' %}{{ raise_exception("
-                          "'Conversations must start with a system message') }}{% endif %}"}};
-    test::writeFile(folder / "tokenizer_config.json", tokenizerConfig.dump());
+    writeByteModelFolder(folder, torch::kFloat,
+                         "{% for m in messages %}{{ m['content'] }}{% endfor %}\n"
+                         "{% if messages[0]['role'] != 'system' %}{{ raise_exception("
+                         "'Conversations must start with a system message') }}{% endif %}");
 
     auto config = test::tinyRunConfig("sft", 4);
     config.model.kind = "pretrained";
@@ -455,6 +465,69 @@ TEST_F(TrainerTest, AChatTemplateThatRaisesStopsTheRunNamingThePairAndTheTemplat
     EXPECT_EQ(run.status, store::RunStatus::Failed);
     EXPECT_EQ(run.lastStep, 0);
     EXPECT_GT(ws.db().queryInt64("SELECT count(*) FROM pairs"), 0);
+}
+
+TEST_F(TrainerTest, ABfloat16ModelsCheckpointsAreBfloat16ShardedAndTheRunResumesFromFloat32) {
+    const fs::path folder = m_dir / "bf16-model";
+    writeByteModelFolder(folder, torch::kBFloat16);
+    auto config = smallConfig("sft");
+    config.model.kind = "pretrained";
+    config.model.path = folder.string();
+    config.model.overrides = nlohmann::json::object();
+    config.templateName = "alpaca";
+    config.checkpointEvery = 2;
+    config.checkpointMaxShardSize = "20KB";  // the 259 x 32 bfloat16 embedding alone is 16.6 KB
+    const auto whole = runToEnd(request(config));
+    ASSERT_EQ(whole.back().kind, EventKind::Finished) << whole.back().message;
+    const auto expected = losses(whole.back().runId);
+
+    // The checkpoint: config.json says bfloat16, the weights are bfloat16 in shards with their
+    // index, and the float32 weights training goes on from are beside them.
+    auto ws = store::Workspace::open(m_path);
+    const auto latest = store::RunStore(ws.db()).latestCheckpoint(whole.back().runId);
+    ASSERT_TRUE(latest.has_value());
+    const fs::path checkpoint = ws.checkpointDir() / latest->path;
+    const auto saved = nlohmann::json::parse(test::readFile(checkpoint / "config.json"));
+    EXPECT_EQ(saved.at("torch_dtype"), "bfloat16");
+    EXPECT_FALSE(fs::exists(checkpoint / "model.safetensors"));
+    const auto index =
+        nlohmann::json::parse(test::readFile(checkpoint / "model.safetensors.index.json"));
+    const auto files = model::weightFiles(checkpoint);
+    ASSERT_GE(files.size(), 2u);
+    std::int64_t bytes = 0;
+    for (const auto& file : files) {
+        const model::SafetensorsFile shard(file);
+        for (const auto& name : shard.names()) {
+            EXPECT_EQ(shard.entry(name).dtype, "BF16") << file << " " << name;
+            EXPECT_EQ(index.at("weight_map").at(name), file.filename().string());
+            bytes += static_cast<std::int64_t>(shard.view(name).nbytes());
+        }
+    }
+    EXPECT_EQ(index.at("metadata").at("total_size"), bytes);
+    const model::SafetensorsFile master(checkpoint / kTrainingWeightsFile);
+    for (const auto& name : master.names()) EXPECT_EQ(master.entry(name).dtype, "F32") << name;
+
+    // Stopped at step 2 and resumed from its checkpoint: the same losses, bit for bit (the
+    // bfloat16 copy alone would have rounded the weights).
+    std::int64_t run = 0;
+    {
+        TrainingJob job(request(config));
+        job.start();
+        while (auto e = job.events().pop(std::chrono::seconds(120))) {
+            if (e->kind == EventKind::Step && e->step == 2) job.stop();
+            if (e->isTerminal()) {
+                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
+                run = e->runId;
+                break;
+            }
+        }
+    }
+    ASSERT_GT(run, 0);
+    const auto resumed = runToEnd({m_path.string(), {}, run});
+    ASSERT_EQ(resumed.back().kind, EventKind::Finished) << resumed.back().message;
+    const auto actual = losses(run);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (const auto& [step, loss] : expected) EXPECT_EQ(actual.at(step), loss) << "step " << step;
 }
 
 }  // namespace
