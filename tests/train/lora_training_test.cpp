@@ -125,19 +125,7 @@ TEST_F(LoraTrainingTest, AStoppedLoraRunResumesBitExactly) {
     ASSERT_EQ(whole.kind, EventKind::Finished) << whole.message;
     const auto expected = series(whole.runId, "loss");
 
-    std::int64_t run = 0;
-    {
-        TrainingJob job({m_path.string(), config, 0});
-        job.start();
-        while (auto e = job.events().pop(std::chrono::seconds(120))) {
-            if (e->kind == EventKind::Step && e->step == 2) job.stop();
-            if (e->isTerminal()) {
-                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
-                run = e->runId;
-                break;
-            }
-        }
-    }
+    const std::int64_t run = test::stopAtStep({m_path.string(), config, 0}, 2);
     ASSERT_GT(run, 0);
     const auto resumed = runToEnd({m_path.string(), {}, run});
     ASSERT_EQ(resumed.kind, EventKind::Finished) << resumed.message;

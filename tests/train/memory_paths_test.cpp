@@ -144,6 +144,21 @@ TEST(PackedPairs, GiveTheLogpsAndGradientsOfEveryOtherLayout) {
     }
 }
 
+// The rows layout's log-probs and gradients, after checking that a shared prompt and packed
+// pairs give them too.
+Result expectEveryLayoutAgrees(model::CausalLMImpl& model, const Batch& batch) {
+    ForwardOptions rows;
+    rows.prefixSharing = false;
+    const auto expected = run(model, batch, rows);
+    ForwardOptions packed;
+    packed.packedPairs = true;
+    for (const auto& options : {ForwardOptions{}, packed}) {
+        SCOPED_TRACE(options.packedPairs ? "packed" : "shared prompt");
+        expectSame(run(model, batch, options), expected, kLayoutTolerance);
+    }
+    return expected;
+}
+
 // Mistral's sliding window (3 positions here, answers up to 9 tokens): every layout keeps it
 // (packed rows by positions, not columns), and it is there at all (the log-probs move without it).
 TEST(PackedPairs, KeepMistralsSlidingWindowInEveryLayout) {
@@ -153,15 +168,7 @@ TEST(PackedPairs, KeepMistralsSlidingWindowInEveryLayout) {
     config.slidingWindow = 3;
     torch::manual_seed(10);
     auto model = model::buildModel(config, torch::kCPU, torch::kDouble);
-    ForwardOptions rows;
-    rows.prefixSharing = false;
-    const auto expected = run(*model, batch, rows);
-    ForwardOptions packed;
-    packed.packedPairs = true;
-    for (const auto& options : {ForwardOptions{}, packed}) {
-        SCOPED_TRACE(options.packedPairs ? "packed" : "shared prompt");
-        expectSame(run(*model, batch, options), expected, kLayoutTolerance);
-    }
+    const auto expected = expectEveryLayoutAgrees(*model, batch);
     auto unwindowed = model::buildModel(model::ModelConfig::tiny(), torch::kCPU, torch::kDouble);
     {
         torch::NoGradGuard noGrad;
@@ -170,7 +177,7 @@ TEST(PackedPairs, KeepMistralsSlidingWindowInEveryLayout) {
         ASSERT_EQ(from.size(), to.size());
         for (std::size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i]);
     }
-    const auto whole = run(*unwindowed, batch, rows);
+    const auto whole = expectEveryLayoutAgrees(*unwindowed, batch);
     EXPECT_GT((whole.logps - expected.logps).abs().max().item<double>(), 1e-3);
 }
 
@@ -196,15 +203,7 @@ TEST(PackedPairs, TakeTheWholeTextsLengthForDynamicAndLongRope) {
         }
         torch::manual_seed(11);
         auto model = model::buildModel(config, torch::kCPU, torch::kDouble);
-        ForwardOptions rows;
-        rows.prefixSharing = false;
-        const auto expected = run(*model, batch, rows);
-        ForwardOptions packed;
-        packed.packedPairs = true;
-        for (const auto& options : {ForwardOptions{}, packed}) {
-            SCOPED_TRACE(options.packedPairs ? "packed" : "shared prompt");
-            expectSame(run(*model, batch, options), expected, kLayoutTolerance);
-        }
+        (void)expectEveryLayoutAgrees(*model, batch);
     }
 }
 

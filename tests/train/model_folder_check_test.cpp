@@ -12,6 +12,7 @@
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/training_checkpoint.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::train {
 namespace {
@@ -26,12 +27,7 @@ bool anyContains(const std::vector<std::string>& lines, const std::string& part)
 // A one-layer byte-vocabulary model saved into folder, with the file checkpoints write for the
 // byte tokenizer.
 model::ModelConfig saveSmallModel(const std::filesystem::path& folder) {
-    auto config = model::ModelConfig::tiny();
-    config.hiddenSize = 32;
-    config.numLayers = 1;
-    config.numHeads = 2;
-    config.numKvHeads = 2;
-    config.intermediateSize = 64;
+    const auto config = test::smallModelConfig();
     model::savePretrained(*model::buildModel(config, torch::kCPU, torch::kFloat), folder);
     test::writeFile(folder / "ladder_tokenizer.txt", "byte\n");
     return config;
@@ -56,15 +52,7 @@ TEST(ModelFolderCheck, AVocabAndMergesFolderPassesAndItsCheckpointKeepsThem) {
     const auto folder = dir / "model";
     saveSmallModel(folder);
     std::filesystem::remove(folder / "ladder_tokenizer.txt");
-    nlohmann::json vocab = nlohmann::json::object();
-    for (int b = 0; b < 256; ++b) {
-        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
-                                   : "<byte" + std::to_string(b) + ">"] = b;
-    }
-    test::writeFile(folder / "vocab.json", vocab.dump());
-    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
-    test::writeFile(folder / "tokenizer_config.json", R"({"tokenizer_class": "Qwen2Tokenizer",
-        "added_tokens_decoder": {"256": {"content": "<|endoftext|>", "special": true}}})");
+    test::writeByteVocab(folder);
     const auto check = checkModelFolder(folder);
     EXPECT_TRUE(check.ok) << (check.problems.empty() ? "" : check.problems.front());
     EXPECT_NE(check.summary.find("tokenizer bpe-bytelevel (257 tokens)"), std::string::npos)

@@ -37,30 +37,13 @@ RunConfig smallConfig(const std::string& method) {
     return c;
 }
 
-// A pretrained model folder over the bytes: a small Llama saved as `dtype`, a byte-level BPE
-// vocabulary (vocab.json, merges.txt) and tokenizer_config.json with `chatTemplate` when given.
+// A pretrained model folder over the bytes: a small Llama saved as `dtype` and a byte-level BPE
+// tokenizer (test::writeByteVocab) with `chatTemplate` when given.
 void writeByteModelFolder(const fs::path& folder, torch::Dtype dtype,
                           const std::string& chatTemplate = "") {
-    auto model = model::ModelConfig::tiny();
-    model.hiddenSize = 32;
-    model.numLayers = 1;
-    model.numHeads = 2;
-    model.numKvHeads = 2;
-    model.intermediateSize = 64;
-    model::savePretrained(*model::buildModel(model, torch::kCPU, torch::kFloat), folder, dtype);
-    nlohmann::json vocab = nlohmann::json::object();
-    for (int b = 0; b < 256; ++b) {
-        vocab[b >= '!' && b <= '~' ? std::string(1, static_cast<char>(b))
-                                   : "<byte" + std::to_string(b) + ">"] = b;
-    }
-    test::writeFile(folder / "vocab.json", vocab.dump());
-    test::writeFile(folder / "merges.txt", "#version: 0.2\n");
-    nlohmann::json tokenizerConfig = {
-        {"tokenizer_class", "Qwen2Tokenizer"},
-        {"eos_token", "<|endoftext|>"},
-        {"added_tokens_decoder", {{"256", {{"content", "<|endoftext|>"}, {"special", true}}}}}};
-    if (!chatTemplate.empty()) tokenizerConfig["chat_template"] = chatTemplate;
-    test::writeFile(folder / "tokenizer_config.json", tokenizerConfig.dump());
+    model::savePretrained(*model::buildModel(test::smallModelConfig(), torch::kCPU, torch::kFloat),
+                          folder, dtype);
+    test::writeByteVocab(folder, chatTemplate);
 }
 
 class TrainerTest : public ::testing::Test {
@@ -98,6 +81,20 @@ protected:
             out[step] = value;
         }
         return out;
+    }
+    // `config` run again, stopped after step 2 and resumed: `expected`'s losses bit for bit, not
+    // approximately.
+    void expectStoppedAndResumedRunRepeats(const RunConfig& config,
+                                           const std::map<std::int64_t, double>& expected) {
+        const std::int64_t run = test::stopAtStep(request(config), 2);
+        ASSERT_GT(run, 0);
+        const auto resumed = runToEnd({m_path.string(), {}, run});
+        ASSERT_EQ(resumed.back().kind, EventKind::Finished) << resumed.back().message;
+        const auto actual = losses(run);
+        ASSERT_EQ(actual.size(), expected.size());
+        for (const auto& [step, loss] : expected) {
+            EXPECT_EQ(actual.at(step), loss) << "step " << step;
+        }
     }
     // The cache holds log-probs computed in batches of another padding than the training batches:
     // equal to float rounding, not bit for bit.
@@ -195,27 +192,7 @@ TEST_F(TrainerTest, ResumedRunContinuesTheSameLossCurveBitExactly) {
     const auto expected = losses(whole.back().runId);
 
     // The same run, stopped after a few steps and resumed.
-    std::int64_t run = 0;
-    {
-        TrainingJob job(request(config));
-        job.start();
-        while (auto e = job.events().pop(std::chrono::seconds(120))) {
-            if (e->kind == EventKind::Step && e->step == 2) job.stop();
-            if (e->isTerminal()) {
-                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
-                run = e->runId;
-                break;
-            }
-        }
-    }
-    ASSERT_GT(run, 0);
-    const auto resumed = runToEnd({m_path.string(), {}, run});
-    ASSERT_EQ(resumed.back().kind, EventKind::Finished) << resumed.back().message;
-    const auto actual = losses(run);
-    ASSERT_EQ(actual.size(), expected.size());
-    for (const auto& [step, loss] : expected) {
-        EXPECT_EQ(actual.at(step), loss) << "step " << step;  // bit-exact, not approximately
-    }
+    expectStoppedAndResumedRunRepeats(config, expected);
 }
 
 TEST_F(TrainerTest, StopTakesEffectWithinOneStepAndLeavesACheckpoint) {
@@ -509,25 +486,7 @@ TEST_F(TrainerTest, ABfloat16ModelsCheckpointsAreBfloat16ShardedAndTheRunResumes
 
     // Stopped at step 2 and resumed from its checkpoint: the same losses, bit for bit (the
     // bfloat16 copy alone would have rounded the weights).
-    std::int64_t run = 0;
-    {
-        TrainingJob job(request(config));
-        job.start();
-        while (auto e = job.events().pop(std::chrono::seconds(120))) {
-            if (e->kind == EventKind::Step && e->step == 2) job.stop();
-            if (e->isTerminal()) {
-                ASSERT_EQ(e->kind, EventKind::Stopped) << e->message;
-                run = e->runId;
-                break;
-            }
-        }
-    }
-    ASSERT_GT(run, 0);
-    const auto resumed = runToEnd({m_path.string(), {}, run});
-    ASSERT_EQ(resumed.back().kind, EventKind::Finished) << resumed.back().message;
-    const auto actual = losses(run);
-    ASSERT_EQ(actual.size(), expected.size());
-    for (const auto& [step, loss] : expected) EXPECT_EQ(actual.at(step), loss) << "step " << step;
+    expectStoppedAndResumedRunRepeats(config, expected);
 }
 
 }  // namespace
