@@ -7,7 +7,9 @@
 #include "core/format/text_format.h"
 #include "core/pairs/training_pairs.h"
 #include "core/tokenizer/byte_tokenizer.h"
+#include "core/tokenizer/tokenizer.h"
 #include "core/train/batch.h"
+#include "tests/support/test_support.h"
 
 namespace ladder::train {
 namespace {
@@ -48,6 +50,53 @@ TEST(PairPreview, ShowsTheTrainersTokensWithLossOnTheAnswersAndSpecialTokensMark
     EXPECT_EQ(cut.prompt.size(), 16u);
     EXPECT_TRUE(cut.answerCut);
     EXPECT_EQ(cut.rejected.size(), 4u);
+}
+
+// A real chat model (SmolLM2's tokenizer.json and chat template from ../shared): the template
+// writes its own special tokens and the preview shows them as special, nothing is added before
+// them, the prompt ends with the generation prompt, and the answer turn (its end-of-turn token
+// included) carries the loss. The ids are the tokenizer's own (tests/oracle/trl_text.py holds
+// the same code against TRL).
+TEST(PairPreview, ARealChatModelShowsItsTemplatesSpecialTokensAndLossOnTheAnswerTurn) {
+    LADDER_REQUIRE_SHARED("data/models/SmolLM2-135M-Instruct/tokenizer.json");
+    const auto folder = test::sharedDir() / "data/models/SmolLM2-135M-Instruct";
+    const auto tok = tokenizer::loadTokenizer(folder);
+    const auto textFormat = format::TextFormat::resolve("auto", *tok);
+    pairs::TrainingPair pair;
+    pair.pairId = 3;
+    pair.instruction = "Sum 2 and 3, café";
+    pair.chosen = "5";
+    pair.rejected = "six";
+    const auto preview = previewPair(pair, textFormat, *tok, LengthCaps{512, 256});
+    EXPECT_NE(preview.format.find("chat template"), std::string::npos) << preview.format;
+    EXPECT_NE(preview.promptText.find("<|im_start|>user\nSum 2 and 3, café<|im_end|>\n"),
+              std::string::npos)
+        << preview.promptText;
+    EXPECT_TRUE(preview.promptText.ends_with("<|im_start|>assistant\n")) << preview.promptText;
+    EXPECT_EQ(joined(preview.prompt), preview.promptText);  // no BOS added before the template's
+    const auto ids = tok->encode(preview.promptText, /*addSpecialTokens=*/false);
+    ASSERT_EQ(preview.prompt.size(), ids.size());
+    int specials = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        EXPECT_EQ(preview.prompt[i].id, ids[i]) << i;
+        const bool marker = preview.prompt[i].text == "<|im_start|>" ||
+                            preview.prompt[i].text == "<|im_end|>";
+        EXPECT_EQ(preview.prompt[i].special, marker) << preview.prompt[i].text;
+        EXPECT_FALSE(preview.prompt[i].loss);
+        specials += marker;
+    }
+    EXPECT_EQ(specials, 5);  // system and user turns, and the generation prompt's start
+    EXPECT_TRUE(joined(preview.chosen).starts_with("5<|im_end|>")) << joined(preview.chosen);
+    EXPECT_TRUE(joined(preview.rejected).starts_with("six<|im_end|>")) << joined(preview.rejected);
+    for (const auto* answer : {&preview.chosen, &preview.rejected}) {
+        int ends = 0;
+        for (const auto& p : *answer) {
+            EXPECT_TRUE(p.loss) << p.text;
+            EXPECT_EQ(p.special, p.text == "<|im_end|>" || p.text == "<|endoftext|>") << p.text;
+            ends += p.text == "<|im_end|>";
+        }
+        EXPECT_EQ(ends, 1);
+    }
 }
 
 }  // namespace
