@@ -86,6 +86,8 @@ void info(const ModelArgs& args) {
     std::printf("vocabulary %lld, tied embeddings %s, saved as %s\n",
                 static_cast<long long>(c.vocabSize), c.tieWordEmbeddings ? "yes" : "no",
                 c.torchDtype.c_str());
+    const std::string attention = model::attentionText(c);
+    if (!attention.empty()) std::printf("attention  %s\n", attention.c_str());
     std::printf("parameters %lld\n", static_cast<long long>(parameters));
 }
 

@@ -638,6 +638,46 @@ std::string sizesText(const ModelConfig& config) {
            std::to_string(config.vocabSize);
 }
 
+std::string attentionText(const ModelConfig& c) {
+    std::vector<std::string> parts;
+    const auto number = [](double x) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", x);
+        return std::string(text);
+    };
+    if (c.slidingWindow > 0) {
+        std::string window = "sliding window " + std::to_string(c.slidingWindow);
+        if (!c.slidingLayers.empty()) {
+            const auto sliding = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
+            window += " on " + std::to_string(sliding) + " of " + std::to_string(c.numLayers) +
+                      " layers";
+        }
+        parts.push_back(window);
+    }
+    const RopeScaling& r = c.ropeScaling;
+    if (r.type == "longrope") {
+        parts.push_back("RoPE longrope (long factors beyond " +
+                        std::to_string(r.originalMaxPositions) + " positions)");
+    } else if (r.type == "dynamic") {
+        parts.push_back("RoPE dynamic x" + number(r.factor) + " beyond " +
+                        std::to_string(r.originalMaxPositions) + " positions");
+    } else if (!r.isDefault()) {
+        parts.push_back("RoPE " + r.type + " x" + number(r.factor));
+    }
+    if (c.localRopeTheta > 0.0) parts.push_back("local RoPE base " + number(c.localRopeTheta));
+    if (c.attnLogitSoftcap > 0.0 || c.finalLogitSoftcap > 0.0) {
+        std::string caps = "soft caps";
+        if (c.attnLogitSoftcap > 0.0) caps += " attention " + number(c.attnLogitSoftcap);
+        if (c.finalLogitSoftcap > 0.0) caps += " logits " + number(c.finalLogitSoftcap);
+        parts.push_back(caps);
+    }
+    if (c.qkNorm) parts.push_back("q/k norms");
+    if (c.fusedProjections) parts.push_back("fused qkv_proj and gate_up_proj");
+    std::string out;
+    for (const auto& part : parts) out += (out.empty() ? "" : ", ") + part;
+    return out;
+}
+
 std::vector<WeightShape> weightShapes(const ModelConfig& config) {
     std::vector<WeightShape> out = globalWeights(config);
     for (std::int64_t layer = 0; layer < config.numLayers; ++layer) {

@@ -107,6 +107,10 @@ struct WeightShape {
 // "hidden_size 896, intermediate_size 4864, num_hidden_layers 24 and vocab_size 151936" (GPT-2's
 // names for GPT-2): the sizes that decide a model's memory, for messages.
 [[nodiscard]] std::string sizesText(const ModelConfig& config);
+// What sets the model's attention and positions apart from plain causal attention and default
+// RoPE, for people ("sliding window 4096 on 13 of 26 layers, RoPE linear x8, local RoPE base
+// 10000, soft caps attention 50 logits 30, fused qkv_proj and gate_up_proj"); empty when nothing.
+[[nodiscard]] std::string attentionText(const ModelConfig& config);
 
 // Parses a Hugging Face config.json object. `source` names the file in errors. Unknown
 // model_type, a missing or mistyped field, or an unsupported feature (rope_scaling, mlp_bias)

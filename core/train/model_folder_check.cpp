@@ -52,6 +52,8 @@ ModelFolderCheck checkModelFolder(const fs::path& folder) {
                       std::to_string(config->numLayers) + " layers, d " +
                       std::to_string(config->hiddenSize) + ", vocab " +
                       std::to_string(config->vocabSize);
+        const std::string attention = model::attentionText(*config);
+        if (!attention.empty()) out.summary += ", " + attention;
     }
     if (weights > 0) {
         out.summary += (out.summary.empty() ? "" : "; ") + std::to_string(weights) + " weight file" +

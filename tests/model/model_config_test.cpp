@@ -262,6 +262,34 @@ TEST(ModelConfig, ReadsGemma3TextWithItsTwoRopeBasesInBothForms) {
     EXPECT_NE(message.find("gemma3_text"), std::string::npos) << message;
 }
 
+// What the launcher's folder check and `ladder-cli model info` say about a model's attention.
+TEST(ModelConfig, AttentionTextNamesWindowsRopeSoftCapsAndFusedWeights) {
+    EXPECT_EQ(attentionText(ModelConfig::tiny()), "");
+    const json gemma2 = {{"model_type", "gemma2"},    {"vocab_size", 256000},
+                         {"hidden_size", 2304},       {"intermediate_size", 9216},
+                         {"num_hidden_layers", 26},   {"num_attention_heads", 8},
+                         {"num_key_value_heads", 4},  {"head_dim", 256}};
+    EXPECT_EQ(attentionText(configFromHfJson(gemma2, "config.json")),
+              "sliding window 4096 on 13 of 26 layers, soft caps attention 50 logits 30");
+    json gemma3 = gemma2;
+    gemma3["model_type"] = "gemma3_text";
+    gemma3["num_hidden_layers"] = 12;
+    gemma3["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 8.0}};
+    EXPECT_EQ(attentionText(configFromHfJson(gemma3, "config.json")),
+              "sliding window 4096 on 10 of 12 layers, RoPE linear x8, local RoPE base 10000, "
+              "q/k norms");
+    const json phi35 = {{"model_type", "phi3"},         {"vocab_size", 32064},
+                        {"hidden_size", 64},            {"intermediate_size", 128},
+                        {"num_hidden_layers", 2},       {"num_attention_heads", 4},
+                        {"max_position_embeddings", 131072},
+                        {"original_max_position_embeddings", 4096},
+                        {"rope_scaling", {{"type", "longrope"},
+                                          {"short_factor", std::vector<double>(8, 1.0)},
+                                          {"long_factor", std::vector<double>(8, 2.0)}}}};
+    EXPECT_EQ(attentionText(configFromHfJson(phi35, "config.json")),
+              "RoPE longrope (long factors beyond 4096 positions), fused qkv_proj and gate_up_proj");
+}
+
 TEST(ModelConfig, ReadsGpt2OwnFieldNames) {
     const json j = {{"model_type", "gpt2"},
                     {"vocab_size", 50257},
