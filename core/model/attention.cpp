@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -12,12 +13,18 @@
 namespace ladder::model {
 namespace {
 
+// The columns of the last tq of tk queries, (Tq, 1), and of the tk keys, (1, Tk).
+std::pair<torch::Tensor, torch::Tensor> queryAndKeyColumns(std::int64_t tq, std::int64_t tk,
+                                                           const torch::Device& device) {
+    const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
+    return {torch::arange(tk - tq, tk, options).unsqueeze(1),  // (Tq, 1)
+            torch::arange(0, tk, options).unsqueeze(0)};      // (1, Tk)
+}
+
 // (Tq, Tk) bool: query i (at absolute position Tk - Tq + i) sees keys up to its own position.
 torch::Tensor causalMask(std::int64_t tq, std::int64_t tk, const torch::Device& device) {
-    const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
-    const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
-    const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
-    return keyPos <= queryPos;                                               // (Tq, Tk)
+    const auto [queryPos, keyPos] = queryAndKeyColumns(tq, tk, device);
+    return keyPos <= queryPos;  // (Tq, Tk)
 }
 
 }  // namespace
@@ -28,9 +35,7 @@ torch::Tensor buildAttentionMask(const torch::Tensor& keyPadding, std::int64_t t
     TORCH_CHECK(keyPadding.dim() == 2 && keyPadding.size(1) == tk,
                 "key padding mask must be (B, T_past + T) = (B, ", tk, "), got ",
                 keyPadding.sizes());
-    const auto options = torch::TensorOptions().dtype(torch::kLong).device(keyPadding.device());
-    const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
-    const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
+    const auto [queryPos, keyPos] = queryAndKeyColumns(tq, tk, keyPadding.device());
     const auto causal = keyPos <= queryPos;                                  // (Tq, Tk)
     const auto self = keyPos == queryPos;                                    // (Tq, Tk)
     const auto real = keyPadding.to(torch::kBool).unsqueeze(1);              // (B, 1, Tk)
@@ -52,9 +57,7 @@ torch::Tensor slidingWindowMask(const torch::Tensor& allowed, std::int64_t tq, s
         near = (p.unsqueeze(1) > (p - window).unsqueeze(2)).unsqueeze(1);  // (B, 1, T, T)
     } else {
         if (tk <= window) return allowed;
-        const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
-        const auto queryPos = torch::arange(tk - tq, tk, options).unsqueeze(1);  // (Tq, 1)
-        const auto keyPos = torch::arange(0, tk, options).unsqueeze(0);          // (1, Tk)
+        const auto [queryPos, keyPos] = queryAndKeyColumns(tq, tk, device);
         near = (keyPos > queryPos - window).unsqueeze(0).unsqueeze(0);           // (1, 1, Tq, Tk)
     }
     const auto base = allowed.defined()

@@ -184,11 +184,13 @@ torch::Tensor LlamaImpl::hidden(const ForwardInput& input) {
     if (!input.positionIds.defined()) positions = positions.narrow(0, 0, 1);  // (1, T)
     auto x = m_model->embedTokens(input.inputIds);  // (B, T, C)
     if (c.gemma) {
-        // sqrt(C) rounded to the weights' dtype first, as Gemma's scaled embedding does.
-        const auto scale = torch::tensor(std::sqrt(static_cast<double>(c.hiddenSize)), torch::kFloat)
-                               .to(x.scalar_type())
-                               .item<double>();
-        x = x * scale;
+        // sqrt(C) rounded to float32, then to the weights' dtype, as Gemma's scaled embedding does.
+        const auto scale = static_cast<float>(std::sqrt(static_cast<double>(c.hiddenSize)));
+        switch (x.scalar_type()) {
+            case torch::kBFloat16: x = x * static_cast<float>(c10::BFloat16(scale)); break;
+            case torch::kHalf: x = x * static_cast<float>(c10::Half(scale)); break;
+            default: x = x * scale;
+        }
     }
     const auto [cos, sin] = rotaryCosSin(positions, c.headDimension(), c.ropeTheta, c.ropeScaling,
                                          x.scalar_type(), input.ropeLength);  // (B, 1, T, D)

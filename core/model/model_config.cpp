@@ -822,7 +822,6 @@ json configToHfJson(const ModelConfig& c) {
             const auto cap = [](double x) { return x > 0.0 ? json(x) : json(nullptr); };
             j["attn_logit_softcapping"] = cap(c.attnLogitSoftcap);
             j["final_logit_softcapping"] = cap(c.finalLogitSoftcap);
-            j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
             json types = json::array();
             for (std::int64_t i = 0; i < c.numLayers; ++i) {
                 const bool sliding =
@@ -840,7 +839,7 @@ json configToHfJson(const ModelConfig& c) {
             j["attention_bias"] = c.attentionBias;
         }
         if (c.modelType == "qwen2" || c.modelType == "qwen3") j["use_sliding_window"] = false;
-        if (c.modelType == "mistral" || c.modelType == "phi3") {
+        if (c.modelType == "mistral" || c.modelType == "phi3" || c.gemma) {
             j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
         }
     }
