@@ -187,14 +187,17 @@ void writeModelFolder(const std::vector<std::pair<std::string, torch::Tensor>>& 
     fs::create_directories(folder, ec);
     if (ec) throw Error("cannot create " + folder.string() + ": " + ec.message());
     // An earlier save's weights would be read in place of these (model.safetensors first).
+    // Collected first: removing entries while iterating leaves the iterator unspecified.
+    std::vector<fs::path> stale;
     for (const auto& entry : fs::directory_iterator(folder)) {
         const std::string name = entry.path().filename().string();
         if (name == "model.safetensors" || name == "model.safetensors.index.json" ||
             (name.starts_with("model-") && name.ends_with(".safetensors") &&
              name.find("-of-") != std::string::npos)) {
-            fs::remove(entry.path());
+            stale.push_back(entry.path());
         }
     }
+    for (const fs::path& path : stale) fs::remove(path);
     // In name order (hfWeights() sorts them).
     std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
     std::int64_t shardBytes = 0, totalBytes = 0;
