@@ -41,5 +41,6 @@ void addTrainCommands(CLI::App& app, CliContext& context);      // train
 void addEvalCommands(CLI::App& app, CliContext& context);  // generate, eval, evals, export-outputs
 void addGenerateSourceCommand(CLI::App& app, CliContext& context);  // generate-source
 void addModelCommands(CLI::App& app, CliContext& context);  // model info | logits | generate
+void addStudyCommands(CLI::App& app, CliContext& context);  // study run | show | list
 
 }  // namespace ladder::cli

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
     cli::addEvalCommands(app, context);
     cli::addGenerateSourceCommand(app, context);
     cli::addModelCommands(app, context);
+    cli::addStudyCommands(app, context);
 
     // Logging must be set up before the chosen command's callback runs.
     app.parse_complete_callback([&context] {

@@ -288,6 +288,23 @@ INSERT INTO sqlite_sequence(name, seq)
         UNION ALL SELECT max(run_id) FROM evals UNION ALL SELECT max(run_id) FROM samples);
 )sql";
 
+// A study's spec_json is its file with every config it names inlined: a second `study run` of
+// the same name must mean the same runs. A point is "variant=...;seed=..." (core/study).
+constexpr const char* kStudies = R"sql(
+CREATE TABLE studies (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    spec_json  TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE study_runs (
+    study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    point    TEXT NOT NULL,
+    run_id   INTEGER NOT NULL UNIQUE REFERENCES runs(id) ON DELETE CASCADE,
+    PRIMARY KEY (study_id, point)
+);
+)sql";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "initial schema", [](Database& db) { db.exec(kSchemaV1); }},
@@ -324,6 +341,9 @@ const std::vector<Migration>& migrations() {
         // its transcript for display and matching. NULL: the instruction (+ input) is the prompt.
         {4, "conversation prompts keep their messages",
          [](Database& db) { db.exec("ALTER TABLE prompts ADD COLUMN messages_json TEXT"); }},
+        // Version 5: studies (core/study): a grid of runs with seeds, and which run stands for
+        // which point of the grid, so that `ladder-cli study run` continues where it stopped.
+        {5, "studies", [](Database& db) { db.exec(kStudies); }},
     };
     return all;
 }

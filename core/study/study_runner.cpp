@@ -1,0 +1,203 @@
+// The study's scheduler: a small loop over training jobs, each point's run linked to it in the
+// workspace as soon as the run has an id.
+#include "core/study/study_runner.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/store/run_liveness.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "core/study/study_store.h"
+#include "core/train/training_job.h"
+
+namespace ladder::study {
+namespace {
+
+enum class State { Pending, Active, Done, Failed, Skipped };
+
+struct PointState {
+    State state = State::Pending;
+    std::int64_t runId = 0;  // linked run; 0: none yet
+};
+
+struct ActiveRun {
+    std::size_t point = 0;
+    std::unique_ptr<train::TrainingJob> job;
+    std::chrono::steady_clock::time_point started;
+    bool linked = false;
+};
+
+}  // namespace
+
+StudyOutcome runStudy(const std::string& workspacePath, const StudySpec& spec,
+                      const StudyOptions& options,
+                      const std::function<void(const StudyEvent&)>& onEvent,
+                      const std::atomic<bool>& stopRequested) {
+    auto workspace = store::Workspace::open(workspacePath);
+    StudyStore studies(workspace.db());
+    store::RunStore runs(workspace.db());
+    StudyOutcome outcome;
+    outcome.studyId = studies.open(spec);
+    outcome.total = static_cast<int>(spec.points.size());
+
+    // Where each point stands: a finished run, a run to resume, or nothing yet.
+    const auto linked = studies.runs(outcome.studyId);
+    std::vector<PointState> states(spec.points.size());
+    std::map<std::string, std::size_t> indexOf;
+    for (std::size_t i = 0; i < spec.points.size(); ++i) {
+        const auto& point = spec.points[i];
+        indexOf[point.key] = i;
+        std::int64_t runId = 0;
+        if (const auto it = linked.find(point.key); it != linked.end()) {
+            runId = it->second;
+        } else if (const auto orphan = studies.unlinkedRunNamed(point.config.name)) {
+            runId = *orphan;  // made by a `study run` killed before it could link it
+            studies.link(outcome.studyId, point.key, runId);
+        }
+        if (runId == 0) continue;
+        const auto run = runs.find(runId);
+        if (!run) continue;  // deleted since: trained again
+        states[i].runId = runId;
+        if (run->status == store::RunStatus::Finished) {
+            states[i].state = State::Done;
+            continue;
+        }
+        const auto liveness = store::runLiveness(*run, workspace.path());
+        if (liveness == store::Liveness::Live || liveness == store::Liveness::Quiet) {
+            throw Error("run " + std::to_string(runId) + " (" + run->name + ") of study '" +
+                        spec.name + "' is being trained by another process" +
+                        (run->pid ? " (pid " + std::to_string(*run->pid) + ")" : std::string()) +
+                        ": wait for it or stop it, then run the study again");
+        }
+    }
+
+    const int parallel = std::max(1, options.parallel > 0 ? options.parallel : spec.parallel);
+    std::vector<ActiveRun> active;
+    double secondsDone = 0;  // of runs finished in this session, for the ETA
+    int doneHere = 0;
+    bool stopSent = false;
+
+    auto count = [&](State s) {
+        int n = 0;
+        for (const auto& p : states) n += p.state == s;
+        return n;
+    };
+    auto event = [&](StudyEventKind kind, std::size_t i, const std::string& message,
+                     const train::TrainingEvent* training = nullptr) {
+        StudyEvent e;
+        e.kind = kind;
+        e.point = &spec.points[i];
+        e.runId = states[i].runId;
+        e.message = message;
+        e.training = training;
+        e.done = count(State::Done);
+        e.total = outcome.total;
+        const int left = count(State::Pending) + count(State::Active);
+        if (doneHere > 0) e.etaSeconds = secondsDone / doneHere * left / parallel;
+        if (onEvent) onEvent(e);
+    };
+
+    auto stopIfAsked = [&] {
+        if (!stopRequested || stopSent) return;
+        for (auto& a : active) a.job->stop();
+        stopSent = true;
+    };
+    while (true) {
+        stopIfAsked();
+        // Start what can start: parents first (they come first), a run once its parent finished.
+        for (std::size_t i = 0;
+             !stopSent && i < spec.points.size() && static_cast<int>(active.size()) < parallel;
+             ++i) {
+            if (states[i].state != State::Pending) continue;
+            const auto& point = spec.points[i];
+            train::JobRequest request;
+            request.workspacePath = workspacePath;
+            request.judgeProgramApproved = options.judgeProgramApproved;
+            request.withoutWinRate = options.withoutWinRate;
+            if (!point.parentKey.empty()) {
+                const auto& parent = states[indexOf.at(point.parentKey)];
+                if (parent.state == State::Failed || parent.state == State::Skipped) {
+                    states[i].state = State::Skipped;
+                    event(StudyEventKind::RunSkipped, i, "its parent run did not finish");
+                    continue;
+                }
+                if (parent.state != State::Done) continue;
+                request.config = point.config;
+                request.config.model.runId = parent.runId;
+                request.config.model.checkpointStep = -1;
+            } else {
+                request.config = point.config;
+            }
+            if (states[i].runId > 0) request.resumeRunId = states[i].runId;
+            ActiveRun run{i, std::make_unique<train::TrainingJob>(request),
+                          std::chrono::steady_clock::now(), states[i].runId > 0};
+            run.job->start();
+            states[i].state = State::Active;
+            event(StudyEventKind::RunStarted, i, states[i].runId > 0 ? "resumed" : "started");
+            active.push_back(std::move(run));
+        }
+        if (active.empty()) break;
+
+        for (std::size_t a = 0; a < active.size();) {
+            auto& run = active[a];
+            const std::size_t i = run.point;
+            if (!run.linked && run.job->runId() > 0) {
+                states[i].runId = run.job->runId();
+                studies.link(outcome.studyId, spec.points[i].key, states[i].runId);
+                run.linked = true;
+            }
+            const auto wait = std::chrono::milliseconds(active.size() == 1 ? 200 : 20);
+            bool ended = false;
+            while (auto e = run.job->events().pop(wait)) {
+                if (e->runId > 0 && !run.linked) {
+                    states[i].runId = e->runId;
+                    studies.link(outcome.studyId, spec.points[i].key, e->runId);
+                    run.linked = true;
+                }
+                event(StudyEventKind::Training, i, {}, &*e);
+                stopIfAsked();  // a run sends events faster than they are read: asked, stop now
+                if (!e->isTerminal()) continue;
+                ended = true;
+                if (e->kind == train::EventKind::Finished) {
+                    states[i].state = State::Done;
+                    secondsDone += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                 run.started)
+                                       .count();
+                    ++doneHere;
+                    event(StudyEventKind::RunFinished, i, e->message);
+                } else if (e->kind == train::EventKind::Stopped) {
+                    states[i].state = State::Pending;
+                    event(StudyEventKind::RunStopped, i, e->message);
+                } else {
+                    states[i].state = State::Failed;
+                    event(StudyEventKind::RunFailed, i, e->message);
+                }
+                break;
+            }
+            if (!ended && !run.job->isRunning() && run.job->events().size() == 0) {
+                // The worker ended without a last event (it never does; kept from hanging).
+                states[i].state = State::Failed;
+                event(StudyEventKind::RunFailed, i, "the training thread ended without a result");
+                ended = true;
+            }
+            if (ended) {
+                run.job->wait();
+                active.erase(active.begin() + static_cast<std::ptrdiff_t>(a));
+            } else {
+                ++a;
+            }
+        }
+    }
+
+    outcome.finished = count(State::Done);
+    outcome.failed = count(State::Failed);
+    outcome.skipped = count(State::Skipped);
+    outcome.stopped = stopSent && count(State::Pending) > 0;
+    return outcome;
+}
+
+}  // namespace ladder::study

@@ -1,0 +1,48 @@
+// Studies in the workspace: the study (its resolved file) and which run stands for which point,
+// so that a second `study run` of the same file continues it rather than starting over.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/store/database.h"
+#include "core/study/study_spec.h"
+
+namespace ladder::study {
+
+struct StudyRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string specJson;
+    std::string createdAt;
+};
+
+class StudyStore {
+public:
+    explicit StudyStore(store::Database& db) : m_db(db) {}
+
+    // The study of spec.name: made when new; the stored one when its resolved file is the same,
+    // or the same with values added to the grid (more seeds: the stored file is updated).
+    // Throws ladder::Error when a study of that name was made from a different file (its runs
+    // would not mean what the file says): rename the study in the file.
+    std::int64_t open(const StudySpec& spec);
+    [[nodiscard]] std::optional<StudyRecord> find(const std::string& name);
+    [[nodiscard]] std::vector<StudyRecord> list();  // oldest first
+
+    // point key -> run id, for the points that have a run.
+    [[nodiscard]] std::map<std::string, std::int64_t> runs(std::int64_t studyId);
+    void link(std::int64_t studyId, const std::string& point, std::int64_t runId);
+    // A run named `name` that belongs to no study: one a `study run` killed between making the
+    // run and recording it; adopted rather than trained twice. The newest such run, if any.
+    [[nodiscard]] std::optional<std::int64_t> unlinkedRunNamed(const std::string& name);
+
+private:
+    bool hasTables();
+
+    store::Database& m_db;
+};
+
+}  // namespace ladder::study
