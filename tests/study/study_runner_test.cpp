@@ -12,42 +12,14 @@
 #include "core/study/study_runner.h"
 #include "core/study/study_store.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_run.h"
 
 namespace ladder::study {
 namespace {
 
 using nlohmann::json;
 
-json tinyConfig(const std::string& method, int steps) {
-    return {{"method", method},
-            {"template", "chatml"},
-            {"model",
-             {{"kind", "tiny"},
-              {"overrides",
-               {{"hidden_size", 32},
-                {"num_hidden_layers", 2},
-                {"num_attention_heads", 2},
-                {"num_key_value_heads", 2},
-                {"intermediate_size", 64}}}}},
-            {"data", {{"ladder", "demo"}, {"max_length", 96}, {"max_prompt_length", 64}}},
-            {"optimizer", {{"lr", 0.003}}},
-            {"batch_size", 4},
-            {"max_steps", steps},
-            {"threads", 1},
-            {"eval", {{"every", 0}, {"pairs", 8}}},
-            {"checkpoint", {{"every", 2}, {"keep", 1}}},
-            {"margin_pairs", 0}};
-}
-
-json tinyStudy(int steps) {
-    json dpo = tinyConfig("dpo", steps);
-    dpo.erase("model");
-    return {{"name", "tiny study"},
-            {"parent", tinyConfig("sft", steps)},
-            {"base", dpo},
-            {"variants", {{{"name", "dpo"}}, {{"name", "ipo"}, {"set", {{"method", "ipo"}}}}}},
-            {"grid", {{"seed", {1, 2}}}}};
-}
+json tinyStudy(int steps) { return test::tinyStudyJson(steps); }
 
 class StudyRunnerTest : public ::testing::Test {
 protected:
@@ -200,7 +172,6 @@ TEST(LadderCliStudy, KilledMidRunTheSameCommandContinuesIt) {
     file["grid"]["seed"] = {1};
     file["variants"] = {{{"name", "dpo"}}};
     file["base"]["max_steps"] = 4;
-    file["parent"]["checkpoint"] = {{"every", 5}, {"keep", 1}};
     test::writeFile(dir / "study.json", file.dump());
     const int pid = test::startLadderCli(
         dir.path(), {"study", "run", "study.json", "-w", "demo.ladder"}, dir / "first.log");

@@ -90,4 +90,21 @@ inline void writeByteVocab(const std::filesystem::path& folder,
     writeFile(folder / "tokenizer_config.json", tokenizerConfig.dump());
 }
 
+// A study of tiny runs (core/study): an SFT parent per seed, then DPO and IPO from it, seeds 1
+// and 2, `steps` steps each, a checkpoint every 2 steps.
+inline nlohmann::json tinyStudyJson(int steps) {
+    auto parent = train::toJson(tinyRunConfig("sft", steps));
+    auto base = train::toJson(tinyRunConfig("dpo", steps));
+    for (auto* config : {&parent, &base}) {
+        (*config)["checkpoint"]["every"] = 2;
+        (*config)["checkpoint"]["keep"] = 1;
+    }
+    base.erase("model");  // the parent's
+    return {{"name", "tiny study"},
+            {"parent", parent},
+            {"base", base},
+            {"variants", {{{"name", "dpo"}}, {{"name", "ipo"}, {"set", {{"method", "ipo"}}}}}},
+            {"grid", {{"seed", {1, 2}}}}};
+}
+
 }  // namespace ladder::test

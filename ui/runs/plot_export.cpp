@@ -24,7 +24,7 @@ QSize gridSize(int count, int columns, QSize cell) {
 
 // Draws every plot into its cell. QCustomPlot::toPainter lays a plot out for the size it is given,
 // so a cell need not match the widget on screen.
-void paintGrid(QCPPainter& painter, const QList<MetricPlot*>& plots, int columns, QSize cell) {
+void paintGrid(QCPPainter& painter, const QList<QCustomPlot*>& plots, int columns, QSize cell) {
     for (int i = 0; i < plots.size(); ++i) {
         painter.save();
         painter.translate((i % columns) * cell.width(), (i / columns) * cell.height());
@@ -43,12 +43,19 @@ QString csvField(const QString& s) {
 }  // namespace
 
 QString plotExportFilter() {
-    return QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf);;"
-                       "CSV values (*.csv)");
+    return QObject::tr(
+        "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf);;"
+        "CSV values (*.csv)");
 }
 
 bool exportPlots(const QList<MetricPlot*>& plots, const QString& path, int columns, QSize cell,
                  QString* error) {
+    return exportCharts(QList<QCustomPlot*>(plots.begin(), plots.end()), path, columns, cell,
+                        error);
+}
+
+bool exportCharts(const QList<QCustomPlot*>& plots, const QString& path, int columns, QSize cell,
+                  QString* error) {
     if (plots.isEmpty()) {
         if (error) *error = QObject::tr("there is no chart to export");
         return false;
@@ -91,10 +98,12 @@ bool exportPlots(const QList<MetricPlot*>& plots, const QString& path, int colum
             ok = painter.end();
         }
     } else {
-        if (error) *error = QObject::tr("unknown picture type '%1': use .png, .svg or .pdf").arg(suffix);
+        if (error)
+            *error = QObject::tr("unknown picture type '%1': use .png, .svg or .pdf").arg(suffix);
         return false;
     }
-    if (!ok && error) *error = QObject::tr("cannot write %1: check the folder exists and is writable").arg(path);
+    if (!ok && error)
+        *error = QObject::tr("cannot write %1: check the folder exists and is writable").arg(path);
     return ok;
 }
 

@@ -6,6 +6,8 @@
 #include <QSize>
 #include <QString>
 
+class QCustomPlot;
+
 namespace ladder::ui {
 
 class MetricPlot;
@@ -17,6 +19,9 @@ class MetricPlot;
 // with *error set when the file cannot be written or the suffix is unknown.
 bool exportPlots(const QList<MetricPlot*>& plots, const QString& path, int columns, QSize cell,
                  QString* error);
+// The same for any charts (the Studies pane's bars).
+bool exportCharts(const QList<QCustomPlot*>& plots, const QString& path, int columns, QSize cell,
+                  QString* error);
 
 // Rows "plot,series,step,value" of every series; a series label (the run) goes in `series`.
 bool exportCsv(const QList<MetricPlot*>& plots, const QString& path, QString* error);
