@@ -30,6 +30,7 @@ struct StudyArgs {
     std::string file;
     std::string name;  // study show: a name or a study file
     std::string csv;
+    std::string against;  // a group to subtract, seed by seed (default: the study's baseline)
     study::StudyOptions options;
     bool plan = false;
 };
@@ -101,9 +102,14 @@ void printEvent(const study::StudyEvent& e, bool quiet) {
 }
 
 void printTable(store::Database& db, const study::StudySpec& spec, std::int64_t studyId,
-                const std::string& csvPath) {
+                const std::string& csvPath, const std::string& against) {
     const auto table = study::summarizeStudy(db, spec, studyId);
     std::printf("study '%s'\n%s", spec.name.c_str(), study::renderStudyTable(table).c_str());
+    const std::string baseline = against.empty() ? table.baseline : against;
+    if (!baseline.empty()) {
+        std::printf("\n%s",
+                    study::renderDifferences(study::differencesFrom(table, baseline)).c_str());
+    }
     if (csvPath.empty()) return;
     std::ofstream out(csvPath, std::ios::binary | std::ios::trunc);
     out << study::studyTableCsv(table);
@@ -156,7 +162,7 @@ int runStudyCommand(const CliContext& context, const StudyArgs& args) {
         outcome.skipped ? (", " + std::to_string(outcome.skipped) + " skipped").c_str() : "",
         clock::formatDuration(clock::nowSeconds() - started).c_str());
     auto workspace = context.openWorkspace(true);
-    printTable(workspace.db(), spec, outcome.studyId, args.csv);
+    printTable(workspace.db(), spec, outcome.studyId, args.csv, args.against);
     if (outcome.stopped) {
         std::printf("continue it with: ladder-cli study run %s -w %s\n", args.file.c_str(),
                     workspacePath.c_str());
@@ -189,7 +195,7 @@ int showStudy(const CliContext& context, const StudyArgs& args) {
             throw Error("the workspace has no study '" + args.name + "' (ladder-cli study list)");
     }
     printTable(workspace.db(), study::storedSpec(record->name, record->specJson), record->id,
-               args.csv);
+               args.csv, args.against);
     return 0;
 }
 
@@ -226,6 +232,9 @@ void addStudyCommands(CLI::App& app, CliContext& context) {
     show->add_option("study", args->name,
                      "Its name or its file (default: the workspace's only study)");
     show->add_option("--csv", args->csv, "Also write the table as CSV to this file");
+    show->add_option("--against", args->against,
+                     "Also print each group's difference from this group, paired by seed "
+                     "(default: the study's baseline)");
     show->callback([&context, args] { showStudy(context, *args); });
 
     auto* list = studyCommand->add_subcommand("list", "The workspace's studies");

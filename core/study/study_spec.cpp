@@ -13,8 +13,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxPoints = 1000;  // a grid larger than this is a typo, not a study
-const std::set<std::string> kStudyKeys = {"name", "description", "base",     "variants", "grid",
-                                          "set",  "parent",      "parallel", "metrics"};
+const std::set<std::string> kStudyKeys = {"name",    "description", "base",   "variants",
+                                          "grid",    "set",         "parent", "parallel",
+                                          "metrics", "baseline"};
 
 // A config given inline or as a file beside the study.
 json configJson(const json& value, const std::filesystem::path& folder, const std::string& what) {
@@ -129,6 +130,11 @@ StudySpec parseStudy(const json& file, const std::filesystem::path& folder,
                 throw Error(origin + ": 'metrics' must be a list of metric names");
             spec.metrics.push_back(name.get<std::string>());
         }
+    }
+
+    if (file.contains("baseline")) {
+        if (!file["baseline"].is_string()) throw Error(origin + ": 'baseline' must name a group");
+        spec.baseline = file["baseline"].get<std::string>();
     }
 
     // The grid: "seed" outermost, so that a study stopped half-way has every variant at some seeds.
@@ -264,6 +270,18 @@ StudySpec parseStudy(const json& file, const std::filesystem::path& folder,
             }
             point.config.name = runName(spec, point);
             spec.points.push_back(std::move(point));
+        }
+    }
+    if (!spec.baseline.empty()) {
+        bool found = false;
+        for (const auto& p : spec.points) {
+            found = found || (p.isParent ? "parent" : pointLabel(p, false)) == spec.baseline;
+        }
+        if (!found) {
+            throw Error(
+                origin + ": 'baseline' names '" + spec.baseline +
+                "', which is no group of "
+                "the study (a variant's name, with its grid values but the seed, or 'parent')");
         }
     }
     return spec;

@@ -30,6 +30,7 @@ struct StudySpec {
     std::string name;
     int parallel = 1;                   // runs at a time (one process, its cores shared)
     std::vector<std::string> metrics;   // what the table shows, in order
+    std::string baseline;               // a group the others are compared with, by seed; "" none
     std::vector<std::string> gridKeys;  // the varied keys, "seed" first when it is one of them
     nlohmann::json resolved;            // the file with every config it names read in: stored
     std::vector<StudyPoint> points;     // parents first, then seed by seed
@@ -48,6 +49,8 @@ struct StudySpec {
 //   parent    a run config (object or file) trained once per seed; every run starts from it
 //   parallel  runs at a time (default 1)
 //   metrics   the table's columns (default defaultStudyMetrics())
+//   baseline  a group ("sft continued", "parent") whose values the table also subtracts, seed by
+//   seed
 // Keys of "set" and "grid" are dotted paths in the run config ("optimizer.lr"); a wrong key or
 // value is an error naming the study, the variant and the key, as parseRunConfig words it.
 [[nodiscard]] StudySpec parseStudy(const nlohmann::json& json, const std::filesystem::path& folder,

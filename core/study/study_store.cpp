@@ -9,16 +9,17 @@
 namespace ladder::study {
 namespace {
 
-// Whether `now` is `before` with values added to its grid's lists (no key added or dropped,
-// nothing else changed): every run of the old study is still a run of the new one.
-bool onlyGrows(const std::string& before, const nlohmann::json& now) {
+// Whether `now` means the same runs as `before`, perhaps more: values added to its grid's lists
+// (no key added or dropped) and nothing else changed but what only shows (metrics, parallel,
+// baseline). Every run of the old study is then still a run of the new one.
+bool sameRunsOrMore(const std::string& before, const nlohmann::json& now) {
     const auto old = nlohmann::json::parse(before, nullptr, /*allow_exceptions=*/false);
     if (old.is_discarded() || !old.is_object() || !old.contains("grid")) return false;
-    auto withoutGrid = [](nlohmann::json j) {
-        j.erase("grid");
+    auto runsPart = [](nlohmann::json j) {
+        for (const char* key : {"grid", "metrics", "parallel", "baseline"}) j.erase(key);
         return j;
     };
-    if (withoutGrid(old) != withoutGrid(now)) return false;
+    if (runsPart(old) != runsPart(now)) return false;
     const auto& oldGrid = old["grid"];
     const auto& newGrid = now["grid"];
     if (oldGrid.size() != newGrid.size()) return false;
@@ -43,8 +44,8 @@ bool StudyStore::hasTables() {
 std::int64_t StudyStore::open(const StudySpec& spec) {
     const std::string text = spec.resolved.dump();
     if (const auto existing = find(spec.name)) {
-        if (existing->specJson != text && onlyGrows(existing->specJson, spec.resolved)) {
-            // More seeds or values: the runs so far keep their meaning, the new ones join them.
+        if (existing->specJson != text && sameRunsOrMore(existing->specJson, spec.resolved)) {
+            // More seeds or values, other columns: the runs so far keep their meaning.
             m_db.prepare("UPDATE studies SET spec_json = ? WHERE id = ?")
                 .bind(1, text)
                 .bind(2, existing->id)

@@ -25,7 +25,8 @@ public:
     explicit StudyStore(store::Database& db) : m_db(db) {}
 
     // The study of spec.name: made when new; the stored one when its resolved file is the same,
-    // or the same with values added to the grid (more seeds: the stored file is updated).
+    // or the same with values added to the grid (more seeds) or other metrics, parallel or
+    // baseline (the stored file is then updated).
     // Throws ladder::Error when a study of that name was made from a different file (its runs
     // would not mean what the file says): rename the study in the file.
     std::int64_t open(const StudySpec& spec);

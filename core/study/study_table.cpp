@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/common/error.h"
 #include "core/common/json_read.h"
 #include "core/store/metric_summary.h"
 #include "core/store/metrics.h"
@@ -62,6 +63,7 @@ StudyTable summarizeStudy(store::Database& db, const StudySpec& spec, std::int64
     StudyTable table;
     table.study = spec.name;
     table.metrics = spec.metrics;
+    table.baseline = spec.baseline;
     const auto linked = StudyStore(db).runs(studyId);
     store::RunStore runs(db);
     store::MetricsReader metrics(db);
@@ -83,10 +85,17 @@ StudyTable summarizeStudy(store::Database& db, const StudySpec& spec, std::int64
         if (!run || run->status != store::RunStatus::Finished) continue;
         ++row.finished;
         row.runIds.push_back(run->id);
+        std::string seed;
+        for (const auto& [key, value] : point.settings) {
+            if (key == "seed") seed = value.dump();
+        }
+        row.seeds.push_back(seed);
+        row.values.resize(spec.metrics.size());
         for (std::size_t m = 0; m < spec.metrics.size(); ++m) {
             const auto summary = store::summarizeSeries(metrics.series(run->id, spec.metrics[m]),
                                                         store::Better::Neither);
             if (summary) values[it->second][m].push_back(summary->last);
+            row.values[m].push_back(summary ? summary->last : std::nan(""));
         }
     }
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -98,20 +107,21 @@ StudyTable summarizeStudy(store::Database& db, const StudySpec& spec, std::int64
     return table;
 }
 
-std::string formatValue(const std::string& metric, const std::optional<MeanAndError>& v) {
+namespace {
+
+std::string formatNumber(const std::string& metric, const std::optional<MeanAndError>& v,
+                         bool sign) {
     if (!v) return "-";
     const double scale = isRate(metric) ? 100.0 : 1.0;
+    std::string format = isRate(metric) ? "%.1f" : "%.3f";
+    if (sign) format.insert(1, "+");
+    if (v->n >= 2) format += isRate(metric) ? " ± %.1f" : " ± %.3f";
     char buffer[64];
-    if (v->n < 2) {
-        std::snprintf(buffer, sizeof buffer, isRate(metric) ? "%.1f" : "%.3f", v->mean * scale);
-    } else {
-        std::snprintf(buffer, sizeof buffer, isRate(metric) ? "%.1f ± %.1f" : "%.3f ± %.3f",
-                      v->mean * scale, v->standardError * scale);
-    }
+    std::snprintf(buffer, sizeof buffer, format.c_str(), v->mean * scale, v->standardError * scale);
     return buffer;
 }
 
-std::string renderStudyTable(const StudyTable& table) {
+std::string render(const StudyTable& table, bool differences) {
     std::vector<std::vector<std::string>> cells;
     std::vector<std::string> header = {"group", "runs"};
     for (const auto& m : table.metrics) header.push_back(m + (isRate(m) ? " (%)" : ""));
@@ -120,7 +130,7 @@ std::string renderStudyTable(const StudyTable& table) {
         std::vector<std::string> line = {
             row.group, std::to_string(row.finished) + "/" + std::to_string(row.points)};
         for (std::size_t m = 0; m < table.metrics.size(); ++m) {
-            line.push_back(formatValue(table.metrics[m], row.metrics[m]));
+            line.push_back(formatNumber(table.metrics[m], row.metrics[m], differences));
         }
         cells.push_back(line);
     }
@@ -142,7 +152,63 @@ std::string renderStudyTable(const StudyTable& table) {
         }
         out += '\n';
     }
-    out += "mean ± standard error over seeds of each run's final value; runs: finished/planned\n";
+    out += differences ? "difference from '" + table.baseline +
+                             "' of the same seed: mean ± standard "
+                             "error over seeds; runs: seeds both have\n"
+                       : "mean ± standard error over seeds of each run's final value; runs: "
+                         "finished/planned\n";
+    return out;
+}
+
+}  // namespace
+
+std::string formatValue(const std::string& metric, const std::optional<MeanAndError>& v) {
+    return formatNumber(metric, v, false);
+}
+
+std::string renderStudyTable(const StudyTable& table) {
+    return render(table, false);
+}
+
+std::string renderDifferences(const StudyTable& differences) {
+    return render(differences, true);
+}
+
+StudyTable differencesFrom(const StudyTable& table, const std::string& baseline) {
+    const StudyRow* base = nullptr;
+    for (const auto& row : table.rows) {
+        if (row.group == baseline) base = &row;
+    }
+    if (!base) {
+        std::string groups;
+        for (const auto& row : table.rows) groups += (groups.empty() ? "" : ", ") + row.group;
+        throw Error("study '" + table.study + "' has no group '" + baseline +
+                    "' (it has: " + groups + ")");
+    }
+    StudyTable out;
+    out.study = table.study;
+    out.metrics = table.metrics;
+    out.baseline = baseline;
+    for (const auto& row : table.rows) {
+        if (&row == base) continue;
+        StudyRow diff{row.group, row.isParent};
+        std::vector<std::vector<double>> deltas(table.metrics.size());
+        for (std::size_t r = 0; r < row.seeds.size(); ++r) {
+            for (std::size_t b = 0; b < base->seeds.size(); ++b) {
+                if (base->seeds[b] != row.seeds[r]) continue;
+                ++diff.finished;
+                for (std::size_t m = 0; m < table.metrics.size(); ++m) {
+                    deltas[m].push_back(row.values[m][r] - base->values[m][b]);
+                }
+            }
+        }
+        diff.points = row.points;
+        for (const auto& d : deltas) {
+            const auto stat = meanAndStandardError(d);
+            diff.metrics.push_back(stat.n > 0 ? std::optional(stat) : std::nullopt);
+        }
+        out.rows.push_back(std::move(diff));
+    }
     return out;
 }
 

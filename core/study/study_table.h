@@ -28,6 +28,8 @@ struct StudyRow {
     int points = 0;  // runs the group stands for (one per seed)
     int finished = 0;
     std::vector<std::int64_t> runIds;                  // of its finished runs
+    std::vector<std::string> seeds;                    // of those runs ("" without a seed key)
+    std::vector<std::vector<double>> values;           // per metric, per finished run (NaN: none)
     std::vector<std::optional<MeanAndError>> metrics;  // per StudyTable::metrics; none: no value
 };
 
@@ -35,7 +37,14 @@ struct StudyTable {
     std::string study;
     std::vector<std::string> metrics;
     std::vector<StudyRow> rows;  // parents first, then in the file's order
+    std::string baseline;        // the group differences are taken from (the file's "baseline")
 };
+
+// Each group's difference from `baseline`'s, paired by seed (runs of one seed share their parent
+// and their data order): per metric, the mean of (value - baseline's value of the same seed) over
+// the seeds both have, with the standard error of those differences. The baseline's own row is
+// left out. Throws ladder::Error when there is no such group.
+[[nodiscard]] StudyTable differencesFrom(const StudyTable& table, const std::string& baseline);
 
 // The spec a study was stored with (its resolved file), read back.
 [[nodiscard]] StudySpec storedSpec(const std::string& name, const std::string& specJson);
@@ -48,6 +57,8 @@ struct StudyTable {
 [[nodiscard]] std::string formatValue(const std::string& metric,
                                       const std::optional<MeanAndError>& v);
 [[nodiscard]] std::string renderStudyTable(const StudyTable& table);
+// The differences table (differencesFrom) in the same layout, values signed.
+[[nodiscard]] std::string renderDifferences(const StudyTable& differences);
 // group, points, finished, then mean, stderr and n per metric; values as stored (fractions).
 [[nodiscard]] std::string studyTableCsv(const StudyTable& table);
 

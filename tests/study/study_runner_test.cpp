@@ -19,7 +19,9 @@ namespace {
 
 using nlohmann::json;
 
-json tinyStudy(int steps) { return test::tinyStudyJson(steps); }
+json tinyStudy(int steps) {
+    return test::tinyStudyJson(steps);
+}
 
 class StudyRunnerTest : public ::testing::Test {
 protected:

@@ -117,6 +117,8 @@ TEST(StudySpec, MistakesAreNamedWithTheVariantAndTheKey) {
     EXPECT_NE(err({{"name", "s"}, {"base", baseConfig()}, {"grid", {{"max_steps", {-3}}}}})
                   .find("study.json"),
               std::string::npos);
+    EXPECT_NE(err({{"name", "s"}, {"base", baseConfig()}, {"baseline", "nobody"}}).find("'nobody'"),
+              std::string::npos);
     json big = {{"name", "s"}, {"base", baseConfig()}, {"grid", json::object()}};
     for (const char* key : {"seed", "optimizer.lr", "loss.beta"}) {
         big["grid"][key] = json::array();

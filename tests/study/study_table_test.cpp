@@ -100,6 +100,33 @@ TEST_F(StudyTableTest, GroupsByVariantAndAveragesTheFinishedRunsOverSeeds) {
     EXPECT_NE(csv.find("\nhigh,3,1,0.5,0,1,0.5,0,1\n"), std::string::npos) << csv;
 }
 
+TEST_F(StudyTableTest, DifferencesFromTheBaselineArePairedBySeed) {
+    // low: seeds 1, 2, 3; high: seeds 1 and 3 only (seed 2 stopped). Pairs: (1, 3).
+    addRun(0, 0.20, 1.0, store::RunStatus::Finished);
+    addRun(2, 0.30, 2.0, store::RunStatus::Finished);
+    addRun(4, 0.40, 3.0, store::RunStatus::Finished);
+    addRun(1, 0.50, 0.5, store::RunStatus::Finished);
+    addRun(3, 0.90, 0.1, store::RunStatus::Stopped);
+    addRun(5, 0.45, 2.0, store::RunStatus::Finished);
+    const auto table = summarizeStudy(m_ws->db(), m_spec, m_study);
+    const auto diff = differencesFrom(table, "low");
+    ASSERT_EQ(diff.rows.size(), 1u);
+    EXPECT_EQ(diff.rows[0].group, "high");
+    EXPECT_EQ(diff.rows[0].finished, 2);
+    // Win rate: 0.50 - 0.20 = 0.30 and 0.45 - 0.40 = 0.05: mean 0.175, standard error 0.125.
+    ASSERT_TRUE(diff.rows[0].metrics[0]);
+    EXPECT_NEAR(diff.rows[0].metrics[0]->mean, 0.175, 1e-12);
+    EXPECT_NEAR(diff.rows[0].metrics[0]->standardError, 0.125, 1e-12);
+    // Loss: 0.5 - 1.0 and 2.0 - 3.0: -0.75 ± 0.25.
+    EXPECT_NEAR(diff.rows[0].metrics[1]->mean, -0.75, 1e-12);
+    const std::string text = renderDifferences(diff);
+    EXPECT_NE(text.find("+17.5 ± 12.5"), std::string::npos) << text;
+    EXPECT_NE(text.find("-0.750 ± 0.250"), std::string::npos) << text;
+    EXPECT_NE(text.find("difference from 'low'"), std::string::npos) << text;
+    EXPECT_NE(test::errorOf([&] { (void)differencesFrom(table, "nobody"); }).find("low, high"),
+              std::string::npos);
+}
+
 TEST_F(StudyTableTest, TheStoredStudyReadsBackAsTheSameRuns) {
     const auto record = StudyStore(m_ws->db()).find("t");
     ASSERT_TRUE(record);
@@ -123,6 +150,12 @@ TEST_F(StudyTableTest, AStudyOfTheSameNameFromAnotherFileIsRefusedButMoreSeedsAr
     const auto more = parseStudy(grown, {});
     EXPECT_EQ(studies.open(more), m_study);
     EXPECT_EQ(studies.find("t")->specJson, more.resolved.dump());
+    auto otherColumns = grown;
+    otherColumns["metrics"] = {"eval/loss"};
+    otherColumns["parallel"] = 2;
+    EXPECT_EQ(studies.open(parseStudy(otherColumns, {})), m_study);
+    EXPECT_EQ(storedSpec("t", studies.find("t")->specJson).metrics,
+              std::vector<std::string>{"eval/loss"});
     auto newKey = m_spec.resolved;
     newKey["grid"]["optimizer.lr"] = {0.1};
     EXPECT_NE(
