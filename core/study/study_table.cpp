@@ -162,8 +162,9 @@ std::string render(const StudyTable& table, bool differences) {
 
 }  // namespace
 
-std::string formatValue(const std::string& metric, const std::optional<MeanAndError>& v) {
-    return formatNumber(metric, v, false);
+std::string formatValue(const std::string& metric, const std::optional<MeanAndError>& v,
+                        bool withSign) {
+    return formatNumber(metric, v, withSign);
 }
 
 std::string renderStudyTable(const StudyTable& table) {

@@ -55,7 +55,7 @@ struct StudyTable {
 
 // "25.3 ± 1.2" (win rates in percent), "0.754 ± 0.010", "0.812" for one run, "-" for none.
 [[nodiscard]] std::string formatValue(const std::string& metric,
-                                      const std::optional<MeanAndError>& v);
+                                      const std::optional<MeanAndError>& v, bool withSign = false);
 [[nodiscard]] std::string renderStudyTable(const StudyTable& table);
 // The differences table (differencesFrom) in the same layout, values signed.
 [[nodiscard]] std::string renderDifferences(const StudyTable& differences);

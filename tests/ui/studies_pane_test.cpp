@@ -101,6 +101,19 @@ TEST_F(StudiesPaneTest, ARunStudyIsFollowedAndItsTableIsTheCoresMeanAndStandardE
     EXPECT_DOUBLE_EQ(bars[1]->data()->at(0)->mainValue(), accuracy->mean);
     EXPECT_DOUBLE_EQ(errors[1]->data()->at(0).errorPlus, accuracy->standardError);
 
+    // Differences from dpo, paired by seed: ipo - dpo of each seed.
+    m_pane->setAgainst("dpo");
+    const auto diff = study::differencesFrom(expected, "dpo");
+    ASSERT_EQ(m_pane->tableModel()->rowCount(), 2);
+    EXPECT_EQ(cell(1, 0), "ipo");
+    EXPECT_EQ(cell(1, 1), "2");
+    EXPECT_EQ(cell(1, 3).toStdString(),
+              study::formatValue(diff.metrics[1], diff.rows[1].metrics[1], true));
+    EXPECT_TRUE(cell(1, 3).startsWith('+') || cell(1, 3).startsWith('-'))
+        << cell(1, 3).toStdString();
+    m_pane->setAgainst("");
+    ASSERT_EQ(m_pane->tableModel()->rowCount(), 3);
+
     // Exports: the CSV is the CLI's; the chart a PNG.
     ASSERT_TRUE(m_pane->exportCsv(qpath(m_dir / "t.csv"), &error)) << error.toStdString();
     EXPECT_EQ(test::readFile(m_dir / "t.csv"), study::studyTableCsv(expected));

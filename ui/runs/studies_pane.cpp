@@ -95,15 +95,20 @@ void StudiesPane::buildUi() {
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
     auto* exportCsvButton = new QPushButton(tr("Export CSV..."), this);
+    m_against = new QComboBox(this);
+    m_against->setObjectName("studyAgainst");
+    m_against->setToolTip(
+        tr("Each group's difference from this group's run of the same seed "
+           "(they share the parent run and the data order), mean ± standard "
+           "error over the seeds both have"));
     auto* tableBox = new QWidget(this);
     auto* tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(m_view, 1);
     auto* tableButtons = new QHBoxLayout;
-    tableButtons->addWidget(new QLabel(tr("Mean ± standard error over seeds of each run's final "
-                                          "value; runs: finished/planned"),
-                                       this),
-                            1);
+    tableButtons->addWidget(new QLabel(tr("Differences from:"), this));
+    tableButtons->addWidget(m_against);
+    tableButtons->addStretch(1);
     tableButtons->addWidget(exportCsvButton);
     tableLayout->addLayout(tableButtons);
 
@@ -161,6 +166,9 @@ void StudiesPane::buildUi() {
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_reloading) fillChart();
     });
+    connect(m_against, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_reloading) reload();
+    });
     connect(exportCsvButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Study Table"),
                                                           m_studies->currentText() + ".csv",
@@ -215,6 +223,11 @@ void StudiesPane::setMetric(const QString& metric) {
     if (index >= 0) m_metric->setCurrentIndex(index);
 }
 
+void StudiesPane::setAgainst(const QString& group) {
+    const int index = m_against->findData(group);
+    if (index >= 0) m_against->setCurrentIndex(index);
+}
+
 void StudiesPane::updateButtons() {
     m_stop->setEnabled(m_job->isRunning());
     m_run->setEnabled(!m_job->isRunning());
@@ -245,6 +258,23 @@ void StudiesPane::reload() {
         const int index = m_metric->findData(metric);
         m_metric->setCurrentIndex(index >= 0 ? index : 0);
     }
+    // The baseline: the one chosen, else the study file's.
+    const bool firstFill = m_against->count() == 0;
+    const QString against =
+        firstFill && m_table ? q(m_table->baseline) : m_against->currentData().toString();
+    m_against->clear();
+    m_against->addItem(tr("(none: the values)"), QString());
+    if (m_table) {
+        for (const auto& row : m_table->rows) m_against->addItem(q(row.group), q(row.group));
+    }
+    const int againstIndex = m_against->findData(against);
+    m_against->setCurrentIndex(againstIndex >= 0 ? againstIndex : 0);
+    m_shown = m_table;
+    m_differences = m_table && !m_against->currentData().toString().isEmpty();
+    if (m_differences) {
+        m_shown =
+            study::differencesFrom(*m_table, m_against->currentData().toString().toStdString());
+    }
     m_reloading = false;
     fillTable();
     fillChart();
@@ -253,17 +283,20 @@ void StudiesPane::reload() {
 
 void StudiesPane::fillTable() {
     m_model->clear();
-    if (!m_table) return;
-    QStringList header = {tr("Group"), tr("Runs")};
-    for (const auto& m : m_table->metrics) header << q(m) + (isRate(m) ? tr(" (%)") : QString());
+    if (!m_shown) return;
+    const bool differences = m_differences;
+    QStringList header = {tr("Group"), differences ? tr("Seeds paired") : tr("Runs")};
+    for (const auto& m : m_shown->metrics) header << q(m) + (isRate(m) ? tr(" (%)") : QString());
     m_model->setHorizontalHeaderLabels(header);
-    for (const auto& row : m_table->rows) {
+    for (const auto& row : m_shown->rows) {
         QList<QStandardItem*> items;
         items << new QStandardItem(q(row.group));
-        items << new QStandardItem(QStringLiteral("%1/%2").arg(row.finished).arg(row.points));
-        for (std::size_t m = 0; m < m_table->metrics.size(); ++m) {
-            auto* item =
-                new QStandardItem(q(study::formatValue(m_table->metrics[m], row.metrics[m])));
+        items << new QStandardItem(differences
+                                       ? QString::number(row.finished)
+                                       : QStringLiteral("%1/%2").arg(row.finished).arg(row.points));
+        for (std::size_t m = 0; m < m_shown->metrics.size(); ++m) {
+            auto* item = new QStandardItem(
+                q(study::formatValue(m_shown->metrics[m], row.metrics[m], differences)));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             if (row.metrics[m]) {
                 item->setToolTip(tr("%1 runs: mean %2, standard error %3")
@@ -279,14 +312,15 @@ void StudiesPane::fillTable() {
 
 void StudiesPane::fillChart() {
     m_chart->clearPlottables();
+    const bool differences = m_differences;
     const PlotStyle style = PlotStyle::fromPalette(palette());
     style.applyTo(m_chart);
     const std::string metric = m_metric->currentData().toString().toStdString();
     std::size_t column = 0;
     bool found = false;
-    if (m_table) {
-        for (std::size_t m = 0; m < m_table->metrics.size(); ++m) {
-            if (m_table->metrics[m] == metric) {
+    if (m_shown) {
+        for (std::size_t m = 0; m < m_shown->metrics.size(); ++m) {
+            if (m_shown->metrics[m] == metric) {
                 column = m;
                 found = true;
             }
@@ -301,8 +335,8 @@ void StudiesPane::fillChart() {
     const double scale = isRate(metric) ? 100.0 : 1.0;
     QVector<double> keys, values, errors, parentKeys, parentValues, parentErrors;
     double lo = 0, hi = 0;
-    for (std::size_t r = 0; r < m_table->rows.size(); ++r) {
-        const auto& row = m_table->rows[r];
+    for (std::size_t r = 0; r < m_shown->rows.size(); ++r) {
+        const auto& row = m_shown->rows[r];
         const double key = static_cast<double>(r + 1);
         ticker->addTick(key, q(row.group).replace(QStringLiteral(", "), QStringLiteral("\n")));
         if (!row.metrics[column]) continue;
@@ -333,10 +367,10 @@ void StudiesPane::fillChart() {
     addBars(parentKeys, parentValues, parentErrors, style.grid.darker(150));
     addBars(keys, values, errors, style.seriesColor(0));
     m_chart->xAxis->setTicker(ticker);
-    m_chart->xAxis->setTickLabelRotation(m_table->rows.size() > 6 ? 30 : 0);
+    m_chart->xAxis->setTickLabelRotation(m_shown->rows.size() > 6 ? 30 : 0);
     m_chart->xAxis->setSubTicks(false);
     m_chart->xAxis->grid()->setVisible(false);
-    m_chart->xAxis->setRange(0.4, static_cast<double>(m_table->rows.size()) + 0.6);
+    m_chart->xAxis->setRange(0.4, static_cast<double>(m_shown->rows.size()) + 0.6);
     const double pad = (hi - lo) * 0.08 + (hi == lo ? 1.0 : 0.0);
     m_chart->yAxis->setRange(lo < 0 ? lo - pad : 0, hi + pad);
     m_chart->yAxis->setLabel(q(metric) +
@@ -349,7 +383,7 @@ bool StudiesPane::exportCsv(const QString& path, QString* error) {
         if (error) *error = tr("no study is shown");
         return false;
     }
-    return writeStudyCsv(*m_table, path, error);
+    return writeStudyCsv(*m_shown, path, error);
 }
 
 bool StudiesPane::saveChart(const QString& path, QString* error) {

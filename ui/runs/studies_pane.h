@@ -34,6 +34,8 @@ public:
     void stopStudy();
     void setStudy(const QString& name);
     void setMetric(const QString& metric);
+    // Shows each group's difference from this group, paired by seed ("" : the values).
+    void setAgainst(const QString& group);
     // Reads the studies and the chosen study's table again.
     void reload();
 
@@ -45,6 +47,8 @@ public:
     [[nodiscard]] QCustomPlot* chart() const { return m_chart; }
     [[nodiscard]] QComboBox* studies() const { return m_studies; }
     [[nodiscard]] const std::optional<study::StudyTable>& table() const { return m_table; }
+    // What the table and chart show: the values, or the differences from a group.
+    [[nodiscard]] const std::optional<study::StudyTable>& shown() const { return m_shown; }
 
 private:
     void buildUi();
@@ -56,6 +60,7 @@ private:
     StudyJob* m_job = nullptr;
     QComboBox* m_studies = nullptr;
     QComboBox* m_metric = nullptr;
+    QComboBox* m_against = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;
     QLabel* m_status = nullptr;
@@ -64,6 +69,8 @@ private:
     QCustomPlot* m_chart = nullptr;
     QTimer* m_poll = nullptr;
     std::optional<study::StudyTable> m_table;
+    std::optional<study::StudyTable> m_shown;
+    bool m_differences = false;  // m_shown holds differences from a group
     bool m_reloading = false;
 };
 
