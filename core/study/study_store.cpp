@@ -1,37 +1,34 @@
 // Studies in the workspace (tables studies and study_runs, schema version 5).
 #include "core/study/study_store.h"
 
-#include <algorithm>
-
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 
 namespace ladder::study {
 namespace {
 
-// Whether `now` means the same runs as `before`, perhaps more: values added to its grid's lists
-// (no key added or dropped) and nothing else changed but what only shows (metrics, parallel,
-// baseline). Every run of the old study is then still a run of the new one.
-bool sameRunsOrMore(const std::string& before, const nlohmann::json& now) {
-    const auto old = nlohmann::json::parse(before, nullptr, /*allow_exceptions=*/false);
-    if (old.is_discarded() || !old.is_object() || !old.contains("grid")) return false;
-    auto runsPart = [](nlohmann::json j) {
-        for (const char* key : {"grid", "metrics", "parallel", "baseline"}) j.erase(key);
-        return j;
-    };
-    if (runsPart(old) != runsPart(now)) return false;
-    const auto& oldGrid = old["grid"];
-    const auto& newGrid = now["grid"];
-    if (oldGrid.size() != newGrid.size()) return false;
-    for (const auto& [key, values] : oldGrid.items()) {
-        if (!newGrid.contains(key)) return false;
-        for (const auto& value : values) {
-            if (std::find(newGrid[key].begin(), newGrid[key].end(), value) == newGrid[key].end()) {
-                return false;
-            }
+// Whether every run of the study stored as `before` is still a run of `now`, with the same
+// config and parent: `now` may add seeds, grid values or variants, and change what only shows
+// (metrics, parallel, baseline), but never what a run that exists was trained with.
+bool keepsEveryRun(const std::string& name, const std::string& before, const StudySpec& now) {
+    StudySpec old;
+    try {
+        old =
+            parseStudy(ladder::json::parseText(before, "the stored study"), {}, "the stored study");
+    } catch (const std::exception&) {
+        return false;
+    }
+    std::map<std::string, const StudyPoint*> current;
+    for (const auto& point : now.points) current[point.key] = &point;
+    for (const auto& point : old.points) {
+        const auto it = current.find(point.key);
+        if (it == current.end() || it->second->parentKey != point.parentKey ||
+            train::toJson(it->second->config) != train::toJson(point.config)) {
+            return false;
         }
     }
-    return true;
+    return old.name == name;
 }
 
 }  // namespace
@@ -44,8 +41,8 @@ bool StudyStore::hasTables() {
 std::int64_t StudyStore::open(const StudySpec& spec) {
     const std::string text = spec.resolved.dump();
     if (const auto existing = find(spec.name)) {
-        if (existing->specJson != text && sameRunsOrMore(existing->specJson, spec.resolved)) {
-            // More seeds or values, other columns: the runs so far keep their meaning.
+        if (existing->specJson != text && keepsEveryRun(spec.name, existing->specJson, spec)) {
+            // More seeds, values or variants, other columns: the runs so far keep their meaning.
             m_db.prepare("UPDATE studies SET spec_json = ? WHERE id = ?")
                 .bind(1, text)
                 .bind(2, existing->id)

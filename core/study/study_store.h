@@ -24,11 +24,11 @@ class StudyStore {
 public:
     explicit StudyStore(store::Database& db) : m_db(db) {}
 
-    // The study of spec.name: made when new; the stored one when its resolved file is the same,
-    // or the same with values added to the grid (more seeds) or other metrics, parallel or
-    // baseline (the stored file is then updated).
-    // Throws ladder::Error when a study of that name was made from a different file (its runs
-    // would not mean what the file says): rename the study in the file.
+    // The study of spec.name: made when new; the stored one when every run it stands for is still
+    // a run of `spec` with the same config (more seeds, grid values or variants; other metrics,
+    // parallel or baseline): the stored file is then updated. Throws ladder::Error when a run of
+    // the stored study would mean something else now (another config under the same name):
+    // rename the study in the file.
     std::int64_t open(const StudySpec& spec);
     [[nodiscard]] std::optional<StudyRecord> find(const std::string& name);
     [[nodiscard]] std::vector<StudyRecord> list();  // oldest first

@@ -138,7 +138,8 @@ TEST_F(StudyTableTest, TheStoredStudyReadsBackAsTheSameRuns) {
     }
 }
 
-TEST_F(StudyTableTest, AStudyOfTheSameNameFromAnotherFileIsRefusedButMoreSeedsAreWelcome) {
+TEST_F(StudyTableTest,
+       AStudyOfTheSameNameFromAnotherFileIsRefusedButMoreSeedsOrVariantsAreWelcome) {
     StudyStore studies(m_ws->db());
     auto changed = m_spec.resolved;
     changed["variants"][0]["set"]["loss.beta"] = 0.2;
