@@ -5,9 +5,13 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/log.h"
+#include "core/store/owner_lock.h"
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -43,32 +47,65 @@ StudyOutcome runStudy(const std::string& workspacePath, const StudySpec& spec,
     StudyOutcome outcome;
     outcome.studyId = studies.open(spec);
     outcome.total = static_cast<int>(spec.points.size());
+    // One runner per study: a window and a `ladder-cli study run` on the same study would both
+    // start its pending points.
+    const auto lock =
+        store::OwnerLock::tryAcquire(studyLockFile(workspace.path(), outcome.studyId));
+    if (!lock.held()) {
+        throw Error("study '" + spec.name +
+                    "' is being run by another process (a window or a "
+                    "`ladder-cli study run`): wait for it, or stop it there, then run it again");
+    }
 
-    // Where each point stands: a finished run, a run to resume, or nothing yet.
+    // Where each point stands: a finished run, a run to resume, or nothing yet. Parents come
+    // first, so a run's parent is known when the run is looked at.
     const auto linked = studies.runs(outcome.studyId);
     std::vector<PointState> states(spec.points.size());
     std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < spec.points.size(); ++i) {
         const auto& point = spec.points[i];
         indexOf[point.key] = i;
-        std::int64_t runId = 0;
+        // The run this point's run starts from: a run that started from another (a parent deleted
+        // and trained again) is not this point's run.
+        const std::optional<std::int64_t> parentRun =
+            point.parentKey.empty() ? std::nullopt
+                                    : std::optional(states[indexOf.at(point.parentKey)].runId);
+        auto fits = [&](const store::RunRecord& run) {
+            return point.parentKey.empty() ? !run.parentRunId
+                                           : run.parentRunId && *run.parentRunId == *parentRun;
+        };
+        std::optional<store::RunRecord> run;
         if (const auto it = linked.find(point.key); it != linked.end()) {
-            runId = it->second;
-        } else if (const auto orphan = studies.unlinkedRunNamed(point.config.name)) {
-            runId = *orphan;  // made by a `study run` killed before it could link it
-            studies.link(outcome.studyId, point.key, runId);
+            run = runs.find(it->second);
+            if (run && !fits(*run)) {
+                log::get("study")->warn(
+                    "study '{}': run {} ({}) started from run {}, not from its "
+                    "parent now: trained again",
+                    spec.name, run->id, run->name, run->parentRunId.value_or(0));
+                run.reset();
+            }
+            if (!run) studies.unlink(outcome.studyId, point.key);
         }
-        if (runId == 0) continue;
-        const auto run = runs.find(runId);
-        if (!run) continue;  // deleted since: trained again
-        states[i].runId = runId;
+        if (!run) {
+            // A run made by a `study run` killed before it could link it.
+            if (const auto orphan = studies.unlinkedRunNamed(point.config.name)) {
+                run = runs.find(*orphan);
+                if (run && fits(*run)) {
+                    studies.link(outcome.studyId, point.key, run->id);
+                } else {
+                    run.reset();
+                }
+            }
+        }
+        if (!run) continue;
+        states[i].runId = run->id;
         if (run->status == store::RunStatus::Finished) {
             states[i].state = State::Done;
             continue;
         }
         const auto liveness = store::runLiveness(*run, workspace.path());
         if (liveness == store::Liveness::Live || liveness == store::Liveness::Quiet) {
-            throw Error("run " + std::to_string(runId) + " (" + run->name + ") of study '" +
+            throw Error("run " + std::to_string(run->id) + " (" + run->name + ") of study '" +
                         spec.name + "' is being trained by another process" +
                         (run->pid ? " (pid " + std::to_string(*run->pid) + ")" : std::string()) +
                         ": wait for it or stop it, then run the study again");
@@ -142,22 +179,25 @@ StudyOutcome runStudy(const std::string& workspacePath, const StudySpec& spec,
         }
         if (active.empty()) break;
 
+        // Every job's events without waiting, then one short wait: a busy run never keeps
+        // another's end (and the start of the next run) waiting.
+        bool any = false;
         for (std::size_t a = 0; a < active.size();) {
             auto& run = active[a];
             const std::size_t i = run.point;
-            if (!run.linked && run.job->runId() > 0) {
-                states[i].runId = run.job->runId();
-                studies.link(outcome.studyId, spec.points[i].key, states[i].runId);
+            auto linkRun = [&](std::int64_t runId) {
+                if (run.linked || runId <= 0) return;
+                states[i].runId = runId;
+                studies.link(outcome.studyId, spec.points[i].key, runId);
                 run.linked = true;
-            }
-            const auto wait = std::chrono::milliseconds(active.size() == 1 ? 200 : 20);
+            };
+            linkRun(run.job->runId());
             bool ended = false;
-            while (auto e = run.job->events().pop(wait)) {
-                if (e->runId > 0 && !run.linked) {
-                    states[i].runId = e->runId;
-                    studies.link(outcome.studyId, spec.points[i].key, e->runId);
-                    run.linked = true;
-                }
+            for (int popped = 0; popped < 256; ++popped) {  // then the next job's turn
+                auto e = run.job->events().pop(std::chrono::milliseconds(0));
+                if (!e) break;
+                any = true;
+                linkRun(e->runId);
                 event(StudyEventKind::Training, i, {}, &*e);
                 stopIfAsked();  // a run sends events faster than they are read: asked, stop now
                 if (!e->isTerminal()) continue;
@@ -191,6 +231,7 @@ StudyOutcome runStudy(const std::string& workspacePath, const StudySpec& spec,
                 ++a;
             }
         }
+        if (!any && !active.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 
     outcome.finished = count(State::Done);

@@ -147,6 +147,22 @@ StudySpec parseStudy(const json& file, const std::filesystem::path& folder,
         }
         if (key != "seed") spec.gridKeys.push_back(key);
     }
+    // Counted before they are made: a typo of 6 keys x 50 values must not fill the memory.
+    std::size_t count = 1;
+    for (const auto& key : spec.gridKeys) {
+        count *= grid[key].size();
+        if (count > kMaxPoints) {
+            throw Error(origin + ": the grid makes more than " + std::to_string(kMaxPoints) +
+                        " runs per variant; a study has at most " + std::to_string(kMaxPoints));
+        }
+        std::set<std::string> seen;
+        for (const auto& value : grid[key]) {
+            if (!seen.insert(valueText(value)).second) {
+                throw Error(origin + ": grid '" + key + "' lists " + valueText(value) +
+                            " twice (each value names its runs)");
+            }
+        }
+    }
     std::vector<std::vector<std::pair<std::string, json>>> combinations = {{}};
     for (const auto& key : spec.gridKeys) {
         std::vector<std::vector<std::pair<std::string, json>>> next;
@@ -206,6 +222,7 @@ StudySpec parseStudy(const json& file, const std::filesystem::path& folder,
     spec.resolved = {
         {"name", spec.name},         {"base", base},           {"grid", grid}, {"set", common},
         {"parallel", spec.parallel}, {"metrics", spec.metrics}};
+    if (!spec.baseline.empty()) spec.resolved["baseline"] = spec.baseline;
     spec.resolved["variants"] = json::array();
     for (const auto& v : variants) {
         spec.resolved["variants"].push_back(
@@ -262,6 +279,22 @@ StudySpec parseStudy(const json& file, const std::filesystem::path& folder,
                 if (key == "seed") seedText = valueText(value);
             }
             config["name"] = "";
+            if (!parentOfSeed.empty()) {
+                for (const auto& [key, value] : combination) {
+                    if (key.rfind("model", 0) == 0) {
+                        throw Error(what + ": grid key '" + key +
+                                    "' changes the model, but every "
+                                    "run starts from the study's parent run");
+                    }
+                }
+                for (const auto& [key, value] : v.set.items()) {
+                    if (key.rfind("model", 0) == 0) {
+                        throw Error(what + ": '" + key +
+                                    "' changes the model, but every run "
+                                    "starts from the study's parent run");
+                    }
+                }
+            }
             point.config = parseConfig(config, what);
             if (!parentOfSeed.empty()) {
                 point.parentKey = parentOfSeed.at(seedText);

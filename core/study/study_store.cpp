@@ -4,31 +4,34 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/json_read.h"
+#include "core/store/workspace.h"
 
 namespace ladder::study {
 namespace {
 
-// Whether every run of the study stored as `before` is still a run of `now`, with the same
-// config and parent: `now` may add seeds, grid values or variants, and change what only shows
-// (metrics, parallel, baseline), but never what a run that exists was trained with.
-bool keepsEveryRun(const std::string& name, const std::string& before, const StudySpec& now) {
+// Why a run of the study stored as `before` would not be the same run in `now` (its point gone, or
+// another config or parent under its name); empty when every one still is: `now` may add seeds,
+// grid values or variants, and change what only shows (metrics, parallel, baseline).
+std::string changedRun(const std::string& before, const StudySpec& now) {
     StudySpec old;
     try {
         old =
             parseStudy(ladder::json::parseText(before, "the stored study"), {}, "the stored study");
-    } catch (const std::exception&) {
-        return false;
+    } catch (const std::exception& e) {
+        return std::string("the stored study no longer reads (") + e.what() + ")";
     }
     std::map<std::string, const StudyPoint*> current;
     for (const auto& point : now.points) current[point.key] = &point;
     for (const auto& point : old.points) {
         const auto it = current.find(point.key);
-        if (it == current.end() || it->second->parentKey != point.parentKey ||
+        if (it == current.end())
+            return "its runs of '" + pointLabel(point) + "' are not in the file";
+        if (it->second->parentKey != point.parentKey ||
             train::toJson(it->second->config) != train::toJson(point.config)) {
-            return false;
+            return "the runs of '" + pointLabel(point) + "' would be trained with another config";
         }
     }
-    return old.name == name;
+    return {};
 }
 
 }  // namespace
@@ -41,19 +44,21 @@ bool StudyStore::hasTables() {
 std::int64_t StudyStore::open(const StudySpec& spec) {
     const std::string text = spec.resolved.dump();
     if (const auto existing = find(spec.name)) {
-        if (existing->specJson != text && keepsEveryRun(spec.name, existing->specJson, spec)) {
+        if (existing->specJson != text) {
+            const std::string why = changedRun(existing->specJson, spec);
+            if (!why.empty()) {
+                throw Error("the workspace has a study named '" + spec.name +
+                            "' made from another "
+                            "file: " +
+                            why +
+                            ". Give this study another name, or put the file (and "
+                            "the configs it names) back as they were to continue it");
+            }
             // More seeds, values or variants, other columns: the runs so far keep their meaning.
             m_db.prepare("UPDATE studies SET spec_json = ? WHERE id = ?")
                 .bind(1, text)
                 .bind(2, existing->id)
                 .run();
-        } else if (existing->specJson != text) {
-            throw Error("the workspace has a study named '" + spec.name +
-                        "' made from a different "
-                        "file (or from files it names that have changed since " +
-                        existing->createdAt +
-                        "): give this study another name, or put the "
-                        "files back as they were to continue it");
         }
         return existing->id;
     }
@@ -91,11 +96,27 @@ std::map<std::string, std::int64_t> StudyStore::runs(std::int64_t studyId) {
 }
 
 void StudyStore::link(std::int64_t studyId, const std::string& point, std::int64_t runId) {
-    m_db.prepare("INSERT OR REPLACE INTO study_runs (study_id, point, run_id) VALUES (?, ?, ?)")
+    // A run stands for one point: linking it to a second one fails (UNIQUE run_id) rather than
+    // moving it.
+    m_db.prepare(
+            "INSERT INTO study_runs (study_id, point, run_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (study_id, point) DO UPDATE SET run_id = excluded.run_id")
         .bind(1, studyId)
         .bind(2, point)
         .bind(3, runId)
         .run();
+}
+
+void StudyStore::unlink(std::int64_t studyId, const std::string& point) {
+    m_db.prepare("DELETE FROM study_runs WHERE study_id = ? AND point = ?")
+        .bind(1, studyId)
+        .bind(2, point)
+        .run();
+}
+
+std::filesystem::path studyLockFile(const std::filesystem::path& workspace, std::int64_t studyId) {
+    return store::checkpointDirFor(workspace) / "locks" /
+           ("study-" + std::to_string(studyId) + ".lock");
 }
 
 std::optional<std::int64_t> StudyStore::unlinkedRunNamed(const std::string& name) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct StudyRecord {
     std::string createdAt;
 };
 
+// The lock a process holds while it runs a study (store::OwnerLock): one runner per study.
+[[nodiscard]] std::filesystem::path studyLockFile(const std::filesystem::path& workspace,
+                                                  std::int64_t studyId);
+
 class StudyStore {
 public:
     explicit StudyStore(store::Database& db) : m_db(db) {}
@@ -36,6 +41,7 @@ public:
     // point key -> run id, for the points that have a run.
     [[nodiscard]] std::map<std::string, std::int64_t> runs(std::int64_t studyId);
     void link(std::int64_t studyId, const std::string& point, std::int64_t runId);
+    void unlink(std::int64_t studyId, const std::string& point);
     // A run named `name` that belongs to no study: one a `study run` killed between making the
     // run and recording it; adopted rather than trained twice. The newest such run, if any.
     [[nodiscard]] std::optional<std::int64_t> unlinkedRunNamed(const std::string& name);

@@ -119,6 +119,17 @@ TEST(StudySpec, MistakesAreNamedWithTheVariantAndTheKey) {
               std::string::npos);
     EXPECT_NE(err({{"name", "s"}, {"base", baseConfig()}, {"baseline", "nobody"}}).find("'nobody'"),
               std::string::npos);
+    EXPECT_NE(
+        err({{"name", "s"}, {"base", baseConfig()}, {"grid", {{"seed", {1, "1"}}}}}).find("twice"),
+        std::string::npos);
+    json withParent = {{"name", "s"},
+                       {"base", baseConfig()},
+                       {"parent", baseConfig()},
+                       {"variants", {{{"name", "v"}, {"set", {{"model.kind", "tiny"}}}}}}};
+    EXPECT_NE(err(withParent).find("changes the model"), std::string::npos);
+    withParent["variants"][0].erase("set");
+    withParent["grid"] = {{"model.overrides", {json::object()}}};
+    EXPECT_NE(err(withParent).find("changes the model"), std::string::npos);
     json big = {{"name", "s"}, {"base", baseConfig()}, {"grid", json::object()}};
     for (const char* key : {"seed", "optimizer.lr", "loss.beta"}) {
         big["grid"][key] = json::array();

@@ -127,6 +127,16 @@ TEST_F(StudyTableTest, DifferencesFromTheBaselineArePairedBySeed) {
               std::string::npos);
 }
 
+TEST_F(StudyTableTest, TheStoredStudyKeepsItsBaseline) {
+    auto withBaseline = m_spec.resolved;
+    withBaseline["baseline"] = "low";
+    StudyStore studies(m_ws->db());
+    EXPECT_EQ(studies.open(parseStudy(withBaseline, {})), m_study);
+    const auto stored = storedSpec("t", studies.find("t")->specJson);
+    EXPECT_EQ(stored.baseline, "low");
+    EXPECT_EQ(summarizeStudy(m_ws->db(), stored, m_study).baseline, "low");
+}
+
 TEST_F(StudyTableTest, TheStoredStudyReadsBackAsTheSameRuns) {
     const auto record = StudyStore(m_ws->db()).find("t");
     ASSERT_TRUE(record);
@@ -144,8 +154,11 @@ TEST_F(StudyTableTest,
     auto changed = m_spec.resolved;
     changed["variants"][0]["set"]["loss.beta"] = 0.2;
     const auto other = parseStudy(changed, {});
-    EXPECT_NE(test::errorOf([&] { (void)studies.open(other); }).find("different file"),
-              std::string::npos);
+    const std::string why = test::errorOf([&] { (void)studies.open(other); });
+    EXPECT_NE(
+        why.find("another file: the runs of 'low, seed 1' would be trained with another config"),
+        std::string::npos)
+        << why;
     auto grown = m_spec.resolved;
     grown["grid"]["seed"].push_back(4);
     const auto more = parseStudy(grown, {});
@@ -157,11 +170,21 @@ TEST_F(StudyTableTest,
     EXPECT_EQ(studies.open(parseStudy(otherColumns, {})), m_study);
     EXPECT_EQ(storedSpec("t", studies.find("t")->specJson).metrics,
               std::vector<std::string>{"eval/loss"});
-    auto newKey = m_spec.resolved;
+    auto moreVariants = otherColumns;
+    moreVariants["variants"].push_back({{"name", "higher"}, {"set", {{"loss.beta", 1.0}}}});
+    EXPECT_EQ(studies.open(parseStudy(moreVariants, {})), m_study);
+    EXPECT_EQ(storedSpec("t", studies.find("t")->specJson).points.size(), 12u);
+    auto fewer = moreVariants;  // dropping a variant leaves its runs without a meaning: refused
+    fewer["variants"].erase(fewer["variants"].begin() + 2);
+    EXPECT_NE(test::errorOf([&] {
+                  (void)studies.open(parseStudy(fewer, {}));
+              }).find("its runs of 'higher, seed 1' are not in the file"),
+              std::string::npos);
+    auto newKey = m_spec.resolved;  // every point gets another name
     newKey["grid"]["optimizer.lr"] = {0.1};
-    EXPECT_NE(
-        test::errorOf([&] { (void)studies.open(parseStudy(newKey, {})); }).find("different file"),
-        std::string::npos);
+    const std::string renamed = test::errorOf([&] { (void)studies.open(parseStudy(newKey, {})); });
+    EXPECT_NE(renamed.find("its runs of 'low, seed 1' are not in the file"), std::string::npos)
+        << renamed;
 }
 
 }  // namespace

@@ -44,7 +44,15 @@ StudiesPane::StudiesPane(WorkspaceSession* session, QWidget* parent)
     connect(m_session, &WorkspaceSession::opened, this, &StudiesPane::reload);
     connect(m_session, &WorkspaceSession::closed, this, &StudiesPane::reload);
     connect(m_session, &WorkspaceSession::contentsChanged, this, &StudiesPane::reload);
-    connect(m_job, &StudyJob::progress, m_status, &QLabel::setText);
+    connect(m_job, &StudyJob::progress, this, [this](const QString& text) {
+        m_status->setText(text);
+        // The study is in the workspace once its runner has opened it: show it then.
+        if (!m_selectStudy.isEmpty() && studyNames(m_session).contains(m_selectStudy)) {
+            reload();
+            setStudy(m_selectStudy);
+            m_selectStudy.clear();
+        }
+    });
     connect(m_job, &StudyJob::runEnded, this, &StudiesPane::reload);
     connect(m_job, &StudyJob::finished, this, [this](const QString& summary) {
         m_status->setText(summary);
@@ -202,8 +210,9 @@ bool StudiesPane::runStudyFile(const QString& path, QString* error) {
     if (!m_job->start(m_session->path(), path, error)) return false;
     m_status->setText(tr("study '%1' starting...").arg(m_job->studyName()));
     updateButtons();
+    m_selectStudy = m_job->studyName();
     reload();
-    setStudy(m_job->studyName());
+    setStudy(m_selectStudy);
     return true;
 }
 
@@ -258,10 +267,11 @@ void StudiesPane::reload() {
         const int index = m_metric->findData(metric);
         m_metric->setCurrentIndex(index >= 0 ? index : 0);
     }
-    // The baseline: the one chosen, else the study file's.
-    const bool firstFill = m_against->count() == 0;
-    const QString against =
-        firstFill && m_table ? q(m_table->baseline) : m_against->currentData().toString();
+    // The baseline: the one chosen for this study, else (another study chosen) the study file's.
+    const bool otherStudy = m_studies->currentText() != m_tableStudy;
+    m_tableStudy = m_studies->currentText();
+    const QString against = otherStudy ? (m_table ? q(m_table->baseline) : QString())
+                                       : m_against->currentData().toString();
     m_against->clear();
     m_against->addItem(tr("(none: the values)"), QString());
     if (m_table) {
@@ -276,8 +286,14 @@ void StudiesPane::reload() {
             study::differencesFrom(*m_table, m_against->currentData().toString().toStdString());
     }
     m_reloading = false;
-    fillTable();
-    fillChart();
+    // The poll finds the same table most of the time: the view keeps its selection and scroll.
+    std::string signature = m_tableStudy.toStdString() + (m_differences ? "-" : "+");
+    if (m_shown) signature += study::studyTableCsv(*m_shown);
+    if (signature != m_signature || m_model->rowCount() == 0) {
+        m_signature = signature;
+        fillTable();
+        fillChart();
+    }
     updateButtons();
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include <QWidget>
 
@@ -71,6 +72,9 @@ private:
     std::optional<study::StudyTable> m_table;
     std::optional<study::StudyTable> m_shown;
     bool m_differences = false;  // m_shown holds differences from a group
+    QString m_tableStudy;        // the study m_table is of
+    QString m_selectStudy;       // started here: chosen once it is in the workspace
+    std::string m_signature;     // of what the table and chart show, to skip refills
     bool m_reloading = false;
 };
 
