@@ -189,9 +189,10 @@ void runEval(const CliContext& context, const EvalArgs& args) {
         settings.generation.templateSetting = loaded->templateName;
         if (loaded->runConfig) {
             settings.generation.maxPromptTokens = loaded->runConfig->data.maxPromptLength;
+            // The held-out prompts of the run's ladder, whichever tiers it trained on: the
+            // prompts its win rate during training was judged on (trainer_eval.cpp).
             settings.prompts.heldoutOf.ladder = loaded->runConfig->data.ladder;
             settings.prompts.heldoutOf.datasetIds = loaded->runConfig->data.datasets;
-            settings.prompts.heldoutOf.tiers = loaded->runConfig->data.tiers;
         }
     }
     if (!args.ladder.empty()) {

@@ -108,8 +108,12 @@ void Trainer::evaluate(std::int64_t step) {
     emit(EventKind::Eval, step, {}, std::move(metrics));
 }
 
-// The in-training win rate (ladder::eval) on the held-out prompts of the run's pairs. Set up
-// before the first step so that a wrong reference or judge fails the run at once.
+// The in-training win rate (ladder::eval) on the held-out prompts of the run's ladder, whichever
+// of its tiers the run trains on: the split is by prompt, so none of them is trained on, and runs
+// on different tiers are judged on the same prompts. (Held-out prompts of the run's tiers only
+// made a tier-restricted run's prompt set its own: the 58 prompts where the strong and the medium
+// model of the demo answer differently, which the medium model mostly gets wrong.) Set up before
+// the first step so that a wrong reference or judge fails the run at once.
 void Trainer::setUpWinRate() {
     const WinRateSpec& spec = m_config.winRate;
     if (spec.reference.empty()) return;
@@ -119,7 +123,6 @@ void Trainer::setUpWinRate() {
     settings.prompts.reference = spec.reference;
     settings.prompts.heldoutOf.ladder = m_config.data.ladder;
     settings.prompts.heldoutOf.datasetIds = m_config.data.datasets;
-    settings.prompts.heldoutOf.tiers = m_config.data.tiers;
     settings.prompts.limit = spec.prompts;
     settings.generation.templateSetting = m_config.templateName;
     settings.generation.maxNewTokens = spec.maxNewTokens;

@@ -170,6 +170,37 @@ TEST_F(StudyRunnerTest, TwoRunsAtATimeTrainEveryPointOnceAndOneRunnerPerStudy) {
     EXPECT_EQ(runs().size(), 6u);
 }
 
+TEST_F(StudyRunnerTest, RunsOnDifferentTiersAreJudgedOnTheSamePrompts) {
+    // A win rate compares runs only when they answer the same prompts: the held-out prompts of
+    // the ladder, not those of the tiers a run trains on.
+    auto file = tinyStudy(2);
+    file["grid"]["seed"] = {1};
+    file["set"] = {{"win_rate",
+                    {{"every", 0},
+                     {"prompts", 500},
+                     {"judge", "demo"},
+                     {"reference", "medium"},
+                     {"max_new_tokens", 4}}}};
+    file["variants"] = {{{"name", "all"}},
+                        {{"name", "strong>medium"}, {"set", {{"data.tiers", {"strong>medium"}}}}}};
+    const auto spec = parseStudy(file, {});
+    ASSERT_EQ(run(spec).finished, 3);
+    const auto linked = links("tiny study");
+    auto ws = store::Workspace::open(m_path);
+    auto prompts = [&](const std::string& point) {
+        std::vector<std::int64_t> ids;
+        auto q =
+            ws.db().prepare("SELECT prompt_id FROM samples WHERE run_id = ? ORDER BY prompt_id");
+        q.bind(1, linked.at(point));
+        while (q.step()) ids.push_back(q.int64(0));
+        return ids;
+    };
+    const auto all = prompts("variant=all;seed=1");
+    EXPECT_GT(all.size(), 5u);
+    EXPECT_EQ(prompts("variant=strong>medium;seed=1"), all);
+    EXPECT_EQ(prompts("parent;seed=1"), all);
+}
+
 TEST_F(StudyRunnerTest, AFailedParentSkipsItsRunsAndTheOthersGoOn) {
     auto file = tinyStudy(2);
     file["grid"]["seed"] = {1, 2};
