@@ -117,7 +117,10 @@ std::string formatNumber(const std::string& metric, const std::optional<MeanAndE
     if (sign) format.insert(1, "+");
     if (v->n >= 2) format += isRate(metric) ? " ± %.1f" : " ± %.3f";
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, format.c_str(), v->mean * scale, v->standardError * scale);
+    // A mean that rounds to zero is shown as 0, not "-0.0".
+    const double mean =
+        std::fabs(v->mean * scale) < (isRate(metric) ? 0.05 : 0.0005) ? 0.0 : v->mean * scale;
+    std::snprintf(buffer, sizeof buffer, format.c_str(), mean, v->standardError * scale);
     return buffer;
 }
 

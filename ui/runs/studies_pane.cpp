@@ -329,7 +329,11 @@ void StudiesPane::fillTable() {
 void StudiesPane::fillChart() {
     m_chart->clearPlottables();
     const bool differences = m_differences;
-    const PlotStyle style = PlotStyle::fromPalette(palette());
+    // The active colours: the pane is disabled while no workspace is open, and its disabled
+    // text colour would stay on the axes.
+    QPalette active = palette();
+    active.setCurrentColorGroup(QPalette::Active);
+    const PlotStyle style = PlotStyle::fromPalette(active);
     style.applyTo(m_chart);
     const std::string metric = m_metric->currentData().toString().toStdString();
     std::size_t column = 0;
@@ -354,7 +358,10 @@ void StudiesPane::fillChart() {
     for (std::size_t r = 0; r < m_shown->rows.size(); ++r) {
         const auto& row = m_shown->rows[r];
         const double key = static_cast<double>(r + 1);
-        ticker->addTick(key, q(row.group).replace(QStringLiteral(", "), QStringLiteral("\n")));
+        // A word a line: eight groups' names fit side by side without turning them.
+        ticker->addTick(key, q(row.group)
+                                 .replace(QStringLiteral(", "), QStringLiteral(" "))
+                                 .replace(QLatin1Char(' '), QLatin1Char('\n')));
         if (!row.metrics[column]) continue;
         const double value = row.metrics[column]->mean * scale;
         const double error = row.metrics[column]->standardError * scale;
@@ -383,14 +390,16 @@ void StudiesPane::fillChart() {
     addBars(parentKeys, parentValues, parentErrors, style.grid.darker(150));
     addBars(keys, values, errors, style.seriesColor(0));
     m_chart->xAxis->setTicker(ticker);
-    m_chart->xAxis->setTickLabelRotation(m_shown->rows.size() > 6 ? 30 : 0);
+    m_chart->xAxis->setTickLabelRotation(m_shown->rows.size() > 12 ? 30 : 0);
     m_chart->xAxis->setSubTicks(false);
     m_chart->xAxis->grid()->setVisible(false);
     m_chart->xAxis->setRange(0.4, static_cast<double>(m_shown->rows.size()) + 0.6);
     const double pad = (hi - lo) * 0.08 + (hi == lo ? 1.0 : 0.0);
     m_chart->yAxis->setRange(lo < 0 ? lo - pad : 0, hi + pad);
-    m_chart->yAxis->setLabel(q(metric) +
-                             (isRate(metric) ? tr(" (%), mean ± s.e.") : tr(", mean ± s.e.")));
+    // Short enough for the axis of a small window: the metric's last part, the baseline.
+    const QString name = q(metric).section(QLatin1Char('/'), -1);
+    const QString what = differences ? tr("%1 − %2").arg(name, q(m_shown->baseline)) : name;
+    m_chart->yAxis->setLabel(what + (isRate(metric) ? tr(" (%)") : QString()));
     m_chart->replot(QCustomPlot::rpQueuedReplot);
 }
 
