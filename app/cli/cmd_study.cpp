@@ -36,8 +36,7 @@ struct StudyArgs {
 };
 
 std::string position(const study::StudyEvent& e) {
-    return "[" + std::to_string(e.done + (e.kind == study::StudyEventKind::RunFinished ? 0 : 1)) +
-           "/" + std::to_string(e.total) + "] " + study::pointLabel(*e.point);
+    return study::progressLabel(e);
 }
 
 // A terminal gets one line rewritten each step; a file or pipe a line every quarter of a run.

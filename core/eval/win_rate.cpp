@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/statistics.h"
+
 namespace ladder::eval {
 namespace {
 
@@ -91,14 +93,10 @@ WinRate summarize(const std::vector<PromptOutcome>& outcomes) {
     }
     w.n = static_cast<std::int64_t>(decided.size());
     w.winRate = rate(sum, w.n);
-    if (w.n >= 2) {
-        double squares = 0;
-        for (const auto& d : decided) squares += (d.score - w.winRate) * (d.score - w.winRate);
-        const double n = static_cast<double>(w.n);
-        w.stdError = std::sqrt(squares / (n - 1.0)) / std::sqrt(n);
-    } else {
-        w.stdError = kNaN;
-    }
+    std::vector<double> scores;
+    scores.reserve(decided.size());
+    for (const auto& d : decided) scores.push_back(d.score);
+    w.stdError = w.n >= 2 ? stats::meanAndStandardError(scores).standardError : kNaN;
     w.positionAgreement = rate(static_cast<double>(w.ordersAgree), w.bothOrders);
     w.meanOutputLength = rate(outputLength, w.n);
     w.meanReferenceLength = rate(referenceLength, w.n);

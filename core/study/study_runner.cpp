@@ -37,6 +37,17 @@ struct ActiveRun {
 
 }  // namespace
 
+std::string progressLabel(const StudyEvent& e) {
+    const int current = e.done + (e.kind == StudyEventKind::RunFinished ? 0 : 1);
+    std::string label = "[";  // appended: GCC 12 warns (falsely) on "[" + std::string
+    label += std::to_string(current);
+    label += '/';
+    label += std::to_string(e.total);
+    label += "] ";
+    label += pointLabel(*e.point);
+    return label;
+}
+
 StudyOutcome runStudy(const std::string& workspacePath, const StudySpec& spec,
                       const StudyOptions& options,
                       const std::function<void(const StudyEvent&)>& onEvent,

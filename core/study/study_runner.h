@@ -34,6 +34,10 @@ struct StudyEvent {
     double etaSeconds = -1;  // the study's time left, from this session's runs; -1 unknown
 };
 
+// "[3/24] dpo uniform, seed 0": which run of how many (a finished one counts itself), for
+// progress lines in the CLI and the window.
+[[nodiscard]] std::string progressLabel(const StudyEvent& e);
+
 struct StudyOptions {
     int parallel = 0;  // runs at a time; 0: the study's own
     bool judgeProgramApproved = false;

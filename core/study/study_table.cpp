@@ -16,10 +16,6 @@
 namespace ladder::study {
 namespace {
 
-bool isRate(const std::string& metric) {
-    return metric.find("win_rate") != std::string::npos;
-}
-
 std::string csvField(const std::string& text) {
     if (text.find_first_of(",\"\n") == std::string::npos) return text;
     std::string quoted = "\"";
@@ -35,23 +31,8 @@ std::string number(double value) {
 
 }  // namespace
 
-MeanAndError meanAndStandardError(const std::vector<double>& values) {
-    MeanAndError r;
-    double sum = 0;
-    for (double v : values) {
-        if (!std::isfinite(v)) continue;
-        sum += v;
-        ++r.n;
-    }
-    if (r.n == 0) return r;
-    r.mean = sum / r.n;
-    if (r.n < 2) return r;
-    double squares = 0;
-    for (double v : values) {
-        if (std::isfinite(v)) squares += (v - r.mean) * (v - r.mean);
-    }
-    r.standardError = std::sqrt(squares / (r.n - 1)) / std::sqrt(static_cast<double>(r.n));
-    return r;
+bool isWinRateMetric(const std::string& metric) {
+    return metric.find("win_rate") != std::string::npos;
 }
 
 StudySpec storedSpec(const std::string& name, const std::string& specJson) {
@@ -112,14 +93,15 @@ namespace {
 std::string formatNumber(const std::string& metric, const std::optional<MeanAndError>& v,
                          bool sign) {
     if (!v) return "-";
-    const double scale = isRate(metric) ? 100.0 : 1.0;
-    std::string format = isRate(metric) ? "%.1f" : "%.3f";
-    if (sign) format.insert(1, "+");
-    if (v->n >= 2) format += isRate(metric) ? " ± %.1f" : " ± %.3f";
+    const double scale = isWinRateMetric(metric) ? 100.0 : 1.0;
+    const bool rate = isWinRateMetric(metric);
+    std::string format = sign ? (rate ? "%+.1f" : "%+.3f") : (rate ? "%.1f" : "%.3f");
+    if (v->n >= 2) format += isWinRateMetric(metric) ? " ± %.1f" : " ± %.3f";
     char buffer[64];
     // A mean that rounds to zero is shown as 0, not "-0.0".
-    const double mean =
-        std::fabs(v->mean * scale) < (isRate(metric) ? 0.05 : 0.0005) ? 0.0 : v->mean * scale;
+    const double mean = std::fabs(v->mean * scale) < (isWinRateMetric(metric) ? 0.05 : 0.0005)
+                            ? 0.0
+                            : v->mean * scale;
     std::snprintf(buffer, sizeof buffer, format.c_str(), mean, v->standardError * scale);
     return buffer;
 }
@@ -127,7 +109,7 @@ std::string formatNumber(const std::string& metric, const std::optional<MeanAndE
 std::string render(const StudyTable& table, bool differences) {
     std::vector<std::vector<std::string>> cells;
     std::vector<std::string> header = {"group", "runs"};
-    for (const auto& m : table.metrics) header.push_back(m + (isRate(m) ? " (%)" : ""));
+    for (const auto& m : table.metrics) header.push_back(m + (isWinRateMetric(m) ? " (%)" : ""));
     cells.push_back(header);
     for (const auto& row : table.rows) {
         std::vector<std::string> line = {

@@ -8,19 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "core/common/statistics.h"
 #include "core/store/database.h"
 #include "core/study/study_spec.h"
 
 namespace ladder::study {
 
-struct MeanAndError {
-    double mean = 0;
-    double standardError = 0;  // sample standard deviation / sqrt(n); 0 when n < 2
-    int n = 0;
-};
+using stats::MeanAndError;
+using stats::meanAndStandardError;
 
-// Of the finite values; n 0 when there are none.
-[[nodiscard]] MeanAndError meanAndStandardError(const std::vector<double>& values);
+// Win rates (eval/win_rate, its _stderr) are fractions shown in percent.
+[[nodiscard]] bool isWinRateMetric(const std::string& metric);
 
 struct StudyRow {
     std::string group;  // "dpo uniform, loss.beta 0.5"; "parent" for the runs the others start from

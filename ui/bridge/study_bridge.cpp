@@ -93,10 +93,7 @@ bool StudyJob::start(const QString& workspacePath, const QString& studyFile, QSt
                 path, spec, {},
                 [this](const study::StudyEvent& e) {
                     using K = study::StudyEventKind;
-                    const QString where = QStringLiteral("[%1/%2] %3")
-                                              .arg(e.done + (e.kind == K::RunFinished ? 0 : 1))
-                                              .arg(e.total)
-                                              .arg(q(study::pointLabel(*e.point)));
+                    const QString where = q(study::progressLabel(e));
                     const QString eta =
                         e.etaSeconds >= 0
                             ? tr(" · study ETA %1").arg(q(clock::formatDuration(e.etaSeconds)))

@@ -30,10 +30,6 @@ QString q(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-bool isRate(const std::string& metric) {
-    return metric.find("win_rate") != std::string::npos;
-}
-
 }  // namespace
 
 StudiesPane::StudiesPane(WorkspaceSession* session, QWidget* parent)
@@ -302,7 +298,8 @@ void StudiesPane::fillTable() {
     if (!m_shown) return;
     const bool differences = m_differences;
     QStringList header = {tr("Group"), differences ? tr("Seeds paired") : tr("Runs")};
-    for (const auto& m : m_shown->metrics) header << q(m) + (isRate(m) ? tr(" (%)") : QString());
+    for (const auto& m : m_shown->metrics)
+        header << q(m) + (study::isWinRateMetric(m) ? tr(" (%)") : QString());
     m_model->setHorizontalHeaderLabels(header);
     for (const auto& row : m_shown->rows) {
         QList<QStandardItem*> items;
@@ -352,7 +349,7 @@ void StudiesPane::fillChart() {
         m_chart->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
-    const double scale = isRate(metric) ? 100.0 : 1.0;
+    const double scale = study::isWinRateMetric(metric) ? 100.0 : 1.0;
     QVector<double> keys, values, errors, parentKeys, parentValues, parentErrors;
     double lo = 0, hi = 0;
     for (std::size_t r = 0; r < m_shown->rows.size(); ++r) {
@@ -399,7 +396,7 @@ void StudiesPane::fillChart() {
     // Short enough for the axis of a small window: the metric's last part, the baseline.
     const QString name = q(metric).section(QLatin1Char('/'), -1);
     const QString what = differences ? tr("%1 − %2").arg(name, q(m_shown->baseline)) : name;
-    m_chart->yAxis->setLabel(what + (isRate(metric) ? tr(" (%)") : QString()));
+    m_chart->yAxis->setLabel(what + (study::isWinRateMetric(metric) ? tr(" (%)") : QString()));
     m_chart->replot(QCustomPlot::rpQueuedReplot);
 }
 
