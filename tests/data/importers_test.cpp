@@ -224,7 +224,9 @@ TEST(Import, AlpacaEvalAnnotationsBecomeVerdicts) {
     EXPECT_EQ(r.kind, DatasetKind::Verdicts);
     EXPECT_EQ(r.verdicts, 4);
     EXPECT_EQ(f.count("SELECT count(*) FROM verdicts WHERE judge = 'gpt4_judge'"), 4);
-    EXPECT_EQ(f.count("SELECT count(*) FROM verdicts WHERE preference IS NULL"), 2);
+    // null is no decision; 0 is an old annotator's draw, which AlpacaEval counts as 1.5.
+    EXPECT_EQ(f.count("SELECT count(*) FROM verdicts WHERE preference IS NULL"), 1);
+    EXPECT_EQ(f.count("SELECT count(*) FROM verdicts WHERE preference = 1.5"), 2);
     EXPECT_EQ(f.text("SELECT r.text FROM verdicts v JOIN responses r ON r.id = v.response_2_id "
                      "WHERE v.preference = 2.0"),
               "a2");

@@ -96,7 +96,9 @@ TEST(AlpacaEvalFiles, ImportedAnnotationsGiveAlpacaEvalsWinRates) {
     };
     for (const Expected& e : {
              Expected{"gpt-3.5-turbo-0301", 804, 716, 5, 83, 1, 0, 0.8936567164, 0.0107894870},
-             Expected{"text_davinci_001", 782, 112, 0, 670, 21, 2, 0.1432225064, 0.0125347057},
+             // 20 verdicts of 0, AlpacaEval's old draw, count as ties (its own win rate over
+             // all 804 verdicts is 15.17%; two of the answers are missing from the outputs file).
+             Expected{"text_davinci_001", 802, 112, 20, 670, 1, 2, 0.1521197007, 0.0123789965},
          }) {
         EvalSettings settings;
         settings.judge = "imported";

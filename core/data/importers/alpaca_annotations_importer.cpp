@@ -44,22 +44,23 @@ public:
             auto category = f.text({"dataset"}, false);
             if (!f.ok()) return;
             if (!record.contains("preference")) {
-                f.bad("preference", "missing (expected 1, 2, 1.5, 0 or null)");
+                f.bad("preference", "missing (expected 1, 2, 1.5 or 0 for a tie, or null)");
                 return;
             }
             const nlohmann::json& p = record["preference"];
             if (!p.is_null()) {
-                // 0 is AlpacaEval's "no decision"; weighted annotators give values in [1, 2].
+                // 0 is an old annotators' draw, which AlpacaEval counts as 1.5 (its win rate and
+                // its length-controlled GLM both); weighted annotators give values in [1, 2].
                 const double value = p.is_number() ? p.get<double>() : -1.0;
                 if (!p.is_number() || !std::isfinite(value) ||
                     (value != 0.0 && (value < 1.0 || value > 2.0))) {
                     f.bad("preference",
-                          "expected 1 (output_1 better), 2 (output_2 better), 1.5 "
-                          "(tie), 0 or null (no decision), found " +
+                          "expected 1 (output_1 better), 2 (output_2 better), 1.5 or 0 "
+                          "(tie), or null (no decision), found " +
                               ladder::json::excerpt(p));
                     return;
                 }
-                if (value != 0.0) v.preference = value;
+                v.preference = value == 0.0 ? 1.5 : value;
             }
             if (text::trim(*instruction).empty()) {
                 f.bad("instruction", "empty: a verdict needs the instruction it judges");
