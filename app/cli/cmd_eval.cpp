@@ -93,6 +93,7 @@ struct EvalArgs {
     std::int64_t maxNewTokens = 64;
     int batchSize = 16;
     bool noStore = false;
+    bool json = false;  // print the result as JSON (what evals.details_json holds) instead
     int show = 0;
 };
 
@@ -210,6 +211,14 @@ void runEval(const CliContext& context, const EvalArgs& args) {
     const eval::EvalResult result =
         loaded ? evaluator.evaluateModel(*loaded->model, *loaded->tokenizer, target, progress)
                : evaluator.evaluateOutputs(eval::readModelOutputs(args.outputs), target, progress);
+    if (args.json) {
+        nlohmann::json out = result.details;
+        out["eval_id"] = result.evalId;
+        out["judge"] = result.judge;
+        out["reference"] = result.reference;
+        std::printf("%s\n", out.dump(2).c_str());
+        return;
+    }
     printResult(result, target, args.show);
 }
 
@@ -223,16 +232,19 @@ void listEvaluations(const CliContext& context, std::int64_t run) {
         std::printf("no evaluations yet: `ladder-cli eval --run R --reference SOURCE --judge J`\n");
         return;
     }
-    std::printf("%-5s %-24s %6s %-16s %-18s %5s %17s %9s %8s\n", "eval", "run (answers)", "step",
-                "judge", "reference", "n", "win rate ± se", "agree", "length");
+    std::printf("%-5s %-24s %6s %-16s %-18s %5s %17s %7s %9s %8s\n", "eval", "run (answers)",
+                "step", "judge", "reference", "n", "win rate ± se", "LC", "agree", "length");
     for (const auto& e : all) {
         // A run's number and name, or the name of the answers judged (a model folder, a file).
         const std::string run = e.runId ? std::to_string(*e.runId) + " " + e.runName
                                         : e.details.value("generator", std::string("-"));
         const std::string step = e.step ? std::to_string(*e.step) : "-";
         const auto& w = e.details.contains("win_rate") ? e.details["win_rate"] : nlohmann::json();
-        double agreement = NAN, difference = NAN;
+        double agreement = NAN, difference = NAN, lengthControlled = NAN;
         if (w.is_object()) {
+            const auto& lc = w.value("length_controlled", nlohmann::json::object());
+            if (lc.is_object() && lc.value("win_rate", nlohmann::json()).is_number())
+                lengthControlled = lc["win_rate"].get<double>();
             const auto& a = w["position"]["agreement"];
             if (a.is_number()) agreement = a.get<double>();
             const auto& d = w["length"]["mean_difference"];
@@ -240,14 +252,16 @@ void listEvaluations(const CliContext& context, std::int64_t run) {
         }
         char length[32] = "-";
         if (std::isfinite(difference)) std::snprintf(length, sizeof length, "%+.1f", difference);
-        std::printf("%-5lld %-24.24s %6s %-16.16s %-18.18s %5lld %8s ± %6s %9s %8s\n",
+        std::printf("%-5lld %-24.24s %6s %-16.16s %-18.18s %5lld %8s ± %6s %7s %9s %8s\n",
                     static_cast<long long>(e.id), run.c_str(), step.c_str(), e.judge.c_str(),
                     e.reference.c_str(), static_cast<long long>(e.n), percent(e.winRate).c_str(),
-                    percent(e.stdError).c_str(), percent(agreement).c_str(), length);
+                    percent(e.stdError).c_str(), percent(lengthControlled).c_str(),
+                    percent(agreement).c_str(), length);
     }
     std::printf(
-        "(win rate: ties count half; ± one standard error; agree: the judge's verdicts "
-        "in both answer orders; length: answer minus reference, characters)\n");
+        "(win rate: ties count half; ± one standard error; LC: length-controlled win rate, "
+        "AlpacaEval 2's; agree: the judge's verdicts in both answer orders; length: answer minus "
+        "reference, characters)\n");
 }
 
 struct ExportArgs {
@@ -348,6 +362,9 @@ void addEvalCommands(CLI::App& app, CliContext& context) {
     evaluate->add_option("--batch-size", evalArgs->batchSize, "Prompts per generation batch")
         ->check(CLI::Range(1, 4096));
     evaluate->add_flag("--no-store", evalArgs->noStore, "Print only: store nothing");
+    evaluate->add_flag("--json", evalArgs->json,
+                       "Print the result as JSON (counts, win rates, length-controlled win rate, "
+                       "length view)");
     evaluate->add_option("--show", evalArgs->show, "Print this many answers with their verdicts");
     evaluate->callback([&context, evalArgs] { runEval(context, *evalArgs); });
 

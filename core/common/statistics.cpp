@@ -19,7 +19,8 @@ MeanAndError meanAndStandardError(const std::vector<double>& values) {
     for (double v : values) {
         if (std::isfinite(v)) squares += (v - r.mean) * (v - r.mean);
     }
-    r.standardError = std::sqrt(squares / (r.n - 1)) / std::sqrt(static_cast<double>(r.n));
+    r.standardDeviation = std::sqrt(squares / (r.n - 1));
+    r.standardError = r.standardDeviation / std::sqrt(static_cast<double>(r.n));
     return r;
 }
 

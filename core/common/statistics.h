@@ -1,4 +1,5 @@
-// Mean and standard error of a sample: the win rate's error over prompts and a study's over seeds.
+// Mean, standard deviation and standard error of a sample: the win rate's error over prompts, a
+// study's over seeds, the length-controlled win rate's length scale.
 #pragma once
 
 #include <vector>
@@ -7,7 +8,8 @@ namespace ladder::stats {
 
 struct MeanAndError {
     double mean = 0;
-    double standardError = 0;  // sample standard deviation / sqrt(n); 0 when n < 2
+    double standardDeviation = 0;  // the sample's (n - 1); 0 when n < 2
+    double standardError = 0;      // standardDeviation / sqrt(n)
     int n = 0;
 };
 

@@ -34,6 +34,8 @@ void writeMetrics(store::Database& db, std::int64_t runId, std::int64_t step, co
         {kLengthDifferenceMetric, w.meanLengthDifference},
     };
     if (w.bothOrders > 0) metrics.emplace_back(kPositionAgreementMetric, w.positionAgreement);
+    if (std::isfinite(w.lengthControlled.winRate))
+        metrics.emplace_back(kLengthControlledWinRateMetric, w.lengthControlled.winRate);
     {
         store::Transaction tx(db);
         auto remove = db.prepare(

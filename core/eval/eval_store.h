@@ -1,6 +1,7 @@
 // Evaluations in the workspace: an evals row (counts, win rate, standard error, details), a
 // samples row per answer (preference 2 = the evaluated answer won, 1 = the reference, 1.5 tie),
-// and the run's metrics eval/win_rate and eval/win_rate_stderr at the step, which the plots show.
+// and the run's metrics eval/win_rate, eval/win_rate_stderr and eval/win_rate_lc at the step,
+// which the plots show.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,8 @@ namespace ladder::eval {
 
 inline constexpr const char* kWinRateMetric = "eval/win_rate";
 inline constexpr const char* kWinRateStdErrorMetric = "eval/win_rate_stderr";
+// AlpacaEval 2's length-controlled win rate (length_controlled.h); absent under 10 decided prompts.
+inline constexpr const char* kLengthControlledWinRateMetric = "eval/win_rate_lc";
 inline constexpr const char* kPositionAgreementMetric = "eval/position_agreement";
 inline constexpr const char* kAnswerLengthMetric = "eval/answer_length";
 inline constexpr const char* kLengthDifferenceMetric = "eval/length_difference";

@@ -97,6 +97,10 @@ WinRate summarize(const std::vector<PromptOutcome>& outcomes) {
     scores.reserve(decided.size());
     for (const auto& d : decided) scores.push_back(d.score);
     w.stdError = w.n >= 2 ? stats::meanAndStandardError(scores).standardError : kNaN;
+    std::vector<LengthControlledRow> rows;
+    rows.reserve(decided.size());
+    for (const auto& d : decided) rows.push_back({d.score, static_cast<double>(d.difference), {}});
+    w.lengthControlled = fitLengthControlled(rows);
     w.positionAgreement = rate(static_cast<double>(w.ordersAgree), w.bothOrders);
     w.meanOutputLength = rate(outputLength, w.n);
     w.meanReferenceLength = rate(referenceLength, w.n);
@@ -145,6 +149,12 @@ nlohmann::json toJson(const WinRate& w) {
             {"errors", w.errors},
             {"win_rate", number(w.winRate)},
             {"std_error", number(w.stdError)},
+            {"length_controlled",
+             {{"win_rate", number(w.lengthControlled.winRate)},
+              {"model_weight", number(w.lengthControlled.modelWeight)},
+              {"length_weight", number(w.lengthControlled.lengthWeight)},
+              {"length_scale", number(w.lengthControlled.lengthScale)},
+              {"converged", w.lengthControlled.converged}}},
             {"position",
              {{"both_orders", w.bothOrders},
               {"agree", w.ordersAgree},
@@ -169,6 +179,13 @@ std::string renderWinRate(const WinRate& w) {
     if (w.undecided > 0) out += ", " + std::to_string(w.undecided) + " undecided";
     if (w.errors > 0) out += ", " + std::to_string(w.errors) + " judge errors";
     out += ")\n";
+    if (std::isfinite(w.lengthControlled.winRate)) {
+        std::snprintf(buf, sizeof buf,
+                      "  length-controlled win rate %s (AlpacaEval 2's logistic model at equal "
+                      "length; weight %+.2f on the length difference)\n",
+                      percent(w.lengthControlled.winRate).c_str(), w.lengthControlled.lengthWeight);
+        out += buf;
+    }
     if (w.bothOrders > 0) {
         std::snprintf(buf, sizeof buf,
                       "  position: both orders agree on %lld of %lld prompts (%s)\n",

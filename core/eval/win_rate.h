@@ -1,7 +1,8 @@
 // The win rate of generated answers against reference answers, from a judge's verdicts: ties
 // count half, with its standard error, the judge's position agreement (when both orders were
 // asked) and a length view (win rate by answer length, and the length difference), which is
-// where a judge's length bias shows. Plain numbers: no model, no database.
+// where a judge's length bias shows, and the length-controlled win rate that corrects for it.
+// Plain numbers: no model, no database.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "core/eval/length_controlled.h"
 
 namespace ladder::eval {
 
@@ -63,6 +66,10 @@ struct WinRate {
     double meanLengthDifference = 0;     // generated - reference
     std::vector<LengthBucket> byLength;  // quartiles of the generated answers' length
     LengthSplit longer, same, shorter;   // generated answer longer / as long / shorter
+
+    // AlpacaEval 2's length-controlled win rate over the decided prompts (length_controlled.h);
+    // its winRate is NaN under kLengthControlledMinRows prompts.
+    LengthControlledFit lengthControlled;
 };
 
 [[nodiscard]] WinRate summarize(const std::vector<PromptOutcome>& outcomes);

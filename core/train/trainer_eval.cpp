@@ -2,6 +2,7 @@
 // the in-training win rate, and the final per-pair reward margins. The training loop is in
 // trainer.cpp; nothing here changes the model's weights.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/train/trainer.h"
@@ -145,10 +146,14 @@ void Trainer::evaluateWinRate(std::int64_t step) {
         const auto& w = result.winRate;
         logger()->info("run {}: step {}: win rate {:.3f} ± {:.3f} vs {} ({} prompts)", m_runId,
                        step, w.winRate, w.stdError, result.reference, w.n);
+        std::vector<std::pair<std::string, double>> metrics = {
+            {eval::kWinRateMetric, w.winRate},
+            {eval::kWinRateStdErrorMetric, w.stdError},
+            {eval::kAnswerLengthMetric, w.meanOutputLength}};
+        if (std::isfinite(w.lengthControlled.winRate))
+            metrics.emplace_back(eval::kLengthControlledWinRateMetric, w.lengthControlled.winRate);
         emit(EventKind::Eval, step, "win rate vs " + result.reference + " by " + result.judge,
-             {{eval::kWinRateMetric, w.winRate},
-              {eval::kWinRateStdErrorMetric, w.stdError},
-              {eval::kAnswerLengthMetric, w.meanOutputLength}});
+             std::move(metrics));
     } catch (const std::exception& e) {
         logger()->warn("run {}: step {}: the win rate failed: {}", m_runId, step, e.what());
         emit(EventKind::Message, step, std::string("the win rate failed: ") + e.what());

@@ -57,9 +57,10 @@ protected:
         m_b = recordRun(ws, b, {0.69, 0.45, 0.4}, 0.8);
         // Run b judged against the strong source; run a's answers generated but not judged.
         ws.db().exec("INSERT INTO evals(run_id, step, judge, reference_source, n, wins, ties, losses, "
-                     "win_rate, std_error, created_at) VALUES (" + std::to_string(m_b) +
-                     ", 3, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, 't'), (" + std::to_string(m_a) +
-                     ", 3, 'none', 'strong', 0, 0, 0, 0, NULL, NULL, 't')");
+                     "win_rate, std_error, details_json, created_at) VALUES (" + std::to_string(m_b) +
+                     ", 3, 'demo', 'strong', 10, 6, 2, 2, 0.7, 0.14, "
+                     "'{\"win_rate\": {\"length_controlled\": {\"win_rate\": 0.55}}}', 't'), (" +
+                     std::to_string(m_a) + ", 3, 'none', 'strong', 0, 0, 0, 0, NULL, NULL, NULL, 't')");
         ws.db().exec("INSERT INTO prompts(id, match_key, instruction) VALUES (1, 'k1', 'Add 2 and 3'), "
                      "(2, 'k2', 'Spell cat backwards')");
         for (auto [run, one, two] : {std::tuple{m_a, "5", "tac"}, std::tuple{m_b, "five", "tca"}}) {
@@ -117,10 +118,16 @@ TEST_F(ComparePaneTest, ResultsHaveLastAndBestValuesAndTheJudgedWinRate) {
     // Run a: last 0.6, best 0.5 at step 2. Run b: its last is its best.
     EXPECT_EQ(m->index(lossRow, 2).data().toString(), "0.6  (best 0.5 @ 2)");
     EXPECT_EQ(m->index(lossRow, 1).data().toString(), "0.4");
-    const int winRow = m->rowCount() - 1;
+    const int winRow = m->rowCount() - 2;
     EXPECT_EQ(m->index(winRow, 1).data().toString().toStdString(), "70.0 \u00b1 14.0%");
     EXPECT_TRUE(m->index(winRow, 2).data().toString().isEmpty());
     EXPECT_TRUE(m->index(winRow, 1).data(Qt::ToolTipRole).toString().contains("6 wins, 2 ties, 2 losses"));
+    // The length-controlled win rate beside it, from the evaluation's details.
+    const int lcRow = m->rowCount() - 1;
+    EXPECT_EQ(m->index(lcRow, 0).data().toString().toStdString(), "win rate (length-controlled)");
+    EXPECT_EQ(m->index(lcRow, 1).data().toString().toStdString(), "55.0%");
+    EXPECT_TRUE(m->index(lcRow, 1).data(Qt::ToolTipRole).toString().contains("raw win rate 70.0%"));
+    EXPECT_TRUE(m->index(lcRow, 2).data().toString().isEmpty());
 }
 
 TEST_F(ComparePaneTest, AnswersToTheSamePromptsStandSideBySide) {

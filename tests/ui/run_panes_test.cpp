@@ -637,9 +637,13 @@ TEST_F(RunPanesTest, TheWinRateColumnShowsItsUnitWholeAtBothSizes) {
         rows[1].run.id = 1;
         rows[1].winRate = 0.5;
         rows[1].winRateError = 0.125;
+        rows[0].winRateLengthControlled = 0.205;
         m_runs->model()->setRows(rows);
         const QModelIndex first = m_runs->model()->index(0, RunsTableModel::WinRateColumn);
         EXPECT_EQ(first.data().toString().toStdString(), "24.2 \u00b1 4.2%");
+        // The length-controlled win rate in the tooltip; none where the run has none.
+        EXPECT_TRUE(first.data(Qt::ToolTipRole).toString().startsWith("Length-controlled: 20.5%"));
+        EXPECT_FALSE(m_runs->model()->index(1, RunsTableModel::WinRateColumn).data(Qt::ToolTipRole).isValid());
         const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
         for (int row = 0; row < 2; ++row) {
             const QString text = m_runs->model()->index(row, RunsTableModel::WinRateColumn).data().toString();

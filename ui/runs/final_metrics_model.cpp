@@ -2,13 +2,24 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "ui/runs/run_text.h"
 
 namespace ladder::ui {
 
 namespace {
-// The win rate row follows the metrics.
+// The win rate row follows the metrics, and its length-controlled value follows it.
 int winRateRow() { return static_cast<int>(FinalMetricsModel::metricNames().size()); }
+int lengthControlledRow() { return winRateRow() + 1; }
+
+// The evaluation's length-controlled win rate (evals.details_json), NaN when it has none.
+double lengthControlled(const eval::EvalRecord& e) {
+    const auto& w = e.details.is_object() ? e.details.value("win_rate", nlohmann::json()) : nlohmann::json();
+    if (!w.is_object()) return std::nan("");
+    const auto lc = w.value("length_controlled", nlohmann::json::object()).value("win_rate", nlohmann::json());
+    return lc.is_number() ? lc.get<double>() : std::nan("");
+}
 
 QString value(double v) { return QString::number(v, 'g', 4); }
 }  // namespace
@@ -28,7 +39,7 @@ void FinalMetricsModel::setRuns(std::vector<RunResults> runs) {
 }
 
 int FinalMetricsModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : winRateRow() + 1;
+    return parent.isValid() ? 0 : lengthControlledRow() + 1;
 }
 
 int FinalMetricsModel::columnCount(const QModelIndex& parent) const {
@@ -43,9 +54,21 @@ QVariant FinalMetricsModel::data(const QModelIndex& index, int role) const {
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
     const int row = index.row();
     if (index.column() == 0) {
+        if (row == lengthControlledRow()) return tr("win rate (length-controlled)");
         return row == winRateRow() ? tr("win rate (judged)") : metricNames()[row];
     }
     const RunResults& run = m_runs[static_cast<std::size_t>(index.column() - 1)];
+    if (row == lengthControlledRow()) {
+        const double lc = run.winRate ? lengthControlled(*run.winRate) : std::nan("");
+        if (!std::isfinite(lc)) return {};
+        if (role == Qt::ToolTipRole) {
+            return tr("What the judge would prefer if both answers were as long: AlpacaEval 2's "
+                      "logistic model of its verdicts on the length difference, at zero difference "
+                      "(raw win rate %1)")
+                .arg(winRateText(run.winRate->winRate, std::nan("")));
+        }
+        return winRateText(lc, std::nan(""));
+    }
     if (row == winRateRow()) {
         if (!run.winRate || !std::isfinite(run.winRate->winRate)) return {};
         const auto& e = *run.winRate;

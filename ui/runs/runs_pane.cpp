@@ -197,6 +197,7 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.accuracy = finite(latest, "eval/rewards/accuracies");
         cache.winRate = finite(latest, "eval/win_rate");
         cache.winRateError.reset();
+        cache.lengthControlled = finite(latest, eval::kLengthControlledWinRateMetric);
         cache.trainSeconds = finite(latest, "time/train_seconds");
         if (const auto e = eval::latestEval(db, row.run.id)) {
             if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
@@ -207,6 +208,7 @@ void RunsPane::fillMetrics(RunRow& row) {
     row.evalAccuracy = cache.accuracy;
     row.winRate = cache.winRate;
     row.winRateError = cache.winRateError;
+    row.winRateLengthControlled = cache.lengthControlled;
     row.trainSeconds = cache.trainSeconds;
     // Training time, not wall-clock time: a run stopped for an hour and resumed did not take an
     // hour longer. Its time left comes from the same seconds, per step so far.

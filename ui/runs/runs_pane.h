@@ -73,7 +73,7 @@ private:
     struct CachedMetrics {
         std::int64_t lastStep = -1;
         int status = -1;
-        std::optional<double> loss, accuracy, winRate, winRateError, trainSeconds;
+        std::optional<double> loss, accuracy, winRate, winRateError, lengthControlled, trainSeconds;
     };
     std::map<std::int64_t, CachedMetrics> m_metrics;
 };

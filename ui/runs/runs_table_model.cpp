@@ -143,6 +143,11 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
                 }
                 return tip.isEmpty() ? QVariant() : QVariant(tip);
             }
+            if (index.column() == WinRateColumn && row.winRateLengthControlled) {
+                return tr("Length-controlled: %1 (AlpacaEval 2's: what the judge would prefer if "
+                          "both answers were as long)")
+                    .arg(winRateText(*row.winRateLengthControlled, std::nan("")));
+            }
             return {};
         case Qt::ForegroundRole:
             if (index.column() == StatusColumn) {
@@ -172,7 +177,9 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         switch (section) {
             case DurationColumn: return tr("Training time: time a run was stopped is left out");
             case AccuracyColumn: return tr("Held-out preference accuracy at the last evaluation");
-            case WinRateColumn: return tr("Win rate against the reference, \u00b1 its standard error");
+            case WinRateColumn:
+                return tr("Win rate against the reference, \u00b1 its standard error (the "
+                          "length-controlled win rate in each cell's tooltip)");
             default: return {};
         }
     }

@@ -29,6 +29,7 @@ struct RunRow {
     std::optional<double> evalAccuracy;
     std::optional<double> winRate;
     std::optional<double> winRateError;
+    std::optional<double> winRateLengthControlled;  // AlpacaEval 2's, beside it in the tooltip
     std::optional<double> trainSeconds;  // time/train_seconds at its last recorded step
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
