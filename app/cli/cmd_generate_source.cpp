@@ -12,6 +12,7 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/hash.h"
+#include "core/eval/prompt_file.h"
 #include "core/eval/source_generation.h"
 #include "core/model/checkpoint.h"
 #include "core/pairs/training_pairs.h"
@@ -45,7 +46,7 @@ struct StopOnInterrupt {
 struct GenerateSourceArgs {
     ModelChoice model;
     std::string name;
-    std::string prompts = "all";  // all | heldout | N
+    std::string prompts = "all";  // all | heldout | N | a file of prompts
     std::string ladder;           // heldout: of this ladder (default: the only one)
     double temperature = 0.0;
     double topP = 1.0;
@@ -79,10 +80,13 @@ std::vector<eval::EvalPrompt> choosePrompts(store::Database& db, const GenerateS
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != args.prompts.size() || n <= 0) {
-        throw Error("--prompts takes all, heldout or a number of prompts, not '" + args.prompts + "'");
+    if (used == args.prompts.size() && n > 0) return eval::workspacePrompts(db, n);
+    if (used == args.prompts.size()) {
+        throw Error("--prompts takes all, heldout, a number of prompts above 0 or a file, not '" +
+                    args.prompts + "'");
     }
-    return eval::workspacePrompts(db, n);
+    // Anything else names a file of prompts (new ones are added to the workspace).
+    return eval::promptsFromFile(db, args.prompts);
 }
 
 void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args) {
@@ -173,8 +177,9 @@ void addGenerateSourceCommand(CLI::App& app, CliContext& context) {
     addModelOptions(*command, args->model);
     command->add_option("--name", args->name, "The new source's name")->required();
     command->add_option("--prompts", args->prompts,
-                        "all (default), heldout (a ladder's held-out prompts) or a number (an "
-                        "evenly spread subset)");
+                        "all (default), heldout (a ladder's held-out prompts), a number (an "
+                        "evenly spread subset) or a file: JSON/JSONL of {instruction, input} or "
+                        "{messages}, or .txt, one prompt a line (new prompts are added)");
     command->add_option("--ladder", args->ladder, "--prompts heldout: of this ladder");
     command->add_option("--temperature", args->temperature, "Sample at this temperature (0: greedy)")
         ->check(CLI::Range(0.0, 100.0));

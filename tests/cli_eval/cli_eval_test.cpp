@@ -163,6 +163,18 @@ TEST(LadderCliEval, GenerateSourceStoresARunsAnswersAsASourceAndTheSameCommandFi
     // The new source is a rung like any imported one.
     r = run("ladder set -w demo.ladder mine strong local");
     EXPECT_EQ(r.exitCode, 0) << r.output;
+
+    // Prompts of the user's own, one of them new to the workspace: answered in the file's order.
+    writeFile(dir / "mine.jsonl",
+              "{\"instruction\": \"Reverse the word: lantern\"}\n"
+              "{\"instruction\": \"Add 12 and 30\", \"dataset\": \"mine\"}\n");
+    r = run("generate-source -w demo.ladder --run 1 --name own --prompts mine.jsonl "
+            "--max-new-tokens 4");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("source own: 2 answers stored"), std::string::npos) << r.output;
+    r = run("generate-source -w demo.ladder --run 1 --name own2 --prompts missing.jsonl");
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("missing.jsonl: no such file"), std::string::npos) << r.output;
 }
 
 }  // namespace
