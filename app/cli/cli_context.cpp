@@ -1,9 +1,38 @@
 #include "app/cli/cli_context.h"
 
+#include <csignal>
+
 #include "core/common/error.h"
 #include "core/pairs/ladder.h"
 
 namespace ladder::cli {
+
+namespace {
+
+std::atomic<bool> g_stopRequested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void onInterrupt(int) {
+    g_stopRequested = true;
+    std::signal(SIGINT, SIG_DFL);  // a second Ctrl+C ends it at once
+}
+
+}  // namespace
+
+StopOnInterrupt::StopOnInterrupt() {
+    g_stopRequested = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+StopOnInterrupt::~StopOnInterrupt() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+const std::atomic<bool>& StopOnInterrupt::requested() {
+    return g_stopRequested;
+}
 
 namespace {
 

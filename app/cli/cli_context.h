@@ -1,6 +1,7 @@
 // What every ladder-cli command shares: the global options and a way to open the workspace.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -28,13 +29,27 @@ void addWorkspaceOption(CLI::App& command, CliContext& context);
 // ladder::Error asking for --ladder when there are several (or none).
 [[nodiscard]] std::string ladderOrOnly(store::Database& db, const std::string& wanted);
 
+// While one lives, Ctrl+C and SIGTERM ask a long command to stop at its next safe point (a second
+// Ctrl+C ends the program at once); the default handlers again after. For the commands whose work
+// the same command continues: generate-source, study run, pairs judge.
+class StopOnInterrupt {
+public:
+    StopOnInterrupt();
+    ~StopOnInterrupt();
+    StopOnInterrupt(const StopOnInterrupt&) = delete;
+    StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
+
+    // Set by the signal: what the work polls.
+    [[nodiscard]] static const std::atomic<bool>& requested();
+};
+
 // Each file cmd_*.cpp adds its subcommands here.
 void addWorkspaceCommands(CLI::App& app, CliContext& context);  // init, info, runs, backup, recover
 void addPluginCommands(CLI::App& app, CliContext& context);     // plugins
 void addTokenizeCommands(CLI::App& app, CliContext& context);   // tokenize
 void addTemplateCommands(CLI::App& app, CliContext& context);   // template render
 void addDataCommands(CLI::App& app, CliContext& context);       // import, datasets, sources, ladder
-void addPairCommands(CLI::App& app, CliContext& context);       // pairs build | stats | export
+void addPairCommands(CLI::App& app, CliContext& context);  // pairs build | stats | judge | export
 void addCurriculumCommands(CLI::App& app, CliContext& context);  // curriculum show | preset | list
 void addDemoCommands(CLI::App& app, CliContext& context);        // demo init
 void addTrainCommands(CLI::App& app, CliContext& context);      // train

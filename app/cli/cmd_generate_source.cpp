@@ -1,8 +1,6 @@
 // ladder-cli generate-source: a model's answers to the workspace's prompts, stored as a new source
 // for a ladder (eval::generateSource). Ctrl+C stops after the batch in hand; the same command
 // continues where it stopped.
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -19,29 +17,6 @@
 
 namespace ladder::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-void onInterrupt(int) {
-    g_stop = true;
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl+C ends it at once
-}
-
-// Ctrl+C and SIGTERM ask the generation to stop while it lives; the defaults again after.
-struct StopOnInterrupt {
-    StopOnInterrupt() {
-        g_stop = false;
-        std::signal(SIGINT, onInterrupt);
-        std::signal(SIGTERM, onInterrupt);
-    }
-    ~StopOnInterrupt() {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-    }
-    StopOnInterrupt(const StopOnInterrupt&) = delete;
-    StopOnInterrupt& operator=(const StopOnInterrupt&) = delete;
-};
 
 struct GenerateSourceArgs {
     ModelChoice model;
@@ -142,7 +117,7 @@ void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args
     {
         const StopOnInterrupt interrupts;
         result = eval::generateSource(ws.db(), *loaded.model, *loaded.tokenizer, prompts, settings,
-                                      progress, &g_stop);
+                                      progress, &StopOnInterrupt::requested());
     }
     if (!context.quiet && result.progress.done > result.progress.resumed) std::fprintf(stderr, "\n");
     const auto& p = result.progress;

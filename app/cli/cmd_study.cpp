@@ -3,8 +3,6 @@
 // checkpoint; the same `study run` continues the study.
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -19,12 +17,6 @@
 
 namespace ladder::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void onInterrupt(int) {
-    g_stop.store(true);
-}
 
 struct StudyArgs {
     std::string file;
@@ -136,24 +128,24 @@ int runStudyCommand(const CliContext& context, const StudyArgs& args) {
         }
         return 0;
     }
-    g_stop = false;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     bool stopSaid = false;
     const auto started = clock::nowSeconds();
-    const auto outcome = study::runStudy(
-        workspacePath, spec, args.options,
-        [&](const study::StudyEvent& e) {
-            if (g_stop && !stopSaid) {
-                std::fprintf(stderr,
-                             "\nstopping the run in progress (a checkpoint is written)...\n");
-                stopSaid = true;
-            }
-            printEvent(e, context.quiet);
-        },
-        g_stop);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    study::StudyOutcome outcome;
+    {
+        const StopOnInterrupt interrupts;
+        const auto& stop = StopOnInterrupt::requested();
+        outcome = study::runStudy(
+            workspacePath, spec, args.options,
+            [&](const study::StudyEvent& e) {
+                if (stop && !stopSaid) {
+                    std::fprintf(stderr,
+                                 "\nstopping the run in progress (a checkpoint is written)...\n");
+                    stopSaid = true;
+                }
+                printEvent(e, context.quiet);
+            },
+            stop);
+    }
     std::printf(
         "study '%s': %d of %d runs finished%s%s in this session's %s\n", spec.name.c_str(),
         outcome.finished, outcome.total,

@@ -40,4 +40,11 @@ std::unique_ptr<Tokenizer> loadTokenizer(const fs::path& fileOrFolder) {
     return std::make_unique<BpeTokenizer>(BpeTokenizer::fromFile(file));
 }
 
+std::unique_ptr<Tokenizer> loadModelTokenizer(const fs::path& folder) {
+    if (fs::is_regular_file(folder / kByteTokenizerMarker)) return std::make_unique<ByteTokenizer>();
+    if (fs::is_regular_file(folder / "tokenizer.json")) return loadTokenizer(folder / "tokenizer.json");
+    if (hasVocabFiles(folder)) return loadTokenizer(folder);
+    throw Error(folder.string() + " has no tokenizer.json: copy the tokenizer of the model into it");
+}
+
 }  // namespace ladder::tokenizer

@@ -51,4 +51,13 @@ public:
 // of that name exists) for the ByteTokenizer. Throws ladder::Error saying what to do.
 [[nodiscard]] std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path& fileOrFolder);
 
+// The file in a model folder that says its tokenizer is the byte tokenizer (Ladder's tiny models
+// and their checkpoints): its content is "byte".
+inline constexpr const char* kByteTokenizerMarker = "ladder_tokenizer.txt";
+
+// The tokenizer a model folder (a checkpoint or any Hugging Face folder) holds: its tokenizer.json
+// (else vocab.json + merges.txt, as loadTokenizer reads them), or the byte tokenizer when the
+// folder's marker says so. Throws ladder::Error when it has none.
+[[nodiscard]] std::unique_ptr<Tokenizer> loadModelTokenizer(const std::filesystem::path& folder);
+
 }  // namespace ladder::tokenizer

@@ -36,7 +36,7 @@ ModelFolderCheck checkModelFolder(const fs::path& folder) {
     }
     std::unique_ptr<tokenizer::Tokenizer> tok;
     try {
-        tok = checkpointTokenizer(folder);
+        tok = tokenizer::loadModelTokenizer(folder);
     } catch (const std::exception& e) {
         out.problems.push_back(e.what());
     }

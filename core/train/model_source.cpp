@@ -94,7 +94,7 @@ std::shared_ptr<tokenizer::Tokenizer> tokenizerOf(const std::string& kind, const
         return std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(tokenizerOverride));
     }
     if (kind == "tiny") return std::make_shared<tokenizer::ByteTokenizer>();
-    if (kind == "run") return std::shared_ptr<tokenizer::Tokenizer>(checkpointTokenizer(folder));
+    if (kind == "run") return std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadModelTokenizer(folder));
     return std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadTokenizer(folder));
 }
 

@@ -17,7 +17,6 @@
 #include "core/model/checkpoint.h"
 #include "core/model/lora.h"
 #include "core/model/safetensors.h"
-#include "core/tokenizer/byte_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/vocab_files.h"
 
@@ -28,7 +27,6 @@ namespace {
 
 constexpr const char* kStateFile = "trainer_state.json";
 constexpr const char* kOptimizerFile = "optimizer.pt";
-constexpr const char* kByteMarker = "ladder_tokenizer.txt";  // "byte": the byte tokenizer
 
 void writeText(const fs::path& path, const std::string& text) {
     errno = 0;
@@ -115,7 +113,7 @@ void copyChatTemplate(const fs::path& from, const fs::path& folder) {
 
 void copyTokenizer(const tokenizer::Tokenizer& tokenizer, const fs::path& folder) {
     if (tokenizer.kind() == "byte") {
-        writeText(folder / kByteMarker, "byte\n");
+        writeText(folder / tokenizer::kByteTokenizerMarker, "byte\n");
         return;
     }
     const fs::path source = tokenizer.source();
@@ -331,15 +329,6 @@ TrainerState loadTrainerState(const fs::path& folder, torch::optim::Optimizer& o
     s.referenceKey = j.value("reference_key", std::string());
     s.generatorState = j.value("generator", nlohmann::json());
     return s;
-}
-
-std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(const fs::path& folder) {
-    if (fs::is_regular_file(folder / kByteMarker)) return std::make_unique<tokenizer::ByteTokenizer>();
-    if (fs::is_regular_file(folder / "tokenizer.json")) {
-        return tokenizer::loadTokenizer(folder / "tokenizer.json");
-    }
-    if (tokenizer::hasVocabFiles(folder)) return tokenizer::loadTokenizer(folder);
-    throw Error(folder.string() + " has no tokenizer.json: copy the tokenizer of the model into it");
 }
 
 }  // namespace ladder::train

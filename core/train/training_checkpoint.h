@@ -65,11 +65,6 @@ void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::Ca
 [[nodiscard]] TrainerState loadTrainerState(const std::filesystem::path& folder,
                                             torch::optim::Optimizer& optimizer);
 
-// The tokenizer a checkpoint (or any model folder) holds: its tokenizer.json (else vocab.json +
-// merges.txt, as loadTokenizer reads them), or the byte tokenizer when the folder says so. Throws ladder::Error when it has none.
-[[nodiscard]] std::unique_ptr<tokenizer::Tokenizer> checkpointTokenizer(
-    const std::filesystem::path& folder);
-
 // The states of the generators a run on `device` draws from, as JSON and back (exact resumption of
 // anything sampled): torch's CPU generator as hex of its bytes, and on CUDA
 // {"cpu": hex, "cuda": hex of the device's default generator}. Restoring takes both forms and

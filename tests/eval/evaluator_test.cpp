@@ -277,7 +277,7 @@ TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpo
     torch::set_num_threads(1);
     const fs::path folder = train::runCheckpointFolder(ws, end->runId, -1);
     const auto policy = model::loadPretrained(folder, torch::kCPU, torch::kFloat);
-    const auto tokenizer = train::checkpointTokenizer(folder);
+    const auto tok = tokenizer::loadModelTokenizer(folder);
     EvalSettings s = settings("demo");
     s.prompts.limit = 6;
     s.generation.templateSetting = "chatml";
@@ -287,9 +287,9 @@ TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpo
     std::vector<Instruction> instructions;
     for (const auto& p : evaluator.prompts()) instructions.push_back({p.instruction, p.input});
     auto options = s.generation;
-    const auto cached = generateAnswers(*policy, *tokenizer, instructions, options);
+    const auto cached = generateAnswers(*policy, *tok, instructions, options);
     options.useCache = false;
-    const auto recomputed = generateAnswers(*policy, *tokenizer, instructions, options);
+    const auto recomputed = generateAnswers(*policy, *tok, instructions, options);
     ASSERT_EQ(cached.size(), 6u);
     for (std::size_t i = 0; i < cached.size(); ++i) {
         EXPECT_EQ(cached[i].tokens, recomputed[i].tokens) << i;
@@ -299,7 +299,7 @@ TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpo
     target.runId = end->runId;
     target.step = 4;
     target.store = false;
-    const auto replay = evaluator.evaluateModel(*policy, *tokenizer, target);
+    const auto replay = evaluator.evaluateModel(*policy, *tok, target);
     ASSERT_EQ(replay.samples.size(), stored.size());
     for (std::size_t i = 0; i < stored.size(); ++i) {
         EXPECT_EQ(replay.samples[i].output, stored[i].output) << i;

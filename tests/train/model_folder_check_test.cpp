@@ -58,12 +58,12 @@ TEST(ModelFolderCheck, AVocabAndMergesFolderPassesAndItsCheckpointKeepsThem) {
     EXPECT_NE(check.summary.find("tokenizer bpe-bytelevel (257 tokens)"), std::string::npos)
         << check.summary;
 
-    const auto tok = checkpointTokenizer(folder);
+    const auto tok = tokenizer::loadModelTokenizer(folder);
     const auto model = model::loadPretrained(folder, torch::kCPU, torch::kFloat);
     torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1));
     saveTrainingCheckpoint(dir / "checkpoint", *model, optimizer, *tok, TrainerState{});
     EXPECT_TRUE(std::filesystem::is_regular_file(dir / "checkpoint" / "merges.txt"));
-    const auto again = checkpointTokenizer(dir / "checkpoint");
+    const auto again = tokenizer::loadModelTokenizer(dir / "checkpoint");
     EXPECT_EQ(again->encode("hi<|endoftext|>"), (std::vector<std::int32_t>{'h', 'i', 256}));
 }
 
