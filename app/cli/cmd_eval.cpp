@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_context.h"
+#include "app/cli/judge_choice.h"
 #include "app/cli/model_choice.h"
 #include "core/common/error.h"
 #include "core/common/json_read.h"
@@ -80,13 +81,7 @@ struct EvalArgs {
     ModelChoice model;
     std::string outputs;  // judge a model_outputs.json instead of generating
     std::string reference;
-    std::string judge = "demo";
-    std::string judgeCommand;
-    std::vector<std::string> judgeArgs;
-    double judgeTimeout = 0;
-    std::string judgeOptions;  // JSON object
-    std::string annotations;
-    std::string annotator;
+    JudgeChoice judge;
     std::string ladder;
     int prompts = 0;
     bool allPrompts = false;
@@ -96,27 +91,6 @@ struct EvalArgs {
     bool json = false;  // print the result as JSON (what evals.details_json holds) instead
     int show = 0;
 };
-
-nlohmann::json judgeOptionsOf(const EvalArgs& args) {
-    nlohmann::json options = nlohmann::json::object();
-    if (!args.judgeOptions.empty()) {
-        options = json::parseOrDiscarded(args.judgeOptions);
-        if (options.is_discarded() || !options.is_object()) {
-            throw Error("--judge-options takes a JSON object, e.g. '{\"timeout_seconds\": 30}'");
-        }
-    }
-    if (!args.judgeCommand.empty()) {
-        nlohmann::json argv = {args.judgeCommand};
-        for (const auto& a : args.judgeArgs) argv.push_back(a);
-        options["argv"] = argv;
-    } else if (!args.judgeArgs.empty()) {
-        throw Error("--judge-arg goes with --judge-command PROGRAM");
-    }
-    if (args.judgeTimeout > 0) options["timeout_seconds"] = args.judgeTimeout;
-    if (!args.annotations.empty()) options["file"] = args.annotations;
-    if (!args.annotator.empty()) options["annotator"] = args.annotator;
-    return options;
-}
 
 std::string percent(double v) {
     if (!std::isfinite(v)) return "n/a";
@@ -170,8 +144,8 @@ void runEval(const CliContext& context, const EvalArgs& args) {
             "the demo, text_davinci_003 for AlpacaEval)");
     }
     eval::EvalSettings settings;
-    settings.judge = args.judge;
-    settings.judgeOptions = judgeOptionsOf(args);
+    settings.judge = args.judge.judge;
+    settings.judgeOptions = judgeOptionsOf(args.judge);
     settings.prompts.reference = args.reference;
     settings.prompts.limit = args.prompts;
     settings.generation.maxNewTokens = args.maxNewTokens;
@@ -339,19 +313,7 @@ void addEvalCommands(CLI::App& app, CliContext& context) {
                          "Judge the answers of a model_outputs.json instead of generating");
     evaluate->add_option("--reference", evalArgs->reference,
                          "The source whose answers play against (medium, text_davinci_003)");
-    evaluate->add_option("--judge", evalArgs->judge,
-                         "demo, command, imported, or a plugin's (`ladder-cli plugins`)");
-    evaluate->add_option("--judge-command", evalArgs->judgeCommand,
-                         "The command judge's program (run without a shell)");
-    evaluate->add_option("--judge-arg", evalArgs->judgeArgs, "An argument of it (repeatable)")
-        ->allow_extra_args(false);
-    evaluate->add_option("--judge-timeout", evalArgs->judgeTimeout,
-                         "Seconds the command judge may stay silent");
-    evaluate->add_option("--judge-options", evalArgs->judgeOptions, "The judge's options (JSON)");
-    evaluate->add_option("--annotations", evalArgs->annotations,
-                         "The imported judge's AlpacaEval annotations.json");
-    evaluate->add_option("--annotator", evalArgs->annotator,
-                         "The imported judge uses only this annotator's verdicts");
+    addJudgeOptions(*evaluate, evalArgs->judge);
     evaluate->add_option("--ladder", evalArgs->ladder, "Held-out prompts of this ladder's pairs");
     evaluate->add_flag("--all-prompts", evalArgs->allPrompts,
                        "Every prompt the reference answered, not only held-out ones");

@@ -1,15 +1,20 @@
-// ladder-cli pairs build | stats | export: make preference pairs from a ladder (with the preflight
-// report), summarise them with the judge's agreement, and write them out as TRL JSONL.
+// ladder-cli pairs build | stats | judge | export: make preference pairs from a ladder (with the
+// preflight report), summarise them with the judges' agreement, have a judge (a local model) give
+// its verdicts on them, and write them out as TRL JSONL.
 #include <cstdio>
 #include <memory>
 
 #include "app/cli/cli_context.h"
+#include "app/cli/judge_choice.h"
+#include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/eval/pair_judging.h"
 #include "core/pairs/judge_agreement.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/workspace_files.h"
+#include "core/train/plugins.h"
 
 namespace ladder::cli {
 namespace {
@@ -29,6 +34,15 @@ struct BuildArgs {
 struct StatsArgs {
     std::string ladder;
     std::size_t listDisagreements = 0;
+};
+
+struct JudgeArgs {
+    std::string ladder;
+    JudgeChoice judge;
+    std::vector<std::string> tiers;
+    std::string split;
+    int limit = 0;
+    int batch = 16;
 };
 
 struct ExportArgs {
@@ -123,10 +137,59 @@ void runExport(const CliContext& context, const ExportArgs& args) {
         static_cast<long long>(effects.discarded), static_cast<long long>(effects.tied));
 }
 
+void runJudge(const CliContext& context, const JudgeArgs& args) {
+    train::loadPlugins();
+    auto ws = context.openWorkspace();
+    eval::JudgeContext judgeContext;
+    judgeContext.workspace = &ws.db();
+    const auto judge = eval::makeJudge(args.judge.judge, judgeOptionsOf(args.judge), judgeContext);
+    eval::PairJudgingOptions options;
+    options.tiers = args.tiers;
+    options.split = args.split;
+    options.limit = args.limit;
+    options.batch = args.batch;
+    if (!context.quiet) {
+        std::fprintf(stderr, "judging ladder %s's pairs with %s (%s)\n", args.ladder.c_str(),
+                     judge->name().c_str(), judge->symmetric() ? "one order" : "both orders");
+    }
+    bool shown = false;
+    const auto progress = [&](const eval::PairJudgingProgress& p) {
+        if (context.quiet) return;
+        shown = true;
+        const double fresh = static_cast<double>(p.done - p.resumed);
+        const double left = static_cast<double>(p.total - p.done);
+        std::fprintf(stderr, "\rpairs %lld/%lld  %.2f pairs/s  ETA %s   ",
+                     static_cast<long long>(p.done), static_cast<long long>(p.total),
+                     p.seconds > 0 ? fresh / p.seconds : 0.0,
+                     fresh > 0 ? clock::formatDuration(p.seconds / fresh * left).c_str() : "--");
+        std::fflush(stderr);
+    };
+    eval::PairJudgingProgress result;
+    {
+        const StopOnInterrupt interrupts;
+        result = eval::judgePairs(ws.db(), args.ladder, *judge, options, progress,
+                                  &StopOnInterrupt::requested());
+    }
+    if (shown) std::fprintf(stderr, "\n");
+    std::printf("%s: %lld of %lld pairs have its verdict%s%s\n", judge->name().c_str(),
+                static_cast<long long>(result.done), static_cast<long long>(result.total),
+                result.errors ? (" (" + std::to_string(result.errors) + " failed: run again)").c_str() : "",
+                result.done < result.total && !result.errors
+                    ? " (stopped: the same command goes on)"
+                    : "");
+    const auto agreement = pairs::judgeAgreement(ws.db(), args.ladder);
+    if (!agreement.tiers.empty()) std::printf("%s", pairs::renderJudgeAgreement(agreement).c_str());
+    for (const auto& a : eval::agreementWithOtherJudges(ws.db(), judge->name())) {
+        std::printf("  agrees with %s on %lld of %lld comparisons of the same two sources (%.1f%%)\n",
+                    a.other.c_str(), static_cast<long long>(a.same),
+                    static_cast<long long>(a.prompts), 100.0 * a.share());
+    }
+}
+
 }  // namespace
 
 void addPairCommands(CLI::App& app, CliContext& context) {
-    auto* pairsCmd = app.add_subcommand("pairs", "Build, summarise and export preference pairs");
+    auto* pairsCmd = app.add_subcommand("pairs", "Build, summarise, judge and export preference pairs");
     pairsCmd->require_subcommand(1);
 
     auto build = std::make_shared<BuildArgs>();
@@ -157,6 +220,23 @@ void addPairCommands(CLI::App& app, CliContext& context) {
     statsCmd->add_option("--list-disagreements", stats->listDisagreements,
                          "List up to N pairs where a judge prefers the rejected answer");
     statsCmd->callback([&context, stats] { runStats(context, *stats); });
+
+    auto judgeArgs = std::make_shared<JudgeArgs>();
+    auto* judgeCmd = pairsCmd->add_subcommand(
+        "judge",
+        "A judge's verdicts on a ladder's pairs (both orders), stored beside imported ones: its "
+        "agreement with the ladder and with other judges (Ctrl+C stops, the same command goes on)");
+    addWorkspaceOption(*judgeCmd, context);
+    judgeCmd->add_option("--ladder", judgeArgs->ladder, "Ladder name")->required();
+    addJudgeOptions(*judgeCmd, judgeArgs->judge);
+    judgeCmd->add_option("--tiers", judgeArgs->tiers, "Only these tiers (\"A>B\"; quote the >)");
+    judgeCmd->add_option("--split", judgeArgs->split, "train or heldout (default: both)")
+        ->check(CLI::IsMember({"train", "heldout"}));
+    judgeCmd->add_option("--limit", judgeArgs->limit, "An evenly spread subset of N pairs (0: all)")
+        ->check(CLI::NonNegativeNumber);
+    judgeCmd->add_option("--batch", judgeArgs->batch, "Pairs per judge call and per commit")
+        ->check(CLI::Range(1, 4096));
+    judgeCmd->callback([&context, judgeArgs] { runJudge(context, *judgeArgs); });
 
     auto exportArgs = std::make_shared<ExportArgs>();
     auto* exportCmd = pairsCmd->add_subcommand(

@@ -6,6 +6,7 @@
 #include "core/common/lists.h"
 #include "core/common/log.h"
 #include "core/eval/builtin_judges.h"
+#include "core/eval/local_judge.h"
 #include "core/plugin/plugin_api.h"
 
 namespace ladder::eval {
@@ -14,6 +15,7 @@ JudgeRegistry::JudgeRegistry() {
     add("demo", makeDemoTaskJudge, "built-in");
     add("command", makeCommandJudge, "built-in");
     add("imported", makeImportedVerdictJudge, "built-in");
+    add("local", makeLocalModelJudge, "built-in");
 }
 
 void JudgeRegistry::add(const std::string& name, JudgeFactory factory, const std::string& origin) {

@@ -85,7 +85,7 @@ struct JudgeEntry {
 
 class JudgeRegistry {
 public:
-    // The built-in judges: demo, command, imported.
+    // The built-in judges: demo, command, imported, local.
     JudgeRegistry();
     // No judges at all (tests that register their own).
     struct Empty {};

@@ -305,6 +305,18 @@ CREATE TABLE study_runs (
 );
 )sql";
 
+// A judge's verdicts by what decides them (the local-model judge: core/eval/local_judge.h): the
+// judge's key (its model's weights and its prompt) and a hash of the comparison's texts.
+constexpr const char* kJudgeCache = R"sql(
+CREATE TABLE judge_cache (
+    judge      TEXT NOT NULL,
+    comparison TEXT NOT NULL,
+    preference REAL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (judge, comparison)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "initial schema", [](Database& db) { db.exec(kSchemaV1); }},
@@ -344,6 +356,8 @@ const std::vector<Migration>& migrations() {
         // Version 5: studies (core/study): a grid of runs with seeds, and which run stands for
         // which point of the grid, so that `ladder-cli study run` continues where it stopped.
         {5, "studies", [](Database& db) { db.exec(kStudies); }},
+        // Version 6: a local model's verdicts, so that judging the same answers again is free.
+        {6, "judge verdicts cached", [](Database& db) { db.exec(kJudgeCache); }},
     };
     return all;
 }

@@ -177,5 +177,36 @@ TEST(LadderCliEval, GenerateSourceStoresARunsAnswersAsASourceAndTheSameCommandFi
     EXPECT_NE(r.output.find("missing.jsonl: no such file"), std::string::npos) << r.output;
 }
 
+// A local model as the judge: of a ladder's pairs (stored verdicts, held against the ladder and
+// the demo judge) and of a run's answers (asked both ways round). The model here is the tiny run's
+// own checkpoint: what is tested is the path, not the judgement.
+TEST(LadderCliEval, ALocalModelJudgesPairsAndAnswers) {
+    TempDir dir;
+    auto run = [&](const std::string& arguments) { return runLadderCli(dir.path(), arguments); };
+    ASSERT_EQ(run("demo init demo.ladder --prompts 60 --seed 4 --heldout 0.2").exitCode, 0);
+    writeFile(dir / "sft.json", kSftConfig);
+    ASSERT_EQ(run("train -w demo.ladder --config sft.json --no-win-rate").exitCode, 0);
+    std::filesystem::path model;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "demo.checkpoints")) {
+        if (e.path().filename() == "config.json") model = e.path().parent_path();
+    }
+    ASSERT_FALSE(model.empty());
+    const std::string judge = "--judge local --judge-model " + model.string();
+    auto r = run("pairs judge -w demo.ladder --ladder demo --limit 6 " + judge);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find(": 6 of 6 pairs have its verdict"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("agrees with demo-judge on "), std::string::npos) << r.output;
+    r = run("pairs stats -w demo.ladder");
+    EXPECT_NE(r.output.find("local:"), std::string::npos) << r.output;
+
+    r = run("eval -w demo.ladder --run 1 --reference medium --prompts 4 --max-new-tokens 4 " + judge);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find(", judge local:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("position: both orders agree on "), std::string::npos) << r.output;
+    r = run("eval -w demo.ladder --run 1 --reference medium --prompts 4 --judge local");
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("--judge-model DIR"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace ladder::test
