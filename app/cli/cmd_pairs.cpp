@@ -74,6 +74,29 @@ void runBuild(const CliContext& context, const BuildArgs& args) {
     }
 }
 
+// Judges against each other on the same two sources' answers to the same prompts: every pair of
+// judges of the workspace, or `only` against the others.
+void printJudgesAgreement(store::Database& db, const std::string& only) {
+    std::vector<std::string> judges;
+    if (only.empty()) {
+        auto q = db.prepare("SELECT DISTINCT judge FROM verdicts ORDER BY judge");
+        while (q.step()) judges.push_back(q.text(0));
+    } else {
+        judges.push_back(only);
+    }
+    bool header = false;
+    for (const auto& judge : judges) {
+        for (const auto& a : eval::agreementWithOtherJudges(db, judge)) {
+            if (only.empty() && a.other < judge) continue;  // each pair of judges once
+            if (!header) std::printf("judges against each other (the same prompt and two sources):\n");
+            header = true;
+            std::printf("  %s and %s prefer the same answer in %lld of %lld (%.1f%%)\n",
+                        judge.c_str(), a.other.c_str(), static_cast<long long>(a.same),
+                        static_cast<long long>(a.prompts), 100.0 * a.share());
+        }
+    }
+}
+
 void runStats(const CliContext& context, const StatsArgs& args) {
     auto ws = context.openWorkspace(/*readOnly=*/true);
     std::vector<pairs::Ladder> ladders;
@@ -116,6 +139,7 @@ void runStats(const CliContext& context, const StatsArgs& args) {
                     imported.text(2).c_str(), static_cast<long long>(imported.int64(3)),
                     static_cast<long long>(imported.int64(4)));
     }
+    printJudgesAgreement(ws.db(), "");
 }
 
 void runExport(const CliContext& context, const ExportArgs& args) {
@@ -179,11 +203,7 @@ void runJudge(const CliContext& context, const JudgeArgs& args) {
                     : "");
     const auto agreement = pairs::judgeAgreement(ws.db(), args.ladder);
     if (!agreement.tiers.empty()) std::printf("%s", pairs::renderJudgeAgreement(agreement).c_str());
-    for (const auto& a : eval::agreementWithOtherJudges(ws.db(), judge->name())) {
-        std::printf("  agrees with %s on %lld of %lld comparisons of the same two sources (%.1f%%)\n",
-                    a.other.c_str(), static_cast<long long>(a.same),
-                    static_cast<long long>(a.prompts), 100.0 * a.share());
-    }
+    printJudgesAgreement(ws.db(), judge->name());
 }
 
 }  // namespace

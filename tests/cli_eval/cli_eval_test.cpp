@@ -195,9 +195,10 @@ TEST(LadderCliEval, ALocalModelJudgesPairsAndAnswers) {
     auto r = run("pairs judge -w demo.ladder --ladder demo --limit 6 " + judge);
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find(": 6 of 6 pairs have its verdict"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("agrees with demo-judge on "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(" and demo-judge prefer the same answer in "), std::string::npos) << r.output;
     r = run("pairs stats -w demo.ladder");
     EXPECT_NE(r.output.find("local:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("judges against each other"), std::string::npos) << r.output;
 
     r = run("eval -w demo.ladder --run 1 --reference medium --prompts 4 --max-new-tokens 4 " + judge);
     ASSERT_EQ(r.exitCode, 0) << r.output;
