@@ -1,4 +1,4 @@
-// ladder-cli pairs build | stats | judge | export: make preference pairs from a ladder (with the
+// ladder-cli pairs build | stats | judge | self-rank | export: make preference pairs from a ladder (with the
 // preflight report), summarise them with the judges' agreement, have a judge (a local model) give
 // its verdicts on them, and write them out as TRL JSONL.
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/eval/pair_judging.h"
+#include "core/eval/self_rank.h"
 #include "core/pairs/judge_agreement.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
@@ -43,6 +44,13 @@ struct JudgeArgs {
     std::string split;
     int limit = 0;
     int batch = 16;
+};
+
+struct SelfRankArgs {
+    std::string source;
+    std::string ladder;
+    JudgeChoice judge;
+    double heldout = 0.05;
 };
 
 struct ExportArgs {
@@ -206,6 +214,33 @@ void runJudge(const CliContext& context, const JudgeArgs& args) {
     printJudgesAgreement(ws.db(), judge->name());
 }
 
+void runSelfRank(const CliContext& context, const SelfRankArgs& args) {
+    train::loadPlugins();
+    auto ws = context.openWorkspace();
+    eval::JudgeContext judgeContext;
+    judgeContext.workspace = &ws.db();
+    const auto judge = eval::makeJudge(args.judge.judge, judgeOptionsOf(args.judge), judgeContext);
+    eval::SelfRankOptions options;
+    options.source = args.source;
+    options.ladder = args.ladder;
+    options.heldoutFraction = args.heldout;
+    const auto result = eval::selfRankPairs(
+        ws.db(), *judge, options, [&](std::int64_t done, std::int64_t total) {
+            if (context.quiet || (done % 50 != 0 && done != total)) return;
+            std::fprintf(stderr, "\rprompts %lld/%lld   ", static_cast<long long>(done),
+                         static_cast<long long>(total));
+            if (done == total) std::fprintf(stderr, "\n");
+        });
+    std::printf("ladder %s, tier %s: %lld pairs (best against worst by %s) from %lld prompts with "
+                "several answers; %lld where the judge scored them all alike; %lld comparisons in %s\n",
+                result.ladder.c_str(), result.tier.c_str(), static_cast<long long>(result.pairs),
+                judge->name().c_str(), static_cast<long long>(result.prompts),
+                static_cast<long long>(result.undecided), static_cast<long long>(result.comparisons),
+                clock::formatDuration(result.seconds).c_str());
+    std::printf("next: train on it with \"data\": {\"ladder\": \"%s\"} in a run config\n",
+                result.ladder.c_str());
+}
+
 }  // namespace
 
 void addPairCommands(CLI::App& app, CliContext& context) {
@@ -257,6 +292,21 @@ void addPairCommands(CLI::App& app, CliContext& context) {
     judgeCmd->add_option("--batch", judgeArgs->batch, "Pairs per judge call and per commit")
         ->check(CLI::Range(1, 4096));
     judgeCmd->callback([&context, judgeArgs] { runJudge(context, *judgeArgs); });
+
+    auto selfRank = std::make_shared<SelfRankArgs>();
+    auto* selfRankCmd = pairsCmd->add_subcommand(
+        "self-rank",
+        "Pairs from one source's several answers to each prompt (generate-source "
+        "--samples-per-prompt K): a judge ranks them, best against worst makes the tier "
+        "SOURCE:best>worst of a ladder of its own");
+    addWorkspaceOption(*selfRankCmd, context);
+    selfRankCmd->add_option("--source", selfRank->source, "The source with several answers a prompt")
+        ->required();
+    selfRankCmd->add_option("--ladder", selfRank->ladder, "The ladder's name (default SOURCE-self)");
+    addJudgeOptions(*selfRankCmd, selfRank->judge);
+    selfRankCmd->add_option("--heldout", selfRank->heldout, "Share of prompts held out for evaluation")
+        ->check(CLI::Range(0.0, 0.99));
+    selfRankCmd->callback([&context, selfRank] { runSelfRank(context, *selfRank); });
 
     auto exportArgs = std::make_shared<ExportArgs>();
     auto* exportCmd = pairsCmd->add_subcommand(

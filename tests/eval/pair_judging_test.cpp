@@ -12,36 +12,11 @@
 #include "core/eval/pair_judging.h"
 #include "core/pairs/judge_agreement.h"
 #include "core/store/workspace.h"
+#include "tests/eval/test_judges.h"
 #include "tests/support/test_support.h"
 
 namespace ladder::eval {
 namespace {
-
-// Prefers whichever answer is shown first, whatever it says.
-class FirstAnswerJudge final : public Judge {
-public:
-    [[nodiscard]] std::string name() const override { return "first-answer"; }
-    [[nodiscard]] std::string description() const override { return "position bias only"; }
-    [[nodiscard]] bool symmetric() const override { return false; }
-    [[nodiscard]] std::vector<Verdict> judge(const std::vector<Comparison>& c) override {
-        asked += static_cast<int>(c.size());
-        return std::vector<Verdict>(c.size(), Verdict{1.2, ""});
-    }
-    int asked = 0;
-};
-
-// The demo task's grader, asked one order only, under a name of its own.
-class GraderJudge final : public Judge {
-public:
-    [[nodiscard]] std::string name() const override { return "grader"; }
-    [[nodiscard]] std::string description() const override { return "the demo grader"; }
-    [[nodiscard]] bool symmetric() const override { return true; }
-    [[nodiscard]] std::vector<Verdict> judge(const std::vector<Comparison>& c) override {
-        std::vector<Verdict> out;
-        for (const auto& x : c) out.push_back({demo::judge(x.instruction, x.input, x.output1, x.output2), ""});
-        return out;
-    }
-};
 
 class PairJudgingTest : public ::testing::Test {
 protected:
