@@ -350,6 +350,9 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.winRate.maxNewTokens >= 1, "the win rate's max new tokens must be at least 1");
     need(c.winRate.reference.empty() || !c.winRate.judge.empty(),
          "choose the judge of the win rate (demo, command, imported, ...)");
+    need(c.winRate.reference.empty() || c.winRate.judge != "local" ||
+             c.winRate.judgeOptions.value("model", json()).is_string(),
+         "the local judge needs its chat model: win_rate.judge_options.model (a model folder)");
     return problems;
 }
 

@@ -99,6 +99,14 @@ TEST(RunConfig, WinRateSectionRoundTripsAndIsOffByDefault) {
     bad.winRate.prompts = 0;
     bad.winRate.every = -1;
     EXPECT_EQ(validate(bad).size(), 2u);
+    // The local judge without its model is a problem before the run, not at its first win rate.
+    RunConfig local = c;
+    local.winRate.reference = "medium";
+    local.winRate.judge = "local";
+    ASSERT_EQ(validate(local).size(), 1u);
+    EXPECT_NE(validate(local)[0].find("judge_options.model"), std::string::npos);
+    local.winRate.judgeOptions = {{"model", "/models/judge"}};
+    EXPECT_TRUE(validate(local).empty());
 }
 
 TEST(RunConfig, MissingKeysTakeDefaults) {
