@@ -15,7 +15,6 @@
 #include "core/pairs/pair_builder.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/workspace_files.h"
-#include "core/train/plugins.h"
 
 namespace ladder::cli {
 namespace {
@@ -170,11 +169,8 @@ void runExport(const CliContext& context, const ExportArgs& args) {
 }
 
 void runJudge(const CliContext& context, const JudgeArgs& args) {
-    train::loadPlugins();
     auto ws = context.openWorkspace();
-    eval::JudgeContext judgeContext;
-    judgeContext.workspace = &ws.db();
-    const auto judge = eval::makeJudge(args.judge.judge, judgeOptionsOf(args.judge), judgeContext);
+    const auto judge = makeChosenJudge(args.judge, ws.db());
     eval::PairJudgingOptions options;
     options.tiers = args.tiers;
     options.split = args.split;
@@ -215,11 +211,8 @@ void runJudge(const CliContext& context, const JudgeArgs& args) {
 }
 
 void runSelfRank(const CliContext& context, const SelfRankArgs& args) {
-    train::loadPlugins();
     auto ws = context.openWorkspace();
-    eval::JudgeContext judgeContext;
-    judgeContext.workspace = &ws.db();
-    const auto judge = eval::makeJudge(args.judge.judge, judgeOptionsOf(args.judge), judgeContext);
+    const auto judge = makeChosenJudge(args.judge, ws.db());
     eval::SelfRankOptions options;
     options.source = args.source;
     options.ladder = args.ladder;

@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/common/json_read.h"
+#include "core/train/plugins.h"
 
 namespace ladder::cli {
 
@@ -43,6 +44,13 @@ nlohmann::json judgeOptionsOf(const JudgeChoice& choice) {
     if (!choice.annotator.empty()) options["annotator"] = choice.annotator;
     if (!choice.model.empty()) options["model"] = choice.model;
     return options;
+}
+
+std::unique_ptr<eval::Judge> makeChosenJudge(const JudgeChoice& choice, store::Database& workspace) {
+    train::loadPlugins();
+    eval::JudgeContext context;
+    context.workspace = &workspace;
+    return eval::makeJudge(choice.judge, judgeOptionsOf(choice), context);
 }
 
 }  // namespace ladder::cli

@@ -2,11 +2,15 @@
 // turned into the judge's options object.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+
+#include "core/eval/judge.h"
+#include "core/store/database.h"
 
 namespace ladder::cli {
 
@@ -27,5 +31,10 @@ void addJudgeOptions(CLI::App& command, JudgeChoice& choice);
 
 // The judge's options from the flags; throws ladder::Error for flags that do not go together.
 [[nodiscard]] nlohmann::json judgeOptionsOf(const JudgeChoice& choice);
+
+// The chosen judge, configured, the plugins' judges included; it may keep what it learns in the
+// workspace (the local judge's cache). Throws ladder::Error for an unknown judge or bad options.
+[[nodiscard]] std::unique_ptr<eval::Judge> makeChosenJudge(const JudgeChoice& choice,
+                                                           store::Database& workspace);
 
 }  // namespace ladder::cli

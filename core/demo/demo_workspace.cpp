@@ -182,12 +182,7 @@ std::string renderDemoSummary(const DemoSummary& s) {
         out += buf;
     }
     out += "  ladder " + std::string(kDemoLadder) + ": " + s.pairs.ladderSpec + "\n";
-    for (const auto& t : s.pairs.tiers) {
-        std::snprintf(buf, sizeof buf, "  tier %-15s %6lld pairs (%lld train, %lld held out)\n",
-                      t.tier.c_str(), static_cast<long long>(t.pairs),
-                      static_cast<long long>(t.train), static_cast<long long>(t.heldout));
-        out += buf;
-    }
+    out += pairs::renderTierCounts(s.pairs, "  ");
     std::snprintf(buf, sizeof buf,
                   "  demo judge prefers the chosen answer in %.1f%% of %lld pairs\n",
                   s.judgeAgreement * 100.0, static_cast<long long>(s.verdicts));

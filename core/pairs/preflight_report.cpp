@@ -21,6 +21,21 @@ long long ll(std::int64_t v) {
 
 }  // namespace
 
+std::string renderTierCounts(const PreflightReport& report, const std::string& indent) {
+    std::size_t width = 0;
+    for (const auto& t : report.tiers) width = std::max(width, t.tier.size());
+    std::string out;
+    char line[512];
+    for (const auto& t : report.tiers) {
+        std::snprintf(line, sizeof line, "%stier %-*s %6lld pairs (%lld train, %lld held out)\n",
+                      indent.c_str(), static_cast<int>(width + 2), t.tier.c_str(),
+                      static_cast<long long>(t.pairs), static_cast<long long>(t.train),
+                      static_cast<long long>(t.heldout));
+        out += line;
+    }
+    return out;
+}
+
 std::string renderPreflightReport(const PreflightReport& r) {
     std::string out;
     out += format("ladder %s: %s\n", r.ladder.c_str(), r.ladderSpec.c_str());

@@ -73,4 +73,7 @@ struct PreflightReport {
 // A table for the terminal: per tier pairs, splits, drops, lengths, then warnings.
 [[nodiscard]] std::string renderPreflightReport(const PreflightReport& report);
 
+// One line a tier, for summaries: "<indent>tier strong>weak    2744 pairs (2206 train, 538 held out)".
+[[nodiscard]] std::string renderTierCounts(const PreflightReport& report, const std::string& indent);
+
 }  // namespace ladder::pairs

@@ -181,12 +181,7 @@ std::string renderLocalDemoSummary(const LocalDemoSummary& s) {
         out += line;
     }
     out += "ladder " + std::string(kLocalLadder) + ": " + s.pairs.ladderSpec + "\n";
-    for (const auto& t : s.pairs.tiers) {
-        std::snprintf(line, sizeof line, "  tier %-28s %6lld pairs (%lld train, %lld held out)\n",
-                      t.tier.c_str(), static_cast<long long>(t.pairs),
-                      static_cast<long long>(t.train), static_cast<long long>(t.heldout));
-        out += line;
-    }
+    out += pairs::renderTierCounts(s.pairs, "  ");
     if (s.pairs.pairs == 0) out += "  no pairs: the models gave the same answers\n";
     if (!s.curricula.empty()) {
         out += "curricula: ";
