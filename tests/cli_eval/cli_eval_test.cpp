@@ -209,5 +209,28 @@ TEST(LadderCliEval, ALocalModelJudgesPairsAndAnswers) {
     EXPECT_NE(r.output.find("--judge-model DIR"), std::string::npos) << r.output;
 }
 
+// K sampled answers of one model to each prompt, ranked by a judge: a tier of its own.
+TEST(LadderCliEval, SamplesOfOneModelMakeATierOfTheirOwn) {
+    TempDir dir;
+    auto run = [&](const std::string& arguments) { return runLadderCli(dir.path(), arguments); };
+    ASSERT_EQ(run("demo init demo.ladder --prompts 60 --seed 4").exitCode, 0);
+    writeFile(dir / "sft.json", kSftConfig);
+    ASSERT_EQ(run("train -w demo.ladder --config sft.json --no-win-rate").exitCode, 0);
+    auto r = run("generate-source -w demo.ladder --run 1 --name sampled --prompts 12 "
+                 "--samples-per-prompt 3 --temperature 1.5 --seed 2 --max-new-tokens 6");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    r = run("pairs self-rank -w demo.ladder --source sampled --judge demo");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("ladder sampled-self, tier sampled:best>worst: "), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find(" from 12 prompts with several answers"), std::string::npos) << r.output;
+    r = run("pairs stats -w demo.ladder --ladder sampled-self");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("ladder sampled-self: sampled"), std::string::npos) << r.output;
+    r = run("pairs self-rank -w demo.ladder --source strong --judge demo");
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("--samples-per-prompt"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace ladder::test
