@@ -9,7 +9,6 @@
 #include "app/cli/model_choice.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
-#include "core/common/hash.h"
 #include "core/eval/prompt_file.h"
 #include "core/eval/source_generation.h"
 #include "core/model/checkpoint.h"
@@ -81,10 +80,7 @@ void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args
     a.seed = args.seed;
     a.batchSize = args.batch;
     if (loaded.runConfig) a.maxPromptTokens = loaded.runConfig->data.maxPromptLength;
-    hash::Hasher key;
-    key.update(model::weightsHash(*loaded.model));
-    key.update(loaded.tokenizer->kind() + ":" + std::to_string(loaded.tokenizer->vocabSize()));
-    settings.modelKey = key.hex();
+    settings.modelKey = eval::answerModelKey(*loaded.model, *loaded.tokenizer);
     settings.provenance = {{"model", loaded.folder}, {"generator", loaded.target.generator}};
     if (loaded.target.runId) {
         settings.provenance["run"] = *loaded.target.runId;
@@ -103,14 +99,7 @@ void runGenerateSource(const CliContext& context, const GenerateSourceArgs& args
     }
     const auto progress = [&context](const eval::SourceGenerationProgress& p) {
         if (context.quiet) return;
-        const std::size_t fresh = p.done - p.resumed;
-        const std::size_t left = p.total - p.done;
-        const double perAnswer = fresh > 0 ? p.seconds / static_cast<double>(fresh) : 0;
-        std::fprintf(stderr, "\ranswers %zu/%zu%s  %.0f tok/s  ETA %s   ", p.done, p.total,
-                     p.resumed ? (" (" + std::to_string(p.resumed) + " from before)").c_str() : "",
-                     p.seconds > 0 ? static_cast<double>(p.newTokens) / p.seconds : 0.0,
-                     fresh ? clock::formatDuration(perAnswer * static_cast<double>(left)).c_str()
-                           : "--");
+        std::fprintf(stderr, "\r%s   ", eval::progressLine(p).c_str());
         std::fflush(stderr);
     };
     eval::SourceGenerationResult result;

@@ -4,12 +4,15 @@
 #include "core/eval/source_generation.h"
 
 #include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/common/hash.h"
 #include "core/common/log.h"
+#include "core/model/checkpoint.h"
+#include "core/tokenizer/tokenizer.h"
 #include "core/data/catalog.h"
 #include "core/data/conversation.h"
 #include "core/store/owner_lock.h"
@@ -77,6 +80,27 @@ std::vector<EvalPrompt> workspacePrompts(store::Database& db, int limit) {
     std::vector<EvalPrompt> subset;
     for (std::size_t i = 0; i < n; ++i) subset.push_back(std::move(all[i * all.size() / n]));
     return subset;
+}
+
+std::string answerModelKey(const model::CausalLMImpl& model, const tokenizer::Tokenizer& tokenizer) {
+    hash::Hasher key;
+    key.update(model::weightsHash(model));
+    key.update(tokenizer.kind() + ":" + std::to_string(tokenizer.vocabSize()));
+    return key.hex();
+}
+
+std::string progressLine(const SourceGenerationProgress& p) {
+    const std::size_t fresh = p.done - p.resumed;
+    const std::size_t left = p.total - p.done;
+    const double perAnswer = fresh > 0 ? p.seconds / static_cast<double>(fresh) : 0;
+    std::string line = "answers " + std::to_string(p.done) + "/" + std::to_string(p.total);
+    if (p.resumed) line += " (" + std::to_string(p.resumed) + " from before)";
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "  %.0f tok/s  ETA ",
+                  p.seconds > 0 ? static_cast<double>(p.newTokens) / p.seconds : 0.0);
+    line += rate;
+    line += fresh ? clock::formatDuration(perAnswer * static_cast<double>(left)) : std::string("--");
+    return line;
 }
 
 std::string generationKey(const SourceGenerationSettings& s, const std::vector<EvalPrompt>& prompts) {

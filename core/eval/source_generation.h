@@ -50,6 +50,14 @@ struct SourceGenerationResult {
 // evenly spread subset. Throws ladder::Error when the workspace has none.
 [[nodiscard]] std::vector<EvalPrompt> workspacePrompts(store::Database& db, int limit = 0);
 
+// What identifies a model's answers: its weights' hash and its tokenizer (SourceGenerationSettings::
+// modelKey).
+[[nodiscard]] std::string answerModelKey(const model::CausalLMImpl& model,
+                                         const tokenizer::Tokenizer& tokenizer);
+
+// "answers 64/300 (12 from before)  210 tok/s  ETA 12s", for the CLI and the window.
+[[nodiscard]] std::string progressLine(const SourceGenerationProgress& progress);
+
 // The key the answers are stored under: equal settings, model and prompts give the same key.
 [[nodiscard]] std::string generationKey(const SourceGenerationSettings& settings,
                                         const std::vector<EvalPrompt>& prompts);
