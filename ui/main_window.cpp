@@ -32,6 +32,7 @@
 #include "ui/pairs/pair_browser.h"
 #include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
+#include "ui/sources/sources_pane.h"
 #include "ui/workspace_overview.h"
 
 namespace ladder::ui {
@@ -94,6 +95,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addPane(new PairBrowser(m_session, this), tr("Pairs"));
     addPane(new CurriculumEditor(m_session, this), tr("Curriculum"));
     addRunPanes(this);
+    auto* sources = new SourcesPane(m_session, this);
+    addPane(sources, tr("Sources"));
+    // Generating answers takes minutes: its progress shows whichever pane is in front.
+    connect(sources->job(), &SourceGenerationJob::progress, this,
+            [this](const QString& text) { statusBar()->showMessage(tr("Generating answers: %1").arg(text), 10000); });
+    connect(sources->job(), &SourceGenerationJob::finished, this,
+            [this](const QString& text) { statusBar()->showMessage(text); });
 
     connect(m_session, &WorkspaceSession::opened, this, [this](const QString& path) {
         rememberRecent(path);

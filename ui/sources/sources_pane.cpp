@@ -1,0 +1,213 @@
+#include "ui/sources/sources_pane.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "ui/bridge/workspace_session.h"
+
+namespace ladder::ui {
+namespace {
+
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QStandardItem* number(std::int64_t n) {
+    auto* item = new QStandardItem(QLocale().toString(static_cast<qlonglong>(n)));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+}  // namespace
+
+SourcesPane::SourcesPane(WorkspaceSession* session, QWidget* parent)
+    : QWidget(parent), m_session(session) {
+    setObjectName("sourcesPane");
+    m_job = new SourceGenerationJob(this);
+
+    m_generate = new QPushButton(tr("Generate Answers..."), this);
+    m_generate->setObjectName("generateAnswers");
+    m_generate->setToolTip(tr("A model (a run of this workspace, or a model folder) answers the "
+                              "workspace's prompts; its answers become a new source (Ctrl+Shift+G)"));
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName("stopGenerating");
+    m_stop->setToolTip(tr("Stop after the batch in progress; generating again with the same "
+                          "settings continues where it stopped"));
+    m_status = new QLabel(this);
+    m_status->setObjectName("sourcesStatus");
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_generate);
+    bar->addWidget(m_stop);
+    bar->addWidget(m_status, 1);
+
+    m_model = new QStandardItemModel(this);
+    m_view = new QTableView(this);
+    m_view->setObjectName("sourcesTable");
+    m_view->setModel(m_model);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->verticalHeader()->hide();
+    m_view->setAlternatingRowColors(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+
+    auto* generateAction = new QAction(tr("Generate Answers..."), this);
+    generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    generateAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    generateAction->setProperty("shortcutArea", tr("Sources"));
+    addAction(generateAction);
+    connect(generateAction, &QAction::triggered, this, &SourcesPane::openGenerateDialog);
+    connect(m_generate, &QPushButton::clicked, this, &SourcesPane::openGenerateDialog);
+    connect(m_stop, &QPushButton::clicked, this, &SourcesPane::stopGeneration);
+
+    connect(m_job, &SourceGenerationJob::progress, this, [this](const QString& text) {
+        m_status->setText(text);
+    });
+    connect(m_job, &SourceGenerationJob::finished, this, [this](const QString& summary, bool ok) {
+        // A failure is said here and in the status line (and the log), not in a box that waits.
+        m_status->setText(ok ? summary : tr("Failed: %1").arg(summary));
+        reload();
+        updateButtons();
+    });
+    connect(m_session, &WorkspaceSession::opened, this, &SourcesPane::reload);
+    connect(m_session, &WorkspaceSession::closed, this, &SourcesPane::reload);
+    connect(m_session, &WorkspaceSession::contentsChanged, this, &SourcesPane::reload);
+    reload();
+}
+
+void SourcesPane::reload() {
+    m_model->clear();
+    m_model->setHorizontalHeaderLabels(
+        {tr("Source"), tr("Answers"), tr("Prompts"), tr("In pair or verdict files")});
+    for (const auto& s : workspaceSources(m_session)) {
+        m_model->appendRow({new QStandardItem(q(s.name)), number(s.answers), number(s.prompts),
+                            number(s.otherResponses)});
+    }
+    updateButtons();
+}
+
+void SourcesPane::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    reload();
+}
+
+void SourcesPane::updateButtons() {
+    const bool open = m_session->isOpen() && !m_session->isReadOnly();
+    m_generate->setEnabled(open && !m_job->isRunning());
+    m_stop->setEnabled(m_job->isRunning());
+}
+
+bool SourcesPane::generate(GenerationRequest request, QString* error) {
+    if (!m_session->isOpen() || m_session->isReadOnly()) {
+        if (error) *error = tr("open a workspace you can write to first");
+        return false;
+    }
+    request.workspacePath = m_session->path();
+    if (!m_job->start(request, error)) return false;
+    m_status->setText(tr("source %1: loading the model...").arg(request.source));
+    updateButtons();
+    return true;
+}
+
+void SourcesPane::stopGeneration() {
+    if (!m_job->isRunning()) return;
+    m_job->stop();
+    m_status->setText(tr("stopping after the batch in progress..."));
+}
+
+void SourcesPane::openGenerateDialog() {
+    if (!m_generate->isEnabled()) return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Generate Answers"));
+    auto* form = new QFormLayout(&dialog);
+    auto* name = new QLineEdit(&dialog);
+    name->setObjectName("generateName");
+    name->setPlaceholderText(tr("the new source's name, e.g. local-sft"));
+    auto* model = new QComboBox(&dialog);
+    model->setObjectName("generateModel");
+    for (const auto& run : finishedRuns(m_session)) model->addItem(run.label, static_cast<qlonglong>(run.id));
+    model->addItem(tr("A model folder..."), qlonglong{0});
+    auto* folder = new QLineEdit(&dialog);
+    folder->setPlaceholderText(tr("a Hugging Face model folder"));
+    auto* browse = new QPushButton(tr("Browse..."), &dialog);
+    auto* folderRow = new QHBoxLayout;
+    folderRow->addWidget(folder, 1);
+    folderRow->addWidget(browse);
+    auto* prompts = new QSpinBox(&dialog);
+    prompts->setObjectName("generatePrompts");
+    prompts->setRange(0, 10'000'000);
+    prompts->setSpecialValueText(tr("all"));
+    prompts->setToolTip(tr("An evenly spread subset of the workspace's prompts (all: every one)"));
+    auto* temperature = new QDoubleSpinBox(&dialog);
+    temperature->setRange(0, 5);
+    temperature->setSingleStep(0.1);
+    temperature->setSpecialValueText(tr("greedy"));
+    auto* maxTokens = new QSpinBox(&dialog);
+    maxTokens->setObjectName("generateMaxTokens");
+    maxTokens->setRange(1, 100'000);
+    maxTokens->setValue(64);
+    auto* samples = new QSpinBox(&dialog);
+    samples->setRange(1, 1024);
+    samples->setToolTip(tr("Answers to each prompt (with a temperature above 0): pairs self-rank "
+                           "makes a tier of the best against the worst"));
+    form->addRow(tr("Source name:"), name);
+    form->addRow(tr("Model:"), model);
+    form->addRow(tr("Folder:"), folderRow);
+    form->addRow(tr("Prompts:"), prompts);
+    form->addRow(tr("Temperature:"), temperature);
+    form->addRow(tr("Max new tokens:"), maxTokens);
+    form->addRow(tr("Answers a prompt:"), samples);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Generate"));
+    form->addRow(buttons);
+    const auto folderChosen = [&] { return model->currentData().toLongLong() == 0; };
+    const auto syncFolder = [&] {
+        folder->setEnabled(folderChosen());
+        browse->setEnabled(folderChosen());
+    };
+    syncFolder();
+    connect(model, &QComboBox::currentIndexChanged, &dialog, syncFolder);
+    connect(browse, &QPushButton::clicked, &dialog, [&] {
+        const QString dir = QFileDialog::getExistingDirectory(&dialog, tr("Model Folder"));
+        if (!dir.isEmpty()) folder->setText(dir);
+    });
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        GenerationRequest request;
+        request.source = name->text().trimmed();
+        request.runId = folderChosen() ? 0 : model->currentData().toLongLong();
+        request.modelDir = folderChosen() ? folder->text().trimmed() : QString();
+        request.prompts = prompts->value();
+        request.temperature = temperature->value();
+        request.maxNewTokens = maxTokens->value();
+        request.samplesPerPrompt = samples->value();
+        QString error;
+        if (!generate(request, &error)) {
+            QMessageBox::warning(&dialog, tr("Generate Answers"), error);
+            return;
+        }
+        dialog.accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    dialog.exec();
+}
+
+}  // namespace ladder::ui
