@@ -17,7 +17,7 @@ void addDemoCommands(CLI::App& app, CliContext& context) {
         std::string path;
         demo::DemoOptions options;
         bool local = false;
-        int localSteps = 400;  // the strongest local model's SFT steps
+        int localSteps = 1200;  // the strongest local model's SFT steps
     };
     auto args = std::make_shared<Args>();
     auto* init = demo->add_subcommand(
@@ -36,7 +36,7 @@ void addDemoCommands(CLI::App& app, CliContext& context) {
                    "Also train three tiny models to different strengths here, answer every prompt "
                    "with each, and build the ladder 'local' from their answers (minutes on a CPU)");
     init->add_option("--local-steps", args->localSteps,
-                     "--local: SFT steps of the strongest model (the others get 30% and 10%)")
+                     "--local: SFT steps of the strongest model (the others get a quarter and a twentieth)")
         ->check(CLI::Range(1, 1'000'000));
     init->callback([&context, args] {
         const std::filesystem::path path =
@@ -45,8 +45,8 @@ void addDemoCommands(CLI::App& app, CliContext& context) {
             train::LocalDemoOptions local;
             local.world = args->options;
             local.models[0].steps = args->localSteps;
-            local.models[1].steps = std::max(1, args->localSteps * 3 / 10);
-            local.models[2].steps = std::max(1, args->localSteps / 10);
+            local.models[1].steps = std::max(1, args->localSteps / 4);
+            local.models[2].steps = std::max(1, args->localSteps / 20);
             const auto summary = train::buildLocalDemo(path, local, [&context](const std::string& line) {
                 if (!context.quiet) std::fprintf(stderr, "%s\n", line.c_str());
             });

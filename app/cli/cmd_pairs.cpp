@@ -181,8 +181,10 @@ void runJudge(const CliContext& context, const JudgeArgs& args) {
                      judge->name().c_str(), judge->symmetric() ? "one order" : "both orders");
     }
     bool shown = false;
+    double lastShown = -1;
     const auto progress = [&](const eval::PairJudgingProgress& p) {
-        if (context.quiet) return;
+        if (context.quiet || (p.done < p.total && p.seconds - lastShown < 0.5)) return;
+        lastShown = p.seconds;
         shown = true;
         const double fresh = static_cast<double>(p.done - p.resumed);
         const double left = static_cast<double>(p.total - p.done);

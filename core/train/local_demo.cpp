@@ -110,7 +110,7 @@ LocalDemoSummary buildLocalDemo(const fs::path& path, const LocalDemoOptions& op
         settings.answers.maxNewTokens = options.maxNewTokens;
         settings.answers.maxPromptTokens = 128;
         settings.answers.batchSize = options.batch;
-        settings.modelKey = model::weightsHash(*model);
+        settings.modelKey = eval::answerModelKey(*model, *tokenizer);
         settings.provenance = {{"run", result.runId}, {"local_demo", true}};
         const auto prompts = eval::workspacePrompts(ws.db());
         const auto generated = eval::generateSource(

@@ -27,11 +27,12 @@ struct LocalModelPlan {
 
 struct LocalDemoOptions {
     demo::DemoOptions world;  // the simulated workspace: prompts, seed, held-out share
-    // Strongest first. Default: 400 steps on every tier; 120 steps; 40 steps on medium>weak (the
-    // medium model's answers, right two times in three).
-    std::vector<LocalModelPlan> models = {{"local-large", 400, {}},
-                                          {"local-medium", 120, {}},
-                                          {"local-small", 40, {"medium>weak"}}};
+    // Strongest first. Default: 1200 steps on the strong model's answers (tier strong>weak); 300
+    // steps on every tier's chosen answers; 60 steps on the medium model's (medium>weak: right two
+    // times in three, often wrapped in extra words).
+    std::vector<LocalModelPlan> models = {{"local-large", 1200, {"strong>weak"}},
+                                          {"local-medium", 300, {}},
+                                          {"local-small", 60, {"medium>weak"}}};
     int maxNewTokens = 32;
     int batch = 32;  // prompts answered together
 };
