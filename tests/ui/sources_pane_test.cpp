@@ -6,6 +6,7 @@
 
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -93,15 +94,30 @@ TEST_F(SourcesPaneTest, ARunsModelAnswersThePromptsAndBecomesASource) {
 }
 
 TEST_F(SourcesPaneTest, TheGenerateDialogStartsItWithTheRunChosen) {
-    test::answerNextDialog<QDialog>([](QDialog* d) {
-        d->findChild<QLineEdit*>("generateName")->setText("from-dialog");
-        d->findChild<QSpinBox*>("generatePrompts")->setValue(5);
-        d->findChild<QSpinBox*>("generateMaxTokens")->setValue(4);
-        d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
-    });
-    m_pane->findChild<QPushButton*>("generateAnswers")->click();
-    ASSERT_TRUE(waitForJob());
-    EXPECT_EQ(row("from-dialog"), std::make_pair(5, 5));
+    // Sampled, two answers a prompt, with the sampling settings of the dialog; twice with the same
+    // seed: the second finds the same answers stored.
+    for (int round = 0; round < 2; ++round) {
+        test::answerNextDialog<QDialog>([](QDialog* d) {
+            d->findChild<QLineEdit*>("generateName")->setText("from-dialog");
+            d->findChild<QSpinBox*>("generatePrompts")->setValue(5);
+            d->findChild<QSpinBox*>("generateMaxTokens")->setValue(4);
+            auto* temperature = d->findChild<QDoubleSpinBox*>("generateTemperature");
+            auto* topP = d->findChild<QDoubleSpinBox*>("generateTopP");
+            EXPECT_FALSE(topP->isEnabled());  // greedy: no sampling settings
+            temperature->setValue(0.9);
+            EXPECT_TRUE(topP->isEnabled());
+            topP->setValue(0.8);
+            d->findChild<QSpinBox*>("generateTopK")->setValue(20);
+            d->findChild<QSpinBox*>("generateSeed")->setValue(7);
+            d->findChild<QSpinBox*>("generateSamples")->setValue(2);
+            d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        });
+        m_pane->findChild<QPushButton*>("generateAnswers")->click();
+        ASSERT_TRUE(waitForJob());
+    }
+    EXPECT_EQ(row("from-dialog"), std::make_pair(10, 5));
+    const QString status = m_pane->findChild<QLabel*>("sourcesStatus")->text();
+    EXPECT_TRUE(status.contains("already stored")) << status.toStdString();
 }
 
 TEST_F(SourcesPaneTest, StopThenGenerateAgainContinuesToOneAnswerAPrompt) {

@@ -44,6 +44,8 @@ eval::SourceGenerationResult generate(const GenerationRequest& r, const std::ato
     settings.answers.templateSetting = templateName;
     settings.answers.maxNewTokens = r.maxNewTokens;
     settings.answers.temperature = r.temperature;
+    settings.answers.topP = r.topP;
+    settings.answers.topK = r.topK;
     settings.answers.seed = r.seed;
     settings.answers.batchSize = r.batch;
     if (runConfig) settings.answers.maxPromptTokens = runConfig->data.maxPromptLength;

@@ -39,6 +39,8 @@ struct GenerationRequest {
     QString source;          // the new source's name
     int prompts = 0;         // an evenly spread subset of the workspace's prompts (0: all)
     double temperature = 0;  // 0: greedy
+    double topP = 1.0;       // nucleus sampling mass
+    int topK = 0;            // sample from the K most likely tokens (0: all)
     int maxNewTokens = 64;
     int samplesPerPrompt = 1;
     int batch = 8;

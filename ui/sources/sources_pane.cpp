@@ -138,6 +138,7 @@ void SourcesPane::openGenerateDialog() {
     if (!m_generate->isEnabled()) return;
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Generate Answers"));
+    dialog.setMinimumWidth(480);  // room for a model folder's path
     auto* form = new QFormLayout(&dialog);
     auto* name = new QLineEdit(&dialog);
     name->setObjectName("generateName");
@@ -158,14 +159,38 @@ void SourcesPane::openGenerateDialog() {
     prompts->setSpecialValueText(tr("all"));
     prompts->setToolTip(tr("An evenly spread subset of the workspace's prompts (all: every one)"));
     auto* temperature = new QDoubleSpinBox(&dialog);
+    temperature->setObjectName("generateTemperature");
     temperature->setRange(0, 5);
     temperature->setSingleStep(0.1);
     temperature->setSpecialValueText(tr("greedy"));
+    auto* topP = new QDoubleSpinBox(&dialog);
+    topP->setObjectName("generateTopP");
+    topP->setRange(0.01, 1.0);
+    topP->setSingleStep(0.05);
+    topP->setValue(1.0);
+    topP->setToolTip(tr("Nucleus sampling: the smallest set of tokens holding this much probability"));
+    auto* topK = new QSpinBox(&dialog);
+    topK->setObjectName("generateTopK");
+    topK->setRange(0, 100'000);
+    topK->setSpecialValueText(tr("all"));
+    auto* seed = new QSpinBox(&dialog);
+    seed->setObjectName("generateSeed");
+    seed->setRange(0, 1'000'000'000);
+    seed->setToolTip(tr("The same seed and settings give the same sampled answers"));
+    const auto syncSampling = [=] {
+        const bool sampled = temperature->value() > 0;
+        topP->setEnabled(sampled);
+        topK->setEnabled(sampled);
+        seed->setEnabled(sampled);
+    };
+    syncSampling();
+    connect(temperature, &QDoubleSpinBox::valueChanged, &dialog, syncSampling);
     auto* maxTokens = new QSpinBox(&dialog);
     maxTokens->setObjectName("generateMaxTokens");
     maxTokens->setRange(1, 100'000);
     maxTokens->setValue(64);
     auto* samples = new QSpinBox(&dialog);
+    samples->setObjectName("generateSamples");
     samples->setRange(1, 1024);
     samples->setToolTip(tr("Answers to each prompt (with a temperature above 0): pairs self-rank "
                            "makes a tier of the best against the worst"));
@@ -174,6 +199,9 @@ void SourcesPane::openGenerateDialog() {
     form->addRow(tr("Folder:"), folderRow);
     form->addRow(tr("Prompts:"), prompts);
     form->addRow(tr("Temperature:"), temperature);
+    form->addRow(tr("Top-p:"), topP);
+    form->addRow(tr("Top-k:"), topK);
+    form->addRow(tr("Seed:"), seed);
     form->addRow(tr("Max new tokens:"), maxTokens);
     form->addRow(tr("Answers a prompt:"), samples);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -197,6 +225,9 @@ void SourcesPane::openGenerateDialog() {
         request.modelDir = folderChosen() ? folder->text().trimmed() : QString();
         request.prompts = prompts->value();
         request.temperature = temperature->value();
+        request.topP = topP->value();
+        request.topK = topK->value();
+        request.seed = static_cast<std::uint64_t>(seed->value());
         request.maxNewTokens = maxTokens->value();
         request.samplesPerPrompt = samples->value();
         QString error;
