@@ -60,7 +60,7 @@ std::vector<std::int64_t> parseIds(const std::string& text) {
 
 model::CausalLM load(const ModelArgs& args) {
     if (args.folder.empty()) throw Error("give the model folder: --model DIR");
-    return model::loadPretrained(args.folder, train::parseDevice(args.device), torch::kFloat);
+    return model::loadPretrained(args.folder, model::parseDevice(args.device), torch::kFloat);
 }
 
 void checkIds(const model::CausalLMImpl& m, const std::vector<std::int64_t>& ids) {
@@ -184,7 +184,7 @@ void lossOfPairs(const ModelArgs& args) {
     if (args.pairs.empty()) throw Error("give the pairs: --pairs FILE (a JSON list of token ids)");
     auto loss = train::lossRegistry().create(args.loss);
     loss->configure(json::parseText(args.lossParams, "--loss-params"));
-    const auto device = train::parseDevice(args.device);
+    const auto device = model::parseDevice(args.device);
     auto policy = model::loadPretrained(args.folder, device, torch::kFloat);
     model::CausalLM reference{nullptr};
     if (loss->needsReference()) {

@@ -60,7 +60,7 @@ LoadedModel loadModel(const CliContext& context, const ModelChoice& choice) {
     }
     if (!choice.templateName.empty()) out.templateName = choice.templateName;
     out.folder = folder.string();
-    out.model = model::loadPretrained(folder, train::parseDevice(choice.device), torch::kFloat);
+    out.model = model::loadPretrained(folder, model::parseDevice(choice.device), torch::kFloat);
     out.tokenizer = std::shared_ptr<tokenizer::Tokenizer>(tokenizer::loadModelTokenizer(folder));
     out.tokenizer->checkFitsModel(static_cast<int>(out.model->config().vocabSize), folder.string());
     return out;

@@ -30,8 +30,7 @@ ModelRates importModel(store::Database& db, const std::vector<DemoPrompt>& promp
                        const ModelProfile& model, const DemoOptions& options) {
     ModelRates rates;
     rates.model = model.name;
-    std::int64_t correct = 0;
-    std::int64_t exact = 0;
+    GradeCount grades;
     data::GeneratedDataset dataset;
     dataset.name = "demo-" + model.name;
     dataset.format = "demo";
@@ -53,15 +52,13 @@ ModelRates importModel(store::Database& db, const std::vector<DemoPrompt>& promp
             r.source = model.name;
             r.category = toString(p.kind);
             r.at = {static_cast<std::int64_t>(i), 0};
-            const AnswerGrade g = grade(p.instruction, "", r.output);
-            correct += g >= AnswerGrade::RightOffFormat ? 1 : 0;
-            exact += g == AnswerGrade::Exact ? 1 : 0;
+            grades.add(grade(p.instruction, "", r.output));
             sink.addResponse(std::move(r));
         }
     });
-    rates.answers = static_cast<std::int64_t>(prompts.size());
-    rates.correct = static_cast<double>(correct) / static_cast<double>(prompts.size());
-    rates.exact = static_cast<double>(exact) / static_cast<double>(prompts.size());
+    rates.answers = grades.answers;
+    rates.correct = grades.correctShare();
+    rates.exact = grades.exactShare();
     return rates;
 }
 

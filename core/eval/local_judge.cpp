@@ -15,6 +15,7 @@
 #include "core/eval/local_judge_prompt.h"
 #include "core/format/text_format.h"
 #include "core/model/checkpoint.h"
+#include "core/model/device.h"
 #include "core/store/database.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -25,18 +26,6 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 3> kPlaceholders = {"{instruction}", "{output_1}",
                                                            "{output_2}"};
-
-torch::Device judgeDevice(const std::string& name) {
-    if (name == "cpu") return torch::kCPU;
-    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
-        if (!torch::cuda::is_available()) {
-            throw Error("the local judge was asked to run on " + name +
-                        ", but this LibTorch has no CUDA (or no GPU is visible): use device cpu");
-        }
-        return torch::Device(name);
-    }
-    throw Error("the local judge's device '" + name + "' is unknown: use cpu, cuda or cuda:N");
-}
 
 // The id of a label ("1", "2") as the model would write it first; one token or an error.
 std::int32_t labelId(const tokenizer::Tokenizer& tokenizer, const std::string& label,
@@ -81,7 +70,7 @@ public:
             m_prompt = text.str();
             (void)fillJudgePrompt(m_prompt, Comparison{});  // every placeholder present
         }
-        const torch::Device device = judgeDevice(options.value("device", std::string("cpu")));
+        const torch::Device device = model::parseDevice(options.value("device", std::string("cpu")));
         m_model = model::loadPretrained(folder, device, torch::kFloat);
         m_model->eval();
         m_tokenizer = tokenizer::loadModelTokenizer(folder);

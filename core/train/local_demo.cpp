@@ -128,15 +128,12 @@ LocalDemoSummary buildLocalDemo(const fs::path& path, const LocalDemoOptions& op
             "SELECT p.instruction, p.input, r.text FROM responses r JOIN prompts p ON "
             "p.id = r.prompt_id WHERE r.dataset_id = ?");
         answers.bind(1, generated.datasetId);
-        std::int64_t n = 0, correct = 0, exact = 0;
+        demo::GradeCount grades;
         while (answers.step()) {
-            const auto grade = demo::grade(answers.textView(0), answers.textView(1), answers.textView(2));
-            ++n;
-            correct += grade >= demo::AnswerGrade::RightOffFormat ? 1 : 0;
-            exact += grade == demo::AnswerGrade::Exact ? 1 : 0;
+            grades.add(demo::grade(answers.textView(0), answers.textView(1), answers.textView(2)));
         }
-        result.correct = n ? static_cast<double>(correct) / static_cast<double>(n) : 0;
-        result.exact = n ? static_cast<double>(exact) / static_cast<double>(n) : 0;
+        result.correct = grades.correctShare();
+        result.exact = grades.exactShare();
         say(plan.name + ": " + std::to_string(result.answers) + " answers in " +
             clock::formatDuration(result.generateSeconds));
         rungs.push_back({plan.name, static_cast<int>(rungs.size()) + 1});

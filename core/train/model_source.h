@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include "core/model/causal_lm.h"
+#include "core/model/device.h"
 #include "core/train/run_config.h"
 
 namespace ladder::store {
@@ -28,9 +29,6 @@ struct LoadedModel {
     std::string description;      // "tiny (from scratch, seed 0)", "/models/qwen2-0.5b", "run 3 step 400"
     std::filesystem::path folder; // the folder it was read from (empty for tiny)
 };
-
-// "cpu", "cuda", "cuda:N" -> a device; throws ladder::Error when CUDA is asked for and absent.
-[[nodiscard]] torch::Device parseDevice(const std::string& name);
 
 // The checkpoint folder of a run at `step` (-1: its latest). Throws ladder::Error naming the run
 // and listing its checkpoints when there is none such.

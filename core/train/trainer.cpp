@@ -258,7 +258,7 @@ void Trainer::openRun() {
 }
 
 void Trainer::setUpModelAndData() {
-    m_device = parseDevice(m_config.device);
+    m_device = model::parseDevice(m_config.device);
     torch::set_num_threads(m_threads.threads());
     if (!m_threads.note().empty()) {
         logger()->warn("run {}: {}", m_runId, m_threads.note());
