@@ -188,7 +188,7 @@ double run(const Args& a, const Mode& mode, std::int64_t& params) {
     if (mode.loraRank > 0) {
         in.lora.rank = mode.loraRank;
         in.lora.alpha = 2.0 * mode.loraRank;
-        in.bf16Base = true;
+        in.bf16Weights = true;
     }
     const auto estimate = train::estimateMemory(in);
     const double estimateGiB =

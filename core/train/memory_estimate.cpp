@@ -74,12 +74,15 @@ MemoryEstimate estimateMemory(const MemoryInputs& in) {
     const auto& c = in.model;
     MemoryEstimate e;
     const auto parameters = static_cast<std::int64_t>(model::parameterCount(c));
-    const std::int64_t weightBytes = in.bf16Base && in.lora.enabled() ? 2 : kFloat;
+    const std::int64_t weightBytes = in.bf16Weights ? 2 : kFloat;
     e.weights = parameters * weightBytes;
     e.trainableParameters = in.lora.enabled() ? loraParameters(c, in.lora) : parameters;
+    e.master = in.bf16Weights && !in.lora.enabled() ? parameters * kFloat : 0;
+    // The master's float32 gradients outlive the bfloat16 ones they are taken from (each freed
+    // once taken).
     e.gradients = e.trainableParameters * kFloat;
     e.optimizer = 2 * e.trainableParameters * kFloat;
-    e.reference = in.reference == "frozen" && !in.lora.enabled() ? parameters * kFloat : 0;
+    e.reference = in.reference == "frozen" && !in.lora.enabled() ? parameters * weightBytes : 0;
     e.runtime = kRuntime;
 
     // Rows and tokens of the forward pass that trains.
@@ -115,7 +118,7 @@ MemoryEstimate estimateMemory(const MemoryInputs& in) {
         floats = layer * c.numLayers + backward;
     }
     floats += 3 * tokens * h;  // the embedding's output, the final norm's input and output
-    e.activations = floats * weightBytes;  // a bfloat16 base's activations are bfloat16
+    e.activations = floats * weightBytes;  // bfloat16 weights' activations are bfloat16
 
     // The LM head: logits, the gradient of the logits and softmax's buffer, for the answer
     // positions (all of them at once, or a chunk).
@@ -139,7 +142,7 @@ MemoryInputs memoryInputs(const RunConfig& config, const model::ModelConfig& mod
     in.packedPairs = config.packedPairs;
     in.prefixSharing = config.prefixSharing;
     in.reference = config.method == "sft" ? "none" : config.reference;
-    in.bf16Base = config.dtype == "bfloat16" && config.lora.enabled();
+    in.bf16Weights = config.dtype == "bfloat16";
     return in;
 }
 
@@ -156,7 +159,8 @@ std::string bytesText(std::int64_t bytes) {
 
 std::vector<std::pair<std::string, std::int64_t>> MemoryEstimate::parts() const {
     std::vector<std::pair<std::string, std::int64_t>> out = {
-        {"weights", weights},         {"gradients", gradients}, {"optimizer states", optimizer},
+        {"weights", weights},         {"master weights", master},
+        {"gradients", gradients},     {"optimizer states", optimizer},
         {"reference copy", reference}, {"activations", activations}, {"logits", logits},
         {"runtime", runtime}};
     out.erase(std::remove_if(out.begin(), out.end(), [](const auto& p) { return p.second == 0; }),
@@ -184,7 +188,8 @@ std::string memoryChanges(const MemoryEstimate& e, const MemoryInputs& in) {
             changes.push_back("lower the batch size or the max length");
         } else if (name == "logits" && in.headChunkTokens == 0) {
             changes.push_back("use the chunked logits head (logits_head chunked)");
-        } else if ((name == "optimizer states" || name == "gradients") && !in.lora.enabled()) {
+        } else if ((name == "optimizer states" || name == "gradients" || name == "master weights") &&
+                   !in.lora.enabled()) {
             changes.push_back("train LoRA adapters (lora.rank 16) instead of every weight");
         } else if (name == "reference copy") {
             changes.push_back("use the reference cache (reference cache) instead of a frozen copy");

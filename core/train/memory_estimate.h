@@ -48,13 +48,15 @@ struct MemoryInputs {
     // Whether attention keeps its (B, H, T, T) probabilities for the backward pass (the explicit
     // path of LibTorch 1.13; LibTorch 2's fused CPU kernel keeps one number a row).
     bool attentionKeepsProbabilities = true;
-    // A LoRA run's base weights and activations in bfloat16 (run config dtype bfloat16).
-    bool bf16Base = false;
+    // Weights and activations in bfloat16 (run config dtype bfloat16): a LoRA run's frozen base,
+    // or, fully fine-tuned, every weight with a float32 master copy that AdamW steps.
+    bool bf16Weights = false;
 };
 
 struct MemoryEstimate {
-    std::int64_t weights = 0;      // every weight, float32
-    std::int64_t gradients = 0;    // of what trains
+    std::int64_t weights = 0;      // every weight, float32 (or bfloat16)
+    std::int64_t master = 0;       // float32 master weights of bfloat16 full fine-tuning
+    std::int64_t gradients = 0;    // of what trains (float32)
     std::int64_t optimizer = 0;    // AdamW's two moments of what trains
     std::int64_t reference = 0;    // a frozen copy of the model (reference "frozen", no LoRA)
     std::int64_t activations = 0;  // what autograd keeps, plus one layer's backward buffers
@@ -63,7 +65,7 @@ struct MemoryEstimate {
     std::int64_t trainableParameters = 0;
 
     [[nodiscard]] std::int64_t total() const {
-        return weights + gradients + optimizer + reference + activations + logits + runtime;
+        return weights + master + gradients + optimizer + reference + activations + logits + runtime;
     }
     // "7.9 GiB: weights 1.8 GiB, gradients ..., activations ..., logits ..."
     [[nodiscard]] std::string text() const;

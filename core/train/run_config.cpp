@@ -336,9 +336,6 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.device == "cpu" || c.device == "cuda" || c.device.rfind("cuda:", 0) == 0,
          "device must be cpu, cuda or cuda:N");
     need(c.dtype == "float32" || c.dtype == "bfloat16", "dtype must be float32 or bfloat16");
-    need(c.dtype != "bfloat16" || c.device != "cpu" || c.lora.enabled(),
-         "bfloat16 on the CPU is for LoRA runs (bfloat16 base weights, float32 adapters); full "
-         "fine-tuning in bfloat16 needs a CUDA device (autocast, float32 weights)");
     need(c.threads >= 0, "threads must be >= 0");
     for (auto& p : model::loraProblems(c.lora)) problems.push_back(std::move(p));
     need(!c.loraSaveMerged || c.lora.enabled(), "lora.save_merged needs a LoRA run (lora.rank > 0)");

@@ -96,9 +96,10 @@ struct RunConfig {
                                                 // (held-out first) for the pair browser; 0 = off
     std::int64_t seed = 0;
     std::string device = "cpu";                 // cpu | cuda | cuda:N
-    // float32 | bfloat16: with LoRA the frozen base weights in bfloat16 (adapters, their
-    // gradients and AdamW's moments in float32), on the CPU or CUDA; full fine-tuning: bfloat16
-    // autocast on CUDA (float32 weights and optimizer).
+    // float32 | bfloat16, on the CPU or CUDA: with LoRA the frozen base weights in bfloat16
+    // (adapters, their gradients and AdamW's moments in float32); full fine-tuning: bfloat16
+    // weights stepped from float32 master weights with float32 AdamW moments (TrainStep), under
+    // bfloat16 autocast on CUDA.
     std::string dtype = "float32";
     int threads = 0;                            // CPU threads; 0 = all cores
     bool prefixSharing = true;                  // one prompt forward for chosen and rejected

@@ -74,8 +74,10 @@ BatchScores scoreBatch(model::CausalLMImpl& policy, const PreferenceLoss& loss, 
 }
 
 TrainStep::TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
-                     const OptimizerSpec& optimizer, const ForwardOptions& forward)
+                     const OptimizerSpec& optimizer, const ForwardOptions& forward,
+                     model::CausalLM master)
     : m_policy(std::move(policy)),
+      m_master(std::move(master)),
       m_loss(std::move(loss)),
       m_gradClip(optimizer.gradClip),
       m_forward(forward) {
@@ -83,8 +85,35 @@ TrainStep::TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLos
                        .betas({optimizer.beta1, optimizer.beta2})
                        .eps(optimizer.eps)
                        .weight_decay(optimizer.weightDecay);
-    // Only what trains: a LoRA policy's adapter, else every weight.
-    m_optimizer = std::make_unique<torch::optim::AdamW>(m_policy->trainableParameters(), options);
+    if (m_master) {
+        const auto policyWeights = m_policy->trainableParameters();
+        const auto masterWeights = m_master->trainableParameters();
+        if (policyWeights.size() != masterWeights.size()) {
+            throw Error("the float32 master weights do not match the policy's (" +
+                        std::to_string(masterWeights.size()) + " tensors against " +
+                        std::to_string(policyWeights.size()) + ")");
+        }
+        for (std::size_t i = 0; i < policyWeights.size(); ++i) {
+            if (!policyWeights[i].sizes().equals(masterWeights[i].sizes()) ||
+                masterWeights[i].scalar_type() != torch::kFloat) {
+                throw Error("the master weights must be a float32 copy of the policy's");
+            }
+        }
+    }
+    // Only what trains: a LoRA policy's adapter, else every weight (the master's, when kept).
+    m_optimizer = std::make_unique<torch::optim::AdamW>(steppedParameters(), options);
+}
+
+std::vector<torch::Tensor> TrainStep::steppedParameters() const {
+    return m_master ? m_master->trainableParameters() : m_policy->trainableParameters();
+}
+
+void TrainStep::copyMasterIntoPolicy() {
+    if (!m_master) return;
+    const torch::NoGradGuard noGrad;
+    const auto policyWeights = m_policy->trainableParameters();
+    const auto masterWeights = m_master->trainableParameters();
+    for (std::size_t i = 0; i < policyWeights.size(); ++i) policyWeights[i].copy_(masterWeights[i]);
 }
 
 StepResult TrainStep::run(const std::vector<const Batch*>& micro,
@@ -95,6 +124,7 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
                     " reference log-prob sets for " + std::to_string(micro.size()) + " batches");
     }
     m_policy->train();
+    m_policy->zero_grad();
     m_optimizer->zero_grad();
     StepResult result;
     const auto weights = microBatchWeights(micro, m_loss->meanOverTokens());
@@ -108,9 +138,19 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
         append(result.policyChosen, s.policyChosen);
         append(result.policyRejected, s.policyRejected);
     }
+    if (m_master) {
+        // The policy's bfloat16 gradients into the master's float32 ones, each freed once taken.
+        const auto policyWeights = m_policy->trainableParameters();
+        const auto masterWeights = m_master->trainableParameters();
+        for (std::size_t i = 0; i < policyWeights.size(); ++i) {
+            auto& grad = policyWeights[i].mutable_grad();
+            if (grad.defined()) masterWeights[i].mutable_grad() = grad.to(torch::kFloat);
+            grad = torch::Tensor();
+        }
+    }
     // clip_grad_norm_ with an infinite limit measures the norm without changing anything.
     const double limit = m_gradClip > 0 ? m_gradClip : std::numeric_limits<double>::infinity();
-    result.gradNorm = torch::nn::utils::clip_grad_norm_(m_policy->trainableParameters(), limit);
+    result.gradNorm = torch::nn::utils::clip_grad_norm_(steppedParameters(), limit);
     result.finite = std::isfinite(result.loss) && std::isfinite(result.gradNorm);
     if (!result.finite) {
         // Never let a NaN/Inf into the weights or Adam's moments: the last good state stays.
@@ -121,6 +161,7 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     }
     m_optimizer->step();
+    copyMasterIntoPolicy();
     return result;
 }
 

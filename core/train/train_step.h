@@ -68,10 +68,16 @@ struct StepResult {
 [[nodiscard]] std::vector<std::pair<std::string, double>> stepMetrics(
     const StepResult& result, const std::vector<std::string>& tiers);
 
+// With a `master` (a float32 model of the policy's config; full fine-tuning of a bfloat16 policy),
+// the policy's weights are a bfloat16 copy: its gradients are taken into the master's in float32,
+// clipped and stepped there (AdamW's moments are the master's), and the result is rounded back into
+// the policy. Updates smaller than bfloat16's resolution add up in the master instead of being
+// lost.
 class TrainStep {
 public:
     TrainStep(model::CausalLM policy, std::shared_ptr<const PreferenceLoss> loss,
-              const OptimizerSpec& optimizer, const ForwardOptions& forward);
+              const OptimizerSpec& optimizer, const ForwardOptions& forward,
+              model::CausalLM master = nullptr);
 
     // One optimiser step at learning rate `lr` over micro-batches (gradients accumulated; each
     // micro-batch weighted equally, or by its chosen tokens for a loss that is a mean over tokens:
@@ -81,11 +87,18 @@ public:
 
     [[nodiscard]] torch::optim::AdamW& optimizer() { return *m_optimizer; }
     [[nodiscard]] model::CausalLMImpl& policy() { return *m_policy; }
+    // The float32 master weights, or null when the policy's own weights train.
+    [[nodiscard]] const model::CausalLM& master() const { return m_master; }
+    // After the master's weights were loaded (a resumed run): the policy takes them, rounded.
+    void copyMasterIntoPolicy();
     [[nodiscard]] const PreferenceLoss& loss() const { return *m_loss; }
     [[nodiscard]] const ForwardOptions& forwardOptions() const { return m_forward; }
 
 private:
+    [[nodiscard]] std::vector<torch::Tensor> steppedParameters() const;
+
     model::CausalLM m_policy;
+    model::CausalLM m_master;
     std::shared_ptr<const PreferenceLoss> m_loss;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     double m_gradClip;

@@ -280,10 +280,15 @@ void Trainer::setUpModelAndData() {
                              m_config.seed);
     std::int64_t parameters = 0;
     for (const auto& p : m_policy.model->parameters()) parameters += p.numel();
-    if (m_config.lora.enabled()) {
-        if (m_config.dtype == "bfloat16") m_policy.model->to(torch::kBFloat16);  // the frozen base
-        model::attachLora(*m_policy.model, m_config.lora);
+    model::CausalLM master;
+    if (m_config.dtype == "bfloat16") {
+        // LoRA: the frozen base in bfloat16, the adapters in float32. Full fine-tuning: bfloat16
+        // weights that a float32 master copy steps (TrainStep).
+        if (!m_config.lora.enabled()) master = model::cloneModel(*m_policy.model, m_device, torch::kFloat);
+        m_policy.model->to(torch::kBFloat16);
     }
+    if (m_config.lora.enabled()) model::attachLora(*m_policy.model, m_config.lora);
+    m_master = master;
     m_policy.model->setGradientCheckpointing(m_config.gradientCheckpointing);
     std::int64_t trainable = 0;
     for (const auto& p : m_policy.model->trainableParameters()) trainable += p.numel();
@@ -432,7 +437,7 @@ void Trainer::setUpReference() {
                           });
         }
     }
-    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, forward);
+    m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, forward, m_master);
 }
 
 void Trainer::restoreCheckpoint() {
@@ -453,6 +458,11 @@ void Trainer::restoreCheckpoint() {
     }
     const fs::path folder = *owned;
     model::loadWeights(*m_policy.model, resumeWeightFiles(folder));
+    if (m_master) {
+        // The float32 weights it went on from (training_weights.safetensors), not the rounded ones.
+        model::loadWeights(*m_master, resumeWeightFiles(folder));
+        m_step->copyMasterIntoPolicy();
+    }
     if (const auto& adapter = m_policy.model->lora()) {
         model::loadLoraWeights(*adapter, folder / kAdapterFolder);
     }
@@ -766,7 +776,8 @@ void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
         saveTrainingCheckpoint(folder, *m_policy.model, m_step->optimizer(), *m_policy.tokenizer,
                                state, m_policy.folder, kind == "final" && m_config.loraSaveMerged,
                                text::parseByteSize(m_config.checkpointMaxShardSize,
-                                                   "checkpoint.max_shard_size"));
+                                                   "checkpoint.max_shard_size"),
+                               m_master.get());
     } catch (const Error& e) {
         throw Error("step " + std::to_string(step) + ": " + e.what() + ". " + afterFailedWrite());
     }

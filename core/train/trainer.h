@@ -107,6 +107,7 @@ private:
 
     LoadedModel m_policy;
     model::CausalLM m_reference;  // frozen mode only
+    model::CausalLM m_master;     // float32 master weights of a bfloat16 full fine-tuning run
     std::shared_ptr<PreferenceLoss> m_loss;
     std::unique_ptr<ReferenceCache> m_cache;  // cache mode only
     std::unique_ptr<TrainStep> m_step;

@@ -237,7 +237,7 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
                             const fs::path& modelSource, bool withMerged,
-                            std::int64_t maxShardBytes) {
+                            std::int64_t maxShardBytes, const model::CausalLMImpl* master) {
     const fs::path temporary = folder.parent_path() / (folder.filename().string() + ".partial");
     try {
         paths::removeTree(temporary);
@@ -246,7 +246,9 @@ void saveTrainingCheckpoint(const fs::path& folder, const model::CausalLMImpl& p
         // A LoRA policy's base weights; a fully trained one in float32 beside them when saved
         // in a narrower dtype.
         model::savePretrained(policy, temporary, saveAs, maxShardBytes);
-        if (saveAs != policy.dtype() && !policy.lora()) {
+        if (master != nullptr) {
+            model::writeSafetensors(temporary / kTrainingWeightsFile, master->hfWeights());
+        } else if (saveAs != policy.dtype() && !policy.lora()) {
             model::writeSafetensors(temporary / kTrainingWeightsFile, policy.hfWeights());
         }
         copyTokenizer(tokenizer, temporary);

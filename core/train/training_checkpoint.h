@@ -40,7 +40,8 @@ inline constexpr const char* kMergedFolder = "merged";
 
 // A model whose folder declared bfloat16 or float16 weights (config.json's dtype) but trains in
 // float32 is saved in its own dtype, as transformers saves it; the float32 weights the run goes
-// on from are kept beside it in this file (full fine-tuning only: a LoRA base does not change).
+// on from are kept beside it in this file (full fine-tuning only: a LoRA base does not change), as
+// are a bfloat16 run's float32 master weights.
 inline constexpr const char* kTrainingWeightsFile = "training_weights.safetensors";
 
 // The weights a resumed run continues from: kTrainingWeightsFile when the checkpoint has it,
@@ -52,12 +53,14 @@ inline constexpr const char* kTrainingWeightsFile = "training_weights.safetensor
 // and the files beside it, or vocab.json + merges.txt and theirs, with the chat template) or
 // recorded as the byte tokenizer. modelSource: the folder the run's model was read from (empty
 // for the tiny model); its generation_config.json is carried over. withMerged: a LoRA policy's
-// merged model too. Weights beyond maxShardBytes go into shards (model::savePretrained).
+// merged model too. Weights beyond maxShardBytes go into shards (model::savePretrained). master:
+// the float32 weights a bfloat16 policy is stepped from (TrainStep), kept in kTrainingWeightsFile.
 void saveTrainingCheckpoint(const std::filesystem::path& folder, const model::CausalLMImpl& policy,
                             torch::optim::Optimizer& optimizer,
                             const tokenizer::Tokenizer& tokenizer, const TrainerState& state,
                             const std::filesystem::path& modelSource = {}, bool withMerged = false,
-                            std::int64_t maxShardBytes = 50'000'000'000);
+                            std::int64_t maxShardBytes = 50'000'000'000,
+                            const model::CausalLMImpl* master = nullptr);
 
 // Restores the optimizer's state and returns the trainer's; the weights are loaded by the caller
 // (model::loadWeights) so that the policy can be built first. Throws ladder::Error naming the

@@ -79,6 +79,7 @@ std::optional<train::TrainingEvent> runJob(const train::JobRequest& request,
     return std::nullopt;
 }
 
+// bfloat16 weights stepped from float32 master weights, forward under bf16 autocast.
 TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     LADDER_REQUIRE_CUDA();
     test::TempDir dir;

@@ -48,6 +48,26 @@ TEST(MemoryEstimate, FullFineTuningHoldsWeightsGradientsAndTwoMoments) {
     EXPECT_EQ(estimateMemory(frozen).reference, 4 * parameters);
 }
 
+TEST(MemoryEstimate, Bfloat16FullFineTuningAddsFloat32MasterWeightsAndHalvesActivations) {
+    const auto parameters = static_cast<std::int64_t>(model::parameterCount(qwen05Shape()));
+    auto in = inputs();
+    in.reference = "frozen";
+    const auto f32 = estimateMemory(in);
+    in.bf16Weights = true;
+    const auto bf16 = estimateMemory(in);
+    EXPECT_EQ(bf16.weights, 2 * parameters);
+    EXPECT_EQ(bf16.master, 4 * parameters);
+    EXPECT_EQ(bf16.gradients, 4 * parameters);  // the master's
+    EXPECT_EQ(bf16.optimizer, 8 * parameters);
+    EXPECT_EQ(bf16.reference, 2 * parameters);  // a bfloat16 copy
+    EXPECT_EQ(2 * bf16.activations, f32.activations);
+    EXPECT_NE(bf16.text().find("master weights"), std::string::npos) << bf16.text();
+    // LoRA on a bfloat16 base keeps no master: the base does not train.
+    in.lora.rank = 16;
+    EXPECT_EQ(estimateMemory(in).master, 0);
+    EXPECT_EQ(estimateMemory(in).weights, 2 * parameters);
+}
+
 TEST(MemoryEstimate, EachOptionShrinksItsPart) {
     const auto full = estimateMemory(inputs());
     auto lora = inputs();

@@ -1,6 +1,7 @@
 // TrainStep over micro-batches (gradient accumulation) against one batch of the same pairs: the
 // step's loss and gradient norm are the same, for SFT (a mean over the step's answer tokens, as
 // SFTTrainer) and for DPO (a mean over pairs; equal micro-batches weigh the same, as DPOTrainer).
+// A bfloat16 policy stepped from float32 master weights keeps updates bfloat16 cannot hold.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -8,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/error.h"
 #include "core/model/causal_lm.h"
 #include "core/model/model_config.h"
 #include "core/train/batch.h"
@@ -79,6 +81,96 @@ TEST_F(TrainStepTest, DpoOverEqualMicroBatchesIsTheMeanOverAllPairs) {
     EXPECT_NEAR(accumulated.gradNorm, whole.gradNorm, 1e-4 * whole.gradNorm);
     ASSERT_EQ(accumulated.chosenRewards.size(), 4u);
     EXPECT_GT(whole.gradNorm, 0);
+}
+
+
+// The largest |a - b| over two models' trainable weights, in float32.
+double maxDifference(model::CausalLMImpl& a, model::CausalLMImpl& b) {
+    double most = 0;
+    const auto x = a.trainableParameters(), y = b.trainableParameters();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        most = std::max(most, (x[i].to(torch::kFloat) - y[i].to(torch::kFloat)).abs().max().item<double>());
+    }
+    return most;
+}
+
+TEST_F(TrainStepTest, ABfloat16PolicyIsSteppedFromFloat32MasterWeights) {
+    const auto pairs = pairsOfUnequalLength();
+    std::vector<const TokenizedPair*> all;
+    for (const auto& p : pairs) all.push_back(&p);
+    const Batch batch = collate(all, true, 0, torch::kCPU);
+    const auto dpo = [] {
+        auto loss = lossRegistry().create("dpo");
+        loss->configure({});
+        return std::shared_ptr<const PreferenceLoss>(std::move(loss));
+    };
+    const auto reference = referenceLogps(*m_reference, batch, {});
+    OptimizerSpec optimizer;
+    optimizer.gradClip = 0;
+    optimizer.weightDecay = 0;
+    // An update of 1e-6 a step is far below bfloat16's resolution for weights of about 0.02
+    // (about 1e-4): stepped in bfloat16 itself it would be rounded away.
+    constexpr double kLr = 1e-6;
+    auto start = model::cloneModel(*m_policy);
+    auto master = model::cloneModel(*m_policy);
+    auto policy = model::cloneModel(*m_policy, torch::kCPU, torch::kBFloat16);
+    auto plain = model::cloneModel(*m_policy, torch::kCPU, torch::kBFloat16);
+    TrainStep mixed(policy, dpo(), optimizer, {}, master);
+    TrainStep bf16Only(plain, dpo(), optimizer, {});
+    auto float32 = model::cloneModel(*m_policy);
+    TrainStep reference32(float32, dpo(), optimizer, {});
+    for (int step = 0; step < 3; ++step) {
+        const auto a = mixed.run({&batch}, {reference}, kLr);
+        const auto b = reference32.run({&batch}, {reference}, kLr);
+        (void)bf16Only.run({&batch}, {reference}, kLr);
+        ASSERT_TRUE(a.finite);
+        EXPECT_NEAR(a.loss, b.loss, 1e-2);  // bfloat16 forward against float32
+    }
+    // The master moved by about the learning rate a step (AdamW's first steps move each weight
+    // by about lr), as the float32 run did; the bfloat16-only run lost most of it.
+    const double moved = maxDifference(*master, *start);
+    EXPECT_GT(moved, 2 * kLr);
+    EXPECT_LT(moved, 4 * kLr);
+    // Most weights moved the way the float32 run moved them (bfloat16's rounding turns a few
+    // gradients near zero around).
+    std::int64_t agree = 0, count = 0;
+    {
+        const auto m = master->trainableParameters(), f = float32->trainableParameters();
+        const auto s0 = start->trainableParameters();
+        for (std::size_t i = 0; i < m.size(); ++i) {
+            agree += (m[i] - s0[i]).sign().eq((f[i] - s0[i]).sign()).sum().item<std::int64_t>();
+            count += m[i].numel();
+        }
+    }
+    EXPECT_GT(static_cast<double>(agree), 0.8 * static_cast<double>(count)) << agree << " of " << count;
+    // The policy holds the master rounded to bfloat16, exactly.
+    const auto p = policy->trainableParameters(), m = master->trainableParameters();
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        ASSERT_EQ(p[i].scalar_type(), torch::kBFloat16);
+        EXPECT_TRUE(torch::equal(p[i], m[i].to(torch::kBFloat16))) << i;
+    }
+    // Stepped in bfloat16 itself, nearly every weight stayed where it was.
+    std::int64_t changed = 0, total = 0;
+    const auto q = plain->trainableParameters(), s0 = start->trainableParameters();
+    for (std::size_t i = 0; i < q.size(); ++i) {
+        changed += q[i].ne(s0[i].to(torch::kBFloat16)).sum().item<std::int64_t>();
+        total += q[i].numel();
+    }
+    EXPECT_LT(static_cast<double>(changed), 0.1 * static_cast<double>(total));
+}
+
+TEST_F(TrainStepTest, MasterWeightsThatAreNotAFloat32CopyOfThePolicyAreRefused) {
+    auto policy = model::cloneModel(*m_policy, torch::kCPU, torch::kBFloat16);
+    auto loss = lossRegistry().create("dpo");
+    auto shared = std::shared_ptr<const PreferenceLoss>(std::move(loss));
+    EXPECT_THROW(TrainStep(policy, shared, OptimizerSpec{}, {},
+                           model::cloneModel(*m_policy, torch::kCPU, torch::kBFloat16)),
+                 Error);
+    auto other = model::ModelConfig::tiny();
+    other.numLayers += 1;
+    EXPECT_THROW(TrainStep(policy, shared, OptimizerSpec{}, {},
+                           model::buildModel(other, torch::kCPU, torch::kFloat)),
+                 Error);
 }
 
 }  // namespace

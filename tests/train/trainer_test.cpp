@@ -489,5 +489,43 @@ TEST_F(TrainerTest, ABfloat16ModelsCheckpointsAreBfloat16ShardedAndTheRunResumes
     expectStoppedAndResumedRunRepeats(config, expected);
 }
 
+TEST_F(TrainerTest, FullFineTuningInBfloat16StepsFloat32MasterWeightsAndResumesBitExactly) {
+    auto config = smallConfig("dpo");
+    config.dtype = "bfloat16";
+    config.reference = "frozen";
+    config.checkpointEvery = 2;
+    EXPECT_TRUE(validate(config).empty());
+    const auto whole = runToEnd(request(config));
+    ASSERT_EQ(whole.back().kind, EventKind::Finished) << whole.back().message;
+    const auto expected = losses(whole.back().runId);
+    ASSERT_EQ(expected.size(), 6u);
+    // The reference is the same bfloat16 model at the start: the first loss is log 2.
+    EXPECT_NEAR(expected.at(1), std::log(2.0), 1e-6);
+    for (const auto& [step, loss] : expected) EXPECT_TRUE(std::isfinite(loss)) << step;
+
+    // The checkpoint: bfloat16 weights, and the float32 master weights training goes on from,
+    // which are not the bfloat16 ones widened.
+    auto ws = store::Workspace::open(m_path);
+    const auto latest = store::RunStore(ws.db()).latestCheckpoint(whole.back().runId);
+    ASSERT_TRUE(latest.has_value());
+    const fs::path checkpoint = ws.checkpointDir() / latest->path;
+    EXPECT_EQ(nlohmann::json::parse(test::readFile(checkpoint / "config.json")).at("torch_dtype"),
+              "bfloat16");
+    const model::SafetensorsFile weights(checkpoint / "model.safetensors");
+    const model::SafetensorsFile master(checkpoint / kTrainingWeightsFile);
+    std::int64_t finer = 0;
+    for (const auto& name : master.names()) {
+        EXPECT_EQ(master.entry(name).dtype, "F32") << name;
+        EXPECT_EQ(weights.entry(name).dtype, "BF16") << name;
+        const auto m = master.tensor(name);
+        EXPECT_TRUE(torch::equal(m.to(torch::kBFloat16), weights.tensor(name))) << name;
+        finer += m.ne(m.to(torch::kBFloat16).to(torch::kFloat)).sum().item<std::int64_t>();
+    }
+    EXPECT_GT(finer, 0);
+
+    // Stopped at step 2 and resumed: the same losses, bit for bit.
+    expectStoppedAndResumedRunRepeats(config, expected);
+}
+
 }  // namespace
 }  // namespace ladder::train

@@ -484,11 +484,12 @@ QWidget* LauncherPane::buildMemoryGroup() {
     m_dtype->addItem(QStringLiteral("float32"), "float32");
     m_dtype->setItemData(0, tr("Everything in float32"), Qt::ToolTipRole);
     m_dtype->addItem(QStringLiteral("bfloat16"), "bfloat16");
-    m_dtype->setItemData(1, tr("With LoRA: the frozen base weights in bfloat16 (CPU or CUDA), the "
-                               "adapters and AdamW's moments in float32. Full fine-tuning: "
-                               "bfloat16 autocast on a CUDA device, weights in float32."),
+    m_dtype->setItemData(1, tr("With LoRA: the frozen base weights in bfloat16, the adapters and "
+                               "AdamW's moments in float32. Full fine-tuning: bfloat16 weights "
+                               "stepped from float32 master weights and AdamW moments (autocast "
+                               "on CUDA). CPU or CUDA."),
                          Qt::ToolTipRole);
-    m_dtype->setToolTip(tr("float32, or bfloat16 (a LoRA run's base weights; autocast on CUDA)"));
+    m_dtype->setToolTip(tr("float32, or bfloat16 weights (float32 adapters or master weights)"));
     form->addRow(tr("Dtype:"), m_dtype);
 
     m_loraRank = spin(box, 0, 4096, "launcherLoraRank");
