@@ -93,12 +93,13 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                     inputs.headChunkTokens > 0 ? ", chunked logits head" : "",
                     inputs.packedPairs ? "packed" : "padded", estimate.text().c_str());
         std::printf("trained parameters: %lld\n", static_cast<long long>(estimate.trainableParameters));
-        const auto free = train::availableMemory();
+        const auto free = train::availableDeviceMemory(request.config.device);
+        const std::string where = request.config.device == "cpu" ? "" : " on " + request.config.device;
         if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
-            std::fprintf(stderr, "will not fit: %s\n", advice.c_str());
+            std::fprintf(stderr, "will not fit%s: %s\n", where.c_str(), advice.c_str());
             return 1;
         }
-        if (free > 0) std::printf("fits: %s free\n", train::bytesText(free).c_str());
+        if (free > 0) std::printf("fits: %s free%s\n", train::bytesText(free).c_str(), where.c_str());
         return problems.empty() ? 0 : 1;
     }
 

@@ -93,6 +93,11 @@ struct MemoryEstimate {
 // $LADDER_MEMORY_LIMIT in bytes when set), or -1 when unknown.
 [[nodiscard]] std::int64_t availableMemory();
 
+// The same for the device a run config names: availableMemory() for "cpu"; for "cuda" or
+// "cuda:N" the device's free memory as its driver reports it (device_memory.cpp), capped by
+// $LADDER_GPU_MEMORY_LIMIT in bytes when set; -1 when unknown (no driver, no such device).
+[[nodiscard]] std::int64_t availableDeviceMemory(const std::string& device);
+
 // "1.8 GiB", "356 MiB".
 [[nodiscard]] std::string bytesText(std::int64_t bytes);
 

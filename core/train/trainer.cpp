@@ -525,7 +525,8 @@ ReferenceLogps Trainer::referenceFor(const Batch& batch,
 // metrics so far stay).
 StepResult Trainer::runStepOrExplain(const std::vector<const Batch*>& micro,
                                      const std::vector<ReferenceLogps>& refs, double lr) {
-    const auto outOfMemory = [this](const std::string& what) {
+    const auto outOfMemory = [this](std::string what) {
+        while (!what.empty() && (what.back() == '.' || what.back() == ' ')) what.pop_back();
         const auto in = memoryInputs(m_config, m_policy.model->config());
         const auto advice = memoryChanges(estimateMemory(in), in);
         return Error("step " + std::to_string(m_stepsDone + 1) + " ran out of memory (" + what +
@@ -563,11 +564,16 @@ void Trainer::checkMemoryFits() {
     const auto estimate = estimateMemory(in);
     logger()->info("run {}: memory estimate {}", m_runId, estimate.text());
     emit(EventKind::Message, 0, "memory estimate: " + estimate.text());
-    if (!m_device.is_cpu()) return;  // the GPU's own memory is not read here
-    const auto free = availableMemory();
-    // The weights are loaded already: what they hold is no longer free.
-    const auto advice = memoryAdvice(estimate, free < 0 ? free : free + estimate.weights, in);
-    if (!advice.empty()) throw Error("the run will not fit in memory: " + advice);
+    // The CPU's free memory, or the CUDA device's as its driver reports it.
+    const auto free = availableDeviceMemory(m_device.str());
+    // The weights (and a bfloat16 run's float32 master copy) are loaded already: what they hold
+    // is no longer free. The reference copy comes after this check.
+    const auto loaded = estimate.weights + estimate.master;
+    const auto advice = memoryAdvice(estimate, free < 0 ? free : free + loaded, in);
+    if (!advice.empty()) {
+        throw Error(std::string("the run will not fit in ") +
+                    (m_device.is_cpu() ? "memory" : m_device.str() + "'s memory") + ": " + advice);
+    }
 }
 
 void Trainer::trainLoop() {

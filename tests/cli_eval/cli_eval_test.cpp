@@ -136,6 +136,15 @@ TEST(LadderCliEval, TrainDryRunEstimatesMemoryStoresNothingAndRefusesARunThatWil
     EXPECT_NE(r.output.find("will not fit: the run needs about "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("To fit: "), std::string::npos) << r.output;
     EXPECT_NE(run("runs -w demo.ladder").output.find("no runs"), std::string::npos);
+
+    // A CUDA run is held against the device's free memory (here a 1 MB GPU), not the CPU's.
+    ::setenv("LADDER_GPU_MEMORY_LIMIT", "1000000", 1);
+    r = run("train -w demo.ladder --config sft.json --device cuda --dry-run");
+    const auto cpu = run("train -w demo.ladder --config sft.json --device cpu --dry-run");
+    ::unsetenv("LADDER_GPU_MEMORY_LIMIT");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("will not fit on cuda: the run needs about "), std::string::npos) << r.output;
+    EXPECT_EQ(cpu.exitCode, 0) << cpu.output;
 }
 
 TEST(LadderCliEval, GenerateSourceStoresARunsAnswersAsASourceAndTheSameCommandFindsThemStored) {

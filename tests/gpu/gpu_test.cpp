@@ -6,6 +6,8 @@
 // Every test skips where CUDA is absent.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <torch/torch.h>
 
 #include "core/demo/demo_workspace.h"
@@ -14,6 +16,7 @@
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/train/batch.h"
+#include "core/train/memory_estimate.h"
 #include "core/train/sequence_logps.h"
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
@@ -92,6 +95,23 @@ TEST(Gpu, DpoRunOnCudaWithBf16AutocastFinishes) {
     const auto end = runJob({(dir / "demo.ladder").string(), c, 0});
     ASSERT_TRUE(end.has_value());
     EXPECT_EQ(end->kind, train::EventKind::Finished) << end->message;
+}
+
+// The pre-start check reads the device's free memory (NVML), here capped to 1 MB: the run stops
+// before its first step naming the device and what to change.
+TEST(Gpu, ARunThatWillNotFitTheGpuStopsBeforeItsFirstStep) {
+    LADDER_REQUIRE_CUDA();
+    EXPECT_GT(train::availableDeviceMemory("cuda"), 0);  // the driver's figure
+    test::TempDir dir;
+    demo::initWorkspace(dir / "demo.ladder", {.prompts = 80, .seed = 2});
+    train::RunConfig c = test::tinyRunConfig("dpo", 3);
+    c.device = "cuda";
+    ::setenv("LADDER_GPU_MEMORY_LIMIT", "1000000", 1);
+    const auto end = runJob({(dir / "demo.ladder").string(), c, 0});
+    ::unsetenv("LADDER_GPU_MEMORY_LIMIT");
+    ASSERT_TRUE(end.has_value());
+    EXPECT_EQ(end->kind, train::EventKind::Failed);
+    EXPECT_NE(end->message.find("will not fit in cuda"), std::string::npos) << end->message;
 }
 
 TEST(Gpu, ChunkedHeadWithCheckpointingOnCudaGivesTheFullHeadsLogpsAndGradients) {

@@ -4,11 +4,14 @@
 // run resumes bit-exactly (dropout's masks included), and DPO starts from an SFT LoRA run.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <map>
 
 #include <torch/torch.h>
+#include <torch/version.h>
+#include <c10/core/CPUAllocator.h>
 
 #include "core/demo/demo_workspace.h"
 #include "core/model/checkpoint.h"
@@ -185,6 +188,93 @@ TEST_F(LoraTrainingTest, ARunThatWillNotFitStopsBeforeItsFirstStepSayingWhatToCh
     EXPECT_TRUE(series(end.runId, "loss").empty());  // no step ran
     auto ws = store::Workspace::open(m_path);
     EXPECT_EQ(store::RunStore(ws.db()).get(end.runId).status, store::RunStatus::Failed);
+}
+
+// LibTorch's CPU allocator, failing as its own fails ("not enough memory") for blocks of 64 KB
+// and more once armed: an allocator failure in the middle of a run, as a longer batch meets a
+// full memory.
+class FailingCpuAllocator final : public c10::Allocator {
+public:
+    FailingCpuAllocator() : m_inner(c10::GetDefaultCPUAllocator()) {}
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+    c10::DataPtr allocate(size_t n) override {
+        check(n);
+        return m_inner->allocate(n);
+    }
+    void copy_data(void* dest, const void* src, std::size_t count) const override {
+        default_copy_data(dest, src, count);
+    }
+#else
+    c10::DataPtr allocate(size_t n) const override {
+        check(n);
+        return m_inner->allocate(n);
+    }
+#endif
+    c10::DeleterFnPtr raw_deleter() const override { return m_inner->raw_deleter(); }
+    std::atomic<bool> armed{false};
+    std::atomic<int> failures{0};
+
+private:
+    void check(size_t n) const {
+        if (armed && n >= 65536) {
+            ++const_cast<std::atomic<int>&>(failures);
+            TORCH_CHECK(false, "DefaultCPUAllocator: not enough memory: you tried to allocate ", n,
+                        " bytes.");
+        }
+    }
+    c10::Allocator* m_inner;
+};
+
+TEST_F(LoraTrainingTest, AnAllocatorFailureAtALaterStepFailsTheRunNamingTheStepAndKeepsWhatWasWritten) {
+    auto config = test::tinyRunConfig("dpo", 8);
+    config.checkpointEvery = 2;
+    config.keepCheckpoints = 3;
+    static FailingCpuAllocator allocator;  // LibTorch keeps the pointer for the process
+    c10::Allocator* const before = c10::GetAllocator(c10::DeviceType::CPU);
+    c10::SetAllocator(c10::DeviceType::CPU, &allocator, /*priority=*/255);
+    TrainingJob job({m_path.string(), config, 0});
+    job.start();
+    std::optional<TrainingEvent> last;
+    while (auto e = job.events().pop(std::chrono::seconds(120))) {
+        // Once step 2's checkpoint is written, the memory runs out.
+        if (e->kind == EventKind::Checkpoint && e->step == 2) allocator.armed = true;
+        last = *e;
+        if (e->isTerminal()) break;
+    }
+    job.wait();
+    allocator.armed = false;
+    c10::SetAllocator(c10::DeviceType::CPU, before, /*priority=*/255);
+    ASSERT_TRUE(last.has_value());
+    ASSERT_EQ(last->kind, EventKind::Failed) << last->message;
+    EXPECT_GT(allocator.failures.load(), 0);
+    // Named: the step, what failed, what to change, and that nothing is lost.
+    EXPECT_TRUE(last->message.find("step 3 ran out of memory") != std::string::npos ||
+                last->message.find("step 4 ran out of memory") != std::string::npos)
+        << last->message;
+    EXPECT_NE(last->message.find("not enough memory"), std::string::npos) << last->message;
+    EXPECT_NE(last->message.find("gradient checkpointing"), std::string::npos) << last->message;
+    EXPECT_NE(last->message.find("LoRA"), std::string::npos) << last->message;
+    EXPECT_NE(last->message.find("checkpoints and metrics so far are kept"), std::string::npos)
+        << last->message;
+    const auto losses = series(last->runId, "loss");
+    ASSERT_GE(losses.size(), 2u);
+    EXPECT_TRUE(losses.count(1) && losses.count(2));
+    {
+        auto ws = store::Workspace::open(m_path);
+        store::RunStore runs(ws.db());
+        EXPECT_EQ(runs.get(last->runId).status, store::RunStatus::Failed);
+        const auto latest = runs.latestCheckpoint(last->runId);
+        ASSERT_TRUE(latest.has_value());
+        EXPECT_EQ(latest->step, 2);
+        const fs::path folder = ws.checkpointDir() / latest->path;
+        EXPECT_TRUE(fs::is_regular_file(folder / "model.safetensors"));
+        EXPECT_TRUE(fs::is_regular_file(folder / "optimizer.pt"));
+        EXPECT_TRUE(fs::is_regular_file(folder / "trainer_state.json"));
+    }
+    // With the memory back, the run resumes from that checkpoint and finishes.
+    const auto resumed = runToEnd({m_path.string(), {}, last->runId});
+    ASSERT_EQ(resumed.kind, EventKind::Finished) << resumed.message;
+    EXPECT_EQ(series(last->runId, "loss").size(), 8u);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // bench_dpo_memory's (the figures are in issue 14's note).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/model/model_config.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/run_config.h"
@@ -131,6 +133,19 @@ TEST(MemoryEstimate, ARunConfigGivesItsWorstCase) {
     EXPECT_GT(in.headChunkTokens, 0);  // auto: Qwen's vocabulary is large
     EXPECT_EQ(bytesText(std::int64_t{3} << 29), "1.5 GiB");
     EXPECT_EQ(bytesText(std::int64_t{5} << 20), "5 MiB");
+}
+
+TEST(MemoryEstimate, ACudaDevicesFreeMemoryIsReadFromItsDriverOrCappedForATest) {
+    // No driver on a CPU machine: unknown; a driver's figure is positive. Either way the cap
+    // bounds it, and the CPU's figure is the machine's.
+    const auto read = availableDeviceMemory("cuda:0");
+    EXPECT_TRUE(read == -1 || read > 0) << read;
+    ::setenv("LADDER_GPU_MEMORY_LIMIT", "123456", 1);
+    EXPECT_EQ(availableDeviceMemory("cuda"), 123456);
+    EXPECT_EQ(availableDeviceMemory("cuda:1") <= 123456, true);
+    EXPECT_NE(availableDeviceMemory("cpu"), 123456);
+    ::unsetenv("LADDER_GPU_MEMORY_LIMIT");
+    EXPECT_EQ(availableDeviceMemory("cpu") > 0, availableMemory() > 0);
 }
 
 }  // namespace

@@ -417,20 +417,21 @@ void LauncherPane::validateNow() {
             }
         }
     }
-    // The memory estimate at the caps; on the CPU a run over the free memory would stop before
-    // its first step (Trainer::checkMemoryFits), so it is a problem here already.
+    // The memory estimate at the caps; a run over the free memory of its device (the CPU's, or
+    // the CUDA device's as its driver reports it) would stop before its first step
+    // (Trainer::checkMemoryFits), so it is a problem here already.
     QString estimateText = tr("(choose a model)");
     if (ws) {
         try {
             const auto inputs = train::memoryInputs(c, train::specModelConfig(*ws, c.model));
             const auto estimate = train::estimateMemory(inputs);
-            const auto free = train::availableMemory();
+            const auto free = train::availableDeviceMemory(c.device);
             estimateText = q(estimate.text());
             if (free > 0) estimateText += tr(" (%1 free)").arg(q(train::bytesText(free)));
-            if (c.device == "cpu") {
-                if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
-                    problems << tr("the run will not fit in memory: %1").arg(q(advice));
-                }
+            if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
+                problems << (c.device == "cpu"
+                                 ? tr("the run will not fit in memory: %1").arg(q(advice))
+                                 : tr("the run will not fit in %1's memory: %2").arg(q(c.device), q(advice)));
             }
         } catch (const std::exception&) {
             // A model folder or run that cannot be read is a problem listed above.

@@ -1,0 +1,82 @@
+// Free memory of a CUDA device, read from NVML (libnvidia-ml.so.1, which comes with the driver;
+// opened at run time: no CUDA headers or libraries at build time, nothing on a machine without a
+// driver, and no CUDA context made, so the window can ask as often as it likes). NVML counts the
+// memory every process holds, this one's included. CUDA ordinal N is the N-th entry of
+// CUDA_VISIBLE_DEVICES when set (an index or a GPU UUID), else NVML's index N; on a machine whose
+// GPUs differ, set CUDA_DEVICE_ORDER=PCI_BUS_ID so that CUDA numbers them as NVML does.
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/train/memory_estimate.h"
+
+namespace ladder::train {
+namespace {
+
+using NvmlReturn = int;
+using NvmlDevice = void*;
+struct NvmlMemory {
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+};
+
+// Bytes NVML reports free on CUDA ordinal `ordinal`, or -1 when there is no driver, no such
+// device or a MIG slice (NVML's figures are the whole GPU's).
+std::int64_t nvmlFreeMemory(int ordinal) {
+    void* nvml = ::dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (nvml == nullptr) return -1;
+    auto init = reinterpret_cast<NvmlReturn (*)()>(::dlsym(nvml, "nvmlInit_v2"));
+    auto shutdown = reinterpret_cast<NvmlReturn (*)()>(::dlsym(nvml, "nvmlShutdown"));
+    auto byIndex = reinterpret_cast<NvmlReturn (*)(unsigned, NvmlDevice*)>(
+        ::dlsym(nvml, "nvmlDeviceGetHandleByIndex_v2"));
+    auto byUuid = reinterpret_cast<NvmlReturn (*)(const char*, NvmlDevice*)>(
+        ::dlsym(nvml, "nvmlDeviceGetHandleByUUID"));
+    auto memoryInfo = reinterpret_cast<NvmlReturn (*)(NvmlDevice, NvmlMemory*)>(
+        ::dlsym(nvml, "nvmlDeviceGetMemoryInfo"));
+    std::int64_t result = -1;
+    if (init && shutdown && byIndex && byUuid && memoryInfo && init() == 0) {
+        std::string id = std::to_string(ordinal);
+        if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES"); visible && *visible) {
+            std::vector<std::string> ids;
+            std::stringstream list(visible);
+            for (std::string item; std::getline(list, item, ',');) ids.push_back(item);
+            id = ordinal < static_cast<int>(ids.size()) ? ids[static_cast<std::size_t>(ordinal)] : "";
+        }
+        NvmlDevice device = nullptr;
+        NvmlReturn found = -1;
+        if (id.rfind("GPU-", 0) == 0) {
+            found = byUuid(id.c_str(), &device);
+        } else if (!id.empty() && id.find_first_not_of("0123456789") == std::string::npos) {
+            found = byIndex(static_cast<unsigned>(std::stoul(id)), &device);
+        }
+        NvmlMemory memory{};
+        if (found == 0 && memoryInfo(device, &memory) == 0) result = static_cast<std::int64_t>(memory.free);
+        (void)shutdown();
+    }
+    ::dlclose(nvml);
+    return result;
+}
+
+}  // namespace
+
+std::int64_t availableDeviceMemory(const std::string& device) {
+    if (device.rfind("cuda", 0) != 0) return availableMemory();
+    int ordinal = 0;
+    if (device.size() > 5 && device[4] == ':') ordinal = std::atoi(device.c_str() + 5);
+    std::int64_t available = nvmlFreeMemory(ordinal);
+    // A share of a GPU, or a test's small one.
+    if (const char* limit = std::getenv("LADDER_GPU_MEMORY_LIMIT"); limit && *limit) {
+        char* end = nullptr;
+        const long long bytes = std::strtoll(limit, &end, 10);
+        if (end && *end == '\0' && bytes > 0) {
+            available = available < 0 ? bytes : std::min<std::int64_t>(available, bytes);
+        }
+    }
+    return available;
+}
+
+}  // namespace ladder::train
