@@ -11,6 +11,7 @@
 #include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/store/workspace.h"
+#include "core/train/data_plan.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/plugins.h"
 #include "core/train/training_job.h"
@@ -93,6 +94,16 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                     inputs.headChunkTokens > 0 ? ", chunked logits head" : "",
                     inputs.packedPairs ? "packed" : "padded", estimate.text().c_str());
         std::printf("trained parameters: %lld\n", static_cast<long long>(estimate.trainableParameters));
+        // The batches it will draw, tokenised as the trainer will: the padded share, the longest
+        // rows, what the caps cut.
+        bool planned = true;
+        try {
+            const auto plan = train::planRunData(workspace, request.config);
+            std::printf("data: %s\n", plan.text(request.config).c_str());
+        } catch (const Error& e) {
+            std::fprintf(stderr, "problem: %s\n", e.what());
+            planned = false;
+        }
         const auto free = train::availableDeviceMemory(request.config.device);
         const std::string where = request.config.device == "cpu" ? "" : " on " + request.config.device;
         if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
@@ -100,7 +111,7 @@ int runJob(const CliContext& context, const TrainOptions& options) {
             return 1;
         }
         if (free > 0) std::printf("fits: %s free%s\n", train::bytesText(free).c_str(), where.c_str());
-        return problems.empty() ? 0 : 1;
+        return problems.empty() && planned ? 0 : 1;
     }
 
     request.judgeProgramApproved = options.allowJudgeProgram;

@@ -26,6 +26,7 @@
 #include "core/store/checkpoint_paths.h"
 #include "core/store/runs.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/train/data_plan.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/padding_share.h"
@@ -41,47 +42,6 @@ auto logger() { return log::get("train"); }
 
 double seconds(std::chrono::steady_clock::duration d) {
     return std::chrono::duration<double>(d).count();
-}
-
-// The curriculum a run follows: inline, stored in the workspace, a preset by name, or a uniform
-// mix over the run's tiers. Presets get stage lengths that fill max_steps.
-curriculum::Curriculum chooseCurriculum(store::Database& db, const RunConfig& config,
-                                        const std::vector<pairs::TrainingPair>& train) {
-    std::map<std::string, curriculum::TierInfo> byTier;
-    for (const auto& p : train) {
-        auto& t = byTier[p.tier];
-        t.name = p.tier;
-        t.rankGap = std::max(1, p.rankGap);
-        ++t.pairs;
-    }
-    std::vector<curriculum::TierInfo> tiers;
-    for (auto& [name, info] : byTier) tiers.push_back(info);
-    const std::int64_t steps = config.maxSteps;
-
-    if (!config.data.curriculumSpec.is_null()) {
-        return curriculum::Curriculum::fromJson(config.data.curriculumSpec);
-    }
-    const std::string& name = config.data.curriculum;
-    if (name.empty() || name == "uniform") {
-        return curriculum::uniformMix(tiers, {.steps = steps});
-    }
-    for (const auto& stored : curriculum::listCurricula(db)) {
-        if (stored.name == name) return stored;
-    }
-    if (name == "easy-then-hard") {
-        std::set<int> gaps;
-        for (const auto& t : tiers) gaps.insert(t.rankGap);
-        const auto stages = static_cast<std::int64_t>(std::max<std::size_t>(1, gaps.size()));
-        return curriculum::easyThenHard(tiers, {.steps = (steps + stages - 1) / stages});
-    }
-    if (name == "single-tier") {
-        if (config.data.tiers.size() != 1) {
-            throw Error("curriculum single-tier needs exactly one tier in data.tiers");
-        }
-        return curriculum::singleTier(config.data.tiers.front(), {.steps = steps});
-    }
-    // Not stored and not a preset: let the store's message list what exists.
-    return curriculum::loadCurriculum(db, name);
 }
 
 }  // namespace
@@ -347,29 +307,9 @@ void Trainer::setUpModelAndData() {
     m_metrics->add(m_runId, 0, "data/answers_truncated", static_cast<double>(report.answersCut), clock::nowSeconds());
 
     auto chosen = chooseCurriculum(m_workspace->db(), m_config, train);
-    std::map<std::string, std::vector<std::int64_t>> byTier;
-    curriculum::TierCounts counts;
-    for (std::size_t i = 0; i < m_train.size(); ++i) {
-        byTier[m_train[i].tier].push_back(static_cast<std::int64_t>(i));
-        ++counts[m_train[i].tier];
-    }
-    auto resolved = chosen.resolved(counts, m_config.batchSize);
-    // The sampler counts micro-batches: gradAccum of them make an optimiser step.
-    const std::int64_t microSteps = std::int64_t{m_config.maxSteps} * std::max(1, m_config.gradAccum);
-    m_sampler = std::make_unique<curriculum::LengthGroupedSampler>(
-        std::move(resolved), std::move(byTier), static_cast<std::uint64_t>(m_config.seed),
-        curriculum::LengthGrouping{.groupBatches = m_config.data.lengthGroups, .endStep = microSteps},
-        [this](std::int64_t i) {
-            return lengthGroupingKey(m_train.at(static_cast<std::size_t>(i)), m_config.packedPairs);
-        });
+    m_sampler = makeRunSampler(m_config, chosen, m_train);
     {
-        curriculum::LengthGroupedSampler copy = *m_sampler;
-        std::vector<std::vector<std::int64_t>> batches;
-        for (std::int64_t i = 0; i < microSteps; ++i) {
-            batches.push_back(copy.nextBatch(static_cast<std::size_t>(m_config.batchSize)));
-        }
-        const auto padding =
-            batchesPadding(m_train, batches, m_loss->usesRejected(), m_config.packedPairs);
+        const auto padding = plannedPadding(*m_sampler, m_config, m_train, m_loss->usesRejected());
         const auto percent = [&](std::int64_t part) {
             return padding.slots() ? 100.0 * static_cast<double>(part) / static_cast<double>(padding.slots()) : 0.0;
         };

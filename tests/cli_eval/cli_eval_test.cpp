@@ -126,6 +126,7 @@ TEST(LadderCliEval, TrainDryRunEstimatesMemoryStoresNothingAndRefusesARunThatWil
               std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("trained parameters: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("of the token slots are padding (packed rows"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("fits: "), std::string::npos) << r.output;
     EXPECT_NE(run("runs -w demo.ladder").output.find("no runs"), std::string::npos);
 

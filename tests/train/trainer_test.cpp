@@ -17,6 +17,7 @@
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
+#include "core/train/data_plan.h"
 #include "core/train/loss.h"
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
@@ -525,6 +526,39 @@ TEST_F(TrainerTest, FullFineTuningInBfloat16StepsFloat32MasterWeightsAndResumesB
 
     // Stopped at step 2 and resumed: the same losses, bit for bit.
     expectStoppedAndResumedRunRepeats(config, expected);
+}
+
+TEST_F(TrainerTest, TheDataPlanBeforeARunGivesThePaddedShareTheRunRecords) {
+    for (const bool packed : {true, false}) {
+        auto config = smallConfig("dpo");
+        config.packedPairs = packed;
+        config.data.lengthGroups = packed ? 16 : 1;
+        DataPlan plan;
+        {
+            auto ws = store::Workspace::open(m_path);
+            plan = planRunData(ws, config);
+        }
+        EXPECT_GT(plan.trainPairs, 0);
+        EXPECT_GT(plan.padding.slots(), 0);
+        EXPECT_GT(plan.longestPrompt, 0);
+        EXPECT_GT(plan.longestAnswer, 0);
+        EXPECT_LT(plan.longestPrompt, config.data.maxLength);  // prompt + answer within the cap
+        EXPECT_NE(plan.text(config).find("of the token slots are padding"), std::string::npos)
+            << plan.text(config);
+        const auto events = runToEnd(request(config));
+        ASSERT_EQ(events.back().kind, EventKind::Finished) << events.back().message;
+        auto ws = store::Workspace::open(m_path);
+        const auto recorded = store::MetricsReader(ws.db()).series(events.back().runId, "data/padded_share");
+        ASSERT_EQ(recorded.size(), 1u);
+        EXPECT_DOUBLE_EQ(recorded.front().second, plan.padding.share()) << "packed " << packed;
+        EXPECT_EQ(static_cast<double>(plan.trainPairs),
+                  store::MetricsReader(ws.db()).series(events.back().runId, "data/train_pairs").front().second);
+    }
+    // Nothing to train on: said before any run exists.
+    auto config = smallConfig("dpo");
+    config.data.ladder = "no-such-ladder";
+    auto ws = store::Workspace::open(m_path);
+    EXPECT_THROW((void)planRunData(ws, config), Error);
 }
 
 }  // namespace

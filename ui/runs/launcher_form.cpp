@@ -22,6 +22,7 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QThreadPool>
 #include <QTimer>
 
 #include "core/common/log.h"
@@ -30,6 +31,7 @@
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/runs.h"
+#include "core/train/data_plan.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/model_folder_check.h"
 #include "core/train/run_notes.h"
@@ -438,6 +440,7 @@ void LauncherPane::validateNow() {
         }
     }
     m_memoryEstimate->setText(estimateText);
+    planData(c);
     // Notes do not stop a run; the trainer says them again before step 1 (run_notes.h).
     QStringList notes;
     if (ws) {
@@ -473,6 +476,54 @@ void LauncherPane::validateNow() {
     m_queueLabel->setText(m_queue->busy() ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
                                           : QString());
     rememberConfig();
+}
+
+void LauncherPane::planData(const train::RunConfig& c) {
+    store::Workspace* ws = m_session->workspace();
+    if (!ws || c.data.ladder.empty()) {
+        m_plannedKey.clear();
+        ++m_planGeneration;
+        m_dataPlan->setText(tr("(choose a ladder)"));
+        return;
+    }
+    // What the plan depends on: the config (not its name) and the workspace's pairs.
+    auto key = train::toJson(c);
+    key.erase("name");
+    key["workspace"] = ws->path().string();
+    try {
+        key["pairs"] = ws->db().queryInt64("SELECT count(*) FROM pairs");
+        key["annotations"] = ws->db().queryInt64("SELECT count(*) FROM pair_annotations");
+    } catch (const std::exception&) {
+        // An older or damaged workspace: the plan's own error says what is wrong.
+    }
+    const std::string planned = key.dump();
+    if (planned == m_plannedKey) return;
+    m_plannedKey = planned;
+    const int generation = ++m_planGeneration;
+    m_dataPlan->setText(tr("tokenising the training pairs..."));
+    const std::filesystem::path path = ws->path();
+    m_planWorkers->clear();
+    m_planWorkers->start([this, path, c, generation] {
+        QString text;
+        bool ok = true;
+        try {
+            auto workspace = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
+            text = q(train::planRunData(workspace, c).text(c));
+        } catch (const std::exception& e) {
+            text = q(e.what());
+            ok = false;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, text, ok] {
+                if (generation != m_planGeneration) return;  // a newer plan is coming
+                const bool dark = palette().color(QPalette::Window).lightness() < 128;
+                m_dataPlan->setText(ok ? text.toHtmlEscaped()
+                                       : QStringLiteral("<span style='color:%1'>%2</span>")
+                                             .arg(dark ? "#ff7b72" : "#b42318", text.toHtmlEscaped()));
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 QStringList LauncherPane::problems() {

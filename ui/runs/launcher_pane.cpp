@@ -22,6 +22,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -372,6 +373,15 @@ QWidget* LauncherPane::buildDataGroup() {
     form->addRow(tr("Max length:"), m_maxLength);
     m_maxPromptLength = spin(box, 1, 32767, "launcherMaxPromptLength");
     form->addRow(tr("Max prompt length:"), m_maxPromptLength);
+    m_dataPlan = new QLabel(box);
+    m_dataPlan->setObjectName("launcherDataPlan");
+    m_dataPlan->setWordWrap(true);
+    m_dataPlan->setToolTip(tr("The training pairs tokenised as the run will tokenise them, and the "
+                              "share of its batches' token slots that is padding (packed pairs and "
+                              "length groups lower it)"));
+    form->addRow(tr("Batches:"), m_dataPlan);
+    m_planWorkers = new QThreadPool(this);
+    m_planWorkers->setMaxThreadCount(1);
     connect(m_ladder, &QComboBox::currentIndexChanged, this, [this] {
         if (m_filling) return;
         const auto c = config();
@@ -653,6 +663,9 @@ void LauncherPane::updateModelKind() {
 
 LauncherPane::~LauncherPane() {
     if (m_validateTimer->isActive()) rememberConfig();
+    // A plan in progress posts to this pane: it ends first.
+    m_planWorkers->clear();
+    m_planWorkers->waitForDone();
 }
 
 void LauncherPane::rememberConfig() {

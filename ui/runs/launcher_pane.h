@@ -2,7 +2,8 @@
 // ladder with tiers or a curriculum, optimiser and schedule, batch, steps, evaluation,
 // checkpoints, the in-training win rate, seed, device, threads, reference mode, and what a run
 // costs in memory: dtype, LoRA, gradient checkpointing, the logits head, packed pairs, prefix
-// sharing, length groups).
+// sharing, length groups), with the memory estimate and the data plan (the padded share of its
+// batches, computed on a worker thread).
 // Presets fill it; the config is checked as it is edited and Start stays disabled while something
 // is wrong. Start queues the run in this window; Save and Load use the JSON `ladder-cli train
 // --config` reads.
@@ -30,6 +31,7 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
+class QThreadPool;
 class QTimer;
 
 namespace ladder::ui {
@@ -103,6 +105,9 @@ private:
     void checkModelFolder();
     void scheduleValidation();
     void validateNow();
+    // The run's data plan (train::planRunData: padded share, longest rows, cuts) on a worker
+    // thread, when the config or the workspace's pairs changed since the last one.
+    void planData(const train::RunConfig& config);
     void updateModelKind();
     void rememberConfig();
     [[nodiscard]] const train::LossInfo* methodInfo(const QString& name) const;
@@ -161,6 +166,10 @@ private:
     QCheckBox* m_prefixSharing = nullptr;
     QSpinBox* m_lengthGroups = nullptr;
     QLabel* m_memoryEstimate = nullptr;  // the run's memory estimate (memory_estimate.h)
+    QLabel* m_dataPlan = nullptr;        // its data plan (data_plan.h), filled by a worker
+    QThreadPool* m_planWorkers = nullptr;
+    std::string m_plannedKey;            // what the plan shown (or coming) is for
+    int m_planGeneration = 0;
     QComboBox* m_winRateReference = nullptr;
     QComboBox* m_winRateJudge = nullptr;
     QSpinBox* m_winRateEvery = nullptr;
