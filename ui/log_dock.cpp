@@ -70,6 +70,12 @@ LogDock::LogDock(QWidget* parent)
     m_timer->setInterval(kDrainIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &LogDock::drain);
     m_timer->start();
+    connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_unseenWarnings != 0) {
+            m_unseenWarnings = 0;
+            Q_EMIT unseenWarningsChanged(0);
+        }
+    });
 }
 
 LogDock::~LogDock() { log::removeSink(m_sink); }
@@ -77,7 +83,9 @@ LogDock::~LogDock() { log::removeSink(m_sink); }
 void LogDock::drain() {
     const auto entries = m_sink->drain();
     const int minimum = m_level->currentData().toInt();
+    int warnings = 0;
     for (const LogEntry& e : entries) {
+        if (e.level >= spdlog::level::warn) ++warnings;
         if (static_cast<int>(e.level) < minimum) continue;
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             e.time.time_since_epoch())
@@ -89,6 +97,10 @@ void LogDock::drain() {
                                                                  static_cast<int>(levelName.size())),
                                          QString::fromStdString(e.logger),
                                          QString::fromStdString(e.text)));
+    }
+    if (warnings > 0 && isHidden()) {
+        m_unseenWarnings += warnings;
+        Q_EMIT unseenWarningsChanged(m_unseenWarnings);
     }
 }
 

@@ -13,6 +13,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
 
 #include <filesystem>
 #include <optional>
@@ -91,6 +92,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_statusWorkspace);
 
     buildMenus();
+    // The log starts hidden (it took a third of the window); a button at the status bar's end
+    // opens it and counts the warnings logged while it was hidden.
+    auto* logButton = new QToolButton(this);
+    logButton->setObjectName("logButton");
+    logButton->setDefaultAction(m_logDock->toggleViewAction());
+    logButton->setAutoRaise(true);
+    logButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    statusBar()->addPermanentWidget(logButton);
+    connect(m_logDock, &LogDock::unseenWarningsChanged, logButton, [logButton](int count) {
+        logButton->setText(count == 0   ? tr("Log")
+                           : count == 1 ? tr("Log (1 warning)")
+                                        : tr("Log (%1 warnings)").arg(count));
+    });
     addPane(new WorkspaceOverview(m_session, this), tr("Overview"));
     addPane(new PairBrowser(m_session, this), tr("Pairs"));
     addPane(new CurriculumEditor(m_session, this), tr("Curriculum"));
@@ -113,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     QSettings settings;
     resize(1280, 820);
     resizeDocks({m_logDock}, {160}, Qt::Vertical);
+    m_logDock->hide();  // until the user opens it; a saved window state keeps their choice
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
     restoreState(settings.value(kStateKey).toByteArray());
     updateTitleAndStatus();

@@ -17,6 +17,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QToolButton>
 
 #include <QMessageBox>
 #include <QPushButton>
@@ -118,13 +119,41 @@ TEST_F(MainWindowTest, WindowLayoutIsRememberedAcrossRestarts) {
         MainWindow window;
         window.show();
         window.resize(900, 640);
-        window.logDock()->hide();
+        EXPECT_FALSE(window.logDock()->isVisible());  // hidden at first
+        window.logDock()->show();
         window.close();
     }
     MainWindow again;
     again.show();
     EXPECT_EQ(again.size(), QSize(900, 640));
-    EXPECT_FALSE(again.logDock()->isVisible());
+    EXPECT_TRUE(again.logDock()->isVisible());  // the user opened it: it stays open
+}
+
+// Issue 16: the log dock took a third of every screenshot. It starts hidden; the status bar's Log
+// button opens it and counts the warnings logged meanwhile.
+TEST_F(MainWindowTest, TheLogStartsHiddenAndItsButtonCountsWarningsUntilItIsOpened) {
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    LogDock* dock = window.logDock();
+    EXPECT_FALSE(dock->isVisible());
+    auto* button = window.findChild<QToolButton*>("logButton");
+    ASSERT_NE(button, nullptr);
+    EXPECT_EQ(button->text(), "Log");
+    log::get("ui")->info("an ordinary line");
+    log::get("train")->warn("step 3: the gradient norm is 1e9");
+    log::get("train")->error("step 4: loss is NaN");
+    dock->drain();
+    EXPECT_EQ(dock->unseenWarnings(), 2);
+    EXPECT_EQ(button->text(), "Log (2 warnings)");
+    EXPECT_TRUE(dock->text().contains("loss is NaN"));  // kept while hidden
+    button->click();
+    EXPECT_TRUE(dock->isVisible());
+    EXPECT_EQ(dock->unseenWarnings(), 0);
+    EXPECT_EQ(button->text(), "Log");
+    log::get("train")->warn("seen as it comes");
+    dock->drain();
+    EXPECT_EQ(dock->unseenWarnings(), 0);
 }
 
 // Issue 21: `ladder --help` aborted (exit 134) where there is no display.
@@ -395,6 +424,7 @@ TEST_F(MainWindowTest, LogLinesWrapAndTheDockNeedsNoWidthOfTheWindow) {
     window.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
     LogDock* dock = window.logDock();
+    dock->show();
     auto* view = dock->findChild<QPlainTextEdit*>();
     ASSERT_NE(view, nullptr);
     const std::string path = "/tmp/" + std::string(180, 'x') + "/demo.ladder";
