@@ -26,6 +26,12 @@
 // chunked head 4,230 MiB peak, 24.8 tokens/s; with the reference cache 4,170 MiB, 32.2 tokens/s;
 // TRL + PEFT 10,977 MiB, 23.1 tokens/s. Memory 0.39x (target <= 0.5: met), tokens/s 1.07x, 1.39x
 // with the cache (target >= 1.5: not met). Estimate 3,682 MiB: 12-13% under the peaks.
+// The same against PyPI's LibTorch 2.15 (build-pypi, its CPU kernels; 2026-12-05, same machine,
+// modes ckpt,cache,trl, 636 s): LoRA + checkpointing + chunked head 5,941 MiB, 41.4 tokens/s; with
+// the reference cache 6,009 MiB, 52.2 tokens/s; TRL + PEFT 11,285 MiB, 30.9 tokens/s. Tokens/s
+// 1.34x, 1.69x with the cache (met); memory 0.53x (not met). Its resident memory grows by about
+// 160 MiB a layer against Debian's 95 (2 and 8 layers side by side: 2,289 / 3,247 MiB against
+// 2,216 / 2,789), which the estimate (73 MiB a layer) does not count: -41% at 24 layers.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -179,5 +179,64 @@ TEST_F(ComparePaneTest, EveryModelOfThePanePassesTheModelTester) {
     }
 }
 
+// Issue 16: a DPO run that continues an SFT run was drawn from step 0, so "DPO after SFT
+// saturates" could not be drawn. With After parents on, it continues its parent's steps, the
+// parent's line up to the branching point in front of its own.
+TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsSteps) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = dir / "chain.ladder";
+    std::int64_t sft = 0, dpo = 0;
+    {
+        auto ws = store::Workspace::create(path);
+        train::RunConfig s = test::tinyRun("sft", 4);
+        s.name = "sft";
+        sft = recordRun(ws, s, {2.0, 1.5, 1.2, 1.1}, 0.5);
+        store::RunStore(ws.db()).addCheckpoint(sft, 3, "run-1/step-3", "periodic");
+        store::RunStore(ws.db()).addCheckpoint(sft, 4, "run-1/step-4", "final");
+        train::RunConfig d = test::tinyRun("dpo", 3);
+        d.name = "dpo after sft";
+        d.model.kind = "run";
+        d.model.runId = sft;
+        d.model.checkpointStep = 3;  // from step 3, not the end
+        store::RunStore runs(ws.db());
+        dpo = runs.create({.name = d.name, .method = d.method, .configJson = train::toJson(d).dump(),
+                           .totalSteps = 3, .parentRunId = sft});
+        store::MetricsWriter metrics(ws.db());
+        for (int step = 1; step <= 3; ++step) metrics.add(dpo, step, "loss", 1.0 - 0.1 * step, 0);
+        metrics.flush();
+        runs.finish(dpo, store::RunStatus::Finished);
+    }
+    MainWindow window;
+    ASSERT_TRUE(window.openWorkspace(qpath(path), false, false));
+    auto* pane = window.findChild<ComparePane*>();
+    ASSERT_NE(pane, nullptr);
+    pane->compare();
+    pane->setMetric("loss");
+    MetricPlot* plot = pane->plot();
+    const QString key = QStringLiteral("run 0:%1").arg(dpo);
+    ASSERT_TRUE(plot->seriesNames().contains(key));
+    const auto keys = [&] {
+        QVector<double> out;
+        for (const auto& point : *plot->rawData(key)) out << point.key;
+        return out;
+    };
+    EXPECT_EQ(keys(), (QVector<double>{1, 2, 3}));  // its own steps
+    auto* chained = pane->findChild<QCheckBox*>("compareChained");
+    ASSERT_NE(chained, nullptr);
+    chained->setChecked(true);
+    // The parent's steps 1-3 (its step 4 came after the branching point), then its own after 3.
+    EXPECT_EQ(keys(), (QVector<double>{1, 2, 3, 4, 5, 6}));
+    QVector<double> values;
+    for (const auto& point : *plot->rawData(key)) values << point.value;
+    EXPECT_DOUBLE_EQ(values[0], 2.0);
+    EXPECT_DOUBLE_EQ(values[2], 1.2);
+    EXPECT_DOUBLE_EQ(values[3], 0.9);
+    // The SFT run itself has no parent: unchanged.
+    EXPECT_EQ(plot->pointCount(QStringLiteral("run 0:%1").arg(sft)), 4);
+    chained->setChecked(false);
+    EXPECT_EQ(keys(), (QVector<double>{1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace ladder::ui

@@ -30,6 +30,7 @@
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/train/config_diff.h"
+#include "core/train/run_lineage.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/runs/config_diff_model.h"
 #include "ui/runs/final_metrics_model.h"
@@ -121,6 +122,11 @@ void ComparePane::buildUi() {
     m_metric->setMinimumContentsLength(24);
     m_metric->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_logY = new QCheckBox(tr("Log y"), this);
+    m_chained = new QCheckBox(tr("After parents"), this);
+    m_chained->setObjectName("compareChained");
+    m_chained->setToolTip(tr("A run that started from another run's checkpoint (DPO after SFT) "
+                             "continues its parent's steps: drawn after them, with the parent's "
+                             "line up to the branching point in front"));
     auto* legend = new QCheckBox(tr("Legend"), this);
     legend->setObjectName("compareLegend");
     legend->setChecked(true);
@@ -133,6 +139,7 @@ void ComparePane::buildUi() {
     bar->addWidget(new QLabel(tr("Metric:"), this));
     bar->addWidget(m_metric);
     bar->addWidget(m_logY);
+    bar->addWidget(m_chained);
     bar->addWidget(legend);
     bar->addWidget(m_hint, 1);
     m_plot = new MetricPlot(tr("Comparison"), this);
@@ -217,6 +224,7 @@ void ComparePane::buildUi() {
         if (!m_reloading) fillPlot();
     });
     connect(m_logY, &QCheckBox::toggled, m_plot, &MetricPlot::setLogY);
+    connect(m_chained, &QCheckBox::toggled, this, [this] { fillPlot(); });
     connect(m_showAll, &QCheckBox::toggled, m_configModel, &ConfigDiffModel::setShowAll);
     connect(add, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
@@ -438,13 +446,34 @@ void ComparePane::fillPlot() {
         QVector<double> steps, values, errorSteps, errors;
         try {
             store::MetricsReader reader(*db);
+            // Chained: the ancestors' points up to each branching point (root first), then the
+            // run's own after them.
+            std::int64_t offset = 0;
+            if (m_chained->isChecked()) {
+                const auto ancestry = train::runAncestry(*db, ref.runId);
+                for (auto it = ancestry.rbegin(); it != ancestry.rend(); ++it) {
+                    const auto parentOffset = static_cast<double>(it->offset - it->step);
+                    for (const auto& [step, value] : reader.series(it->parentRunId, name)) {
+                        if (step > it->step) break;
+                        const double at = parentOffset + static_cast<double>(step);
+                        if (!steps.isEmpty() && at <= steps.back()) continue;
+                        steps.append(at);
+                        values.append(value);
+                    }
+                }
+                if (!ancestry.empty()) offset = ancestry.front().offset;
+            }
+            const auto own = static_cast<double>(offset);
+            const qsizetype inherited = steps.size();
             for (const auto& [step, value] : reader.series(ref.runId, name)) {
-                steps.append(static_cast<double>(step));
+                const double at = own + static_cast<double>(step);
+                if (inherited > 0 && at <= steps.back()) continue;  // the branching point itself
+                steps.append(at);
                 values.append(value);
             }
             // eval/win_rate has eval/win_rate_stderr beside it: drawn as ± bars.
             for (const auto& [step, error] : reader.series(ref.runId, name + "_stderr")) {
-                errorSteps.append(static_cast<double>(step));
+                errorSteps.append(own + static_cast<double>(step));
                 errors.append(error);
             }
         } catch (const std::exception& e) {

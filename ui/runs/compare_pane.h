@@ -64,6 +64,7 @@ private:
     QTreeView* m_runsView = nullptr;
     QComboBox* m_metric = nullptr;
     QCheckBox* m_logY = nullptr;
+    QCheckBox* m_chained = nullptr;  // runs drawn after their parents' steps (run_lineage.h)
     QCheckBox* m_showAll = nullptr;
     QLabel* m_hint = nullptr;
     MetricPlot* m_plot = nullptr;
