@@ -24,11 +24,16 @@ struct NvmlMemory {
     unsigned long long used;
 };
 
-// Bytes NVML reports free on CUDA ordinal `ordinal`, or -1 when there is no driver, no such
-// device or a MIG slice (NVML's figures are the whole GPU's).
-std::int64_t nvmlFreeMemory(int ordinal) {
+// What NVML reports of CUDA ordinal `ordinal` (free and used bytes), or -1s when there is no
+// driver, no such device or a MIG slice (NVML's figures are the whole GPU's).
+struct DeviceMemory {
+    std::int64_t free = -1;
+    std::int64_t used = -1;
+};
+
+DeviceMemory nvmlMemory(int ordinal) {
     void* nvml = ::dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (nvml == nullptr) return -1;
+    if (nvml == nullptr) return {};
     auto init = reinterpret_cast<NvmlReturn (*)()>(::dlsym(nvml, "nvmlInit_v2"));
     auto shutdown = reinterpret_cast<NvmlReturn (*)()>(::dlsym(nvml, "nvmlShutdown"));
     auto byIndex = reinterpret_cast<NvmlReturn (*)(unsigned, NvmlDevice*)>(
@@ -37,7 +42,7 @@ std::int64_t nvmlFreeMemory(int ordinal) {
         ::dlsym(nvml, "nvmlDeviceGetHandleByUUID"));
     auto memoryInfo = reinterpret_cast<NvmlReturn (*)(NvmlDevice, NvmlMemory*)>(
         ::dlsym(nvml, "nvmlDeviceGetMemoryInfo"));
-    std::int64_t result = -1;
+    DeviceMemory result;
     if (init && shutdown && byIndex && byUuid && memoryInfo && init() == 0) {
         std::string id = std::to_string(ordinal);
         if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES"); visible && *visible) {
@@ -54,7 +59,10 @@ std::int64_t nvmlFreeMemory(int ordinal) {
             found = byIndex(static_cast<unsigned>(std::stoul(id)), &device);
         }
         NvmlMemory memory{};
-        if (found == 0 && memoryInfo(device, &memory) == 0) result = static_cast<std::int64_t>(memory.free);
+        if (found == 0 && memoryInfo(device, &memory) == 0) {
+            result.free = static_cast<std::int64_t>(memory.free);
+            result.used = static_cast<std::int64_t>(memory.used);
+        }
         (void)shutdown();
     }
     ::dlclose(nvml);
@@ -63,11 +71,23 @@ std::int64_t nvmlFreeMemory(int ordinal) {
 
 }  // namespace
 
+namespace {
+
+// The ordinal of "cuda" (0) or "cuda:N".
+int cudaOrdinal(const std::string& device) {
+    return device.size() > 5 && device[4] == ':' ? std::atoi(device.c_str() + 5) : 0;
+}
+
+}  // namespace
+
+std::int64_t deviceMemoryUsed(const std::string& device) {
+    if (device.rfind("cuda", 0) != 0) return -1;
+    return nvmlMemory(cudaOrdinal(device)).used;
+}
+
 std::int64_t availableDeviceMemory(const std::string& device) {
     if (device.rfind("cuda", 0) != 0) return availableMemory();
-    int ordinal = 0;
-    if (device.size() > 5 && device[4] == ':') ordinal = std::atoi(device.c_str() + 5);
-    std::int64_t available = nvmlFreeMemory(ordinal);
+    std::int64_t available = nvmlMemory(cudaOrdinal(device)).free;
     // A share of a GPU, or a test's small one.
     if (const char* limit = std::getenv("LADDER_GPU_MEMORY_LIMIT"); limit && *limit) {
         char* end = nullptr;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "core/common/error.h"
 #include "core/train/run_config.h"
 
@@ -230,6 +232,13 @@ std::int64_t availableMemory() {
         }
     }
     return available;
+}
+
+std::int64_t residentMemory() {
+    std::ifstream in("/proc/self/statm");
+    std::int64_t size = 0, resident = 0;
+    if (!(in >> size >> resident)) return -1;
+    return resident * static_cast<std::int64_t>(::sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace ladder::train

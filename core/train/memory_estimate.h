@@ -98,6 +98,13 @@ struct MemoryEstimate {
 // $LADDER_GPU_MEMORY_LIMIT in bytes when set; -1 when unknown (no driver, no such device).
 [[nodiscard]] std::int64_t availableDeviceMemory(const std::string& device);
 
+// What this process holds in memory now (resident set, /proc/self/statm), or -1 when unknown.
+[[nodiscard]] std::int64_t residentMemory();
+
+// Bytes in use on the CUDA device a run config names ("cuda", "cuda:N"), by every process, as
+// NVML reports them (device_memory.cpp); -1 for the CPU or when unknown.
+[[nodiscard]] std::int64_t deviceMemoryUsed(const std::string& device);
+
 // "1.8 GiB", "356 MiB".
 [[nodiscard]] std::string bytesText(std::int64_t bytes);
 

@@ -624,7 +624,23 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
         {"time/train_seconds", elapsed()},
         {"curriculum/stage", static_cast<double>(m_stage + 1)},
     };
+    // What the run holds (resident memory; the GPU's memory in use on CUDA, as NVML reports it),
+    // at most every few seconds: asking NVML costs milliseconds.
+    std::vector<std::pair<std::string, double>> resources;
+    const auto clockNow = std::chrono::steady_clock::now();
+    if (clockNow - m_lastResources >= std::chrono::seconds(5) || step == m_startStep + 1) {
+        m_lastResources = clockNow;
+        if (const auto rss = residentMemory(); rss > 0) {
+            resources.emplace_back("system/resident_bytes", static_cast<double>(rss));
+        }
+        if (!m_device.is_cpu()) {
+            if (const auto used = deviceMemoryUsed(m_device.str()); used > 0) {
+                resources.emplace_back("system/gpu_used_bytes", static_cast<double>(used));
+            }
+        }
+    }
     metrics.insert(metrics.begin() + 3, run.begin(), run.end());  // after loss, logps, grad_norm
+    metrics.insert(metrics.end(), resources.begin(), resources.end());
     for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
     flushMetrics(false);
     emit(EventKind::Step, step, {}, std::move(metrics));

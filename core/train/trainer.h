@@ -128,6 +128,7 @@ private:
     // so that setup (model load, reference pass) never inflates it, after a resume either.
     std::chrono::steady_clock::time_point m_loopStart;
     std::chrono::steady_clock::time_point m_lastFlush;
+    std::chrono::steady_clock::time_point m_lastResources;  // system/... metrics last recorded
     std::optional<std::int64_t> m_lastCheckpointStep;
     std::string m_referenceKey;
 };

@@ -133,6 +133,13 @@ TEST_F(TrainerTest, DpoRunFinishesAndRecordsMetricsCheckpointsAndMargins) {
     // The first DPO step starts from the reference itself: loss log 2, margins zero.
     EXPECT_NEAR(metrics.series(run, "loss").front().second, std::log(2.0), 1e-5);
     EXPECT_EQ(metrics.series(run, "eval/loss").size(), 2u);  // step 3 and the end
+    // What the trainer held, from its first step: its resident memory (no GPU on the CPU).
+    const auto resident = metrics.series(run, "system/resident_bytes");
+    ASSERT_FALSE(resident.empty());
+    EXPECT_EQ(resident.front().first, 1);
+    EXPECT_GT(resident.front().second, 50e6);
+    EXPECT_LT(resident.front().second, 64e9);
+    EXPECT_TRUE(metrics.series(run, "system/gpu_used_bytes").empty());
 
     // keep = 2 periodic checkpoints at most, plus the final one, each a loadable HF folder.
     const auto checkpoints = runs.checkpoints(run);

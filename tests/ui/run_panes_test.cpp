@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
@@ -125,6 +126,12 @@ TEST_F(RunPanesTest, ATinyRunFromTheLauncherPutsPointsOnTheChartsAndFinishesInTh
     EXPECT_DOUBLE_EQ(m_runs->model()->index(row, RunsTableModel::ProgressColumn)
                          .data(RunsTableModel::ProgressRole).toDouble(), 1.0);
     EXPECT_FALSE(m_runs->model()->index(row, RunsTableModel::LossColumn).data().toString().isEmpty());
+    // Its speed and memory (issue 16), in the list and, while it trained, in the status bar.
+    const QString resources = m_runs->model()->index(row, RunsTableModel::ResourcesColumn).data().toString();
+    EXPECT_TRUE(resources.contains(" tok/s \u00b7 ") && resources.contains("iB")) << resources.toStdString();
+    EXPECT_TRUE(m_window->statusBar()->currentMessage().startsWith(
+        QStringLiteral("Training #%1: step 6 / 6 \u00b7 ").arg(runs[0].id)))
+        << m_window->statusBar()->currentMessage().toStdString();
 }
 
 TEST_F(RunPanesTest, PreviewShowsPairsAsTheRunWillTokenizeThem) {

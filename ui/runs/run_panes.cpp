@@ -1,5 +1,10 @@
 #include "ui/runs/run_panes.h"
 
+#include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -9,6 +14,7 @@
 #include "ui/runs/compare_pane.h"
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/live_plots_pane.h"
+#include "ui/runs/run_text.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/studies_pane.h"
 
@@ -39,6 +45,26 @@ RunPanes addRunPanes(MainWindow* window) {
                      [plots = p.plots, tabs](std::int64_t runId) {
                          plots->showRun(runId);
                          tabs->setCurrentWidget(plots);
+                     });
+    // A run of this window: its step, speed, memory and time left show whichever pane is in
+    // front (a step's event carries the first two; the others come as recorded).
+    auto memory = std::make_shared<std::map<std::string, double>>();  // system/... last recorded
+    QObject::connect(p.queue, &RunQueue::eventsArrived, window,
+                     [window, memory](const std::vector<train::TrainingEvent>& events) {
+                         const train::TrainingEvent* last = nullptr;
+                         for (const auto& e : events) {
+                             if (e.kind != train::EventKind::Step) continue;
+                             for (const auto& [name, value] : e.metrics) {
+                                 if (name.rfind("system/", 0) == 0) (*memory)[name] = value;
+                             }
+                             last = &e;
+                         }
+                         if (!last) return;
+                         train::TrainingEvent shown = *last;
+                         for (const auto& [name, value] : *memory) {
+                             if (!std::isfinite(shown.metric(name, std::nan("")))) shown.metrics.emplace_back(name, value);
+                         }
+                         window->statusBar()->showMessage(trainingStatusText(shown), 10000);
                      });
     // A study runs for long: its progress shows whichever pane is in front.
     QObject::connect(p.studies->job(), &StudyJob::progress, window, [window](const QString& text) {

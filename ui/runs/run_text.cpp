@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "core/common/clock.h"
+#include "core/train/memory_estimate.h"
 
 namespace ladder::ui {
 
@@ -20,6 +21,35 @@ QString statusText(const store::RunRecord& run, store::Liveness liveness) {
         case store::Liveness::Quiet: return QObject::tr("%1 (quiet)").arg(status);
         default: return status;
     }
+}
+
+QString resourcesText(std::optional<double> tokensPerSecond, std::optional<double> residentBytes,
+                      std::optional<double> gpuUsedBytes) {
+    QStringList parts;
+    if (tokensPerSecond && *tokensPerSecond > 0) {
+        parts << QObject::tr("%1 tok/s").arg(*tokensPerSecond >= 100 ? QString::number(std::lround(*tokensPerSecond))
+                                                                      : QString::number(*tokensPerSecond, 'f', 1));
+    }
+    if (residentBytes && *residentBytes > 0) {
+        parts << QString::fromStdString(train::bytesText(static_cast<std::int64_t>(*residentBytes)));
+    }
+    if (gpuUsedBytes && *gpuUsedBytes > 0) {
+        parts << QObject::tr("GPU %1").arg(QString::fromStdString(train::bytesText(static_cast<std::int64_t>(*gpuUsedBytes))));
+    }
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+QString trainingStatusText(const train::TrainingEvent& step) {
+    const auto metric = [&step](const char* name) -> std::optional<double> {
+        const double v = step.metric(name, std::nan(""));
+        return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+    };
+    QString text = QObject::tr("Training #%1: step %2 / %3").arg(step.runId).arg(step.step).arg(step.totalSteps);
+    const QString resources = resourcesText(metric("tokens_per_second"), metric("system/resident_bytes"),
+                                            metric("system/gpu_used_bytes"));
+    if (!resources.isEmpty()) text += QStringLiteral(" \u00b7 ") + resources;
+    if (step.etaSeconds >= 0) text += QObject::tr(" \u00b7 %1 left").arg(durationText(step.etaSeconds));
+    return text;
 }
 
 QString durationText(double seconds) {

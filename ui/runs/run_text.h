@@ -1,11 +1,14 @@
 // How runs read in the run panes: "#12 demo DPO easy", statuses with liveness, durations, win
-// rates.
+// rates, resources.
 #pragma once
+
+#include <optional>
 
 #include <QString>
 
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
+#include "core/train/training_event.h"
 
 namespace ladder::ui {
 
@@ -15,6 +18,13 @@ namespace ladder::ui {
 // A win rate and its standard error (fractions) in percentage points, the unit once at the end:
 // "24.2 \u00b1 4.2%" ("24.2% \u00b1 4.2" read as a cut-off "%"); "24.2%" without an error (NaN).
 [[nodiscard]] QString winRateText(double winRate, double stdError);
+// What a run uses: "52 tok/s \u00b7 2.1 GiB \u00b7 GPU 30.2 GiB" (the parts known), "" when none is.
+[[nodiscard]] QString resourcesText(std::optional<double> tokensPerSecond,
+                                    std::optional<double> residentBytes,
+                                    std::optional<double> gpuUsedBytes);
+// A step of a run of this window, for the status bar: "Training #3: step 120 / 300 \u00b7 52 tok/s
+// \u00b7 2.1 GiB \u00b7 3m 05s left".
+[[nodiscard]] QString trainingStatusText(const train::TrainingEvent& step);
 // A run's label as a table's column header: at most two lines of about `width` characters,
 // wrapped at spaces and the rest elided, so that narrow columns still say whose they are (the
 // header's tooltip gives the whole label).

@@ -199,6 +199,9 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.winRateError.reset();
         cache.lengthControlled = finite(latest, eval::kLengthControlledWinRateMetric);
         cache.trainSeconds = finite(latest, "time/train_seconds");
+        cache.tokensPerSecond = finite(latest, "tokens_per_second");
+        cache.residentBytes = finite(latest, "system/resident_bytes");
+        cache.gpuUsedBytes = finite(latest, "system/gpu_used_bytes");
         if (const auto e = eval::latestEval(db, row.run.id)) {
             if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
             if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
@@ -210,6 +213,9 @@ void RunsPane::fillMetrics(RunRow& row) {
     row.winRateError = cache.winRateError;
     row.winRateLengthControlled = cache.lengthControlled;
     row.trainSeconds = cache.trainSeconds;
+    row.tokensPerSecond = cache.tokensPerSecond;
+    row.residentBytes = cache.residentBytes;
+    row.gpuUsedBytes = cache.gpuUsedBytes;
     // Training time, not wall-clock time: a run stopped for an hour and resumed did not take an
     // hour longer. Its time left comes from the same seconds, per step so far.
     if (row.trainSeconds) {

@@ -110,6 +110,7 @@ QVariant RunsTableModel::display(const RunRow& row, int column) const {
         case WinRateColumn:
             if (!row.winRate || std::isnan(*row.winRate)) return QString();
             return winRateText(*row.winRate, row.winRateError.value_or(std::nan("")));
+        case ResourcesColumn: return resourcesText(row.tokensPerSecond, row.residentBytes, row.gpuUsedBytes);
         case HeartbeatColumn: {
             if (!store::isActive(run.status) || row.isQueuedHere()) return QString();
             QString text = ageText(row.heartbeatAge);
@@ -180,6 +181,9 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
             case WinRateColumn:
                 return tr("Win rate against the reference, \u00b1 its standard error (the "
                           "length-controlled win rate in each cell's tooltip)");
+            case ResourcesColumn:
+                return tr("Tokens a second, the trainer's resident memory and, on CUDA, the GPU "
+                          "memory in use, as last recorded");
             default: return {};
         }
     }
@@ -194,6 +198,7 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         case LossColumn: return tr("Loss");
         case AccuracyColumn: return tr("Accuracy");
         case WinRateColumn: return tr("Win rate");
+        case ResourcesColumn: return tr("Resources");
         case HeartbeatColumn: return tr("Heartbeat");
         default: return {};
     }

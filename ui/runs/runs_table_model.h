@@ -31,6 +31,9 @@ struct RunRow {
     std::optional<double> winRateError;
     std::optional<double> winRateLengthControlled;  // AlpacaEval 2's, beside it in the tooltip
     std::optional<double> trainSeconds;  // time/train_seconds at its last recorded step
+    std::optional<double> tokensPerSecond;  // at its last recorded step
+    std::optional<double> residentBytes;    // system/resident_bytes, last recorded
+    std::optional<double> gpuUsedBytes;     // system/gpu_used_bytes (CUDA runs)
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
 };
@@ -48,6 +51,7 @@ public:
         LossColumn,
         AccuracyColumn,
         WinRateColumn,
+        ResourcesColumn,
         HeartbeatColumn,
         ColumnCount
     };
