@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
+#include "core/common/error.h"
 #include "core/common/log.h"
 
 namespace ladder::store {
@@ -22,7 +24,9 @@ MetricsWriter::MetricsWriter(Database& db, std::size_t batchSize)
       m_insert(db, insertRows(1)),
       m_insertMany(db, insertRows(kRowsPerInsert)),
       m_findName(db, "SELECT id FROM metric_names WHERE name = ?"),
-      m_insertName(db, "INSERT INTO metric_names(name) VALUES (?)") {
+      // OR IGNORE: another connection (a second run training beside this one) may add the same
+      // name between this one's look-up and its insert.
+      m_insertName(db, "INSERT OR IGNORE INTO metric_names(name) VALUES (?)") {
     m_pending.reserve(m_batchSize);
 }
 
@@ -42,19 +46,22 @@ void MetricsWriter::add(std::int64_t runId, std::int64_t step, std::string_view 
 
 std::int64_t MetricsWriter::nameId(std::string_view name) {
     if (auto it = m_nameIds.find(name); it != m_nameIds.end()) return it->second;
-    m_findName.bind(1, name);
-    std::int64_t id = 0;
-    if (m_findName.step()) {
-        id = m_findName.int64(0);
+    const auto find = [this, name]() -> std::optional<std::int64_t> {
+        m_findName.bind(1, name);
+        std::optional<std::int64_t> found;
+        if (m_findName.step()) found = m_findName.int64(0);
         m_findName.reset();
-    } else {
-        m_findName.reset();
+        return found;
+    };
+    auto id = find();
+    if (!id) {
         m_insertName.bind(1, name);
         m_insertName.run();
-        id = m_db.lastInsertId();
+        id = find();
+        if (!id) throw Error("the metric name '" + std::string(name) + "' could not be stored");
     }
-    m_nameIds.emplace(std::string(name), id);
-    return id;
+    m_nameIds.emplace(std::string(name), *id);
+    return *id;
 }
 
 void MetricsWriter::flush() {
