@@ -35,7 +35,7 @@ namespace ladder::ui {
 
 namespace {
 constexpr int kRefreshMs = 1000;
-constexpr const char* kHeaderKey = "runs/header";
+constexpr const char* kHeaderKey = "runs/header-v2";  // v2: the Resources column
 
 std::optional<double> finite(const std::unordered_map<std::string, double>& values,
                              const char* name) {
@@ -68,14 +68,16 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     const QFontMetrics fm = fontMetrics();
     const auto width = [&fm](const char* text) { return fm.horizontalAdvance(QLatin1String(text)) + 16; };
     m_view->setColumnWidth(RunsTableModel::IdColumn, width("queued"));
-    m_view->setColumnWidth(RunsTableModel::NameColumn, width("dpo easy-then-hard 2024-"));
+    m_view->setColumnWidth(RunsTableModel::NameColumn, width("dpo easy-then-hard"));
     m_view->setColumnWidth(RunsTableModel::MethodColumn, width("robust"));
     m_view->setColumnWidth(RunsTableModel::ProgressColumn, width("100 / 1000 \u00b7 10 min left"));
     m_view->setColumnWidth(RunsTableModel::DurationColumn, width("10 min 00 s"));
     m_view->setColumnWidth(RunsTableModel::LossColumn, width("0.0000"));
     m_view->setColumnWidth(RunsTableModel::AccuracyColumn, width("Accuracy"));
     m_view->setColumnWidth(RunsTableModel::WinRateColumn, width("00.0 \u00b1 00.0%"));
-    m_view->setColumnWidth(RunsTableModel::HeartbeatColumn, width("10 s ago on host"));
+    // Speed over memory, on two lines.
+    m_view->setColumnWidth(RunsTableModel::ResourcesColumn, width("000 tok/s \u00b7"));
+    m_view->setColumnWidth(RunsTableModel::HeartbeatColumn, width("10 s ago on"));
     header->restoreState(QSettings().value(kHeaderKey).toByteArray());
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
         QSettings().setValue(kHeaderKey, m_view->horizontalHeader()->saveState());
