@@ -87,16 +87,8 @@ std::int64_t deviceMemoryUsed(const std::string& device) {
 
 std::int64_t availableDeviceMemory(const std::string& device) {
     if (device.rfind("cuda", 0) != 0) return availableMemory();
-    std::int64_t available = nvmlMemory(cudaOrdinal(device)).free;
     // A share of a GPU, or a test's small one.
-    if (const char* limit = std::getenv("LADDER_GPU_MEMORY_LIMIT"); limit && *limit) {
-        char* end = nullptr;
-        const long long bytes = std::strtoll(limit, &end, 10);
-        if (end && *end == '\0' && bytes > 0) {
-            available = available < 0 ? bytes : std::min<std::int64_t>(available, bytes);
-        }
-    }
-    return available;
+    return cappedByEnvironment(nvmlMemory(cudaOrdinal(device)).free, "LADDER_GPU_MEMORY_LIMIT");
 }
 
 }  // namespace ladder::train

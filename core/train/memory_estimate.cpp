@@ -224,14 +224,16 @@ std::int64_t availableMemory() {
         }
     }
     // A share of a shared server, or a test's small machine.
-    if (const char* limit = std::getenv("LADDER_MEMORY_LIMIT"); limit && *limit) {
-        char* end = nullptr;
-        const long long bytes = std::strtoll(limit, &end, 10);
-        if (end && *end == '\0' && bytes > 0) {
-            available = available < 0 ? bytes : std::min<std::int64_t>(available, bytes);
-        }
-    }
-    return available;
+    return cappedByEnvironment(available, "LADDER_MEMORY_LIMIT");
+}
+
+std::int64_t cappedByEnvironment(std::int64_t available, const char* variable) {
+    const char* limit = std::getenv(variable);
+    if (limit == nullptr || *limit == '\0') return available;
+    char* end = nullptr;
+    const long long bytes = std::strtoll(limit, &end, 10);
+    if (end == nullptr || *end != '\0' || bytes <= 0) return available;
+    return available < 0 ? bytes : std::min<std::int64_t>(available, bytes);
 }
 
 std::int64_t residentMemory() {

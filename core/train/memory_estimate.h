@@ -98,6 +98,10 @@ struct MemoryEstimate {
 // $LADDER_GPU_MEMORY_LIMIT in bytes when set; -1 when unknown (no driver, no such device).
 [[nodiscard]] std::int64_t availableDeviceMemory(const std::string& device);
 
+// `available` capped by the byte count in environment variable `variable` when it holds one
+// (`available` itself when -1, unknown).
+[[nodiscard]] std::int64_t cappedByEnvironment(std::int64_t available, const char* variable);
+
 // What this process holds in memory now (resident set, /proc/self/statm), or -1 when unknown.
 [[nodiscard]] std::int64_t residentMemory();
 
