@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/cli_context.h"
+#include "core/common/heap.h"
 #include "core/common/log.h"
 #include "core/common/version.h"
 
@@ -47,6 +48,7 @@ std::optional<int> unknownCommand(CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace ladder;
+    heap::returnLargeBlocks();  // before any training allocates (core/common/heap.h)
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results and progress interleave in order when piped
     CLI::App app{"Ladder: contrastive post-training on automatically constructed preference pairs",
                  "ladder-cli"};

@@ -9,6 +9,7 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include "core/common/heap.h"
 #include "core/common/log.h"
 #include "core/common/version.h"
 #include "core/train/plugins.h"
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    ladder::heap::returnLargeBlocks();  // runs train in this process (core/common/heap.h)
     QApplication app(argc, argv);
     nameApplication();
     QApplication::setDesktopFileName("io.github.ladder_workbench.Ladder");

@@ -28,10 +28,12 @@
 // with the cache (target >= 1.5: not met). Estimate 3,682 MiB: 12-13% under the peaks.
 // The same against PyPI's LibTorch 2.15 (build-pypi, its CPU kernels; 2026-12-05, same machine,
 // modes ckpt,cache,trl, 636 s): LoRA + checkpointing + chunked head 5,941 MiB, 41.4 tokens/s; with
-// the reference cache 6,009 MiB, 52.2 tokens/s; TRL + PEFT 11,285 MiB, 30.9 tokens/s. Tokens/s
-// 1.34x, 1.69x with the cache (met); memory 0.53x (not met). Its resident memory grows by about
-// 160 MiB a layer against Debian's 95 (2 and 8 layers side by side: 2,289 / 3,247 MiB against
-// 2,216 / 2,789), which the estimate (73 MiB a layer) does not count: -41% at 24 layers.
+// the reference cache 6,009 MiB, 52.2 tokens/s; TRL + PEFT 11,285 MiB, 30.9 tokens/s: memory 0.53x,
+// tokens/s 1.34x / 1.69x with the cache, estimate -41%. The extra memory was glibc's heap keeping
+// freed blocks (core/common/heap.h: a fixed 1 MiB mmap threshold, which the workers, ladder-cli and
+// the window now set). Again with it (643 s): 3,643 MiB, 35.7 tokens/s; with the cache 3,652 MiB,
+// 44.0 tokens/s; TRL + PEFT 11,408 MiB, 34.1 tokens/s. Memory 0.32x (met), tokens/s 1.05x, 1.29x
+// with the cache (not met), estimate 3,511 MiB: -4%.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -49,6 +51,7 @@
 #include <torch/torch.h>
 
 #include "bench/bench_child.h"
+#include "core/common/heap.h"
 #include "core/model/checkpoint.h"
 #include "core/model/lora.h"
 #include "core/model/safetensors.h"
@@ -233,7 +236,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     try {
-        if (!o.worker.empty()) return runWorker(o);
+        if (!o.worker.empty()) {
+            heap::returnLargeBlocks();  // as ladder-cli and the window do
+            return runWorker(o);
+        }
         const auto config = benchConfig(o);
         // The batch, written once for every program: random ids, fixed seed.
         const fs::path ids = fs::temp_directory_path() / ("ladder-dpo-memory-" + std::to_string(::getpid()) + ".safetensors");
