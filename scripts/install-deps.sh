@@ -40,6 +40,8 @@ packages=(
     # storage, logging, JSON, text
     libsqlite3-dev libspdlog-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev libxxhash-dev
     libcli11-dev
+    # the headers of LibTorch's Gloo process group (data-parallel training: Debian's and PyPI's)
+    libgloo-dev
     # tests
     libgtest-dev
     # reference computations and the DPO benchmark's Python side (Debian's python3 + torch)
