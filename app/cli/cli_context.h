@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +15,7 @@ struct CliContext {
     std::string workspacePath;  // --workspace / -w, or $LADDER_WORKSPACE
     bool verbose = false;
     bool quiet = false;         // no progress lines
+    std::vector<std::string> arguments;  // the command line after the program's name
 
     // The path given by --workspace; throws ladder::Error with what to do when unset.
     [[nodiscard]] std::string requiredWorkspacePath() const;

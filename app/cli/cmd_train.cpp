@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/dist/launch.h"
+#include "core/dist/world.h"
 #include "core/store/workspace.h"
 #include "core/train/data_plan.h"
 #include "core/train/memory_estimate.h"
@@ -33,7 +36,54 @@ struct TrainOptions {
     bool allowJudgeProgram = false;
     bool noWinRate = false;
     bool dryRun = false;  // print the memory estimate and stop
+    // Data parallel (core/dist): this machine's processes, the machines, and where they meet.
+    int nprocPerNode = 1;
+    int nnodes = 1;
+    int nodeRank = 0;
+    std::string masterAddr = "127.0.0.1";
+    int masterPort = 0;
+    int distTimeout = 0;  // seconds; 0: $LADDER_DIST_TIMEOUT or 600
 };
+
+// The options only the launcher reads: its workers get the rest of the command line.
+bool isLauncherOption(const std::string& word) {
+    for (const char* name : {"--nproc-per-node", "--nnodes", "--node-rank", "--master-addr",
+                             "--master-port", "--dist-timeout"}) {
+        if (word == name || word.rfind(std::string(name) + "=", 0) == 0) return true;
+    }
+    return false;
+}
+
+// ladder-cli train --nproc-per-node N: starts N workers (this program, the same command line
+// less the launcher's options) with torchrun's variables set, and waits for them.
+int launch(const CliContext& context, const TrainOptions& options) {
+    dist::LaunchSpec spec;
+    std::vector<char> self(4096, '\0');
+    const auto length = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
+    if (length <= 0) throw Error("cannot find this program's path (/proc/self/exe) to start workers");
+    spec.command.emplace_back(self.data(), static_cast<std::size_t>(length));
+    for (std::size_t i = 0; i < context.arguments.size(); ++i) {
+        const std::string& word = context.arguments[i];
+        if (isLauncherOption(word)) {
+            if (word.find('=') == std::string::npos) ++i;  // its value is the next word
+            continue;
+        }
+        spec.command.push_back(word);
+    }
+    spec.processesPerNode = options.nprocPerNode;
+    spec.nodes = options.nnodes;
+    spec.nodeRank = options.nodeRank;
+    spec.masterAddr = options.masterAddr;
+    spec.masterPort = options.masterPort;
+    if (options.distTimeout > 0) {
+        spec.timeout = std::chrono::seconds(options.distTimeout);
+    } else if (const char* timeout = std::getenv("LADDER_DIST_TIMEOUT"); timeout && std::atoi(timeout) > 0) {
+        spec.timeout = std::chrono::seconds(std::atoi(timeout));
+    }
+    return dist::launchWorkers(spec, [](const std::string& line) {
+        std::fprintf(stderr, "launcher: %s\n", line.c_str());
+    });
+}
 
 // On a terminal one line is rewritten every step; into a file or pipe a line every 5% of the run.
 void printProgress(const train::TrainingEvent& e, bool quiet) {
@@ -55,6 +105,12 @@ void printProgress(const train::TrainingEvent& e, bool quiet) {
 
 int runJob(const CliContext& context, const TrainOptions& options) {
     train::JobRequest request;
+    if (!options.dryRun) {
+        if (auto world = dist::worldFromEnvironment()) request.world = *world;
+    }
+    // The other ranks of a data-parallel run print only what goes wrong, said as theirs.
+    const bool follower = request.world.rank != 0;
+    const std::string who = request.world.distributed() ? request.world.describe() + ": " : "";
     request.workspacePath = context.workspacePath;
     if (request.workspacePath.empty()) {
         throw Error("no workspace given: pass --workspace FILE.ladder");
@@ -143,7 +199,7 @@ int runJob(const CliContext& context, const TrainOptions& options) {
         }
         switch (event->kind) {
             case train::EventKind::Step:
-                printProgress(*event, context.quiet);
+                printProgress(*event, context.quiet || follower);
                 progressShown = ::isatty(STDERR_FILENO) != 0;
                 break;
             case train::EventKind::Eval:
@@ -162,7 +218,11 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                 progressShown = false;
                 break;
             case train::EventKind::Started:
-                std::printf("run %lld started: %s\n", static_cast<long long>(event->runId),
+                if (follower) break;
+                std::printf("run %lld started%s: %s\n", static_cast<long long>(event->runId),
+                            request.world.distributed()
+                                ? (" on " + std::to_string(request.world.worldSize) + " processes").c_str()
+                                : "",
                             event->message.c_str());
                 break;
             case train::EventKind::Message:
@@ -178,7 +238,7 @@ int runJob(const CliContext& context, const TrainOptions& options) {
             case train::EventKind::StageChanged:
             case train::EventKind::Checkpoint:
             case train::EventKind::Resumed:
-                if (!context.quiet) {
+                if (!context.quiet && !follower) {
                     if (progressShown) std::fprintf(stderr, "\n");
                     std::fprintf(stderr, "%s: %s\n", train::toString(event->kind),
                                  event->message.c_str());
@@ -187,6 +247,8 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                 break;
             case train::EventKind::Finished:
             case train::EventKind::Stopped:
+                if (event->kind == train::EventKind::Stopped) status = 130;
+                if (follower) break;
                 if (progressShown) std::fprintf(stderr, "\n");
                 std::printf("run %lld %s at step %lld (%s)\n", static_cast<long long>(event->runId),
                             train::toString(event->kind), static_cast<long long>(event->step),
@@ -202,10 +264,10 @@ int runJob(const CliContext& context, const TrainOptions& options) {
                 if (progressShown) std::fprintf(stderr, "\n");
                 // Run 0: it failed before a run row was made (a bad config, a locked run).
                 if (event->runId > 0) {
-                    std::fprintf(stderr, "error: run %lld failed: %s\n",
+                    std::fprintf(stderr, "error: %srun %lld failed: %s\n", who.c_str(),
                                  static_cast<long long>(event->runId), event->message.c_str());
                 } else {
-                    std::fprintf(stderr, "error: %s\n", event->message.c_str());
+                    std::fprintf(stderr, "error: %s%s\n", who.c_str(), event->message.c_str());
                 }
                 status = 1;
                 break;
@@ -242,7 +304,28 @@ void addTrainCommands(CLI::App& app, CliContext& context) {
                     "logits) against this machine's free memory, and stop");
     train->add_flag("--no-win-rate", options->noWinRate,
                     "Leave out the config's win rate during training");
+    train->add_option("--nproc-per-node", options->nprocPerNode,
+                      "Train on this many processes of this machine, data parallel (c10d: Gloo on "
+                      "the CPU, NCCL on CUDA, a GPU each): batch_size pairs in each")
+        ->check(CLI::Range(1, 1024));
+    train->add_option("--nnodes", options->nnodes,
+                      "Machines of the run (start ladder-cli on each, with its --node-rank)")
+        ->check(CLI::Range(1, 65536));
+    train->add_option("--node-rank", options->nodeRank, "This machine's place among them, from 0");
+    train->add_option("--master-addr", options->masterAddr,
+                      "Address of node 0, where the processes meet (default 127.0.0.1)");
+    train->add_option("--master-port", options->masterPort,
+                      "Port on node 0 (default: a free one; needed with --nnodes)");
+    train->add_option("--dist-timeout", options->distTimeout,
+                      "Seconds a process waits for the others before it stops, naming them "
+                      "(default 600; $LADDER_DIST_TIMEOUT)");
     train->callback([&context, options] {
+        if (options->nprocPerNode > 1 || options->nnodes > 1) {
+            if (options->dryRun) throw Error("--dry-run estimates one process: leave out --nproc-per-node");
+            const int status = launch(context, *options);
+            if (status != 0) throw CLI::RuntimeError(status);
+            return;
+        }
         train::loadPlugins();  // a method or judge may come from a plugin
         const int status = runJob(context, *options);
         if (status != 0) throw CLI::RuntimeError(status);

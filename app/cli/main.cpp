@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("ladder-cli ") + kVersion + " (LibTorch " +
                                           kTorchVersion + ")");
     cli::CliContext context;
+    context.arguments.assign(argv + 1, argv + argc);
     app.add_flag("-v,--verbose", context.verbose, "Debug messages on the console and in the log");
     app.add_flag("-q,--quiet", context.quiet, "No progress lines");
     app.require_subcommand(1);

@@ -32,32 +32,66 @@ void ReferenceCache::fill(const std::vector<const TokenizedPair*>& missing,
                           const std::function<void(std::int64_t, std::int64_t)>& progress) {
     const auto total = static_cast<std::int64_t>(missing.size());
     const auto step = static_cast<std::size_t>(std::max(1, batchSize));
-    auto insert = m_db.prepare(
-        "INSERT OR REPLACE INTO ref_logps(model_hash, pair_id, template, max_length, chosen_logp, "
-        "rejected_logp) VALUES (?, ?, ?, ?, ?, ?)");
-    reference.eval();
     for (std::size_t start = 0; start < missing.size(); start += step) {
         const std::vector<const TokenizedPair*> chunk(
             missing.begin() + static_cast<std::ptrdiff_t>(start),
             missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), start + step)));
+        insert(chunk, compute(chunk, reference, batchSize, padId, forward), /*write=*/true);
+        if (progress) progress(static_cast<std::int64_t>(start + chunk.size()), total);
+    }
+}
+
+std::vector<double> ReferenceCache::compute(const std::vector<const TokenizedPair*>& pairs,
+                                            model::CausalLMImpl& reference, int batchSize,
+                                            std::int64_t padId, const ForwardOptions& forward,
+                                            const std::function<void(std::int64_t, std::int64_t)>& progress) {
+    const auto step = static_cast<std::size_t>(std::max(1, batchSize));
+    std::vector<double> values;
+    values.reserve(2 * pairs.size());
+    reference.eval();
+    for (std::size_t start = 0; start < pairs.size(); start += step) {
+        const std::vector<const TokenizedPair*> chunk(
+            pairs.begin() + static_cast<std::ptrdiff_t>(start),
+            pairs.begin() + static_cast<std::ptrdiff_t>(std::min(pairs.size(), start + step)));
         const Batch batch = collate(chunk, /*withRejected=*/true, padId, reference.device());
         const ReferenceLogps r = referenceLogps(reference, batch, forward);
         const auto chosen = r.chosen.to(torch::kCPU, torch::kDouble).contiguous();
         const auto rejected = r.rejected.to(torch::kCPU, torch::kDouble).contiguous();
-        store::Transaction tx(m_db);
         for (std::size_t i = 0; i < chunk.size(); ++i) {
-            const TokenizedPair& p = *chunk[i];
             double c = chosen[static_cast<std::int64_t>(i)].item<double>();
             double j = rejected[static_cast<std::int64_t>(i)].item<double>();
-            if (p.flipped) std::swap(c, j);  // back to the pairs table's orientation
-            insert.bind(1, m_modelKey).bind(2, p.pairId).bind(3, m_template).bind(4, m_maxLength);
-            insert.bind(5, c).bind(6, j);
-            insert.run();
-            m_values[p.pairId] = {c, j};
+            if (chunk[i]->flipped) std::swap(c, j);  // back to the pairs table's orientation
+            values.push_back(c);
+            values.push_back(j);
         }
-        tx.commit();
-        if (progress) progress(static_cast<std::int64_t>(start + chunk.size()), total);
+        if (progress) {
+            progress(static_cast<std::int64_t>(start + chunk.size()),
+                     static_cast<std::int64_t>(pairs.size()));
+        }
     }
+    return values;
+}
+
+void ReferenceCache::insert(const std::vector<const TokenizedPair*>& pairs,
+                            const std::vector<double>& values, bool write) {
+    if (values.size() < 2 * pairs.size()) {
+        throw Error("reference log-probs: " + std::to_string(values.size()) + " values for " +
+                    std::to_string(pairs.size()) + " pairs");
+    }
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        m_values[pairs[i]->pairId] = {values[2 * i], values[2 * i + 1]};
+    }
+    if (!write) return;
+    auto statement = m_db.prepare(
+        "INSERT OR REPLACE INTO ref_logps(model_hash, pair_id, template, max_length, chosen_logp, "
+        "rejected_logp) VALUES (?, ?, ?, ?, ?, ?)");
+    store::Transaction tx(m_db);
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        statement.bind(1, m_modelKey).bind(2, pairs[i]->pairId).bind(3, m_template).bind(4, m_maxLength);
+        statement.bind(5, values[2 * i]).bind(6, values[2 * i + 1]);
+        statement.run();
+    }
+    tx.commit();
 }
 
 ReferenceLogps ReferenceCache::lookup(const std::vector<const TokenizedPair*>& pairs,

@@ -29,6 +29,16 @@ public:
               int batchSize, std::int64_t padId, const ForwardOptions& forward,
               const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 
+    // The log-probs of `pairs` without storing them: chosen and rejected of each pair in turn, in
+    // the pairs table's orientation (what insert() takes). progress(done, total) after each batch.
+    [[nodiscard]] std::vector<double> compute(
+        const std::vector<const TokenizedPair*>& pairs, model::CausalLMImpl& reference,
+        int batchSize, std::int64_t padId, const ForwardOptions& forward,
+        const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+    // Takes log-probs as compute() gives them; with `write`, stores them too (one transaction).
+    // A data-parallel run's processes each compute a share; all take the whole, rank 0 writes.
+    void insert(const std::vector<const TokenizedPair*>& pairs, const std::vector<double>& values,
+                bool write);
     // The cached log-probs of a batch's pairs in the batch's (annotated) orientation, on `device`.
     [[nodiscard]] ReferenceLogps lookup(const std::vector<const TokenizedPair*>& pairs,
                                         torch::Device device) const;

@@ -136,6 +136,7 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
     }
     r.read("batch_size", c.batchSize);
     r.read("grad_accum", c.gradAccum);
+    r.read("world_size", c.worldSize);
     r.read("max_steps", c.maxSteps);
     if (const json* e = r.object("eval")) {
         Reader er(*e, origin + ": eval");
@@ -224,7 +225,7 @@ json toJson(const RunConfig& c) {
         data["curriculum"] = c.data.curriculum;
     }
     if (!c.data.datasets.empty()) data["datasets"] = c.data.datasets;
-    return {
+    json out = {
         {"name", c.name},
         {"method", c.method},
         {"loss", c.loss},
@@ -273,6 +274,8 @@ json toJson(const RunConfig& c) {
         {"gradient_checkpointing", c.gradientCheckpointing},
         {"logits_head", c.logitsHead},
     };
+    if (c.worldSize != 1) out["world_size"] = c.worldSize;  // one process: as before
+    return out;
 }
 
 void saveRunConfig(const RunConfig& config, const std::string& path) {
@@ -324,6 +327,7 @@ std::vector<std::string> validate(const RunConfig& c) {
     need(c.data.lengthGroups >= 1 && c.data.lengthGroups <= 4096,
          "data.length_groups must be 1 (off) to 4096 batches");
     need(c.gradAccum >= 1, "gradient accumulation must be at least 1");
+    need(c.worldSize >= 1, "world_size (the processes of a data-parallel run) must be at least 1");
     need(c.maxSteps >= 1, "max steps must be at least 1");
     need(c.evalEvery >= 0 && c.evalPairs >= 0, "eval interval and pairs must be >= 0");
     need(c.checkpointEvery >= 0 && c.keepCheckpoints >= 1,

@@ -84,6 +84,10 @@ struct RunConfig {
     ScheduleSpec schedule;
     int batchSize = 8;                          // pairs per optimiser step (per micro-batch)
     int gradAccum = 1;                          // micro-batches per optimiser step
+    // The processes of a data-parallel run when it started (ladder-cli train --nproc-per-node):
+    // a micro-batch is batchSize pairs in each of them, batchSize x worldSize in all, and stays
+    // that many when the run is resumed with another number of processes. Set by the trainer.
+    int worldSize = 1;
     int maxSteps = 200;                         // optimiser steps
     int evalEvery = 50;                         // held-out pairs every N steps; 0 = only at the end
     int evalPairs = 256;                        // held-out pairs per evaluation (a fixed subset)

@@ -1,5 +1,6 @@
 #include "core/train/train_step.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -127,7 +128,21 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
     m_policy->zero_grad();
     m_optimizer->zero_grad();
     StepResult result;
-    const auto weights = microBatchWeights(micro, m_loss->meanOverTokens());
+    auto weights = microBatchWeights(micro, m_loss->meanOverTokens());
+    const int processes = m_communicator ? m_communicator->size() : 1;
+    if (m_communicator && m_loss->meanOverTokens()) {
+        // Each micro-batch weighs by its share of the whole step's chosen tokens, every process's
+        // counted: the average over the processes below then gives one process's weighting.
+        double local = 0;
+        for (const auto* b : micro) local += b->answerTokens.narrow(0, 0, b->pairs).sum().item<double>();
+        const double total = m_communicator->sum({local}).at(0);
+        for (std::size_t i = 0; i < micro.size(); ++i) {
+            const auto& b = *micro[i];
+            weights[i] = total > 0 ? b.answerTokens.narrow(0, 0, b.pairs).sum().item<double>() /
+                                         total * processes
+                                   : 1.0 / static_cast<double>(micro.size());
+        }
+    }
     for (std::size_t i = 0; i < micro.size(); ++i) {
         BatchScores s = scoreBatch(*m_policy, *m_loss, *micro[i], references[i], m_forward);
         (s.loss * weights[i]).backward();
@@ -146,6 +161,37 @@ StepResult TrainStep::run(const std::vector<const Batch*>& micro,
             auto& grad = policyWeights[i].mutable_grad();
             if (grad.defined()) masterWeights[i].mutable_grad() = grad.to(torch::kFloat);
             grad = torch::Tensor();
+        }
+    }
+    if (m_communicator) {
+        // The same gradients on every process: the average of theirs, in buckets.
+        std::vector<torch::Tensor> grads;
+        for (auto& p : steppedParameters()) {
+            if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+            grads.push_back(p.grad());
+        }
+        m_communicator->averageGradients(std::move(grads));
+        const auto totals = m_communicator->sum({result.loss, static_cast<double>(result.tokens)});
+        result.loss = totals[0] / processes;
+        result.tokens = static_cast<std::int64_t>(totals[1]);
+        // The per-pair values of every process, rank by rank (each has as many pairs).
+        const std::array<std::vector<float>*, 4> perPair = {
+            &result.chosenRewards, &result.rejectedRewards, &result.policyChosen,
+            &result.policyRejected};
+        std::vector<double> local;
+        std::array<std::size_t, 4> counts{};  // the same on every process
+        for (std::size_t k = 0; k < perPair.size(); ++k) {
+            counts[k] = perPair[k]->size();
+            local.insert(local.end(), perPair[k]->begin(), perPair[k]->end());
+            perPair[k]->clear();
+        }
+        const auto all = m_communicator->gather(local);
+        for (int r = 0; r < processes; ++r) {
+            const double* at = all.data() + static_cast<std::size_t>(r) * local.size();
+            for (std::size_t k = 0; k < perPair.size(); ++k) {
+                perPair[k]->insert(perPair[k]->end(), at, at + counts[k]);
+                at += counts[k];
+            }
         }
     }
     // clip_grad_norm_ with an infinite limit measures the norm without changing anything.

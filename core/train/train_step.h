@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "core/dist/communicator.h"
 #include "core/model/causal_lm.h"
 #include "core/train/loss.h"
 #include "core/train/run_config.h"
@@ -89,6 +90,10 @@ public:
     [[nodiscard]] model::CausalLMImpl& policy() { return *m_policy; }
     // The float32 master weights, or null when the policy's own weights train.
     [[nodiscard]] const model::CausalLM& master() const { return m_master; }
+    // A data-parallel run: each process steps on its share of the batch; the gradients are
+    // averaged over the processes before clipping (so every process takes the same step), and the
+    // result (loss, tokens, per-pair rewards in rank order) is the whole batch's. Null: alone.
+    void setCommunicator(dist::Communicator* communicator) { m_communicator = communicator; }
     // After the master's weights were loaded (a resumed run): the policy takes them, rounded.
     void copyMasterIntoPolicy();
     [[nodiscard]] const PreferenceLoss& loss() const { return *m_loss; }
@@ -103,6 +108,7 @@ private:
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     double m_gradClip;
     ForwardOptions m_forward;
+    dist::Communicator* m_communicator = nullptr;
 };
 
 }  // namespace ladder::train

@@ -91,8 +91,10 @@ void Trainer::emit(EventKind kind, std::int64_t step, std::string message,
 void Trainer::run() {
     m_sessionStart = std::chrono::steady_clock::now();
     m_lastFlush = m_sessionStart;
+    if (m_request.world.distributed()) connectWorld();
     openRun();
     setUpModelAndData();
+    takeRankZeroWeights();
     checkMemoryFits();
     setUpReference();
     setUpWinRate();
@@ -114,7 +116,7 @@ void Trainer::fail(const std::string& message) noexcept {
                 logger()->error("run {}: metrics not saved: {}", m_runId, e.what());
             }
         }
-        if (m_workspace && m_runId > 0) {
+        if (m_workspace && m_runId > 0 && writer()) {
             retryWhileBusy("recording the failure", [this, &message] {
                 store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Failed, message);
             });
@@ -141,7 +143,127 @@ void Trainer::checkJudgeProgram(std::int64_t runId) const {
                 "rate out with --no-win-rate");
 }
 
+namespace {
+
+// A data-parallel run's process on "cuda" takes the GPU of its local rank.
+std::string rankDevice(const std::string& device, const dist::WorldSpec& world) {
+    return device == "cuda" && world.distributed() ? "cuda:" + std::to_string(world.localRank) : device;
+}
+
+}  // namespace
+
+void Trainer::connectWorld() {
+    std::string device = m_request.config.device;
+    if (m_request.resumeRunId > 0) {
+        auto workspace = store::Workspace::open(m_request.workspacePath);
+        device = store::RunStore(workspace.db()).get(m_request.resumeRunId).device;
+    }
+    const auto& world = m_request.world;
+    emit(EventKind::Message, 0, world.describe() + ": waiting for the other processes at " +
+                                    world.masterAddr + ":" + std::to_string(world.masterPort));
+    m_comm = dist::Communicator::connect(world, rankDevice(device, world));
+    logger()->info("{}: {} processes joined ({})", world.describe(), world.worldSize, m_comm->backend());
+}
+
 void Trainer::openRun() {
+    if (!m_comm) {
+        openRunHere();
+        return;
+    }
+    m_comm->setActivity("the run's start");
+    if (!writer()) {
+        followRun();
+        return;
+    }
+    try {
+        openRunHere();
+    } catch (...) {
+        // The others wait for the run's id: 0 tells them rank 0 failed (and says why itself).
+        try {
+            (void)m_comm->broadcast({0.0});
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+    (void)m_comm->broadcast({static_cast<double>(m_runId)});
+}
+
+void Trainer::followRun() {
+    const auto id = static_cast<std::int64_t>(m_comm->broadcast({0.0}).at(0));
+    if (id <= 0) {
+        throw Error(m_comm->world().describe() + ": rank 0 could not start the run (its output "
+                    "says why)");
+    }
+    m_workspace = std::make_unique<store::Workspace>(
+        store::Workspace::open(m_request.workspacePath, store::OpenOptions{.busyTimeoutMs = 60000}));
+    const auto run = store::RunStore(m_workspace->db()).get(id);
+    try {
+        m_config = parseRunConfig(json::parseText(run.configJson, "the stored run config"),
+                                  "the stored config of run " + std::to_string(run.id));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());
+    }
+    if (m_request.withoutWinRate) m_config.winRate.reference.clear();
+    m_threads = ThreadClaim::make(m_config.threads);
+    m_runId = id;
+    m_controls.runId = m_runId;
+    logger()->info("run {} ({}): {} follows rank 0", m_runId, m_config.name,
+                   m_comm->world().describe());
+}
+
+void Trainer::takeRankZeroWeights() {
+    if (!m_comm) return;
+    m_comm->setActivity("the starting weights");
+    std::vector<torch::Tensor> tensors;
+    for (const auto& model : {m_policy.model, m_master}) {
+        if (!model) continue;
+        for (const auto& p : model->parameters()) tensors.push_back(p);
+        for (const auto& b : model->buffers()) tensors.push_back(b);
+    }
+    m_comm->broadcastTensors(std::move(tensors));
+}
+
+void Trainer::checkSameWeights(const std::string& when) {
+    if (!m_comm) return;
+    m_comm->setActivity(when);
+    const std::string hex = model::weightsHash(*m_policy.model);
+    m_comm->checkSame(std::stoull(hex.substr(0, 16), nullptr, 16), "the weights " + when);
+}
+
+void Trainer::fillReferenceShared(const std::vector<const TokenizedPair*>& missing,
+                                  const ForwardOptions& forward) {
+    const std::size_t n = missing.size();
+    const auto processes = static_cast<std::size_t>(m_comm->size());
+    const std::size_t share = (n + processes - 1) / processes;
+    const std::size_t first = std::min(n, static_cast<std::size_t>(m_comm->rank()) * share);
+    const std::vector<const TokenizedPair*> mine(
+        missing.begin() + static_cast<std::ptrdiff_t>(first),
+        missing.begin() + static_cast<std::ptrdiff_t>(std::min(n, first + share)));
+    m_comm->setActivity("the reference pass");
+    const auto padId = m_policy.tokenizer->padId().value_or(0);
+    std::vector<double> values;
+    {
+        const model::LoraOff base(*m_policy.model);
+        values = m_cache->compute(mine, *m_policy.model, std::max(1, m_config.batchSize * 2), padId,
+                                  forward, [this](std::int64_t done, std::int64_t total) {
+                                      emit(EventKind::Message, 0,
+                                           "reference log-probs: " + std::to_string(done) + " / " +
+                                               std::to_string(total) + " pairs of this process");
+                                  });
+    }
+    values.resize(2 * share, 0.0);  // every process sends as many
+    const auto all = m_comm->gather(values);
+    std::vector<double> ordered;  // rank by rank, which is missing's order
+    for (std::size_t r = 0; r < processes; ++r) {
+        const std::size_t from = std::min(n, r * share);
+        const std::size_t count = std::min(n, from + share) - from;
+        ordered.insert(ordered.end(), all.begin() + static_cast<std::ptrdiff_t>(2 * r * share),
+                       all.begin() + static_cast<std::ptrdiff_t>(2 * (r * share + count)));
+    }
+    m_cache->insert(missing, ordered, /*write=*/writer());
+}
+
+void Trainer::openRunHere() {
     // A long busy timeout: a trainer waits for other writers (they keep their transactions short)
     // rather than give up on its metrics.
     m_workspace = std::make_unique<store::Workspace>(
@@ -196,6 +318,8 @@ void Trainer::openRun() {
         // runs sees what each really had.
         m_threads = ThreadClaim::make(m_config.threads);
         m_config.threads = m_threads.threads();
+        // A new run's batch_size is per process: its steps take batch_size x world_size pairs.
+        m_config.worldSize = m_comm ? m_comm->size() : 1;
         store::NewRun row;
         row.name = m_config.name;
         row.method = m_config.method;
@@ -218,7 +342,24 @@ void Trainer::openRun() {
 }
 
 void Trainer::setUpModelAndData() {
-    m_device = model::parseDevice(m_config.device);
+    m_device = model::parseDevice(m_comm ? rankDevice(m_config.device, m_comm->world()) : m_config.device);
+    {
+        // The pairs of a micro-batch stay batch_size x the processes the run started with; the
+        // processes of this session share them (a run resumed with other processes goes on
+        // drawing the same batches).
+        const int processes = m_comm ? m_comm->size() : 1;
+        const long global = static_cast<long>(m_config.batchSize) * std::max(1, m_config.worldSize);
+        if (global % processes != 0) {
+            throw Error("run " + std::to_string(m_runId) + "'s micro-batches take " +
+                        std::to_string(global) + " pairs (batch_size " +
+                        std::to_string(m_config.batchSize) + " x " +
+                        std::to_string(m_config.worldSize) + " processes when it started), which " +
+                        std::to_string(processes) + " processes cannot share evenly: run it with "
+                        "a number of processes that divides " + std::to_string(global));
+        }
+        m_globalBatch = static_cast<int>(global);
+        m_rankBatch = static_cast<int>(global / processes);
+    }
     torch::set_num_threads(m_threads.threads());
     if (!m_threads.note().empty()) {
         logger()->warn("run {}: {}", m_runId, m_threads.note());
@@ -302,9 +443,11 @@ void Trainer::setUpModelAndData() {
          {{"data/train_pairs", static_cast<double>(m_train.size())},
           {"data/prompts_truncated", static_cast<double>(report.promptsCut)},
           {"data/answers_truncated", static_cast<double>(report.answersCut)}});
-    m_metrics->add(m_runId, 0, "data/train_pairs", static_cast<double>(m_train.size()), clock::nowSeconds());
-    m_metrics->add(m_runId, 0, "data/prompts_truncated", static_cast<double>(report.promptsCut), clock::nowSeconds());
-    m_metrics->add(m_runId, 0, "data/answers_truncated", static_cast<double>(report.answersCut), clock::nowSeconds());
+    if (m_metrics) {
+        m_metrics->add(m_runId, 0, "data/train_pairs", static_cast<double>(m_train.size()), clock::nowSeconds());
+        m_metrics->add(m_runId, 0, "data/prompts_truncated", static_cast<double>(report.promptsCut), clock::nowSeconds());
+        m_metrics->add(m_runId, 0, "data/answers_truncated", static_cast<double>(report.answersCut), clock::nowSeconds());
+    }
 
     auto chosen = chooseCurriculum(m_workspace->db(), m_config, train);
     m_sampler = makeRunSampler(m_config, chosen, m_train);
@@ -321,7 +464,7 @@ void Trainer::setUpModelAndData() {
         emit(EventKind::Message, 0,
              "padding: " + std::to_string(static_cast<int>(std::lround(100.0 * padding.share()))) +
                  "% of the token slots");
-        m_metrics->add(m_runId, 0, "data/padded_share", padding.share(), clock::nowSeconds());
+        if (m_metrics) m_metrics->add(m_runId, 0, "data/padded_share", padding.share(), clock::nowSeconds());
     }
     if (m_sampler->totalSteps() < m_config.maxSteps) {
         logger()->info("run {}: curriculum '{}' is {} steps long, the run {} (past its end the "
@@ -361,7 +504,15 @@ void Trainer::setUpReference() {
         const auto missing = m_cache->load(needed);
         logger()->info("run {}: reference log-probs of {} pairs: {} cached, {} to compute",
                        m_runId, needed.size(), needed.size() - missing.size(), missing.size());
-        if (!missing.empty()) {
+        if (!missing.empty() && m_comm) {
+            if (writer()) {
+                store::RunStore(m_workspace->db())
+                    .setStatus(m_runId, store::RunStatus::Running,
+                               "reference log-probs of " + std::to_string(missing.size()) +
+                                   " pairs, shared by " + std::to_string(m_comm->size()) + " processes");
+            }
+            fillReferenceShared(missing, forward);
+        } else if (!missing.empty()) {
             store::RunStore runs(m_workspace->db());
             runs.setStatus(m_runId, store::RunStatus::Running,
                            "reference log-probs of " + std::to_string(missing.size()) + " pairs");
@@ -378,6 +529,7 @@ void Trainer::setUpReference() {
         }
     }
     m_step = std::make_unique<TrainStep>(m_policy.model, m_loss, m_config.optimizer, forward, m_master);
+    m_step->setCommunicator(m_comm.get());
 }
 
 void Trainer::restoreCheckpoint() {
@@ -386,7 +538,9 @@ void Trainer::restoreCheckpoint() {
     const auto latest = runs.latestCheckpoint(m_runId);
     if (!latest) {
         logger()->info("run {}: no checkpoint yet, starting over from step 0", m_runId);
-        m_workspace->db().prepare("DELETE FROM metrics WHERE run_id = ? AND step > 0").bind(1, m_runId).run();
+        if (writer()) {
+            m_workspace->db().prepare("DELETE FROM metrics WHERE run_id = ? AND step > 0").bind(1, m_runId).run();
+        }
         return;
     }
     std::string why;
@@ -418,11 +572,13 @@ void Trainer::restoreCheckpoint() {
     m_tokensSeen = state.tokensSeen;
     m_lastCheckpointStep = state.step;
     // Steps after the checkpoint were done once already; they are done again now.
-    m_workspace->db()
-        .prepare("DELETE FROM metrics WHERE run_id = ? AND step > ?")
-        .bind(1, m_runId)
-        .bind(2, state.step)
-        .run();
+    if (writer()) {
+        m_workspace->db()
+            .prepare("DELETE FROM metrics WHERE run_id = ? AND step > ?")
+            .bind(1, m_runId)
+            .bind(2, state.step)
+            .run();
+    }
     logger()->info("run {}: resumed from {} (step {})", m_runId, folder.string(), state.step);
     emit(EventKind::Resumed, state.step, "resumed from step " + std::to_string(state.step));
 }
@@ -493,7 +649,9 @@ void Trainer::checkMemoryFits() {
         answer = std::max<std::int64_t>(
             answer, static_cast<std::int64_t>(std::max(p.chosen.size(), p.rejected.size())));
     }
-    auto in = memoryInputs(m_config, m_policy.model->config());
+    RunConfig perProcess = m_config;
+    perProcess.batchSize = m_rankBatch;
+    auto in = memoryInputs(perProcess, m_policy.model->config());
     in.promptTokens = prompt;
     in.answerTokens = std::max<std::int64_t>(1, answer);
 #if TORCH_VERSION_MAJOR >= 2
@@ -517,21 +675,35 @@ void Trainer::checkMemoryFits() {
 }
 
 void Trainer::trainLoop() {
-    store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
+    if (writer()) store::RunStore(m_workspace->db()).markStarted(m_runId, m_config.maxSteps);
+    checkSameWeights("at the start");
     m_loopStart = std::chrono::steady_clock::now();
     emit(EventKind::Started, m_stepsDone, m_policy.description);
     const bool withRejected = m_loss->usesRejected();
     const auto padId = m_policy.tokenizer->padId().value_or(0);
 
     while (m_stepsDone < m_config.maxSteps) {
-        if (!waitWhilePaused() || m_controls.stopRequested) {
+        bool stop = false;
+        if (m_comm) {
+            // Every process stops (or writes a checkpoint) at the same step: when any was asked.
+            m_comm->setActivity("step " + std::to_string(m_stepsDone + 1));
+            const auto asked = m_comm->sum({m_controls.stopRequested ? 1.0 : 0.0,
+                                            m_controls.checkpointRequested.exchange(false) ? 1.0 : 0.0});
+            stop = asked[0] > 0;
+            if (asked[1] > 0) m_controls.checkpointRequested = true;
+        } else {
+            stop = !waitWhilePaused() || m_controls.stopRequested;
+        }
+        if (stop) {
             checkpoint(m_stepsDone, "stop");
             flushMetrics(true);
-            retryWhileBusy("marking the run stopped", [this] {
-                store::RunStore(m_workspace->db()).finish(
-                    m_runId, store::RunStatus::Stopped,
-                    "stopped at step " + std::to_string(m_stepsDone));
-            });
+            if (writer()) {
+                retryWhileBusy("marking the run stopped", [this] {
+                    store::RunStore(m_workspace->db()).finish(
+                        m_runId, store::RunStatus::Stopped,
+                        "stopped at step " + std::to_string(m_stepsDone));
+                });
+            }
             emit(EventKind::Stopped, m_stepsDone, "stopped at step " + std::to_string(m_stepsDone));
             return;
         }
@@ -547,13 +719,27 @@ void Trainer::trainLoop() {
         const auto started = std::chrono::steady_clock::now();
         std::vector<Batch> micro;
         std::vector<ReferenceLogps> refs;
+        const int processes = m_comm ? m_comm->size() : 1;
+        const int rank = m_comm ? m_comm->rank() : 0;
+        // The tier of each pair of the step in the order of its rewards: process by process
+        // (TrainStep gathers them so), each process's micro-batches in turn.
+        std::vector<std::vector<std::string>> tiersOf(static_cast<std::size_t>(processes));
         for (int a = 0; a < m_config.gradAccum; ++a) {
-            const auto indices = m_sampler->nextBatch(static_cast<std::size_t>(m_config.batchSize));
+            // Every process draws the whole micro-batch and takes its share.
+            const auto indices = m_sampler->nextBatch(static_cast<std::size_t>(m_globalBatch));
             std::vector<const TokenizedPair*> chosen;
-            for (auto i : indices) chosen.push_back(&m_train.at(static_cast<std::size_t>(i)));
+            for (std::size_t k = 0; k < indices.size(); ++k) {
+                const TokenizedPair* pair = &m_train.at(static_cast<std::size_t>(indices[k]));
+                const auto owner = std::min<std::size_t>(k / static_cast<std::size_t>(m_rankBatch),
+                                                         static_cast<std::size_t>(processes - 1));
+                tiersOf[owner].push_back(pair->tier);
+                if (owner == static_cast<std::size_t>(rank)) chosen.push_back(pair);
+            }
             micro.push_back(collate(chosen, withRejected, padId, m_device));
             refs.push_back(withRejected ? referenceFor(micro.back(), chosen) : ReferenceLogps{});
         }
+        std::vector<std::string> tiers;
+        for (const auto& t : tiersOf) tiers.insert(tiers.end(), t.begin(), t.end());
         std::vector<const Batch*> pointers;
         for (const auto& b : micro) pointers.push_back(&b);
         const double lr = learningRateAt(m_config.optimizer, m_config.schedule,
@@ -581,7 +767,10 @@ void Trainer::trainLoop() {
         }
         m_stepsDone = step;
         m_tokensSeen += result.tokens;
-        recordStep(step, result, micro, seconds(std::chrono::steady_clock::now() - started));
+        recordStep(step, result, tiers, seconds(std::chrono::steady_clock::now() - started));
+        if (step % 10 == 0 || step == m_config.maxSteps) {
+            checkSameWeights("after step " + std::to_string(step));
+        }
 
         if (m_config.evalEvery > 0 && step % m_config.evalEvery == 0 && step < m_config.maxSteps) {
             evaluate(step);
@@ -591,8 +780,11 @@ void Trainer::trainLoop() {
             checkpoint(step, "periodic");
         }
         const int winRateEvery = m_config.winRate.every;
-        if (m_winRate && winRateEvery > 0 && step % winRateEvery == 0 && step < m_config.maxSteps) {
-            evaluateWinRate(step);
+        const bool judged = !m_config.winRate.reference.empty();
+        if (judged && winRateEvery > 0 && step % winRateEvery == 0 && step < m_config.maxSteps) {
+            if (m_winRate) evaluateWinRate(step);
+            // Rank 0 generates and judges alone: the others wait longer than for a step.
+            if (m_comm) m_comm->barrier(std::chrono::hours(24));
         }
     }
 
@@ -601,18 +793,18 @@ void Trainer::trainLoop() {
     if (m_winRate) evaluateWinRate(m_stepsDone);
     if (m_config.marginPairs > 0) writePairMargins(m_stepsDone);
     flushMetrics(true);
-    retryWhileBusy("marking the run finished", [this] {
-        store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
-    });
+    if (writer()) {
+        retryWhileBusy("marking the run finished", [this] {
+            store::RunStore(m_workspace->db()).finish(m_runId, store::RunStatus::Finished);
+        });
+    }
     logger()->info("run {}: finished {} steps in {}", m_runId, m_stepsDone,
                    clock::formatDuration(elapsed()));
     emit(EventKind::Finished, m_stepsDone, "finished in " + clock::formatDuration(elapsed()));
 }
 
-void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vector<Batch>& micro,
-                         double secs) {
-    std::vector<std::string> tiers;  // per pair, in the order of the rewards
-    for (const auto& b : micro) tiers.insert(tiers.end(), b.tiers.begin(), b.tiers.end());
+void Trainer::recordStep(std::int64_t step, const StepResult& r,
+                         const std::vector<std::string>& tiers, double secs) {
     const double now = clock::nowSeconds();
     auto metrics = stepMetrics(r, tiers);
     const std::vector<std::pair<std::string, double>> run = {
@@ -641,12 +833,15 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r, const std::vect
     }
     metrics.insert(metrics.begin() + 3, run.begin(), run.end());  // after loss, logps, grad_norm
     metrics.insert(metrics.end(), resources.begin(), resources.end());
-    for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
+    if (m_metrics) {
+        for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
+    }
     flushMetrics(false);
     emit(EventKind::Step, step, {}, std::move(metrics));
 }
 
 void Trainer::flushMetrics(bool force) {
+    if (!m_metrics) return;  // a data-parallel run's rank 0 writes them
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - m_lastFlush < std::chrono::seconds(1)) return;
     // Another process may hold the write lock for a while (an import, a pairs build): the rows
@@ -708,7 +903,7 @@ std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
     curriculum::LengthGroupedSampler sampler = *m_sampler;
     const std::int64_t microSteps = std::int64_t{m_config.maxSteps} * std::max(1, m_config.gradAccum);
     for (std::int64_t step = 0; step < microSteps; ++step) {
-        for (auto i : sampler.nextBatch(static_cast<std::size_t>(m_config.batchSize))) {
+        for (auto i : sampler.nextBatch(static_cast<std::size_t>(m_globalBatch))) {
             drawn.at(static_cast<std::size_t>(i)) = 1;
         }
     }
@@ -725,6 +920,10 @@ std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
 }
 
 void Trainer::checkpoint(std::int64_t step, const std::string& kind) {
+    if (!writer()) {  // rank 0 writes a data-parallel run's checkpoints
+        m_lastCheckpointStep = step;
+        return;
+    }
     const std::string relative = "run-" + std::to_string(m_runId) + "/step-" + std::to_string(step);
     const fs::path folder = m_workspace->checkpointDir() / relative;
     TrainerState state;

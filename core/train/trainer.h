@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/curriculum/length_grouped_sampler.h"
+#include "core/dist/communicator.h"
 #include "core/format/text_format.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/metrics.h"
@@ -42,7 +43,23 @@ public:
     void fail(const std::string& message) noexcept;
 
 private:
+    // A data-parallel run's processes meet (JobRequest::world) before anything else.
+    void connectWorld();
+    // Rank 0 (or a run alone) makes or resumes the run; the other ranks then follow it.
     void openRun();
+    void openRunHere();
+    void followRun();
+    // Rank 0 alone, or a run alone, writes the workspace and the checkpoints.
+    [[nodiscard]] bool writer() const { return !m_comm || m_comm->rank() == 0; }
+    // A data-parallel run starts from rank 0's weights on every process (they may differ: a
+    // random initialisation drawn on another machine, or while another thread drew).
+    void takeRankZeroWeights();
+    // Throws unless every process holds the same weights (a data-parallel run; else nothing).
+    void checkSameWeights(const std::string& when);
+    // The reference pass of a data-parallel run: each process computes a share of `missing`, all
+    // take the whole, rank 0 stores it.
+    void fillReferenceShared(const std::vector<const TokenizedPair*>& missing,
+                             const ForwardOptions& forward);
     // Throws unless the config's win-rate judge runs no program, or the request approved it.
     void checkJudgeProgram(std::int64_t runId) const;
     void setUpModelAndData();
@@ -79,8 +96,9 @@ private:
     void pruneCheckpoints();
     bool waitWhilePaused();
     ReferenceLogps referenceFor(const Batch& batch, const std::vector<const TokenizedPair*>& pairs);
-    void recordStep(std::int64_t step, const StepResult& result, const std::vector<Batch>& micro,
-                    double seconds);
+    // tiers[i]: the tier of result's pair i (every process's pairs in a data-parallel run).
+    void recordStep(std::int64_t step, const StepResult& result,
+                    const std::vector<std::string>& tiers, double seconds);
     void emit(EventKind kind, std::int64_t step, std::string message = {},
               std::vector<std::pair<std::string, double>> metrics = {});
     void flushMetrics(bool force);
@@ -97,6 +115,11 @@ private:
     TrainingControls& m_controls;
     EventQueue& m_events;
     RunConfig m_config;
+
+    std::unique_ptr<dist::Communicator> m_comm;  // a data-parallel run's; null alone
+    // Pairs a micro-batch draws in all processes, and this process's share of them.
+    int m_globalBatch = 0;
+    int m_rankBatch = 0;
 
     std::unique_ptr<store::Workspace> m_workspace;
     std::unique_ptr<store::MetricsWriter> m_metrics;

@@ -64,7 +64,8 @@ void Trainer::scorePairs(const std::vector<const TokenizedPair*>& pairs, const S
 }
 
 void Trainer::evaluate(std::int64_t step) {
-    if (m_heldout.empty()) return;
+    // In a data-parallel run rank 0 measures; the others wait for it at the next step.
+    if (m_heldout.empty() || !writer()) return;
     std::vector<const TokenizedPair*> heldout;
     for (const auto& p : m_heldout) heldout.push_back(&p);
     std::vector<float> chosen, rejected, logps;
@@ -117,7 +118,7 @@ void Trainer::evaluate(std::int64_t step) {
 // the first step so that a wrong reference or judge fails the run at once.
 void Trainer::setUpWinRate() {
     const WinRateSpec& spec = m_config.winRate;
-    if (spec.reference.empty()) return;
+    if (spec.reference.empty() || !writer()) return;
     eval::EvalSettings settings;
     settings.judge = spec.judge;
     settings.judgeOptions = spec.judgeOptions;
@@ -177,6 +178,7 @@ std::vector<const TokenizedPair*> Trainer::marginPairSet() const {
 }
 
 void Trainer::writePairMargins(std::int64_t step) {
+    if (!writer()) return;
     const std::vector<const TokenizedPair*> all = marginPairSet();
     emit(EventKind::Message, step, "reward margins of " + std::to_string(all.size()) + " pairs");
     std::vector<std::pair<std::int64_t, double>> margins;

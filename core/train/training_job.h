@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "core/dist/world.h"
 #include "core/train/event_queue.h"
 #include "core/train/run_config.h"
 
@@ -25,6 +26,10 @@ struct JobRequest {
     // whose judge runs a program without this fails before it runs anything.
     bool judgeProgramApproved = false;
     bool withoutWinRate = false;  // leave the config's win rate out (not stored in the run)
+    // This process's place in a data-parallel run (ladder-cli train --nproc-per-node, torchrun,
+    // SLURM); one process by default. Rank 0 makes or resumes the run and alone writes the
+    // workspace; the others follow it.
+    dist::WorldSpec world;
 };
 
 // What the owner of a job and the worker share.
