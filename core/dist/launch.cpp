@@ -1,6 +1,7 @@
 #include "core/dist/launch.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -80,6 +81,57 @@ int freePort() {
     ::close(fd);
     if (!ok) throw Error("cannot find a free port: pass --master-port");
     return ntohs(address.sin_port);
+}
+
+int startDetached(const std::vector<std::string>& command, const std::string& log) {
+    if (command.empty()) throw Error("no command to start");
+    std::vector<std::string> args = command;
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int pipeFds[2];
+    if (::pipe(pipeFds) != 0) throw Error("cannot start " + command[0] + ": no pipe");
+    const pid_t child = ::fork();
+    if (child < 0) {
+        ::close(pipeFds[0]);
+        ::close(pipeFds[1]);
+        throw Error("cannot start " + command[0] + ": fork failed");
+    }
+    if (child == 0) {
+        // The child starts the program in a new session and leaves at once: the program is
+        // then init's child, not the caller's.
+        ::close(pipeFds[0]);
+        ::setsid();
+        const pid_t grandchild = ::fork();
+        if (grandchild == 0) {
+            ::close(pipeFds[1]);
+            const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+            const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (out >= 0) {
+                ::dup2(out, STDOUT_FILENO);
+                ::dup2(out, STDERR_FILENO);
+            }
+            if (in >= 0) ::dup2(in, STDIN_FILENO);
+            ::signal(SIGINT, SIG_DFL);
+            ::signal(SIGTERM, SIG_DFL);
+            ::signal(SIGPIPE, SIG_DFL);
+            ::execv(argv[0], argv.data());
+            std::_Exit(127);
+        }
+        const int pid = static_cast<int>(grandchild);
+        [[maybe_unused]] const auto written = ::write(pipeFds[1], &pid, sizeof pid);
+        std::_Exit(0);
+    }
+    ::close(pipeFds[1]);
+    int pid = -1;
+    const auto got = ::read(pipeFds[0], &pid, sizeof pid);
+    ::close(pipeFds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (got != static_cast<ssize_t>(sizeof pid) || pid <= 0) {
+        throw Error("cannot start " + command[0] + ": fork failed");
+    }
+    return pid;
 }
 
 int launchWorkers(const LaunchSpec& spec, const std::function<void(const std::string&)>& say) {

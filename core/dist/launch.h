@@ -26,6 +26,11 @@ void checkLaunch(const LaunchSpec& spec);
 // A TCP port nobody listens on now (the kernel's choice).
 [[nodiscard]] int freePort();
 
+// Starts `command` in a session of its own (setsid), its output appended to `log`, detached from
+// this process (no zombie is left: it is not this process's child): it goes on when this process
+// ends. Returns its pid; throws ladder::Error when it cannot start.
+int startDetached(const std::vector<std::string>& command, const std::string& log);
+
 // Runs the workers until all have ended. Returns 0 when all succeeded; else the status of the
 // first that failed (a signal as 128 + its number), after telling `say` which rank it was, and
 // after the others ended: they stop by themselves (a collective fails at once when a peer's

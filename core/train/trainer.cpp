@@ -822,6 +822,10 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r,
     const auto clockNow = std::chrono::steady_clock::now();
     if (clockNow - m_lastResources >= std::chrono::seconds(5) || step == m_startStep + 1) {
         m_lastResources = clockNow;
+        // The processes of this session (a data-parallel run's), and rank 0's memory.
+        if (step == m_startStep + 1) {
+            resources.emplace_back("system/processes", m_comm ? m_comm->size() : 1.0);
+        }
         if (const auto rss = residentMemory(); rss > 0) {
             resources.emplace_back("system/resident_bytes", static_cast<double>(rss));
         }

@@ -3,7 +3,7 @@
 // run on cuda finishes, and its checkpoints carry the CUDA generator's state through a resume. The
 // memory options on CUDA: the chunked LM head with gradient checkpointing gives the full head's
 // log-probs and gradients; a LoRA run on a bfloat16 base with both trains (its loss falls).
-// Every test skips where CUDA is absent.
+// Two processes on NCCL train as one of the double batch. Every test skips where CUDA is absent.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,10 +13,12 @@
 #include "core/demo/demo_workspace.h"
 #include "core/model/attention.h"
 #include "core/model/causal_lm.h"
+#include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/train/batch.h"
 #include "core/train/memory_estimate.h"
+#include "core/train/run_config.h"
 #include "core/train/sequence_logps.h"
 #include "core/train/training_checkpoint.h"
 #include "core/train/training_job.h"
@@ -232,6 +234,37 @@ TEST(Gpu, ResumedCudaRunRestoresTheCudaGeneratorOfItsCheckpoint) {
     // the state the resume restored.
     const auto last = nlohmann::json::parse(test::readFile(latestState()));
     EXPECT_EQ(last["generator"]["cuda"], planted);
+}
+
+}  // namespace
+}  // namespace ladder
+
+namespace ladder {
+namespace {
+
+// Data parallel on NCCL (issue 18): two processes of batch 4, a GPU each, give the losses of one
+// process of batch 8 (scripts/gpu-check.sh runs it where two GPUs exist).
+TEST(Gpu, TwoRanksOnNcclTrainAsOneProcessOfTheDoubleBatch) {
+    LADDER_REQUIRE_CUDA();
+    if (torch::cuda::device_count() < 2) GTEST_SKIP() << "fewer than 2 CUDA devices";
+    test::TempDir dir;
+    demo::initWorkspace(dir / "demo.ladder", {.prompts = 120, .seed = 5});
+    auto config = test::tinyRunConfig("dpo", 20);
+    config.device = "cuda";
+    config.batchSize = 4;
+    train::saveRunConfig(config, (dir / "two.json").string());
+    config.batchSize = 8;
+    train::saveRunConfig(config, (dir / "one.json").string());
+    const auto two = test::runLadderCli(dir.path(), "train -w demo.ladder -c two.json --nproc-per-node 2");
+    ASSERT_EQ(two.exitCode, 0) << two.output;
+    const auto one = test::runLadderCli(dir.path(), "train -w demo.ladder -c one.json");
+    ASSERT_EQ(one.exitCode, 0) << one.output;
+    auto ws = store::Workspace::open(dir / "demo.ladder");
+    store::MetricsReader metrics(ws.db());
+    const auto a = metrics.series(1, "loss"), b = metrics.series(2, "loss");
+    ASSERT_EQ(a.size(), 20u);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i].second, b[i].second, 1e-5) << "step " << a[i].first;
 }
 
 }  // namespace

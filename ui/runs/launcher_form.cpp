@@ -40,6 +40,7 @@
 #include "ui/bridge/workspace_session.h"
 #include "ui/runs/judge_program_prompt.h"
 #include "ui/runs/launcher_pane.h"
+#include "ui/runs/process_launch.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/scientific_spin_box.h"
 
@@ -636,7 +637,8 @@ QString LauncherPane::copyCommand() {
         }
     }
     const QString workspace = m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
-    const QString line = q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
+    QString line = q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
+    if (m_processes->value() > 1) line += QStringLiteral(" --nproc-per-node %1").arg(m_processes->value());
     QApplication::clipboard()->setText(line);
     m_queueLabel->setText(tr("Copied; it reads %1").arg(QFileInfo(m_configPath).fileName()));
     return line;
@@ -649,6 +651,24 @@ bool LauncherPane::start() {
     request.workspacePath = m_session->path().toStdString();
     request.config = config();
     if (!approveJudgeProgram(this, request.config, request)) return false;
+    if (m_processes->value() > 1) {
+        try {
+            const auto launch = launchInProcesses(request, m_processes->value());
+            m_queueLabel->setText(tr("Started on %1 processes (ladder-cli, pid %2); it goes on when the "
+                                     "window closes. Log: %3")
+                                      .arg(m_processes->value())
+                                      .arg(launch.pid)
+                                      .arg(QDir::toNativeSeparators(launch.log)));
+            m_queueLabel->setToolTip(launch.log);
+            log::get("ui")->info("run started on {} processes: ladder-cli pid {}, log {}",
+                                 m_processes->value(), launch.pid, launch.log.toStdString());
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Start Run"), QString::fromStdString(e.what()));
+            return false;
+        }
+        Q_EMIT runQueued();
+        return true;
+    }
     m_queue->enqueue(std::move(request));
     Q_EMIT runQueued();
     validateNow();

@@ -476,6 +476,12 @@ QWidget* LauncherPane::buildRunningGroup() {
     m_threads->setToolTip(tr("LibTorch threads. Auto leaves one core to the window, so that it "
                              "stays responsive while the run trains."));
     form->addRow(tr("CPU threads:"), m_threads);
+    m_processes = spin(box, 1, 64, "launcherProcesses");
+    m_processes->setToolTip(tr("Data-parallel processes on this machine (c10d: Gloo on the CPU, NCCL "
+                               "on CUDA with a GPU each). Batch size pairs in each. More than 1: the "
+                               "run trains in ladder-cli's processes, goes on when the window closes, "
+                               "and Runs > Stop stops it."));
+    form->addRow(tr("Processes:"), m_processes);
     return box;
 }
 

@@ -154,6 +154,7 @@ private:
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;
+    QSpinBox* m_processes = nullptr;  // > 1: the run trains in ladder-cli's processes
     QComboBox* m_dtype = nullptr;
     QSpinBox* m_loraRank = nullptr;
     ScientificSpinBox* m_loraAlpha = nullptr;

@@ -24,8 +24,9 @@ QString statusText(const store::RunRecord& run, store::Liveness liveness) {
 }
 
 QString resourcesText(std::optional<double> tokensPerSecond, std::optional<double> residentBytes,
-                      std::optional<double> gpuUsedBytes) {
+                      std::optional<double> gpuUsedBytes, std::optional<double> processes) {
     QStringList parts;
+    if (processes && *processes > 1) parts << QObject::tr("%1 processes").arg(std::lround(*processes));
     if (tokensPerSecond && *tokensPerSecond > 0) {
         parts << QObject::tr("%1 tok/s").arg(*tokensPerSecond >= 100 ? QString::number(std::lround(*tokensPerSecond))
                                                                       : QString::number(*tokensPerSecond, 'f', 1));

@@ -18,10 +18,13 @@ namespace ladder::ui {
 // A win rate and its standard error (fractions) in percentage points, the unit once at the end:
 // "24.2 \u00b1 4.2%" ("24.2% \u00b1 4.2" read as a cut-off "%"); "24.2%" without an error (NaN).
 [[nodiscard]] QString winRateText(double winRate, double stdError);
-// What a run uses: "52 tok/s \u00b7 2.1 GiB \u00b7 GPU 30.2 GiB" (the parts known), "" when none is.
+// What a run uses: "52 tok/s \u00b7 2.1 GiB \u00b7 GPU 30.2 GiB" (the parts known), "" when none is;
+// a data-parallel run's processes first ("2 processes \u00b7 104 tok/s \u00b7 ..."; the memory is
+// rank 0's, the tokens all processes').
 [[nodiscard]] QString resourcesText(std::optional<double> tokensPerSecond,
                                     std::optional<double> residentBytes,
-                                    std::optional<double> gpuUsedBytes);
+                                    std::optional<double> gpuUsedBytes,
+                                    std::optional<double> processes = std::nullopt);
 // A step of a run of this window, for the status bar: "Training #3: step 120 / 300 \u00b7 52 tok/s
 // \u00b7 2.1 GiB \u00b7 3m 05s left".
 [[nodiscard]] QString trainingStatusText(const train::TrainingEvent& step);

@@ -204,6 +204,7 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.tokensPerSecond = finite(latest, "tokens_per_second");
         cache.residentBytes = finite(latest, "system/resident_bytes");
         cache.gpuUsedBytes = finite(latest, "system/gpu_used_bytes");
+        cache.processes = finite(latest, "system/processes");
         if (const auto e = eval::latestEval(db, row.run.id)) {
             if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
             if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
@@ -218,6 +219,7 @@ void RunsPane::fillMetrics(RunRow& row) {
     row.tokensPerSecond = cache.tokensPerSecond;
     row.residentBytes = cache.residentBytes;
     row.gpuUsedBytes = cache.gpuUsedBytes;
+    row.processes = cache.processes;
     // Training time, not wall-clock time: a run stopped for an hour and resumed did not take an
     // hour longer. Its time left comes from the same seconds, per step so far.
     if (row.trainSeconds) {

@@ -74,7 +74,7 @@ private:
         std::int64_t lastStep = -1;
         int status = -1;
         std::optional<double> loss, accuracy, winRate, winRateError, lengthControlled, trainSeconds;
-        std::optional<double> tokensPerSecond, residentBytes, gpuUsedBytes;
+        std::optional<double> tokensPerSecond, residentBytes, gpuUsedBytes, processes;
     };
     std::map<std::int64_t, CachedMetrics> m_metrics;
 };

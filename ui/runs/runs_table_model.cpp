@@ -110,7 +110,7 @@ QVariant RunsTableModel::display(const RunRow& row, int column) const {
         case WinRateColumn:
             if (!row.winRate || std::isnan(*row.winRate)) return QString();
             return winRateText(*row.winRate, row.winRateError.value_or(std::nan("")));
-        case ResourcesColumn: return resourcesText(row.tokensPerSecond, row.residentBytes, row.gpuUsedBytes);
+        case ResourcesColumn: return resourcesText(row.tokensPerSecond, row.residentBytes, row.gpuUsedBytes, row.processes);
         case HeartbeatColumn: {
             if (!store::isActive(run.status) || row.isQueuedHere()) return QString();
             QString text = ageText(row.heartbeatAge);

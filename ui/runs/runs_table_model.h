@@ -34,6 +34,7 @@ struct RunRow {
     std::optional<double> tokensPerSecond;  // at its last recorded step
     std::optional<double> residentBytes;    // system/resident_bytes, last recorded
     std::optional<double> gpuUsedBytes;     // system/gpu_used_bytes (CUDA runs)
+    std::optional<double> processes;        // system/processes (a data-parallel run's)
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
 };

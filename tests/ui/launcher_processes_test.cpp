@@ -1,0 +1,103 @@
+// A run the launcher starts on several processes (issue 18): it trains in ladder-cli's processes,
+// data parallel, shows in the Runs pane as one run with its processes, goes on when the window
+// closes, and Runs > Stop (a signal to rank 0) stops every process at one step with a checkpoint.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <QLabel>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSpinBox>
+
+#include "core/store/run_liveness.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "tests/ui/runs_test_support.h"
+#include "ui/main_window.h"
+#include "ui/runs/launcher_pane.h"
+#include "ui/runs/runs_pane.h"
+#include "ui/runs/runs_table_model.h"
+
+namespace ladder::ui {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Kills the launcher's session (it and its workers) when the test ends early.
+struct KillSession {
+    int pid = 0;
+    ~KillSession() {
+        if (pid > 0) ::kill(-pid, SIGKILL);
+    }
+};
+
+std::optional<store::RunRecord> run1(const fs::path& path) {
+    try {
+        auto ws = store::Workspace::open(path);
+        return store::RunStore(ws.db()).get(1);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+TEST(LauncherProcesses, ARunOnTwoProcessesTrainsInLadderCliAndOutlivesTheWindow) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    KillSession session;
+    {
+        MainWindow window;
+        window.show();
+        ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+        auto* launcher = window.findChild<LauncherPane*>();
+        ASSERT_NE(launcher, nullptr);
+        launcher->setConfig(test::tinyRun("dpo", 3000));
+        auto* processes = launcher->findChild<QSpinBox*>("launcherProcesses");
+        ASSERT_NE(processes, nullptr);
+        processes->setValue(2);
+        ASSERT_TRUE(launcher->start());
+        const QString said = launcher->findChild<QLabel*>("launcherQueue")->text();
+        const auto match = QRegularExpression(QStringLiteral("Started on 2 processes \\(ladder-cli, pid ([0-9]+)\\)")).match(said);
+        ASSERT_TRUE(match.hasMatch()) << said.toStdString();
+        session.pid = match.captured(1).toInt();
+
+        // The Runs pane follows it: one run, its 2 processes in the Resources column.
+        auto* runs = window.findChild<RunsPane*>();
+        ASSERT_NE(runs, nullptr);
+        const auto resources = [&]() -> QString {
+            auto* model = runs->model();
+            for (int r = 0; r < model->rowCount(); ++r) {
+                if (model->index(r, 0).data(RunsTableModel::RunIdRole).toLongLong() == 1) {
+                    return model->index(r, RunsTableModel::ResourcesColumn).data().toString();
+                }
+            }
+            return {};
+        };
+        EXPECT_TRUE(test::waitFor([&] { return resources().startsWith("2 processes \u00b7 "); }, 120s))
+            << resources().toStdString();
+        EXPECT_EQ(runs->model()->rowCount(), 1);
+    }
+    // The window is gone; the run goes on.
+    const auto before = run1(path);
+    ASSERT_TRUE(before.has_value());
+    EXPECT_TRUE(test::waitFor([&] {
+        const auto now = run1(path);
+        return now && now->lastStep > before->lastStep + 5;
+    }, 60s));
+    // Stop across processes: rank 0 is asked; both stop at one step, rank 0 writes a checkpoint.
+    const auto running = run1(path);
+    ASSERT_TRUE(running && store::askProcessToStop(*running));
+    EXPECT_TRUE(test::waitFor([&] {
+        const auto now = run1(path);
+        return now && now->status == store::RunStatus::Stopped;
+    }, 120s));
+    auto ws = store::Workspace::open(path);
+    const auto latest = store::RunStore(ws.db()).latestCheckpoint(1);
+    ASSERT_TRUE(latest.has_value());
+    EXPECT_EQ(latest->step, run1(path)->lastStep);
+    EXPECT_LT(latest->step, 3000);
+}
+
+}  // namespace
+}  // namespace ladder::ui

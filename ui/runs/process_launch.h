@@ -1,0 +1,25 @@
+// A run the window starts in processes of its own: `ladder-cli train --nproc-per-node N` in a
+// session of its own (core/dist/launch.h), its config and output in files beside the workspace.
+// It goes on when the window closes; the Runs pane follows it through the workspace.
+#pragma once
+
+#include <QString>
+
+#include "core/train/training_job.h"
+
+namespace ladder::ui {
+
+struct ProcessLaunch {
+    int pid = 0;      // the launcher's (its workers are its children)
+    QString config;   // <workspace>.launches/<time>.json
+    QString log;      // <workspace>.launches/<time>.log: the launcher's and the workers' output
+};
+
+// ladder-cli beside this program, else on PATH; empty when neither has one.
+[[nodiscard]] QString ladderCliProgram();
+
+// Starts request's run on `processes` processes of this machine. Throws ladder::Error saying what
+// is missing (ladder-cli, a writable folder).
+ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes);
+
+}  // namespace ladder::ui
