@@ -149,6 +149,19 @@ protected:
         return pid;
     }
 
+    // Rank 0 and rank 1 of a long run (longRun) started as torchrun starts them, once it has a
+    // checkpoint of step 10; killed when the test ends. Their pids.
+    std::pair<int, int> startTwoRanks() {
+        m_port = dist::freePort();
+        const std::vector<std::string> args = {"train", "-w", "demo.ladder", "-c", longRun()};
+        const int rank0 = startRank(0, m_port, args, m_dir / "rank0.txt");
+        m_guard0.emplace(rank0);
+        const int rank1 = startRank(1, m_port, args, m_dir / "rank1.txt");
+        m_guard1.emplace(rank1);
+        (void)waitForCheckpoint(10);
+        return {rank0, rank1};
+    }
+
     // A run long enough to be stopped by the test, checkpointed every 5 steps.
     std::string longRun() {
         RunConfig c = config(4, 100000);
@@ -158,6 +171,8 @@ protected:
 
     test::TempDir m_dir;
     fs::path m_path;
+    int m_port = 0;  // startTwoRanks's
+    std::optional<test::KillAtExit> m_guard0, m_guard1;  // gone before m_dir
 };
 
 TEST_F(DataParallelTest, TwoProcessesOfBatchFourTrainAsOneOfBatchEight) {
@@ -174,6 +189,20 @@ TEST_F(DataParallelTest, TwoProcessesOfBatchFourTrainAsOneOfBatchEight) {
     one.batchSize = 8;
     const auto alone = test::runLadderCli(m_dir.path(), "train -w demo.ladder -c " + save(one, "one.json"));
     ASSERT_EQ(alone.exitCode, 0) << alone.output;
+
+    // The reference pass was shared: rank 0 computed half of the pairs (the progress it prints);
+    // the run alone then found all of them in the workspace, and trained on them to equal losses.
+    const std::smatch shared = [&] {
+        std::smatch m;
+        std::regex_search(launched.output, m, std::regex("reference log-probs: ([0-9]+) / ([0-9]+) pairs of this process"));
+        return m;
+    }();
+    ASSERT_FALSE(shared.empty()) << launched.output;
+    auto ws0 = store::Workspace::open(m_path);
+    auto rows = ws0.db().prepare("SELECT COUNT(*) FROM ref_logps");
+    ASSERT_TRUE(rows.step());
+    EXPECT_EQ(std::stoll(shared[2]), (rows.int64(0) + 1) / 2);
+    EXPECT_EQ(alone.output.find("reference log-probs:"), std::string::npos) << alone.output;
 
     // Within 1e-6 a step: the same pairs, summed in another order.
     expectSameSeries(1, 2, "loss", 1e-6);
@@ -195,6 +224,32 @@ TEST_F(DataParallelTest, TwoProcessesOfBatchFourTrainAsOneOfBatchEight) {
                                  "WHERE m.run_id = 1 AND n.name = 'loss' AND m.step = 5");
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.int64(0), 1);
+}
+
+TEST_F(DataParallelTest, TwoNodesOfOneProcessEachTrainAsOneProcessOfTheDoubleBatch) {
+    // Two machines' launchers, here both on loopback: --nnodes 2 --node-rank 0|1.
+    const std::string file = save(config(4, 12), "two.json");
+    const std::string port = std::to_string(dist::freePort());
+    std::vector<int> nodes;
+    std::vector<std::optional<test::KillAtExit>> guards(2);
+    for (int node = 0; node < 2; ++node) {
+        nodes.push_back(test::startLadderCli(
+            m_dir.path(),
+            {"train", "-w", "demo.ladder", "-c", file, "--nnodes", "2", "--node-rank",
+             std::to_string(node), "--master-addr", "127.0.0.1", "--master-port", port},
+            m_dir / ("node" + std::to_string(node) + ".txt")));
+        guards[static_cast<std::size_t>(node)].emplace(nodes.back());
+    }
+    for (int node = 0; node < 2; ++node) {
+        EXPECT_EQ(test::waitForExit(nodes[static_cast<std::size_t>(node)]), 0)
+            << test::readFile(m_dir / ("node" + std::to_string(node) + ".txt"));
+    }
+    const std::string said = test::readFile(m_dir / "node1.txt");
+    EXPECT_NE(said.find("launcher: rank 1 of 2: pid"), std::string::npos) << said;
+    const auto alone = test::runLadderCli(m_dir.path(), "train -w demo.ladder -c " + save(config(8, 12), "one.json"));
+    ASSERT_EQ(alone.exitCode, 0) << alone.output;
+    expectSameSeries(1, 2, "loss", 1e-6);
+    EXPECT_EQ(series(1, "loss").size(), 12u);
 }
 
 TEST_F(DataParallelTest, AStoppedRunGoesOnWithAnotherNumberOfProcessesDrawingTheSameBatches) {
@@ -290,13 +345,7 @@ TEST_F(DataParallelTest, ARankThatDiesStopsTheLauncherNamingIt) {
 }
 
 TEST_F(DataParallelTest, ARankThatHangsStopsTheOthersWithinTheTimeoutNamingIt) {
-    const int port = dist::freePort();
-    const std::vector<std::string> args = {"train", "-w", "demo.ladder", "-c", longRun()};
-    const int rank0 = startRank(0, port, args, m_dir / "rank0.txt");
-    test::KillAtExit guard0(rank0);
-    const int rank1 = startRank(1, port, args, m_dir / "rank1.txt");
-    test::KillAtExit guard1(rank1);
-    (void)waitForCheckpoint(10);
+    const auto [rank0, rank1] = startTwoRanks();
     ASSERT_EQ(::kill(rank1, SIGSTOP), 0);  // hangs: alive, its sockets open, answering nothing
     const auto stoppedAt = Clock::now();
     const int status = test::waitForExit(rank0);
@@ -318,20 +367,14 @@ TEST_F(DataParallelTest, ARankThatHangsStopsTheOthersWithinTheTimeoutNamingIt) {
 }
 
 TEST_F(DataParallelTest, WhenRankZeroDiesTheOthersSaySo) {
-    const int port = dist::freePort();
-    const std::vector<std::string> args = {"train", "-w", "demo.ladder", "-c", longRun()};
-    const int rank0 = startRank(0, port, args, m_dir / "rank0.txt");
-    test::KillAtExit guard0(rank0);
-    const int rank1 = startRank(1, port, args, m_dir / "rank1.txt");
-    test::KillAtExit guard1(rank1);
-    (void)waitForCheckpoint(10);
+    const auto [rank0, rank1] = startTwoRanks();
     ::kill(rank0, SIGKILL);
     const auto killedAt = Clock::now();
     EXPECT_EQ(test::waitForExit(rank1), 1);
     EXPECT_LT(secondsSince(killedAt), 25.0);
     const std::string said = test::readFile(m_dir / "rank1.txt");
     EXPECT_NE(said.find("error: rank 1 of 2: run 1 failed: rank 1 of 2:"), std::string::npos) << said;
-    EXPECT_NE(said.find("Rank 0 (it holds the rendezvous at 127.0.0.1:" + std::to_string(port) +
+    EXPECT_NE(said.find("Rank 0 (it holds the rendezvous at 127.0.0.1:" + std::to_string(m_port) +
                         ") cannot be reached: it has stopped"),
               std::string::npos) << said;
 }
