@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -98,12 +99,13 @@ int startDetached(const std::vector<std::string>& command, const std::string& lo
         throw Error("cannot start " + command[0] + ": fork failed");
     }
     if (child == 0) {
-        // The child starts the program in a new session and leaves at once: the program is
-        // then init's child, not the caller's.
+        // The child starts the program and leaves at once: the program is then init's child, not
+        // the caller's. It leads a session of its own (its process group is its pid: `kill -pid`
+        // reaches its workers too).
         ::close(pipeFds[0]);
-        ::setsid();
         const pid_t grandchild = ::fork();
         if (grandchild == 0) {
+            ::setsid();
             ::close(pipeFds[1]);
             const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -168,7 +170,10 @@ int launchWorkers(const LaunchSpec& spec, const std::function<void(const std::st
     std::chrono::steady_clock::time_point failedAt{};
     std::chrono::steady_clock::time_point termSentAt{};
     bool termSent = false;
-    const auto grace = spec.timeout + std::chrono::seconds(30);
+    // Once one has failed the others cannot go on (every step waits for all): a collective fails
+    // them at once, or they wait for a rendezvous that will not come. 30 s lets them record the
+    // failure; then SIGTERM, and SIGKILL 30 s later.
+    const auto grace = std::min<std::chrono::seconds>(spec.timeout, std::chrono::seconds(30));
     while (true) {
         bool anyRunning = false;
         for (auto& w : workers) {

@@ -34,8 +34,8 @@ int startDetached(const std::vector<std::string>& command, const std::string& lo
 // Runs the workers until all have ended. Returns 0 when all succeeded; else the status of the
 // first that failed (a signal as 128 + its number), after telling `say` which rank it was, and
 // after the others ended: they stop by themselves (a collective fails at once when a peer's
-// connection closes, or after the timeout when it hangs) or get SIGTERM, then SIGKILL, once the
-// timeout and a grace period have passed.
+// connection closes, or after the timeout when it hangs) or get SIGTERM 30 s after the failure
+// (or the timeout, when shorter), then SIGKILL 30 s later.
 int launchWorkers(const LaunchSpec& spec, const std::function<void(const std::string&)>& say);
 
 }  // namespace ladder::dist

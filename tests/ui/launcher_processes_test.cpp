@@ -1,10 +1,13 @@
 // A run the launcher starts on several processes (issue 18): it trains in ladder-cli's processes,
 // data parallel, shows in the Runs pane as one run with its processes, goes on when the window
 // closes, and Runs > Stop (a signal to rank 0) stops every process at one step with a checkpoint.
+// A run in its own process (issue 16): the window opened again follows it, and once its process
+// is killed shows it stale with its last output.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
+#include <QCheckBox>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QSettings>
@@ -97,6 +100,65 @@ TEST(LauncherProcesses, ARunOnTwoProcessesTrainsInLadderCliAndOutlivesTheWindow)
     ASSERT_TRUE(latest.has_value());
     EXPECT_EQ(latest->step, run1(path)->lastStep);
     EXPECT_LT(latest->step, 3000);
+}
+
+// The Runs pane's row of run 1: its column `column` in `role`.
+QVariant runColumn(RunsPane* runs, int column, int role = Qt::DisplayRole) {
+    auto* model = runs->model();
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->index(r, 0).data(RunsTableModel::RunIdRole).toLongLong() == 1) {
+            return model->index(r, column).data(role);
+        }
+    }
+    return {};
+}
+
+TEST(LauncherProcesses, ARunInItsOwnProcessIsFollowedAgainAfterTheWindowClosedAndShownStaleWhenKilled) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    KillSession session;
+    {
+        MainWindow window;
+        window.show();
+        ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+        auto* launcher = window.findChild<LauncherPane*>();
+        launcher->setConfig(test::tinyRun("dpo", 100000));
+        auto* own = launcher->findChild<QCheckBox*>("launcherOwnProcess");
+        ASSERT_NE(own, nullptr);
+        own->setChecked(true);
+        ASSERT_TRUE(launcher->start());
+        const QString said = launcher->findChild<QLabel*>("launcherQueue")->text();
+        const auto match =
+            QRegularExpression(QStringLiteral("Started in its own process \\(ladder-cli, pid ([0-9]+)\\)")).match(said);
+        ASSERT_TRUE(match.hasMatch()) << said.toStdString();
+        session.pid = match.captured(1).toInt();
+        EXPECT_TRUE(test::waitFor([&] {
+            const auto run = run1(path);
+            return run && run->lastStep > 0;
+        }, 120s));
+    }
+    // Opened again: the window follows the run that went on without it.
+    MainWindow again;
+    again.show();
+    ASSERT_TRUE(again.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+    auto* runs = again.findChild<RunsPane*>();
+    ASSERT_NE(runs, nullptr);
+    const auto progress = [&] { return runColumn(runs, RunsTableModel::ProgressColumn).toString(); };
+    EXPECT_TRUE(test::waitFor([&] { return runColumn(runs, RunsTableModel::StatusColumn).toString() == "running"; }, 30s))
+        << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
+    const QString first = progress();
+    EXPECT_TRUE(test::waitFor([&] { return progress() != first; }, 60s)) << first.toStdString();
+    EXPECT_FALSE(runs->model()->rowCount() == 0);
+
+    // Killed: stale, with the last lines it wrote.
+    ASSERT_EQ(::kill(-session.pid, SIGKILL), 0);
+    EXPECT_TRUE(test::waitFor([&] { return runColumn(runs, RunsTableModel::StatusColumn).toString().endsWith("(stale)"); }, 60s))
+        << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
+    const QString tip = runColumn(runs, RunsTableModel::StatusColumn, Qt::ToolTipRole).toString();
+    EXPECT_TRUE(tip.contains("Its process is gone")) << tip.toStdString();
+    EXPECT_TRUE(tip.contains("Its last output:\n")) << tip.toStdString();
+    EXPECT_TRUE(tip.contains("run 1 started")) << tip.toStdString();
 }
 
 }  // namespace

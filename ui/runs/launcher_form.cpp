@@ -651,17 +651,19 @@ bool LauncherPane::start() {
     request.workspacePath = m_session->path().toStdString();
     request.config = config();
     if (!approveJudgeProgram(this, request.config, request)) return false;
-    if (m_processes->value() > 1) {
+    if (m_processes->value() > 1 || m_ownProcess->isChecked()) {
         try {
-            const auto launch = launchInProcesses(request, m_processes->value());
-            m_queueLabel->setText(tr("Started on %1 processes (ladder-cli, pid %2); it goes on when the "
-                                     "window closes. Log: %3")
-                                      .arg(m_processes->value())
+            const int processes = m_processes->value();
+            const auto launch = launchInProcesses(request, processes);
+            const QString where = processes > 1 ? tr("on %1 processes").arg(processes) : tr("in its own process");
+            m_queueLabel->setText(tr("Started %1 (ladder-cli, pid %2); it goes on when the window "
+                                     "closes. Log: %3")
+                                      .arg(where)
                                       .arg(launch.pid)
                                       .arg(QDir::toNativeSeparators(launch.log)));
             m_queueLabel->setToolTip(launch.log);
-            log::get("ui")->info("run started on {} processes: ladder-cli pid {}, log {}",
-                                 m_processes->value(), launch.pid, launch.log.toStdString());
+            log::get("ui")->info("run started {}: ladder-cli pid {}, log {}", where.toStdString(),
+                                 launch.pid, launch.log.toStdString());
         } catch (const std::exception& e) {
             QMessageBox::warning(this, tr("Start Run"), QString::fromStdString(e.what()));
             return false;

@@ -482,6 +482,15 @@ QWidget* LauncherPane::buildRunningGroup() {
                                "run trains in ladder-cli's processes, goes on when the window closes, "
                                "and Runs > Stop stops it."));
     form->addRow(tr("Processes:"), m_processes);
+    m_ownProcess = new QCheckBox(tr("In its own process"), box);
+    m_ownProcess->setObjectName("launcherOwnProcess");
+    m_ownProcess->setToolTip(tr("Train in a ladder-cli process of its own: the run goes on when the "
+                                "window closes, the window follows it when it opens the workspace "
+                                "again, and Runs > Stop stops it. Always so with more than 1 process."));
+    form->addRow(QString(), m_ownProcess);
+    connect(m_processes, qOverload<int>(&QSpinBox::valueChanged), m_ownProcess, [this](int n) {
+        m_ownProcess->setEnabled(n <= 1);
+    });
     return box;
 }
 

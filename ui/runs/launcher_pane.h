@@ -155,6 +155,7 @@ private:
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;
     QSpinBox* m_processes = nullptr;  // > 1: the run trains in ladder-cli's processes
+    QCheckBox* m_ownProcess = nullptr;  // 1 process, but ladder-cli's: it outlives the window
     QComboBox* m_dtype = nullptr;
     QSpinBox* m_loraRank = nullptr;
     ScientificSpinBox* m_loraAlpha = nullptr;

@@ -1,9 +1,13 @@
 #include "ui/runs/process_launch.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include "core/common/error.h"
@@ -18,6 +22,37 @@ QString ladderCliProgram() {
     return QStandardPaths::findExecutable(QStringLiteral("ladder-cli"));
 }
 
+namespace {
+
+QDir launchFolder(const QString& workspace) {
+    const QFileInfo info(workspace);
+    return QDir(info.absolutePath() + QLatin1Char('/') + info.completeBaseName() +
+                QStringLiteral(".launches"));
+}
+
+}  // namespace
+
+QString launchLogTail(const QString& workspace, std::int64_t runId, int lines) {
+    const QDir folder = launchFolder(workspace);
+    if (!folder.exists()) return {};
+    const QRegularExpression whose(QStringLiteral("\\brun %1 (started|failed)\\b").arg(runId));
+    // Newest first: the log of the run's latest start (a resume starts it again).
+    for (const QFileInfo& log : folder.entryInfoList({QStringLiteral("*.log")}, QDir::Files, QDir::Time)) {
+        QFile file(log.absoluteFilePath());
+        if (log.size() > 16 * 1024 * 1024 || !file.open(QIODevice::ReadOnly)) continue;
+        const QString text = QString::fromUtf8(file.readAll());
+        if (!whose.match(text).hasMatch()) continue;
+        // A progress line rewritten with \r counts as its last state.
+        QStringList kept;
+        for (QString line : text.split(QLatin1Char('\n'))) {
+            line = line.section(QLatin1Char('\r'), -1).trimmed();
+            if (!line.isEmpty()) kept << line;
+        }
+        return kept.mid(std::max<qsizetype>(0, kept.size() - lines)).join(QLatin1Char('\n'));
+    }
+    return {};
+}
+
 ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes) {
     const QString program = ladderCliProgram();
     if (program.isEmpty()) {
@@ -25,8 +60,7 @@ ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes)
                     "processes runs in it (build or install it, or train on 1 process)");
     }
     const QFileInfo workspace(QString::fromStdString(request.workspacePath));
-    const QDir folder(workspace.absolutePath() + QLatin1Char('/') + workspace.completeBaseName() +
-                      QStringLiteral(".launches"));
+    const QDir folder = launchFolder(workspace.absoluteFilePath());
     if (!folder.mkpath(QStringLiteral("."))) {
         throw Error("cannot make the folder " + folder.absolutePath().toStdString() +
                     " for the run's config and log: check that the workspace's folder is writable");
@@ -39,8 +73,11 @@ ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes)
     train::saveRunConfig(request.config, launch.config.toStdString());
     std::vector<std::string> command = {program.toStdString(), "train", "-w",
                                         workspace.absoluteFilePath().toStdString(),
-                                        "-c", launch.config.toStdString(), "--nproc-per-node",
-                                        std::to_string(processes)};
+                                        "-c", launch.config.toStdString()};
+    if (processes > 1) {
+        command.emplace_back("--nproc-per-node");
+        command.push_back(std::to_string(processes));
+    }
     if (request.judgeProgramApproved) command.emplace_back("--allow-judge-program");
     if (request.withoutWinRate) command.emplace_back("--no-win-rate");
     launch.pid = dist::startDetached(command, launch.log.toStdString());

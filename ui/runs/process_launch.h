@@ -3,6 +3,8 @@
 // It goes on when the window closes; the Runs pane follows it through the workspace.
 #pragma once
 
+#include <cstdint>
+
 #include <QString>
 
 #include "core/train/training_job.h"
@@ -18,7 +20,11 @@ struct ProcessLaunch {
 // ladder-cli beside this program, else on PATH; empty when neither has one.
 [[nodiscard]] QString ladderCliProgram();
 
-// Starts request's run on `processes` processes of this machine. Throws ladder::Error saying what
+// The last `lines` lines of the output of a run this window's launcher started (the log in
+// <workspace>.launches that says "run N started" or "run N failed"), or "" when there is none.
+[[nodiscard]] QString launchLogTail(const QString& workspace, std::int64_t runId, int lines = 6);
+
+// Starts request's run on `processes` processes of this machine (1: ladder-cli train alone). Throws ladder::Error saying what
 // is missing (ladder-cli, a writable folder).
 ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes);
 

@@ -27,6 +27,7 @@
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/runs/judge_program_prompt.h"
+#include "ui/runs/process_launch.h"
 #include "ui/runs/progress_delegate.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_table_model.h"
@@ -180,6 +181,7 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
             });
     connect(m_session, &WorkspaceSession::opened, this, [this] {
         m_metrics.clear();
+        m_logTails.clear();
         refresh();
     });
     connect(m_session, &WorkspaceSession::closed, this, &RunsPane::refresh);
@@ -285,6 +287,14 @@ void RunsPane::refresh() {
                 }
                 row.run = std::move(run);
                 fillMetrics(row);
+                if (!row.trainingHere && (row.liveness == store::Liveness::Stale ||
+                                          row.run.status == store::RunStatus::Failed)) {
+                    auto tail = m_logTails.find(row.run.id);
+                    if (tail == m_logTails.end()) {
+                        tail = m_logTails.emplace(row.run.id, launchLogTail(path, row.run.id)).first;
+                    }
+                    row.logTail = tail->second;
+                }
                 rows.push_back(std::move(row));
             }
         } catch (const std::exception& e) {

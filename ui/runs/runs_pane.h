@@ -77,6 +77,9 @@ private:
         std::optional<double> tokensPerSecond, residentBytes, gpuUsedBytes, processes;
     };
     std::map<std::int64_t, CachedMetrics> m_metrics;
+    // The last output of failed or stale runs this window's launcher started (process_launch.h),
+    // read once a run is seen so.
+    std::map<std::int64_t, QString> m_logTails;
 };
 
 }  // namespace ladder::ui

@@ -142,6 +142,10 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
                            tr("Its process is gone: resume it from its last checkpoint, or "
                               "delete it.");
                 }
+                if (!row.logTail.isEmpty()) {
+                    tip += (tip.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                           tr("Its last output:\n%1").arg(row.logTail);
+                }
                 return tip.isEmpty() ? QVariant() : QVariant(tip);
             }
             if (index.column() == WinRateColumn && row.winRateLengthControlled) {

@@ -35,6 +35,7 @@ struct RunRow {
     std::optional<double> residentBytes;    // system/resident_bytes, last recorded
     std::optional<double> gpuUsedBytes;     // system/gpu_used_bytes (CUDA runs)
     std::optional<double> processes;        // system/processes (a data-parallel run's)
+    QString logTail;  // a failed or stale run's last output, when this window's launcher started it
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
 };
