@@ -17,6 +17,7 @@
 #include "core/train/data_plan.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/plugins.h"
+#include "core/train/run_alerts.h"
 #include "core/train/training_job.h"
 
 namespace ladder::cli {
@@ -278,6 +279,18 @@ int runJob(const CliContext& context, const TrainOptions& options) {
     job.wait();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    // What its metrics say went wrong (issue 16), as the window shows it on the run.
+    if (!follower && job.runId() > 0) {
+        try {
+            auto workspace = store::Workspace::open(request.workspacePath);
+            for (const auto& alert : train::runAlerts(workspace.db(), job.runId())) {
+                std::printf("alert at step %lld: %s. %s\n", static_cast<long long>(alert.step),
+                            alert.title.c_str(), alert.explanation.c_str());
+            }
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "the run's alerts could not be read: %s\n", e.what());
+        }
+    }
     return status;
 }
 
