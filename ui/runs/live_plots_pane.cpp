@@ -25,6 +25,7 @@
 #include "core/store/metrics.h"
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
+#include "core/train/run_alerts.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/flow_layout.h"
@@ -288,6 +289,7 @@ void LivePlotsPane::clear() {
     for (MetricPlot* p : m_plots) {
         p->clearSeries();
         p->setStages({});
+        p->setMarks({});
         p->replot(QCustomPlot::rpQueuedReplot);
     }
     m_status->clear();
@@ -365,6 +367,7 @@ void LivePlotsPane::showRun(std::int64_t runId) {
     if (runId <= 0 || !m_session->workspace()) return;
     loadStageNames();
     loadHistory();
+    updateAlerts();
     if (followedByEvents()) {
         // Steps trained since the file's last write: the job's recent events fill the gap.
         for (const auto& e : m_queue->recentEvents()) {
@@ -589,7 +592,28 @@ void LivePlotsPane::flush() {
         m_stagesDirty = false;
         for (MetricPlot* p : m_plots) touched.insert(p);
     }
+    if (!touched.isEmpty() && std::chrono::steady_clock::now() - m_alertsRead > std::chrono::seconds(10)) {
+        updateAlerts();
+    }
     for (MetricPlot* p : touched) p->refresh();
+}
+
+void LivePlotsPane::updateAlerts() {
+    m_alertsRead = std::chrono::steady_clock::now();
+    QVector<QVector<PlotMark>> marks(m_plots.size());
+    if (m_runId > 0 && m_session->workspace()) {
+        try {
+            for (const auto& a : train::runAlerts(m_session->workspace()->db(), m_runId)) {
+                const int index = plotIndexFor(QString::fromStdString(a.metric));
+                if (index >= 0 && index < marks.size()) {
+                    marks[index].append({static_cast<double>(a.step), QString::fromStdString(a.title)});
+                }
+            }
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot read the alerts of run {}: {}", m_runId, e.what());
+        }
+    }
+    for (int i = 0; i < m_plots.size(); ++i) m_plots[i]->setMarks(marks[i]);
 }
 
 bool LivePlotsPane::exportTo(const QString& path, QString* error) {

@@ -4,6 +4,8 @@
 // process (ladder-cli on the same file) by reading the rows added since the last look.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -73,6 +75,10 @@ private:
     QCheckBox* m_logY = nullptr;
     QCheckBox* m_legends = nullptr;
     QLabel* m_status = nullptr;
+    // The run's alerts (core/train/run_alerts.h) as marks on the charts of their metrics: read
+    // when a run is shown, then at most every 10 s while new points arrive.
+    void updateAlerts();
+    std::chrono::steady_clock::time_point m_alertsRead{};
     QList<MetricPlot*> m_plots;
     QTimer* m_flushTimer = nullptr;
     QTimer* m_pollTimer = nullptr;

@@ -380,6 +380,46 @@ void MetricPlot::setStages(const QVector<StageBand>& bands) {
     rebuildBands();
 }
 
+void MetricPlot::setMarks(const QVector<PlotMark>& marks) {
+    if (marks == m_marks) return;
+    m_marks = marks;
+    rebuildMarks();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::rebuildMarks() {
+    for (QCPAbstractItem* item : m_markItems) removeItem(item);
+    m_markItems.clear();
+    const QColor warning = m_style.dark ? QColor("#f0883e") : QColor("#bc4c00");
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    for (int i = 0; i < m_marks.size(); ++i) {
+        const PlotMark& m = m_marks[i];
+        auto* line = new QCPItemStraightLine(this);
+        line->setClipToAxisRect(true);
+        for (QCPItemPosition* p : {line->point1, line->point2}) {
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        line->point1->setCoords(m.step, 0);
+        line->point2->setCoords(m.step, 1);
+        line->setPen(QPen(warning, 1.5, Qt::DashLine));
+        m_markItems << line;
+        auto* text = new QCPItemText(this);
+        text->setClipToAxisRect(true);
+        text->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        // Below the stage labels, one line lower for each mark, so that two do not overlap.
+        text->position->setCoords(m.step, 0.08 + 0.08 * (i % 4));
+        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        text->setPadding(QMargins(4, 1, 4, 1));
+        text->setFont(small);
+        text->setColor(warning);
+        text->setText(QStringLiteral("\u26a0 ") + m.label);
+        m_markItems << text;
+    }
+}
+
 void MetricPlot::rebuildBands() {
     for (QCPAbstractItem* item : m_bandItems) removeItem(item);
     m_bandItems.clear();
@@ -584,6 +624,7 @@ void MetricPlot::applyStyle() {
     m_emptyText->setColor(m_style.foreground);
     for (auto it = m_series.begin(); it != m_series.end(); ++it) styleSeries(it.key(), *it);
     rebuildBands();
+    rebuildMarks();
     m_styling = false;
 }
 

@@ -30,6 +30,14 @@ struct StageBand {
     }
 };
 
+// An alert of the run (core/train/run_alerts.h) at a step: a dashed line across the chart and its
+// title at the top.
+struct PlotMark {
+    double step = 0;
+    QString label;  // "Likelihood displacement"
+    bool operator==(const PlotMark& o) const { return step == o.step && label == o.label; }
+};
+
 class MetricPlot final : public QCustomPlot {
     Q_OBJECT
 public:
@@ -75,6 +83,8 @@ public:
     void setLogY(bool on);
     [[nodiscard]] bool logY() const { return m_logY; }
     void setStages(const QVector<StageBand>& bands);
+    void setMarks(const QVector<PlotMark>& marks);
+    [[nodiscard]] const QVector<PlotMark>& marks() const { return m_marks; }
     [[nodiscard]] int stageCount() const { return m_bands.size(); }
 
     // Rescales to the data and follows new points again (after a zoom or a pan stopped that).
@@ -143,6 +153,7 @@ private:
     void resmooth(Series& s);
     void applyStyle();
     void rebuildBands();
+    void rebuildMarks();
     void updateHover(const QPoint& pos);
 
     QString m_title;
@@ -154,6 +165,8 @@ private:
     bool m_follow = true;
     QVector<StageBand> m_bands;
     QList<QCPAbstractItem*> m_bandItems;
+    QVector<PlotMark> m_marks;
+    QList<QCPAbstractItem*> m_markItems;
     QCPItemTracer* m_tracer = nullptr;
     QCPItemText* m_emptyText = nullptr;  // "no points yet" while the chart has no series
     bool m_styling = false;

@@ -24,6 +24,7 @@
 #include "core/eval/eval_store.h"
 #include "core/store/metrics.h"
 #include "core/store/run_cleanup.h"
+#include "core/train/run_alerts.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/runs/judge_program_prompt.h"
@@ -212,6 +213,19 @@ void RunsPane::fillMetrics(RunRow& row) {
             if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
         }
     }
+    const bool active = store::isActive(row.run.status);
+    const std::int64_t every = std::max<std::int64_t>(50, row.run.totalSteps / 20);
+    if (cache.alertsStatus != status ||
+        (active ? row.run.lastStep - cache.alertsStep >= every : row.run.lastStep != cache.alertsStep)) {
+        cache.alertsStatus = status;
+        cache.alertsStep = row.run.lastStep;
+        cache.alerts.clear();
+        for (const auto& a : train::runAlerts(m_session->workspace()->db(), row.run.id)) {
+            cache.alerts << tr("step %1: %2. %3").arg(a.step).arg(QString::fromStdString(a.title),
+                                                                   QString::fromStdString(a.explanation));
+        }
+    }
+    row.alerts = cache.alerts;
     row.loss = cache.loss;
     row.evalAccuracy = cache.accuracy;
     row.winRate = cache.winRate;

@@ -75,6 +75,11 @@ private:
         int status = -1;
         std::optional<double> loss, accuracy, winRate, winRateError, lengthControlled, trainSeconds;
         std::optional<double> tokensPerSecond, residentBytes, gpuUsedBytes, processes;
+        // Its alerts (run_alerts.h), read again when it ends, and while it trains every
+        // twentieth of its steps (50 at least): they read whole series.
+        QStringList alerts;
+        std::int64_t alertsStep = -1;
+        int alertsStatus = -1;
     };
     std::map<std::int64_t, CachedMetrics> m_metrics;
     // The last output of failed or stale runs this window's launcher started (process_launch.h),

@@ -87,13 +87,19 @@ QVariant RunsTableModel::display(const RunRow& row, int column) const {
         case IdColumn: return row.isQueuedHere() ? QVariant(tr("queued")) : QVariant::fromValue<qlonglong>(run.id);
         case NameColumn: return QString::fromStdString(run.name);
         case MethodColumn: return QString::fromStdString(run.method);
-        case StatusColumn:
+        case StatusColumn: {
             if (row.isQueuedHere()) return tr("waiting (this window)");
+            // Alerts as a badge first, so that a long failure message does not hide them (what
+            // they say is in the tooltip).
+            const QString badge = row.alerts.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral("\u26a0 %1 \u00b7 ").arg(row.alerts.size());
             // A failed run says why where one looks for it (the whole message in the tooltip).
             if (run.status == store::RunStatus::Failed && !run.message.empty()) {
-                return tr("failed: %1").arg(QString::fromStdString(run.message));
+                return badge + tr("failed: %1").arg(QString::fromStdString(run.message));
             }
-            return statusText(run, row.liveness) + (row.trainingHere ? tr(" here") : QString());
+            return badge + statusText(run, row.liveness) + (row.trainingHere ? tr(" here") : QString());
+        }
         case ProgressColumn: {
             if (!row.activity.isEmpty()) return row.activity;
             if (run.totalSteps <= 0) return QString();
@@ -141,6 +147,10 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
                     tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
                            tr("Its process is gone: resume it from its last checkpoint, or "
                               "delete it.");
+                }
+                if (!row.alerts.isEmpty()) {
+                    tip += (tip.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                           tr("Alerts:\n%1").arg(row.alerts.join(QStringLiteral("\n")));
                 }
                 if (!row.logTail.isEmpty()) {
                     tip += (tip.isEmpty() ? QString() : QStringLiteral("\n\n")) +

@@ -36,6 +36,7 @@ struct RunRow {
     std::optional<double> gpuUsedBytes;     // system/gpu_used_bytes (CUDA runs)
     std::optional<double> processes;        // system/processes (a data-parallel run's)
     QString logTail;  // a failed or stale run's last output, when this window's launcher started it
+    QStringList alerts;  // "step 120: Likelihood displacement. <what it means>" (run_alerts.h)
 
     [[nodiscard]] bool isQueuedHere() const { return run.id < 0; }
 };

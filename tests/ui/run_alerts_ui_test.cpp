@@ -1,0 +1,91 @@
+// Alerts in the window (issue 16): a run whose stored metrics show likelihood displacement gets a
+// badge and the explanation in the Runs pane, and a mark at the step on the chart of its metric.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <QSettings>
+
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
+#include "tests/ui/runs_test_support.h"
+#include "ui/main_window.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/metric_plot.h"
+#include "ui/runs/runs_pane.h"
+#include "ui/runs/runs_table_model.h"
+
+namespace ladder::ui {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A finished DPO run of 100 steps, written as a trainer writes its metrics: the margins grow
+// while the chosen answers' log-probabilities fall from step 40 on.
+std::int64_t constructedRun(const fs::path& path) {
+    auto ws = store::Workspace::open(path);
+    store::RunStore runs(ws.db());
+    store::NewRun row;
+    row.name = "displaced";
+    row.method = "dpo";
+    row.configJson = "{}";
+    row.totalSteps = 100;
+    const auto id = runs.create(row);
+    store::MetricsWriter writer(ws.db(), 256);
+    for (int s = 1; s <= 100; ++s) {
+        writer.add(id, s, "loss", 0.69 - 0.002 * s, 0.0);
+        writer.add(id, s, "logps/chosen", s <= 40 ? -50.0 : -50.0 - 0.5 * (s - 40), 0.0);
+        writer.add(id, s, "rewards/margins", 0.02 * s, 0.0);
+        writer.add(id, s, "rewards/accuracies", 0.5 + 0.003 * s, 0.0);
+        writer.add(id, s, "grad_norm", 1.0 + 0.1 * std::cos(s), 0.0);
+    }
+    writer.flush();
+    runs.heartbeat(id, 100);
+    runs.finish(id, store::RunStatus::Finished);
+    return id;
+}
+
+TEST(RunAlertsInTheWindow, AConstructedRunShowsItsAlertAsABadgeAndAMarkOnItsCurve) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    const auto run = constructedRun(path);
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+
+    auto* runs = window.findChild<RunsPane*>();
+    ASSERT_NE(runs, nullptr);
+    auto* model = runs->model();
+    int row = -1;
+    ASSERT_TRUE(test::waitFor([&] {
+        for (int r = 0; r < model->rowCount(); ++r) {
+            if (model->index(r, 0).data(RunsTableModel::RunIdRole).toLongLong() == run) row = r;
+        }
+        return row >= 0;
+    }, 10s));
+    const QString status = model->index(row, RunsTableModel::StatusColumn).data().toString();
+    EXPECT_EQ(status, QStringLiteral("\u26a0 1 \u00b7 finished"));
+    const QString tip = model->index(row, RunsTableModel::StatusColumn).data(Qt::ToolTipRole).toString();
+    EXPECT_TRUE(tip.contains("Alerts:\nstep ")) << tip.toStdString();
+    EXPECT_TRUE(tip.contains("Likelihood displacement. The chosen answers' log-probability fell"))
+        << tip.toStdString();
+
+    auto* plots = window.findChild<LivePlotsPane*>();
+    ASSERT_NE(plots, nullptr);
+    plots->showRun(run);
+    int marked = 0;
+    for (MetricPlot* p : plots->plots()) {
+        if (p->marks().isEmpty()) continue;
+        ++marked;
+        EXPECT_TRUE(p->seriesNames().contains("logps/chosen")) << p->title().toStdString();
+        ASSERT_EQ(p->marks().size(), 1);
+        EXPECT_EQ(p->marks()[0].label, "Likelihood displacement");
+        EXPECT_GT(p->marks()[0].step, 40);
+    }
+    EXPECT_EQ(marked, 1);
+}
+
+}  // namespace
+}  // namespace ladder::ui
