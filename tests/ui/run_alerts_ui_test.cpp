@@ -65,8 +65,10 @@ TEST(RunAlertsInTheWindow, AConstructedRunShowsItsAlertAsABadgeAndAMarkOnItsCurv
         }
         return row >= 0;
     }, 10s));
-    const QString status = model->index(row, RunsTableModel::StatusColumn).data().toString();
-    EXPECT_EQ(status, QStringLiteral("\u26a0 1 \u00b7 finished"));
+    // Read on a worker thread, then shown.
+    const auto status = [&] { return model->index(row, RunsTableModel::StatusColumn).data().toString(); };
+    EXPECT_TRUE(test::waitFor([&] { return status() == QStringLiteral("\u26a0 1 \u00b7 finished"); }, 10s))
+        << status().toStdString();
     const QString tip = model->index(row, RunsTableModel::StatusColumn).data(Qt::ToolTipRole).toString();
     EXPECT_TRUE(tip.contains("Alerts:\nstep ")) << tip.toStdString();
     EXPECT_TRUE(tip.contains("Likelihood displacement. The chosen answers' log-probability fell"))

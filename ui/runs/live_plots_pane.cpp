@@ -367,7 +367,6 @@ void LivePlotsPane::showRun(std::int64_t runId) {
     if (runId <= 0 || !m_session->workspace()) return;
     loadStageNames();
     loadHistory();
-    updateAlerts();
     if (followedByEvents()) {
         // Steps trained since the file's last write: the job's recent events fill the gap.
         for (const auto& e : m_queue->recentEvents()) {
@@ -378,6 +377,7 @@ void LivePlotsPane::showRun(std::int64_t runId) {
         }
     }
     flush();
+    updateAlerts();
     for (MetricPlot* p : m_plots) p->fitToData();
 }
 
@@ -600,17 +600,25 @@ void LivePlotsPane::flush() {
 
 void LivePlotsPane::updateAlerts() {
     m_alertsRead = std::chrono::steady_clock::now();
+    // From the charts' own points: no reading of the file on the GUI thread.
+    train::MetricSeries series;
+    for (const auto& name : train::alertMetrics()) {
+        const QString metric = QString::fromStdString(name);
+        const int index = plotIndexFor(metric);
+        if (index < 0 || index >= m_plots.size()) continue;
+        const auto data = m_plots[index]->rawData(metric);
+        if (!data) continue;
+        auto& points = series[name];
+        points.reserve(static_cast<std::size_t>(data->size()));
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+            points.emplace_back(static_cast<std::int64_t>(it->key), it->value);
+        }
+    }
     QVector<QVector<PlotMark>> marks(m_plots.size());
-    if (m_runId > 0 && m_session->workspace()) {
-        try {
-            for (const auto& a : train::runAlerts(m_session->workspace()->db(), m_runId)) {
-                const int index = plotIndexFor(QString::fromStdString(a.metric));
-                if (index >= 0 && index < marks.size()) {
-                    marks[index].append({static_cast<double>(a.step), QString::fromStdString(a.title)});
-                }
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot read the alerts of run {}: {}", m_runId, e.what());
+    for (const auto& a : train::findRunAlerts(series)) {
+        const int index = plotIndexFor(QString::fromStdString(a.metric));
+        if (index >= 0 && index < marks.size()) {
+            marks[index].append({static_cast<double>(a.step), QString::fromStdString(a.title)});
         }
     }
     for (int i = 0; i < m_plots.size(); ++i) m_plots[i]->setMarks(marks[i]);

@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QTableView>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -180,7 +181,10 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
                                              progress ? progress->message : QString());
                 }
             });
+    m_alertWorkers = new QThreadPool(this);
+    m_alertWorkers->setMaxThreadCount(1);
     connect(m_session, &WorkspaceSession::opened, this, [this] {
+        ++m_alertGeneration;
         m_metrics.clear();
         m_logTails.clear();
         refresh();
@@ -188,6 +192,39 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     connect(m_session, &WorkspaceSession::closed, this, &RunsPane::refresh);
     connect(m_session, &WorkspaceSession::contentsChanged, this, &RunsPane::refresh);
     refresh();
+}
+
+RunsPane::~RunsPane() {
+    m_alertWorkers->clear();
+    m_alertWorkers->waitForDone();
+}
+
+void RunsPane::readAlerts(std::int64_t runId) {
+    const std::filesystem::path path = m_session->workspace()->path();
+    const int generation = m_alertGeneration;
+    m_alertWorkers->start([this, path, runId, generation] {
+        QStringList alerts;
+        try {
+            auto workspace = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
+            for (const auto& a : train::runAlerts(workspace.db(), runId)) {
+                alerts << tr("step %1: %2. %3").arg(a.step).arg(QString::fromStdString(a.title),
+                                                                QString::fromStdString(a.explanation));
+            }
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot read the alerts of run {}: {}", runId, e.what());
+            return;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, runId, generation, alerts] {
+                if (generation != m_alertGeneration) return;
+                auto it = m_metrics.find(runId);
+                if (it == m_metrics.end() || it->second.alerts == alerts) return;
+                it->second.alerts = alerts;
+                refresh();
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void RunsPane::fillMetrics(RunRow& row) {
@@ -219,11 +256,7 @@ void RunsPane::fillMetrics(RunRow& row) {
         (active ? row.run.lastStep - cache.alertsStep >= every : row.run.lastStep != cache.alertsStep)) {
         cache.alertsStatus = status;
         cache.alertsStep = row.run.lastStep;
-        cache.alerts.clear();
-        for (const auto& a : train::runAlerts(m_session->workspace()->db(), row.run.id)) {
-            cache.alerts << tr("step %1: %2. %3").arg(a.step).arg(QString::fromStdString(a.title),
-                                                                   QString::fromStdString(a.explanation));
-        }
+        readAlerts(row.run.id);
     }
     row.alerts = cache.alerts;
     row.loss = cache.loss;

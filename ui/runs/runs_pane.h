@@ -17,6 +17,8 @@ class QLabel;
 class QTableView;
 class QTimer;
 
+class QThreadPool;
+
 namespace ladder::ui {
 
 class RunQueue;
@@ -28,6 +30,7 @@ class RunsPane final : public QWidget {
     Q_OBJECT
 public:
     RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent = nullptr);
+    ~RunsPane() override;
 
     [[nodiscard]] RunsTableModel* model() const { return m_model; }
     [[nodiscard]] QTableView* view() const { return m_view; }
@@ -85,6 +88,10 @@ private:
     // The last output of failed or stale runs this window's launcher started (process_launch.h),
     // read once a run is seen so.
     std::map<std::int64_t, QString> m_logTails;
+    // Alerts are read on a worker thread (whole series: tens of milliseconds for a long run).
+    void readAlerts(std::int64_t runId);
+    QThreadPool* m_alertWorkers = nullptr;
+    int m_alertGeneration = 0;  // a workspace opened since a read started: its result is dropped
 };
 
 }  // namespace ladder::ui
