@@ -1,15 +1,18 @@
 // ladder-cli init | info | runs | backup | recover: create a workspace, summarise it, list its
 // runs, back it up, recover a damaged one.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
 #include "core/store/backup.h"
+#include "core/store/metrics.h"
 #include "core/store/recovery.h"
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/store/schema.h"
+#include "core/train/run_alerts.h"
 
 namespace ladder::cli {
 
@@ -47,7 +50,11 @@ void addWorkspaceCommands(CLI::App& app, CliContext& context) {
 
     auto* runs = app.add_subcommand("runs", "List the runs of a workspace, newest first");
     addWorkspaceOption(*runs, context);
-    runs->callback([&context] {
+    auto showAlerts = std::make_shared<bool>(false);
+    runs->add_flag("--alerts", *showAlerts,
+                   "Under each run, what its metrics say went wrong (likelihood displacement, "
+                   "overfitting, ...), as the window's Runs pane shows it");
+    runs->callback([&context, showAlerts] {
         auto ws = context.openWorkspace(/*readOnly=*/true);
         store::RunStore store(ws.db());
         const auto all = store.list();
@@ -69,9 +76,21 @@ void addWorkspaceCommands(CLI::App& app, CliContext& context) {
             char steps[32];
             std::snprintf(steps, sizeof steps, "%lld/%lld", static_cast<long long>(r.lastStep),
                           static_cast<long long>(r.totalSteps));
+            // A data-parallel run: its device times its processes ("cpu x2").
+            std::string device = r.device;
+            const auto processes = store::MetricsReader(ws.db()).series(r.id, "system/processes");
+            if (!processes.empty() && processes.back().second > 1) {
+                device += " x" + std::to_string(std::lround(processes.back().second));
+            }
             std::printf("%5lld  %-17s  %-6s  %11s  %-8s  %s%s%s\n", static_cast<long long>(r.id),
-                        status.c_str(), r.method.c_str(), steps, r.device.c_str(),
+                        status.c_str(), r.method.c_str(), steps, device.c_str(),
                         r.name.c_str(), r.message.empty() ? "" : "  -- ", r.message.c_str());
+            if (*showAlerts) {
+                for (const auto& a : train::runAlerts(ws.db(), r.id)) {
+                    std::printf("       alert at step %lld: %s. %s\n", static_cast<long long>(a.step),
+                                a.title.c_str(), a.explanation.c_str());
+                }
+            }
         }
         if (stale > 0) {
             std::printf("stale: the process of %d run%s is gone; `ladder-cli train -w W --resume ID` "

@@ -212,6 +212,10 @@ TEST_F(DataParallelTest, TwoProcessesOfBatchFourTrainAsOneOfBatchEight) {
     expectSameSeries(1, 2, "grad_norm", 1e-5);
     expectSameSeries(1, 2, "eval/loss", 1e-6);
 
+    // ladder-cli runs shows it as one run on two processes.
+    const auto listed = test::runLadderCli(m_dir.path(), "runs -w demo.ladder");
+    EXPECT_NE(listed.output.find("cpu x2"), std::string::npos) << listed.output;
+
     // One run, written by rank 0 alone: its metrics once, its checkpoints, its margins.
     auto ws = store::Workspace::open(m_path);
     store::RunStore runs(ws.db());

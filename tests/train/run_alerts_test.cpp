@@ -153,6 +153,15 @@ TEST(RunAlerts, ARunsStoredMetricsGiveItsAlerts) {
     const auto alerts = runAlerts(ws.db(), run);
     ASSERT_EQ(alerts.size(), 1u);
     EXPECT_EQ(alerts[0].kind, "likelihood_displacement");
+
+    // ladder-cli runs --alerts says the same under the run.
+    const auto listed = test::runLadderCli(dir.path(), "runs -w w.ladder --alerts");
+    ASSERT_EQ(listed.exitCode, 0) << listed.output;
+    EXPECT_NE(listed.output.find("alert at step " + std::to_string(alerts[0].step) +
+                                 ": Likelihood displacement. The chosen answers'"),
+              std::string::npos) << listed.output;
+    const auto plain = test::runLadderCli(dir.path(), "runs -w w.ladder");
+    EXPECT_EQ(plain.output.find("alert at step"), std::string::npos) << plain.output;
 }
 
 }  // namespace
