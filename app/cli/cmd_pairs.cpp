@@ -2,6 +2,7 @@
 // preflight report), summarise them with the judges' agreement, have a judge (a local model) give
 // its verdicts on them, and write them out as TRL JSONL.
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "app/cli/cli_context.h"
@@ -13,6 +14,7 @@
 #include "core/pairs/judge_agreement.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_builder.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/workspace_files.h"
 
@@ -236,6 +238,58 @@ void runSelfRank(const CliContext& context, const SelfRankArgs& args) {
                 result.ladder.c_str());
 }
 
+struct DynamicsArgs {
+    std::int64_t run = 0;
+    bool bySource = false;
+    std::string list;  // never, learned, forgotten, right
+    int limit = 20;
+};
+
+// ladder-cli pairs dynamics: what a run learned pair by pair (per-pair margins at each evaluation).
+void runDynamics(const CliContext& context, const DynamicsArgs& args) {
+    auto ws = context.openWorkspace(/*readOnly=*/true);
+    const auto all = pairs::pairDynamics(ws.db(), args.run);
+    if (all.empty()) {
+        throw Error("run " + std::to_string(args.run) + " has no pair margins at two evaluations or "
+                    "more: runs record them at each evaluation (eval.every) while margin_pairs > 0");
+    }
+    for (const bool heldOut : {false, true}) {
+        const auto rows = pairs::learnability(all, args.bySource, heldOut);
+        if (rows.empty()) continue;
+        std::printf("%s pairs by %s: learned / never learned / forgotten / right from the start\n",
+                    heldOut ? "held-out" : "training (a fixed sample)", args.bySource ? "chosen source" : "tier");
+        for (const auto& r : rows) {
+            const auto pct = [&r](std::int64_t n) { return 100.0 * static_cast<double>(n) / static_cast<double>(r.pairs); };
+            std::printf("  %-28s %5lld pairs  %5.1f%% / %5.1f%% / %5.1f%% / %5.1f%%\n", r.group.c_str(),
+                        static_cast<long long>(r.pairs), pct(r.learned), pct(r.neverLearned),
+                        pct(r.forgotten), pct(r.rightFromTheStart));
+        }
+    }
+    if (args.list.empty()) return;
+    const std::map<std::string, pairs::PairLearning> kinds = {
+        {"never", pairs::PairLearning::NeverLearned}, {"learned", pairs::PairLearning::LearnedAt},
+        {"forgotten", pairs::PairLearning::Forgotten}, {"right", pairs::PairLearning::RightFromTheStart}};
+    const auto wanted = kinds.at(args.list);
+    int shown = 0;
+    for (const auto& d : all) {
+        if (d.learning != wanted || shown >= args.limit) continue;
+        ++shown;
+        std::string path;
+        for (const auto& [step, margin] : d.margins) {
+            char part[48];
+            std::snprintf(part, sizeof part, "%s%lld:%+.3f", path.empty() ? "" : " ",
+                          static_cast<long long>(step), margin);
+            path += part;
+        }
+        std::printf("pair %lld (%s%s)%s: %s\n", static_cast<long long>(d.pairId), d.tier.c_str(),
+                    d.heldOut ? ", held out" : "",
+                    d.learning == pairs::PairLearning::LearnedAt
+                        ? (" learned at step " + std::to_string(d.learnedAt)).c_str()
+                        : "",
+                    path.c_str());
+    }
+}
+
 }  // namespace
 
 void addPairCommands(CLI::App& app, CliContext& context) {
@@ -317,6 +371,18 @@ void addPairCommands(CLI::App& app, CliContext& context) {
     exportCmd->add_flag("--force", exportArgs->force,
                         "Write even over an SQLite database (never over the workspace itself)");
     exportCmd->callback([&context, exportArgs] { runExport(context, *exportArgs); });
+
+    auto dynamics = std::make_shared<DynamicsArgs>();
+    auto* dynamicsCmd = pairsCmd->add_subcommand(
+        "dynamics", "What a run learned pair by pair: learned, never learned, forgotten, per tier "
+                    "or source (its margins at each evaluation)");
+    addWorkspaceOption(*dynamicsCmd, context);
+    dynamicsCmd->add_option("--run", dynamics->run, "The run")->required();
+    dynamicsCmd->add_flag("--by-source", dynamics->bySource, "Group by the chosen answer's source, not the tier");
+    dynamicsCmd->add_option("--list", dynamics->list, "List pairs that were: never, learned, forgotten, right")
+        ->check(CLI::IsMember({"never", "learned", "forgotten", "right"}));
+    dynamicsCmd->add_option("--limit", dynamics->limit, "How many to list (20)");
+    dynamicsCmd->callback([&context, dynamics] { runDynamics(context, *dynamics); });
 }
 
 }  // namespace ladder::cli

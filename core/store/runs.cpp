@@ -87,7 +87,8 @@ std::int64_t RunStore::create(const NewRun& run) {
     const std::int64_t id = m_db.lastInsertId();
     // Rows a crafted or damaged file left for this id (foreign keys off when they were written)
     // are not this run's: its checkpoints, metrics and samples start empty.
-    for (const char* table : {"checkpoints", "metrics", "evals", "samples", "pair_margins"}) {
+    for (const char* table : {"checkpoints", "metrics", "evals", "samples", "pair_margins",
+                              "pair_margin_steps"}) {
         m_db.prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, id).run();
     }
     return id;

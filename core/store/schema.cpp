@@ -317,6 +317,20 @@ CREATE TABLE judge_cache (
 ) WITHOUT ROWID;
 )sql";
 
+// A run's reward margin per pair at each evaluation (issue 16): the held-out pairs it evaluates
+// and a fixed sample of training pairs, so that a pair's learning can be followed over steps
+// (core/pairs/pair_dynamics.h). pair_margins keeps only the latest of each.
+constexpr const char* kPairMarginSteps = R"sql(
+CREATE TABLE pair_margin_steps (
+    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    step    INTEGER NOT NULL,
+    margin  REAL NOT NULL,
+    PRIMARY KEY (run_id, pair_id, step)
+) WITHOUT ROWID;
+CREATE INDEX pair_margin_steps_by_pair ON pair_margin_steps(pair_id);
+)sql";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "initial schema", [](Database& db) { db.exec(kSchemaV1); }},
@@ -358,6 +372,8 @@ const std::vector<Migration>& migrations() {
         {5, "studies", [](Database& db) { db.exec(kStudies); }},
         // Version 6: a local model's verdicts, so that judging the same answers again is free.
         {6, "judge verdicts cached", [](Database& db) { db.exec(kJudgeCache); }},
+        // Version 7: pair margins at every evaluation, not only the last (per-pair dynamics).
+        {7, "pair margins over steps", [](Database& db) { db.exec(kPairMarginSteps); }},
     };
     return all;
 }

@@ -540,6 +540,7 @@ void Trainer::restoreCheckpoint() {
         logger()->info("run {}: no checkpoint yet, starting over from step 0", m_runId);
         if (writer()) {
             m_workspace->db().prepare("DELETE FROM metrics WHERE run_id = ? AND step > 0").bind(1, m_runId).run();
+            m_workspace->db().prepare("DELETE FROM pair_margin_steps WHERE run_id = ?").bind(1, m_runId).run();
         }
         return;
     }
@@ -575,6 +576,11 @@ void Trainer::restoreCheckpoint() {
     if (writer()) {
         m_workspace->db()
             .prepare("DELETE FROM metrics WHERE run_id = ? AND step > ?")
+            .bind(1, m_runId)
+            .bind(2, state.step)
+            .run();
+        m_workspace->db()
+            .prepare("DELETE FROM pair_margin_steps WHERE run_id = ? AND step > ?")
             .bind(1, m_runId)
             .bind(2, state.step)
             .run();
@@ -916,9 +922,13 @@ std::vector<const TokenizedPair*> Trainer::pairsNeedingReference() const {
         if (drawn[i]) out.push_back(&m_train[i]);
     }
     for (const auto& p : m_heldout) out.push_back(&p);
-    for (const TokenizedPair* p : marginPairSet()) {
-        if (p < m_train.data() || p >= m_train.data() + m_train.size()) continue;  // held out
-        if (!drawn[static_cast<std::size_t>(p - m_train.data())]) out.push_back(p);
+    for (const auto& set : {marginPairSet(), dynamicsSample()}) {
+        for (const TokenizedPair* p : set) {
+            if (p < m_train.data() || p >= m_train.data() + m_train.size()) continue;  // held out
+            const auto i = static_cast<std::size_t>(p - m_train.data());
+            if (!drawn[i]) out.push_back(p);
+            drawn[i] = 1;  // once, though both sets name it
+        }
     }
     return out;
 }

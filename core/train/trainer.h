@@ -89,6 +89,9 @@ private:
     // The pairs whose reward margins a finished run records: held-out first, then training pairs
     // evenly spread, marginPairs in all.
     [[nodiscard]] std::vector<const TokenizedPair*> marginPairSet() const;
+    // The training pairs whose margins each evaluation records beside the held-out ones (per-pair
+    // dynamics, pairs/pair_dynamics.h): as many as the held-out pairs evaluated, evenly spread.
+    [[nodiscard]] std::vector<const TokenizedPair*> dynamicsSample() const;
     // Every pair the reference log-probs are needed for: the batches the sampler will draw until
     // max_steps, the held-out pairs and the margin pairs.
     [[nodiscard]] std::vector<const TokenizedPair*> pairsNeedingReference() const;

@@ -11,6 +11,7 @@
 #include "core/common/log.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/pairs/pair_margins.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -69,6 +70,7 @@ void Trainer::evaluate(std::int64_t step) {
     std::vector<const TokenizedPair*> heldout;
     for (const auto& p : m_heldout) heldout.push_back(&p);
     std::vector<float> chosen, rejected, logps;
+    std::vector<std::pair<std::int64_t, double>> pairMargins;  // per pair, for its dynamics
     double lossSum = 0;
     std::map<std::string, std::pair<double, double>> tierSums;  // correct, margin
     std::map<std::string, int> tierCounts;
@@ -79,6 +81,7 @@ void Trainer::evaluate(std::int64_t step) {
             t.first += s.chosen[i] > s.rejected[i] ? 1.0 : 0.0;
             t.second += s.chosen[i] - s.rejected[i];
             ++tierCounts[s.pairs[i]->tier];
+            pairMargins.emplace_back(s.pairs[i]->pairId, static_cast<double>(s.chosen[i] - s.rejected[i]));
         }
         chosen.insert(chosen.end(), s.chosen.begin(), s.chosen.end());
         rejected.insert(rejected.end(), s.rejected.begin(), s.rejected.end());
@@ -105,6 +108,18 @@ void Trainer::evaluate(std::int64_t step) {
     const double now = clock::nowSeconds();
     for (const auto& [name, value] : metrics) m_metrics->add(m_runId, step, name, value, now);
     flushMetrics(true);
+    if (m_config.marginPairs > 0) {
+        // Per-pair dynamics: these held-out pairs' margins and a fixed, evenly spread sample of as
+        // many training pairs, at every evaluation (pairs/pair_dynamics.h).
+        scorePairs(dynamicsSample(), [&pairMargins](const ScoredPairs& s) {
+            for (std::size_t i = 0; i < s.pairs.size(); ++i) {
+                pairMargins.emplace_back(s.pairs[i]->pairId, static_cast<double>(s.chosen[i] - s.rejected[i]));
+            }
+        });
+        retryWhileBusy("saving the pair margins", [&] {
+            pairs::savePairMarginStep(m_workspace->db(), m_runId, step, pairMargins);
+        });
+    }
     logger()->info("run {}: step {}: held-out accuracy {:.3f}, margin {:.3f} ({} pairs)", m_runId,
                    step, correct / n, margins / n, chosen.size());
     emit(EventKind::Eval, step, {}, std::move(metrics));
@@ -159,6 +174,17 @@ void Trainer::evaluateWinRate(std::int64_t step) {
         logger()->warn("run {}: step {}: the win rate failed: {}", m_runId, step, e.what());
         emit(EventKind::Message, step, std::string("the win rate failed: ") + e.what());
     }
+}
+
+std::vector<const TokenizedPair*> Trainer::dynamicsSample() const {
+    std::vector<const TokenizedPair*> sample;
+    if (m_config.marginPairs <= 0 || m_train.empty()) return sample;
+    const std::size_t wanted = std::min(m_train.size(), std::max<std::size_t>(1, m_heldout.size()));
+    const std::size_t stride = std::max<std::size_t>(1, m_train.size() / wanted);
+    for (std::size_t i = 0; i < m_train.size() && sample.size() < wanted; i += stride) {
+        sample.push_back(&m_train[i]);
+    }
+    return sample;
 }
 
 std::vector<const TokenizedPair*> Trainer::marginPairSet() const {

@@ -14,6 +14,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
 #include "core/model/safetensors.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
@@ -150,6 +151,18 @@ TEST_F(TrainerTest, DpoRunFinishesAndRecordsMetricsCheckpointsAndMargins) {
     EXPECT_EQ(ws.db().queryInt64("SELECT count(*) FROM pair_margins WHERE run_id = " +
                                  std::to_string(run)),
               20);
+    // Per-pair dynamics: at each evaluation (steps 3 and 6) the held-out pairs evaluated and as
+    // many training pairs, each with its margin at both.
+    const auto dynamics = pairs::pairDynamics(ws.db(), run);
+    std::size_t heldOut = 0;
+    for (const auto& p : dynamics) {
+        ASSERT_EQ(p.margins.size(), 2u) << "pair " << p.pairId;
+        EXPECT_EQ(p.margins[0].first, 3);
+        EXPECT_EQ(p.margins[1].first, 6);
+        heldOut += p.heldOut;
+    }
+    EXPECT_EQ(heldOut, 16u);  // evalPairs
+    EXPECT_EQ(dynamics.size(), 32u);
 }
 
 TEST_F(TrainerTest, SftFromScratchThenDpoFromItsCheckpoint) {
