@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/common/lists.h"
 #include "core/common/text.h"
+#include "core/pairs/pair_dynamics.h"
 
 namespace ladder::pairs {
 
@@ -330,6 +331,18 @@ PairDetail pairDetail(store::Database& db, std::int64_t pairId) {
     while (margins.step()) {
         d.margins.push_back({margins.int64(0), margins.text(1), margins.int64(2), margins.real(3)});
     }
+    auto steps = db.prepare(
+        "SELECT m.run_id, r.name, m.step, m.margin FROM pair_margin_steps m "
+        "JOIN runs r ON r.id = m.run_id WHERE m.pair_id = ? ORDER BY m.run_id DESC, m.step");
+    steps.bind(1, pairId);
+    while (steps.step()) {
+        if (d.learning.empty() || d.learning.back().runId != steps.int64(0)) {
+            d.learning.push_back({steps.int64(0), steps.text(1), {}, {}, 0});
+        }
+        d.learning.back().margins.emplace_back(steps.int64(2), steps.real(3));
+    }
+    std::erase_if(d.learning, [](const PairLearningPath& p) { return p.margins.size() < 2; });
+    for (auto& p : d.learning) p.learning = toString(classify(p.margins, &p.learnedAt));
     return d;
 }
 

@@ -105,6 +105,15 @@ struct PairMargin {
     double margin = 0;
 };
 
+// A run's margins of the pair at each evaluation and what they say (pair_dynamics.h).
+struct PairLearningPath {
+    std::int64_t runId = 0;
+    std::string run;
+    std::vector<std::pair<std::int64_t, double>> margins;  // by step
+    std::string learning;       // "learned", "never learned", "forgotten", "right from the start"
+    std::int64_t learnedAt = 0;  // "learned": from this step on
+};
+
 struct PairDetail {
     std::int64_t pairId = 0;
     std::int64_t promptId = 0;
@@ -123,6 +132,7 @@ struct PairDetail {
     JudgeVerdict judge = JudgeVerdict::None;
     std::vector<PairVerdict> verdicts;
     std::vector<PairMargin> margins;  // newest run first
+    std::vector<PairLearningPath> learning;  // runs with its margin at two evaluations or more, newest first
 };
 
 // Throws ladder::Error when there is no such pair.

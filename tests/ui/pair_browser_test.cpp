@@ -19,6 +19,7 @@
 #include "core/data/dataset_import.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_annotations.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/pairs/pair_margins.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/runs.h"
@@ -392,6 +393,28 @@ TEST(PairDetailViewTest, AConversationPromptIsShownTurnByTurnFromTheWorkspace) {
     EXPECT_EQ(prompt->toPlainText().toStdString(),
               "System\nBe brief.\nUser\nHi\nAssistant\nHello\nUser\nSky?");
     EXPECT_EQ(view.leftText(), "Blue");
+}
+
+// Per-pair dynamics (issue 16): a run's margins of the pair over its evaluations and what they say.
+TEST(PairDetailViewTest, APairsMarginsOverARunsEvaluationsSayWhenItWasLearned) {
+    test::TempDir dir;
+    const auto file = dir.path() / "demo.ladder";
+    demo::initWorkspace(file, {.prompts = 40, .seed = 4});
+    auto ws = store::Workspace::open(file);
+    const std::int64_t pairId = ws.db().queryInt64("SELECT min(id) FROM pairs");
+    store::NewRun row;
+    row.name = "dpo run";
+    row.method = "dpo";
+    row.configJson = "{}";
+    const auto run = store::RunStore(ws.db()).create(row);
+    for (const auto& [step, margin] : std::vector<std::pair<int, double>>{{50, -0.4}, {100, 0.2}, {150, -0.1}, {200, 0.3}, {250, 0.5}}) {
+        pairs::savePairMarginStep(ws.db(), run, step, {{pairId, margin}});
+    }
+    PairDetailView view;
+    view.showPair(pairs::pairDetail(ws.db(), pairId));
+    const QString facts = view.findChild<QLabel*>("pairFacts")->text();
+    EXPECT_TRUE(facts.contains("Over steps, dpo run: <b>learned at step 200</b> (50: -0.40")) << facts.toStdString();
+    EXPECT_TRUE(facts.contains("250: 0.50)")) << facts.toStdString();
 }
 
 TEST(WordDiff, MarksTheWordsOffTheCommonSubsequenceOnEachSide) {

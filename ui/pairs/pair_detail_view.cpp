@@ -1,5 +1,7 @@
 #include "ui/pairs/pair_detail_view.h"
 
+#include <algorithm>
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
@@ -203,6 +205,24 @@ void PairDetailView::showPair(const pairs::PairDetail& d) {
                            .arg(m.step);
         }
         facts << tr("Margins: %1").arg(margins.join(QStringLiteral("; ")));
+    }
+    for (const auto& path : d.learning) {
+        // Its margin over the run's evaluations: at most 8 of them (the first, the last, and
+        // evenly between), and what they say.
+        const QLocale locale;
+        QStringList points;
+        const std::size_t n = path.margins.size();
+        const std::size_t shown = std::min<std::size_t>(n, 8);
+        for (std::size_t k = 0; k < shown; ++k) {
+            const auto& [step, margin] = path.margins[shown == 1 ? 0 : k * (n - 1) / (shown - 1)];
+            points << tr("%1: %2").arg(step).arg(locale.toString(margin, 'f', 2));
+        }
+        const QString what = path.learning == "learned"
+                                 ? tr("learned at step %1").arg(path.learnedAt)
+                                 : QString::fromStdString(path.learning);
+        facts << tr("Over steps, %1: <b>%2</b> (%3)")
+                     .arg(QString::fromStdString(path.run).toHtmlEscaped(), what.toHtmlEscaped(),
+                          points.join(QStringLiteral(" \u00b7 ")));
     }
     if (d.annotation && !d.annotation->note.empty()) {
         facts << tr("Note: <i>%1</i>")
