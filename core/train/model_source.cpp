@@ -1,5 +1,7 @@
 #include "core/train/model_source.h"
 
+#include <mutex>
+
 #include "core/train/memory_estimate.h"
 
 #include <nlohmann/json.hpp>
@@ -118,6 +120,12 @@ LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
     LoadedModel out;
     if (spec.kind == "tiny") {
         const auto cfg = specModelConfig(workspace, spec);
+        // Seeding LibTorch's global generator and drawing the weights is one step: two runs that
+        // start at once in one process (the window's queue beside a study, a data-parallel run's
+        // ranks as threads) would otherwise draw from each other's sequence, and a seed would not
+        // give its weights (nor a resumed run its reference key).
+        static std::mutex seeding;
+        const std::lock_guard lock(seeding);
         torch::manual_seed(static_cast<std::uint64_t>(seed));
         out.model = model::buildModel(cfg, device, torch::kFloat);
         out.description = "tiny (from scratch, seed " + std::to_string(seed) + ")";
