@@ -81,6 +81,26 @@ std::vector<PairDynamics> pairDynamics(store::Database& db, std::int64_t runId) 
     return out;
 }
 
+std::optional<std::int64_t> nearestMarginStep(store::Database& db, std::int64_t runId, double step) {
+    auto s = db.prepare(
+        "SELECT step FROM pair_margin_steps WHERE run_id = ? GROUP BY step "
+        "ORDER BY abs(step - ?), step LIMIT 1");
+    s.bind(1, runId).bind(2, step);
+    if (!s.step()) return std::nullopt;
+    return s.int64(0);
+}
+
+std::vector<StepMargin> marginsAtStep(store::Database& db, std::int64_t runId, std::int64_t step) {
+    auto s = db.prepare(
+        "SELECT m.pair_id, p.tier, p.split, m.margin FROM pair_margin_steps m "
+        "JOIN pairs p ON p.id = m.pair_id WHERE m.run_id = ? AND m.step = ? "
+        "ORDER BY m.margin, m.pair_id");
+    s.bind(1, runId).bind(2, step);
+    std::vector<StepMargin> out;
+    while (s.step()) out.push_back({s.int64(0), s.text(1), s.text(2) == "heldout", s.real(3)});
+    return out;
+}
+
 std::vector<Learnability> learnability(const std::vector<PairDynamics>& pairs, bool bySource,
                                        bool heldOut) {
     std::map<std::string, Learnability> groups;

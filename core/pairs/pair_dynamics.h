@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,19 @@ struct PairDynamics {
 
 // Every pair with margins at two evaluations or more, by pair id.
 [[nodiscard]] std::vector<PairDynamics> pairDynamics(store::Database& db, std::int64_t runId);
+
+// The pairs behind a point of a run's curve: their margins at an evaluation, worst first.
+struct StepMargin {
+    std::int64_t pairId = 0;
+    std::string tier;
+    bool heldOut = false;
+    double margin = 0;
+};
+// The evaluation step with stored margins nearest `step` (nullopt: the run stored none).
+[[nodiscard]] std::optional<std::int64_t> nearestMarginStep(store::Database& db, std::int64_t runId,
+                                                            double step);
+[[nodiscard]] std::vector<StepMargin> marginsAtStep(store::Database& db, std::int64_t runId,
+                                                    std::int64_t step);
 
 struct Learnability {
     std::string group;  // a tier, or a source

@@ -1,18 +1,26 @@
 // Alerts in the window (issue 16): a run whose stored metrics show likelihood displacement gets a
 // badge and the explanation in the Runs pane, and a mark at the step on the chart of its metric.
+// A click on a curve lists the pairs behind it at that step, worst first, and opens one.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include <QApplication>
 #include <QSettings>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
 
+#include "core/pairs/pair_dynamics.h"
 #include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "tests/ui/runs_test_support.h"
 #include "ui/main_window.h"
+#include "ui/pairs/pair_browser.h"
 #include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/pairs_at_step_dialog.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
 
@@ -87,6 +95,53 @@ TEST(RunAlertsInTheWindow, AConstructedRunShowsItsAlertAsABadgeAndAMarkOnItsCurv
         EXPECT_GT(p->marks()[0].step, 40);
     }
     EXPECT_EQ(marked, 1);
+}
+
+TEST(RunAlertsInTheWindow, AClickOnACurveListsThePairsBehindItWorstFirstAndOpensOne) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    const auto run = constructedRun(path);
+    std::vector<std::int64_t> ids;
+    {
+        auto ws = store::Workspace::open(path);
+        auto s = ws.db().prepare("SELECT id FROM pairs ORDER BY id LIMIT 3");
+        while (s.step()) ids.push_back(s.int64(0));
+        ASSERT_EQ(ids.size(), 3u);
+        // Margins at steps 50 and 100; at 100 the second pair is the worst.
+        pairs::savePairMarginStep(ws.db(), run, 50, {{ids[0], -0.5}, {ids[1], 0.1}, {ids[2], 0.3}});
+        pairs::savePairMarginStep(ws.db(), run, 100, {{ids[0], 0.2}, {ids[1], -0.7}, {ids[2], 0.4}});
+    }
+    MainWindow window;
+    window.resize(1280, 820);
+    window.show();
+    ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+    auto* plots = window.findChild<LivePlotsPane*>();
+    ASSERT_NE(plots, nullptr);
+    plots->showRun(run);
+    auto* tabs = window.findChild<QTabWidget*>();
+    tabs->setCurrentWidget(plots);
+    MetricPlot* loss = plots->plots().front();
+    ASSERT_TRUE(loss->seriesNames().contains("loss"));
+    QApplication::processEvents();
+    loss->replot();
+    // A click on the loss curve at step 97: the evaluation nearest it is step 100.
+    const QPoint at(static_cast<int>(loss->xAxis->coordToPixel(97)),
+                    static_cast<int>(loss->yAxis->coordToPixel(loss->yAxis->range().center())));
+    QTest::mouseClick(loss, Qt::LeftButton, {}, at);
+    auto* dialog = plots->findChild<PairsAtStepDialog*>("pairsAtStep");
+    ASSERT_NE(dialog, nullptr);
+    EXPECT_EQ(dialog->windowTitle(), QStringLiteral("Pairs of run #%1 at step 100").arg(run));
+    auto* table = dialog->table();
+    ASSERT_EQ(table->rowCount(), 3);
+    EXPECT_EQ(table->item(0, 0)->text().toLongLong(), ids[1]);  // -0.7 first
+    EXPECT_EQ(table->item(2, 0)->text().toLongLong(), ids[2]);
+    // Opened: the Pairs pane shows it.
+    dialog->openRow(0);
+    auto* browser = window.findChild<PairBrowser*>();
+    ASSERT_NE(browser, nullptr);
+    EXPECT_EQ(tabs->currentWidget(), browser);
+    EXPECT_EQ(browser->currentPairId(), ids[1]);
 }
 
 }  // namespace

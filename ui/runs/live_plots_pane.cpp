@@ -22,6 +22,7 @@
 #include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/store/metrics.h"
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
@@ -30,6 +31,7 @@
 #include "ui/bridge/workspace_session.h"
 #include "ui/flow_layout.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/pairs_at_step_dialog.h"
 #include "ui/runs/plot_export.h"
 #include "ui/runs/run_text.h"
 
@@ -195,6 +197,7 @@ void LivePlotsPane::buildUi() {
         auto* plot = new MetricPlot(titles[i], this);
         plot->setGrowsForLegend(true);  // the pane scrolls down, so a legend never flattens a chart
         m_plots << plot;
+        connect(plot, &MetricPlot::stepClicked, this, &LivePlotsPane::showPairsAt);
         grid->addWidget(plot, i / kColumns, i % kColumns);
     }
     auto* charts = new QWidget(this);
@@ -596,6 +599,26 @@ void LivePlotsPane::flush() {
         updateAlerts();
     }
     for (MetricPlot* p : touched) p->refresh();
+}
+
+void LivePlotsPane::showPairsAt(double step) {
+    if (m_runId <= 0 || !m_session->workspace()) return;
+    try {
+        auto& db = m_session->workspace()->db();
+        const auto at = pairs::nearestMarginStep(db, m_runId, step);
+        if (!at) {
+            m_status->setText(tr("Run #%1 stored no pair margins at its evaluations (margin_pairs 0, "
+                                 "or a run from before they were kept): no pairs to show.")
+                                  .arg(m_runId));
+            return;
+        }
+        auto* dialog = new PairsAtStepDialog(m_runId, *at, pairs::marginsAtStep(db, m_runId, *at), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &PairsAtStepDialog::openPair, this, &LivePlotsPane::pairRequested);
+        dialog->show();
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot read the pair margins of run {}: {}", m_runId, e.what());
+    }
 }
 
 void LivePlotsPane::updateAlerts() {

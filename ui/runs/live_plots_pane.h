@@ -54,6 +54,13 @@ public:
     void flush();
     void poll();
     void reloadRuns();
+    // A click on a chart at `step`: the pairs whose margins the run measured at the evaluation
+    // nearest it, in a dialog (PairsAtStepDialog); the status line says when it measured none.
+    void showPairsAt(double step);
+
+Q_SIGNALS:
+    // A pair to open in the Pairs pane (from the pairs behind a point).
+    void pairRequested(std::int64_t pairId);
 
 private:
     void buildUi();

@@ -579,6 +579,7 @@ void MetricPlot::mousePressEvent(QMouseEvent* event) {
     // A click alone (to focus the pane) changes no range: only a drag stops the following, or
     // the next point (the win rate at the end) would fall outside the frame.
     m_pressed = true;
+    m_pressAt = event->pos();
     QCustomPlot::mousePressEvent(event);
 }
 
@@ -589,8 +590,12 @@ void MetricPlot::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void MetricPlot::mouseReleaseEvent(QMouseEvent* event) {
+    const bool click = m_pressed && event->button() == Qt::LeftButton &&
+                       (event->pos() - m_pressAt).manhattanLength() <= 3 &&
+                       axisRect()->rect().contains(event->pos());
     m_pressed = false;
     QCustomPlot::mouseReleaseEvent(event);
+    if (click) Q_EMIT stepClicked(xAxis->pixelToCoord(event->pos().x()));
 }
 
 void MetricPlot::mouseDoubleClickEvent(QMouseEvent* event) {

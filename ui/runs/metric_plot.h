@@ -9,6 +9,7 @@
 #pragma once
 
 #include <QHash>
+#include <QPoint>
 #include <QMap>
 #include <QtNumeric>
 #include <QSharedPointer>
@@ -93,6 +94,8 @@ public:
     // Rescales when following, then queues a replot: call once per batch of new points.
     void refresh();
 
+    // A click (no drag) in the chart: the step under the mouse (the pairs behind it: LivePlotsPane).
+    Q_SIGNAL void stepClicked(double step);
     // The values of every series at the step nearest `step` ("step 120\nloss 0.4123 ..."), as the
     // hover tooltip shows them; empty when there is no data.
     [[nodiscard]] QString valuesAt(double step) const;
@@ -174,6 +177,7 @@ private:
     bool m_growsForLegend = false;
     bool m_heightQueued = false;  // keepPlotHeight() is posted, to run after the layout
     bool m_pressed = false;  // a button is down on the chart: a drag stops the following
+    QPoint m_pressAt;  // where the last press was: a release there is a click
 };
 
 }  // namespace ladder::ui

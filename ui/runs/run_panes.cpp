@@ -11,6 +11,7 @@
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/study_bridge.h"
 #include "ui/main_window.h"
+#include "ui/pairs/pair_browser.h"
 #include "ui/runs/compare_pane.h"
 #include "ui/runs/launcher_pane.h"
 #include "ui/runs/live_plots_pane.h"
@@ -41,6 +42,14 @@ RunPanes addRunPanes(MainWindow* window) {
                          launcher->setConfig(config);
                          tabs->setCurrentWidget(launcher);
                      });
+    // The pairs behind a point of a curve, opened in the Pairs pane.
+    if (auto* browser = window->findChild<PairBrowser*>()) {
+        QObject::connect(p.plots, &LivePlotsPane::pairRequested, browser,
+                         [browser, tabs](std::int64_t pairId) {
+                             tabs->setCurrentWidget(browser);
+                             browser->selectPair(pairId);
+                         });
+    }
     QObject::connect(p.runs, &RunsPane::showPlots, p.plots,
                      [plots = p.plots, tabs](std::int64_t runId) {
                          plots->showRun(runId);
