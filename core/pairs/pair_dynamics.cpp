@@ -1,32 +1,21 @@
 #include "core/pairs/pair_dynamics.h"
 
-#include <cmath>
 #include <map>
 
 #include "core/common/error.h"
+#include "core/pairs/pair_margins.h"
 
 namespace ladder::pairs {
 
 void savePairMarginStep(store::Database& db, std::int64_t runId, std::int64_t step,
                         const std::vector<std::pair<std::int64_t, double>>& marginByPair) {
     store::Transaction tx(db);
-    {
-        auto run = db.prepare("SELECT 1 FROM runs WHERE id = ?");
-        run.bind(1, runId);
-        if (!run.step()) {
-            throw Error("cannot store pair margins: no run " + std::to_string(runId) + " in this workspace");
-        }
-    }
+    checkMarginsToStore(db, runId, step, marginByPair);
     // INSERT ... SELECT: a pair rebuilt away since the run loaded it is left out.
     auto insert = db.prepare(
         "INSERT OR REPLACE INTO pair_margin_steps(run_id, pair_id, step, margin) "
         "SELECT ?1, id, ?3, ?4 FROM pairs WHERE id = ?2");
     for (const auto& [pairId, margin] : marginByPair) {
-        if (!std::isfinite(margin)) {
-            throw Error("run " + std::to_string(runId) + ", step " + std::to_string(step) +
-                        ": the margin of pair " + std::to_string(pairId) +
-                        " is not a finite number (a diverged run?); nothing was stored");
-        }
         insert.bind(1, runId).bind(2, pairId).bind(3, step).bind(4, margin).run();
     }
     tx.commit();

@@ -7,28 +7,33 @@
 
 namespace ladder::pairs {
 
-void savePairMargins(store::Database& db, std::int64_t runId, std::int64_t step,
-                     const std::vector<std::pair<std::int64_t, double>>& marginByPair) {
-    store::Transaction tx(db);
-    {
-        auto run = db.prepare("SELECT 1 FROM runs WHERE id = ?");
-        run.bind(1, runId);
-        if (!run.step()) {
-            throw Error("cannot store pair margins: no run " + std::to_string(runId) +
-                        " in this workspace");
-        }
+void checkMarginsToStore(store::Database& db, std::int64_t runId, std::int64_t step,
+                         const std::vector<std::pair<std::int64_t, double>>& marginByPair) {
+    auto run = db.prepare("SELECT 1 FROM runs WHERE id = ?");
+    run.bind(1, runId);
+    if (!run.step()) {
+        throw Error("cannot store pair margins: no run " + std::to_string(runId) +
+                    " in this workspace");
     }
-    auto pair = db.prepare("SELECT 1 FROM pairs WHERE id = ?");
-    auto insert = db.prepare(
-        "INSERT INTO pair_margins(run_id, pair_id, step, margin) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(run_id, pair_id) DO UPDATE SET step = ?3, margin = ?4");
-    std::int64_t gone = 0;
     for (const auto& [pairId, margin] : marginByPair) {
         if (!std::isfinite(margin)) {
             throw Error("run " + std::to_string(runId) + ", step " + std::to_string(step) +
                         ": the margin of pair " + std::to_string(pairId) +
                         " is not a finite number (a diverged run?); nothing was stored");
         }
+    }
+}
+
+void savePairMargins(store::Database& db, std::int64_t runId, std::int64_t step,
+                     const std::vector<std::pair<std::int64_t, double>>& marginByPair) {
+    store::Transaction tx(db);
+    checkMarginsToStore(db, runId, step, marginByPair);
+    auto pair = db.prepare("SELECT 1 FROM pairs WHERE id = ?");
+    auto insert = db.prepare(
+        "INSERT INTO pair_margins(run_id, pair_id, step, margin) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(run_id, pair_id) DO UPDATE SET step = ?3, margin = ?4");
+    std::int64_t gone = 0;
+    for (const auto& [pairId, margin] : marginByPair) {
         pair.bind(1, pairId);
         const bool known = pair.step();
         pair.reset();

@@ -19,6 +19,11 @@ struct MarginRun {
     std::int64_t step = 0;   // the latest step they were measured at
 };
 
+// Throws ladder::Error unless `runId` is a run of the workspace and every margin is finite: what
+// savePairMargins and savePairMarginStep (pair_dynamics.h) check before they store anything.
+void checkMarginsToStore(store::Database& db, std::int64_t runId, std::int64_t step,
+                         const std::vector<std::pair<std::int64_t, double>>& marginByPair);
+
 // Stores (or replaces) margins measured at `step`, in one transaction. Throws ladder::Error for an
 // unknown run or pair, or a non-finite margin.
 void savePairMargins(store::Database& db, std::int64_t runId, std::int64_t step,

@@ -44,6 +44,19 @@ std::optional<store::RunRecord> run1(const fs::path& path) {
     }
 }
 
+// The window shown on the workspace, its launcher holding a tiny DPO run of `steps` steps; null
+// (with a test failure) when the workspace does not open.
+LauncherPane* openLauncher(MainWindow& window, const fs::path& path, int steps) {
+    window.show();
+    if (!window.openWorkspace(test::qpath(path), false, /*interactive=*/false)) {
+        ADD_FAILURE() << "cannot open " << path;
+        return nullptr;
+    }
+    auto* launcher = window.findChild<LauncherPane*>();
+    if (launcher) launcher->setConfig(test::tinyRun("dpo", steps));
+    return launcher;
+}
+
 TEST(LauncherProcesses, ARunOnTwoProcessesTrainsInLadderCliAndOutlivesTheWindow) {
     QSettings().clear();
     test::TempDir dir;
@@ -51,11 +64,8 @@ TEST(LauncherProcesses, ARunOnTwoProcessesTrainsInLadderCliAndOutlivesTheWindow)
     KillSession session;
     {
         MainWindow window;
-        window.show();
-        ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
-        auto* launcher = window.findChild<LauncherPane*>();
+        LauncherPane* launcher = openLauncher(window, path, 3000);
         ASSERT_NE(launcher, nullptr);
-        launcher->setConfig(test::tinyRun("dpo", 3000));
         auto* processes = launcher->findChild<QSpinBox*>("launcherProcesses");
         ASSERT_NE(processes, nullptr);
         processes->setValue(2);
@@ -120,10 +130,8 @@ TEST(LauncherProcesses, ARunInItsOwnProcessIsFollowedAgainAfterTheWindowClosedAn
     KillSession session;
     {
         MainWindow window;
-        window.show();
-        ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
-        auto* launcher = window.findChild<LauncherPane*>();
-        launcher->setConfig(test::tinyRun("dpo", 100000));
+        LauncherPane* launcher = openLauncher(window, path, 100000);
+        ASSERT_NE(launcher, nullptr);
         auto* own = launcher->findChild<QCheckBox*>("launcherOwnProcess");
         ASSERT_NE(own, nullptr);
         own->setChecked(true);
