@@ -92,6 +92,10 @@ std::vector<std::pair<std::string, std::string>> environmentOf(const WorldSpec& 
     };
 }
 
+std::string deviceOfRank(const std::string& device, const WorldSpec& world) {
+    return device == "cuda" && world.distributed() ? "cuda:" + std::to_string(world.localRank) : device;
+}
+
 std::string backendFor(const std::string& device) {
     return device.rfind("cuda", 0) == 0 ? "nccl" : "gloo";
 }

@@ -42,6 +42,10 @@ using Getenv = std::function<const char*(const char*)>;
 // The variables worldFromEnvironment reads, for a worker that a launcher starts.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> environmentOf(const WorldSpec& world);
 
+// The device of a data-parallel run's process: "cuda" takes the GPU of its local rank
+// ("cuda:<localRank>"); any other device (and any device alone) as it is.
+[[nodiscard]] std::string deviceOfRank(const std::string& device, const WorldSpec& world);
+
 // Which process group a device takes: gloo on the CPU, nccl on CUDA.
 [[nodiscard]] std::string backendFor(const std::string& device);
 

@@ -107,6 +107,17 @@ TEST(WorldFromEnvironment, ALaunchersVariablesReadBackAsTheSameWorld) {
     EXPECT_EQ(back->timeout.count(), 45);
 }
 
+TEST(DeviceOfRank, CudaTakesTheGpuOfTheLocalRank) {
+    WorldSpec world;
+    world.worldSize = 4;
+    world.localRank = 1;
+    EXPECT_EQ(deviceOfRank("cuda", world), "cuda:1");
+    EXPECT_EQ(deviceOfRank("cuda:3", world), "cuda:3");  // named: as it is
+    EXPECT_EQ(deviceOfRank("cpu", world), "cpu");
+    world.worldSize = 1;
+    EXPECT_EQ(deviceOfRank("cuda", world), "cuda");  // alone: as it is
+}
+
 TEST(BackendFor, GlooOnTheCpuNcclOnCuda) {
     EXPECT_EQ(backendFor("cpu"), "gloo");
     EXPECT_EQ(backendFor("cuda"), "nccl");
