@@ -210,12 +210,25 @@ std::string Communicator::whoIsMissing(std::int64_t sequence) {
     return missing.substr(2) + ".";
 }
 
+void Communicator::setActivity(std::string activity) {
+    m_activity = std::move(activity);
+    try {
+        m_impl->store->set("ladder/at/" + std::to_string(rank()),
+                           bytesOf(std::to_string(m_sequence) + " at " + m_activity));
+    } catch (const std::exception&) {
+        // The store is rank 0's: the next collective says it is gone.
+    }
+}
+
 template <typename F>
 void Communicator::collective(const char* what, F&& run) {
     const std::int64_t sequence = ++m_sequence;
     const auto fail = [&](const std::string& cause) {
         return Error(m_world.describe() + ": " + what + " at " + m_activity + " failed (" + cause +
-                     "). " + whoIsMissing(sequence) + " The run stops; its last checkpoint is kept.");
+                     "). " + whoIsMissing(sequence) +
+                     " The run stops; its last checkpoint is kept. If a rank was only slow (a long "
+                     "evaluation or checkpoint on rank 0), raise --dist-timeout (" +
+                     std::to_string(m_world.timeout.count()) + " s).");
     };
     try {
         m_impl->store->set("ladder/at/" + std::to_string(rank()),

@@ -50,8 +50,10 @@ public:
     // Bytes this process sent into all-reduces so far (its gradients' and the metrics').
     [[nodiscard]] std::int64_t bytesReduced() const { return m_bytesReduced; }
 
-    // What the process is at, for the message of a failure: "step 12".
-    void setActivity(std::string activity) { m_activity = std::move(activity); }
+    // What the process is at, for the message of a failure: "step 12", "the evaluation at step
+    // 50". Told to the others too (through the store), so that a rank waiting for this one says
+    // what it was doing.
+    void setActivity(std::string activity);
 
     struct Impl;
 

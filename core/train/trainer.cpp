@@ -659,10 +659,12 @@ void Trainer::trainLoop() {
         }
 
         if (m_config.evalEvery > 0 && step % m_config.evalEvery == 0 && step < m_config.maxSteps) {
+            if (m_comm) m_comm->setActivity("the evaluation at step " + std::to_string(step));
             evaluate(step);
         }
         const bool periodic = m_config.checkpointEvery > 0 && step % m_config.checkpointEvery == 0;
         if ((periodic || m_controls.checkpointRequested.exchange(false)) && step < m_config.maxSteps) {
+            if (m_comm) m_comm->setActivity("the checkpoint of step " + std::to_string(step));
             checkpoint(step, "periodic");
         }
         const int winRateEvery = m_config.winRate.every;

@@ -133,6 +133,26 @@ TEST(Communicator, ARankThatLeavesIsNamedAtOnce) {
     EXPECT_LT(seconds, 30.0);  // well before the 60 s timeout
 }
 
+TEST(Communicator, ARankWaitingForASlowOneSaysWhatThatOneWasDoing) {
+    const auto errors = onRanks(
+        2,
+        [](Communicator& c) {
+            c.setActivity("step 50");
+            (void)c.sum({1.0});
+            if (c.rank() == 0) {  // rank 0 evaluates for longer than the timeout
+                c.setActivity("the evaluation at step 50");
+                std::this_thread::sleep_for(std::chrono::seconds(5));
+                return;
+            }
+            c.setActivity("step 51");
+            (void)c.sum({1.0});
+        },
+        2);
+    EXPECT_NE(errors[1].find("Rank 0 did not arrive: it was last at the evaluation at step 50"),
+              std::string::npos) << errors[1];
+    EXPECT_NE(errors[1].find("raise --dist-timeout (2 s)"), std::string::npos) << errors[1];
+}
+
 TEST(Communicator, ARendezvousNobodyJoinsTimesOutSayingWhere) {
     const int port = freePort();
     const auto message = test::errorOf([&] { (void)Communicator::connect(worldOf(1, 2, port, 2), "cpu"); });
