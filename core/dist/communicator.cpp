@@ -168,7 +168,7 @@ std::string Communicator::whoIsMissing(std::int64_t sequence) {
             if (itsSequence < sequence) {
                 missing += "; rank " + std::to_string(r) + " did not arrive: it was last " +
                            (space == std::string::npos ? at : at.substr(space + 1)) +
-                           " (it stopped or hangs)";
+                           " (stopped, hung, or slower than the timeout)";
             }
         }
     } catch (const std::exception&) {
