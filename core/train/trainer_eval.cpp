@@ -116,9 +116,17 @@ void Trainer::evaluate(std::int64_t step) {
                 pairMargins.emplace_back(s.pairs[i]->pairId, static_cast<double>(s.chosen[i] - s.rejected[i]));
             }
         });
-        retryWhileBusy("saving the pair margins", [&] {
-            pairs::savePairMarginStep(m_workspace->db(), m_runId, step, pairMargins);
-        });
+        try {
+            retryWhileBusy("saving the pair margins", [&] {
+                pairs::savePairMarginStep(m_workspace->db(), m_runId, step, pairMargins);
+            });
+        } catch (const store::BusyError&) {
+            throw;  // says itself who holds the workspace
+        } catch (const Error& e) {
+            // As a failed metrics write (a full disk): the step, what is kept, how to go on.
+            throw Error("step " + std::to_string(step) + ": saving the pair margins failed: " +
+                        e.what() + ". " + afterFailedWrite());
+        }
     }
     logger()->info("run {}: step {}: held-out accuracy {:.3f}, margin {:.3f} ({} pairs)", m_runId,
                    step, correct / n, margins / n, chosen.size());
