@@ -1,8 +1,10 @@
 #include "core/dist/communicator.h"
 
+#include <atomic>
 #include <cctype>
 #include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -40,29 +42,57 @@ std::vector<std::uint8_t> bytesOf(const std::string& text) { return {text.begin(
 
 }  // namespace
 
+// What the pulse thread publishes, shared with it: it may outlive the Communicator (detached, when
+// the store stopped answering), so it holds no pointer into it.
+struct PulseState {
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::string where;  // "<collective number> at <activity>", published with each pulse
+    std::atomic<bool> done{false};
+};
+
 struct Communicator::Impl {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<Group> group;
     torch::Device device{torch::kCPU};
-    // A pulse in the store every half second from a thread of its own (its own connection): a
-    // process that hangs (stopped, stuck in a kernel) stops pulsing, though it may have arrived
-    // at the collective the others wait in.
+    // Every half second a thread of its own (with its own store connection) adds a pulse and
+    // publishes where this process is. The training thread never waits on the store: LibTorch
+    // 1.13's TCPStore server stops answering everyone when a client stops in the middle of a
+    // message (a rank SIGSTOPped), and a process that hangs stops pulsing, though it may have
+    // arrived at the collective the others wait in.
+    std::shared_ptr<PulseState> state = std::make_shared<PulseState>();
     std::thread pulse;
-    std::mutex mutex;
-    std::condition_variable wake;
-    bool stopping = false;
 
     ~Impl() {
         {
-            const std::lock_guard lock(mutex);
-            stopping = true;
+            const std::lock_guard lock(state->mutex);
+            state->stopping = true;
         }
-        wake.notify_all();
-        if (pulse.joinable()) pulse.join();
+        state->wake.notify_all();
+        if (!pulse.joinable()) return;
+        // A store that stopped answering must not keep this process from ending.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (!state->done && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (state->done) {
+            pulse.join();
+        } else {
+            pulse.detach();
+        }
+    }
+
+    void publish(std::string where) {
+        {
+            const std::lock_guard lock(state->mutex);
+            state->where = std::move(where);
+        }
+        state->wake.notify_all();
     }
 
     void startPulse(const WorldSpec& world) {
-        pulse = std::thread([this, world] {
+        pulse = std::thread([state = state, world] {
             try {
                 c10d::TCPStoreOptions options;
                 options.port = static_cast<std::uint16_t>(world.masterPort);
@@ -70,20 +100,101 @@ struct Communicator::Impl {
                 options.waitWorkers = false;
                 options.timeout = std::chrono::seconds(10);
                 auto own = c10::make_intrusive<c10d::TCPStore>(world.masterAddr, options);
-                const std::string key = "ladder/alive/" + std::to_string(world.rank);
-                std::unique_lock lock(mutex);
-                while (!stopping) {
+                const std::string alive = "ladder/alive/" + std::to_string(world.rank);
+                const std::string at = "ladder/at/" + std::to_string(world.rank);
+                std::string published;
+                std::unique_lock lock(state->mutex);
+                while (!state->stopping) {
+                    const std::string where = state->where;
                     lock.unlock();
-                    own->add(key, 1);
+                    if (where != published) {
+                        own->set(at, bytesOf(where));
+                        published = where;
+                    }
+                    own->add(alive, 1);
                     lock.lock();
-                    wake.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping; });
+                    // Woken early by a new place, so that the others see it within milliseconds.
+                    state->wake.wait_for(lock, std::chrono::milliseconds(500), [&] {
+                        return state->stopping || state->where != published;
+                    });
                 }
             } catch (const std::exception&) {
                 // Rank 0's store is gone: the collectives say so.
             }
+            state->done = true;
         });
     }
 };
+
+namespace {
+
+// What the store says of the ranks that did not arrive at collective `sequence` (whoIsMissing).
+// A function of its own, holding the store: it may outlive the Communicator when the store hangs.
+std::string readWhoIsMissing(const c10::intrusive_ptr<c10d::Store>& store, const WorldSpec& world,
+                             std::int64_t sequence) {
+    const int rank = world.rank;
+    const int size = world.worldSize;
+    std::string missing;
+    try {
+        store->setTimeout(std::chrono::seconds(5));
+        for (int r = 0; r < size; ++r) {
+            if (r == rank) continue;
+            const std::string key = "ladder/at/" + std::to_string(r);
+            if (!store->check({key})) {
+                missing += "; rank " + std::to_string(r) + " never arrived";
+                continue;
+            }
+            const auto bytes = store->get(key);
+            const std::string at(bytes.begin(), bytes.end());
+            const auto space = at.find(' ');
+            const std::int64_t itsSequence = std::atoll(at.substr(0, space).c_str());
+            if (itsSequence < sequence) {
+                missing += "; rank " + std::to_string(r) + " did not arrive: it was last " +
+                           (space == std::string::npos ? at : at.substr(space + 1)) +
+                           " (stopped, hung, or slower than the timeout)";
+            }
+        }
+    } catch (const std::exception&) {
+        if (rank != 0) {
+            return "Rank 0 (it holds the rendezvous at " + world.masterAddr + ":" +
+                   std::to_string(world.masterPort) + ") cannot be reached: it has stopped.";
+        }
+    }
+    if (missing.empty()) {
+        // All arrived: the one that stopped pulsing hangs, or died, during the collective.
+        try {
+            const auto pulses = [&] {
+                std::vector<std::int64_t> counts(static_cast<std::size_t>(size), -1);
+                for (int r = 0; r < size; ++r) {
+                    const std::string key = "ladder/alive/" + std::to_string(r);
+                    if (r != rank && store->check({key})) {
+                        counts[static_cast<std::size_t>(r)] = store->add(key, 0);
+                    }
+                }
+                return counts;
+            };
+            const auto before = pulses();
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+            const auto after = pulses();
+            for (int r = 0; r < size; ++r) {
+                const auto i = static_cast<std::size_t>(r);
+                if (r != rank && before[i] == after[i]) {
+                    missing += "; rank " + std::to_string(r) +
+                               " has stopped answering: it arrived, then died or hung";
+                }
+            }
+        } catch (const std::exception&) {
+        }
+    }
+    if (missing.empty()) {
+        return "Every other rank had arrived and still answers: one of them failed during it.";
+    }
+    missing[2] = static_cast<char>(std::toupper(static_cast<unsigned char>(missing[2])));
+    return missing.substr(2) + ".";
+}
+
+
+}  // namespace
 
 Communicator::Communicator(WorldSpec world, std::string backend, std::unique_ptr<Impl> impl)
     : m_world(std::move(world)), m_backend(std::move(backend)), m_impl(std::move(impl)) {}
@@ -151,73 +262,24 @@ std::unique_ptr<Communicator> Communicator::connect(const WorldSpec& world, cons
 }
 
 std::string Communicator::whoIsMissing(std::int64_t sequence) {
-    std::string missing;
-    try {
-        m_impl->store->setTimeout(std::chrono::seconds(5));
-        for (int r = 0; r < size(); ++r) {
-            if (r == rank()) continue;
-            const std::string key = "ladder/at/" + std::to_string(r);
-            if (!m_impl->store->check({key})) {
-                missing += "; rank " + std::to_string(r) + " never arrived";
-                continue;
-            }
-            const auto bytes = m_impl->store->get(key);
-            const std::string at(bytes.begin(), bytes.end());
-            const auto space = at.find(' ');
-            const std::int64_t itsSequence = std::atoll(at.substr(0, space).c_str());
-            if (itsSequence < sequence) {
-                missing += "; rank " + std::to_string(r) + " did not arrive: it was last " +
-                           (space == std::string::npos ? at : at.substr(space + 1)) +
-                           " (stopped, hung, or slower than the timeout)";
-            }
-        }
-    } catch (const std::exception&) {
-        if (rank() != 0) {
-            return "Rank 0 (it holds the rendezvous at " + m_world.masterAddr + ":" +
-                   std::to_string(m_world.masterPort) + ") cannot be reached: it has stopped.";
-        }
-    }
-    if (missing.empty()) {
-        // All arrived: the one that stopped pulsing hangs, or died, during the collective.
-        try {
-            const auto pulses = [this] {
-                std::vector<std::int64_t> counts(static_cast<std::size_t>(size()), -1);
-                for (int r = 0; r < size(); ++r) {
-                    const std::string key = "ladder/alive/" + std::to_string(r);
-                    if (r != rank() && m_impl->store->check({key})) {
-                        counts[static_cast<std::size_t>(r)] = m_impl->store->add(key, 0);
-                    }
-                }
-                return counts;
-            };
-            const auto before = pulses();
-            std::this_thread::sleep_for(std::chrono::seconds(2));
-            const auto after = pulses();
-            for (int r = 0; r < size(); ++r) {
-                const auto i = static_cast<std::size_t>(r);
-                if (r != rank() && before[i] == after[i]) {
-                    missing += "; rank " + std::to_string(r) +
-                               " has stopped answering: it arrived, then died or hung";
-                }
-            }
-        } catch (const std::exception&) {
-        }
-    }
-    if (missing.empty()) {
-        return "Every other rank had arrived and still answers: one of them failed during it.";
-    }
-    missing[2] = static_cast<char>(std::toupper(static_cast<unsigned char>(missing[2])));
-    return missing.substr(2) + ".";
+    // The store's answers, with a deadline: a server that stopped answering (a rank stopped in
+    // the middle of a message) must not hang the process that reports the failure. The others'
+    // places are published every half second: a moment for the last ones to arrive.
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    auto answer = std::make_shared<std::promise<std::string>>();
+    auto future = answer->get_future();
+    std::thread([store = m_impl->store, world = m_world, sequence, answer] {
+        answer->set_value(readWhoIsMissing(store, world, sequence));
+    }).detach();
+    if (future.wait_for(std::chrono::seconds(15)) == std::future_status::ready) return future.get();
+    return "The rendezvous store at " + m_world.masterAddr + ":" + std::to_string(m_world.masterPort) +
+           " does not answer (a rank stopped in the middle of talking to it?), so the rank that "
+           "did not arrive cannot be named here: see the other ranks' output.";
 }
 
 void Communicator::setActivity(std::string activity) {
     m_activity = std::move(activity);
-    try {
-        m_impl->store->set("ladder/at/" + std::to_string(rank()),
-                           bytesOf(std::to_string(m_sequence) + " at " + m_activity));
-    } catch (const std::exception&) {
-        // The store is rank 0's: the next collective says it is gone.
-    }
+    m_impl->publish(std::to_string(m_sequence) + " at " + m_activity);
 }
 
 template <typename F>
@@ -230,12 +292,7 @@ void Communicator::collective(const char* what, F&& run) {
                      "evaluation or checkpoint on rank 0), raise --dist-timeout (" +
                      std::to_string(m_world.timeout.count()) + " s).");
     };
-    try {
-        m_impl->store->set("ladder/at/" + std::to_string(rank()),
-                           bytesOf(std::to_string(sequence) + " at " + m_activity));
-    } catch (const std::exception& e) {
-        throw fail(firstLine(e.what()));
-    }
+    m_impl->publish(std::to_string(sequence) + " at " + m_activity);
     try {
         auto work = run();
         if (!work->wait(std::chrono::duration_cast<std::chrono::milliseconds>(m_world.timeout))) {
