@@ -104,13 +104,18 @@ struct Communicator::Impl {
                 const std::string at = "ladder/at/" + std::to_string(world.rank);
                 std::string published;
                 std::unique_lock lock(state->mutex);
-                while (!state->stopping) {
+                for (;;) {
                     const std::string where = state->where;
+                    const bool stopping = state->stopping;
                     lock.unlock();
+                    // The last place is published too: a rank that leaves right after a
+                    // collective (even before this thread reached the store) is then named
+                    // where it was, not as one that never arrived.
                     if (where != published) {
                         own->set(at, bytesOf(where));
                         published = where;
                     }
+                    if (stopping) break;
                     own->add(alive, 1);
                     lock.lock();
                     // Woken early by a new place, so that the others see it within milliseconds.
@@ -140,7 +145,14 @@ std::string readWhoIsMissing(const c10::intrusive_ptr<c10d::Store>& store, const
         for (int r = 0; r < size; ++r) {
             if (r == rank) continue;
             const std::string key = "ladder/at/" + std::to_string(r);
-            if (!store->check({key})) {
+            // A rank that left at once may publish its last place a moment after the others
+            // failed (its pulse thread was still connecting): a little time for it.
+            bool known = store->check({key});
+            for (int wait = 0; !known && wait < 20; ++wait) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                known = store->check({key});
+            }
+            if (!known) {
                 missing += "; rank " + std::to_string(r) + " never arrived";
                 continue;
             }
