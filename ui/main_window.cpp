@@ -10,7 +10,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QSettings>
+#include <QUrl>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
@@ -110,7 +114,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addPane(new CurriculumEditor(m_session, this), tr("Curriculum"));
     addRunPanes(this);
     auto* sources = new SourcesPane(m_session, this);
+    m_sources = sources;
     addPane(sources, tr("Sources"));
+    setAcceptDrops(true);
     // Generating answers takes minutes: its progress shows whichever pane is in front.
     connect(sources->job(), &SourceGenerationJob::progress, this,
             [this](const QString& text) { statusBar()->showMessage(tr("Generating answers: %1").arg(text), 10000); });
@@ -151,6 +157,22 @@ void MainWindow::buildMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    QAction* importAction = file->addAction(tr("&Import Answers..."), this, [this] {
+        if (!m_sources) return;
+        m_tabs->setCurrentWidget(m_sources);
+        m_sources->openImportDialog();
+    });
+    importAction->setObjectName("importAnswersAction");
+    importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    importAction->setStatusTip(tr("Answers, pairs or judge verdicts from a JSON or JSONL file, "
+                                  "previewed first (or drop the files on the window)"));
+    QAction* buildAction = file->addAction(tr("&Build Pairs..."), this, [this] {
+        if (!m_sources) return;
+        m_tabs->setCurrentWidget(m_sources);
+        m_sources->openBuildPairsDialog();
+    });
+    buildAction->setObjectName("buildPairsAction");
+    file->addSeparator();
     file->addAction(tr("&Back Up Now"), this, [this] {
         if (!m_backups->backupNow(/*evenIfUnchanged=*/true)) {
             statusBar()->showMessage(
@@ -176,6 +198,32 @@ void MainWindow::buildMenus() {
     QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
     keys->setShortcut(QKeySequence(Qt::Key_F1));
     help->addAction(tr("&About Ladder"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList imports;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        if (path.isEmpty()) continue;
+        if (path.endsWith(".ladder")) {
+            openWorkspace(path);
+        } else {
+            imports << path;
+        }
+    }
+    if (imports.isEmpty()) return;
+    if (!m_session->isOpen() || m_session->isReadOnly()) {
+        statusBar()->showMessage(tr("Open a workspace you can write to, then drop the files again"),
+                                 8000);
+        return;
+    }
+    m_tabs->setCurrentWidget(m_sources);
+    m_sources->importFiles(imports);
+    event->acceptProposedAction();
 }
 
 void MainWindow::addPane(QWidget* pane, const QString& title) {

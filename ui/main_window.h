@@ -13,6 +13,7 @@ class QTabWidget;
 namespace ladder::ui {
 
 class LogDock;
+class SourcesPane;
 class WorkspaceBackups;
 class WorkspaceSession;
 
@@ -43,6 +44,9 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // Files dropped on the window: a .ladder workspace is opened, anything else is imported.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildMenus();
@@ -60,6 +64,7 @@ private:
     bool offerRecovery(const QString& path, const QString& problem);
 
     WorkspaceSession* m_session = nullptr;
+    SourcesPane* m_sources = nullptr;
     WorkspaceBackups* m_backups = nullptr;
     QTabWidget* m_tabs = nullptr;
     LogDock* m_logDock = nullptr;

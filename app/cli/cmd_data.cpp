@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/data/catalog.h"
 #include "core/data/dataset_import.h"
+#include "core/data/file_preview.h"
 #include "core/data/importer_registry.h"
 #include "core/pairs/ladder.h"
 #include "core/pairs/training_pairs.h"
@@ -23,6 +24,7 @@ struct ImportArgs {
     std::string onBadRow = "abort";
     double heldout = 0.05;
     bool listFormats = false;
+    bool dryRun = false;
 };
 
 void listFormats() {
@@ -43,13 +45,19 @@ void runImport(const CliContext& context, const ImportArgs& args) {
     if (!args.name.empty() && args.files.size() > 1) {
         throw Error("--name names one dataset: import the files one at a time to name each");
     }
-    auto ws = context.openOrCreateWorkspace();
     data::ImportOptions options;
     options.format = args.format;
     options.sourceOverride = args.source;
     options.datasetName = args.name;
     options.onBadRow = data::badRowPolicyFromString(args.onBadRow);
     options.heldoutFraction = args.heldout;
+    if (args.dryRun) {
+        for (const std::string& file : args.files) {
+            std::fputs(data::renderFilePreview(data::previewFile(file, options)).c_str(), stdout);
+        }
+        return;
+    }
+    auto ws = context.openOrCreateWorkspace();
     double seconds = 0;
     int fresh = 0;
     for (const std::string& file : args.files) {
@@ -179,6 +187,9 @@ void addDataCommands(CLI::App& app, CliContext& context) {
                      "Share of imported pairs' prompts held out for evaluation")
         ->check(CLI::Range(0.0, 0.99));
     import->add_flag("--list-formats", args->listFormats, "List the import formats and exit");
+    import->add_flag("--dry-run", args->dryRun,
+                     "Read the files and print what importing them would give (format, rows, "
+                     "sources, first rows, bad rows); write nothing");
     import->callback([&context, args] { runImport(context, *args);
 });
 

@@ -580,10 +580,7 @@ std::string renderImportResult(const ImportResult& r) {
         line("  source " + source + ": " + std::to_string(n) + " answers");
     }
     for (const BadRow& b : r.badRows) {
-        std::string where = "  skipped line " + std::to_string(b.at.line) + " (row " +
-                            std::to_string(b.at.row) + ")";
-        if (!b.field.empty()) where += ", field `" + b.field + "`";
-        line(where + ": " + b.message);
+        line("  skipped " + describeBadRow(b));
     }
     if (r.skippedRows > static_cast<std::int64_t>(r.badRows.size())) {
         line("  ... and " + std::to_string(r.skippedRows - std::int64_t(r.badRows.size())) +

@@ -91,29 +91,32 @@ std::unique_ptr<Importer> ImporterRegistry::create(const std::string& name) cons
     return make();
 }
 
-std::unique_ptr<Importer> ImporterRegistry::detect(const fs::path& file) const {
+std::vector<ImporterRegistry::Recognition> ImporterRegistry::recognise(const fs::path& file) const {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error("cannot read " + file.string() + ": check that it exists and is readable");
     std::string head(kDetectBytes, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
 
-    std::unique_ptr<Importer> best;
-    int bestScore = 0;
+    std::vector<Recognition> found;
     for (const auto& e : entries()) {
-        auto importer = e.create();
-        const int score = importer->detect(file, head);
-        if (score > bestScore) {
-            bestScore = score;
-            best = std::move(importer);
-        }
+        const int score = e.create()->detect(file, head);
+        if (score > 0) found.push_back({e.name, score});
     }
-    if (!best) {
+    // Ties keep the registry's (name) order: the first of equal scores wins, as it always did.
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Recognition& a, const Recognition& b) { return a.score > b.score; });
+    return found;
+}
+
+std::unique_ptr<Importer> ImporterRegistry::detect(const fs::path& file) const {
+    const auto found = recognise(file);
+    if (found.empty()) {
         throw Error("cannot tell the format of " + file.string() +
                     " from its first record: pass --format NAME (one of " +
                     knownFormats(entries()) + ")");
     }
-    return best;
+    return create(found.front().name);
 }
 
 int registerPluginImporters(const plugin::Registrar& registrar, ImporterRegistry& registry) {

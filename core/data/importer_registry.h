@@ -52,6 +52,13 @@ public:
     // The importer that scores highest on the file's first bytes; throws ladder::Error naming the
     // file and the formats when none recognises it (the user then passes --format).
     [[nodiscard]] std::unique_ptr<Importer> detect(const std::filesystem::path& file) const;
+    // Every importer that recognises the file (score > 0), the surest first: the choice a window
+    // offers. Throws ladder::Error when the file cannot be read.
+    struct Recognition {
+        std::string name;
+        int score = 0;
+    };
+    [[nodiscard]] std::vector<Recognition> recognise(const std::filesystem::path& file) const;
     [[nodiscard]] std::string origin(const std::string& name) const;
 
 private:

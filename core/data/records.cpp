@@ -35,4 +35,10 @@ BadRowPolicy badRowPolicyFromString(const std::string& s) {
                 "skip (leave bad rows out and report them)");
 }
 
+std::string describeBadRow(const BadRow& bad) {
+    std::string where = "line " + std::to_string(bad.at.line) + " (row " + std::to_string(bad.at.row) + ")";
+    if (!bad.field.empty()) where += ", field `" + bad.field + "`";
+    return where + ": " + bad.message;
+}
+
 }  // namespace ladder::data

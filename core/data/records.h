@@ -67,6 +67,9 @@ struct BadRow {
     std::string message;
 };
 
+// "line 12 (row 11), field `output`: not a string", for reports and the window.
+[[nodiscard]] std::string describeBadRow(const BadRow& bad);
+
 enum class BadRowPolicy {
     Abort,  // the first bad row stops the import and nothing of the file is kept (the default)
     Skip,   // bad rows are left out, counted and listed in the import report

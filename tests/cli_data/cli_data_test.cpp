@@ -90,6 +90,16 @@ TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("2 matched to earlier imports"), std::string::npos) << r.output;
 
+    // --dry-run reads the file as the window's import dialog does, and writes nothing.
+    r = run("import -w ws.ladder --dry-run bad.jsonl");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("responses), 1 rows, 1 prompts, 1 bad rows; nothing was written"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("line 1 [m] q3 -> x"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("bad line 2 (row 1), field `output`"), std::string::npos) << r.output;
+    EXPECT_EQ(run("datasets -w ws.ladder").output.find("bad"), std::string::npos);
+
     r = run("import -w ws.ladder bad.jsonl");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("bad.jsonl:2 (row 1), field `output`"), std::string::npos) << r.output;

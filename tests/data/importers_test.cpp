@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/data/catalog.h"
 #include "core/data/dataset_import.h"
+#include "core/data/file_preview.h"
 #include "tests/data/data_fixtures.h"
 
 namespace ladder::data {
@@ -112,6 +113,34 @@ TEST(Import, TrlStringPairsKeepTheirDirection) {
                      "WHERE r.text = '5'"),
               "prefs/rejected");
     EXPECT_EQ(f.count("SELECT min(row_index) FROM responses"), 0);
+}
+
+TEST(FilePreview, ReadsEveryRowKeepsTheFirstListsBadOnesAndWritesNothing) {
+    WorkspaceFixture f;
+    writeFile(f.dir / "prefs.jsonl",
+              "{\"prompt\": \"2+2?\", \"chosen\": \"4\", \"rejected\": \"5\"}\n"
+              "{\"prompt\": \"Capital?\", \"chosen\": 7, \"rejected\": \"Rome\"}\n"
+              "{\"prompt\": \"2+2?\", \"chosen\": \"four\", \"rejected\": \"five\"}\n"
+              "{\"prompt\": \"Sky?\", \"chosen\": \"blue\", \"rejected\": \"green\"}\n");
+    const auto p = previewFile(f.dir / "prefs.jsonl", {}, /*keepRows=*/2);
+    EXPECT_EQ(p.format, "trl");
+    EXPECT_EQ(p.kind, DatasetKind::Pairs);
+    EXPECT_EQ(p.rows, 3);
+    EXPECT_EQ(p.prompts, 2);
+    ASSERT_EQ(p.firstRows.size(), 2u);
+    EXPECT_EQ(p.firstRows[1].at.line, 3);
+    EXPECT_EQ(p.firstRows[1].first, "four");
+    EXPECT_EQ(p.firstRows[1].second, "five");
+    EXPECT_EQ(p.badRowCount, 1);
+    ASSERT_EQ(p.badRows.size(), 1u);
+    EXPECT_EQ(p.badRows[0].at.line, 2);
+    EXPECT_EQ(p.badRows[0].field, "chosen");
+    EXPECT_FALSE(p.formats.empty());
+    EXPECT_EQ(p.formats.front().name, "trl");
+    EXPECT_EQ(f.count("SELECT count(*) FROM datasets"), 0);
+    // Importing the same file under the default policy fails on that row.
+    EXPECT_NE(errorOf([&] { (void)importFile(f.db(), f.dir / "prefs.jsonl"); }).find("prefs.jsonl:2"),
+              std::string::npos);
 }
 
 TEST(Import, TrlConversationalPairsWithExplicitPrompt) {

@@ -18,7 +18,10 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "ui/bridge/data_bridge.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/sources/build_pairs_dialog.h"
+#include "ui/sources/import_dialog.h"
 
 namespace ladder::ui {
 namespace {
@@ -39,6 +42,16 @@ SourcesPane::SourcesPane(WorkspaceSession* session, QWidget* parent)
     : QWidget(parent), m_session(session) {
     setObjectName("sourcesPane");
     m_job = new SourceGenerationJob(this);
+    m_data = new DataBridge(session, this);
+
+    m_import = new QPushButton(tr("Import Answers..."), this);
+    m_import->setObjectName("importAnswers");
+    m_import->setToolTip(tr("Answers of models (or pairs, or judge verdicts) from a JSON or JSONL "
+                            "file: previewed first (Ctrl+I; or drop files on the window)"));
+    m_buildPairs = new QPushButton(tr("Build Pairs..."), this);
+    m_buildPairs->setObjectName("openBuildPairs");
+    m_buildPairs->setToolTip(tr("Rank the sources into a ladder, check what it gives and build "
+                                "its pairs (Ctrl+Shift+B)"));
 
     m_generate = new QPushButton(tr("Generate Answers..."), this);
     m_generate->setObjectName("generateAnswers");
@@ -52,6 +65,8 @@ SourcesPane::SourcesPane(WorkspaceSession* session, QWidget* parent)
     m_status->setObjectName("sourcesStatus");
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* bar = new QHBoxLayout;
+    bar->addWidget(m_import);
+    bar->addWidget(m_buildPairs);
     bar->addWidget(m_generate);
     bar->addWidget(m_stop);
     bar->addWidget(m_status, 1);
@@ -78,6 +93,14 @@ SourcesPane::SourcesPane(WorkspaceSession* session, QWidget* parent)
     connect(generateAction, &QAction::triggered, this, &SourcesPane::openGenerateDialog);
     connect(m_generate, &QPushButton::clicked, this, &SourcesPane::openGenerateDialog);
     connect(m_stop, &QPushButton::clicked, this, &SourcesPane::stopGeneration);
+    auto* buildAction = new QAction(tr("Build Pairs..."), this);
+    buildAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    buildAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    buildAction->setProperty("shortcutArea", tr("Sources"));
+    addAction(buildAction);
+    connect(buildAction, &QAction::triggered, this, &SourcesPane::openBuildPairsDialog);
+    connect(m_import, &QPushButton::clicked, this, [this] { openImportDialog(); });
+    connect(m_buildPairs, &QPushButton::clicked, this, &SourcesPane::openBuildPairsDialog);
 
     connect(m_job, &SourceGenerationJob::progress, this, [this](const QString& text) {
         m_status->setText(text);
@@ -105,6 +128,32 @@ void SourcesPane::reload() {
     updateButtons();
 }
 
+SourcesPane::~SourcesPane() {
+    qDeleteAll(findChildren<ImportDialog*>(Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<BuildPairsDialog*>(Qt::FindDirectChildrenOnly));
+}
+
+ImportDialog* SourcesPane::openImportDialog(const QString& file) {
+    auto* dialog = new ImportDialog(m_data, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowFlag(Qt::Window);
+    dialog->show();
+    if (!file.isEmpty()) dialog->setFile(file);
+    return dialog;
+}
+
+void SourcesPane::importFiles(const QStringList& files) {
+    for (const QString& f : files) openImportDialog(f);
+}
+
+BuildPairsDialog* SourcesPane::openBuildPairsDialog() {
+    auto* dialog = new BuildPairsDialog(m_data, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowFlag(Qt::Window);
+    dialog->show();
+    return dialog;
+}
+
 void SourcesPane::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     reload();
@@ -113,6 +162,8 @@ void SourcesPane::showEvent(QShowEvent* event) {
 void SourcesPane::updateButtons() {
     const bool open = m_session->isOpen() && !m_session->isReadOnly();
     m_generate->setEnabled(open && !m_job->isRunning());
+    m_import->setEnabled(open);
+    m_buildPairs->setEnabled(open && m_model->rowCount() >= 2);
     m_stop->setEnabled(m_job->isRunning());
 }
 
