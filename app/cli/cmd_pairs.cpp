@@ -17,6 +17,7 @@
 #include "core/pairs/pair_dynamics.h"
 #include "core/pairs/training_pairs.h"
 #include "core/store/workspace_files.h"
+#include "core/tokenizer/tokenizer.h"
 
 namespace ladder::cli {
 namespace {
@@ -25,6 +26,8 @@ struct BuildArgs {
     std::string ladder;
     std::vector<std::string> tiers;
     std::size_t maxChars = 0;
+    std::string tokenizer;
+    std::size_t maxTokens = 0;
     bool dropOverLength = false;
     double heldout = 0.05;
     bool keepIdentical = false;
@@ -69,6 +72,14 @@ void runBuild(const CliContext& context, const BuildArgs& args) {
     pairs::PairBuildOptions options;
     options.tiers = args.tiers;
     options.maxChars = args.maxChars;
+    if (!args.tokenizer.empty()) {
+        options.countTokens = tokenizer::tokenCounter(args.tokenizer);
+        options.tokenizerName = std::filesystem::path(args.tokenizer).filename().string();
+        options.maxTokens = args.maxTokens;
+    } else if (args.maxTokens > 0) {
+        throw Error("--max-tokens counts with a tokenizer: give --tokenizer (a model folder or "
+                    "its tokenizer.json)");
+    }
     options.dropOverLength = args.dropOverLength;
     options.heldoutFraction = args.heldout;
     options.skipIdentical = !args.keepIdentical;
@@ -305,8 +316,14 @@ void addPairCommands(CLI::App& app, CliContext& context) {
     buildCmd->add_option("--max-chars", build->maxChars,
                          "Length cap on prompt + answer in characters; longer pairs are marked "
                          "truncated (0 = none)");
+    buildCmd->add_option("--tokenizer", build->tokenizer,
+                         "A model folder (or tokenizer.json): the report gives each tier's "
+                         "lengths in its tokens");
+    buildCmd->add_option("--max-tokens", build->maxTokens,
+                         "Length cap on prompt + answer in --tokenizer's tokens (the training "
+                         "max_length); longer pairs are marked truncated (0 = none)");
     buildCmd->add_flag("--drop-over-length", build->dropOverLength,
-                       "Drop pairs over --max-chars instead of marking them");
+                       "Drop pairs over --max-chars or --max-tokens instead of marking them");
     buildCmd->add_option("--heldout", build->heldout, "Share of prompts held out for evaluation")
         ->check(CLI::Range(0.0, 0.99));
     buildCmd->add_flag("--keep-identical", build->keepIdentical, "Keep pairs of identical answers");

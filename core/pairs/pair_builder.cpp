@@ -36,6 +36,8 @@ struct TierPlan {
     TierReport report;
     std::vector<std::int64_t> chosenLengths;
     std::vector<std::int64_t> rejectedLengths;
+    std::vector<std::int64_t> chosenTokens;  // prompt + answer
+    std::vector<std::int64_t> rejectedTokens;
     std::int64_t chosenLonger = 0;
 };
 
@@ -239,7 +241,12 @@ PreflightReport PairBuilder::run(bool write) {
     }
 
     const bool capChars = m_options.maxChars > 0;
-    const bool capTokens = m_options.maxTokens > 0 && m_options.countTokens;
+    const bool countTokens = static_cast<bool>(m_options.countTokens);
+    const bool capTokens = m_options.maxTokens > 0 && countTokens;
+    if (countTokens) {
+        report.tokenizer = m_options.tokenizerName.empty() ? "the tokenizer" : m_options.tokenizerName;
+        report.maxTokens = m_options.maxTokens;
+    }
     std::string sourceIds;
     for (const auto& r : rungs) text::appendItem(sourceIds, std::to_string(r.id), ",");
     // Only answers of complete 'responses' datasets (not one still being imported in chunks): a
@@ -248,7 +255,7 @@ PreflightReport PairBuilder::run(bool write) {
     auto answers = m_db.prepare(
         "SELECT r.prompt_id, r.source_id, r.id, r.text, length(r.text), p.match_key, "
         "length(p.instruction) + length(p.input), " +
-        std::string(capTokens ? "p.instruction || char(10) || p.input " : "'' ") +
+        std::string(countTokens ? "p.instruction || char(10) || p.input " : "'' ") +
         // Prompt by prompt through the (prompt_id, source_id) index, in rowid order within a
         // source: no sort of every answer's text in a temporary B-tree.
         "FROM prompts p CROSS JOIN responses r ON r.prompt_id = p.id "
@@ -327,6 +334,10 @@ PreflightReport PairBuilder::run(bool write) {
             if (over) ++t.report.truncated;
             t.chosenLengths.push_back(chosen->chars);
             t.rejectedLengths.push_back(rejected->chars);
+            if (countTokens) {
+                t.chosenTokens.push_back(static_cast<std::int64_t>(promptTokens + chosen->tokens));
+                t.rejectedTokens.push_back(static_cast<std::int64_t>(promptTokens + rejected->tokens));
+            }
             if (chosen->chars > rejected->chars) ++t.chosenLonger;
             if (!write) continue;
             auto it = existing.find(PairKey(chosen->id, rejected->id));
@@ -359,7 +370,7 @@ PreflightReport PairBuilder::run(bool write) {
             promptId = pid;
             promptKey = answers.text(5);
             promptChars = answers.int64(6);
-            if (capTokens) promptTokens = m_options.countTokens(answers.textView(7));
+            if (countTokens) promptTokens = m_options.countTokens(answers.textView(7));
         }
         const std::size_t rung = rungOfSource.at(answers.int64(1));
         if (byRung[rung]) {  // the same source answered this prompt again: the first answer counts
@@ -373,7 +384,7 @@ PreflightReport PairBuilder::run(bool write) {
         a.ascii = std::all_of(text.begin(), text.end(),
                               [](char c) { return static_cast<unsigned char>(c) < 0x80; });
         a.chars = answers.int64(4);
-        if (capTokens) a.tokens = m_options.countTokens(text);
+        if (countTokens) a.tokens = m_options.countTokens(text);
         byRung[rung] = std::move(a);
     }
     flushPrompt();
@@ -383,6 +394,8 @@ PreflightReport PairBuilder::run(bool write) {
         TierReport& r = t.report;
         r.chosenChars = statsOf(t.chosenLengths);
         r.rejectedChars = statsOf(t.rejectedLengths);
+        r.chosenTokens = statsOf(t.chosenTokens);
+        r.rejectedTokens = statsOf(t.rejectedTokens);
         r.chosenLongerShare =
             r.pairs > 0 ? static_cast<double>(t.chosenLonger) / static_cast<double>(r.pairs) : 0.0;
         r.lengthBias = r.pairs > 0 && r.chosenLongerShare >= kLengthBiasShare &&

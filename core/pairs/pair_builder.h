@@ -23,9 +23,11 @@ struct PairBuildOptions {
         true;  // one pair per prompt and (chosen, rejected) text; the easiest tier keeps it
     // Length cap on prompt + answer, in code points (0 = none); a pair over it counts as truncated.
     std::size_t maxChars = 0;
-    // The same in tokens, when a tokenizer is at hand (0 or no counter = none).
+    // The same in tokens, when a tokenizer is at hand (0 or no counter = none). With a counter,
+    // the report also gives each tier's lengths in tokens (prompt + answer).
     std::size_t maxTokens = 0;
     std::function<std::size_t(std::string_view)> countTokens;
+    std::string tokenizerName;  // for the report, e.g. the model folder's name
     bool dropOverLength = false;    // drop pairs over the cap instead of keeping them marked
     double heldoutFraction = 0.05;  // share of prompts (by match-key hash) held out for evaluation
 };

@@ -56,6 +56,20 @@ std::string renderPreflightReport(const PreflightReport& r) {
                    t.chosenChars.median, t.rejectedChars.median, t.chosenLongerShare * 100.0,
                    t.lengthBias ? "  LENGTH BIAS" : "");
     }
+    if (!r.tokenizer.empty()) {
+        out += format("\ntokens of %s, prompt + answer:\n%-*s %15s %13s %13s\n", r.tokenizer.c_str(),
+                      width, "tier", "mean c/r", "median c/r", "max c/r");
+        for (const auto& t : r.tiers) {
+            out += format("%-*s %7.0f/%-7.0f %6.0f/%-6.0f %6lld/%-6lld\n", width, t.tier.c_str(),
+                          t.chosenTokens.mean, t.rejectedTokens.mean, t.chosenTokens.median,
+                          t.rejectedTokens.median, ll(t.chosenTokens.max), ll(t.rejectedTokens.max));
+        }
+        if (r.maxTokens > 0) {
+            out += format("%lld pairs are over %zu tokens (the trunc column): training with "
+                          "max_length %zu cuts them\n",
+                          ll(r.truncated), r.maxTokens, r.maxTokens);
+        }
+    }
     if (!r.dropped.empty()) {
         out += "\ndropped:\n";
         for (const auto& [reason, n] : r.dropped) {

@@ -42,6 +42,9 @@ struct TierReport {
     std::map<std::string, std::int64_t> dropped;
     LengthStats chosenChars;
     LengthStats rejectedChars;
+    // Prompt + answer in tokens of the tokenizer given to the builder (count 0 without one).
+    LengthStats chosenTokens;
+    LengthStats rejectedTokens;
     double chosenLongerShare = 0;  // pairs whose chosen answer is longer than the rejected one
     bool lengthBias = false;
 };
@@ -60,6 +63,8 @@ struct PreflightReport {
     std::int64_t train = 0;
     std::int64_t heldout = 0;
     std::int64_t truncated = 0;
+    std::string tokenizer;      // whose tokens were counted ("" = none)
+    std::size_t maxTokens = 0;  // the token cap the truncated pairs are over (0 = none)
     std::vector<std::string> warnings;
 
     bool written = false;  // build() wrote the pairs; preflight() only looked

@@ -47,4 +47,10 @@ std::unique_ptr<Tokenizer> loadModelTokenizer(const fs::path& folder) {
     throw Error(folder.string() + " has no tokenizer.json: copy the tokenizer of the model into it");
 }
 
+std::function<std::size_t(std::string_view)> tokenCounter(const fs::path& fileOrFolder) {
+    std::shared_ptr<Tokenizer> tokenizer =
+        fs::is_directory(fileOrFolder) ? loadModelTokenizer(fileOrFolder) : loadTokenizer(fileOrFolder);
+    return [tokenizer](std::string_view text) { return tokenizer->encode(text).size(); };
+}
+
 }  // namespace ladder::tokenizer

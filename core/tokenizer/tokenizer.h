@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -59,5 +60,10 @@ inline constexpr const char* kByteTokenizerMarker = "ladder_tokenizer.txt";
 // (else vocab.json + merges.txt, as loadTokenizer reads them), or the byte tokenizer when the
 // folder's marker says so. Throws ladder::Error when it has none.
 [[nodiscard]] std::unique_ptr<Tokenizer> loadModelTokenizer(const std::filesystem::path& folder);
+
+// How many tokens a text is, by the tokenizer of a model folder or a tokenizer.json file (no
+// special tokens added): what the preflight report counts. Throws as loadTokenizer does.
+[[nodiscard]] std::function<std::size_t(std::string_view)> tokenCounter(
+    const std::filesystem::path& fileOrFolder);
 
 }  // namespace ladder::tokenizer

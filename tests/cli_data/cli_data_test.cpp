@@ -112,6 +112,18 @@ TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
     r = run("pairs build -w ws.ladder --ladder main --heldout 0");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("2 pairs (2 train, 0 held out)"), std::string::npos) << r.output;
+    // Lengths in a tokenizer's tokens: the byte tokenizer counts "q1\n" + "good" as 7 and
+    // "q1\n" + "bad" as 6, so both pairs are over 6 tokens.
+    r = run("pairs build -w ws.ladder --ladder main --heldout 0 --dry-run --tokenizer byte "
+            "--max-tokens 6");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("tokens of byte, prompt + answer"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("big>small       7/6            7/6           7/6"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("2 pairs are over 6 tokens"), std::string::npos) << r.output;
+    r = run("pairs build -w ws.ladder --ladder main --dry-run --max-tokens 6");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("give --tokenizer"), std::string::npos) << r.output;
 
     r = run("curriculum preset uniform -w ws.ladder --ladder main --steps 10");
     ASSERT_EQ(r.exitCode, 0) << r.output;

@@ -14,6 +14,8 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QListWidget>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -195,6 +197,15 @@ TEST_F(StudyDataTest, AnswersImportedInTheWindowBecomeALadderAndItsPairs) {
     ASSERT_TRUE(reported.wait(30000));
     EXPECT_TRUE(reported.back().at(1).toBool());
     EXPECT_EQ(count(m_path, "SELECT count(*) FROM pairs"), 32);
+
+    // Lengths in a model's tokens (the byte tokenizer here: every answer is longer than 20).
+    build->findChild<QLineEdit*>("pairsTokenizer")->setText("byte");
+    build->findChild<QSpinBox*>("pairsMaxTokens")->setValue(20);
+    build->findChild<QPushButton*>("checkPairs")->click();
+    ASSERT_TRUE(reported.wait(30000));
+    const QString tokens = build->findChild<QPlainTextEdit*>("pairsReport")->toPlainText();
+    EXPECT_TRUE(tokens.contains("tokens of byte, prompt + answer")) << tokens.toStdString();
+    EXPECT_TRUE(tokens.contains("32 pairs are over 20 tokens")) << tokens.toStdString();
     // The strongest against the weakest on the 10 prompts all three answered.
     EXPECT_EQ(count(m_path,
                     "SELECT count(*) FROM pairs p JOIN responses c ON c.id = p.chosen_id "

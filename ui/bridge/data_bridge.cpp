@@ -5,6 +5,7 @@
 #include "core/common/log.h"
 #include "core/data/catalog.h"
 #include "core/store/workspace.h"
+#include "core/tokenizer/tokenizer.h"
 #include "ui/bridge/workspace_session.h"
 
 namespace ladder::ui {
@@ -108,12 +109,19 @@ void DataBridge::import(const QString& file, const data::ImportOptions& options,
 }
 
 void DataBridge::buildPairs(const QString& ladder, const pairs::PairBuildOptions& options,
-                            bool write, DataDone<pairs::PreflightReport> done) {
+                            const QString& tokenizer, bool write,
+                            DataDone<pairs::PreflightReport> done) {
     const std::string name = ladder.toStdString();
+    const std::filesystem::path tokens = tokenizer.trimmed().toStdString();
     onWorker<pairs::PreflightReport>(
-        [name, options, write](const std::filesystem::path& workspace) {
+        [name, options, tokens, write](const std::filesystem::path& workspace) {
+            auto counted = options;
+            if (!tokens.empty()) {
+                counted.countTokens = tokenizer::tokenCounter(tokens);
+                counted.tokenizerName = tokens.filename().string();
+            }
             auto ws = store::Workspace::open(workspace, store::OpenOptions{.readOnly = !write});
-            pairs::PairBuilder builder(ws.db(), name, options);
+            pairs::PairBuilder builder(ws.db(), name, counted);
             return write ? builder.build() : builder.preflight();
         },
         std::move(done), /*changesWorkspace=*/write);

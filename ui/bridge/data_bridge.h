@@ -47,9 +47,10 @@ public:
                  DataDone<data::FilePreview> done);
     void import(const QString& file, const data::ImportOptions& options,
                 DataDone<data::ImportResult> done);
-    // write = false: the preflight report only; true: the pairs are written too.
-    void buildPairs(const QString& ladder, const pairs::PairBuildOptions& options, bool write,
-                    DataDone<pairs::PreflightReport> done);
+    // write = false: the preflight report only; true: the pairs are written too. A tokenizer (a
+    // model folder or tokenizer.json; empty = none) is loaded on the worker to count tokens.
+    void buildPairs(const QString& ladder, const pairs::PairBuildOptions& options,
+                    const QString& tokenizer, bool write, DataDone<pairs::PreflightReport> done);
 
 Q_SIGNALS:
     void busyChanged(bool busy);

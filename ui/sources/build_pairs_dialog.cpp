@@ -6,10 +6,12 @@
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -100,6 +102,26 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
     m_maxChars->setSuffix(tr(" characters"));
     m_maxChars->setToolTip(tr("A cap on prompt + answer; pairs over it are counted (and kept "
                               "marked, unless dropped)"));
+    m_tokenizer = new QLineEdit(this);
+    m_tokenizer->setObjectName("pairsTokenizer");
+    m_tokenizer->setPlaceholderText(tr("A model folder or tokenizer.json (optional)"));
+    m_tokenizer->setToolTip(tr("The report then gives each tier's prompt + answer lengths in this "
+                               "model's tokens"));
+    auto* chooseTokenizer = new QPushButton(tr("Choose..."), this);
+    auto* tokenizerRow = new QHBoxLayout;
+    tokenizerRow->addWidget(m_tokenizer, 1);
+    tokenizerRow->addWidget(chooseTokenizer);
+    connect(chooseTokenizer, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Model Folder"));
+        if (!folder.isEmpty()) m_tokenizer->setText(folder);
+    });
+    m_maxTokens = new QSpinBox(this);
+    m_maxTokens->setObjectName("pairsMaxTokens");
+    m_maxTokens->setRange(0, 10'000'000);
+    m_maxTokens->setSpecialValueText(tr("none"));
+    m_maxTokens->setSuffix(tr(" tokens"));
+    m_maxTokens->setToolTip(tr("The training max_length: pairs longer than this in the model's "
+                               "tokens are counted as cut"));
     m_dropOver = new QCheckBox(tr("Drop pairs over the cap"), this);
     m_keepIdentical = new QCheckBox(tr("Keep pairs whose two answers are the same text"), this);
     m_dedupe = new QCheckBox(tr("One pair per prompt and pair of texts (the easiest tier keeps it)"), this);
@@ -108,6 +130,8 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
     form->addRow(tr("&Ladder:"), m_ladder);
     form->addRow(tr("&Held out:"), m_heldout);
     form->addRow(tr("Length &cap:"), m_maxChars);
+    form->addRow(tr("&Tokens of:"), tokenizerRow);
+    form->addRow(tr("&Max length:"), m_maxTokens);
     form->addRow(QString(), m_dropOver);
     form->addRow(QString(), m_keepIdentical);
     form->addRow(QString(), m_dedupe);
@@ -275,14 +299,21 @@ void BuildPairsDialog::run(bool write) {
     pairs::PairBuildOptions options;
     options.heldoutFraction = m_heldout->value() / 100.0;
     options.maxChars = static_cast<std::size_t>(m_maxChars->value());
+    options.maxTokens = static_cast<std::size_t>(m_maxTokens->value());
     options.dropOverLength = m_dropOver->isChecked();
+    if (options.maxTokens > 0 && m_tokenizer->text().trimmed().isEmpty()) {
+        m_report->setPlainText(tr("A max length in tokens needs the model whose tokens count: "
+                                  "choose its folder under Tokens of."));
+        Q_EMIT reported(false, false);
+        return;
+    }
     options.skipIdentical = !m_keepIdentical->isChecked();
     options.dedupe = m_dedupe->isChecked();
     m_working = true;
     updateSpec();
     m_report->setPlainText(write ? tr("Building the pairs of %1...").arg(q(ladder.describe()))
                                  : tr("Checking %1...").arg(q(ladder.describe())));
-    m_bridge->buildPairs(q(ladder.name), options, write,
+    m_bridge->buildPairs(q(ladder.name), options, m_tokenizer->text(), write,
                          [this, self = QPointer(this), write](
                              std::optional<pairs::PreflightReport> report, const QString& error) {
                              if (!self) return;

@@ -1,7 +1,8 @@
 // Build Pairs: rank the workspace's sources into a ladder (drag them into order, strongest first;
 // tick one to tie it with the one above; drag a source out to leave it out), check what the ladder
 // would give (the preflight report: pairs and drops per tier, lengths, length-bias flags, the held-
-// out split, pairs over a length cap), and build its pairs. The ladder is saved by Check and Build;
+// out split, lengths in a chosen model's tokens and the pairs over its max_length), and build
+// its pairs. The ladder is saved by Check and Build;
 // the building runs on a worker thread.
 #pragma once
 
@@ -13,6 +14,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
@@ -50,6 +52,8 @@ private:
     QLabel* m_spec;
     QDoubleSpinBox* m_heldout;
     QSpinBox* m_maxChars;
+    QLineEdit* m_tokenizer;
+    QSpinBox* m_maxTokens;
     QCheckBox* m_dropOver;
     QCheckBox* m_keepIdentical;
     QCheckBox* m_dedupe;
