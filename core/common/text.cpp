@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -152,6 +153,28 @@ std::int64_t parseByteSize(const std::string& text, const std::string& field) {
     }
     if (used != number.size() || !(value > 0.0) || value * unit > 9e18) throw bad();
     return std::max<std::int64_t>(1, static_cast<std::int64_t>(value * unit));
+}
+
+double repeatedNgramShare(std::string_view s, std::size_t n) {
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : s) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            if (!word.empty()) words.push_back(std::move(word));
+            word.clear();
+        } else {
+            word += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    if (n == 0 || words.size() < n) return 0.0;
+    std::set<std::vector<std::string>> seen;
+    const std::size_t all = words.size() - n + 1;
+    for (std::size_t i = 0; i < all; ++i) {
+        seen.emplace(words.begin() + static_cast<std::ptrdiff_t>(i),
+                     words.begin() + static_cast<std::ptrdiff_t>(i + n));
+    }
+    return 1.0 - static_cast<double>(seen.size()) / static_cast<double>(all);
 }
 
 }  // namespace ladder::text

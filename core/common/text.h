@@ -26,6 +26,11 @@ namespace ladder::text {
 // The longest prefix of s with at most maxCodePoints code points, never splitting one.
 [[nodiscard]] std::string_view truncateCodePoints(std::string_view s, std::size_t maxCodePoints);
 
+// How much a text repeats itself: the share of its word n-grams (split on whitespace, ASCII
+// lower-cased) that occurred before in it, 1 - distinct / all ("rep-n", Welleck et al. 2019).
+// 0 for a text of fewer than n words; a loop of one phrase tends to 1.
+[[nodiscard]] double repeatedNgramShare(std::string_view s, std::size_t n = 3);
+
 [[nodiscard]] std::string trim(std::string_view s);
 [[nodiscard]] std::string toLowerAscii(std::string_view s);
 

@@ -31,6 +31,7 @@ void writeMetrics(store::Database& db, std::int64_t runId, std::int64_t step, co
         {kWinRateMetric, w.winRate},
         {kWinRateStdErrorMetric, w.stdError},
         {kAnswerLengthMetric, w.meanOutputLength},
+        {kAnswerRepetitionMetric, w.meanOutputRepetition},
         {kLengthDifferenceMetric, w.meanLengthDifference},
     };
     if (w.bothOrders > 0) metrics.emplace_back(kPositionAgreementMetric, w.positionAgreement);

@@ -22,6 +22,7 @@ inline constexpr const char* kWinRateStdErrorMetric = "eval/win_rate_stderr";
 inline constexpr const char* kLengthControlledWinRateMetric = "eval/win_rate_lc";
 inline constexpr const char* kPositionAgreementMetric = "eval/position_agreement";
 inline constexpr const char* kAnswerLengthMetric = "eval/answer_length";
+inline constexpr const char* kAnswerRepetitionMetric = "eval/answer_repetition";
 inline constexpr const char* kLengthDifferenceMetric = "eval/length_difference";
 
 // Writes the rows in one transaction, then the metrics (when the target has a run and a step; a

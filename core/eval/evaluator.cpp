@@ -152,6 +152,7 @@ EvalResult Evaluator::judgeAndStore(std::vector<EvalSample> samples, const EvalT
         }
         if (!verdicts[i].error.empty()) ++errors[verdicts[i].error];
         o.outputLength = lengthOf(samples[i].output);
+        o.outputRepetition = text::repeatedNgramShare(samples[i].output);
         o.referenceLength = lengthOf(samples[i].prompt.reference);
         outcomes.push_back(o);
     }

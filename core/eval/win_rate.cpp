@@ -61,7 +61,7 @@ WinRate summarize(const std::vector<PromptOutcome>& outcomes) {
         std::int64_t difference;
     };
     std::vector<Decided> decided;
-    double sum = 0, outputLength = 0, referenceLength = 0;
+    double sum = 0, outputLength = 0, referenceLength = 0, repetition = 0;
     double longer = 0, same = 0, shorter = 0;
     for (const auto& o : outcomes) {
         const auto s = o.score();
@@ -78,6 +78,7 @@ WinRate summarize(const std::vector<PromptOutcome>& outcomes) {
             w.ordersAgree += outcomeOf(*o.forward - 1.0) == outcomeOf(2.0 - *o.backward) ? 1 : 0;
         }
         outputLength += static_cast<double>(o.outputLength);
+        repetition += o.outputRepetition;
         referenceLength += static_cast<double>(o.referenceLength);
         const std::int64_t d = o.outputLength - o.referenceLength;
         if (d > 0) {
@@ -104,6 +105,7 @@ WinRate summarize(const std::vector<PromptOutcome>& outcomes) {
     w.positionAgreement = rate(static_cast<double>(w.ordersAgree), w.bothOrders);
     w.meanOutputLength = rate(outputLength, w.n);
     w.meanReferenceLength = rate(referenceLength, w.n);
+    w.meanOutputRepetition = rate(repetition, w.n);
     w.meanLengthDifference = rate(outputLength - referenceLength, w.n);
     w.longer.winRate = rate(longer, w.longer.n);
     w.same.winRate = rate(same, w.same.n);
@@ -161,6 +163,7 @@ nlohmann::json toJson(const WinRate& w) {
               {"agreement", number(w.positionAgreement)}}},
             {"length",
              {{"mean_output", number(w.meanOutputLength)},
+              {"mean_output_repetition", number(w.meanOutputRepetition)},
               {"mean_reference", number(w.meanReferenceLength)},
               {"mean_difference", number(w.meanLengthDifference)},
               {"buckets", buckets},

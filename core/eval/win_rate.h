@@ -25,6 +25,7 @@ struct PromptOutcome {
     std::string error;              // why an order has no verdict, when the judge failed
     std::int64_t outputLength = 0;  // the generated answer, in code points
     std::int64_t referenceLength = 0;
+    double outputRepetition = 0;  // text::repeatedNgramShare of the generated answer
 
     // The generated answer's score in [0, 1] (1 won, 0.5 tie, 0 lost): forward - 1 and
     // 2 - backward, averaged over the orders that were decided; none when neither was.
@@ -64,6 +65,7 @@ struct WinRate {
     double meanOutputLength = 0;  // over decided prompts, code points
     double meanReferenceLength = 0;
     double meanLengthDifference = 0;     // generated - reference
+    double meanOutputRepetition = 0;     // over decided prompts: repeated word 3-grams' share
     std::vector<LengthBucket> byLength;  // quartiles of the generated answers' length
     LengthSplit longer, same, shorter;   // generated answer longer / as long / shorter
 

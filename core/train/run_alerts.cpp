@@ -189,13 +189,40 @@ void lengthAlert(const MetricSeries& series, std::vector<RunAlert>& out) {
         a.step = step;
         a.explanation =
             "The answers the policy generates for the win rate went from " + number(first, 0) +
-            " to " + number(length, 0) + " tokens on average. " +
+            " to " + number(length, 0) + " characters on average. " +
             (ratio > 1 ? "Preference data often favours longer answers, and a judge may too: the "
                          "win rate can rise for length alone (look at the length-controlled win "
                          "rate), and long answers may repeat themselves. Try pairs balanced for "
                          "length (the preflight's length-bias flags), a larger beta, or fewer steps."
                        : "The policy learned to stop early, often to lower the rejected answers' "
                          "likelihood. Try an NLL term on the chosen answers or fewer steps.");
+        out.push_back(std::move(a));
+        return;
+    }
+}
+
+void repetitionAlert(const MetricSeries& series, std::vector<RunAlert>& out) {
+    // A share of repeated word 3-grams this high is a loop, not style (a healthy answer of a few
+    // hundred words repeats a few percent).
+    constexpr double kRepeating = 0.25;
+    constexpr double kRise = 0.15;
+    const auto& shares = pointsOf(series, eval::kAnswerRepetitionMetric);
+    if (shares.empty()) return;
+    const double first = shares.front().second;
+    for (const auto& [step, share] : shares) {
+        if (!(share >= kRepeating && share >= first + kRise)) continue;
+        RunAlert a;
+        a.kind = "repetition";
+        a.title = "Answers repeating themselves";
+        a.metric = eval::kAnswerRepetitionMetric;
+        a.step = step;
+        a.explanation =
+            "In the answers the policy generates for the win rate, " + number(share * 100, 0) +
+            "% of the word 3-grams repeat earlier ones (" + number(first * 100, 0) +
+            "% at the first evaluation): the policy loops. DPO pushes the rejected answers' "
+            "likelihood down faster than it raises the chosen ones', and the mass goes to "
+            "degenerate text. Look at the run's samples; try a larger beta, a lower learning rate, "
+            "an NLL term on the chosen answers (RPO), or an earlier checkpoint.";
         out.push_back(std::move(a));
         return;
     }
@@ -248,6 +275,7 @@ std::vector<RunAlert> findRunAlerts(const MetricSeries& series) {
     overfittingAlert(series, out);
     gradientAlert(series, out);
     lengthAlert(series, out);
+    repetitionAlert(series, out);
     stageAlerts(series, out);
     std::stable_sort(out.begin(), out.end(), [](const RunAlert& a, const RunAlert& b) { return a.step < b.step; });
     return out;

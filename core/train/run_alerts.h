@@ -7,6 +7,7 @@
 //   overfitting               train accuracy near 1, held-out accuracy flat or held-out loss rising
 //   exploding gradients       grad_norm far above its running median, or not finite
 //   answers drifting          eval/answer_length (generated answers) grew or shrank by half
+//   answers repeating         eval/answer_repetition (repeated word 3-grams) at 25%, up 15 points
 //   stage-boundary drop       train accuracy drops after the curriculum moves to a new stage
 #pragma once
 

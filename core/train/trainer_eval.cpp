@@ -173,7 +173,8 @@ void Trainer::evaluateWinRate(std::int64_t step) {
         std::vector<std::pair<std::string, double>> metrics = {
             {eval::kWinRateMetric, w.winRate},
             {eval::kWinRateStdErrorMetric, w.stdError},
-            {eval::kAnswerLengthMetric, w.meanOutputLength}};
+            {eval::kAnswerLengthMetric, w.meanOutputLength},
+            {eval::kAnswerRepetitionMetric, w.meanOutputRepetition}};
         if (std::isfinite(w.lengthControlled.winRate))
             metrics.emplace_back(eval::kLengthControlledWinRateMetric, w.lengthControlled.winRate);
         emit(EventKind::Eval, step, "win rate vs " + result.reference + " by " + result.judge,

@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/text.h"
 #include "core/demo/demo_workspace.h"
 #include "core/eval/eval_store.h"
 #include "core/eval/evaluator.h"
@@ -272,6 +273,14 @@ TEST_F(DemoEvalTest, InTrainingWinRateIsStoredAtItsStepsAndReplaysFromTheCheckpo
     EXPECT_EQ(store::MetricsReader(ws.db()).series(end->runId, kWinRateStdErrorMetric).size(), 2u);
     const auto stored = loadSamples(ws.db(), evals[1].id);
     ASSERT_EQ(stored.size(), 6u);
+    // The repetition curve is the mean rep-3 of the answers the evaluation stored.
+    const auto repetition =
+        store::MetricsReader(ws.db()).series(end->runId, kAnswerRepetitionMetric);
+    ASSERT_EQ(repetition.size(), 2u);
+    double meanRepetition = 0;
+    for (const auto& s : stored) meanRepetition += text::repeatedNgramShare(s.output) / 6.0;
+    EXPECT_EQ(evals[1].n, 6);
+    EXPECT_NEAR(repetition[1].second, meanRepetition, 1e-9);
 
     // The final checkpoint, loaded afresh: the same greedy answers with and without the cache.
     torch::set_num_threads(1);

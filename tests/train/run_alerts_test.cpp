@@ -34,6 +34,7 @@ MetricSeries healthy() {
     m["eval/loss"] = curve(100, [](int s) { return 0.69 - 0.001 * s; }, 25);
     m["grad_norm"] = curve(100, [](int s) { return 1.0 + 0.1 * std::cos(s); });
     m[eval::kAnswerLengthMetric] = curve(100, [](int) { return 40.0; }, 50);
+    m[eval::kAnswerRepetitionMetric] = curve(100, [](int) { return 0.04; }, 50);
     m["curriculum/stage"] = curve(100, [](int s) { return s <= 50 ? 1.0 : 2.0; });
     return m;
 }
@@ -121,6 +122,21 @@ TEST(RunAlerts, GeneratedAnswersGrowingLongerAreADrift) {
     ASSERT_NE(a, nullptr);
     EXPECT_EQ(a->step, 150);
     EXPECT_EQ(a->title, "Answers growing longer");
+}
+
+TEST(RunAlerts, GeneratedAnswersThatLoopAreRepetition) {
+    auto m = healthy();
+    m[eval::kAnswerRepetitionMetric] = {{50, 0.05}, {100, 0.12}, {150, 0.31}, {200, 0.6}};
+    auto alerts = findRunAlerts(m);
+    const auto* a = find(alerts, "repetition");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->step, 150);
+    EXPECT_NE(a->explanation.find("31% of the word 3-grams repeat earlier ones (5% at the first"),
+              std::string::npos)
+        << a->explanation;
+    // Answers that repeat as much from the start (a list format) are not a change of the run.
+    m[eval::kAnswerRepetitionMetric] = {{50, 0.3}, {100, 0.32}, {150, 0.35}};
+    EXPECT_EQ(find(findRunAlerts(m), "repetition"), nullptr);
 }
 
 TEST(RunAlerts, AnAccuracyDropAfterAStageBoundary) {
