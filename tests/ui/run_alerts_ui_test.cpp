@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include <QApplication>
+#include <QComboBox>
+#include <QToolButton>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -20,6 +22,7 @@
 #include "ui/pairs/pair_browser.h"
 #include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/pair_learning_dialog.h"
 #include "ui/runs/pairs_at_step_dialog.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
@@ -142,6 +145,60 @@ TEST(RunAlertsInTheWindow, AClickOnACurveListsThePairsBehindItWorstFirstAndOpens
     ASSERT_NE(browser, nullptr);
     EXPECT_EQ(tabs->currentWidget(), browser);
     EXPECT_EQ(browser->currentPairId(), ids[1]);
+}
+
+TEST(RunAlertsInTheWindow, PairLearningCountsATiersPairsByWhatTheyDidAndOpensOne) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    const auto run = constructedRun(path);
+    std::vector<std::int64_t> ids;
+    std::string tier;
+    {
+        auto ws = store::Workspace::open(path);
+        tier = *ws.db().queryText("SELECT tier FROM pairs WHERE split = 'train' ORDER BY id LIMIT 1");
+        auto s = ws.db().prepare(
+            "SELECT id FROM pairs WHERE split = 'train' AND tier = ? ORDER BY id LIMIT 3");
+        s.bind(1, tier);
+        while (s.step()) ids.push_back(s.int64(0));
+        ASSERT_EQ(ids.size(), 3u);
+        // Learned at 100, forgotten, right from the start.
+        pairs::savePairMarginStep(ws.db(), run, 50, {{ids[0], -0.5}, {ids[1], 0.1}, {ids[2], 0.3}});
+        pairs::savePairMarginStep(ws.db(), run, 100, {{ids[0], 0.2}, {ids[1], -0.7}, {ids[2], 0.4}});
+    }
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));
+    auto* plots = window.findChild<LivePlotsPane*>();
+    plots->showRun(run);
+    window.findChild<QTabWidget*>()->setCurrentWidget(plots);
+    plots->findChild<QToolButton*>("plotsPairLearning")->click();
+    auto* dialog = plots->findChild<PairLearningDialog*>("pairLearning");
+    ASSERT_NE(dialog, nullptr);
+    EXPECT_EQ(dialog->groups()->rowCount(), 0);  // no held-out pair was measured
+    dialog->findChild<QComboBox*>("pairLearningSplit")->setCurrentIndex(1);  // training sample
+    auto* groups = dialog->groups();
+    ASSERT_EQ(groups->rowCount(), 1);
+    EXPECT_EQ(groups->item(0, 0)->text(), QString::fromStdString(tier));
+    EXPECT_EQ(groups->item(0, 1)->text(), "3");
+    EXPECT_EQ(groups->item(0, 2)->text(), "0 (0%)");   // never learned
+    EXPECT_EQ(groups->item(0, 3)->text(), "1 (33%)");  // learned
+    EXPECT_EQ(groups->item(0, 4)->text(), "1 (33%)");  // forgotten
+    EXPECT_EQ(groups->item(0, 5)->text(), "1 (33%)");  // right from the start
+    dialog->showCell(0, 3);
+    ASSERT_EQ(dialog->pairList()->rowCount(), 1);
+    EXPECT_EQ(dialog->pairList()->item(0, 0)->text().toLongLong(), ids[0]);
+    EXPECT_EQ(dialog->pairList()->item(0, 2)->text(), "learned at step 100");
+    dialog->showCell(0, 1);  // all three, the worst last margin first
+    ASSERT_EQ(dialog->pairList()->rowCount(), 3);
+    EXPECT_EQ(dialog->pairList()->item(0, 0)->text().toLongLong(), ids[1]);
+    EXPECT_EQ(dialog->pairList()->item(0, 2)->text(), "forgotten");
+    dialog->openRow(0);
+    auto* browser = window.findChild<PairBrowser*>();
+    EXPECT_EQ(window.findChild<QTabWidget*>()->currentWidget(), browser);
+    // Selected once the Pairs pane has read its list.
+    EXPECT_TRUE(test::waitFor([&] { return browser->currentPairId() == ids[1]; }, 10s))
+        << browser->currentPairId();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "ui/pairs/pair_browser.h"
 
+#include <utility>
+
 #include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -222,6 +224,11 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         updateCount();
+        const std::int64_t pending = std::exchange(m_pendingPair, 0);
+        if (pending != 0 && m_model->rowOf(pending) >= 0) {
+            selectRow(m_model->rowOf(pending));
+            return;
+        }
         if (m_model->rowCount() > 0 && !m_reloading) selectRow(0);
         if (m_model->rowCount() == 0) showCurrent();
     });
@@ -328,6 +335,10 @@ void PairBrowser::selectRow(int row) {
 
 bool PairBrowser::selectPair(std::int64_t pairId) {
     const int row = m_model->rowOf(pairId);
+    if (row < 0 && m_model->isBusy()) {
+        m_pendingPair = pairId;
+        return true;
+    }
     if (row < 0) return false;
     selectRow(row);
     return true;

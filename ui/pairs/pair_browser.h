@@ -38,7 +38,8 @@ public:
     [[nodiscard]] std::int64_t currentPairId() const;
     [[nodiscard]] QLabel* countLabel() const { return m_count; }
 
-    // Selects a listed pair (false when the filter hides it).
+    // Selects a listed pair (false when the filter hides it). While the list is being read, the
+    // pair is selected once it arrives (true).
     bool selectPair(std::int64_t pairId);
     void selectRow(int row);
 
@@ -84,7 +85,8 @@ private:
     std::int64_t m_totalInScope = 0;
     bool m_reloading = false;
     bool m_selfChange = false;     // our own annotation is being saved
-    bool m_followChanges = false;  // an undo or redo is running: show the pair it touches
+    bool m_followChanges = false;
+    std::int64_t m_pendingPair = 0;  // asked for while the list was being read  // an undo or redo is running: show the pair it touches
     QList<QAction*> m_decisionActions;
 };
 

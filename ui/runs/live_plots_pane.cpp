@@ -31,6 +31,7 @@
 #include "ui/bridge/workspace_session.h"
 #include "ui/flow_layout.h"
 #include "ui/runs/metric_plot.h"
+#include "ui/runs/pair_learning_dialog.h"
 #include "ui/runs/pairs_at_step_dialog.h"
 #include "ui/runs/plot_export.h"
 #include "ui/runs/run_text.h"
@@ -181,6 +182,13 @@ void LivePlotsPane::buildUi() {
     auto* exportButton = new QToolButton(this);
     exportButton->setText(tr("Export..."));
     controls->addWidget(exportButton);
+    auto* learning = new QToolButton(this);
+    learning->setObjectName("plotsPairLearning");
+    learning->setText(tr("Pair Learning..."));
+    learning->setToolTip(tr("Which pairs the run learned, never learned or forgot, per tier and "
+                            "per source (click a chart for the pairs at one step)"));
+    controls->addWidget(learning);
+    connect(learning, &QToolButton::clicked, this, &LivePlotsPane::showPairLearning);
     m_status = new QLabel(this);
     m_status->setObjectName("plotsStatus");
     // The progress text changes every step: it must never widen the window, only be cut.
@@ -615,6 +623,25 @@ void LivePlotsPane::showPairsAt(double step) {
         auto* dialog = new PairsAtStepDialog(m_runId, *at, pairs::marginsAtStep(db, m_runId, *at), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(dialog, &PairsAtStepDialog::openPair, this, &LivePlotsPane::pairRequested);
+        dialog->show();
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot read the pair margins of run {}: {}", m_runId, e.what());
+    }
+}
+
+void LivePlotsPane::showPairLearning() {
+    if (m_runId <= 0 || !m_session->workspace()) return;
+    try {
+        auto dynamics = pairs::pairDynamics(m_session->workspace()->db(), m_runId);
+        if (dynamics.empty()) {
+            m_status->setText(tr("Run #%1 stored no pair margins at two evaluations or more: no "
+                                 "pair learning to show.")
+                                  .arg(m_runId));
+            return;
+        }
+        auto* dialog = new PairLearningDialog(m_runId, std::move(dynamics), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &PairLearningDialog::openPair, this, &LivePlotsPane::pairRequested);
         dialog->show();
     } catch (const std::exception& e) {
         log::get("ui")->warn("cannot read the pair margins of run {}: {}", m_runId, e.what());

@@ -57,6 +57,9 @@ public:
     // A click on a chart at `step`: the pairs whose margins the run measured at the evaluation
     // nearest it, in a dialog (PairsAtStepDialog); the status line says when it measured none.
     void showPairsAt(double step);
+    // The run's pair learning: learned, never learned, forgotten per tier or source
+    // (PairLearningDialog); the status line says when it measured none.
+    void showPairLearning();
 
 Q_SIGNALS:
     // A pair to open in the Pairs pane (from the pairs behind a point).
