@@ -16,6 +16,7 @@
 #include "ui/runs/compare_pane.h"
 #include "ui/runs/config_diff_model.h"
 #include "ui/runs/final_metrics_model.h"
+#include "ui/runs/live_plots_pane.h"
 #include "ui/runs/metric_plot.h"
 #include "ui/runs/samples_model.h"
 
@@ -182,7 +183,7 @@ TEST_F(ComparePaneTest, EveryModelOfThePanePassesTheModelTester) {
 // Issue 16: a DPO run that continues an SFT run was drawn from step 0, so "DPO after SFT
 // saturates" could not be drawn. With After parents on, it continues its parent's steps, the
 // parent's line up to the branching point in front of its own.
-TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsSteps) {
+TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsStepsInCompareAndPlots) {
     QSettings().clear();
     test::TempDir dir;
     const fs::path path = dir / "chain.ladder";
@@ -236,6 +237,25 @@ TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsStep
     EXPECT_EQ(plot->pointCount(QStringLiteral("run 0:%1").arg(sft)), 4);
     chained->setChecked(false);
     EXPECT_EQ(keys(), (QVector<double>{1, 2, 3}));
+
+    // The Plots pane draws the same run after its parent too: the parent's lines up to the
+    // branching point, the run's own after them.
+    auto* plots = window.findChild<LivePlotsPane*>();
+    ASSERT_NE(plots, nullptr);
+    plots->showRun(dpo);
+    MetricPlot* loss = plots->plots().front();
+    const auto pointsOf = [&](const QString& series) {
+        QVector<double> out;
+        if (!loss->seriesNames().contains(series)) return out;
+        for (const auto& point : *loss->rawData(series)) out << point.key << point.value;
+        return out;
+    };
+    const QString parentLine = QStringLiteral("loss · run #%1").arg(sft);
+    EXPECT_EQ(pointsOf("loss"), (QVector<double>{4, 0.9, 5, 0.8, 6, 0.7}));
+    EXPECT_EQ(pointsOf(parentLine), (QVector<double>{1, 2.0, 2, 1.5, 3, 1.2}));
+    plots->findChild<QCheckBox*>("plotsChained")->setChecked(false);
+    EXPECT_EQ(pointsOf("loss"), (QVector<double>{1, 0.9, 2, 0.8, 3, 0.7}));
+    EXPECT_FALSE(loss->seriesNames().contains(parentLine));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "ui/runs/live_plots_pane.h"
 
 #include <algorithm>
+#include <map>
 
 #include <QAction>
 #include <QCheckBox>
@@ -27,6 +28,7 @@
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/train/run_alerts.h"
+#include "core/train/run_lineage.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/flow_layout.h"
@@ -174,6 +176,14 @@ void LivePlotsPane::buildUi() {
     m_legends->setToolTip(tr("The legend below each chart (the lines are named in the tooltip "
                              "too)"));
     controls->addWidget(m_legends);
+    m_chained = new QCheckBox(tr("After parent"), this);
+    m_chained->setObjectName("plotsChained");
+    m_chained->setChecked(true);
+    m_chained->setToolTip(tr("A run that started from another run's checkpoint (DPO after SFT) "
+                             "continues its parent's steps: drawn after them, with the parent's "
+                             "lines up to the branching point"));
+    controls->addWidget(m_chained);
+    connect(m_chained, &QCheckBox::toggled, this, [this] { showRun(m_runId); });
     auto* fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Fit every chart to its data and follow new points (double-click a chart "
@@ -376,8 +386,17 @@ void LivePlotsPane::showRun(std::int64_t runId) {
         if (index >= 0) m_runs->setCurrentIndex(index);
     }
     if (runId <= 0 || !m_session->workspace()) return;
+    m_stepOffset = 0;
+    if (m_chained->isChecked()) {
+        try {
+            m_stepOffset = train::chainedStepOffset(m_session->workspace()->db(), runId);
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot read where run {} branched off: {}", runId, e.what());
+        }
+    }
     loadStageNames();
     loadHistory();
+    if (m_stepOffset > 0) loadAncestors();
     if (followedByEvents()) {
         // Steps trained since the file's last write: the job's recent events fill the gap.
         for (const auto& e : m_queue->recentEvents()) {
@@ -404,6 +423,37 @@ void LivePlotsPane::loadHistory() {
         if (!rows.empty()) m_lastRowId = rows.back().rowId;
     } catch (const std::exception& e) {
         log::get("ui")->warn("cannot read the metrics of run {}: {}", m_runId, e.what());
+    }
+}
+
+void LivePlotsPane::loadAncestors() {
+    try {
+        auto& db = m_session->workspace()->db();
+        store::MetricsReader reader(db);
+        for (const auto& branch : train::runAncestry(db, m_runId)) {
+            const double offset = static_cast<double>(branch.offset - branch.step);
+            std::map<QString, std::pair<QVector<double>, QVector<double>>> lines;
+            for (const auto& r : reader.since(branch.parentRunId, 0)) {
+                if (r.step > branch.step) continue;
+                const QString name = QString::fromStdString(r.name);
+                if (name.endsWith(QLatin1String("_stderr")) || plotIndexFor(name) < 0) continue;
+                auto& [steps, values] = lines[name];
+                const double at = offset + static_cast<double>(r.step);
+                // A resumed parent redid steps: its latest values count.
+                while (!steps.isEmpty() && steps.back() >= at) {
+                    steps.removeLast();
+                    values.removeLast();
+                }
+                steps.append(at);
+                values.append(r.value);
+            }
+            for (const auto& [name, points] : lines) {
+                const QString line = tr("%1 · run #%2").arg(name).arg(branch.parentRunId);
+                m_plots[plotIndexFor(name)]->addPoints(line, points.first, points.second);
+            }
+        }
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot read the runs run {} started from: {}", m_runId, e.what());
     }
 }
 
@@ -434,6 +484,7 @@ void LivePlotsPane::loadStageNames() {
 }
 
 void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value) {
+    step += m_stepOffset;  // after its parents' steps (0 unless chained)
     const double s = static_cast<double>(step);
     if (name == QLatin1String("curriculum/stage")) {
         const int stage = static_cast<int>(value);
@@ -613,7 +664,7 @@ void LivePlotsPane::showPairsAt(double step) {
     if (m_runId <= 0 || !m_session->workspace()) return;
     try {
         auto& db = m_session->workspace()->db();
-        const auto at = pairs::nearestMarginStep(db, m_runId, step);
+        const auto at = pairs::nearestMarginStep(db, m_runId, step - static_cast<double>(m_stepOffset));
         if (!at) {
             m_status->setText(tr("Run #%1 stored no pair margins at its evaluations (margin_pairs 0, "
                                  "or a run from before they were kept): no pairs to show.")

@@ -69,6 +69,7 @@ private:
     void buildUi();
     void clear();
     void loadHistory();
+    void loadAncestors();
     void ingest(std::int64_t step, const QString& name, double value);
     void onEvents(const std::vector<train::TrainingEvent>& events);
     void updateStages();
@@ -83,6 +84,10 @@ private:
     QSlider* m_smoothing = nullptr;
     QLabel* m_smoothingLabel = nullptr;
     QCheckBox* m_logY = nullptr;
+    // A run from another run's checkpoint drawn after its parents' steps (run_lineage.h), with
+    // their lines up to the branching point; its own steps are shifted by m_stepOffset.
+    QCheckBox* m_chained = nullptr;
+    std::int64_t m_stepOffset = 0;
     QCheckBox* m_legends = nullptr;
     QLabel* m_status = nullptr;
     // The run's alerts (core/train/run_alerts.h) as marks on the charts of their metrics: read
