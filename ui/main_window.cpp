@@ -37,6 +37,7 @@
 #include "ui/pairs/pair_browser.h"
 #include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
+#include "ui/chat/chat_pane.h"
 #include "ui/sources/sources_pane.h"
 #include "ui/workspace_overview.h"
 
@@ -116,6 +117,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* sources = new SourcesPane(m_session, this);
     m_sources = sources;
     addPane(sources, tr("Sources"));
+    addPane(new ChatPane(m_session, this), tr("Chat"));
     setAcceptDrops(true);
     // Generating answers takes minutes: its progress shows whichever pane is in front.
     connect(sources->job(), &SourceGenerationJob::progress, this,

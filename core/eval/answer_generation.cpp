@@ -128,26 +128,33 @@ std::vector<GeneratedAnswer> generateAnswers(model::CausalLMImpl& model,
                    generation.stopIds.end()) {
         generation.stopIds.push_back(*eos);
     }
-    const std::vector<std::string> stops = textFormat.stopStrings();
-    if (!stops.empty()) {
-        // A stop string may span tokens or sit inside one: look for it in the decoded text.
-        generation.stopWhen = [&](std::size_t, const std::vector<std::int64_t>& tokens) {
-            const std::string text = decode(tokenizer, tokens, /*skipSpecialTokens=*/false);
-            return std::any_of(stops.begin(), stops.end(), [&](const std::string& stop) {
-                return text.find(stop) != std::string::npos;
-            });
-        };
-    }
-
     // Batches of similar prompt lengths waste less on padding; rows do not affect each other.
     std::vector<std::size_t> order(instructions.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return out[a].prompt.size() < out[b].prompt.size();
     });
+
+    const std::vector<std::string> stops = textFormat.stopStrings();
+    std::size_t batchStart = 0;  // the batch's first position in `order`, for onText's index
+    if (!stops.empty() || options.onText) {
+        // A stop string may span tokens or sit inside one: look for it in the decoded text.
+        generation.stopWhen = [&](std::size_t row, const std::vector<std::int64_t>& tokens) {
+            const std::string text = decode(tokenizer, tokens, /*skipSpecialTokens=*/false);
+            bool stop = std::any_of(stops.begin(), stops.end(), [&](const std::string& s) {
+                return text.find(s) != std::string::npos;
+            });
+            if (options.onText) {
+                stop = options.onText(order[batchStart + row], replaceInvalidUtf8(text)) || stop;
+            }
+            return stop;
+        };
+    }
+
     EvalMode evalMode(model);
     const auto batch = static_cast<std::size_t>(options.batchSize);
     for (std::size_t start = 0; start < order.size(); start += batch) {
+        batchStart = start;
         const std::size_t end = std::min(order.size(), start + batch);
         std::vector<std::vector<std::int64_t>> prompts;
         for (std::size_t k = start; k < end; ++k) prompts.push_back(out[order[k]].prompt);

@@ -32,6 +32,9 @@ struct AnswerOptions {
     // positions allow next to maxNewTokens.
     std::int64_t maxPromptTokens = 0;
     bool useCache = true;  // false: recompute every step (for tests)
+    // Streaming: called after each new token with the instruction's index and its decoded text so
+    // far (raw: a stop string may be part of it); true stops that answer there (a user's Stop).
+    std::function<bool(std::size_t index, const std::string& text)> onText;
 };
 
 struct Instruction {

@@ -104,6 +104,31 @@ TEST(AnswerGeneration, StopsAtEosAndAtTheTemplatesStopStringsAndTrims) {
     EXPECT_EQ(a.text, "bad \xEF\xBF\xBD byte \xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST(AnswerGeneration, StreamsEachAnswersTextTokenByTokenAndStopsWhenAsked) {
+    const tokenizer::ByteTokenizer tokenizer;
+    const std::vector<Instruction> instructions = {{"abcd", ""}, {"wxyz", ""}};
+    const auto length = static_cast<std::int64_t>(
+        format::TextFormat::resolve("raw", tokenizer).promptIds({"abcd", "", {}}).size());
+    ScriptedModelImpl model("streamed text", length);
+    AnswerOptions options;
+    options.templateSetting = "raw";
+    options.maxNewTokens = 40;
+    std::vector<std::vector<std::string>> seen(2);
+    options.onText = [&](std::size_t index, const std::string& text) {
+        seen.at(index).push_back(text);
+        return index == 1 && text == "stream";  // the second answer is stopped there
+    };
+    const auto answers = generateAnswers(model, tokenizer, instructions, options);
+    // One call a token (not for the EOS that ends it), each text the one before with one more byte.
+    ASSERT_EQ(seen[0].size(), std::string("streamed text").size());
+    EXPECT_EQ(seen[0][0], "s");
+    EXPECT_EQ(seen[0][7], "streamed");
+    EXPECT_EQ(answers[0].text, "streamed text");
+    EXPECT_EQ(seen[1].back(), "stream");
+    EXPECT_EQ(answers[1].text, "stream");
+    EXPECT_EQ(answers[1].reason, model::StopReason::StopWhen);
+}
+
 TEST(AnswerGeneration, ReplacesEveryInvalidUtf8ByteAndKeepsValidText) {
     EXPECT_EQ(replaceInvalidUtf8("caf\xC3\xA9 \xF0\x9F\x91\x8B"), "caf\xC3\xA9 \xF0\x9F\x91\x8B");
     EXPECT_EQ(replaceInvalidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
