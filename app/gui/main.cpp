@@ -5,7 +5,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
 #include <QDir>
+#include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -13,7 +15,12 @@
 #include "core/common/log.h"
 #include "core/common/version.h"
 #include "core/train/plugins.h"
+#include "ui/chat/chat_pane.h"
 #include "ui/main_window.h"
+#include "ui/runs/live_plots_pane.h"
+#include "ui/runs/pair_learning_dialog.h"
+#include "ui/sources/build_pairs_dialog.h"
+#include "ui/sources/sources_pane.h"
 
 namespace {
 
@@ -32,13 +39,18 @@ struct Options {
     QCommandLineOption pane{"pane", "Show the pane with this title first.", "title"};
     QCommandLineOption size{"size", "Open the window this size (WIDTHxHEIGHT, e.g. 1000x700).",
                             "size"};
+    QCommandLineOption open{"open",
+                            "Open a view for a screenshot (the dialog is then what --screenshot "
+                            "saves): import=FILE, build-pairs, pair-learning (of the newest run), "
+                            "chat=MESSAGE (the newest finished run answers it).",
+                            "view"};
 
     void addTo(QCommandLineParser& parser) const {
         parser.setApplicationDescription(
             "Ladder: contrastive post-training on automatically constructed preference pairs");
         parser.addHelpOption();
         parser.addPositionalArgument("workspace", "The workspace file (*.ladder) to open.");
-        parser.addOptions({version, demo, readOnly, verbose, screenshot, delay, pane, size});
+        parser.addOptions({version, demo, readOnly, verbose, screenshot, delay, pane, size, open});
     }
 };
 
@@ -48,6 +60,41 @@ void nameApplication() {
     QCoreApplication::setApplicationVersion(QStringLiteral("%1 (Qt %2, LibTorch %3)")
                                                 .arg(ladder::kVersion, QT_VERSION_STR,
                                                      ladder::kTorchVersion));
+}
+
+// --open: a view the screenshots show (scripts/screenshots.sh).
+void openView(ladder::ui::MainWindow& window, const QString& view) {
+    using namespace ladder::ui;
+    const QString name = view.section('=', 0, 0);
+    const QString argument = view.section('=', 1);
+    auto* tabs = window.panes();
+    if (name == "import") {
+        if (auto* sources = window.findChild<SourcesPane*>()) {
+            tabs->setCurrentWidget(sources);
+            sources->openImportDialog(argument);
+        }
+    } else if (name == "build-pairs") {
+        if (auto* sources = window.findChild<SourcesPane*>()) {
+            tabs->setCurrentWidget(sources);
+            sources->openBuildPairsDialog()->run(/*write=*/false);
+        }
+    } else if (name == "pair-learning") {
+        if (auto* plots = window.findChild<LivePlotsPane*>()) {
+            tabs->setCurrentWidget(plots);
+            plots->showPairLearning();
+            if (auto* dialog = plots->findChild<PairLearningDialog*>()) dialog->showCell(0, 2);
+        }
+    } else if (name == "chat") {
+        if (auto* chat = window.findChild<ChatPane*>()) {
+            tabs->setCurrentWidget(chat);
+            chat->findChild<QPlainTextEdit*>("chatMessage")->setPlainText(argument);
+            chat->setCompare(true);
+            chat->chooseNewestRuns();
+            chat->send();
+        }
+    } else {
+        std::fprintf(stderr, "--open: unknown view %s\n", qPrintable(view));
+    }
 }
 
 }  // namespace
@@ -80,8 +127,8 @@ int main(int argc, char** argv) {
     const Options options;
     options.addTo(parser);
     parser.process(app);
-    [[maybe_unused]] const auto& [version, demo, readOnly, verbose, screenshot, delay, pane, size] =
-        options;
+    [[maybe_unused]] const auto& [version, demo, readOnly, verbose, screenshot, delay, pane, size,
+                                  open] = options;
 
     ladder::log::init(ladder::log::Options{.verbose = parser.isSet(verbose)});
     ladder::train::loadPlugins();  // the launcher offers the plugins' losses and judges
@@ -113,11 +160,17 @@ int main(int argc, char** argv) {
             }
         }
     }
+    if (parser.isSet(open)) openView(window, parser.value(open));
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, file] {
             QDir().mkpath(QFileInfo(file).absolutePath());
-            const bool ok = window.grab().save(file);
+            // A dialog opened by --open is the picture; else the window.
+            QWidget* shown = &window;
+            for (QWidget* w : QApplication::topLevelWidgets()) {
+                if (qobject_cast<QDialog*>(w) && w->isVisible()) shown = w;
+            }
+            const bool ok = shown->grab().save(file);
             std::fprintf(stderr, "%s %s\n", ok ? "saved" : "could not save", qPrintable(file));
             QApplication::exit(ok ? 0 : 1);
         });

@@ -57,6 +57,21 @@ std::int64_t constructedRun(const fs::path& path) {
     return id;
 }
 
+// Three training pairs of one tier (its name in *tier) with margins stored at the run's steps 50
+// and 100: (-0.5, 0.1, 0.3), then (0.2, -0.7, 0.4). Their ids.
+std::vector<std::int64_t> threePairsMeasured(const fs::path& path, std::int64_t run, std::string* tier) {
+    auto ws = store::Workspace::open(path);
+    *tier = ws.db().queryText("SELECT tier FROM pairs WHERE split = 'train' ORDER BY id LIMIT 1").value_or("");
+    std::vector<std::int64_t> ids;
+    auto s = ws.db().prepare("SELECT id FROM pairs WHERE split = 'train' AND tier = ? ORDER BY id LIMIT 3");
+    s.bind(1, *tier);
+    while (s.step()) ids.push_back(s.int64(0));
+    if (ids.size() != 3) return ids;
+    pairs::savePairMarginStep(ws.db(), run, 50, {{ids[0], -0.5}, {ids[1], 0.1}, {ids[2], 0.3}});
+    pairs::savePairMarginStep(ws.db(), run, 100, {{ids[0], 0.2}, {ids[1], -0.7}, {ids[2], 0.4}});
+    return ids;
+}
+
 TEST(RunAlertsInTheWindow, AConstructedRunShowsItsAlertAsABadgeAndAMarkOnItsCurve) {
     QSettings().clear();
     test::TempDir dir;
@@ -105,16 +120,9 @@ TEST(RunAlertsInTheWindow, AClickOnACurveListsThePairsBehindItWorstFirstAndOpens
     test::TempDir dir;
     const fs::path path = test::makeDemoWorkspace(dir, 120);
     const auto run = constructedRun(path);
-    std::vector<std::int64_t> ids;
-    {
-        auto ws = store::Workspace::open(path);
-        auto s = ws.db().prepare("SELECT id FROM pairs ORDER BY id LIMIT 3");
-        while (s.step()) ids.push_back(s.int64(0));
-        ASSERT_EQ(ids.size(), 3u);
-        // Margins at steps 50 and 100; at 100 the second pair is the worst.
-        pairs::savePairMarginStep(ws.db(), run, 50, {{ids[0], -0.5}, {ids[1], 0.1}, {ids[2], 0.3}});
-        pairs::savePairMarginStep(ws.db(), run, 100, {{ids[0], 0.2}, {ids[1], -0.7}, {ids[2], 0.4}});
-    }
+    std::string tier;
+    const auto ids = threePairsMeasured(path, run, &tier);
+    ASSERT_EQ(ids.size(), 3u);  // at step 100 the second pair is the worst
     MainWindow window;
     window.resize(1280, 820);
     window.show();
@@ -152,20 +160,9 @@ TEST(RunAlertsInTheWindow, PairLearningCountsATiersPairsByWhatTheyDidAndOpensOne
     test::TempDir dir;
     const fs::path path = test::makeDemoWorkspace(dir, 120);
     const auto run = constructedRun(path);
-    std::vector<std::int64_t> ids;
     std::string tier;
-    {
-        auto ws = store::Workspace::open(path);
-        tier = *ws.db().queryText("SELECT tier FROM pairs WHERE split = 'train' ORDER BY id LIMIT 1");
-        auto s = ws.db().prepare(
-            "SELECT id FROM pairs WHERE split = 'train' AND tier = ? ORDER BY id LIMIT 3");
-        s.bind(1, tier);
-        while (s.step()) ids.push_back(s.int64(0));
-        ASSERT_EQ(ids.size(), 3u);
-        // Learned at 100, forgotten, right from the start.
-        pairs::savePairMarginStep(ws.db(), run, 50, {{ids[0], -0.5}, {ids[1], 0.1}, {ids[2], 0.3}});
-        pairs::savePairMarginStep(ws.db(), run, 100, {{ids[0], 0.2}, {ids[1], -0.7}, {ids[2], 0.4}});
-    }
+    const auto ids = threePairsMeasured(path, run, &tier);
+    ASSERT_EQ(ids.size(), 3u);  // learned at 100, forgotten, right from the start
     MainWindow window;
     window.show();
     ASSERT_TRUE(window.openWorkspace(test::qpath(path), false, /*interactive=*/false));

@@ -1,5 +1,7 @@
 #include "ui/chat/chat_pane.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -182,6 +184,14 @@ void ChatPane::chooseRun(int side, std::int64_t runId) {
     const int row = combo->findData(static_cast<qlonglong>(runId));
     if (row >= 0) combo->setCurrentIndex(row);
     updateButtons();
+}
+
+void ChatPane::chooseNewestRuns() {
+    const auto runs = finishedRuns(m_session);
+    std::vector<std::int64_t> ids;
+    for (const auto& r : runs) ids.push_back(r.id);
+    std::sort(ids.rbegin(), ids.rend());
+    for (int side = 0; side < 2 && side < static_cast<int>(ids.size()); ++side) chooseRun(side, ids[side]);
 }
 
 void ChatPane::chooseFolder(int side, const QString& folder) {

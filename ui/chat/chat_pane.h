@@ -32,6 +32,8 @@ public:
     // The model of a side (0 left, 1 right): a run of the workspace, or a folder.
     void chooseRun(int side, std::int64_t runId);
     void chooseFolder(int side, const QString& folder);
+    // The two newest finished runs, the newest on the left (the SFT and DPO runs of a study).
+    void chooseNewestRuns();
     void setCompare(bool on);
     // Sends the message box's text to the model(s); false (with the reason in the status line)
     // when it cannot.

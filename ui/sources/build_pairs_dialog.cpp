@@ -36,6 +36,17 @@ QListWidgetItem* rungItem(const QString& source, bool tiedAbove) {
     return item;
 }
 
+// A length cap: 0 shows "none".
+QSpinBox* lengthCap(const QString& name, const QString& unit, const QString& tip, QWidget* parent) {
+    auto* box = new QSpinBox(parent);
+    box->setObjectName(name);
+    box->setRange(0, 10'000'000);
+    box->setSpecialValueText(QObject::tr("none"));
+    box->setSuffix(unit);
+    box->setToolTip(tip);
+    return box;
+}
+
 QListWidget* sourceList(const QString& name, QWidget* parent) {
     auto* list = new QListWidget(parent);
     list->setObjectName(name);
@@ -95,13 +106,10 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
     m_heldout->setValue(5);
     m_heldout->setToolTip(tr("Share of prompts held out for evaluation (by prompt, so one prompt "
                              "never sits in both)"));
-    m_maxChars = new QSpinBox(this);
-    m_maxChars->setObjectName("pairsMaxChars");
-    m_maxChars->setRange(0, 10'000'000);
-    m_maxChars->setSpecialValueText(tr("none"));
-    m_maxChars->setSuffix(tr(" characters"));
-    m_maxChars->setToolTip(tr("A cap on prompt + answer; pairs over it are counted (and kept "
-                              "marked, unless dropped)"));
+    m_maxChars = lengthCap("pairsMaxChars", tr(" characters"),
+                           tr("A cap on prompt + answer; pairs over it are counted (and kept "
+                              "marked, unless dropped)"),
+                           this);
     m_tokenizer = new QLineEdit(this);
     m_tokenizer->setObjectName("pairsTokenizer");
     m_tokenizer->setPlaceholderText(tr("A model folder or tokenizer.json (optional)"));
@@ -115,13 +123,10 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Model Folder"));
         if (!folder.isEmpty()) m_tokenizer->setText(folder);
     });
-    m_maxTokens = new QSpinBox(this);
-    m_maxTokens->setObjectName("pairsMaxTokens");
-    m_maxTokens->setRange(0, 10'000'000);
-    m_maxTokens->setSpecialValueText(tr("none"));
-    m_maxTokens->setSuffix(tr(" tokens"));
-    m_maxTokens->setToolTip(tr("The training max_length: pairs longer than this in the model's "
-                               "tokens are counted as cut"));
+    m_maxTokens = lengthCap("pairsMaxTokens", tr(" tokens"),
+                            tr("The training max_length: pairs longer than this in the model's "
+                               "tokens are counted as cut"),
+                            this);
     m_dropOver = new QCheckBox(tr("Drop pairs over the cap"), this);
     m_keepIdentical = new QCheckBox(tr("Keep pairs whose two answers are the same text"), this);
     m_dedupe = new QCheckBox(tr("One pair per prompt and pair of texts (the easiest tier keeps it)"), this);
