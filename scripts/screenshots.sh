@@ -65,6 +65,23 @@ if [ -z "${LADDER_SHOT_WORKSPACE:-}" ]; then
     wait "$trainer"
 fi
 
+# A study's data from the window: an answers file (made here, with one bad row) in the import
+# dialog, the sources, and the ladder editor with its preflight report.
+answers=$home/new-model.json
+python3 - "$answers" <<'PY'
+import json, sys
+rows = [{"instruction": f"Explain topic {i} to a new student.", "generator": "new-model",
+         "output": f"Topic {i} in three steps: first the idea, then an example, then a check."}
+        for i in range(12)]
+rows[4]["output"] = 42  # a bad row: the dialog lists it and offers to leave it out
+json.dump(rows, open(sys.argv[1], "w"), indent=1)
+PY
+shot import.png --demo --open "import=$answers"
+shot sources.png --demo --pane Sources
+shot build-pairs.png --demo --open build-pairs
+shot pair-learning.png --demo --open pair-learning
+shot chat.png --demo --open "chat=Name three fruits."
+
 shot launcher.png --demo --pane Launcher
 shot plots.png --demo --pane Plots
 shot runs.png --demo --pane Runs

@@ -99,7 +99,9 @@ bool ChatEngine::ask(const ChatRequest& request, QString* error) {
             info = tr("%1 · %2 tokens · %3%4")
                        .arg(QString::fromStdString(loaded->model.description))
                        .arg(a.tokens.size())
-                       .arg(m_stop ? tr("stopped") : QString::fromUtf8(model::toString(a.reason)))
+                       .arg(m_stop ? tr("stopped")
+                            : a.reason == model::StopReason::MaxTokens ? tr("cut at the max tokens")
+                                                                        : tr("ended by the model"))
                        .arg(a.promptTruncated ? tr(" · the conversation's start was cut to fit")
                                               : QString());
             ok = true;

@@ -37,6 +37,7 @@ QString turnHtml(const QString& role, const QString& text, const QString& colour
 ChatPane::ChatPane(WorkspaceSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
     setObjectName("chatPane");
     auto* splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter = splitter;
     splitter->addWidget(buildSide(0));
     m_right = buildSide(1);
     splitter->addWidget(m_right);
@@ -47,7 +48,7 @@ ChatPane::ChatPane(WorkspaceSession* session, QWidget* parent) : QWidget(parent)
     m_message->setMaximumHeight(90);
     m_send = new QPushButton(tr("&Send"), this);
     m_send->setObjectName("chatSend");
-    m_send->setToolTip(tr("Send the message to the model(s) (Ctrl+Return)"));
+    m_send->setToolTip(tr("Send the message to the model, and to the second one when comparing (Ctrl+Return)"));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setObjectName("chatStop");
     auto* clear = new QPushButton(tr("New Conversation"), this);
@@ -205,6 +206,7 @@ void ChatPane::chooseFolder(int side, const QString& folder) {
 void ChatPane::setCompare(bool on) {
     if (m_compare->isChecked() != on) m_compare->setChecked(on);
     m_right->setVisible(on);
+    if (on) m_splitter->setSizes({1, 1});  // half each
     updateButtons();
 }
 

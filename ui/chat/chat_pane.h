@@ -17,6 +17,7 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QTextBrowser;
 
 namespace ladder::ui {
@@ -65,6 +66,7 @@ private:
 
     WorkspaceSession* m_session;
     Side m_sides[2];
+    QSplitter* m_splitter = nullptr;
     QWidget* m_right = nullptr;
     QCheckBox* m_compare = nullptr;
     QPlainTextEdit* m_message = nullptr;

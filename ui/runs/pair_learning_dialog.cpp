@@ -70,6 +70,8 @@ PairLearningDialog::PairLearningDialog(std::int64_t runId, std::vector<pairs::Pa
     m_groups->setSelectionMode(QAbstractItemView::SingleSelection);
     m_pairs = table("pairLearningPairs", {tr("Pair"), tr("Tier"), tr("What it did"), tr("Last margin")}, this);
     m_pairs->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_pairs->horizontalHeader()->setStretchLastSection(false);
+    m_pairs->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto* open = buttons->addButton(tr("&Open in Pairs"), QDialogButtonBox::ActionRole);

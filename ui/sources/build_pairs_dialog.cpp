@@ -85,9 +85,13 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
     m_spec = new QLabel(this);
     m_spec->setObjectName("ladderSpec");
     m_spec->setWordWrap(true);
+    m_spec->setTextFormat(Qt::PlainText);
 
     auto* lists = new QGridLayout;
-    lists->addWidget(new QLabel(tr("<b>Ladder</b>, strongest first"), this), 0, 0);
+    lists->addWidget(new QLabel(tr("<b>Ladder</b>, strongest first (ticked: tied with the one "
+                                   "above)"),
+                                this),
+                     0, 0);
     lists->addWidget(new QLabel(tr("Left out"), this), 0, 1);
     lists->addWidget(m_ranked, 1, 0);
     lists->addWidget(m_leftOut, 1, 1);
@@ -135,7 +139,9 @@ BuildPairsDialog::BuildPairsDialog(DataBridge* bridge, QWidget* parent)
     form->addRow(tr("&Ladder:"), m_ladder);
     form->addRow(tr("&Held out:"), m_heldout);
     form->addRow(tr("Length &cap:"), m_maxChars);
-    form->addRow(tr("&Tokens of:"), tokenizerRow);
+    auto* tokensLabel = new QLabel(tr("&Tokens of:"), this);
+    tokensLabel->setBuddy(m_tokenizer);
+    form->addRow(tokensLabel, tokenizerRow);
     form->addRow(tr("&Max length:"), m_maxTokens);
     form->addRow(QString(), m_dropOver);
     form->addRow(QString(), m_keepIdentical);
@@ -247,11 +253,13 @@ void BuildPairsDialog::updateSpec() {
     try {
         const auto ladder = pairs::parseLadder(m_ladder->currentText().toStdString(), tokens());
         const auto tiers = pairs::tiersOf(ladder);
-        text = tr("%1: %n tier(s), easiest first %2", "", static_cast<int>(tiers.size()))
-                   .arg(q(ladder.describe()).toHtmlEscaped(),
-                        tiers.empty() ? QString() : q(tiers.front().name).toHtmlEscaped());
+        const QString spec = q(ladder.describe());
+        const QString easiest = tiers.empty() ? QString() : q(tiers.front().name);
+        text = tiers.size() == 1 ? tr("%1: 1 tier, %2").arg(spec, easiest)
+                                 : tr("%1: %2 tiers, the easiest %3")
+                                       .arg(spec, QString::number(tiers.size()), easiest);
     } catch (const std::exception& e) {
-        text = q(e.what()).toHtmlEscaped();
+        text = q(e.what());
     }
     m_spec->setText(text);
     const bool ok = !ladderSpec().isEmpty() && !m_working && m_bridge->canWrite();

@@ -59,7 +59,9 @@ ImportDialog::ImportDialog(DataBridge* bridge, QWidget* parent) : QDialog(parent
     m_name->setPlaceholderText(tr("The file's name"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&File:"), fileRow);
+    auto* fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_file);
+    form->addRow(fileLabel, fileRow);
     form->addRow(tr("F&ormat:"), m_format);
     form->addRow(tr("&Model:"), m_source);
     form->addRow(tr("&Dataset name:"), m_name);
@@ -222,8 +224,10 @@ void ImportDialog::showPreview(const data::FilePreview& p) {
         if (p.badRowCount > static_cast<std::int64_t>(p.badRows.size())) {
             m_bad->addItem(tr("... and %1 more").arg(p.badRowCount - std::int64_t(p.badRows.size())));
         }
-        m_badTitle->setText(tr("<b>%n bad row(s)</b>: fix the file, or leave them out.", "", m_badCount));
-        m_skipBad->setText(tr("&Leave the %n bad row(s) out and import the rest", "", m_badCount));
+        const QString rows = m_badCount == 1 ? tr("1 bad row") : tr("%1 bad rows").arg(m_badCount);
+        m_badTitle->setText(tr("<b>%1</b>: fix the file, or leave %2 out.")
+                                .arg(rows, m_badCount == 1 ? tr("it") : tr("them")));
+        m_skipBad->setText(tr("&Leave the %1 out and import the rest").arg(rows));
         m_badTitle->show();
         m_bad->show();
         m_skipBad->show();
