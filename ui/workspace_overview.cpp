@@ -24,7 +24,9 @@ QString nextStep(const store::WorkspaceSummary& s, const QString& file) {
         return WorkspaceOverview::tr(
                    "<b>Next: import answers.</b> This workspace has no models' answers yet. "
                    "Import the answers of models of different strength to the same prompts "
-                   "(AlpacaEval <tt>model_outputs.json</tt>, JSONL, TRL or HH-RLHF files):<br>"
+                   "(AlpacaEval <tt>model_outputs.json</tt>, JSONL, TRL or HH-RLHF files) with "
+                   "<b>File &gt; Import Answers</b> (Ctrl+I), or drop the files on the window; "
+                   "from a shell:<br>"
                    "<tt>ladder-cli import -w %1 strong.json medium.json weak.json</tt><br>"
                    "Or try the demo first: <b>File &gt; Open Demo Workspace</b>.")
             .arg(w);
@@ -32,7 +34,9 @@ QString nextStep(const store::WorkspaceSummary& s, const QString& file) {
     if (s.pairs == 0) {
         return WorkspaceOverview::tr(
                    "<b>Next: rank the sources into a ladder.</b> Its pairs are made from the "
-                   "answers: the stronger model's is chosen, the weaker one's rejected.<br>"
+                   "answers: the stronger model's is chosen, the weaker one's rejected. "
+                   "<b>File &gt; Build Pairs</b> (Ctrl+Shift+B) orders the sources, checks what "
+                   "they give and builds the pairs; from a shell:<br>"
                    "<tt>ladder-cli ladder set -w %1 main STRONGEST ... WEAKEST</tt><br>"
                    "<tt>ladder-cli pairs build -w %1 --ladder main</tt>")
             .arg(w);

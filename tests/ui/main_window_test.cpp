@@ -230,6 +230,7 @@ TEST_F(MainWindowTest, FilesSayTheirFoldersAndPanesWaitForAWorkspace) {
     ASSERT_NE(hint, nullptr);
     tabs->setCurrentIndex(0);
     EXPECT_TRUE(hint->text().contains("ladder-cli import")) << hint->text().toStdString();
+    EXPECT_TRUE(hint->text().contains("File &gt; Import Answers")) << hint->text().toStdString();
 
     window.session()->close();
     for (int i = 1; i < tabs->count(); ++i) EXPECT_FALSE(tabs->isTabEnabled(i)) << i;
