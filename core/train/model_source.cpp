@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/json_read.h"
 #include "core/model/checkpoint.h"
 #include "core/model/model_config.h"
 #include "core/store/checkpoint_paths.h"
@@ -144,6 +145,26 @@ LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
     out.tokenizer = tokenizerOf(spec.kind, out.folder, tokenizerOverride);
     out.tokenizer->checkFitsModel(static_cast<int>(out.model->config().vocabSize),
                                   out.description);
+    return out;
+}
+
+AnsweringModel loadAnsweringModel(store::Workspace& workspace, std::int64_t runId,
+                                  const std::filesystem::path& folder) {
+    AnsweringModel out;
+    ModelSpec spec;
+    if (runId > 0) {
+        spec.kind = "run";
+        spec.runId = runId;
+        spec.checkpointStep = -1;
+        const auto run = store::RunStore(workspace.db()).get(runId);
+        out.runConfig = parseRunConfig(json::parseText(run.configJson, "the run config"),
+                                       "the stored config of run " + std::to_string(run.id));
+        out.templateName = out.runConfig->templateName;
+    } else {
+        spec.kind = "pretrained";
+        spec.path = folder.string();
+    }
+    out.loaded = loadModelSpec(workspace, spec, "", torch::kCPU, 0);
     return out;
 }
 

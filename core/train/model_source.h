@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <torch/torch.h>
@@ -41,5 +42,15 @@ struct LoadedModel {
 [[nodiscard]] LoadedModel loadModelSpec(store::Workspace& workspace, const ModelSpec& spec,
                                         const std::string& tokenizerOverride, torch::Device device,
                                         std::int64_t seed);
+
+// A model to answer prompts with: a run's latest checkpoint (runId > 0), with the run's config
+// (its template, its prompt length), or a model folder (template "auto"). On the CPU.
+struct AnsweringModel {
+    LoadedModel loaded;
+    std::optional<RunConfig> runConfig;  // a run's
+    std::string templateName = "auto";
+};
+[[nodiscard]] AnsweringModel loadAnsweringModel(store::Workspace& workspace, std::int64_t runId,
+                                                const std::filesystem::path& folder);
 
 }  // namespace ladder::train

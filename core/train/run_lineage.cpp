@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/train/run_config.h"
 
@@ -45,6 +46,19 @@ std::vector<RunBranch> runAncestry(store::Database& db, std::int64_t runId) {
 std::int64_t chainedStepOffset(store::Database& db, std::int64_t runId) {
     const auto chain = runAncestry(db, runId);
     return chain.empty() ? 0 : chain.front().offset;
+}
+
+std::vector<std::pair<double, double>> branchPoints(store::Database& db, const RunBranch& branch,
+                                                    const std::string& metric) {
+    const auto shift = static_cast<double>(branch.offset - branch.step);
+    std::vector<std::pair<double, double>> out;
+    for (const auto& [step, value] : store::MetricsReader(db).series(branch.parentRunId, metric)) {
+        if (step > branch.step) break;  // series() is ordered by step
+        const double at = shift + static_cast<double>(step);
+        while (!out.empty() && out.back().first >= at) out.pop_back();  // redone: the latest
+        out.emplace_back(at, value);
+    }
+    return out;
 }
 
 }  // namespace ladder::train

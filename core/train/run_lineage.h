@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace ladder::store {
@@ -23,6 +25,13 @@ struct RunBranch {
 // Empty for a run that did not start from a run, or whose parent was deleted. A cycle (impossible
 // in a workspace Ladder wrote) ends the walk.
 [[nodiscard]] std::vector<RunBranch> runAncestry(store::Database& db, std::int64_t runId);
+
+// A parent's points of `metric` on the chained axis: its steps up to the branching point, after
+// its own ancestors' (branch.offset - branch.step + step). A step the parent redid after a resume
+// counts with its latest value. Compare and the Plots pane draw parents with this.
+[[nodiscard]] std::vector<std::pair<double, double>> branchPoints(store::Database& db,
+                                                                  const RunBranch& branch,
+                                                                  const std::string& metric);
 
 // The steps to add to a run's own to draw it after its ancestors (0 for a run without a parent).
 [[nodiscard]] std::int64_t chainedStepOffset(store::Database& db, std::int64_t runId);

@@ -2,21 +2,17 @@
 
 #include <QTimer>
 
-#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/answer_generation.h"
 #include "core/model/generation.h"
-#include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/train/model_source.h"
-#include "core/train/run_config.h"
 
 namespace ladder::ui {
 
 struct ChatEngine::Loaded {
     QString key;  // what was loaded: "run:<id>" or "dir:<path>" in a workspace
-    train::LoadedModel model;
-    std::string templateSetting = "auto";
+    train::AnsweringModel model;
 };
 
 ChatEngine::ChatEngine(QObject* parent) : QObject(parent) {
@@ -58,24 +54,11 @@ bool ChatEngine::ask(const ChatRequest& request, QString* error) {
                 loaded->key = key;
                 auto ws = store::Workspace::open(request.workspacePath.toStdString(),
                                                  store::OpenOptions{.readOnly = true});
-                train::ModelSpec spec;
-                if (request.runId > 0) {
-                    spec.kind = "run";
-                    spec.runId = request.runId;
-                    spec.checkpointStep = -1;
-                    const auto run = store::RunStore(ws.db()).get(request.runId);
-                    loaded->templateSetting =
-                        train::parseRunConfig(json::parseText(run.configJson, "the run config"),
-                                              "the stored config of run " + std::to_string(run.id))
-                            .templateName;
-                } else {
-                    spec.kind = "pretrained";
-                    spec.path = request.modelDir.toStdString();
-                }
-                loaded->model = train::loadModelSpec(ws, spec, "", torch::kCPU, 0);
+                loaded->model =
+                    train::loadAnsweringModel(ws, request.runId, request.modelDir.toStdString());
             }
             eval::AnswerOptions options;
-            options.templateSetting = loaded->templateSetting;
+            options.templateSetting = loaded->model.templateName;
             options.maxNewTokens = request.maxNewTokens;
             options.temperature = request.temperature;
             options.topP = request.topP;
@@ -92,12 +75,13 @@ bool ChatEngine::ask(const ChatRequest& request, QString* error) {
             eval::Instruction instruction;
             instruction.messages = request.messages;
             instruction.instruction = request.messages.back().content;
-            const auto answers = eval::generateAnswers(*loaded->model.model, *loaded->model.tokenizer,
-                                                       {instruction}, options);
+            const auto& model = loaded->model.loaded;
+            const auto answers =
+                eval::generateAnswers(*model.model, *model.tokenizer, {instruction}, options);
             const auto& a = answers.front();
             text = QString::fromStdString(a.text);
             info = tr("%1 · %2 tokens · %3%4")
-                       .arg(QString::fromStdString(loaded->model.description))
+                       .arg(QString::fromStdString(model.description))
                        .arg(a.tokens.size())
                        .arg(m_stop ? tr("stopped")
                             : a.reason == model::StopReason::MaxTokens ? tr("cut at the max tokens")

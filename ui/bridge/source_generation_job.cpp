@@ -2,7 +2,6 @@
 
 #include <QTimer>
 
-#include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/eval/source_generation.h"
 #include "core/store/runs.h"
@@ -21,34 +20,20 @@ QString q(const std::string& s) {
 eval::SourceGenerationResult generate(const GenerationRequest& r, const std::atomic<bool>& stop,
                                       const std::function<void(const std::string&)>& onProgress) {
     auto ws = store::Workspace::open(r.workspacePath.toStdString());
-    train::ModelSpec spec;
-    std::string templateName = "auto";
-    std::optional<train::RunConfig> runConfig;
-    if (r.runId > 0) {
-        spec.kind = "run";
-        spec.runId = r.runId;
-        spec.checkpointStep = -1;
-        const auto run = store::RunStore(ws.db()).get(r.runId);
-        runConfig = train::parseRunConfig(json::parseText(run.configJson, "the run config"),
-                                          "the stored config of run " + std::to_string(run.id));
-        templateName = runConfig->templateName;
-    } else {
-        spec.kind = "pretrained";
-        spec.path = r.modelDir.toStdString();
-    }
-    const auto loaded = train::loadModelSpec(ws, spec, "", torch::kCPU, 0);
+    const auto model = train::loadAnsweringModel(ws, r.runId, r.modelDir.toStdString());
+    const auto& loaded = model.loaded;
 
     eval::SourceGenerationSettings settings;
     settings.source = r.source.toStdString();
     settings.samplesPerPrompt = r.samplesPerPrompt;
-    settings.answers.templateSetting = templateName;
+    settings.answers.templateSetting = model.templateName;
     settings.answers.maxNewTokens = r.maxNewTokens;
     settings.answers.temperature = r.temperature;
     settings.answers.topP = r.topP;
     settings.answers.topK = r.topK;
     settings.answers.seed = r.seed;
     settings.answers.batchSize = r.batch;
-    if (runConfig) settings.answers.maxPromptTokens = runConfig->data.maxPromptLength;
+    if (model.runConfig) settings.answers.maxPromptTokens = model.runConfig->data.maxPromptLength;
     settings.modelKey = eval::answerModelKey(*loaded.model, *loaded.tokenizer);
     settings.provenance = {{"model", loaded.folder.string()}, {"generator", loaded.description},
                            {"from", "window"}};

@@ -452,10 +452,7 @@ void ComparePane::fillPlot() {
             if (m_chained->isChecked()) {
                 const auto ancestry = train::runAncestry(*db, ref.runId);
                 for (auto it = ancestry.rbegin(); it != ancestry.rend(); ++it) {
-                    const auto parentOffset = static_cast<double>(it->offset - it->step);
-                    for (const auto& [step, value] : reader.series(it->parentRunId, name)) {
-                        if (step > it->step) break;
-                        const double at = parentOffset + static_cast<double>(step);
+                    for (const auto& [at, value] : train::branchPoints(*db, *it, name)) {
                         if (!steps.isEmpty() && at <= steps.back()) continue;
                         steps.append(at);
                         values.append(value);

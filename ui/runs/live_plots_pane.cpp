@@ -1,7 +1,6 @@
 #include "ui/runs/live_plots_pane.h"
 
 #include <algorithm>
-#include <map>
 
 #include <QAction>
 #include <QCheckBox>
@@ -431,25 +430,16 @@ void LivePlotsPane::loadAncestors() {
         auto& db = m_session->workspace()->db();
         store::MetricsReader reader(db);
         for (const auto& branch : train::runAncestry(db, m_runId)) {
-            const double offset = static_cast<double>(branch.offset - branch.step);
-            std::map<QString, std::pair<QVector<double>, QVector<double>>> lines;
-            for (const auto& r : reader.since(branch.parentRunId, 0)) {
-                if (r.step > branch.step) continue;
-                const QString name = QString::fromStdString(r.name);
+            for (const auto& metric : reader.names(branch.parentRunId)) {
+                const QString name = QString::fromStdString(metric);
                 if (name.endsWith(QLatin1String("_stderr")) || plotIndexFor(name) < 0) continue;
-                auto& [steps, values] = lines[name];
-                const double at = offset + static_cast<double>(r.step);
-                // A resumed parent redid steps: its latest values count.
-                while (!steps.isEmpty() && steps.back() >= at) {
-                    steps.removeLast();
-                    values.removeLast();
+                QVector<double> steps, values;
+                for (const auto& [at, value] : train::branchPoints(db, branch, metric)) {
+                    steps.append(at);
+                    values.append(value);
                 }
-                steps.append(at);
-                values.append(r.value);
-            }
-            for (const auto& [name, points] : lines) {
                 const QString line = tr("%1 · run #%2").arg(name).arg(branch.parentRunId);
-                m_plots[plotIndexFor(name)]->addPoints(line, points.first, points.second);
+                m_plots[plotIndexFor(name)]->addPoints(line, steps, values);
             }
         }
     } catch (const std::exception& e) {
