@@ -30,6 +30,7 @@
 #include "core/train/lr_schedule.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/padding_share.h"
+#include "core/train/run_lineage.h"
 #include "core/train/run_notes.h"
 #include "core/train/training_checkpoint.h"
 
@@ -699,6 +700,8 @@ void Trainer::recordStep(std::int64_t step, const StepResult& r,
         {"learning_rate", learningRateAt(m_config.optimizer, m_config.schedule,
                                          static_cast<int>(step - 1), m_config.maxSteps)},
         {"tokens_per_second", secs > 0 ? static_cast<double>(r.tokens) / secs : 0.0},
+        // The tokens trained on so far: the x of the Plots and Compare panes' tokens axis.
+        {kTokensSeenMetric, static_cast<double>(m_tokensSeen)},
         // Training time so far, resumed sessions included and time stopped left out: what the
         // runs list shows as a run's duration and estimates its time left from.
         {"time/train_seconds", elapsed()},

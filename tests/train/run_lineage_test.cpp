@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/store/metrics.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "core/train/run_config.h"
@@ -63,6 +64,55 @@ TEST(RunLineage, ARunContinuesItsParentsStepsFromTheCheckpointItStartedFrom) {
     runs.remove(sft);
     EXPECT_TRUE(runAncestry(ws.db(), dpoEarly).empty());
     EXPECT_EQ(chainedStepOffset(ws.db(), third), 150);
+}
+
+// On the tokens axis each step lies at the tokens trained on up to it (tokens_seen), a child's
+// after its parent's tokens at the branching point; the parent's curve stops there, a step the
+// parent redid counts with its latest value, and a step with no token count is left out.
+TEST(RunLineage, OnTheTokensAxisAChildContinuesItsParentsTokensFromTheBranchingPoint) {
+    test::TempDir dir;
+    auto ws = store::Workspace::create(dir / "w.ladder");
+    store::RunStore runs(ws.db());
+    const auto sft = addRun(runs, std::nullopt, -1, 4);
+    runs.addCheckpoint(sft, 2, "run-1/step-2", "periodic");
+    const auto dpo = addRun(runs, sft, 2, 3);
+    {
+        store::MetricsWriter w(ws.db());
+        // The SFT run: 100 tokens a step; step 2 redone after a resume with 110 tokens so far.
+        for (int step = 1; step <= 4; ++step) {
+            w.add(sft, step, "tokens_seen", 100.0 * step, 0);
+            w.add(sft, step, "loss", 10.0 - step, 0);
+        }
+        w.add(sft, 2, "tokens_seen", 110, 0);
+        w.add(sft, 2, "loss", 7.5, 0);
+        // The DPO run: 30 tokens a step; step 3's tokens were never recorded.
+        for (int step = 1; step <= 3; ++step) {
+            if (step < 3) w.add(dpo, step, "tokens_seen", 30.0 * step, 0);
+            w.add(dpo, step, "loss", 1.0 / step, 0);
+        }
+    }
+    const auto chain = runAncestry(ws.db(), dpo);
+    ASSERT_EQ(chain.size(), 1u);
+    EXPECT_DOUBLE_EQ(chain[0].tokens, 110);
+    EXPECT_DOUBLE_EQ(chain[0].tokenOffset, 110);
+    using Points = std::vector<std::pair<double, double>>;
+    EXPECT_EQ(branchPoints(ws.db(), chain[0], "loss", ChainAxis::Tokens), (Points{{100, 9}, {110, 7.5}}));
+    EXPECT_EQ(branchPoints(ws.db(), chain[0], "loss", ChainAxis::Steps), (Points{{1, 9}, {2, 7.5}}));
+
+    const auto axis = RunAxis::load(ws.db(), dpo, ChainAxis::Tokens, /*chained=*/true);
+    EXPECT_EQ(axis.at(1), 140.0);
+    EXPECT_EQ(axis.at(3), std::nullopt);
+    EXPECT_EQ(RunAxis::load(ws.db(), dpo, ChainAxis::Tokens, false).at(2), 60.0);
+    EXPECT_EQ(RunAxis::load(ws.db(), dpo, ChainAxis::Steps, true).at(3), 5.0);
+
+    const auto curve = chainedCurve(ws.db(), dpo, "loss", ChainAxis::Tokens, /*chained=*/true);
+    EXPECT_EQ(curve.x, (std::vector<double>{100, 110, 140, 170}));
+    EXPECT_EQ(curve.y, (std::vector<double>{9, 7.5, 1, 0.5}));
+    const auto steps = chainedCurve(ws.db(), dpo, "loss", ChainAxis::Steps, /*chained=*/true);
+    EXPECT_EQ(steps.x, (std::vector<double>{1, 2, 3, 4, 5}));
+    const auto own = chainedCurve(ws.db(), sft, "loss", ChainAxis::Steps, /*chained=*/false);
+    EXPECT_EQ(own.x, (std::vector<double>{1, 2, 3, 4}));  // step 2 once: its redone value
+    EXPECT_EQ(own.y, (std::vector<double>{9, 7.5, 7, 6}));
 }
 
 }  // namespace

@@ -131,6 +131,10 @@ TEST_F(TrainerTest, DpoRunFinishesAndRecordsMetricsCheckpointsAndMargins) {
         EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
     }
     EXPECT_EQ(metrics.series(run, "loss").size(), 6u);
+    // The tokens trained on so far, at every step: rising by each step's tokens.
+    const auto tokens = metrics.series(run, "tokens_seen");
+    ASSERT_EQ(tokens.size(), 6u);
+    for (std::size_t i = 1; i < tokens.size(); ++i) EXPECT_GT(tokens[i].second, tokens[i - 1].second);
     // The first DPO step starts from the reference itself: loss log 2, margins zero.
     EXPECT_NEAR(metrics.series(run, "loss").front().second, std::log(2.0), 1e-5);
     EXPECT_EQ(metrics.series(run, "eval/loss").size(), 2u);  // step 3 and the end
