@@ -27,9 +27,6 @@
 #include "core/common/log.h"
 #include "core/common/version.h"
 #include "core/demo/demo_workspace.h"
-#include "core/store/backup.h"
-#include "core/store/recovery.h"
-#include "core/store/schema.h"
 #include "ui/bridge/workspace_backups.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/curriculum/curriculum_editor.h"
@@ -244,7 +241,7 @@ void MainWindow::addPane(QWidget* pane, const QString& title) {
 bool MainWindow::openWorkspace(const QString& path, bool readOnly, bool interactive) {
     QString error;
     if (!m_session->open(path, readOnly, &error)) {
-        if (interactive && store::looksDamaged(error.toStdString()) && offerRecovery(path, error) &&
+        if (interactive && WorkspaceBackups::looksDamaged(error) && offerRecovery(path, error) &&
             m_session->open(path, readOnly, &error)) {
             return true;
         }
@@ -268,21 +265,14 @@ bool MainWindow::openDemo(bool interactive) {
 }
 
 bool MainWindow::offerRecovery(const QString& path, const QString& problem) {
-    const std::filesystem::path file = path.toStdString();
-    std::optional<store::BackupInfo> good;
-    for (const auto& b : store::listBackups(file)) {
-        if (store::checkIntegrity(b.file) == "ok") {
-            good = b;
-            break;
-        }
-    }
+    const auto good = WorkspaceBackups::newestGoodBackup(path);
     QMessageBox box(QMessageBox::Warning, tr("Damaged workspace"),
                     tr("%1 is damaged:\n%2").arg(path, problem), QMessageBox::NoButton, this);
     box.setObjectName("recoverDialog");
     box.setInformativeText(
         (good ? tr("Ladder can restore its newest good backup, taken %1 (UTC), or salvage every "
                    "row SQLite can still read. ")
-                    .arg(QString::fromStdString(good->takenAt).replace('T', ' '))
+                    .arg(good->takenAt)
               : tr("There is no good backup of it; Ladder can salvage every row SQLite can still "
                    "read. ")) +
         tr("Either way the damaged file is kept beside it, and you are told what was lost."));
@@ -297,22 +287,15 @@ bool MainWindow::offerRecovery(const QString& path, const QString& problem) {
 
     if (m_session->isOpen() && m_session->path() == path) m_session->close();
     m_backups->wait();
-    try {
-        store::RecoveryOptions options;
-        options.mode = box.clickedButton() == restore ? store::RecoveryMode::Backup
-                                                      : store::RecoveryMode::Salvage;
-        if (box.clickedButton() == restore) options.backup = good->file;
-        options.evenIfIntact = true;  // the check that found the damage may have been SQLite's
-        const auto report = store::recoverWorkspace(file, options);
-        QMessageBox done(QMessageBox::Information, tr("Workspace recovered"),
-                         QString::fromStdString(report.text()), QMessageBox::Ok, this);
-        done.setObjectName("recoveredDialog");
-        done.exec();
-        return true;
-    } catch (const std::exception& e) {
-        reportError(tr("Cannot recover workspace"), QString::fromStdString(e.what()), true);
+    QString report, error;
+    if (!WorkspaceBackups::recover(path, box.clickedButton() == restore ? good : std::nullopt, &report, &error)) {
+        reportError(tr("Cannot recover workspace"), error, true);
         return false;
     }
+    QMessageBox done(QMessageBox::Information, tr("Workspace recovered"), report, QMessageBox::Ok, this);
+    done.setObjectName("recoveredDialog");
+    done.exec();
+    return true;
 }
 
 bool MainWindow::createWorkspace(const QString& path, bool overwrite, bool interactive) {
@@ -411,7 +394,7 @@ void MainWindow::showAbout() {
            "<p>Qt %2 &middot; LibTorch %3 &middot; SQLite %4 &middot; workspace schema %5</p>"
            "<p>License: GPL-3.0-or-later.</p>")
             .arg(kVersion, qVersion(), kTorchVersion, sqlite3_libversion())
-            .arg(store::latestSchemaVersion()));
+            .arg(WorkspaceSession::latestSchemaVersion()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

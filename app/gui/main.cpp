@@ -17,8 +17,8 @@
 #include "core/train/plugins.h"
 #include "ui/chat/chat_pane.h"
 #include "ui/main_window.h"
-#include "ui/runs/live_plots_pane.h"
-#include "ui/runs/pair_learning_dialog.h"
+#include "ui/plots/live_plots_pane.h"
+#include "ui/plots/pair_learning_dialog.h"
 #include "ui/sources/build_pairs_dialog.h"
 #include "ui/sources/sources_pane.h"
 

@@ -22,9 +22,9 @@
 #include "core/train/run_config.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/main_window.h"
-#include "ui/runs/launcher_pane.h"
-#include "ui/runs/live_plots_pane.h"
-#include "ui/runs/metric_plot.h"
+#include "ui/launcher/launcher_pane.h"
+#include "ui/plots/live_plots_pane.h"
+#include "ui/plots/metric_plot.h"
 #include "bench/bench_args.h"
 
 namespace {

@@ -12,7 +12,7 @@
 
 #include <QApplication>
 
-#include "ui/runs/metric_plot.h"
+#include "ui/plots/metric_plot.h"
 #include "bench/bench_args.h"
 
 namespace {

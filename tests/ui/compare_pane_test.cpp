@@ -13,12 +13,12 @@
 #include "tests/ui/runs_test_support.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/main_window.h"
-#include "ui/runs/compare_pane.h"
-#include "ui/runs/config_diff_model.h"
-#include "ui/runs/final_metrics_model.h"
-#include "ui/runs/live_plots_pane.h"
-#include "ui/runs/metric_plot.h"
-#include "ui/runs/samples_model.h"
+#include "ui/compare/compare_pane.h"
+#include "ui/compare/config_diff_model.h"
+#include "ui/compare/final_metrics_model.h"
+#include "ui/plots/live_plots_pane.h"
+#include "ui/plots/metric_plot.h"
+#include "ui/compare/samples_model.h"
 
 namespace ladder::ui {
 namespace {
@@ -256,6 +256,95 @@ TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsStep
     plots->findChild<QCheckBox*>("plotsChained")->setChecked(false);
     EXPECT_EQ(pointsOf("loss"), (QVector<double>{1, 0.9, 2, 0.8, 3, 0.7}));
     EXPECT_FALSE(loss->seriesNames().contains(parentLine));
+}
+
+// Issue 16: chained runs on a tokens axis. Each point lies at the tokens its run trained on up
+// to its step (tokens_seen), a child's after its parent's tokens at the branching point, in
+// Compare and in the Plots pane; the Plots pane places a value whose step's token count comes
+// after it in the file, and follows new steps.
+TEST(ComparePaneChained, OnTheTokensAxisARunContinuesItsParentsTokens) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = dir / "tokens.ladder";
+    std::int64_t sft = 0, dpo = 0;
+    {
+        auto ws = store::Workspace::create(path);
+        train::RunConfig s = test::tinyRun("sft", 4);
+        s.name = "sft";
+        sft = recordRun(ws, s, {2.0, 1.5, 1.2, 1.1}, 0.5);
+        store::RunStore(ws.db()).addCheckpoint(sft, 3, "run-1/step-3", "periodic");
+        train::RunConfig d = test::tinyRun("dpo", 4);
+        d.name = "dpo after sft";
+        d.model.kind = "run";
+        d.model.runId = sft;
+        d.model.checkpointStep = 3;
+        store::RunStore runs(ws.db());
+        dpo = runs.create({.name = d.name, .method = d.method, .configJson = train::toJson(d).dump(),
+                           .totalSteps = 4, .parentRunId = sft});
+        runs.markStarted(dpo, 4);
+        store::MetricsWriter metrics(ws.db());
+        for (int step = 1; step <= 4; ++step) metrics.add(sft, step, "tokens_seen", 100.0 * step, 0);
+        // The DPO run's values come before their steps' token counts.
+        for (int step = 1; step <= 3; ++step) metrics.add(dpo, step, "loss", 1.0 - 0.1 * step, 0);
+        for (int step = 1; step <= 3; ++step) metrics.add(dpo, step, "tokens_seen", 30.0 * step, 0);
+        metrics.flush();
+    }
+    MainWindow window;
+    ASSERT_TRUE(window.openWorkspace(qpath(path), false, false));
+    auto* pane = window.findChild<ComparePane*>();
+    ASSERT_NE(pane, nullptr);
+    for (int g = 0; g < pane->runsModel()->rowCount(); ++g) {
+        for (int r = 0; r < pane->runsModel()->item(g)->rowCount(); ++r) {
+            pane->runsModel()->item(g)->child(r)->setCheckState(Qt::Checked);
+        }
+    }
+    pane->compare();
+    pane->setMetric("loss");
+    pane->setAxis(train::ChainAxis::Tokens);
+    pane->findChild<QCheckBox*>("compareChained")->setChecked(true);
+    MetricPlot* plot = pane->plot();
+    const auto keysOf = [&](std::int64_t run) {
+        QVector<double> out;
+        const QString key = QStringLiteral("run 0:%1").arg(run);
+        if (!plot->seriesNames().contains(key)) return out;
+        for (const auto& point : *plot->rawData(key)) out << point.key;
+        return out;
+    };
+    EXPECT_EQ(keysOf(dpo), (QVector<double>{100, 200, 300, 330, 360, 390}));
+    EXPECT_EQ(keysOf(sft), (QVector<double>{100, 200, 300, 400}));
+    pane->findChild<QCheckBox*>("compareChained")->setChecked(false);
+    EXPECT_EQ(keysOf(dpo), (QVector<double>{30, 60, 90}));
+    pane->setAxis(train::ChainAxis::Steps);
+    EXPECT_EQ(keysOf(dpo), (QVector<double>{1, 2, 3}));
+
+    auto* plots = window.findChild<LivePlotsPane*>();
+    ASSERT_NE(plots, nullptr);
+    plots->findChild<QCheckBox*>("plotsChained")->setChecked(true);
+    plots->setAxis(train::ChainAxis::Tokens);
+    plots->showRun(dpo);
+    MetricPlot* loss = plots->plots().front();
+    const auto pointsOf = [&](const QString& series) {
+        QVector<double> out;
+        if (!loss->seriesNames().contains(series)) return out;
+        for (const auto& point : *loss->rawData(series)) out << point.key << point.value;
+        return out;
+    };
+    EXPECT_EQ(pointsOf("loss"), (QVector<double>{330, 0.9, 360, 0.8, 390, 0.7}));
+    EXPECT_EQ(pointsOf(QStringLiteral("loss · run #%1").arg(sft)),
+              (QVector<double>{100, 2.0, 200, 1.5, 300, 1.2}));
+    // A step written by another process while the pane follows: its value, then its tokens.
+    {
+        auto ws = store::Workspace::open(path);
+        store::MetricsWriter metrics(ws.db());
+        metrics.add(dpo, 4, "loss", 0.5, 0);
+        metrics.add(dpo, 4, "tokens_seen", 130, 0);
+        metrics.flush();
+    }
+    plots->poll();
+    plots->flush();
+    EXPECT_EQ(pointsOf("loss"), (QVector<double>{330, 0.9, 360, 0.8, 390, 0.7, 430, 0.5}));
+    plots->setAxis(train::ChainAxis::Steps);
+    EXPECT_EQ(pointsOf("loss"), (QVector<double>{4, 0.9, 5, 0.8, 6, 0.7, 7, 0.5}));
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include "core/train/data_plan.h"
 #include "tests/ui/runs_test_support.h"
 #include "ui/main_window.h"
-#include "ui/runs/launcher_pane.h"
+#include "ui/launcher/launcher_pane.h"
 
 namespace ladder::ui {
 namespace {

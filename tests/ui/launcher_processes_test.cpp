@@ -18,7 +18,7 @@
 #include "core/store/workspace.h"
 #include "tests/ui/runs_test_support.h"
 #include "ui/main_window.h"
-#include "ui/runs/launcher_pane.h"
+#include "ui/launcher/launcher_pane.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
 

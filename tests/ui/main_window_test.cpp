@@ -36,8 +36,8 @@
 #include "ui/log_dock.h"
 #include "ui/main_window.h"
 #include "ui/pairs/pair_table_model.h"
-#include "ui/runs/live_plots_pane.h"
-#include "ui/runs/metric_plot.h"
+#include "ui/plots/live_plots_pane.h"
+#include "ui/plots/metric_plot.h"
 #include "ui/shortcuts_dialog.h"
 
 namespace ladder::ui {

@@ -14,10 +14,10 @@
 #include <QTest>
 
 #include "tests/support/test_support.h"
-#include "ui/runs/live_plots_pane.h"
-#include "ui/runs/metric_plot.h"
-#include "ui/runs/plot_export.h"
-#include "ui/runs/plot_style.h"
+#include "ui/plots/live_plots_pane.h"
+#include "ui/plots/metric_plot.h"
+#include "ui/plots/plot_export.h"
+#include "ui/plots/plot_style.h"
 
 namespace ladder::ui {
 namespace {

@@ -16,7 +16,7 @@
 #include "ui/bridge/study_bridge.h"
 #include "ui/main_window.h"
 #include "ui/qcustomplot_wrapper.h"
-#include "ui/runs/studies_pane.h"
+#include "ui/studies/studies_pane.h"
 
 namespace ladder::ui {
 namespace {

@@ -1,4 +1,4 @@
-#include "ui/runs/process_launch.h"
+#include "ui/bridge/process_launch.h"
 
 #include <algorithm>
 

@@ -6,6 +6,7 @@
 #include "core/common/clock.h"
 #include "core/common/log.h"
 #include "core/store/backup.h"
+#include "core/store/recovery.h"
 #include "ui/bridge/workspace_session.h"
 
 namespace ladder::ui {
@@ -93,6 +94,40 @@ void WorkspaceBackups::start(const QString& path, bool backup) {
             }
         }, Qt::QueuedConnection);
     });
+}
+
+bool WorkspaceBackups::looksDamaged(const QString& openError) {
+    return store::looksDamaged(openError.toStdString());
+}
+
+std::optional<WorkspaceBackups::Backup> WorkspaceBackups::newestGoodBackup(const QString& path) {
+    try {
+        for (const auto& b : store::listBackups(path.toStdString())) {
+            if (store::checkIntegrity(b.file) == "ok") {
+                return Backup{QString::fromStdString(b.file.string()),
+                              QString::fromStdString(b.takenAt).replace('T', ' ').remove('Z')};
+            }
+        }
+    } catch (const std::exception& e) {
+        log::get("ui")->warn("cannot list the backups of {}: {}", path.toStdString(), e.what());
+    }
+    return std::nullopt;
+}
+
+bool WorkspaceBackups::recover(const QString& path, const std::optional<Backup>& backup, QString* report,
+                               QString* error) {
+    try {
+        store::RecoveryOptions options;
+        options.mode = backup ? store::RecoveryMode::Backup : store::RecoveryMode::Salvage;
+        if (backup) options.backup = backup->file.toStdString();
+        options.evenIfIntact = true;  // the check that found the damage may have been SQLite's
+        const auto done = store::recoverWorkspace(path.toStdString(), options);
+        if (report) *report = QString::fromStdString(done.text());
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
 }
 
 }  // namespace ladder::ui

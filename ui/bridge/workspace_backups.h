@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <QObject>
@@ -20,6 +21,20 @@ class WorkspaceSession;
 class WorkspaceBackups : public QObject {
     Q_OBJECT
 public:
+    // --- recovery of a damaged file (the window offers it when one will not open) ---
+    // Whether an open error says the file is damaged (rather than absent, locked or newer).
+    [[nodiscard]] static bool looksDamaged(const QString& openError);
+    struct Backup {
+        QString file;
+        QString takenAt;  // "2026-12-03 14:00:05" (UTC)
+    };
+    // The newest backup of the file that passes SQLite's integrity check.
+    [[nodiscard]] static std::optional<Backup> newestGoodBackup(const QString& path);
+    // Restores `backup` (or, without one, salvages every row SQLite can read), keeping the damaged
+    // file beside it; *report says what was lost. False with *error when it could not.
+    static bool recover(const QString& path, const std::optional<Backup>& backup, QString* report,
+                        QString* error);
+
     explicit WorkspaceBackups(WorkspaceSession* session, QObject* parent = nullptr);
     ~WorkspaceBackups() override;
 

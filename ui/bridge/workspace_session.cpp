@@ -1,6 +1,7 @@
 #include "ui/bridge/workspace_session.h"
 
 #include "core/common/log.h"
+#include "core/store/schema.h"
 
 namespace ladder::ui {
 
@@ -60,5 +61,7 @@ std::optional<store::WorkspaceSummary> WorkspaceSession::summary() {
         return std::nullopt;
     }
 }
+
+int WorkspaceSession::latestSchemaVersion() { return store::latestSchemaVersion(); }
 
 }  // namespace ladder::ui

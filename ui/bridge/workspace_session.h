@@ -31,6 +31,8 @@ public:
     // functions (no raw SQL in widgets).
     [[nodiscard]] store::Workspace* workspace() { return m_workspace.get(); }
     [[nodiscard]] std::optional<store::WorkspaceSummary> summary();
+    // The schema version this build writes (About).
+    [[nodiscard]] static int latestSchemaVersion();
 
     // Tell the other panes that the workspace's contents changed (import, annotation, new run).
     void notifyChanged() { Q_EMIT contentsChanged(); }

@@ -1,4 +1,4 @@
-#include "ui/runs/compare_pane.h"
+#include "ui/compare/compare_pane.h"
 
 #include <algorithm>
 #include <iterator>
@@ -23,20 +23,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/json_read.h"
-#include "core/common/log.h"
-#include "core/eval/eval_store.h"
-#include "core/store/metric_summary.h"
-#include "core/store/metrics.h"
-#include "core/store/runs.h"
 #include "core/train/config_diff.h"
-#include "core/train/run_lineage.h"
+#include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/runs/config_diff_model.h"
-#include "ui/runs/final_metrics_model.h"
-#include "ui/runs/metric_plot.h"
+#include "ui/compare/config_diff_model.h"
+#include "ui/compare/final_metrics_model.h"
+#include "ui/compare/samples_model.h"
+#include "ui/flow_layout.h"
+#include "ui/plots/metric_plot.h"
 #include "ui/runs/run_text.h"
-#include "ui/runs/samples_model.h"
 
 namespace ladder::ui {
 
@@ -85,7 +80,8 @@ bool isErrorSeries(const std::string& name) {
 ComparePane::ComparePane(WorkspaceSession* session, QWidget* parent)
     : QWidget(parent), m_session(session) {
     setObjectName("comparePane");
-    m_sources = new RunSources(session, this);
+    m_bridge = new RunsBridge(session, this);
+    m_sources = m_bridge->sources();
     m_compareTimer = new QTimer(this);
     m_compareTimer->setSingleShot(true);
     m_compareTimer->setInterval(100);
@@ -127,21 +123,28 @@ void ComparePane::buildUi() {
     m_chained->setToolTip(tr("A run that started from another run's checkpoint (DPO after SFT) "
                              "continues its parent's steps: drawn after them, with the parent's "
                              "line up to the branching point in front"));
+    m_axis = new QComboBox(this);
+    m_axis->setObjectName("compareAxis");
+    m_axis->addItem(tr("Steps"), static_cast<int>(train::ChainAxis::Steps));
+    m_axis->addItem(tr("Tokens"), static_cast<int>(train::ChainAxis::Tokens));
+    m_axis->setToolTip(tr("Against optimizer steps, or against the tokens each run trained on "
+                          "(prompt and answers of every pair): runs of other batch sizes and "
+                          "lengths line up"));
     auto* legend = new QCheckBox(tr("Legend"), this);
     legend->setObjectName("compareLegend");
     legend->setChecked(true);
     legend->setToolTip(tr("The legend below the chart: each run and the settings it differs in"));
     m_hint = new QLabel(this);
     m_hint->setObjectName("compareHint");
-    m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_hint->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Metric:"), this));
-    bar->addWidget(m_metric);
+    m_hint->setAlignment(Qt::AlignVCenter);
+    // The controls wrap (FlowLayout) where the pane is narrow (the Log dock at its side).
+    auto* bar = new FlowLayout;
+    bar->addPair(new QLabel(tr("Metric:"), this), m_metric);
     bar->addWidget(m_logY);
     bar->addWidget(m_chained);
+    bar->addPair(new QLabel(tr("X axis:"), this), m_axis);
     bar->addWidget(legend);
-    bar->addWidget(m_hint, 1);
+    bar->addWidget(m_hint);
     m_plot = new MetricPlot(tr("Comparison"), this);
     m_plot->setObjectName("comparePlot");
     connect(legend, &QCheckBox::toggled, m_plot, &MetricPlot::setLegendShown);
@@ -225,6 +228,12 @@ void ComparePane::buildUi() {
     });
     connect(m_logY, &QCheckBox::toggled, m_plot, &MetricPlot::setLogY);
     connect(m_chained, &QCheckBox::toggled, this, [this] { fillPlot(); });
+    connect(m_axis, &QComboBox::currentIndexChanged, this, [this] {
+        m_plot->xAxis->setLabel(m_axis->currentData().toInt() == static_cast<int>(train::ChainAxis::Tokens)
+                                    ? tr("tokens")
+                                    : tr("step"));
+        fillPlot();
+    });
     connect(m_showAll, &QCheckBox::toggled, m_configModel, &ConfigDiffModel::setShowAll);
     connect(add, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
@@ -254,20 +263,14 @@ void ComparePane::reloadRuns() {
     m_reloading = true;
     m_runsModel->removeRows(0, m_runsModel->rowCount());
     for (int source = 0; source < m_sources->count(); ++source) {
-        store::Database* db = m_sources->db(source);
-        if (!db) continue;
+        if (!m_sources->db(source)) continue;
         auto* group = new QStandardItem(source == 0 ? tr("%1 (this workspace)").arg(m_sources->fileName(0))
                                                     : tr("%1 (read-only)").arg(m_sources->fileName(source)));
         group->setData(source, kSourceRole);
         group->setData(m_sources->path(source), Qt::ToolTipRole);
         group->setSelectable(true);
         m_runsModel->appendRow(group);
-        std::vector<store::RunRecord> runs;
-        try {
-            runs = store::RunStore(*db).list();
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the runs of {}: {}", m_sources->path(source).toStdString(), e.what());
-        }
+        const std::vector<store::RunRecord> runs = m_bridge->runs(source);
         int defaults = 0;
         for (const auto& r : runs) {
             auto* item = new QStandardItem(QStringLiteral("%1 \u00b7 %2 \u00b7 %3")
@@ -324,16 +327,15 @@ void ComparePane::setMetric(const QString& name) {
     if (index >= 0) m_metric->setCurrentIndex(index);
 }
 
+void ComparePane::setAxis(train::ChainAxis axis) {
+    m_axis->setCurrentIndex(m_axis->findData(static_cast<int>(axis)));
+}
+
 QString ComparePane::metric() const { return m_metric->currentData().toString(); }
 
 QString ComparePane::runLabel(const RunRef& ref) const {
     QString label = QStringLiteral("#%1").arg(ref.runId);
-    if (store::Database* db = m_sources->db(ref.source)) {
-        try {
-            if (const auto run = store::RunStore(*db).find(ref.runId)) label = ui::runLabel(*run);
-        } catch (const std::exception&) {
-        }
-    }
+    if (const auto run = m_bridge->run(ref)) label = ui::runLabel(*run);
     if (ref.source > 0) label += QStringLiteral(" [%1]").arg(m_sources->fileName(ref.source));
     return label;
 }
@@ -348,38 +350,20 @@ void ComparePane::compare() {
     std::vector<RunResults> results;
     std::vector<std::vector<eval::SampleRecord>> samples;
     std::set<std::string> metricNames;
+    std::vector<std::string> summarized;
+    for (const QString& name : FinalMetricsModel::metricNames()) summarized.push_back(name.toStdString());
     for (const RunRef& ref : m_compared) {
         const QString label = runLabel(ref);
         labels << label;
         RunResults row;
         row.label = label;
-        nlohmann::json config = nlohmann::json::object();
-        std::vector<eval::SampleRecord> answers;
-        if (store::Database* db = m_sources->db(ref.source)) {
-            try {
-                if (const auto run = store::RunStore(*db).find(ref.runId)) {
-                    config = json::parseOrDiscarded(run->configJson);
-                    if (config.is_discarded()) config = nlohmann::json::object();
-                }
-                store::MetricsReader reader(*db);
-                for (const auto& name : reader.names(ref.runId)) metricNames.insert(name);
-                for (const QString& name : FinalMetricsModel::metricNames()) {
-                    const std::string n = name.toStdString();
-                    row.metrics.push_back(store::summarizeSeries(reader.series(ref.runId, n),
-                                                                 store::betterDirection(n)));
-                }
-                row.winRate = eval::latestEval(*db, ref.runId);
-                if (row.winRate) {
-                    answers = eval::loadSamples(*db, row.winRate->id);
-                    if (answers.size() > kSamplesPerRun) answers.resize(kSamplesPerRun);
-                }
-            } catch (const std::exception& e) {
-                log::get("ui")->warn("cannot read run {}: {}", ref.runId, e.what());
-            }
-        }
-        configs.push_back(std::move(config));
+        RunResultsData data = m_bridge->results(ref, summarized, kSamplesPerRun);
+        metricNames.insert(data.metricNames.begin(), data.metricNames.end());
+        row.metrics = std::move(data.summaries);
+        row.winRate = std::move(data.winRate);
+        configs.push_back(std::move(data.config));
         results.push_back(std::move(row));
-        samples.push_back(std::move(answers));
+        samples.push_back(std::move(data.samples));
     }
     const auto fields = train::compareConfigs(configs);
     m_legend.clear();
@@ -441,41 +425,13 @@ void ComparePane::fillPlot() {
     const std::string name = metric().toStdString();
     for (std::size_t i = 0; i < m_compared.size() && !name.empty(); ++i) {
         const RunRef& ref = m_compared[i];
-        store::Database* db = m_sources->db(ref.source);
-        if (!db) continue;
-        QVector<double> steps, values, errorSteps, errors;
-        try {
-            store::MetricsReader reader(*db);
-            // Chained: the ancestors' points up to each branching point (root first), then the
-            // run's own after them.
-            std::int64_t offset = 0;
-            if (m_chained->isChecked()) {
-                const auto ancestry = train::runAncestry(*db, ref.runId);
-                for (auto it = ancestry.rbegin(); it != ancestry.rend(); ++it) {
-                    for (const auto& [at, value] : train::branchPoints(*db, *it, name)) {
-                        if (!steps.isEmpty() && at <= steps.back()) continue;
-                        steps.append(at);
-                        values.append(value);
-                    }
-                }
-                if (!ancestry.empty()) offset = ancestry.front().offset;
-            }
-            const auto own = static_cast<double>(offset);
-            const qsizetype inherited = steps.size();
-            for (const auto& [step, value] : reader.series(ref.runId, name)) {
-                const double at = own + static_cast<double>(step);
-                if (inherited > 0 && at <= steps.back()) continue;  // the branching point itself
-                steps.append(at);
-                values.append(value);
-            }
-            // eval/win_rate has eval/win_rate_stderr beside it: drawn as ± bars.
-            for (const auto& [step, error] : reader.series(ref.runId, name + "_stderr")) {
-                errorSteps.append(own + static_cast<double>(step));
-                errors.append(error);
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot read {} of run {}: {}", name, ref.runId, e.what());
-        }
+        if (!m_sources->db(ref.source)) continue;
+        const auto axis = static_cast<train::ChainAxis>(m_axis->currentData().toInt());
+        const auto curve = m_bridge->curve(ref, name, axis, m_chained->isChecked());
+        const QVector<double> steps(curve.x.begin(), curve.x.end());
+        const QVector<double> values(curve.y.begin(), curve.y.end());
+        const QVector<double> errorSteps(curve.errorX.begin(), curve.errorX.end());
+        const QVector<double> errors(curve.errors.begin(), curve.errors.end());
         // One series per run, even an empty one, so that colours stay with runs.
         const QString key = QStringLiteral("run %1:%2").arg(ref.source).arg(ref.runId);
         m_plot->setSeriesLabel(key, m_legend[i]);

@@ -9,6 +9,7 @@
 
 #include <QWidget>
 
+#include "core/train/run_lineage.h"
 #include "ui/bridge/run_sources.h"
 
 class QCheckBox;
@@ -22,6 +23,7 @@ class QTreeView;
 
 namespace ladder::ui {
 
+class RunsBridge;
 class ConfigDiffModel;
 class FinalMetricsModel;
 class MetricPlot;
@@ -39,6 +41,8 @@ public:
     void setRunChecked(const RunRef& run, bool checked);
     [[nodiscard]] std::vector<RunRef> checkedRuns() const;
     void setMetric(const QString& name);
+    // The chart's x: steps, or the tokens each run trained on.
+    void setAxis(train::ChainAxis axis);
     [[nodiscard]] QString metric() const;
 
     [[nodiscard]] MetricPlot* plot() const { return m_plot; }
@@ -59,12 +63,14 @@ private:
     [[nodiscard]] QString runLabel(const RunRef& ref) const;
 
     WorkspaceSession* m_session;
-    RunSources* m_sources = nullptr;
+    RunsBridge* m_bridge = nullptr;
+    RunSources* m_sources = nullptr;  // the bridge's
     QStandardItemModel* m_runsModel = nullptr;
     QTreeView* m_runsView = nullptr;
     QComboBox* m_metric = nullptr;
     QCheckBox* m_logY = nullptr;
     QCheckBox* m_chained = nullptr;  // runs drawn after their parents' steps (run_lineage.h)
+    QComboBox* m_axis = nullptr;     // steps or tokens
     QCheckBox* m_showAll = nullptr;
     QLabel* m_hint = nullptr;
     MetricPlot* m_plot = nullptr;

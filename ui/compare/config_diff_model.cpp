@@ -1,4 +1,4 @@
-#include "ui/runs/config_diff_model.h"
+#include "ui/compare/config_diff_model.h"
 
 #include <QFont>
 

@@ -1,4 +1,4 @@
-#include "ui/runs/final_metrics_model.h"
+#include "ui/compare/final_metrics_model.h"
 
 #include <cmath>
 

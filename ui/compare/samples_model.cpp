@@ -1,4 +1,4 @@
-#include "ui/runs/samples_model.h"
+#include "ui/compare/samples_model.h"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "ui/runs/judge_program_prompt.h"
+#include "ui/launcher/judge_program_prompt.h"
 
 #include <QMessageBox>
 #include <QPushButton>

@@ -22,58 +22,24 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStackedWidget>
-#include <QThreadPool>
 #include <QTimer>
 
 #include "core/common/log.h"
-#include "core/curriculum/curriculum_store.h"
 #include "core/curriculum/presets.h"
-#include "core/pairs/ladder.h"
-#include "core/pairs/training_pairs.h"
-#include "core/store/runs.h"
-#include "core/train/data_plan.h"
 #include "core/train/memory_estimate.h"
 #include "core/train/model_folder_check.h"
-#include "core/train/run_notes.h"
 #include "core/train/run_presets.h"
 #include "ui/bridge/run_queue.h"
+#include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/runs/judge_program_prompt.h"
-#include "ui/runs/launcher_pane.h"
-#include "ui/runs/process_launch.h"
+#include "ui/launcher/judge_program_prompt.h"
+#include "ui/launcher/launcher_pane.h"
+#include "ui/bridge/process_launch.h"
 #include "ui/runs/run_text.h"
-#include "ui/runs/scientific_spin_box.h"
+#include "ui/launcher/scientific_spin_box.h"
 
 namespace ladder::ui {
 
-namespace {
-
-constexpr const char* kInlineCurriculum = "\x01inline";  // the config's own curriculum
-
-// A value the combo does not list (a hand-edited file) is added and selected: the form keeps it
-// and the problems list says what is wrong with it.
-void selectOrAdd(QComboBox* combo, const QString& value) {
-    if (combo->findData(value) < 0) combo->addItem(value, value);
-    combo->setCurrentIndex(combo->findData(value));
-}
-
-// LoRA target modules as the form shows them, and back: separated by commas (or spaces).
-QString joinModules(const std::vector<std::string>& modules) {
-    QStringList names;
-    for (const auto& m : modules) names << QString::fromStdString(m);
-    return names.join(QStringLiteral(", "));
-}
-
-std::vector<std::string> splitModules(const QString& text) {
-    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
-    std::vector<std::string> modules;
-    for (const QString& m : text.split(separators, Qt::SkipEmptyParts)) {
-        modules.push_back(m.toStdString());
-    }
-    return modules;
-}
-
-}  // namespace
 
 void LauncherPane::setConfig(const train::RunConfig& config) {
     m_filling = true;
@@ -84,50 +50,9 @@ void LauncherPane::setConfig(const train::RunConfig& config) {
         const QSignalBlocker block(m_preset);
         m_preset->setCurrentIndex(0);
     }
-    m_name->setText(q(config.name));
-    if (m_method->findData(q(config.method)) < 0) m_method->addItem(q(config.method), q(config.method));
-    selectData(m_method, q(config.method));
+    m_f.show(config);
     rebuildKnobs(config.loss);
-    selectData(m_modelKind, q(config.model.kind));
-    m_modelFolder->setText(q(config.model.path));
-    selectData(m_template, q(config.templateName));
-    selectData(m_reference, q(config.reference));
-    m_maxLength->setValue(config.data.maxLength);
-    m_maxPromptLength->setValue(config.data.maxPromptLength);
-    m_lr->setValue(config.optimizer.lr);
-    selectData(m_decay, q(config.schedule.decay));
-    m_warmup->setValue(config.schedule.warmupSteps);
-    m_minLrRatio->setValue(config.schedule.minLrRatio);
-    m_weightDecay->setValue(config.optimizer.weightDecay);
-    m_gradClip->setValue(config.optimizer.gradClip);
-    m_batch->setValue(config.batchSize);
-    m_gradAccum->setValue(config.gradAccum);
-    m_steps->setValue(config.maxSteps);
-    m_evalEvery->setValue(config.evalEvery);
-    m_evalPairs->setValue(config.evalPairs);
-    m_checkpointEvery->setValue(config.checkpointEvery);
-    m_keep->setValue(config.keepCheckpoints);
-    m_seed->setValue(static_cast<int>(config.seed));
-    m_device->setCurrentText(q(config.device));
-    m_threads->setValue(config.threads);
-    selectOrAdd(m_dtype, q(config.dtype));
-    m_loraRank->setValue(config.lora.rank);
-    m_loraAlpha->setValue(config.lora.alpha);
-    m_loraDropout->setValue(config.lora.dropout);
-    m_loraTargets->setEditText(joinModules(config.lora.targetModules));
-    m_loraSaveMerged->setChecked(config.loraSaveMerged);
-    m_gradientCheckpointing->setChecked(config.gradientCheckpointing);
-    selectOrAdd(m_logitsHead, q(config.logitsHead));
-    m_packedPairs->setChecked(config.packedPairs);
-    m_prefixSharing->setChecked(config.prefixSharing);
-    m_lengthGroups->setValue(config.data.lengthGroups);
     updateMemoryEnabled();
-    if (m_winRateJudge->findData(q(config.winRate.judge)) < 0) {
-        m_winRateJudge->addItem(q(config.winRate.judge), q(config.winRate.judge));
-    }
-    selectData(m_winRateJudge, q(config.winRate.judge));
-    m_winRateEvery->setValue(config.winRate.every);
-    m_winRatePrompts->setValue(config.winRate.prompts);
     m_filling = false;
     fillWorkspaceLists(config);  // ladder, tiers, curricula and runs, selected as the config says
     updateModelKind();
@@ -135,152 +60,63 @@ void LauncherPane::setConfig(const train::RunConfig& config) {
     validateNow();
 }
 
-train::RunConfig LauncherPane::config() const {
-    train::RunConfig c = m_base;
-    c.name = m_name->text().trimmed().toStdString();
-    c.method = m_method->currentData().toString().toStdString();
-    nlohmann::json loss = nlohmann::json::object();
-    for (auto* box : m_knobs->findChildren<QDoubleSpinBox*>()) {
-        loss[box->property("knob").toString().toStdString()] = box->value();
-    }
-    c.loss = loss;
-    c.model.kind = m_modelKind->currentData().toString().toStdString();
-    c.model.path = c.model.kind == "pretrained" ? m_modelFolder->text().trimmed().toStdString() : "";
-    if (c.model.kind == "run") {
-        c.model.runId = m_startRun->currentData().toLongLong();
-        if (m_startRun->currentData().toLongLong() != m_base.model.runId) c.model.checkpointStep = -1;
-    }
-    c.templateName = m_template->currentData().toString().toStdString();
-    c.reference = m_reference->currentData().toString().toStdString();
-    c.data.ladder = m_ladder->currentData().toString().toStdString();
-    c.data.tiers.clear();
-    for (int i = 0; i < m_tiers->count(); ++i) {
-        if (m_tiers->item(i)->checkState() == Qt::Checked) {
-            c.data.tiers.push_back(m_tiers->item(i)->data(Qt::UserRole).toString().toStdString());
-        }
-    }
-    const QString curriculum = m_curriculum->currentData().toString();
-    if (curriculum != QLatin1String(kInlineCurriculum)) {
-        // "" and "uniform" mean the same; keep the loaded spelling so that configs diff cleanly.
-        const bool uniform = curriculum.isEmpty();
-        const bool baseUniform = m_base.data.curriculumSpec.is_null() &&
-                                 (m_base.data.curriculum.empty() || m_base.data.curriculum == "uniform");
-        if (!(uniform && baseUniform)) c.data.curriculum = curriculum.toStdString();
-        c.data.curriculumSpec = nlohmann::json();
-    }
-    c.data.maxLength = m_maxLength->value();
-    c.data.maxPromptLength = m_maxPromptLength->value();
-    c.optimizer.lr = m_lr->value();
-    c.optimizer.weightDecay = m_weightDecay->value();
-    c.optimizer.gradClip = m_gradClip->value();
-    c.schedule.decay = m_decay->currentData().toString().toStdString();
-    c.schedule.warmupSteps = m_warmup->value();
-    c.schedule.minLrRatio = m_minLrRatio->value();
-    c.batchSize = m_batch->value();
-    c.gradAccum = m_gradAccum->value();
-    c.maxSteps = m_steps->value();
-    c.evalEvery = m_evalEvery->value();
-    c.evalPairs = m_evalPairs->value();
-    c.checkpointEvery = m_checkpointEvery->value();
-    c.keepCheckpoints = m_keep->value();
-    c.seed = m_seed->value();
-    c.device = m_device->currentText().trimmed().toStdString();
-    c.threads = m_threads->value();
-    c.dtype = m_dtype->currentData().toString().toStdString();
-    c.lora.rank = m_loraRank->value();
-    c.lora.alpha = m_loraAlpha->value();
-    c.lora.dropout = m_loraDropout->value();
-    c.lora.targetModules = splitModules(m_loraTargets->currentText());
-    c.loraSaveMerged = m_loraSaveMerged->isChecked();
-    c.gradientCheckpointing = m_gradientCheckpointing->isChecked();
-    c.logitsHead = m_logitsHead->currentData().toString().toStdString();
-    c.packedPairs = m_packedPairs->isChecked();
-    c.prefixSharing = m_prefixSharing->isChecked();
-    c.data.lengthGroups = m_lengthGroups->value();
-    c.winRate.reference = m_winRateReference->currentData().toString().toStdString();
-    c.winRate.judge = m_winRateJudge->currentData().toString().toStdString();
-    c.winRate.every = m_winRateEvery->value();
-    c.winRate.prompts = m_winRatePrompts->value();
-    return c;
-}
+train::RunConfig LauncherPane::config() const { return m_f.read(m_base); }
 
 void LauncherPane::reloadWorkspaceLists() { fillWorkspaceLists(config()); }
 
 void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
     const bool wasFilling = m_filling;
     m_filling = true;
-    store::Workspace* ws = m_session->workspace();
 
-    m_ladder->clear();
-    std::vector<pairs::Ladder> ladders;
-    if (ws) {
-        try {
-            ladders = pairs::listLadders(ws->db());
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the ladders: {}", e.what());
-        }
-    }
+    m_f.ladder->clear();
+    const std::vector<pairs::Ladder> ladders = m_bridge->ladders();
     m_ladderSources.clear();
     for (const auto& l : ladders) {
-        m_ladder->addItem(q(l.name + "  (" + l.describe() + ")"), q(l.name));
+        m_f.ladder->addItem(q(l.name + "  (" + l.describe() + ")"), q(l.name));
         QStringList& sources = m_ladderSources[q(l.name)];
         for (const auto& rung : l.rungs) sources << q(rung.source);
     }
-    if (!wanted.data.ladder.empty() && m_ladder->findData(q(wanted.data.ladder)) < 0) {
-        m_ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)), q(wanted.data.ladder));
-        m_ladder->setItemData(m_ladder->count() - 1, true, kMissingRole);
+    if (!wanted.data.ladder.empty() && m_f.ladder->findData(q(wanted.data.ladder)) < 0) {
+        m_f.ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)), q(wanted.data.ladder));
+        m_f.ladder->setItemData(m_f.ladder->count() - 1, true, kMissingRole);
     }
-    selectData(m_ladder, q(wanted.data.ladder));
+    selectData(m_f.ladder, q(wanted.data.ladder));
 
-    m_curriculum->clear();
-    m_curriculum->addItem(tr("uniform mix (no curriculum)"), QString());
+    m_f.curriculum->clear();
+    m_f.curriculum->addItem(tr("uniform mix (no curriculum)"), QString());
     for (const auto& name : curriculum::presetNames()) {
         if (name == "uniform") continue;
-        m_curriculum->addItem(tr("%1 (preset)").arg(q(name)), q(name));
+        m_f.curriculum->addItem(tr("%1 (preset)").arg(q(name)), q(name));
     }
-    if (ws) {
-        try {
-            for (const auto& c : curriculum::listCurricula(ws->db())) {
-                m_curriculum->addItem(tr("%1 (%n stage(s), saved)", nullptr,
-                                         static_cast<int>(c.stages.size())).arg(q(c.name)),
-                                      q(c.name));
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the curricula: {}", e.what());
-        }
+    for (const auto& c : m_bridge->curricula()) {
+        m_f.curriculum->addItem(tr("%1 (%n stage(s), saved)", nullptr,
+                                   static_cast<int>(c.stages.size())).arg(q(c.name)),
+                                q(c.name));
     }
     if (!wanted.data.curriculumSpec.is_null()) {
-        m_curriculum->addItem(tr("(the loaded config's own curriculum)"), QString(kInlineCurriculum));
-        selectData(m_curriculum, QString(kInlineCurriculum));
+        m_f.curriculum->addItem(tr("(the loaded config's own curriculum)"), QString(kInlineCurriculum));
+        selectData(m_f.curriculum, QString(kInlineCurriculum));
     } else {
         const QString name = wanted.data.curriculum == "uniform" ? QString() : q(wanted.data.curriculum);
-        if (m_curriculum->findData(name) < 0) {
-            m_curriculum->addItem(tr("%1 (not in this workspace)").arg(name), name);
-            m_curriculum->setItemData(m_curriculum->count() - 1, true, kMissingRole);
+        if (m_f.curriculum->findData(name) < 0) {
+            m_f.curriculum->addItem(tr("%1 (not in this workspace)").arg(name), name);
+            m_f.curriculum->setItemData(m_f.curriculum->count() - 1, true, kMissingRole);
         }
-        selectData(m_curriculum, name);
+        selectData(m_f.curriculum, name);
     }
 
-    m_startRun->clear();
-    m_startRun->addItem(tr("The latest finished SFT run"), QVariant::fromValue<qlonglong>(train::kLatestSftRun));
-    if (ws) {
-        try {
-            store::RunStore runs(ws->db());
-            for (const auto& r : runs.list()) {
-                if (!runs.latestCheckpoint(r.id)) continue;
-                m_startRun->addItem(QStringLiteral("%1  (%2, %3)").arg(runLabel(r), q(r.method),
-                                                                        q(store::toString(r.status))),
-                                    QVariant::fromValue<qlonglong>(r.id));
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the runs: {}", e.what());
-        }
+    m_f.startRun->clear();
+    m_f.startRun->addItem(tr("The latest finished SFT run"), QVariant::fromValue<qlonglong>(train::kLatestSftRun));
+    for (const auto& r : m_bridge->runsWithCheckpoints()) {
+        m_f.startRun->addItem(QStringLiteral("%1  (%2, %3)").arg(runLabel(r), q(r.method),
+                                                                q(store::toString(r.status))),
+                              QVariant::fromValue<qlonglong>(r.id));
     }
-    if (m_startRun->findData(QVariant::fromValue<qlonglong>(wanted.model.runId)) < 0) {
-        m_startRun->addItem(tr("run #%1 (not in this workspace)").arg(wanted.model.runId),
+    if (m_f.startRun->findData(QVariant::fromValue<qlonglong>(wanted.model.runId)) < 0) {
+        m_f.startRun->addItem(tr("run #%1 (not in this workspace)").arg(wanted.model.runId),
                             QVariant::fromValue<qlonglong>(wanted.model.runId));
     }
-    selectData(m_startRun, QVariant::fromValue<qlonglong>(wanted.model.runId));
+    selectData(m_f.startRun, QVariant::fromValue<qlonglong>(wanted.model.runId));
     m_filling = wasFilling;
     reloadTiers(wanted.data.tiers);
     reloadWinRateSources(wanted.winRate.reference);
@@ -289,25 +125,18 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
 
 void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
     const std::set<std::string> checked(wantedTiers.begin(), wantedTiers.end());
-    const QSignalBlocker block(m_tiers);
-    m_tiers->clear();
-    std::vector<pairs::TierCount> counts;
-    if (auto* ws = m_session->workspace(); ws && m_ladder->count() > 0) {
-        try {
-            pairs::PairSelection selection;
-            selection.ladder = m_ladder->currentData().toString().toStdString();
-            counts = pairs::tierCounts(ws->db(), selection);
-        } catch (const std::exception& e) {
-            log::get("ui")->debug("no tiers: {}", e.what());
-        }
-    }
+    const QSignalBlocker block(m_f.tiers);
+    m_f.tiers->clear();
+    const std::vector<pairs::TierCount> counts =
+        m_f.ladder->count() > 0 ? m_bridge->tierCounts(m_f.ladder->currentData().toString().toStdString())
+                                : std::vector<pairs::TierCount>{};
     std::set<std::string> listed;
     for (const auto& t : counts) {
         auto* item = new QListWidgetItem(tr("%1\n%2 train \u00b7 %3 held out")
                                              .arg(q(t.tier))
                                              .arg(QLocale().toString(static_cast<qlonglong>(t.train)))
                                              .arg(QLocale().toString(static_cast<qlonglong>(t.heldout))),
-                                         m_tiers);
+                                         m_f.tiers);
         item->setToolTip(item->text().replace('\n', QStringLiteral(": ")));
         item->setData(Qt::UserRole, q(t.tier));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -316,23 +145,23 @@ void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
     }
     for (const auto& t : checked) {
         if (listed.count(t)) continue;
-        auto* item = new QListWidgetItem(tr("%1   (no pairs in this ladder)").arg(q(t)), m_tiers);
+        auto* item = new QListWidgetItem(tr("%1   (no pairs in this ladder)").arg(q(t)), m_f.tiers);
         item->setData(Qt::UserRole, q(t));
         item->setData(kMissingRole, true);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
     }
     // Every tier shown (up to six; more scroll), so none is cut off at the bottom.
-    const int rows = std::clamp(m_tiers->count(), 1, 6);
-    const int rowHeight = m_tiers->count() > 0 ? m_tiers->sizeHintForRow(0)
-                                               : 2 * m_tiers->fontMetrics().lineSpacing();
-    m_tiers->setFixedHeight(rows * rowHeight + 2 * m_tiers->frameWidth() + 4);
+    const int rows = std::clamp(m_f.tiers->count(), 1, 6);
+    const int rowHeight = m_f.tiers->count() > 0 ? m_f.tiers->sizeHintForRow(0)
+                                               : 2 * m_f.tiers->fontMetrics().lineSpacing();
+    m_f.tiers->setFixedHeight(rows * rowHeight + 2 * m_f.tiers->frameWidth() + 4);
     scheduleValidation();
 }
 
 void LauncherPane::checkModelFolder() {
-    const QString folder = m_modelFolder->text().trimmed();
-    if (folder.isEmpty() || m_modelKind->currentData().toString() != "pretrained") {
+    const QString folder = m_f.modelFolder->text().trimmed();
+    if (folder.isEmpty() || m_f.modelKind->currentData().toString() != "pretrained") {
         m_modelCheck->clear();
         m_modelFolderOk = true;
         scheduleValidation();
@@ -374,28 +203,26 @@ void LauncherPane::validateNow() {
     if (c.model.kind == "pretrained" && !c.model.path.empty() && !m_modelFolderOk) {
         problems << tr("the model folder does not pass its check (see above)");
     }
-    store::Workspace* ws = m_session->workspace();
-    if (!ws) {
+    const bool open = m_bridge->isOpen();
+    if (!open) {
         problems << tr("open a workspace first (File > Open, or ladder --demo)");
     } else if (m_session->isReadOnly()) {
         problems << tr("the workspace is open read-only: a run cannot be recorded in it");
     } else {
-        if (!c.data.ladder.empty() && m_ladder->currentData(kMissingRole).toBool()) {
+        if (!c.data.ladder.empty() && m_f.ladder->currentData(kMissingRole).toBool()) {
             problems << tr("the workspace has no ladder '%1'").arg(q(c.data.ladder));
         }
-        if (m_curriculum->currentData(kMissingRole).toBool()) {
+        if (m_f.curriculum->currentData(kMissingRole).toBool()) {
             problems << tr("the workspace has no curriculum '%1' (the Curriculum pane makes one)")
-                            .arg(m_curriculum->currentData().toString());
+                            .arg(m_f.curriculum->currentData().toString());
         }
-        for (int i = 0; i < m_tiers->count(); ++i) {
-            if (m_tiers->item(i)->checkState() == Qt::Checked && m_tiers->item(i)->data(kMissingRole).toBool()) {
-                problems << tr("tier %1 has no pairs in this ladder").arg(m_tiers->item(i)->data(Qt::UserRole).toString());
+        for (int i = 0; i < m_f.tiers->count(); ++i) {
+            if (m_f.tiers->item(i)->checkState() == Qt::Checked && m_f.tiers->item(i)->data(kMissingRole).toBool()) {
+                problems << tr("tier %1 has no pairs in this ladder").arg(m_f.tiers->item(i)->data(Qt::UserRole).toString());
             }
         }
         if (c.model.kind == "run") {
-            try {
-                store::RunStore runs(ws->db());
-                if (c.model.runId == train::kLatestSftRun) {
+            if (c.model.runId == train::kLatestSftRun) {
                     bool sftQueued = false;
                     for (const auto& p : m_queue->pending()) {
                         sftQueued = sftQueued || (p.request.resumeRunId == 0 && p.request.config.method == "sft");
@@ -404,19 +231,16 @@ void LauncherPane::validateNow() {
                     if (const auto* active = m_queue->activeRequest()) {
                         if (active->resumeRunId == 0) {
                             sftQueued = sftQueued || active->config.method == "sft";
-                        } else if (const auto resumed = runs.find(active->resumeRunId)) {
+                        } else if (const auto resumed = m_bridge->run(active->resumeRunId)) {
                             sftQueued = sftQueued || resumed->method == "sft";
                         }
                     }
-                    if (!runs.latestFinished("sft") && !sftQueued) {
+                    if (!sftQueued && !m_bridge->hasFinishedRun("sft")) {
                         problems << tr("there is no finished SFT run to start from yet: start an SFT "
                                        "run first (the demo-sft preset); it may be queued before this one");
                     }
-                } else if (!runs.find(c.model.runId)) {
-                    problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
-                }
-            } catch (const std::exception& e) {
-                problems << q(e.what());
+            } else if (!m_bridge->run(c.model.runId)) {
+                problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
             }
         }
     }
@@ -424,31 +248,20 @@ void LauncherPane::validateNow() {
     // the CUDA device's as its driver reports it) would stop before its first step
     // (Trainer::checkMemoryFits), so it is a problem here already.
     QString estimateText = tr("(choose a model)");
-    if (ws) {
-        try {
-            const auto inputs = train::memoryInputs(c, train::specModelConfig(*ws, c.model));
-            const auto estimate = train::estimateMemory(inputs);
-            const auto free = train::availableDeviceMemory(c.device);
-            estimateText = q(estimate.text());
-            if (free > 0) estimateText += tr(" (%1 free)").arg(q(train::bytesText(free)));
-            if (const auto advice = train::memoryAdvice(estimate, free, inputs); !advice.empty()) {
-                problems << (c.device == "cpu"
-                                 ? tr("the run will not fit in memory: %1").arg(q(advice))
-                                 : tr("the run will not fit in %1's memory: %2").arg(q(c.device), q(advice)));
-            }
-        } catch (const std::exception&) {
-            // A model folder or run that cannot be read is a problem listed above.
+    if (const auto memory = m_bridge->memory(c)) {
+        estimateText = q(memory->estimate);
+        if (memory->free > 0) estimateText += tr(" (%1 free)").arg(q(train::bytesText(memory->free)));
+        if (!memory->advice.empty()) {
+            problems << (c.device == "cpu"
+                             ? tr("the run will not fit in memory: %1").arg(q(memory->advice))
+                             : tr("the run will not fit in %1's memory: %2").arg(q(c.device), q(memory->advice)));
         }
     }
     m_memoryEstimate->setText(estimateText);
     planData(c);
     // Notes do not stop a run; the trainer says them again before step 1 (run_notes.h).
     QStringList notes;
-    if (ws) {
-        for (const auto& n : train::runNotes(ws->db(), c)) notes << q(n);
-    } else if (const auto w = train::warmupNote(c)) {
-        notes << q(*w);
-    }
+    for (const auto& n : m_bridge->runNotes(c)) notes << q(n);
     m_problems = problems;
     m_notes = notes;
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
@@ -480,50 +293,24 @@ void LauncherPane::validateNow() {
 }
 
 void LauncherPane::planData(const train::RunConfig& c) {
-    store::Workspace* ws = m_session->workspace();
-    if (!ws || c.data.ladder.empty()) {
+    if (!m_bridge->isOpen() || c.data.ladder.empty()) {
         m_plannedKey.clear();
         ++m_planGeneration;
         m_dataPlan->setText(tr("(choose a ladder)"));
         return;
     }
     // What the plan depends on: the config (not its name) and the workspace's pairs.
-    auto key = train::toJson(c);
-    key.erase("name");
-    key["workspace"] = ws->path().string();
-    try {
-        key["pairs"] = ws->db().queryInt64("SELECT count(*) FROM pairs");
-        key["annotations"] = ws->db().queryInt64("SELECT count(*) FROM pair_annotations");
-    } catch (const std::exception&) {
-        // An older or damaged workspace: the plan's own error says what is wrong.
-    }
-    const std::string planned = key.dump();
+    const std::string planned = m_bridge->dataPlanKey(c);
     if (planned == m_plannedKey) return;
     m_plannedKey = planned;
     const int generation = ++m_planGeneration;
     m_dataPlan->setText(tr("tokenising the training pairs..."));
-    const std::filesystem::path path = ws->path();
-    m_planWorkers->clear();
-    m_planWorkers->start([this, path, c, generation] {
-        QString text;
-        bool ok = true;
-        try {
-            auto workspace = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
-            text = q(train::planRunData(workspace, c).text(c));
-        } catch (const std::exception& e) {
-            text = q(e.what());
-            ok = false;
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, text, ok] {
-                if (generation != m_planGeneration) return;  // a newer plan is coming
-                const bool dark = palette().color(QPalette::Window).lightness() < 128;
-                m_dataPlan->setText(ok ? text.toHtmlEscaped()
-                                       : QStringLiteral("<span style='color:%1'>%2</span>")
-                                             .arg(dark ? "#ff7b72" : "#b42318", text.toHtmlEscaped()));
-            },
-            Qt::QueuedConnection);
+    m_bridge->dataPlanAsync(c, [this, generation](const QString& text, bool ok) {
+        if (generation != m_planGeneration) return;  // a newer plan is coming
+        const bool dark = palette().color(QPalette::Window).lightness() < 128;
+        m_dataPlan->setText(ok ? text.toHtmlEscaped()
+                               : QStringLiteral("<span style='color:%1'>%2</span>")
+                                     .arg(dark ? "#ff7b72" : "#b42318", text.toHtmlEscaped()));
     });
 }
 
@@ -543,19 +330,19 @@ QStringList LauncherPane::notes() {
 bool LauncherPane::canStart() const { return m_problems.isEmpty() && m_startButton->isEnabled(); }
 
 void LauncherPane::reloadWinRateSources(const std::string& wantedReference) {
-    const QSignalBlocker block(m_winRateReference);
-    m_winRateReference->clear();
-    m_winRateReference->addItem(tr("off"), QString());
-    const auto sources = m_ladderSources.find(m_ladder->currentData().toString());
+    const QSignalBlocker block(m_f.winRateReference);
+    m_f.winRateReference->clear();
+    m_f.winRateReference->addItem(tr("off"), QString());
+    const auto sources = m_ladderSources.find(m_f.ladder->currentData().toString());
     if (sources != m_ladderSources.end()) {
-        for (const QString& s : sources->second) m_winRateReference->addItem(s, s);
+        for (const QString& s : sources->second) m_f.winRateReference->addItem(s, s);
     }
     const QString wanted = q(wantedReference);
-    if (m_winRateReference->findData(wanted) < 0) {
-        m_winRateReference->addItem(tr("%1 (not in this ladder)").arg(wanted), wanted);
-        m_winRateReference->setItemData(m_winRateReference->count() - 1, true, kMissingRole);
+    if (m_f.winRateReference->findData(wanted) < 0) {
+        m_f.winRateReference->addItem(tr("%1 (not in this ladder)").arg(wanted), wanted);
+        m_f.winRateReference->setItemData(m_f.winRateReference->count() - 1, true, kMissingRole);
     }
-    selectData(m_winRateReference, wanted);
+    selectData(m_f.winRateReference, wanted);
     updateWinRateEnabled();
 }
 
@@ -620,7 +407,7 @@ QString LauncherPane::copyCommand() {
         if (suggested.isEmpty()) {
             const QString folder = m_session->isOpen() ? QFileInfo(m_session->path()).absolutePath()
                                                        : QDir::currentPath();
-            QString stem = m_name->text().trimmed();
+            QString stem = m_f.name->text().trimmed();
             stem.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
             suggested = QDir(folder).filePath((stem.isEmpty() ? QStringLiteral("run") : stem) + ".json");
         }
@@ -638,7 +425,7 @@ QString LauncherPane::copyCommand() {
     }
     const QString workspace = m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
     QString line = q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
-    if (m_processes->value() > 1) line += QStringLiteral(" --nproc-per-node %1").arg(m_processes->value());
+    if (m_f.processes->value() > 1) line += QStringLiteral(" --nproc-per-node %1").arg(m_f.processes->value());
     QApplication::clipboard()->setText(line);
     m_queueLabel->setText(tr("Copied; it reads %1").arg(QFileInfo(m_configPath).fileName()));
     return line;
@@ -651,9 +438,9 @@ bool LauncherPane::start() {
     request.workspacePath = m_session->path().toStdString();
     request.config = config();
     if (!approveJudgeProgram(this, request.config, request)) return false;
-    if (m_processes->value() > 1 || m_ownProcess->isChecked()) {
+    if (m_f.processes->value() > 1 || m_f.ownProcess->isChecked()) {
         try {
-            const int processes = m_processes->value();
+            const int processes = m_f.processes->value();
             const auto launch = launchInProcesses(request, processes);
             const QString where = processes > 1 ? tr("on %1 processes").arg(processes) : tr("in its own process");
             m_queueLabel->setText(tr("Started %1 (ladder-cli, pid %2); it goes on when the window "

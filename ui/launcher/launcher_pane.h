@@ -19,6 +19,7 @@
 
 #include "core/train/loss_catalog.h"
 #include "core/train/run_config.h"
+#include "ui/launcher/launcher_fields.h"
 
 class QCheckBox;
 class QComboBox;
@@ -31,13 +32,13 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
-class QThreadPool;
 class QTimer;
 
 namespace ladder::ui {
 
 class PairPreviewDialog;
 class RunQueue;
+class RunsBridge;
 class ScientificSpinBox;
 class WorkspaceSession;
 
@@ -86,7 +87,6 @@ private:
                                                            // workspace lacks
     static QString q(const std::string& s);
     bool useConfigFile(const QString& path, QString* error, const std::function<void()>& io);
-    static void selectData(QComboBox* combo, const QVariant& value);
 
     void buildUi();
     QWidget* buildRunGroup();
@@ -113,6 +113,8 @@ private:
     [[nodiscard]] const train::LossInfo* methodInfo(const QString& name) const;
 
     WorkspaceSession* m_session;
+    RunsBridge* m_bridge;
+    LauncherFields m_f;  // the form's fields
     RunQueue* m_queue;
     train::RunConfig m_base;
     std::vector<train::LossInfo> m_losses;
@@ -120,62 +122,15 @@ private:
     bool m_filling = false;
 
     QComboBox* m_preset = nullptr;
-    QLineEdit* m_name = nullptr;
-    QComboBox* m_method = nullptr;
     QLabel* m_methodInfo = nullptr;
     QFormLayout* m_knobsForm = nullptr;
-    QWidget* m_knobs = nullptr;
-    QComboBox* m_modelKind = nullptr;
     QStackedWidget* m_modelStack = nullptr;
-    QLineEdit* m_modelFolder = nullptr;
     QLabel* m_modelCheck = nullptr;
     bool m_modelFolderOk = true;
-    QComboBox* m_startRun = nullptr;
-    QComboBox* m_template = nullptr;
-    QComboBox* m_reference = nullptr;
-    QComboBox* m_ladder = nullptr;
-    QListWidget* m_tiers = nullptr;
-    QComboBox* m_curriculum = nullptr;
-    QSpinBox* m_maxLength = nullptr;
-    QSpinBox* m_maxPromptLength = nullptr;
-    ScientificSpinBox* m_lr = nullptr;
-    QComboBox* m_decay = nullptr;
-    QSpinBox* m_warmup = nullptr;
-    QDoubleSpinBox* m_minLrRatio = nullptr;
-    QDoubleSpinBox* m_weightDecay = nullptr;
-    QDoubleSpinBox* m_gradClip = nullptr;
-    QSpinBox* m_batch = nullptr;
-    QSpinBox* m_gradAccum = nullptr;
-    QSpinBox* m_steps = nullptr;
-    QSpinBox* m_evalEvery = nullptr;
-    QSpinBox* m_evalPairs = nullptr;
-    QSpinBox* m_checkpointEvery = nullptr;
-    QSpinBox* m_keep = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QComboBox* m_device = nullptr;
-    QSpinBox* m_threads = nullptr;
-    QSpinBox* m_processes = nullptr;  // > 1: the run trains in ladder-cli's processes
-    QCheckBox* m_ownProcess = nullptr;  // 1 process, but ladder-cli's: it outlives the window
-    QComboBox* m_dtype = nullptr;
-    QSpinBox* m_loraRank = nullptr;
-    ScientificSpinBox* m_loraAlpha = nullptr;
-    QDoubleSpinBox* m_loraDropout = nullptr;
-    QComboBox* m_loraTargets = nullptr;
-    QCheckBox* m_loraSaveMerged = nullptr;
-    QCheckBox* m_gradientCheckpointing = nullptr;
-    QComboBox* m_logitsHead = nullptr;
-    QCheckBox* m_packedPairs = nullptr;
-    QCheckBox* m_prefixSharing = nullptr;
-    QSpinBox* m_lengthGroups = nullptr;
     QLabel* m_memoryEstimate = nullptr;  // the run's memory estimate (memory_estimate.h)
     QLabel* m_dataPlan = nullptr;        // its data plan (data_plan.h), filled by a worker
-    QThreadPool* m_planWorkers = nullptr;
     std::string m_plannedKey;            // what the plan shown (or coming) is for
     int m_planGeneration = 0;
-    QComboBox* m_winRateReference = nullptr;
-    QComboBox* m_winRateJudge = nullptr;
-    QSpinBox* m_winRateEvery = nullptr;
-    QSpinBox* m_winRatePrompts = nullptr;
     std::map<QString, QStringList> m_ladderSources;  // ladder name -> its sources, by rank
     QLabel* m_problemsLabel = nullptr;
     QLabel* m_queueLabel = nullptr;

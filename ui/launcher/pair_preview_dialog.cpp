@@ -1,4 +1,4 @@
-#include "ui/runs/pair_preview_dialog.h"
+#include "ui/launcher/pair_preview_dialog.h"
 
 #include <algorithm>
 
@@ -13,9 +13,9 @@
 
 #include "core/common/error.h"
 #include "core/format/text_format.h"
-#include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/pair_preview.h"
+#include "ui/bridge/runs_bridge.h"
 
 namespace ladder::ui {
 namespace {
@@ -52,8 +52,7 @@ int specialCount(const std::vector<train::TokenPiece>& pieces) {
 
 }  // namespace
 
-PairPreviewDialog::PairPreviewDialog(store::Workspace& workspace, const train::RunConfig& config,
-                                     QWidget* parent)
+PairPreviewDialog::PairPreviewDialog(RunsBridge* bridge, const train::RunConfig& config, QWidget* parent)
     : QDialog(parent), m_config(config) {
     setObjectName("pairPreviewDialog");
     setWindowTitle(tr("Pairs as the Model Reads Them"));
@@ -93,21 +92,15 @@ PairPreviewDialog::PairPreviewDialog(store::Workspace& workspace, const train::R
     new QShortcut(QKeySequence(Qt::Key_PageUp), this, [this] { showPair(m_index - 1); });
     new QShortcut(QKeySequence(Qt::Key_PageDown), this, [this] { showPair(m_index + 1); });
 
-    try {
-        m_tokenizer = train::loadSpecTokenizer(workspace, config.model, config.tokenizer);
-        m_format = std::make_unique<format::TextFormat>(
-            format::TextFormat::resolve(config.templateName, *m_tokenizer));
-        pairs::PairSelection selection;
-        selection.ladder = config.data.ladder;
-        selection.datasetIds = config.data.datasets;
-        selection.tiers = config.data.tiers;
-        selection.split = "train";
-        selection.limit = kMaxPairs;
-        m_pairs = pairs::loadTrainingPairs(workspace.db(), selection);
-    } catch (const std::exception& e) {
-        showError(q(e.what()));
+    QString error;
+    auto data = bridge->pairPreview(config, kMaxPairs, &error);
+    if (!data) {
+        showError(error);
         return;
     }
+    m_tokenizer = std::move(data->tokenizer);
+    m_format = std::move(data->format);
+    m_pairs = std::move(data->pairs);
     if (m_pairs.empty()) {
         showError(tr("The form's data has no training pairs: choose a ladder with pairs (or an "
                      "imported pairs dataset)."));

@@ -20,22 +20,20 @@ class QTextBrowser;
 namespace ladder::format {
 class TextFormat;
 }
-namespace ladder::store {
-class Workspace;
-}
 namespace ladder::tokenizer {
 class Tokenizer;
 }
 
 namespace ladder::ui {
 
+class RunsBridge;
+
 class PairPreviewDialog final : public QDialog {
     Q_OBJECT
 public:
     // Reads the tokenizer and the first pairs of the config's data at once; what fails (no such
     // model folder, no pairs, a template that refuses a conversation) is shown in the dialog.
-    PairPreviewDialog(store::Workspace& workspace, const train::RunConfig& config,
-                      QWidget* parent = nullptr);
+    PairPreviewDialog(RunsBridge* bridge, const train::RunConfig& config, QWidget* parent = nullptr);
     ~PairPreviewDialog() override;
 
     [[nodiscard]] int pairCount() const { return static_cast<int>(m_pairs.size()); }
@@ -51,7 +49,7 @@ private:
 
     train::RunConfig m_config;
     std::shared_ptr<tokenizer::Tokenizer> m_tokenizer;
-    std::unique_ptr<format::TextFormat> m_format;
+    std::shared_ptr<format::TextFormat> m_format;
     std::vector<pairs::TrainingPair> m_pairs;
     int m_index = -1;
     QLabel* m_header = nullptr;

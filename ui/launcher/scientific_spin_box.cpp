@@ -1,4 +1,4 @@
-#include "ui/runs/scientific_spin_box.h"
+#include "ui/launcher/scientific_spin_box.h"
 
 #include <cmath>
 

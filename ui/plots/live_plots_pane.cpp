@@ -1,4 +1,4 @@
-#include "ui/runs/live_plots_pane.h"
+#include "ui/plots/live_plots_pane.h"
 
 #include <algorithm>
 
@@ -19,22 +19,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/json_read.h"
-#include "core/common/log.h"
-#include "core/curriculum/curriculum_store.h"
-#include "core/pairs/pair_dynamics.h"
-#include "core/store/metrics.h"
-#include "core/store/run_liveness.h"
-#include "core/store/runs.h"
 #include "core/train/run_alerts.h"
-#include "core/train/run_lineage.h"
 #include "ui/bridge/run_queue.h"
+#include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/flow_layout.h"
-#include "ui/runs/metric_plot.h"
-#include "ui/runs/pair_learning_dialog.h"
-#include "ui/runs/pairs_at_step_dialog.h"
-#include "ui/runs/plot_export.h"
+#include "ui/plots/metric_plot.h"
+#include "ui/plots/pair_learning_dialog.h"
+#include "ui/plots/pairs_at_step_dialog.h"
+#include "ui/plots/plot_export.h"
 #include "ui/runs/run_text.h"
 
 namespace ladder::ui {
@@ -76,7 +69,7 @@ const std::vector<PlotSpec>& plotSpecs() {
 }  // namespace
 
 LivePlotsPane::LivePlotsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
-    : QWidget(parent), m_session(session), m_queue(queue) {
+    : QWidget(parent), m_session(session), m_queue(queue), m_bridge(new RunsBridge(session, this)) {
     setObjectName("plotsPane");
     buildUi();
 
@@ -183,6 +176,18 @@ void LivePlotsPane::buildUi() {
                              "lines up to the branching point"));
     controls->addWidget(m_chained);
     connect(m_chained, &QCheckBox::toggled, this, [this] { showRun(m_runId); });
+    m_axis = new QComboBox(this);
+    m_axis->setObjectName("plotsAxis");
+    m_axis->addItem(tr("Steps"), static_cast<int>(train::ChainAxis::Steps));
+    m_axis->addItem(tr("Tokens"), static_cast<int>(train::ChainAxis::Tokens));
+    m_axis->setToolTip(tr("Against optimizer steps, or against the tokens trained on (prompt and "
+                          "answers of every pair): runs of other batch sizes and lengths line up"));
+    controls->addPair(new QLabel(tr("X axis:"), this), m_axis);
+    connect(m_axis, &QComboBox::currentIndexChanged, this, [this] {
+        const QString label = axis() == train::ChainAxis::Tokens ? tr("tokens") : tr("step");
+        for (MetricPlot* p : m_plots) p->xAxis->setLabel(label);
+        showRun(m_runId);
+    });
     auto* fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Fit every chart to its data and follow new points (double-click a chart "
@@ -305,6 +310,8 @@ void LivePlotsPane::clear() {
     m_nextStageName.clear();
     m_lastRowId = 0;
     m_lastStepSeen = 0;
+    m_parked.clear();
+    m_stepAt.clear();
     m_catchingUp = false;
     for (MetricPlot* p : m_plots) {
         p->clearSeries();
@@ -316,15 +323,7 @@ void LivePlotsPane::clear() {
 }
 
 void LivePlotsPane::reloadRuns() {
-    std::vector<store::RunRecord> runs;
-    const std::filesystem::path file = m_session->path().toStdString();
-    if (auto* ws = m_session->workspace()) {
-        try {
-            runs = store::RunStore(ws->db()).list();
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the runs: {}", e.what());
-        }
-    }
+    const std::vector<store::RunRecord> runs = m_bridge->runs();
     std::int64_t newestKnown = 0;
     for (int i = 0; i < m_runs->count(); ++i) {
         newestKnown = std::max<std::int64_t>(newestKnown, m_runs->itemData(i).toLongLong());
@@ -334,7 +333,7 @@ void LivePlotsPane::reloadRuns() {
     for (const auto& r : runs) {
         texts << QStringLiteral("%1  (%2, %3)")
                      .arg(runLabel(r), QString::fromStdString(r.method),
-                          statusText(r, store::runLiveness(r, file)));
+                          statusText(r, m_bridge->liveness(r)));
     }
     bool same = texts.size() == m_runs->count();
     for (int i = 0; same && i < texts.size(); ++i) same = m_runs->itemText(i) == texts[i];
@@ -363,7 +362,7 @@ void LivePlotsPane::reloadRuns() {
         std::int64_t pick = newest.id;
         if (firstLoad) {
             for (const auto& r : runs) {
-                if (store::isActive(r.status) && store::runLiveness(r, file) != store::Liveness::Stale) {
+                if (store::isActive(r.status) && m_bridge->liveness(r) != store::Liveness::Stale) {
                     pick = r.id;
                     break;
                 }
@@ -384,18 +383,11 @@ void LivePlotsPane::showRun(std::int64_t runId) {
         const int index = m_runs->findData(QVariant::fromValue<qlonglong>(runId));
         if (index >= 0) m_runs->setCurrentIndex(index);
     }
-    if (runId <= 0 || !m_session->workspace()) return;
-    m_stepOffset = 0;
-    if (m_chained->isChecked()) {
-        try {
-            m_stepOffset = train::chainedStepOffset(m_session->workspace()->db(), runId);
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot read where run {} branched off: {}", runId, e.what());
-        }
-    }
+    if (runId <= 0 || !m_bridge->isOpen()) return;
+    m_place = m_bridge->runAxis(runId, axis(), m_chained->isChecked());
     loadStageNames();
     loadHistory();
-    if (m_stepOffset > 0) loadAncestors();
+    if (m_chained->isChecked()) loadAncestors();
     if (followedByEvents()) {
         // Steps trained since the file's last write: the job's recent events fill the gap.
         for (const auto& e : m_queue->recentEvents()) {
@@ -410,80 +402,85 @@ void LivePlotsPane::showRun(std::int64_t runId) {
     for (MetricPlot* p : m_plots) p->fitToData();
 }
 
+void LivePlotsPane::setAxis(train::ChainAxis axis) {
+    m_axis->setCurrentIndex(m_axis->findData(static_cast<int>(axis)));
+}
+
+train::ChainAxis LivePlotsPane::axis() const {
+    return static_cast<train::ChainAxis>(m_axis->currentData().toInt());
+}
+
 bool LivePlotsPane::followedByEvents() const {
     return m_runId > 0 && m_queue->isTraining(m_session->path(), m_runId);
 }
 
 void LivePlotsPane::loadHistory() {
-    try {
-        store::MetricsReader reader(m_session->workspace()->db());
-        const auto rows = reader.since(m_runId, 0);
-        for (const auto& r : rows) ingest(r.step, QString::fromStdString(r.name), r.value);
-        if (!rows.empty()) m_lastRowId = rows.back().rowId;
-    } catch (const std::exception& e) {
-        log::get("ui")->warn("cannot read the metrics of run {}: {}", m_runId, e.what());
-    }
+    const auto rows = m_bridge->metricsSince(m_runId, 0);
+    for (const auto& r : rows) ingest(r.step, QString::fromStdString(r.name), r.value);
+    if (!rows.empty()) m_lastRowId = rows.back().rowId;
 }
 
 void LivePlotsPane::loadAncestors() {
-    try {
-        auto& db = m_session->workspace()->db();
-        store::MetricsReader reader(db);
-        for (const auto& branch : train::runAncestry(db, m_runId)) {
-            for (const auto& metric : reader.names(branch.parentRunId)) {
-                const QString name = QString::fromStdString(metric);
-                if (name.endsWith(QLatin1String("_stderr")) || plotIndexFor(name) < 0) continue;
-                QVector<double> steps, values;
-                for (const auto& [at, value] : train::branchPoints(db, branch, metric)) {
-                    steps.append(at);
-                    values.append(value);
-                }
-                const QString line = tr("%1 · run #%2").arg(name).arg(branch.parentRunId);
-                m_plots[plotIndexFor(name)]->addPoints(line, steps, values);
-            }
+    const auto wanted = [](const std::string& metric) {
+        const QString name = QString::fromStdString(metric);
+        return !name.endsWith(QLatin1String("_stderr")) && plotIndexFor(name) >= 0;
+    };
+    for (const auto& line : m_bridge->parentLines(m_runId, axis(), wanted)) {
+        QVector<double> xs, values;
+        for (const auto& [at, value] : line.points) {
+            xs.append(at);
+            values.append(value);
         }
-    } catch (const std::exception& e) {
-        log::get("ui")->warn("cannot read the runs run {} started from: {}", m_runId, e.what());
+        const QString name = QString::fromStdString(line.metric);
+        m_plots[plotIndexFor(name)]->addPoints(tr("%1 · run #%2").arg(name).arg(line.parentRunId), xs, values);
     }
 }
 
 void LivePlotsPane::loadStageNames() {
     // Stage names from the run's curriculum where the file holds it (inline or stored); the
     // trainer's StageChanged events name the stages of a run followed live.
-    try {
-        auto& db = m_session->workspace()->db();
-        const auto run = store::RunStore(db).find(m_runId);
-        if (!run) return;
-        const auto config = json::parseOrDiscarded(run->configJson);
-        if (!config.is_object() || !config.contains("data")) return;
-        const auto& curriculum = config["data"].value("curriculum", nlohmann::json());
-        std::vector<curriculum::Stage> stages;
-        if (curriculum.is_object()) {
-            stages = curriculum::Curriculum::fromJson(curriculum).stages;
-        } else if (curriculum.is_string()) {
-            for (const auto& c : curriculum::listCurricula(db)) {
-                if (c.name == curriculum.get<std::string>()) stages = c.stages;
-            }
-        }
-        for (std::size_t i = 0; i < stages.size(); ++i) {
-            m_stageNames[static_cast<int>(i) + 1] = QString::fromStdString(stages[i].name);
-        }
-    } catch (const std::exception& e) {
-        log::get("ui")->debug("no stage names for run {}: {}", m_runId, e.what());
+    const auto names = m_bridge->stageNames(m_runId);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        m_stageNames[static_cast<int>(i) + 1] = QString::fromStdString(names[i]);
     }
 }
 
 void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value) {
-    step += m_stepOffset;  // after its parents' steps (0 unless chained)
-    const double s = static_cast<double>(step);
+    if (name == QLatin1String(train::kTokensSeenMetric)) {
+        m_place.learn(step, value);
+        if (m_parked.empty()) return;
+        // The values of this step (and any before it) that waited for its token count.
+        std::vector<Parked> waiting;
+        waiting.swap(m_parked);
+        for (auto& p : waiting) {
+            if (p.step <= step) {
+                ingest(p.step, p.name, p.value);
+            } else {
+                m_parked.push_back(std::move(p));
+            }
+        }
+        return;
+    }
+    const auto x = m_place.at(step);
+    if (!x) {
+        // Tokens axis: the step's tokens_seen comes with its other values; a step that never
+        // records one (a run from before they were) is not drawn.
+        if (m_parked.size() < 100'000) m_parked.push_back({step, name, value});
+        return;
+    }
+    place(*x, step, name, value);
+}
+
+void LivePlotsPane::place(double s, std::int64_t step, const QString& name, double value) {
+    m_stepAt[s] = step;
     if (name == QLatin1String("curriculum/stage")) {
         const int stage = static_cast<int>(value);
-        if (!m_stageStarts.empty() && m_stageStarts.back().first >= step) {
+        if (!m_stageStarts.empty() && m_stageStarts.back().first >= s) {
             // A resumed run redoes steps: forget the stages recorded from there on.
-            while (!m_stageStarts.empty() && m_stageStarts.back().first >= step) m_stageStarts.pop_back();
+            while (!m_stageStarts.empty() && m_stageStarts.back().first >= s) m_stageStarts.pop_back();
         }
         if (m_stageStarts.empty() || m_stageStarts.back().second != stage) {
-            m_stageStarts.emplace_back(step, stage);
+            m_stageStarts.emplace_back(s, stage);
             if (!m_nextStageName.isEmpty()) {
                 m_stageNames[stage] = m_nextStageName;
                 m_nextStageName.clear();
@@ -565,31 +562,27 @@ void LivePlotsPane::onEvents(const std::vector<train::TrainingEvent>& events) {
 }
 
 void LivePlotsPane::poll() {
-    if (m_runId <= 0 || !m_session->workspace()) return;
+    if (m_runId <= 0 || !m_bridge->isOpen()) return;
     // While events feed the charts (and just after), rows of steps already shown are skipped;
     // a run of another process that redoes steps (resumed) has them replaced.
     const bool byEvents = followedByEvents();
     const bool appendOnly = byEvents || m_catchingUp;
-    try {
-        store::MetricsReader reader(m_session->workspace()->db());
-        const auto rows = reader.since(m_runId, m_lastRowId, kPollRows);
-        for (const auto& r : rows) {
-            const QString name = QString::fromStdString(r.name);
-            if (appendOnly && name != QLatin1String("curriculum/stage")) {
-                const auto last = m_lastStep.find(name);
-                if (last != m_lastStep.end() && static_cast<double>(r.step) <= *last) continue;
-            }
-            if (appendOnly && name == QLatin1String("curriculum/stage") && !m_stageStarts.empty() &&
-                r.step <= m_stageStarts.back().first) {
-                continue;
-            }
-            ingest(r.step, name, r.value);
+    const auto rows = m_bridge->metricsSince(m_runId, m_lastRowId, kPollRows);
+    for (const auto& r : rows) {
+        const QString name = QString::fromStdString(r.name);
+        const auto x = m_place.at(r.step);
+        if (appendOnly && x && name != QLatin1String("curriculum/stage")) {
+            const auto last = m_lastStep.find(name);
+            if (last != m_lastStep.end() && *x <= *last) continue;
         }
-        if (!rows.empty()) m_lastRowId = rows.back().rowId;
-        if (!byEvents && rows.size() < kPollRows) m_catchingUp = false;
-    } catch (const std::exception& e) {
-        log::get("ui")->warn("cannot follow run {}: {}", m_runId, e.what());
+        if (appendOnly && x && name == QLatin1String("curriculum/stage") && !m_stageStarts.empty() &&
+            *x <= m_stageStarts.back().first) {
+            continue;
+        }
+        ingest(r.step, name, r.value);
     }
+    if (!rows.empty()) m_lastRowId = rows.back().rowId;
+    if (!byEvents && rows.size() < kPollRows) m_catchingUp = false;
 }
 
 void LivePlotsPane::updateStages() {
@@ -650,43 +643,43 @@ void LivePlotsPane::flush() {
     for (MetricPlot* p : touched) p->refresh();
 }
 
-void LivePlotsPane::showPairsAt(double step) {
-    if (m_runId <= 0 || !m_session->workspace()) return;
-    try {
-        auto& db = m_session->workspace()->db();
-        const auto at = pairs::nearestMarginStep(db, m_runId, step - static_cast<double>(m_stepOffset));
-        if (!at) {
-            m_status->setText(tr("Run #%1 stored no pair margins at its evaluations (margin_pairs 0, "
-                                 "or a run from before they were kept): no pairs to show.")
-                                  .arg(m_runId));
-            return;
+void LivePlotsPane::showPairsAt(double x) {
+    if (m_runId <= 0 || !m_bridge->isOpen()) return;
+    // The run's own step nearest the click (a parent's part of the axis: its first step).
+    double step = x - m_place.offset();
+    if (!m_stepAt.empty()) {
+        auto it = m_stepAt.lower_bound(x);  // the first point at or after x
+        if (it == m_stepAt.end() || (it != m_stepAt.begin() && x - std::prev(it)->first < it->first - x)) {
+            it = std::prev(it);
         }
-        auto* dialog = new PairsAtStepDialog(m_runId, *at, pairs::marginsAtStep(db, m_runId, *at), this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &PairsAtStepDialog::openPair, this, &LivePlotsPane::pairRequested);
-        dialog->show();
-    } catch (const std::exception& e) {
-        log::get("ui")->warn("cannot read the pair margins of run {}: {}", m_runId, e.what());
+        step = static_cast<double>(it->second);
     }
+    const auto at = m_bridge->nearestMarginStep(m_runId, step);
+    if (!at) {
+        m_status->setText(tr("Run #%1 stored no pair margins at its evaluations (margin_pairs 0, "
+                             "or a run from before they were kept): no pairs to show.")
+                              .arg(m_runId));
+        return;
+    }
+    auto* dialog = new PairsAtStepDialog(m_runId, *at, m_bridge->marginsAtStep(m_runId, *at), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PairsAtStepDialog::openPair, this, &LivePlotsPane::pairRequested);
+    dialog->show();
 }
 
 void LivePlotsPane::showPairLearning() {
-    if (m_runId <= 0 || !m_session->workspace()) return;
-    try {
-        auto dynamics = pairs::pairDynamics(m_session->workspace()->db(), m_runId);
-        if (dynamics.empty()) {
-            m_status->setText(tr("Run #%1 stored no pair margins at two evaluations or more: no "
-                                 "pair learning to show.")
-                                  .arg(m_runId));
-            return;
-        }
-        auto* dialog = new PairLearningDialog(m_runId, std::move(dynamics), this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &PairLearningDialog::openPair, this, &LivePlotsPane::pairRequested);
-        dialog->show();
-    } catch (const std::exception& e) {
-        log::get("ui")->warn("cannot read the pair margins of run {}: {}", m_runId, e.what());
+    if (m_runId <= 0 || !m_bridge->isOpen()) return;
+    auto dynamics = m_bridge->pairDynamics(m_runId);
+    if (dynamics.empty()) {
+        m_status->setText(tr("Run #%1 stored no pair margins at two evaluations or more: no "
+                             "pair learning to show.")
+                              .arg(m_runId));
+        return;
     }
+    auto* dialog = new PairLearningDialog(m_runId, std::move(dynamics), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PairLearningDialog::openPair, this, &LivePlotsPane::pairRequested);
+    dialog->show();
 }
 
 void LivePlotsPane::updateAlerts() {

@@ -15,6 +15,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include "core/train/run_lineage.h"
 #include "core/train/training_event.h"
 
 class QCheckBox;
@@ -27,6 +28,7 @@ namespace ladder::ui {
 
 class MetricPlot;
 class RunQueue;
+class RunsBridge;
 class WorkspaceSession;
 
 class LivePlotsPane final : public QWidget {
@@ -54,9 +56,14 @@ public:
     void flush();
     void poll();
     void reloadRuns();
-    // A click on a chart at `step`: the pairs whose margins the run measured at the evaluation
-    // nearest it, in a dialog (PairsAtStepDialog); the status line says when it measured none.
-    void showPairsAt(double step);
+    // A click on a chart at `x` (a step, or tokens on the tokens axis): the pairs whose margins
+    // the run measured at the evaluation nearest it, in a dialog (PairsAtStepDialog); the status
+    // line says when it measured none.
+    void showPairsAt(double x);
+    // The charts' x: the run's steps, or the tokens it trained on (after its parent's with
+    // After parent).
+    void setAxis(train::ChainAxis axis);
+    [[nodiscard]] train::ChainAxis axis() const;
     // The run's pair learning: learned, never learned, forgotten per tier or source
     // (PairLearningDialog); the status line says when it measured none.
     void showPairLearning();
@@ -70,7 +77,10 @@ private:
     void clear();
     void loadHistory();
     void loadAncestors();
+    // A recorded value at the run's own step: placed on the axis, or parked until the step's
+    // token count arrives (tokens axis).
     void ingest(std::int64_t step, const QString& name, double value);
+    void place(double x, std::int64_t step, const QString& name, double value);
     void onEvents(const std::vector<train::TrainingEvent>& events);
     void updateStages();
     void loadStageNames();
@@ -79,15 +89,24 @@ private:
 
     WorkspaceSession* m_session;
     RunQueue* m_queue;
+    RunsBridge* m_bridge;
     QComboBox* m_runs = nullptr;
     QCheckBox* m_followNewest = nullptr;
     QSlider* m_smoothing = nullptr;
     QLabel* m_smoothingLabel = nullptr;
     QCheckBox* m_logY = nullptr;
     // A run from another run's checkpoint drawn after its parents' steps (run_lineage.h), with
-    // their lines up to the branching point; its own steps are shifted by m_stepOffset.
+    // their lines up to the branching point; m_place says where its own steps lie.
     QCheckBox* m_chained = nullptr;
-    std::int64_t m_stepOffset = 0;
+    QComboBox* m_axis = nullptr;  // steps or tokens
+    train::RunAxis m_place;
+    struct Parked {
+        std::int64_t step;
+        QString name;
+        double value;
+    };
+    std::vector<Parked> m_parked;        // values whose step's tokens are not known yet
+    std::map<double, std::int64_t> m_stepAt;  // x -> the run's own step (a click's pairs)
     QCheckBox* m_legends = nullptr;
     QLabel* m_status = nullptr;
     // The run's alerts (core/train/run_alerts.h) as marks on the charts of their metrics: read
@@ -107,7 +126,7 @@ private:
     QHash<QString, Buffer> m_buffers;     // points not yet on a chart
     QHash<QString, Buffer> m_errorBuffers;  // standard errors (by the series they belong to)
     QHash<QString, double> m_lastStep;    // per series: the last step seen
-    std::vector<std::pair<std::int64_t, int>> m_stageStarts;  // (first step, stage number)
+    std::vector<std::pair<double, int>> m_stageStarts;  // (x of its first step, stage number)
     std::map<int, QString> m_stageNames;  // stage number (1-based) -> name
     QString m_nextStageName;              // from a StageChanged event, for the next stage seen
     double m_lastStepSeen = 0;

@@ -1,4 +1,4 @@
-#include "ui/runs/metric_plot.h"
+#include "ui/plots/metric_plot.h"
 
 #include <algorithm>
 #include <cmath>

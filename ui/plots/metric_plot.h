@@ -18,7 +18,7 @@
 #include <QVector>
 
 #include "ui/qcustomplot_wrapper.h"
-#include "ui/runs/plot_style.h"
+#include "ui/plots/plot_style.h"
 
 namespace ladder::ui {
 

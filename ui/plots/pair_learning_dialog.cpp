@@ -1,4 +1,4 @@
-#include "ui/runs/pair_learning_dialog.h"
+#include "ui/plots/pair_learning_dialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,4 +1,4 @@
-#include "ui/runs/pairs_at_step_dialog.h"
+#include "ui/plots/pairs_at_step_dialog.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

@@ -1,4 +1,4 @@
-#include "ui/runs/plot_export.h"
+#include "ui/plots/plot_export.h"
 
 #include <cmath>
 
@@ -11,7 +11,7 @@
 #include <QSvgGenerator>
 #include <QTextStream>
 
-#include "ui/runs/metric_plot.h"
+#include "ui/plots/metric_plot.h"
 
 namespace ladder::ui {
 

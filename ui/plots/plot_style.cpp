@@ -1,4 +1,4 @@
-#include "ui/runs/plot_style.h"
+#include "ui/plots/plot_style.h"
 
 #include "ui/qcustomplot_wrapper.h"
 

@@ -12,12 +12,12 @@
 #include "ui/bridge/study_bridge.h"
 #include "ui/main_window.h"
 #include "ui/pairs/pair_browser.h"
-#include "ui/runs/compare_pane.h"
-#include "ui/runs/launcher_pane.h"
-#include "ui/runs/live_plots_pane.h"
+#include "ui/compare/compare_pane.h"
+#include "ui/launcher/launcher_pane.h"
+#include "ui/plots/live_plots_pane.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_pane.h"
-#include "ui/runs/studies_pane.h"
+#include "ui/studies/studies_pane.h"
 
 namespace ladder::ui {
 

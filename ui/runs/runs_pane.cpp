@@ -12,24 +12,17 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QTableView>
-#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
 
-#include "core/common/clock.h"
-#include "core/common/json_read.h"
-#include "core/common/log.h"
-#include "core/eval/eval_store.h"
-#include "core/store/metrics.h"
-#include "core/store/run_cleanup.h"
-#include "core/train/run_alerts.h"
 #include "ui/bridge/run_queue.h"
+#include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/runs/judge_program_prompt.h"
-#include "ui/runs/process_launch.h"
+#include "ui/launcher/judge_program_prompt.h"
+#include "ui/bridge/process_launch.h"
 #include "ui/runs/progress_delegate.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_table_model.h"
@@ -49,7 +42,7 @@ std::optional<double> finite(const std::unordered_map<std::string, double>& valu
 }  // namespace
 
 RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
-    : QWidget(parent), m_session(session), m_queue(queue) {
+    : QWidget(parent), m_session(session), m_queue(queue), m_bridge(new RunsBridge(session, this)) {
     setObjectName("runsPane");
     m_model = new RunsTableModel(this);
     m_view = new QTableView(this);
@@ -181,10 +174,7 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
                                              progress ? progress->message : QString());
                 }
             });
-    m_alertWorkers = new QThreadPool(this);
-    m_alertWorkers->setMaxThreadCount(1);
     connect(m_session, &WorkspaceSession::opened, this, [this] {
-        ++m_alertGeneration;
         m_metrics.clear();
         m_logTails.clear();
         refresh();
@@ -194,36 +184,19 @@ RunsPane::RunsPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     refresh();
 }
 
-RunsPane::~RunsPane() {
-    m_alertWorkers->clear();
-    m_alertWorkers->waitForDone();
-}
+RunsPane::~RunsPane() = default;
 
 void RunsPane::readAlerts(std::int64_t runId) {
-    const std::filesystem::path path = m_session->workspace()->path();
-    const int generation = m_alertGeneration;
-    m_alertWorkers->start([this, path, runId, generation] {
+    m_bridge->alertsAsync(runId, [this, runId](const std::vector<train::RunAlert>& found) {
         QStringList alerts;
-        try {
-            auto workspace = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
-            for (const auto& a : train::runAlerts(workspace.db(), runId)) {
-                alerts << tr("step %1: %2. %3").arg(a.step).arg(QString::fromStdString(a.title),
-                                                                QString::fromStdString(a.explanation));
-            }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot read the alerts of run {}: {}", runId, e.what());
-            return;
+        for (const auto& a : found) {
+            alerts << tr("step %1: %2. %3").arg(a.step).arg(QString::fromStdString(a.title),
+                                                            QString::fromStdString(a.explanation));
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, generation, alerts] {
-                if (generation != m_alertGeneration) return;
-                auto it = m_metrics.find(runId);
-                if (it == m_metrics.end() || it->second.alerts == alerts) return;
-                it->second.alerts = alerts;
-                refresh();
-            },
-            Qt::QueuedConnection);
+        auto it = m_metrics.find(runId);
+        if (it == m_metrics.end() || it->second.alerts == alerts) return;
+        it->second.alerts = alerts;
+        refresh();
     });
 }
 
@@ -233,8 +206,7 @@ void RunsPane::fillMetrics(RunRow& row) {
     if (cache.lastStep != row.run.lastStep || cache.status != status) {
         cache.lastStep = row.run.lastStep;
         cache.status = status;
-        auto& db = m_session->workspace()->db();
-        const auto latest = store::MetricsReader(db).latest(row.run.id);
+        const auto latest = m_bridge->latestMetrics(row.run.id);
         cache.loss = finite(latest, "loss");
         cache.accuracy = finite(latest, "eval/rewards/accuracies");
         cache.winRate = finite(latest, "eval/win_rate");
@@ -245,7 +217,7 @@ void RunsPane::fillMetrics(RunRow& row) {
         cache.residentBytes = finite(latest, "system/resident_bytes");
         cache.gpuUsedBytes = finite(latest, "system/gpu_used_bytes");
         cache.processes = finite(latest, "system/processes");
-        if (const auto e = eval::latestEval(db, row.run.id)) {
+        if (const auto e = m_bridge->latestEval(row.run.id)) {
             if (std::isfinite(e->winRate)) cache.winRate = e->winRate;
             if (std::isfinite(e->stdError)) cache.winRateError = e->stdError;
         }
@@ -303,50 +275,45 @@ void RunsPane::refresh() {
         }
     }
     int active = 0, stale = 0;
-    if (auto* ws = m_session->workspace()) {
-        try {
-            const double now = clock::nowSeconds();
-            for (auto& run : store::RunStore(ws->db()).list()) {
-                RunRow row;
-                row.liveness = store::runLiveness(run, ws->path());
-                row.trainingHere = m_queue->isTraining(path, run.id);
-                row.heartbeatAge = store::heartbeatAgeSeconds(run, now);
-                row.durationSeconds = store::runDurationSeconds(run, now, row.trainingHere);
-                row.progress = run.totalSteps > 0
-                                   ? static_cast<double>(run.lastStep) / static_cast<double>(run.totalSteps)
-                                   : 0.0;
-                if (run.status == store::RunStatus::Finished) row.progress = 1;
-                row.etaSeconds = store::estimateSecondsLeft(run, now);
-                if (row.trainingHere) {
-                    if (const auto p = m_queue->progress(run.id)) {
-                        row.progress = p->totalSteps > 0
-                                           ? static_cast<double>(p->step) / static_cast<double>(p->totalSteps)
-                                           : row.progress;
-                        row.etaSeconds = p->etaSeconds;
-                        row.activity = p->message;
-                    }
-                }
-                if (row.liveness == store::Liveness::Stale) {
-                    ++stale;
-                    row.etaSeconds = -1;
-                } else if (store::isActive(run.status)) {
-                    ++active;
-                }
-                row.run = std::move(run);
-                fillMetrics(row);
-                if (!row.trainingHere && (row.liveness == store::Liveness::Stale ||
-                                          row.run.status == store::RunStatus::Failed)) {
-                    auto tail = m_logTails.find(row.run.id);
-                    if (tail == m_logTails.end()) {
-                        tail = m_logTails.emplace(row.run.id, launchLogTail(path, row.run.id)).first;
-                    }
-                    row.logTail = tail->second;
-                }
-                rows.push_back(std::move(row));
+    const auto here = [this, &path](std::int64_t runId) { return m_queue->isTraining(path, runId); };
+    for (RunState& state : m_bridge->runStates(here)) {
+        RunRow row;
+        row.liveness = state.liveness;
+        row.trainingHere = here(state.run.id);
+        row.heartbeatAge = state.heartbeatAge;
+        row.durationSeconds = state.durationSeconds;
+        const auto& run = state.run;
+        row.progress = run.totalSteps > 0
+                           ? static_cast<double>(run.lastStep) / static_cast<double>(run.totalSteps)
+                           : 0.0;
+        if (run.status == store::RunStatus::Finished) row.progress = 1;
+        row.etaSeconds = state.etaSeconds;
+        if (row.trainingHere) {
+            if (const auto p = m_queue->progress(run.id)) {
+                row.progress = p->totalSteps > 0
+                                   ? static_cast<double>(p->step) / static_cast<double>(p->totalSteps)
+                                   : row.progress;
+                row.etaSeconds = p->etaSeconds;
+                row.activity = p->message;
             }
-        } catch (const std::exception& e) {
-            log::get("ui")->warn("cannot list the runs: {}", e.what());
         }
+        if (row.liveness == store::Liveness::Stale) {
+            ++stale;
+            row.etaSeconds = -1;
+        } else if (store::isActive(run.status)) {
+            ++active;
+        }
+        row.run = std::move(state.run);
+        fillMetrics(row);
+        if (!row.trainingHere && (row.liveness == store::Liveness::Stale ||
+                                  row.run.status == store::RunStatus::Failed)) {
+            auto tail = m_logTails.find(row.run.id);
+            if (tail == m_logTails.end()) {
+                tail = m_logTails.emplace(row.run.id, launchLogTail(path, row.run.id)).first;
+            }
+            row.logTail = tail->second;
+        }
+        rows.push_back(std::move(row));
     }
     const int total = static_cast<int>(rows.size());
     m_model->setRows(std::move(rows));
@@ -389,7 +356,7 @@ void RunsPane::updateActions() {
                            (row->run.status == store::RunStatus::Stopped ||
                             row->run.status == store::RunStatus::Failed ||
                             row->liveness == store::Liveness::Stale);
-    m_resume->setEnabled(resumable && m_session->workspace() && !m_session->isReadOnly());
+    m_resume->setEnabled(resumable && m_bridge->isOpen() && !m_session->isReadOnly());
     m_duplicate->setEnabled(row && !row->isQueuedHere());
     m_rename->setEnabled(row && !row->isQueuedHere() && !m_session->isReadOnly());
     m_plots->setEnabled(row && !row->isQueuedHere());
@@ -429,7 +396,7 @@ void RunsPane::stopSelected() {
             .arg(row->run.id)
             .arg(row->run.pid.value_or(0)));
     if (answer != QMessageBox::Yes) return;
-    if (!store::askProcessToStop(row->run)) {
+    if (!m_bridge->askToStop(row->run)) {
         QMessageBox::warning(this, tr("Stop Run"),
                              tr("Run #%1's process could not be reached (it runs on another machine, "
                                 "or has ended).").arg(row->run.id));
@@ -438,16 +405,13 @@ void RunsPane::stopSelected() {
 
 void RunsPane::resumeSelected() {
     const RunRow* row = selectedRow();
-    if (!row || !m_session->workspace()) return;
+    if (!row || !m_bridge->isOpen()) return;
     train::JobRequest request;
     request.workspacePath = m_session->path().toStdString();
     request.resumeRunId = row->run.id;
-    try {
-        const auto config = train::parseRunConfig(nlohmann::json::parse(row->run.configJson),
-                                                  "run " + std::to_string(row->run.id));
-        if (!approveJudgeProgram(this, config, request)) return;
-    } catch (const std::exception&) {
-        // A damaged config: the trainer reports it when it resumes.
+    // A damaged config: the trainer reports it when it resumes.
+    if (const auto config = RunsBridge::storedConfig(row->run, nullptr)) {
+        if (!approveJudgeProgram(this, *config, request)) return;
     }
     m_queue->enqueue(std::move(request));
     m_summary->setText(tr("Run #%1 queued to resume from its last checkpoint").arg(row->run.id));
@@ -456,35 +420,33 @@ void RunsPane::resumeSelected() {
 void RunsPane::duplicateSelected() {
     const RunRow* row = selectedRow();
     if (!row || row->isQueuedHere()) return;
-    try {
-        train::RunConfig config = train::parseRunConfig(
-            json::parseText(row->run.configJson, "the stored run config"),
-            "the stored config of run " + std::to_string(row->run.id));
-        config.name = row->run.name + " (copy)";
-        Q_EMIT duplicateConfig(config);
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Duplicate Config"), QString::fromStdString(e.what()));
+    QString error;
+    auto config = RunsBridge::storedConfig(row->run, &error);
+    if (!config) {
+        QMessageBox::warning(this, tr("Duplicate Config"), error);
+        return;
     }
+    config->name = row->run.name + " (copy)";
+    Q_EMIT duplicateConfig(*config);
 }
 
 bool RunsPane::renameSelected(const QString& name) {
     const RunRow* row = selectedRow();
     const QString trimmed = name.trimmed();
-    if (!row || row->isQueuedHere() || trimmed.isEmpty() || !m_session->workspace()) return false;
-    try {
-        store::RunStore(m_session->workspace()->db()).rename(row->run.id, trimmed.toStdString());
-        m_session->notifyChanged();
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Rename Run"), QString::fromStdString(e.what()));
+    if (!row || row->isQueuedHere() || trimmed.isEmpty() || !m_bridge->isOpen()) return false;
+    QString error;
+    if (!m_bridge->rename(row->run.id, trimmed, &error)) {
+        QMessageBox::warning(this, tr("Rename Run"), error);
         return false;
     }
+    m_session->notifyChanged();
     refresh();
     return true;
 }
 
 void RunsPane::deleteSelected() {
     const RunRow* row = selectedRow();
-    if (!row || row->isQueuedHere() || !m_session->workspace()) return;
+    if (!row || row->isQueuedHere() || !m_bridge->isOpen()) return;
     const std::int64_t id = row->run.id;
     const auto answer = QMessageBox::question(
         this, tr("Delete Run"),
@@ -494,13 +456,13 @@ void RunsPane::deleteSelected() {
             .arg(QString::fromStdString(row->run.name)),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes) return;
-    try {
-        store::deleteRunAndCheckpoints(*m_session->workspace(), id);
+    QString error;
+    if (m_bridge->remove(id, &error)) {
         m_metrics.erase(id);
         m_keepSelected = 0;
         m_session->notifyChanged();
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Delete Run"), QString::fromStdString(e.what()));
+    } else {
+        QMessageBox::warning(this, tr("Delete Run"), error);
     }
     refresh();
 }

@@ -22,6 +22,7 @@ class QThreadPool;
 namespace ladder::ui {
 
 class RunQueue;
+class RunsBridge;
 class RunsTableModel;
 class WorkspaceSession;
 struct RunRow;
@@ -60,6 +61,7 @@ private:
 
     WorkspaceSession* m_session;
     RunQueue* m_queue;
+    RunsBridge* m_bridge;
     RunsTableModel* m_model = nullptr;
     QTableView* m_view = nullptr;
     QLabel* m_summary = nullptr;
@@ -88,10 +90,8 @@ private:
     // The last output of failed or stale runs this window's launcher started (process_launch.h),
     // read once a run is seen so.
     std::map<std::int64_t, QString> m_logTails;
-    // Alerts are read on a worker thread (whole series: tens of milliseconds for a long run).
+    // Alerts are read on the bridge's worker (whole series: tens of milliseconds for a long run).
     void readAlerts(std::int64_t runId);
-    QThreadPool* m_alertWorkers = nullptr;
-    int m_alertGeneration = 0;  // a workspace opened since a read started: its result is dropped
 };
 
 }  // namespace ladder::ui

@@ -1,4 +1,4 @@
-#include "ui/runs/studies_pane.h"
+#include "ui/studies/studies_pane.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -18,8 +18,8 @@
 #include "ui/bridge/study_bridge.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/qcustomplot_wrapper.h"
-#include "ui/runs/plot_export.h"
-#include "ui/runs/plot_style.h"
+#include "ui/plots/plot_export.h"
+#include "ui/plots/plot_style.h"
 
 namespace ladder::ui {
 namespace {
