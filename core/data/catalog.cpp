@@ -1,8 +1,40 @@
 #include "core/data/catalog.h"
 
+#include <unordered_map>
+
 #include "core/common/error.h"
 
 namespace ladder::data {
+
+namespace {
+
+// The answers a ladder can pair: those of complete 'responses' datasets, and those generated in
+// the workspace (no dataset). Pair and verdict files hold answers too, counted apart.
+constexpr const char* kPairableAnswer =
+    "((d.kind = 'responses' AND d.state = 'complete') OR r.dataset_id IS NULL)";
+
+// Fills the length columns of each source from its pairable answers' lengths. SQLite's length()
+// of a text counts characters (code points), as text::codePointCount does; sorted by SQLite, the
+// lengths of a source arrive in order, so its median is read off the middle.
+void addAnswerLengths(store::Database& db, std::vector<SourceInfo>& sources) {
+    auto s = db.prepare(std::string("SELECT r.source_id, length(r.text) FROM responses r "
+                                    "LEFT JOIN datasets d ON d.id = r.dataset_id WHERE ") +
+                        kPairableAnswer + " ORDER BY r.source_id, 2");
+    std::unordered_map<std::int64_t, std::vector<std::int64_t>> lengths;
+    while (s.step()) lengths[s.int64(0)].push_back(s.int64(1));
+    for (auto& source : sources) {
+        const auto it = lengths.find(source.id);
+        if (it == lengths.end()) continue;
+        const std::vector<std::int64_t>& l = it->second;
+        const std::size_t n = l.size();
+        source.shortestChars = l.front();
+        source.longestChars = l.back();
+        source.medianChars = n % 2 == 1 ? static_cast<double>(l[n / 2])
+                                        : 0.5 * static_cast<double>(l[n / 2 - 1] + l[n / 2]);
+    }
+}
+
+}  // namespace
 
 std::vector<DatasetInfo> listDatasets(store::Database& db) {
     auto s = db.prepare(
@@ -31,19 +63,25 @@ std::vector<DatasetInfo> listDatasets(store::Database& db) {
 }
 
 std::vector<SourceInfo> listSources(store::Database& db) {
-    auto s = db.prepare(
-        "SELECT s.id, s.name, "
-        "count(CASE WHEN (d.kind = 'responses' AND d.state = 'complete') OR r.dataset_id IS NULL "
-        "THEN r.id END), "
-        "count(DISTINCT CASE WHEN (d.kind = 'responses' AND d.state = 'complete') "
-        "OR r.dataset_id IS NULL THEN r.prompt_id END), "
-        "count(CASE WHEN d.kind <> 'responses' THEN r.id END) "
-        "FROM sources s LEFT JOIN responses r ON r.source_id = s.id "
-        "LEFT JOIN datasets d ON d.id = r.dataset_id GROUP BY s.id ORDER BY s.name");
+    const std::string pairable = kPairableAnswer;
+    std::string sql = "SELECT s.id, s.name, count(CASE WHEN " + pairable + " THEN r.id END), ";
+    sql += "count(DISTINCT CASE WHEN " + pairable + " THEN r.prompt_id END), ";
+    sql +=
+        "count(CASE WHEN d.kind <> 'responses' THEN r.id END) FROM sources s "
+        "LEFT JOIN responses r ON r.source_id = s.id "
+        "LEFT JOIN datasets d ON d.id = r.dataset_id GROUP BY s.id ORDER BY s.name";
+    auto s = db.prepare(sql);
     std::vector<SourceInfo> out;
     while (s.step()) {
-        out.push_back({s.int64(0), s.text(1), s.int64(2), s.int64(3), s.int64(4)});
+        SourceInfo info;
+        info.id = s.int64(0);
+        info.name = s.text(1);
+        info.answers = s.int64(2);
+        info.prompts = s.int64(3);
+        info.otherResponses = s.int64(4);
+        out.push_back(std::move(info));
     }
+    addAnswerLengths(db, out);
     return out;
 }
 

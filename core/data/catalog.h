@@ -31,6 +31,11 @@ struct SourceInfo {
     std::int64_t answers = 0;  // answers in 'responses' datasets (those that ladders pair up)
     std::int64_t prompts = 0;  // distinct prompts among them
     std::int64_t otherResponses = 0;  // answers held by pair or verdict datasets
+    // Lengths of the `answers` in characters (Unicode code points, as pairs count them); 0 when
+    // it has none. The median of an even count is the mean of the middle two.
+    double medianChars = 0;
+    std::int64_t shortestChars = 0;
+    std::int64_t longestChars = 0;
 };
 
 [[nodiscard]] std::vector<DatasetInfo> listDatasets(store::Database& db);

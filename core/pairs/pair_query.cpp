@@ -1,6 +1,7 @@
 #include "core/pairs/pair_query.h"
 
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "core/common/error.h"
@@ -134,13 +135,25 @@ std::string orderOf(const PairSort& sort) {
     return std::string("p.id") + dir;
 }
 
-void requireRun(store::Database& db, std::int64_t runId) {
+// `purpose` finishes the error: "no run 7 in this workspace to ...".
+void requireRun(store::Database& db, std::int64_t runId, const std::string& purpose) {
     auto s = db.prepare("SELECT 1 FROM runs WHERE id = ?");
     s.bind(1, runId);
     if (!s.step()) {
-        throw Error("no run " + std::to_string(runId) +
-                    " in this workspace to sort pairs by its margins");
+        throw Error("no run " + std::to_string(runId) + " in this workspace " + purpose);
     }
+}
+
+// Keeps the ids whose stored margins in `runId` classify as `learning`. Classified in C++ by
+// pairDynamics (one read of the run's margins), so that the browser's filter, the detail and
+// learnability all say the same of a pair.
+void keepLearning(store::Database& db, std::int64_t runId, PairLearning learning,
+                  std::vector<std::int64_t>& ids) {
+    std::unordered_set<std::int64_t> matching;
+    for (const auto& d : pairDynamics(db, runId)) {
+        if (d.learning == learning) matching.insert(d.pairId);
+    }
+    std::erase_if(ids, [&](std::int64_t id) { return !matching.contains(id); });
 }
 
 std::string onePreviewLine(std::string_view instruction) {
@@ -167,7 +180,10 @@ std::vector<std::int64_t> findPairIds(store::Database& db, const PairFilter& fil
                                       const PairSort& sort) {
     const Conditions where = conditionsOf(filter);
     const bool byMargin = sort.key == PairSortKey::Margin;
-    if (byMargin) requireRun(db, sort.marginRunId);
+    if (byMargin) requireRun(db, sort.marginRunId, "to sort pairs by its margins");
+    if (filter.learning) {
+        requireRun(db, filter.learningRunId, "to filter pairs by what it learned");
+    }
     // Only the joins the filter and the order need: the plain id list reads the pairs table alone.
     const bool needAnswers = !filter.source.empty() || filter.judge || !filter.search.empty() ||
                              sort.key == PairSortKey::LengthDifference;
@@ -186,6 +202,7 @@ std::vector<std::int64_t> findPairIds(store::Database& db, const PairFilter& fil
     where.bind(s);
     std::vector<std::int64_t> ids;
     while (s.step()) ids.push_back(s.int64(0));
+    if (filter.learning) keepLearning(db, filter.learningRunId, *filter.learning, ids);
     return ids;
 }
 

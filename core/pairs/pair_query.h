@@ -11,6 +11,7 @@
 
 #include "core/data/conversation.h"
 #include "core/pairs/pair_annotations.h"
+#include "core/pairs/pair_dynamics.h"
 #include "core/pairs/pair_provenance.h"
 #include "core/store/database.h"
 
@@ -36,6 +37,10 @@ struct PairFilter {
     std::optional<JudgeVerdict> judge;
     std::string split;   // "train", "heldout", or empty for both
     std::string search;  // in the prompt and both answers; ASCII letters match either case
+    // The pairs whose margins over run learningRunId's evaluations say this (pair_dynamics.h's
+    // classify). A pair measured at fewer than two evaluations says nothing and is left out.
+    std::optional<PairLearning> learning;
+    std::int64_t learningRunId = 0;
 };
 
 enum class PairSortKey {
@@ -71,8 +76,8 @@ struct PairRow {
     [[nodiscard]] std::int64_t lengthDifference() const { return chosenChars - rejectedChars; }
 };
 
-// Throws ladder::Error for an unknown split or sort run (a bad ladder or dataset id matches
-// nothing).
+// Throws ladder::Error for an unknown split, sort run or learning run (a bad ladder or dataset id
+// matches nothing).
 [[nodiscard]] std::vector<std::int64_t> findPairIds(store::Database& db, const PairFilter& filter,
                                                     const PairSort& sort = {});
 // The rows of these pairs in the order given (ids that no longer exist are left out).

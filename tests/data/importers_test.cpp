@@ -423,5 +423,32 @@ TEST(Import, DatasetNamesStayUniqueAndCatalogCountsWhatIsThere) {
     EXPECT_THROW(deleteDataset(f.db(), 99), Error);
 }
 
+// Lengths counted by hand, in code points: u has 2, 5, 5, 12 (in bytes 2, 6, 15, 12: "naïve" is 6
+// bytes, the Japanese answer 15), v has 3, 2, 12 (bytes 3, 4, 12). An even count's median is the
+// mean of the middle two.
+TEST(Import, SourceListGivesAnswerLengthsInCodePointsNotBytes) {
+    WorkspaceFixture f;
+    f.importText("lengths.jsonl",
+                 R"({"instruction": "q1", "output": "ok", "model": "u"}
+{"instruction": "q2", "output": "na\u00efve", "model": "u"}
+{"instruction": "q3", "output": "\u65e5\u672c\u8a9e\u3067\u3059", "model": "u"}
+{"instruction": "q4", "output": "a longer one", "model": "u"}
+{"instruction": "q1", "output": "abc", "model": "v"}
+{"instruction": "q2", "output": "\u00e9\u00e9", "model": "v"}
+{"instruction": "q3", "output": "hello world!", "model": "v"}
+)");
+    const auto sources = listSources(f.db());
+    ASSERT_EQ(sources.size(), 2u);
+    EXPECT_EQ(sources[0].name, "u");
+    EXPECT_EQ(sources[0].answers, 4);
+    EXPECT_DOUBLE_EQ(sources[0].medianChars, 5.0);
+    EXPECT_EQ(sources[0].shortestChars, 2);
+    EXPECT_EQ(sources[0].longestChars, 12);
+    EXPECT_EQ(sources[1].name, "v");
+    EXPECT_DOUBLE_EQ(sources[1].medianChars, 3.0);
+    EXPECT_EQ(sources[1].shortestChars, 2);
+    EXPECT_EQ(sources[1].longestChars, 12);
+}
+
 }  // namespace
 }  // namespace ladder::data

@@ -2,10 +2,12 @@
 // learned, forgot, or had right from the start; counted per tier and source; listed by ladder-cli.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/demo/demo_workspace.h"
 #include "core/pairs/pair_dynamics.h"
+#include "core/pairs/pair_query.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "tests/support/test_support.h"
@@ -101,6 +103,55 @@ TEST_F(PairDynamicsStore, StoredMarginsAreReadBackPerPairAndCountedPerTier) {
     EXPECT_NE(cli.output.find("training (a fixed sample) pairs by tier"), std::string::npos) << cli.output;
     EXPECT_NE(cli.output.find("pair " + std::to_string(c) + " (" + m_train[2].second + "): 10:+1.000 20:+1.000 30:-1.000"),
               std::string::npos) << cli.output;
+}
+
+// The browser's Learning filter (issue 16): findPairIds keeps the pairs whose margins in the run
+// classify so, by pair id, with the other filters still applying.
+TEST_F(PairDynamicsStore, LearningFilterListsThePairsWhoseMarginsClassifySo) {
+    ASSERT_GE(m_train.size(), 6u);
+    auto ws = store::Workspace::open(m_path);
+    // a and the held-out h learned (at 20 and 30), b and b2 never, c forgotten, d right from the
+    // start; e measured once only, so in no state.
+    const auto a = m_train[0].first, b = m_train[1].first, b2 = m_train[2].first;
+    const auto c = m_train[3].first, d = m_train[4].first, e = m_train[5].first;
+    const auto h = m_heldout[0].first;
+    savePairMarginStep(ws.db(), m_run, 10,
+                       {{a, -1}, {b, -1}, {b2, 0}, {c, 1}, {d, 1}, {e, -1}, {h, -1}});
+    savePairMarginStep(ws.db(), m_run, 20, {{a, 1}, {b, -2}, {b2, 0}, {c, 1}, {d, 2}, {h, -1}});
+    savePairMarginStep(ws.db(), m_run, 30, {{a, 1}, {b, -1}, {b2, -3}, {c, -1}, {d, 1}, {h, 1}});
+    auto listed = [&](PairLearning learning, const std::string& split = "") {
+        PairFilter f;
+        f.learning = learning;
+        f.learningRunId = m_run;
+        f.split = split;
+        return findPairIds(ws.db(), f);
+    };
+    auto sorted = [](std::vector<std::int64_t> ids) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    EXPECT_EQ(listed(PairLearning::LearnedAt), sorted({a, h}));
+    EXPECT_EQ(listed(PairLearning::NeverLearned), sorted({b, b2}));
+    EXPECT_EQ(listed(PairLearning::Forgotten), std::vector<std::int64_t>{c});
+    EXPECT_EQ(listed(PairLearning::RightFromTheStart), std::vector<std::int64_t>{d});
+    EXPECT_EQ(listed(PairLearning::LearnedAt, "heldout"), std::vector<std::int64_t>{h});
+    EXPECT_EQ(listed(PairLearning::LearnedAt, "train"), std::vector<std::int64_t>{a});
+
+    // Another run judges by its own margins: none stored, no pair in any state.
+    store::NewRun other;
+    other.name = "other";
+    other.method = "dpo";
+    other.configJson = "{}";
+    const auto otherRun = store::RunStore(ws.db()).create(other);
+    PairFilter f;
+    f.learning = PairLearning::NeverLearned;
+    f.learningRunId = otherRun;
+    EXPECT_TRUE(findPairIds(ws.db(), f).empty());
+    f.learningRunId = otherRun + 100;
+    EXPECT_NE(test::errorOf([&] { (void)findPairIds(ws.db(), f); })
+                  .find("no run " + std::to_string(otherRun + 100) +
+                        " in this workspace to filter pairs by what it learned"),
+              std::string::npos);
 }
 
 TEST_F(PairDynamicsStore, ANonFiniteMarginStoresNothing) {

@@ -318,6 +318,64 @@ TEST_F(PairBrowserTest, AMarginRunAddsTheColumnAndSortsTheMostWrongPairsFirst) {
         model->data(model->index(5, PairTableModel::MarginColumn), Qt::DisplayRole).isValid());
 }
 
+// Issue 16: the Learning filter lists the pairs whose margins over the chosen run's evaluations
+// say so; it waits for a run to judge by.
+TEST_F(PairBrowserTest, TheLearningFilterListsThePairsTheMarginRunLearnedForgotOrNever) {
+    auto* runs = m_pane->findChild<QComboBox*>("pairsMarginRun");
+    auto* learning = m_pane->findChild<QComboBox*>("pairsLearning");
+    ASSERT_NE(learning, nullptr);
+    EXPECT_FALSE(learning->isVisibleTo(m_pane));  // no run has margins yet
+
+    auto& db = m_window.session()->workspace()->db();
+    const std::int64_t run =
+        store::RunStore(db).create({.name = "dpo-demo", .method = "dpo", .configJson = "{}"});
+    // By pair, its margins at steps 100, 200 and 300.
+    const std::int64_t learned = m_pairs[30].pairId, never = m_pairs[31].pairId,
+                       forgotten = m_pairs[32].pairId, right = m_pairs[33].pairId,
+                       forgottenToo = m_pairs[34].pairId;
+    const std::vector<std::pair<std::int64_t, std::vector<double>>> paths = {
+        {learned, {-1, 1, 1}},
+        {never, {-1, -0.5, -1}},
+        {forgotten, {1, 1, -1}},
+        {right, {0.5, 1, 2}},
+        {forgottenToo, {-1, 1, -0.1}}};
+    for (int i = 0; i < 3; ++i) {
+        std::vector<std::pair<std::int64_t, double>> atStep;
+        for (const auto& [pairId, margins] : paths) atStep.emplace_back(pairId, margins[i]);
+        pairs::savePairMarginStep(db, run, 100 * (i + 1), atStep);
+        if (i == 2) pairs::savePairMargins(db, run, 300, atStep);
+    }
+    m_window.session()->notifyChanged();
+    EXPECT_TRUE(learning->isVisibleTo(m_pane));
+    EXPECT_FALSE(learning->isEnabled());  // no run chosen: nothing to judge by
+
+    runs->setCurrentIndex(runs->findData(QVariant::fromValue<qlonglong>(run)));
+    waitListed();
+    ASSERT_TRUE(learning->isEnabled());
+    auto listedWith = [&](const QString& state) {
+        learning->setCurrentIndex(learning->findText(state));
+        waitListed();
+        auto ids = listedIds();
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    using Ids = std::vector<std::int64_t>;
+    EXPECT_EQ(listedWith("Forgotten"), (Ids{forgotten, forgottenToo}));
+    EXPECT_EQ(m_pane->currentPairId(), forgotten);  // still by the run's margin: -1 before -0.1
+    EXPECT_EQ(listedWith("Never learned"), Ids{never});
+    EXPECT_EQ(listedWith("Learned"), Ids{learned});
+    EXPECT_EQ(listedWith("Right from the start"), Ids{right});
+    const QString count = m_pane->countLabel()->text();
+    EXPECT_TRUE(count.startsWith("1 of ")) << count.toStdString();
+
+    // Back to no run: the filter goes back to All and every pair is listed again.
+    runs->setCurrentIndex(0);
+    waitListed();
+    EXPECT_FALSE(learning->isEnabled());
+    EXPECT_EQ(learning->currentIndex(), 0);
+    EXPECT_EQ(listedIds().size(), m_pairs.size());
+}
+
 TEST_F(PairBrowserTest, FollowsTheWorkspaceBeingClosedAndOpened) {
     m_window.session()->close();
     EXPECT_EQ(m_pane->model()->rowCount(), 0);

@@ -1,8 +1,11 @@
-// The Sources pane on a real workspace: the sources with their answer counts; a run's model
-// answers the prompts from the window and becomes a new source (no CLI), progress shown while it
-// works; Stop ends it between batches and generating again with the same settings continues to
+// The Sources pane on a real workspace: the sources with their answer counts and lengths; a run's
+// model answers the prompts from the window and becomes a new source (no CLI), progress shown while
+// it works; Stop ends it between batches and generating again with the same settings continues to
 // exactly one answer a prompt; bad requests are refused with what to do.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -53,6 +56,37 @@ protected:
         }
         return {-1, -1};
     }
+    // The median and range cells of a source's row (as std::string: readable in a failure);
+    // empty when it is not listed.
+    std::pair<std::string, std::string> lengthCells(const QString& source) const {
+        auto* m = m_pane->tableModel();
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, 0).data().toString() == source) {
+                return {m->index(r, 3).data().toString().toStdString(),
+                        m->index(r, 4).data().toString().toStdString()};
+            }
+        }
+        return {};
+    }
+    // The same cells computed here from the stored answers, counted as Qt decodes them.
+    std::pair<std::string, std::string> expectedLengthCells(const std::string& source) {
+        auto ws = store::Workspace::open(m_path);
+        auto s = ws.db().prepare(
+            "SELECT r.text FROM responses r JOIN sources s ON s.id = r.source_id WHERE s.name = ?");
+        s.bind(1, source);
+        std::vector<qsizetype> lengths;
+        while (s.step()) lengths.push_back(QString::fromStdString(s.text(0)).toUcs4().size());
+        if (lengths.empty()) return {};
+        std::sort(lengths.begin(), lengths.end());
+        const std::size_t n = lengths.size();
+        const double median =
+            n % 2 == 1 ? double(lengths[n / 2]) : (lengths[n / 2 - 1] + lengths[n / 2]) / 2.0;
+        const QLocale locale;
+        return {locale.toString(median, 'f', median == std::floor(median) ? 0 : 1).toStdString(),
+                (locale.toString(qlonglong(lengths.front())) + QChar(0x2013) +
+                 locale.toString(qlonglong(lengths.back())))
+                    .toStdString()};
+    }
     bool waitForJob() {
         return test::waitFor([&] { return !m_pane->job()->isRunning(); }, 120s);
     }
@@ -72,6 +106,8 @@ protected:
 TEST_F(SourcesPaneTest, ARunsModelAnswersThePromptsAndBecomesASource) {
     EXPECT_EQ(row("strong"), std::make_pair(48, 48));
     EXPECT_EQ(row("weak").first, 48);
+    EXPECT_EQ(lengthCells("strong"), expectedLengthCells("strong"));
+    EXPECT_NE(lengthCells("weak").second.find("\u2013"), std::string::npos);
     const auto runs = finishedRuns(m_window->session());
     ASSERT_EQ(runs.size(), 1u);
     GenerationRequest request;
@@ -90,6 +126,7 @@ TEST_F(SourcesPaneTest, ARunsModelAnswersThePromptsAndBecomesASource) {
     EXPECT_TRUE(status.contains("source local: 20 answers stored")) << status.toStdString();
     EXPECT_EQ(row("local"), std::make_pair(20, 20));
     EXPECT_EQ(storedAnswers("local"), 20);
+    EXPECT_EQ(lengthCells("local"), expectedLengthCells("local"));  // answers of no dataset count
     EXPECT_TRUE(m_pane->findChild<QPushButton*>("generateAnswers")->isEnabled());
 }
 

@@ -44,6 +44,9 @@ const std::vector<std::optional<pairs::AnnotationStatus>> kStatusChoices = {
 const std::vector<std::optional<pairs::JudgeVerdict>> kJudgeChoices = {
     std::nullopt, pairs::JudgeVerdict::Agree, pairs::JudgeVerdict::Disagree,
     pairs::JudgeVerdict::Tie, pairs::JudgeVerdict::None};
+const std::vector<std::optional<pairs::PairLearning>> kLearningChoices = {
+    std::nullopt, pairs::PairLearning::NeverLearned, pairs::PairLearning::LearnedAt,
+    pairs::PairLearning::Forgotten, pairs::PairLearning::RightFromTheStart};
 
 QComboBox* combo(QWidget* parent, const QString& name, const QStringList& items = {}) {
     auto* c = new QComboBox(parent);
@@ -103,6 +106,13 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     m_marginRun->setToolTip(
         tr("A run's reward margins: choosing a run lists the pairs it gets "
            "most wrong first"));
+    m_learning = combo(this, "pairsLearning",
+                       {tr("All"), tr("Never learned"), tr("Learned"), tr("Forgotten"),
+                        tr("Right from the start")});
+    m_learningLabel = label(tr("&Learning"), m_learning);
+    m_learning->setToolTip(
+        tr("What the margin run's evaluations say of each pair; a pair measured at fewer than "
+           "two evaluations is in none of these (choose a run under Margins of first)"));
     m_search = new QLineEdit(this);
     m_search->setObjectName("pairsSearch");
     m_search->setPlaceholderText(tr("Search prompt and answers"));
@@ -201,7 +211,7 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
         reloadScopeLists();
         applyFilter();
     });
-    for (QComboBox* c : {m_tier, m_source, m_status, m_judge, m_split}) {
+    for (QComboBox* c : {m_tier, m_source, m_status, m_judge, m_split, m_learning}) {
         connect(c, &QComboBox::currentIndexChanged, this, [this] {
             if (!m_reloading) applyFilter();
         });
@@ -209,6 +219,11 @@ PairBrowser::PairBrowser(WorkspaceSession* session, QWidget* parent)
     connect(m_marginRun, &QComboBox::currentIndexChanged, this, [this] {
         if (m_reloading) return;
         const std::int64_t run = m_marginRun->currentData().toLongLong();
+        // A learning state is judged by the run chosen: the filter changes with it (set before
+        // the sort below lists again with it).
+        const bool learningFiltered = m_learning->currentIndex() > 0;
+        syncLearningToMarginRun();
+        if (learningFiltered) applyFilter();
         m_table->setColumnHidden(PairTableModel::MarginColumn, run == 0);
         m_model->setMarginRun(run);
         // Choosing a run is asking for what it gets most wrong: the smallest margins first.
@@ -424,7 +439,7 @@ void PairBrowser::reloadWorkspace() {
         const QSignalBlocker blockSearch(m_search);
         m_search->clear();
     }
-    for (QComboBox* c : {m_status, m_judge, m_split}) {
+    for (QComboBox* c : {m_status, m_judge, m_split, m_learning}) {
         const QSignalBlocker block(c);
         c->setCurrentIndex(0);
     }
@@ -486,13 +501,29 @@ void PairBrowser::refreshMarginRuns() {
         m_marginRun->setCurrentIndex(keep > 0 ? keep : 0);
     }
     const bool visible = !runs.empty();
-    m_marginRun->setVisible(visible);
-    m_marginLabel->setVisible(visible);
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{m_marginRun, m_marginLabel, m_learning, m_learningLabel}) {
+        w->setVisible(visible);
+    }
 
-    if (m_marginRun->currentData().toLongLong() != current) {
+    const bool learningFiltered = m_learning->currentIndex() > 0;
+    syncLearningToMarginRun();
+    if (m_marginRun->currentData().toLongLong() != current) {  // the run is gone
         m_table->setColumnHidden(PairTableModel::MarginColumn, true);
         m_model->setMarginRun(0);
+        if (learningFiltered && !m_reloading) applyFilter();
     }
+}
+
+void PairBrowser::syncLearningToMarginRun() {
+    // Without a run there is nothing to judge by: back to All rather than a grey choice that
+    // seems to filter and does not.
+    const bool run = m_marginRun->currentData().toLongLong() != 0;
+    if (!run) {
+        const QSignalBlocker block(m_learning);
+        m_learning->setCurrentIndex(0);
+    }
+    m_learning->setEnabled(run);
 }
 
 void PairBrowser::applyFilter() {
@@ -502,6 +533,10 @@ void PairBrowser::applyFilter() {
     f.status = kStatusChoices[static_cast<std::size_t>(std::max(0, m_status->currentIndex()))];
     f.judge = kJudgeChoices[static_cast<std::size_t>(std::max(0, m_judge->currentIndex()))];
     if (m_split->currentIndex() > 0) f.split = m_split->currentText().toStdString();
+    f.learning =
+        kLearningChoices[static_cast<std::size_t>(std::max(0, m_learning->currentIndex()))];
+    f.learningRunId = m_marginRun->currentData().toLongLong();
+    if (f.learningRunId == 0) f.learning.reset();
     f.search = m_search->text().trimmed().toStdString();
     if (!m_session->isOpen() || m_scopes.empty()) {
         m_model->clear();

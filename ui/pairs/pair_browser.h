@@ -55,6 +55,7 @@ private:
     void reloadWorkspace();
     void reloadScopeLists();
     void refreshMarginRuns();
+    void syncLearningToMarginRun();
     void applyFilter();
     void showCurrent();
     void moveBy(int delta);
@@ -76,6 +77,8 @@ private:
     QComboBox* m_split = nullptr;
     QComboBox* m_marginRun = nullptr;
     QLabel* m_marginLabel = nullptr;
+    QComboBox* m_learning = nullptr;  // judged by the margin run's evaluations
+    QLabel* m_learningLabel = nullptr;
     QLineEdit* m_search = nullptr;
     QTimer* m_searchDelay = nullptr;
     QLabel* m_count = nullptr;

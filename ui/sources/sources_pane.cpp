@@ -1,5 +1,7 @@
 #include "ui/sources/sources_pane.h"
 
+#include <cmath>
+
 #include <QAction>
 #include <QComboBox>
 #include <QDialog>
@@ -26,12 +28,32 @@
 namespace ladder::ui {
 namespace {
 
+constexpr int kMedianColumn = 3;
+constexpr int kRangeColumn = 4;
+
 QString q(const std::string& s) {
     return QString::fromStdString(s);
 }
 
 QStandardItem* number(std::int64_t n) {
     auto* item = new QStandardItem(QLocale().toString(static_cast<qlonglong>(n)));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+// A median of code points: whole, or with its half when the middle two differ by an odd count.
+QStandardItem* median(double chars) {
+    auto* item =
+        new QStandardItem(QLocale().toString(chars, 'f', chars == std::floor(chars) ? 0 : 1));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+QStandardItem* range(std::int64_t shortest, std::int64_t longest) {
+    const QLocale locale;
+    auto* item = new QStandardItem(QStringLiteral("%1\u2013%2")
+                                       .arg(locale.toString(static_cast<qlonglong>(shortest)),
+                                            locale.toString(static_cast<qlonglong>(longest))));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
 }
@@ -119,10 +141,20 @@ SourcesPane::SourcesPane(WorkspaceSession* session, QWidget* parent)
 
 void SourcesPane::reload() {
     m_model->clear();
-    m_model->setHorizontalHeaderLabels(
-        {tr("Source"), tr("Answers"), tr("Prompts"), tr("In pair or verdict files")});
+    m_model->setHorizontalHeaderLabels({tr("Source"), tr("Answers"), tr("Prompts"),
+                                        tr("Median chars"), tr("Chars (shortest\u2013longest)"),
+                                        tr("In pair or verdict files")});
+    // A source far shorter or longer than the others is what a ladder turns into a length bias.
+    const QString lengthTip =
+        tr("Lengths of the source's answers in characters (Unicode code "
+           "points), as the pairs count them");
+    m_model->horizontalHeaderItem(kMedianColumn)->setToolTip(lengthTip);
+    m_model->horizontalHeaderItem(kRangeColumn)->setToolTip(lengthTip);
     for (const auto& s : workspaceSources(m_session)) {
+        const bool answered = s.answers > 0;
         m_model->appendRow({new QStandardItem(q(s.name)), number(s.answers), number(s.prompts),
+                            answered ? median(s.medianChars) : new QStandardItem,
+                            answered ? range(s.shortestChars, s.longestChars) : new QStandardItem,
                             number(s.otherResponses)});
     }
     updateButtons();
