@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
         config.marginPairs = 0;
         config.threads = threads;
         launcher->setConfig(config);
+        // In the window, where its events feed the charts: the heavier case for the GUI thread
+        // (a run in its own process is read from the file every second).
+        launcher->setOwnProcess(false);
         if (!launcher->start()) {
             std::fprintf(stderr, "cannot start: %s\n", qPrintable(launcher->problems().join("; ")));
             return 1;

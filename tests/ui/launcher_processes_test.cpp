@@ -123,7 +123,7 @@ QVariant runColumn(RunsPane* runs, int column, int role = Qt::DisplayRole) {
     return {};
 }
 
-TEST(LauncherProcesses, ARunInItsOwnProcessIsFollowedAgainAfterTheWindowClosedAndShownStaleWhenKilled) {
+TEST(LauncherProcesses, ByDefaultARunOutlivesTheWindowIsFollowedAgainShownStaleWhenKilledAndResumesInANewProcess) {
     QSettings().clear();
     test::TempDir dir;
     const fs::path path = test::makeDemoWorkspace(dir, 120);
@@ -132,9 +132,14 @@ TEST(LauncherProcesses, ARunInItsOwnProcessIsFollowedAgainAfterTheWindowClosedAn
         MainWindow window;
         LauncherPane* launcher = openLauncher(window, path, 100000);
         ASSERT_NE(launcher, nullptr);
+        auto config = launcher->config();
+        config.checkpointEvery = 5;  // resumed below from its last checkpoint
+        launcher->setConfig(config);
+        // The default: a run of the window trains in a ladder-cli process of its own.
         auto* own = launcher->findChild<QCheckBox*>("launcherOwnProcess");
         ASSERT_NE(own, nullptr);
-        own->setChecked(true);
+        EXPECT_TRUE(own->isChecked());
+        EXPECT_TRUE(launcher->ownProcess());
         ASSERT_TRUE(launcher->start());
         const QString said = launcher->findChild<QLabel*>("launcherQueue")->text();
         const auto match =
@@ -166,7 +171,25 @@ TEST(LauncherProcesses, ARunInItsOwnProcessIsFollowedAgainAfterTheWindowClosedAn
     const QString tip = runColumn(runs, RunsTableModel::StatusColumn, Qt::ToolTipRole).toString();
     EXPECT_TRUE(tip.contains("Its process is gone")) << tip.toStdString();
     EXPECT_TRUE(tip.contains("Its last output:\n")) << tip.toStdString();
-    EXPECT_TRUE(tip.contains("run 1 started")) << tip.toStdString();
+    // Its log's last lines: the checkpoints it wrote every 5 steps.
+    EXPECT_TRUE(tip.contains(QStringLiteral("run-1/step-"))) << tip.toStdString();
+
+    // Resumed from the Runs pane: in a process of its own too, from its last checkpoint.
+    const auto before = run1(path);
+    ASSERT_TRUE(before);
+    runs->select(1);
+    runs->resumeSelected();
+    const QString resumed = runs->findChild<QLabel*>("runsSummary")->text();
+    const auto resumedPid = QRegularExpression(QStringLiteral("resumes from its last checkpoint in its own process "
+                                                         "\\(ladder-cli, pid ([0-9]+)\\)")).match(resumed);
+    ASSERT_TRUE(resumedPid.hasMatch()) << resumed.toStdString();
+    session.pid = resumedPid.captured(1).toInt();
+    EXPECT_TRUE(test::waitFor([&] {
+        const auto run = run1(path);
+        return run && run->status == store::RunStatus::Running && run->lastStep > before->lastStep;
+    }, 120s)) << "last step " << before->lastStep;
+    EXPECT_TRUE(test::waitFor([&] { return runColumn(runs, RunsTableModel::StatusColumn).toString().endsWith("running"); }, 30s))
+        << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
 }
 
 }  // namespace

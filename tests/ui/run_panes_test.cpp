@@ -66,6 +66,9 @@ protected:
         m_plots = m_window->findChild<LivePlotsPane*>();
         m_runs = m_window->findChild<RunsPane*>();
         ASSERT_TRUE(m_queue && m_launcher && m_plots && m_runs);
+        // These follow the window's own queue (runs in the window, events); the default, a
+        // process of its own, is LauncherProcesses'.
+        m_launcher->setOwnProcess(false);
     }
     void TearDown() override {
         if (m_queue) m_queue->stopAll();

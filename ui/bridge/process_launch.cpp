@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QStandardPaths>
 
 #include "core/common/error.h"
@@ -21,6 +22,18 @@ QString ladderCliProgram() {
     if (QFileInfo(beside).isExecutable()) return beside;
     return QStandardPaths::findExecutable(QStringLiteral("ladder-cli"));
 }
+
+namespace {
+
+constexpr const char* kOwnProcessKey = "launcher/ownProcess";
+
+}  // namespace
+
+bool runsInOwnProcess() {
+    return !ladderCliProgram().isEmpty() && QSettings().value(kOwnProcessKey, true).toBool();
+}
+
+void setRunsInOwnProcess(bool on) { QSettings().setValue(kOwnProcessKey, on); }
 
 namespace {
 
@@ -56,8 +69,9 @@ QString launchLogTail(const QString& workspace, std::int64_t runId, int lines) {
 ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes) {
     const QString program = ladderCliProgram();
     if (program.isEmpty()) {
-        throw Error("ladder-cli is neither beside this program nor on PATH: a run on several "
-                    "processes runs in it (build or install it, or train on 1 process)");
+        throw Error("ladder-cli is neither beside this program nor on PATH: a run in a process of "
+                    "its own runs in it (build or install it, or untick In its own process and train "
+                    "on 1 process in the window)");
     }
     const QFileInfo workspace(QString::fromStdString(request.workspacePath));
     const QDir folder = launchFolder(workspace.absoluteFilePath());
@@ -68,12 +82,19 @@ ProcessLaunch launchInProcesses(const train::JobRequest& request, int processes)
     // Unique to the millisecond: two starts in one second keep their own files.
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
     ProcessLaunch launch;
-    launch.config = folder.filePath(stamp + QStringLiteral(".json"));
     launch.log = folder.filePath(stamp + QStringLiteral(".log"));
-    train::saveRunConfig(request.config, launch.config.toStdString());
     std::vector<std::string> command = {program.toStdString(), "train", "-w",
-                                        workspace.absoluteFilePath().toStdString(),
-                                        "-c", launch.config.toStdString()};
+                                        workspace.absoluteFilePath().toStdString()};
+    if (request.resumeRunId > 0) {
+        // The run's stored config and checkpoint: ladder-cli train --resume.
+        command.emplace_back("--resume");
+        command.push_back(std::to_string(request.resumeRunId));
+    } else {
+        launch.config = folder.filePath(stamp + QStringLiteral(".json"));
+        train::saveRunConfig(request.config, launch.config.toStdString());
+        command.emplace_back("-c");
+        command.push_back(launch.config.toStdString());
+    }
     if (processes > 1) {
         command.emplace_back("--nproc-per-node");
         command.push_back(std::to_string(processes));

@@ -223,22 +223,22 @@ void LauncherPane::validateNow() {
         }
         if (c.model.kind == "run") {
             if (c.model.runId == train::kLatestSftRun) {
-                    bool sftQueued = false;
-                    for (const auto& p : m_queue->pending()) {
-                        sftQueued = sftQueued || (p.request.resumeRunId == 0 && p.request.config.method == "sft");
-                    }
-                    // The running job counts from its start, before its run row exists.
-                    if (const auto* active = m_queue->activeRequest()) {
-                        if (active->resumeRunId == 0) {
-                            sftQueued = sftQueued || active->config.method == "sft";
-                        } else if (const auto resumed = m_bridge->run(active->resumeRunId)) {
-                            sftQueued = sftQueued || resumed->method == "sft";
+                if (!m_bridge->hasFinishedRun("sft") && !sftComingHere()) {
+                    // An SFT run training in another process (a ladder-cli of its own): this one
+                    // starts when it has finished.
+                    QString training;
+                    for (const auto& r : m_bridge->runs()) {
+                        if (r.method == "sft" && store::isActive(r.status) &&
+                            m_bridge->liveness(r) != store::Liveness::Stale) {
+                            training = tr(" (run #%1 is still training: start this one when it has finished)").arg(r.id);
+                            break;
                         }
                     }
-                    if (!sftQueued && !m_bridge->hasFinishedRun("sft")) {
-                        problems << tr("there is no finished SFT run to start from yet: start an SFT "
-                                       "run first (the demo-sft preset); it may be queued before this one");
-                    }
+                    problems << (training.isEmpty()
+                                     ? tr("there is no finished SFT run to start from yet: start an SFT "
+                                          "run first (the demo-sft preset); it may be queued before this one")
+                                     : tr("there is no finished SFT run to start from yet%1").arg(training));
+                }
             } else if (!m_bridge->run(c.model.runId)) {
                 problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
             }
@@ -431,6 +431,24 @@ QString LauncherPane::copyCommand() {
     return line;
 }
 
+bool LauncherPane::sftComingHere() const {
+    for (const auto& p : m_queue->pending()) {
+        if (p.request.resumeRunId == 0 && p.request.config.method == "sft") return true;
+    }
+    // The running job counts from its start, before its run row exists.
+    if (const auto* active = m_queue->activeRequest()) {
+        if (active->resumeRunId == 0) return active->config.method == "sft";
+        if (const auto resumed = m_bridge->run(active->resumeRunId)) return resumed->method == "sft";
+    }
+    return false;
+}
+
+bool LauncherPane::ownProcess() const {
+    return m_f.processes->value() > 1 || (m_f.ownProcess->isEnabled() && m_f.ownProcess->isChecked());
+}
+
+void LauncherPane::setOwnProcess(bool on) { m_f.ownProcess->setChecked(on); }
+
 bool LauncherPane::start() {
     validateNow();
     if (!canStart()) return false;
@@ -438,7 +456,12 @@ bool LauncherPane::start() {
     request.workspacePath = m_session->path().toStdString();
     request.config = config();
     if (!approveJudgeProgram(this, request.config, request)) return false;
-    if (m_f.processes->value() > 1 || m_f.ownProcess->isChecked()) {
+    // A run from the latest SFT run while that one is still queued or training in this window
+    // waits behind it here: a process of its own would start before it and find no SFT run.
+    const bool behindHere = request.config.model.kind == "run" &&
+                            request.config.model.runId == train::kLatestSftRun &&
+                            m_f.processes->value() <= 1 && !m_bridge->hasFinishedRun("sft") && sftComingHere();
+    if (ownProcess() && !behindHere) {
         try {
             const int processes = m_f.processes->value();
             const auto launch = launchInProcesses(request, processes);
@@ -461,6 +484,10 @@ bool LauncherPane::start() {
     m_queue->enqueue(std::move(request));
     Q_EMIT runQueued();
     validateNow();
+    if (behindHere && ownProcess()) {
+        m_queueLabel->setText(tr("Queued in this window behind the SFT run it starts from (it trains "
+                                 "here, so it stops when the window closes)"));
+    }
     return true;
 }
 

@@ -31,6 +31,7 @@
 #include "core/eval/judge.h"
 #include "core/format/prompt_template.h"
 #include "core/train/run_presets.h"
+#include "ui/bridge/process_launch.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
@@ -482,9 +483,18 @@ QWidget* LauncherPane::buildRunningGroup() {
                                 "window closes, the window follows it when it opens the workspace "
                                 "again, and Runs > Stop stops it. Always so with more than 1 process."));
     form->addRow(QString(), m_f.ownProcess);
-    connect(m_f.processes, qOverload<int>(&QSpinBox::valueChanged), m_f.ownProcess, [this](int n) {
-        m_f.ownProcess->setEnabled(n <= 1);
-    });
+    // On by default: a run outlives the window. Without ladder-cli (a build of the window alone)
+    // runs train in the window.
+    const bool cli = !ladderCliProgram().isEmpty();
+    m_f.ownProcess->setChecked(runsInOwnProcess());
+    if (!cli) {
+        m_f.ownProcess->setToolTip(tr("ladder-cli is neither beside this program nor on PATH: runs "
+                                      "train in this window and stop when it closes"));
+    }
+    connect(m_f.ownProcess, &QCheckBox::toggled, this, [](bool on) { setRunsInOwnProcess(on); });
+    connect(m_f.processes, qOverload<int>(&QSpinBox::valueChanged), m_f.ownProcess,
+            [this, cli](int n) { m_f.ownProcess->setEnabled(cli && n <= 1); });
+    m_f.ownProcess->setEnabled(cli);
     return box;
 }
 

@@ -70,8 +70,14 @@ public:
     // last saved or loaded when that still holds the form's config; else it asks where to save
     // one first (empty, nothing copied, when the user cancels).
     QString copyCommand();
-    // Queues the run; false (and nothing queued) when there are problems.
+    // Starts the run: in a ladder-cli process of its own (the default: it outlives the window,
+    // which follows it through the file), or queued in this window (In its own process unticked,
+    // or a run from the latest SFT run that is still queued here). False (and nothing started)
+    // when there are problems.
     bool start();
+    // Whether Start runs the run in ladder-cli's processes; the choice is remembered.
+    [[nodiscard]] bool ownProcess() const;
+    void setOwnProcess(bool on);
 
     // The workspace's ladders, tiers, curricula and runs again.
     void reloadWorkspaceLists();
@@ -110,6 +116,8 @@ private:
     void planData(const train::RunConfig& config);
     void updateModelKind();
     void rememberConfig();
+    // An SFT run is queued or training in this window's queue.
+    [[nodiscard]] bool sftComingHere() const;
     [[nodiscard]] const train::LossInfo* methodInfo(const QString& name) const;
 
     WorkspaceSession* m_session;

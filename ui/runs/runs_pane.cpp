@@ -413,6 +413,21 @@ void RunsPane::resumeSelected() {
     if (const auto config = RunsBridge::storedConfig(row->run, nullptr)) {
         if (!approveJudgeProgram(this, *config, request)) return;
     }
+    if (runsInOwnProcess()) {
+        // As the launcher starts runs: in ladder-cli, where it outlives the window.
+        try {
+            const auto launch = launchInProcesses(request, 1);
+            m_summary->setText(tr("Run #%1 resumes from its last checkpoint in its own process "
+                                  "(ladder-cli, pid %2)")
+                                   .arg(row->run.id)
+                                   .arg(launch.pid));
+            m_summary->setToolTip(launch.log);
+            m_logTails.erase(row->run.id);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Resume Run"), QString::fromStdString(e.what()));
+        }
+        return;
+    }
     m_queue->enqueue(std::move(request));
     m_summary->setText(tr("Run #%1 queued to resume from its last checkpoint").arg(row->run.id));
 }
