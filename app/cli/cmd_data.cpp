@@ -1,5 +1,6 @@
 // ladder-cli import | datasets | sources | ladder: bring answers into a workspace, see what is
 // there, and rank the sources into ladders.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -96,10 +97,18 @@ void printSources(const CliContext& context) {
         std::printf("no sources yet: import model answers first (`ladder-cli import FILE`)\n");
         return;
     }
-    std::printf("%-36s %8s %8s %s\n", "source", "answers", "prompts", "(in pair/verdict files)");
+    // Answer lengths in characters (code points), as the Sources pane shows them.
+    std::printf("%-36s %8s %8s %12s %17s %s\n", "source", "answers", "prompts", "median chars",
+                "shortest-longest", "(in pair/verdict files)");
     for (const auto& s : all) {
-        std::printf("%-36s %8lld %8lld %lld\n", s.name.c_str(), static_cast<long long>(s.answers),
-                    static_cast<long long>(s.prompts), static_cast<long long>(s.otherResponses));
+        char median[32];
+        std::snprintf(median, sizeof median, s.medianChars == std::floor(s.medianChars) ? "%.0f" : "%.1f",
+                      s.medianChars);
+        const std::string range = s.answers > 0 ? std::to_string(s.shortestChars) + "-" + std::to_string(s.longestChars)
+                                                : "-";
+        std::printf("%-36s %8lld %8lld %12s %17s %lld\n", s.name.c_str(), static_cast<long long>(s.answers),
+                    static_cast<long long>(s.prompts), s.answers > 0 ? median : "-", range.c_str(),
+                    static_cast<long long>(s.otherResponses));
     }
 }
 

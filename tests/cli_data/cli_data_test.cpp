@@ -90,6 +90,18 @@ TEST_F(LadderCli, ImportLadderAndPairsFromFiles) {
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("2 matched to earlier imports"), std::string::npos) << r.output;
 
+    // The sources with their answers' lengths, as the Sources pane lists them: "good" and
+    // "fine" (4 characters each), "meh" and "bad" (3).
+    r = run("sources -w ws.ladder");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("median chars  shortest-longest"), std::string::npos) << r.output;
+    const auto row = [&r](const std::string& source) {
+        const auto at = r.output.find("\n" + source + " ");
+        return at == std::string::npos ? std::string() : r.output.substr(at + 1, r.output.find('\n', at + 1) - at - 1);
+    };
+    EXPECT_NE(row("big").find("2        2            4               4-4"), std::string::npos) << r.output;
+    EXPECT_NE(row("small").find("2        2            3               3-3"), std::string::npos) << r.output;
+
     // --dry-run reads the file as the window's import dialog does, and writes nothing.
     r = run("import -w ws.ladder --dry-run bad.jsonl");
     EXPECT_EQ(r.exitCode, 0) << r.output;
