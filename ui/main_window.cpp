@@ -29,12 +29,12 @@
 #include "core/demo/demo_workspace.h"
 #include "ui/bridge/workspace_backups.h"
 #include "ui/bridge/workspace_session.h"
+#include "ui/chat/chat_pane.h"
 #include "ui/curriculum/curriculum_editor.h"
 #include "ui/log_dock.h"
 #include "ui/pairs/pair_browser.h"
 #include "ui/runs/run_panes.h"
 #include "ui/shortcuts_dialog.h"
-#include "ui/chat/chat_pane.h"
 #include "ui/sources/sources_pane.h"
 #include "ui/workspace_overview.h"
 

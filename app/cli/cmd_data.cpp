@@ -92,7 +92,8 @@ void printDatasets(const CliContext& context) {
 
 void printSources(const CliContext& context) {
     auto ws = context.openWorkspace(/*readOnly=*/true);
-    const auto all = data::listSources(ws.db());
+    auto all = data::listSources(ws.db());
+    data::addAnswerLengths(ws.db(), all);
     if (all.empty()) {
         std::printf("no sources yet: import model answers first (`ladder-cli import FILE`)\n");
         return;

@@ -18,14 +18,14 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include "bench/bench_args.h"
 #include "core/demo/demo_workspace.h"
 #include "core/train/run_config.h"
 #include "ui/bridge/run_queue.h"
-#include "ui/main_window.h"
 #include "ui/launcher/launcher_pane.h"
+#include "ui/main_window.h"
 #include "ui/plots/live_plots_pane.h"
 #include "ui/plots/metric_plot.h"
-#include "bench/bench_args.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 
 #include <QApplication>
 
-#include "ui/plots/metric_plot.h"
 #include "bench/bench_args.h"
+#include "ui/plots/metric_plot.h"
 
 namespace {
 

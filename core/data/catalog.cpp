@@ -13,27 +13,6 @@ namespace {
 constexpr const char* kPairableAnswer =
     "((d.kind = 'responses' AND d.state = 'complete') OR r.dataset_id IS NULL)";
 
-// Fills the length columns of each source from its pairable answers' lengths. SQLite's length()
-// of a text counts characters (code points), as text::codePointCount does; sorted by SQLite, the
-// lengths of a source arrive in order, so its median is read off the middle.
-void addAnswerLengths(store::Database& db, std::vector<SourceInfo>& sources) {
-    auto s = db.prepare(std::string("SELECT r.source_id, length(r.text) FROM responses r "
-                                    "LEFT JOIN datasets d ON d.id = r.dataset_id WHERE ") +
-                        kPairableAnswer + " ORDER BY r.source_id, 2");
-    std::unordered_map<std::int64_t, std::vector<std::int64_t>> lengths;
-    while (s.step()) lengths[s.int64(0)].push_back(s.int64(1));
-    for (auto& source : sources) {
-        const auto it = lengths.find(source.id);
-        if (it == lengths.end()) continue;
-        const std::vector<std::int64_t>& l = it->second;
-        const std::size_t n = l.size();
-        source.shortestChars = l.front();
-        source.longestChars = l.back();
-        source.medianChars = n % 2 == 1 ? static_cast<double>(l[n / 2])
-                                        : 0.5 * static_cast<double>(l[n / 2 - 1] + l[n / 2]);
-    }
-}
-
 }  // namespace
 
 std::vector<DatasetInfo> listDatasets(store::Database& db) {
@@ -81,9 +60,29 @@ std::vector<SourceInfo> listSources(store::Database& db) {
         info.otherResponses = s.int64(4);
         out.push_back(std::move(info));
     }
-    addAnswerLengths(db, out);
     return out;
 }
+
+// SQLite's length() of a text counts characters (code points), as text::codePointCount does;
+// sorted by SQLite, the lengths of a source arrive in order, so its median is read off the middle.
+void addAnswerLengths(store::Database& db, std::vector<SourceInfo>& sources) {
+    auto s = db.prepare(std::string("SELECT r.source_id, length(r.text) FROM responses r "
+                                    "LEFT JOIN datasets d ON d.id = r.dataset_id WHERE ") +
+                        kPairableAnswer + " ORDER BY r.source_id, 2");
+    std::unordered_map<std::int64_t, std::vector<std::int64_t>> lengths;
+    while (s.step()) lengths[s.int64(0)].push_back(s.int64(1));
+    for (auto& source : sources) {
+        const auto it = lengths.find(source.id);
+        if (it == lengths.end()) continue;
+        const std::vector<std::int64_t>& l = it->second;
+        const std::size_t n = l.size();
+        source.shortestChars = l.front();
+        source.longestChars = l.back();
+        source.medianChars = n % 2 == 1 ? static_cast<double>(l[n / 2])
+                                        : 0.5 * static_cast<double>(l[n / 2 - 1] + l[n / 2]);
+    }
+}
+
 
 std::optional<std::int64_t> findSource(store::Database& db, const std::string& name) {
     auto s = db.prepare("SELECT id FROM sources WHERE name = ?");

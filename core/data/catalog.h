@@ -32,14 +32,19 @@ struct SourceInfo {
     std::int64_t prompts = 0;  // distinct prompts among them
     std::int64_t otherResponses = 0;  // answers held by pair or verdict datasets
     // Lengths of the `answers` in characters (Unicode code points, as pairs count them); 0 when
-    // it has none. The median of an even count is the mean of the middle two.
+    // it has none, or until addAnswerLengths filled them. The median of an even count is the mean
+    // of the middle two.
     double medianChars = 0;
     std::int64_t shortestChars = 0;
     std::int64_t longestChars = 0;
 };
 
 [[nodiscard]] std::vector<DatasetInfo> listDatasets(store::Database& db);
+// The sources with their answer and prompt counts, by name; their lengths are left 0.
 [[nodiscard]] std::vector<SourceInfo> listSources(store::Database& db);
+// Fills the sources' answer lengths. It reads every pairable answer's text: seconds on a workspace
+// of millions of answers, so the window asks for it on a worker thread.
+void addAnswerLengths(store::Database& db, std::vector<SourceInfo>& sources);
 [[nodiscard]] std::optional<std::int64_t> findSource(store::Database& db, const std::string& name);
 // Removes a dataset with its answers, pairs and verdicts (ON DELETE CASCADE).
 void deleteDataset(store::Database& db, std::int64_t datasetId);

@@ -93,8 +93,7 @@ std::vector<std::pair<double, double>> branchPoints(store::Database& db, const R
 }
 
 RunAxis RunAxis::load(store::Database& db, std::int64_t runId, ChainAxis axis, bool chained) {
-    RunAxis a;
-    a.m_axis = axis;
+    RunAxis a(axis);
     const auto ancestry = chained ? runAncestry(db, runId) : std::vector<RunBranch>{};
     if (!ancestry.empty()) {
         a.m_offset = axis == ChainAxis::Tokens ? ancestry.front().tokenOffset

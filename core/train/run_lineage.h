@@ -53,7 +53,7 @@ struct RunBranch {
 // arrive (learn). Plots follow a run with this.
 class RunAxis {
 public:
-    RunAxis() = default;
+    explicit RunAxis(ChainAxis axis = ChainAxis::Steps) : m_axis(axis) {}
     [[nodiscard]] static RunAxis load(store::Database& db, std::int64_t runId, ChainAxis axis,
                                       bool chained);
 
@@ -62,6 +62,7 @@ public:
     // A step's tokens_seen as it is recorded (a redone step's replaces the first).
     void learn(std::int64_t step, double tokensSeen) { m_tokens[step] = tokensSeen; }
     [[nodiscard]] ChainAxis axis() const { return m_axis; }
+    [[nodiscard]] bool hasTokens() const { return !m_tokens.empty(); }
     [[nodiscard]] double offset() const { return m_offset; }
 
 private:

@@ -437,7 +437,8 @@ TEST(Import, SourceListGivesAnswerLengthsInCodePointsNotBytes) {
 {"instruction": "q2", "output": "\u00e9\u00e9", "model": "v"}
 {"instruction": "q3", "output": "hello world!", "model": "v"}
 )");
-    const auto sources = listSources(f.db());
+    auto sources = listSources(f.db());
+    addAnswerLengths(f.db(), sources);
     ASSERT_EQ(sources.size(), 2u);
     EXPECT_EQ(sources[0].name, "u");
     EXPECT_EQ(sources[0].answers, 4);

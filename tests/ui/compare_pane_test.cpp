@@ -12,13 +12,13 @@
 #include "core/store/workspace.h"
 #include "tests/ui/runs_test_support.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/main_window.h"
 #include "ui/compare/compare_pane.h"
 #include "ui/compare/config_diff_model.h"
 #include "ui/compare/final_metrics_model.h"
+#include "ui/compare/samples_model.h"
+#include "ui/main_window.h"
 #include "ui/plots/live_plots_pane.h"
 #include "ui/plots/metric_plot.h"
-#include "ui/compare/samples_model.h"
 
 namespace ladder::ui {
 namespace {

@@ -11,8 +11,8 @@
 #include "core/store/workspace.h"
 #include "core/train/data_plan.h"
 #include "tests/ui/runs_test_support.h"
-#include "ui/main_window.h"
 #include "ui/launcher/launcher_pane.h"
+#include "ui/main_window.h"
 
 namespace ladder::ui {
 namespace {

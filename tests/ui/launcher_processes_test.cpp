@@ -12,13 +12,14 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStatusBar>
 
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/store/workspace.h"
 #include "tests/ui/runs_test_support.h"
-#include "ui/main_window.h"
 #include "ui/launcher/launcher_pane.h"
+#include "ui/main_window.h"
 #include "ui/runs/runs_pane.h"
 #include "ui/runs/runs_table_model.h"
 
@@ -162,6 +163,10 @@ TEST(LauncherProcesses, ByDefaultARunOutlivesTheWindowIsFollowedAgainShownStaleW
         << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
     const QString first = progress();
     EXPECT_TRUE(test::waitFor([&] { return progress() != first; }, 60s)) << first.toStdString();
+    // The status bar shows it as it shows the window's own runs: step, speed, memory, time left.
+    EXPECT_TRUE(test::waitFor([&] { return again.statusBar()->currentMessage().startsWith("Training #1: step "); }, 30s))
+        << again.statusBar()->currentMessage().toStdString();
+    EXPECT_TRUE(again.statusBar()->currentMessage().contains("tok/s")) << again.statusBar()->currentMessage().toStdString();
     EXPECT_FALSE(runs->model()->rowCount() == 0);
 
     // Killed: stale, with the last lines it wrote.
@@ -190,6 +195,54 @@ TEST(LauncherProcesses, ByDefaultARunOutlivesTheWindowIsFollowedAgainShownStaleW
     }, 120s)) << "last step " << before->lastStep;
     EXPECT_TRUE(test::waitFor([&] { return runColumn(runs, RunsTableModel::StatusColumn).toString().endsWith("running"); }, 30s))
         << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
+}
+
+// With runs in processes of their own, an SFT run may still train in another process when a DPO
+// run from "the latest finished SFT run" is started: the launcher says which run it will start
+// from, and with no finished SFT run it names the one to wait for.
+TEST(LauncherProcesses, ARunFromTheLatestSftRunSaysWhichWhileANewerOneTrainsElsewhere) {
+    QSettings().clear();
+    test::TempDir dir;
+    const fs::path path = test::makeDemoWorkspace(dir, 120);
+    std::int64_t older = 0, newer = 0;
+    const auto sftRun = [&](store::RunStore& runs) {
+        return runs.create({.name = "sft", .method = "sft",
+                            .configJson = train::toJson(test::tinyRun("sft", 10)).dump(), .totalSteps = 10});
+    };
+    {
+        auto ws = store::Workspace::open(path);
+        store::RunStore runs(ws.db());
+        newer = sftRun(runs);
+        runs.markStarted(newer, 10);  // this process: alive, so the run is live
+        runs.heartbeat(newer, 3);
+    }
+    MainWindow window;
+    LauncherPane* launcher = openLauncher(window, path, 10);
+    ASSERT_NE(launcher, nullptr);
+    auto dpo = test::tinyRun("dpo", 10);
+    dpo.model.kind = "run";
+    dpo.model.runId = train::kLatestSftRun;
+    launcher->setConfig(dpo);
+    const QString waiting = launcher->problems().join('\n');
+    EXPECT_TRUE(waiting.contains(QStringLiteral("run #%1 is still training: start this one when it has finished").arg(newer)))
+        << waiting.toStdString();
+    EXPECT_FALSE(launcher->canStart());
+
+    {
+        auto ws = store::Workspace::open(path);
+        store::RunStore runs(ws.db());
+        older = sftRun(runs);
+        runs.markStarted(older, 10);
+        runs.finish(older, store::RunStatus::Finished);
+    }
+    launcher->reloadWorkspaceLists();
+    EXPECT_TRUE(launcher->problems().isEmpty()) << launcher->problems().join('\n').toStdString();
+    const QString notes = launcher->notes().join('\n');
+    EXPECT_TRUE(notes.contains(QStringLiteral("SFT run #%1 is still training in another process: this run starts "
+                                              "from run #%2")
+                                   .arg(newer)
+                                   .arg(older)))
+        << notes.toStdString();
 }
 
 }  // namespace

@@ -56,10 +56,16 @@ protected:
         }
         return {-1, -1};
     }
-    // The median and range cells of a source's row (as std::string: readable in a failure);
-    // empty when it is not listed.
+    // The median and range cells of a source's row (as std::string: readable in a failure), once
+    // the worker filled them; empty when it is not listed.
     std::pair<std::string, std::string> lengthCells(const QString& source) const {
         auto* m = m_pane->tableModel();
+        test::waitFor([&] {
+            for (int r = 0; r < m->rowCount(); ++r) {
+                if (m->index(r, 0).data().toString() == source) return !m->index(r, 3).data().toString().isEmpty();
+            }
+            return true;
+        }, 30s);
         for (int r = 0; r < m->rowCount(); ++r) {
             if (m->index(r, 0).data().toString() == source) {
                 return {m->index(r, 3).data().toString().toStdString(),

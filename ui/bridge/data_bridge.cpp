@@ -13,9 +13,37 @@ namespace ladder::ui {
 DataBridge::DataBridge(WorkspaceSession* session, QObject* parent)
     : QObject(parent), m_session(session) {
     m_workers.setMaxThreadCount(1);  // an import and a build never write at once
+    m_reads.setMaxThreadCount(1);
 }
 
-DataBridge::~DataBridge() { m_workers.waitForDone(); }
+DataBridge::~DataBridge() {
+    m_reads.clear();
+    m_reads.waitForDone();
+    m_workers.waitForDone();
+}
+
+void DataBridge::sourcesWithLengths(std::function<void(std::vector<data::SourceInfo>)> done) {
+    if (!m_session->isOpen()) {
+        done({});
+        return;
+    }
+    const std::filesystem::path path = m_session->workspace()->path();
+    m_reads.clear();  // an older request not started yet is out of date
+    m_reads.start([this, path, done = std::move(done)] {
+        std::vector<data::SourceInfo> sources;
+        try {
+            auto ws = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
+            sources = data::listSources(ws.db());
+            data::addAnswerLengths(ws.db(), sources);
+        } catch (const std::exception& e) {
+            log::get("ui")->warn("cannot read the sources' answer lengths: {}", e.what());
+            return;
+        }
+        QMetaObject::invokeMethod(
+            this, [done, sources = std::move(sources)]() mutable { done(std::move(sources)); },
+            Qt::QueuedConnection);
+    });
+}
 
 bool DataBridge::canWrite() const { return m_session->isOpen() && !m_session->isReadOnly(); }
 

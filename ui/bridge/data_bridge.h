@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QThreadPool>
 
+#include "core/data/catalog.h"
 #include "core/data/dataset_import.h"
 #include "core/data/file_preview.h"
 #include "core/pairs/ladder.h"
@@ -39,6 +40,9 @@ public:
 
     // The sources with answers that ladders can pair (answers files), by name.
     [[nodiscard]] QStringList sources();
+    // Every source with its counts and answer lengths, read on a worker thread of its own (the
+    // lengths read every answer); `done` runs on the GUI thread, not after the bridge's end.
+    void sourcesWithLengths(std::function<void(std::vector<data::SourceInfo>)> done);
     [[nodiscard]] std::vector<pairs::Ladder> ladders();
     // Stores the ladder (replacing one of the same name); false with *error naming the problem.
     bool saveLadder(const pairs::Ladder& ladder, QString* error);
@@ -62,6 +66,7 @@ private:
 
     WorkspaceSession* m_session;
     QThreadPool m_workers;
+    QThreadPool m_reads;  // reads that must not wait behind an import
     int m_busy = 0;
 };
 

@@ -1,6 +1,7 @@
-// A run the window starts in processes of its own: `ladder-cli train --nproc-per-node N` in a
-// session of its own (core/dist/launch.h), its config and output in files beside the workspace.
-// It goes on when the window closes; the Runs pane follows it through the workspace.
+// A run the window starts (or resumes) in processes of its own: `ladder-cli train` (with
+// `--nproc-per-node N` for data parallel, `--resume RUN` to continue one) in a session of its own
+// (core/dist/launch.h), its config and output in files beside the workspace. It goes on when the
+// window closes; the panes follow it through the workspace.
 #pragma once
 
 #include <cstdint>

@@ -7,13 +7,13 @@
 #include "core/common/json_read.h"
 #include "core/common/log.h"
 #include "core/curriculum/curriculum_store.h"
+#include "core/format/text_format.h"
 #include "core/store/run_cleanup.h"
 #include "core/store/workspace.h"
-#include "core/format/text_format.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/data_plan.h"
-#include "core/train/pair_preview.h"
 #include "core/train/memory_estimate.h"
+#include "core/train/pair_preview.h"
 #include "core/train/run_notes.h"
 #include "ui/bridge/workspace_session.h"
 
@@ -22,12 +22,15 @@ namespace ladder::ui {
 RunsBridge::RunsBridge(WorkspaceSession* session, QObject* parent)
     : QObject(parent), m_session(session), m_sources(new RunSources(session, this)) {
     m_workers.setMaxThreadCount(1);
+    m_replacingWorkers.setMaxThreadCount(1);
     connect(m_session, &WorkspaceSession::opened, this, [this] { ++m_generation; });
     connect(m_session, &WorkspaceSession::closed, this, [this] { ++m_generation; });
 }
 
 RunsBridge::~RunsBridge() {
+    m_replacingWorkers.clear();
     m_workers.clear();
+    m_replacingWorkers.waitForDone();
     m_workers.waitForDone();
 }
 
@@ -62,8 +65,9 @@ void RunsBridge::onWorker(bool replaces, Work work, Done done) {
     const std::filesystem::path path = m_session->workspace()->path();
     const int generation = m_generation;
     QPointer<RunsBridge> self(this);
-    if (replaces) m_workers.clear();
-    m_workers.start([self, path, generation, work = std::move(work), done = std::move(done)]() mutable {
+    QThreadPool& pool = replaces ? m_replacingWorkers : m_workers;
+    if (replaces) pool.clear();
+    pool.start([self, path, generation, work = std::move(work), done = std::move(done)]() mutable {
         std::optional<store::Workspace> workspace;
         try {
             workspace.emplace(store::Workspace::open(path, store::OpenOptions{.readOnly = true}));
@@ -134,10 +138,9 @@ std::optional<train::RunConfig> RunsBridge::storedConfig(const store::RunRecord&
     }
 }
 
-bool RunsBridge::hasFinishedRun(const std::string& method) {
-    return ask(RunRef{}, false, "the finished runs", [&method](store::Database& db) {
-        return store::RunStore(db).latestFinished(method).has_value();
-    });
+std::optional<store::RunRecord> RunsBridge::latestFinishedRun(const std::string& method) {
+    return ask(RunRef{}, std::optional<store::RunRecord>{}, "the finished runs",
+               [&method](store::Database& db) { return store::RunStore(db).latestFinished(method); });
 }
 
 std::vector<store::MetricRecord> RunsBridge::metricsSince(std::int64_t runId, std::int64_t afterRowId,
@@ -187,8 +190,9 @@ train::ChainedCurve RunsBridge::curve(const RunRef& ref, const std::string& metr
 }
 
 train::RunAxis RunsBridge::runAxis(std::int64_t runId, train::ChainAxis axis, bool chained) {
-    // Unreadable: the run's own steps, where its points can still be drawn.
-    return ask(RunRef{0, runId}, train::RunAxis{}, "where it branched off", [&](store::Database& db) {
+    // Unreadable: the run's own steps (on Tokens, no place known: nothing drawn rather than steps
+    // on a tokens axis).
+    return ask(RunRef{0, runId}, train::RunAxis(axis), "where it branched off", [&](store::Database& db) {
         return train::RunAxis::load(db, runId, axis, chained);
     });
 }

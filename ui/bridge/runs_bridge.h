@@ -106,8 +106,8 @@ public:
     [[nodiscard]] std::vector<store::RunRecord> runsWithCheckpoints();
     // The config a run was started with; nullopt with *error (naming the run) when it cannot be read.
     [[nodiscard]] static std::optional<train::RunConfig> storedConfig(const store::RunRecord& run, QString* error);
-    // Whether a run of this method finished (the launcher's "latest finished SFT run").
-    [[nodiscard]] bool hasFinishedRun(const std::string& method);
+    // The latest finished run of this method (the launcher's "latest finished SFT run").
+    [[nodiscard]] std::optional<store::RunRecord> latestFinishedRun(const std::string& method);
 
     // --- metrics and evaluations ---
     [[nodiscard]] std::vector<store::MetricRecord> metricsSince(std::int64_t runId, std::int64_t afterRowId,
@@ -157,7 +157,7 @@ public:
     // SIGINT to the process training the run (this machine only): a checkpoint, then exit.
     bool askToStop(const store::RunRecord& run);
 
-    // --- on the worker, one at a time ---
+    // --- on worker threads, one request at a time each ---
     // `done` runs on the GUI thread unless the bridge ended or another workspace opened first.
     void alertsAsync(std::int64_t runId, std::function<void(std::vector<train::RunAlert>)> done);
     // The plan's text (train::planRunData), or the reason there is none with ok false. A newer
@@ -172,7 +172,8 @@ private:
 
     WorkspaceSession* m_session;
     RunSources* m_sources;
-    QThreadPool m_workers;
+    QThreadPool m_workers;           // alerts: each request answered
+    QThreadPool m_replacingWorkers;  // data plans: a newer request drops older ones not started
     int m_generation = 0;  // a workspace opened since a worker's read started: its answer is dropped
 };
 

@@ -9,8 +9,8 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
-#include "core/store/metric_summary.h"
 #include "core/eval/eval_store.h"
+#include "core/store/metric_summary.h"
 
 namespace ladder::ui {
 

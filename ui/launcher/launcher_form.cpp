@@ -29,17 +29,16 @@
 #include "core/train/memory_estimate.h"
 #include "core/train/model_folder_check.h"
 #include "core/train/run_presets.h"
+#include "ui/bridge/process_launch.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/launcher/judge_program_prompt.h"
 #include "ui/launcher/launcher_pane.h"
-#include "ui/bridge/process_launch.h"
-#include "ui/runs/run_text.h"
 #include "ui/launcher/scientific_spin_box.h"
+#include "ui/runs/run_text.h"
 
 namespace ladder::ui {
-
 
 void LauncherPane::setConfig(const train::RunConfig& config) {
     m_filling = true;
@@ -204,6 +203,7 @@ void LauncherPane::validateNow() {
         problems << tr("the model folder does not pass its check (see above)");
     }
     const bool open = m_bridge->isOpen();
+    QString laterSft;  // a note: the run starts from an SFT run older than one still training
     if (!open) {
         problems << tr("open a workspace first (File > Open, or ladder --demo)");
     } else if (m_session->isReadOnly()) {
@@ -223,21 +223,31 @@ void LauncherPane::validateNow() {
         }
         if (c.model.kind == "run") {
             if (c.model.runId == train::kLatestSftRun) {
-                if (!m_bridge->hasFinishedRun("sft") && !sftComingHere()) {
-                    // An SFT run training in another process (a ladder-cli of its own): this one
-                    // starts when it has finished.
-                    QString training;
-                    for (const auto& r : m_bridge->runs()) {
-                        if (r.method == "sft" && store::isActive(r.status) &&
-                            m_bridge->liveness(r) != store::Liveness::Stale) {
-                            training = tr(" (run #%1 is still training: start this one when it has finished)").arg(r.id);
-                            break;
-                        }
+                // An SFT run training in another process (a ladder-cli of its own): a run from
+                // the latest finished SFT run starts from the one before it, or cannot start yet.
+                std::optional<store::RunRecord> training;
+                for (const auto& r : m_bridge->runs()) {
+                    if (r.method == "sft" && store::isActive(r.status) && !m_queue->isTraining(m_session->path(), r.id) &&
+                        m_bridge->liveness(r) != store::Liveness::Stale) {
+                        training = r;
+                        break;
                     }
-                    problems << (training.isEmpty()
-                                     ? tr("there is no finished SFT run to start from yet: start an SFT "
-                                          "run first (the demo-sft preset); it may be queued before this one")
-                                     : tr("there is no finished SFT run to start from yet%1").arg(training));
+                }
+                const auto finished = m_bridge->latestFinishedRun("sft");
+                // One that comes in this window's queue: this run waits behind it there (start()).
+                const bool waitsHere = sftComingHere() && m_f.processes->value() <= 1;
+                if (!finished && !waitsHere) {
+                    problems << (training ? tr("there is no finished SFT run to start from yet (run #%1 is still "
+                                               "training: start this one when it has finished)")
+                                                .arg(training->id)
+                                          : tr("there is no finished SFT run to start from yet: start an SFT "
+                                               "run first (the demo-sft preset); it may be queued before this one"));
+                } else if (finished && training && !waitsHere) {
+                    laterSft = tr("SFT run #%1 is still training in another process: this run starts from "
+                                  "run #%2, the latest finished one (start it when #%1 has finished to "
+                                  "start from that)")
+                                   .arg(training->id)
+                                   .arg(finished->id);
                 }
             } else if (!m_bridge->run(c.model.runId)) {
                 problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
@@ -261,6 +271,7 @@ void LauncherPane::validateNow() {
     planData(c);
     // Notes do not stop a run; the trainer says them again before step 1 (run_notes.h).
     QStringList notes;
+    if (!laterSft.isEmpty()) notes << laterSft;
     for (const auto& n : m_bridge->runNotes(c)) notes << q(n);
     m_problems = problems;
     m_notes = notes;
@@ -285,7 +296,7 @@ void LauncherPane::validateNow() {
     if (html.endsWith("<br>")) html.chop(4);
     m_problemsLabel->setText(html);
     m_startButton->setEnabled(problems.isEmpty());
-    m_startButton->setText(m_queue->busy() ? tr("Queue Run") : tr("Start Run"));
+    m_startButton->setText(m_queue->busy() && !ownProcess() ? tr("Queue Run") : tr("Start Run"));
     const int waiting = static_cast<int>(m_queue->pending().size());
     m_queueLabel->setText(m_queue->busy() ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
                                           : QString());
@@ -460,7 +471,7 @@ bool LauncherPane::start() {
     // waits behind it here: a process of its own would start before it and find no SFT run.
     const bool behindHere = request.config.model.kind == "run" &&
                             request.config.model.runId == train::kLatestSftRun &&
-                            m_f.processes->value() <= 1 && !m_bridge->hasFinishedRun("sft") && sftComingHere();
+                            m_f.processes->value() <= 1 && sftComingHere();
     if (ownProcess() && !behindHere) {
         try {
             const int processes = m_f.processes->value();

@@ -35,9 +35,9 @@
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/reflow_columns.h"
 #include "ui/launcher/pair_preview_dialog.h"
 #include "ui/launcher/scientific_spin_box.h"
+#include "ui/reflow_columns.h"
 
 namespace ladder::ui {
 
@@ -113,8 +113,15 @@ LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* 
     }
     if (!restored && !applyPreset("demo-sft")) setConfig(train::RunConfig{});
 
-    connect(m_session, &WorkspaceSession::opened, this, &LauncherPane::reloadWorkspaceLists);
-    connect(m_session, &WorkspaceSession::closed, this, &LauncherPane::reloadWorkspaceLists);
+    // Another workspace: its data plan is made anew (one in progress for the last is dropped).
+    connect(m_session, &WorkspaceSession::opened, this, [this] {
+        m_plannedKey.clear();
+        reloadWorkspaceLists();
+    });
+    connect(m_session, &WorkspaceSession::closed, this, [this] {
+        m_plannedKey.clear();
+        reloadWorkspaceLists();
+    });
     connect(m_session, &WorkspaceSession::contentsChanged, this, &LauncherPane::reloadWorkspaceLists);
     connect(m_queue, &RunQueue::queueChanged, this, &LauncherPane::scheduleValidation);
     connect(m_queue, &RunQueue::runEnded, this, &LauncherPane::reloadWorkspaceLists);

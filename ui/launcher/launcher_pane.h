@@ -5,8 +5,8 @@
 // sharing, length groups), with the memory estimate and the data plan (the padded share of its
 // batches, computed on a worker thread).
 // Presets fill it; the config is checked as it is edited and Start stays disabled while something
-// is wrong. Start queues the run in this window; Save and Load use the JSON `ladder-cli train
-// --config` reads.
+// is wrong. Start runs it in a ladder-cli process of its own (or queues it in this window); Save
+// and Load use the JSON `ladder-cli train --config` reads. The fields themselves: launcher_fields.h.
 #pragma once
 
 #include <functional>

@@ -400,6 +400,11 @@ void LivePlotsPane::showRun(std::int64_t runId) {
     flush();
     updateAlerts();
     for (MetricPlot* p : m_plots) p->fitToData();
+    if (axis() == train::ChainAxis::Tokens && !m_place.hasTokens() && m_lastRowId > 0) {
+        m_status->setText(tr("Run #%1 recorded no token counts (a run from before Ladder kept "
+                             "them): choose X axis Steps to see its curves")
+                              .arg(runId));
+    }
 }
 
 void LivePlotsPane::setAxis(train::ChainAxis axis) {
@@ -449,13 +454,14 @@ void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value)
     if (name == QLatin1String(train::kTokensSeenMetric)) {
         m_place.learn(step, value);
         if (m_parked.empty()) return;
-        // The values of this step (and any before it) that waited for its token count.
+        // The values that waited for this step's token count. Those of an earlier step without
+        // one never get it (every step records its count with its values): they are dropped.
         std::vector<Parked> waiting;
         waiting.swap(m_parked);
         for (auto& p : waiting) {
-            if (p.step <= step) {
-                ingest(p.step, p.name, p.value);
-            } else {
+            if (p.step == step) {
+                place(*m_place.at(step), p.step, p.name, p.value);
+            } else if (p.step > step) {
                 m_parked.push_back(std::move(p));
             }
         }
@@ -464,8 +470,8 @@ void LivePlotsPane::ingest(std::int64_t step, const QString& name, double value)
     const auto x = m_place.at(step);
     if (!x) {
         // Tokens axis: the step's tokens_seen comes with its other values; a step that never
-        // records one (a run from before they were) is not drawn.
-        if (m_parked.size() < 100'000) m_parked.push_back({step, name, value});
+        // records one (a run from before they were) is not drawn (showRun says so).
+        if (m_parked.size() < kMaxParked) m_parked.push_back({step, name, value});
         return;
     }
     place(*x, step, name, value);
@@ -531,10 +537,16 @@ void LivePlotsPane::onEvents(const std::vector<train::TrainingEvent>& events) {
         switch (e.kind) {
             case train::EventKind::Step:
             case train::EventKind::Eval:
+                // The step's token count first: its place on a tokens axis.
+                if (const double tokens = e.metric(train::kTokensSeenMetric, -1); tokens >= 0) {
+                    ingest(e.step, QString::fromLatin1(train::kTokensSeenMetric), tokens);
+                }
                 for (const auto& [name, value] : e.metrics) {
+                    if (name == train::kTokensSeenMetric) continue;
                     const QString metric = QString::fromStdString(name);
                     // Events of steps already read from the file are skipped, not redone.
-                    if (m_lastStep.contains(metric) && e.step <= m_lastStep[metric]) continue;
+                    const auto x = m_place.at(e.step);
+                    if (x && m_lastStep.contains(metric) && *x <= m_lastStep[metric]) continue;
                     ingest(e.step, metric, value);
                 }
                 break;

@@ -106,6 +106,7 @@ private:
         double value;
     };
     std::vector<Parked> m_parked;        // values whose step's tokens are not known yet
+    static constexpr std::size_t kMaxParked = 100'000;
     std::map<double, std::int64_t> m_stepAt;  // x -> the run's own step (a click's pairs)
     QCheckBox* m_legends = nullptr;
     QLabel* m_status = nullptr;
@@ -125,11 +126,11 @@ private:
     };
     QHash<QString, Buffer> m_buffers;     // points not yet on a chart
     QHash<QString, Buffer> m_errorBuffers;  // standard errors (by the series they belong to)
-    QHash<QString, double> m_lastStep;    // per series: the last step seen
+    QHash<QString, double> m_lastStep;    // per series: the x of the last step seen (a step, or tokens)
     std::vector<std::pair<double, int>> m_stageStarts;  // (x of its first step, stage number)
     std::map<int, QString> m_stageNames;  // stage number (1-based) -> name
     QString m_nextStageName;              // from a StageChanged event, for the next stage seen
-    double m_lastStepSeen = 0;
+    double m_lastStepSeen = 0;            // the x of the last step seen, any series
     bool m_stagesDirty = false;
     bool m_catchingUp = false;  // the run this window trained has just ended
 };

@@ -17,8 +17,8 @@
 #include <QStringList>
 #include <QVector>
 
-#include "ui/qcustomplot_wrapper.h"
 #include "ui/plots/plot_style.h"
+#include "ui/qcustomplot_wrapper.h"
 
 namespace ladder::ui {
 

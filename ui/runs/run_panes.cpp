@@ -10,10 +10,10 @@
 
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/study_bridge.h"
-#include "ui/main_window.h"
-#include "ui/pairs/pair_browser.h"
 #include "ui/compare/compare_pane.h"
 #include "ui/launcher/launcher_pane.h"
+#include "ui/main_window.h"
+#include "ui/pairs/pair_browser.h"
 #include "ui/plots/live_plots_pane.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_pane.h"
@@ -75,6 +75,10 @@ RunPanes addRunPanes(MainWindow* window) {
                          }
                          window->statusBar()->showMessage(trainingStatusText(shown), 10000);
                      });
+    // A run of another process (Start's default: a ladder-cli of its own) shows the same, as the
+    // Runs pane reads it from the file.
+    QObject::connect(p.runs, &RunsPane::otherRunTraining, window,
+                     [window](const QString& text) { window->statusBar()->showMessage(text, 10000); });
     // A study runs for long: its progress shows whichever pane is in front.
     QObject::connect(p.studies->job(), &StudyJob::progress, window, [window](const QString& text) {
         window->statusBar()->showMessage(text, 10000);

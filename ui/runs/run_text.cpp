@@ -47,7 +47,7 @@ QString trainingStatusText(const train::TrainingEvent& step) {
     };
     QString text = QObject::tr("Training #%1: step %2 / %3").arg(step.runId).arg(step.step).arg(step.totalSteps);
     const QString resources = resourcesText(metric("tokens_per_second"), metric("system/resident_bytes"),
-                                            metric("system/gpu_used_bytes"));
+                                            metric("system/gpu_used_bytes"), metric("system/processes"));
     if (!resources.isEmpty()) text += QStringLiteral(" \u00b7 ") + resources;
     if (step.etaSeconds >= 0) text += QObject::tr(" \u00b7 %1 left").arg(durationText(step.etaSeconds));
     return text;

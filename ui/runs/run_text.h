@@ -25,8 +25,8 @@ namespace ladder::ui {
                                     std::optional<double> residentBytes,
                                     std::optional<double> gpuUsedBytes,
                                     std::optional<double> processes = std::nullopt);
-// A step of a run of this window, for the status bar: "Training #3: step 120 / 300 \u00b7 52 tok/s
-// \u00b7 2.1 GiB \u00b7 3m 05s left".
+// A step of a run (of this window, or one another process trains), for the status bar:
+// "Training #3: step 120 / 300 \u00b7 52 tok/s \u00b7 2.1 GiB \u00b7 3m 05s left".
 [[nodiscard]] QString trainingStatusText(const train::TrainingEvent& step);
 // A run's label as a table's column header: at most two lines of about `width` characters,
 // wrapped at spaces and the rest elided, so that narrow columns still say whose they are (the

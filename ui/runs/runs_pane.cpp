@@ -18,11 +18,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ui/bridge/process_launch.h"
 #include "ui/bridge/run_queue.h"
 #include "ui/bridge/runs_bridge.h"
 #include "ui/bridge/workspace_session.h"
 #include "ui/launcher/judge_program_prompt.h"
-#include "ui/bridge/process_launch.h"
 #include "ui/runs/progress_delegate.h"
 #include "ui/runs/run_text.h"
 #include "ui/runs/runs_table_model.h"
@@ -316,6 +316,29 @@ void RunsPane::refresh() {
         rows.push_back(std::move(row));
     }
     const int total = static_cast<int>(rows.size());
+    if (!m_queue->busy()) {
+        // The newest run training elsewhere (rows are newest first).
+        for (const RunRow& row : rows) {
+            if (row.trainingHere || row.isQueuedHere() || row.liveness != store::Liveness::Live ||
+                row.run.status != store::RunStatus::Running) {
+                continue;
+            }
+            // Said when it moved on, so that it does not hide other news in the status bar.
+            if (std::pair(row.run.id, row.run.lastStep) == m_otherRunShown) break;
+            m_otherRunShown = {row.run.id, row.run.lastStep};
+            train::TrainingEvent shown;
+            shown.runId = row.run.id;
+            shown.step = row.run.lastStep;
+            shown.totalSteps = row.run.totalSteps;
+            shown.etaSeconds = row.etaSeconds;
+            if (row.tokensPerSecond) shown.metrics.emplace_back("tokens_per_second", *row.tokensPerSecond);
+            if (row.residentBytes) shown.metrics.emplace_back("system/resident_bytes", *row.residentBytes);
+            if (row.gpuUsedBytes) shown.metrics.emplace_back("system/gpu_used_bytes", *row.gpuUsedBytes);
+            if (row.processes) shown.metrics.emplace_back("system/processes", *row.processes);
+            Q_EMIT otherRunTraining(trainingStatusText(shown));
+            break;
+        }
+    }
     m_model->setRows(std::move(rows));
     QStringList parts;
     parts << tr("%n run(s)", nullptr, total);

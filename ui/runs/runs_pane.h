@@ -17,7 +17,6 @@ class QLabel;
 class QTableView;
 class QTimer;
 
-class QThreadPool;
 
 namespace ladder::ui {
 
@@ -52,6 +51,10 @@ public:
 Q_SIGNALS:
     void duplicateConfig(const ladder::train::RunConfig& config);
     void showPlots(std::int64_t runId);
+    // A run training in another process (its own ladder-cli, the default, or one started from
+    // the command line) while this window trains none: its step, speed, memory and time left, as
+    // the window's own runs show them in the status bar. Each refresh, while one trains.
+    void otherRunTraining(const QString& status);
 
 private:
     void updateActions();
@@ -90,6 +93,7 @@ private:
     // The last output of failed or stale runs this window's launcher started (process_launch.h),
     // read once a run is seen so.
     std::map<std::int64_t, QString> m_logTails;
+    std::pair<std::int64_t, std::int64_t> m_otherRunShown{0, -1};  // (run, step) otherRunTraining said last
     // Alerts are read on the bridge's worker (whole series: tens of milliseconds for a long run).
     void readAlerts(std::int64_t runId);
 };

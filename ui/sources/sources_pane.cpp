@@ -151,13 +151,23 @@ void SourcesPane::reload() {
     m_model->horizontalHeaderItem(kMedianColumn)->setToolTip(lengthTip);
     m_model->horizontalHeaderItem(kRangeColumn)->setToolTip(lengthTip);
     for (const auto& s : workspaceSources(m_session)) {
-        const bool answered = s.answers > 0;
         m_model->appendRow({new QStandardItem(q(s.name)), number(s.answers), number(s.prompts),
-                            answered ? median(s.medianChars) : new QStandardItem,
-                            answered ? range(s.shortestChars, s.longestChars) : new QStandardItem,
-                            number(s.otherResponses)});
+                            new QStandardItem, new QStandardItem, number(s.otherResponses)});
     }
     updateButtons();
+    // The lengths read every answer: on the bridge's worker, filled in when they come.
+    const int generation = ++m_lengthsGeneration;
+    m_data->sourcesWithLengths([this, generation](const std::vector<data::SourceInfo>& sources) {
+        if (generation != m_lengthsGeneration) return;  // reloaded since
+        for (const auto& s : sources) {
+            if (s.answers <= 0) continue;
+            const auto found = m_model->findItems(q(s.name), Qt::MatchExactly, 0);
+            if (found.isEmpty()) continue;
+            const int row = found.front()->row();
+            m_model->setItem(row, kMedianColumn, median(s.medianChars));
+            m_model->setItem(row, kRangeColumn, range(s.shortestChars, s.longestChars));
+        }
+    });
 }
 
 SourcesPane::~SourcesPane() {

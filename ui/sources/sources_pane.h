@@ -56,6 +56,7 @@ private:
     QStandardItemModel* m_model = nullptr;
     QTableView* m_view = nullptr;
     DataBridge* m_data = nullptr;
+    int m_lengthsGeneration = 0;  // a reload since a lengths read started: its answer is dropped
     QPushButton* m_import = nullptr;
     QPushButton* m_buildPairs = nullptr;
     QPushButton* m_generate = nullptr;

@@ -17,9 +17,9 @@
 
 #include "ui/bridge/study_bridge.h"
 #include "ui/bridge/workspace_session.h"
-#include "ui/qcustomplot_wrapper.h"
 #include "ui/plots/plot_export.h"
 #include "ui/plots/plot_style.h"
+#include "ui/qcustomplot_wrapper.h"
 
 namespace ladder::ui {
 namespace {
