@@ -3,6 +3,8 @@
 // longest the window could not answer the user); the Plots pane is on screen and follows the run.
 // Runs with the window's default LibTorch threads (cores - 1) and with all cores, for comparison.
 // Usage: bench_gui_stall [seconds per setting] [demo prompts]
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +15,8 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLabel>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -38,6 +42,15 @@ struct Gaps {
         return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
     }
     [[nodiscard]] double worst() const { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
+    // When the longest gap ended, in seconds from the start of the measurement.
+    [[nodiscard]] double worstAt() const {
+        double at = 0;
+        for (std::size_t i = 0; i < ms.size(); ++i) {
+            at += ms[i];
+            if (ms[i] == worst()) return at / 1000;
+        }
+        return 0;
+    }
     [[nodiscard]] int over(double limit) const {
         return static_cast<int>(std::count_if(ms.begin(), ms.end(), [limit](double v) { return v > limit; }));
     }
@@ -65,9 +78,9 @@ Gaps measureFor(double seconds) {
 }
 
 void report(const char* what, const Gaps& g, double seconds, long long steps) {
-    std::printf("  %-28s longest stall %6.1f ms  p99 %5.1f ms  median %4.1f ms  gaps > 50 ms: %d  "
+    std::printf("  %-28s longest stall %6.1f ms (at %.1f s)  p99 %5.1f ms  median %4.1f ms  gaps > 50 ms: %d  "
                 "(%.0f s, %lld steps)\n",
-                what, g.worst(), g.percentile(0.99), g.percentile(0.5), g.over(50), seconds, steps);
+                what, g.worst(), g.worstAt(), g.percentile(0.99), g.percentile(0.5), g.over(50), seconds, steps);
     std::fflush(stdout);
 }
 
@@ -103,9 +116,7 @@ int main(int argc, char** argv) {
                 cores, qVersion(), qPrintable(QApplication::platformName()), prompts);
     report("idle window", measureFor(3), 3, 0);
 
-    std::vector<int> settings = {ladder::ui::RunQueue::defaultThreads()};
-    if (cores != settings.front()) settings.push_back(cores);
-    for (int threads : settings) {
+    const auto runConfig = [](int threads) {
         ladder::train::RunConfig config;
         config.name = "stall bench";
         config.method = "dpo";
@@ -121,9 +132,13 @@ int main(int argc, char** argv) {
         config.checkpointEvery = 0;
         config.marginPairs = 0;
         config.threads = threads;
-        launcher->setConfig(config);
-        // In the window, where its events feed the charts: the heavier case for the GUI thread
-        // (a run in its own process is read from the file every second).
+        return config;
+    };
+    std::vector<int> settings = {ladder::ui::RunQueue::defaultThreads()};
+    if (cores != settings.front()) settings.push_back(cores);
+    for (int threads : settings) {
+        launcher->setConfig(runConfig(threads));
+        // In the window, where its events feed the charts (the window's queue).
         launcher->setOwnProcess(false);
         if (!launcher->start()) {
             std::fprintf(stderr, "cannot start: %s\n", qPrintable(launcher->problems().join("; ")));
@@ -143,5 +158,29 @@ int main(int argc, char** argv) {
         report(what, gaps, seconds, steps);
         std::printf("  %-28s %d loss points on the chart\n", "", points);
     }
+
+    // The window's default: the run trains in a ladder-cli process of its own, and the panes
+    // follow it through the file (the Plots pane reads the rows added since its last look).
+    launcher->setConfig(runConfig(ladder::ui::RunQueue::defaultThreads()));
+    launcher->setOwnProcess(true);
+    if (!launcher->start()) {
+        std::fprintf(stderr, "cannot start: %s\n", qPrintable(launcher->problems().join("; ")));
+        return 1;
+    }
+    const QString said = launcher->findChild<QLabel*>("launcherQueue")->text();
+    const auto match = QRegularExpression(QStringLiteral("pid ([0-9]+)")).match(said);
+    if (!match.hasMatch()) {
+        std::fprintf(stderr, "no process started: %s\n", qPrintable(said));
+        return 1;
+    }
+    const pid_t pid = match.captured(1).toInt();
+    const Gaps gaps = measureFor(seconds);
+    const int points = plots->plot("Loss")->pointCount("loss");
+    ::kill(-pid, SIGINT);  // a checkpoint-free run: it stops after its step
+    QElapsedTimer waited;
+    waited.start();
+    while (::kill(pid, 0) == 0 && waited.elapsed() < 120000) QApplication::processEvents(QEventLoop::AllEvents, 50);
+    report("its own process (default)", gaps, seconds, points);
+    std::printf("  %-28s %d loss points on the chart (one a step)\n", "", points);
     return 0;
 }

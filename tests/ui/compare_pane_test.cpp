@@ -3,6 +3,8 @@
 // win rate, answers stand side by side, and runs of another workspace join read-only.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <QCheckBox>
 #include <QSettings>
 #include <QStandardItemModel>
@@ -180,6 +182,25 @@ TEST_F(ComparePaneTest, EveryModelOfThePanePassesTheModelTester) {
     }
 }
 
+// An SFT run of 4 steps (losses 2.0, 1.5, 1.2, 1.1; checkpoints at steps 3 and 4) and a DPO run
+// of `dpoSteps` started from its step-3 checkpoint, no metric of its own yet: (sft, dpo).
+std::pair<std::int64_t, std::int64_t> recordChain(store::Workspace& ws, int dpoSteps) {
+    train::RunConfig s = test::tinyRun("sft", 4);
+    s.name = "sft";
+    const auto sft = recordRun(ws, s, {2.0, 1.5, 1.2, 1.1}, 0.5);
+    store::RunStore runs(ws.db());
+    runs.addCheckpoint(sft, 3, "run-1/step-3", "periodic");
+    runs.addCheckpoint(sft, 4, "run-1/step-4", "final");
+    train::RunConfig d = test::tinyRun("dpo", dpoSteps);
+    d.name = "dpo after sft";
+    d.model.kind = "run";
+    d.model.runId = sft;
+    d.model.checkpointStep = 3;  // from step 3, not the end
+    const auto dpo = runs.create({.name = d.name, .method = d.method, .configJson = train::toJson(d).dump(),
+                                  .totalSteps = dpoSteps, .parentRunId = sft});
+    return {sft, dpo};
+}
+
 // Issue 16: a DPO run that continues an SFT run was drawn from step 0, so "DPO after SFT
 // saturates" could not be drawn. With After parents on, it continues its parent's steps, the
 // parent's line up to the branching point in front of its own.
@@ -190,23 +211,11 @@ TEST(ComparePaneChained, ARunFromAnotherRunsCheckpointIsDrawnAfterItsParentsStep
     std::int64_t sft = 0, dpo = 0;
     {
         auto ws = store::Workspace::create(path);
-        train::RunConfig s = test::tinyRun("sft", 4);
-        s.name = "sft";
-        sft = recordRun(ws, s, {2.0, 1.5, 1.2, 1.1}, 0.5);
-        store::RunStore(ws.db()).addCheckpoint(sft, 3, "run-1/step-3", "periodic");
-        store::RunStore(ws.db()).addCheckpoint(sft, 4, "run-1/step-4", "final");
-        train::RunConfig d = test::tinyRun("dpo", 3);
-        d.name = "dpo after sft";
-        d.model.kind = "run";
-        d.model.runId = sft;
-        d.model.checkpointStep = 3;  // from step 3, not the end
-        store::RunStore runs(ws.db());
-        dpo = runs.create({.name = d.name, .method = d.method, .configJson = train::toJson(d).dump(),
-                           .totalSteps = 3, .parentRunId = sft});
+        std::tie(sft, dpo) = recordChain(ws, 3);
         store::MetricsWriter metrics(ws.db());
         for (int step = 1; step <= 3; ++step) metrics.add(dpo, step, "loss", 1.0 - 0.1 * step, 0);
         metrics.flush();
-        runs.finish(dpo, store::RunStatus::Finished);
+        store::RunStore(ws.db()).finish(dpo, store::RunStatus::Finished);
     }
     MainWindow window;
     ASSERT_TRUE(window.openWorkspace(qpath(path), false, false));
@@ -269,19 +278,8 @@ TEST(ComparePaneChained, OnTheTokensAxisARunContinuesItsParentsTokens) {
     std::int64_t sft = 0, dpo = 0;
     {
         auto ws = store::Workspace::create(path);
-        train::RunConfig s = test::tinyRun("sft", 4);
-        s.name = "sft";
-        sft = recordRun(ws, s, {2.0, 1.5, 1.2, 1.1}, 0.5);
-        store::RunStore(ws.db()).addCheckpoint(sft, 3, "run-1/step-3", "periodic");
-        train::RunConfig d = test::tinyRun("dpo", 4);
-        d.name = "dpo after sft";
-        d.model.kind = "run";
-        d.model.runId = sft;
-        d.model.checkpointStep = 3;
-        store::RunStore runs(ws.db());
-        dpo = runs.create({.name = d.name, .method = d.method, .configJson = train::toJson(d).dump(),
-                           .totalSteps = 4, .parentRunId = sft});
-        runs.markStarted(dpo, 4);
+        std::tie(sft, dpo) = recordChain(ws, 4);
+        store::RunStore(ws.db()).markStarted(dpo, 4);
         store::MetricsWriter metrics(ws.db());
         for (int step = 1; step <= 4; ++step) metrics.add(sft, step, "tokens_seen", 100.0 * step, 0);
         // The DPO run's values come before their steps' token counts.
