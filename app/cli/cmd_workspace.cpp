@@ -2,7 +2,9 @@
 // runs, back it up, recover a damaged one.
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "app/cli/cli_context.h"
 #include "core/common/clock.h"
@@ -12,7 +14,9 @@
 #include "core/store/run_liveness.h"
 #include "core/store/runs.h"
 #include "core/store/schema.h"
+#include "core/model/atomic_file.h"
 #include "core/train/run_alerts.h"
+#include "core/train/run_lineage.h"
 
 namespace ladder::cli {
 
@@ -140,6 +144,56 @@ void addWorkspaceCommands(CLI::App& app, CliContext& context) {
         options.evenIfIntact = args->force;
         const auto report = store::recoverWorkspace(path, options);
         std::printf("%s: %s", path.c_str(), report.text().c_str());
+    });
+
+    // A run's curves as the Plots pane exports them: on steps or tokens, after its parents'.
+    auto* metrics = app.add_subcommand(
+        "metrics", "A run's metrics as CSV (run,metric,x,value), on steps or on tokens trained, after its parent's");
+    addWorkspaceOption(*metrics, context);
+    struct MetricsArgs {
+        std::int64_t run = 0;
+        std::vector<std::string> names;
+        std::string axis = "steps";
+        bool afterParent = false;
+        std::string out;
+    };
+    auto margs = std::make_shared<MetricsArgs>();
+    metrics->add_option("--run", margs->run, "The run")->required();
+    metrics->add_option("--metric", margs->names, "Only these metrics (repeat it; default: every one)");
+    metrics->add_option("--axis", margs->axis, "x: the step, or the tokens trained on so far (tokens_seen)")
+        ->check(CLI::IsMember({"steps", "tokens"}));
+    metrics->add_flag("--after-parent", margs->afterParent,
+                      "A run started from another run's checkpoint continues its parent's steps (or tokens), "
+                      "the parent's points up to the branching point first, as the window's After parent");
+    metrics->add_option("--out", margs->out, "Write the CSV to this file (default: standard output)");
+    metrics->callback([&context, margs] {
+        auto ws = context.openWorkspace(/*readOnly=*/true);
+        if (!store::RunStore(ws.db()).find(margs->run)) {
+            throw Error("there is no run #" + std::to_string(margs->run) + " in " + ws.path().string() +
+                        ": `ladder-cli runs` lists them");
+        }
+        std::vector<std::string> names = margs->names;
+        if (names.empty()) names = store::MetricsReader(ws.db()).names(margs->run);
+        const auto axis = margs->axis == "tokens" ? train::ChainAxis::Tokens : train::ChainAxis::Steps;
+        std::ostringstream csv;
+        csv.precision(12);
+        csv << "run,metric," << (axis == train::ChainAxis::Tokens ? "tokens" : "step") << ",value\n";
+        for (const auto& name : names) {
+            const auto curve = train::chainedCurve(ws.db(), margs->run, name, axis, margs->afterParent);
+            for (std::size_t i = 0; i < curve.x.size(); ++i) {
+                csv << margs->run << ',' << name << ',' << curve.x[i] << ',';
+                if (std::isfinite(curve.y[i])) csv << curve.y[i];
+                csv << '\n';
+            }
+        }
+        if (margs->out.empty()) {
+            std::cout << csv.str();
+            return;
+        }
+        model::AtomicFile file(margs->out);
+        file.stream() << csv.str();
+        file.commit();
+        std::printf("wrote %s\n", margs->out.c_str());
     });
 }
 

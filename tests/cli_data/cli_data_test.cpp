@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/store/metrics.h"
+#include "core/store/runs.h"
+#include "core/store/workspace.h"
 #include "tests/support/test_support.h"
 
 namespace ladder::test {
@@ -241,6 +244,45 @@ TEST_F(LadderCli, TokenizeLinesGivesEachTextItsOwnIdsAndDecodesThemBack) {
     EXPECT_NE(bad.output.find("stdin line 2 is not JSON: --lines reads one JSON string per line"),
               std::string::npos)
         << bad.output;
+}
+
+// A run's curves from the command line, as the Plots pane exports them: a DPO run from an SFT
+// run's step-2 checkpoint, on steps and on tokens, alone and after its parent.
+TEST_F(LadderCli, MetricsGivesARunsCurvesOnStepsOrTokensAfterItsParent) {
+    std::int64_t sft = 0, dpo = 0;
+    {
+        auto ws = store::Workspace::create(m_dir / "m.ladder");
+        store::RunStore runs(ws.db());
+        sft = runs.create({.name = "sft", .method = "sft", .configJson = "{}", .totalSteps = 3});
+        runs.addCheckpoint(sft, 2, "run-1/step-2", "periodic");  // the DPO run's start: its latest
+        dpo = runs.create({.name = "dpo", .method = "dpo", .configJson = "{}", .totalSteps = 2,
+                           .parentRunId = sft});
+        store::MetricsWriter w(ws.db());
+        for (int step = 1; step <= 3; ++step) {
+            w.add(sft, step, "loss", 3.0 - step, 0);
+            w.add(sft, step, "tokens_seen", 100.0 * step, 0);
+        }
+        for (int step = 1; step <= 2; ++step) {
+            w.add(dpo, step, "loss", 0.5 / step, 0);
+            w.add(dpo, step, "tokens_seen", 40.0 * step, 0);
+        }
+    }
+    const std::string id = std::to_string(dpo);
+    auto r = run("metrics -w m.ladder --run " + id + " --metric loss");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("run,metric,step,value\n" + id + ",loss,1,0.5\n" + id + ",loss,2,0.25\n"),
+              std::string::npos)
+        << r.output;
+    r = run("metrics -w m.ladder --run " + id + " --metric loss --axis tokens --after-parent --out m.csv");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    std::ifstream file(path("m.csv"));
+    std::stringstream text;
+    text << file.rdbuf();
+    EXPECT_EQ(text.str(), "run,metric,tokens,value\n" + id + ",loss,100,2\n" + id + ",loss,200,1\n" + id +
+                              ",loss,240,0.5\n" + id + ",loss,280,0.25\n");
+    r = run("metrics -w m.ladder --run 99");
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.output.find("there is no run #99"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -24,14 +24,12 @@
 #include "core/pairs/ladder.h"
 #include "core/pairs/pair_dynamics.h"
 #include "core/pairs/training_pairs.h"
-#include "core/store/metric_summary.h"
 #include "core/store/metrics.h"
-#include "core/store/run_liveness.h"
-#include "core/store/runs.h"
 #include "core/train/run_alerts.h"
 #include "core/train/run_config.h"
 #include "core/train/run_lineage.h"
 #include "ui/bridge/run_sources.h"
+#include "ui/bridge/run_types.h"
 
 namespace ladder::format {
 class TextFormat;

@@ -10,7 +10,7 @@
 #include <QStringList>
 
 #include "core/eval/eval_store.h"
-#include "core/store/metric_summary.h"
+#include "ui/bridge/run_types.h"
 
 namespace ladder::ui {
 

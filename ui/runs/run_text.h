@@ -6,9 +6,8 @@
 
 #include <QString>
 
-#include "core/store/run_liveness.h"
-#include "core/store/runs.h"
 #include "core/train/training_event.h"
+#include "ui/bridge/run_types.h"
 
 namespace ladder::ui {
 

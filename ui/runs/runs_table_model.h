@@ -10,8 +10,7 @@
 #include <QAbstractTableModel>
 #include <QString>
 
-#include "core/store/run_liveness.h"
-#include "core/store/runs.h"
+#include "ui/bridge/run_types.h"
 
 namespace ladder::ui {
 
