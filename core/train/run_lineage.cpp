@@ -50,7 +50,8 @@ std::vector<RunBranch> runAncestry(store::Database& db, std::int64_t runId) {
             const auto latest = runs.latestCheckpoint(parentId);
             step = latest ? latest->step : parent->lastStep;
         }
-        chain.push_back({parentId, step, step, tokensAtOrBefore(tokensByStep(db, parentId), step), 0});
+        chain.push_back(
+            {parentId, step, step, tokensAtOrBefore(tokensByStep(db, parentId), step), 0});
         seen.insert(parentId);
         child = std::move(parent);
     }
@@ -76,7 +77,8 @@ std::vector<std::pair<double, double>> branchPoints(store::Database& db, const R
     const bool tokens = axis == ChainAxis::Tokens;
     const auto shift = tokens ? branch.tokenOffset - branch.tokens
                               : static_cast<double>(branch.offset - branch.step);
-    const auto tokensSeen = tokens ? tokensByStep(db, branch.parentRunId) : std::map<std::int64_t, double>{};
+    const auto tokensSeen =
+        tokens ? tokensByStep(db, branch.parentRunId) : std::map<std::int64_t, double>{};
     std::vector<std::pair<double, double>> out;
     for (const auto& [step, value] : store::MetricsReader(db).series(branch.parentRunId, metric)) {
         if (step > branch.step) break;  // series() is ordered by step

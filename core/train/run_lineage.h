@@ -26,10 +26,11 @@ inline constexpr const char* kTokensSeenMetric = "tokens_seen";
 
 struct RunBranch {
     std::int64_t parentRunId = 0;
-    std::int64_t step = 0;    // the parent's checkpoint step the child started from
-    std::int64_t offset = 0;  // where that step lies on the chained axis (the parent's own offset + step)
-    double tokens = 0;        // the parent's tokens_seen at that step (0 when it recorded none)
-    double tokenOffset = 0;   // where that step lies on the chained tokens axis
+    std::int64_t step = 0;  // the parent's checkpoint step the child started from
+    std::int64_t offset =
+        0;              // where that step lies on the chained axis (the parent's own offset + step)
+    double tokens = 0;  // the parent's tokens_seen at that step (0 when it recorded none)
+    double tokenOffset = 0;  // where that step lies on the chained tokens axis
 };
 
 // The runs `runId` descends from, nearest first: its parent at the checkpoint it started from
@@ -43,10 +44,9 @@ struct RunBranch {
 // each step after its ancestors'). A step the parent redid after a resume counts with its latest
 // value; on Tokens a step without a token count (a run from before they were recorded) is left out.
 // Compare and the Plots pane draw parents with this.
-[[nodiscard]] std::vector<std::pair<double, double>> branchPoints(store::Database& db,
-                                                                  const RunBranch& branch,
-                                                                  const std::string& metric,
-                                                                  ChainAxis axis = ChainAxis::Steps);
+[[nodiscard]] std::vector<std::pair<double, double>> branchPoints(
+    store::Database& db, const RunBranch& branch, const std::string& metric,
+    ChainAxis axis = ChainAxis::Steps);
 
 // Where a run's own steps lie on an axis: after its ancestors' when chained. On Tokens a step's
 // place is its tokens_seen, known for the steps recorded so far; a live view adds the steps that

@@ -195,6 +195,23 @@ TEST(LauncherProcesses, ByDefaultARunOutlivesTheWindowIsFollowedAgainShownStaleW
     }, 120s)) << "last step " << before->lastStep;
     EXPECT_TRUE(test::waitFor([&] { return runColumn(runs, RunsTableModel::StatusColumn).toString().endsWith("running"); }, 30s))
         << runColumn(runs, RunsTableModel::StatusColumn).toString().toStdString();
+
+    // Runs > Stop reaches the other process: it stops after its step, with a checkpoint there.
+    runs->select(1);
+    runs->stopSelected();
+    EXPECT_TRUE(runs->findChild<QLabel*>("runsSummary")->text().startsWith("Asked run #1"))
+        << runs->findChild<QLabel*>("runsSummary")->text().toStdString();
+    EXPECT_TRUE(test::waitFor([&] {
+        const auto run = run1(path);
+        return run && run->status == store::RunStatus::Stopped;
+    }, 60s));
+    const auto stopped = run1(path);
+    ASSERT_TRUE(stopped);
+    auto ws = store::Workspace::open(path, store::OpenOptions{.readOnly = true});
+    const auto checkpoint = store::RunStore(ws.db()).latestCheckpoint(1);
+    ASSERT_TRUE(checkpoint);
+    EXPECT_EQ(checkpoint->step, stopped->lastStep);
+    session.pid = 0;  // it has ended
 }
 
 // With runs in processes of their own, an SFT run may still train in another process when a DPO

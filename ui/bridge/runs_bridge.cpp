@@ -34,7 +34,9 @@ RunsBridge::~RunsBridge() {
     m_workers.waitForDone();
 }
 
-bool RunsBridge::isOpen() const { return m_session->workspace() != nullptr; }
+bool RunsBridge::isOpen() const {
+    return m_session->workspace() != nullptr;
+}
 
 // A question to core on the GUI thread's connection of the source's workspace: the fallback when
 // it is not open or core throws (logged with what was asked and of which run).
@@ -49,8 +51,8 @@ T RunsBridge::ask(const RunRef& ref, T fallback, const char* what, Ask question)
             log::get("ui")->warn("cannot read {} of run {} in {}: {}", what, ref.runId,
                                  m_sources->path(ref.source).toStdString(), e.what());
         } else {
-            log::get("ui")->warn("cannot read {} in {}: {}", what, m_sources->path(ref.source).toStdString(),
-                                 e.what());
+            log::get("ui")->warn("cannot read {} in {}: {}", what,
+                                 m_sources->path(ref.source).toStdString(), e.what());
         }
         return fallback;
     }
@@ -118,17 +120,19 @@ store::Liveness RunsBridge::liveness(const store::RunRecord& run) const {
 }
 
 std::vector<store::RunRecord> RunsBridge::runsWithCheckpoints() {
-    return ask(RunRef{}, std::vector<store::RunRecord>{}, "the runs' checkpoints", [](store::Database& db) {
-        store::RunStore runs(db);
-        std::vector<store::RunRecord> out;
-        for (auto& r : runs.list()) {
-            if (runs.latestCheckpoint(r.id)) out.push_back(std::move(r));
-        }
-        return out;
-    });
+    return ask(RunRef{}, std::vector<store::RunRecord>{}, "the runs' checkpoints",
+               [](store::Database& db) {
+                   store::RunStore runs(db);
+                   std::vector<store::RunRecord> out;
+                   for (auto& r : runs.list()) {
+                       if (runs.latestCheckpoint(r.id)) out.push_back(std::move(r));
+                   }
+                   return out;
+               });
 }
 
-std::optional<train::RunConfig> RunsBridge::storedConfig(const store::RunRecord& run, QString* error) {
+std::optional<train::RunConfig> RunsBridge::storedConfig(const store::RunRecord& run,
+                                                         QString* error) {
     try {
         return train::parseRunConfig(json::parseText(run.configJson, "the stored run config"),
                                      "the stored config of run " + std::to_string(run.id));
@@ -139,14 +143,18 @@ std::optional<train::RunConfig> RunsBridge::storedConfig(const store::RunRecord&
 }
 
 std::optional<store::RunRecord> RunsBridge::latestFinishedRun(const std::string& method) {
-    return ask(RunRef{}, std::optional<store::RunRecord>{}, "the finished runs",
-               [&method](store::Database& db) { return store::RunStore(db).latestFinished(method); });
+    return ask(
+        RunRef{}, std::optional<store::RunRecord>{}, "the finished runs",
+        [&method](store::Database& db) { return store::RunStore(db).latestFinished(method); });
 }
 
-std::vector<store::MetricRecord> RunsBridge::metricsSince(std::int64_t runId, std::int64_t afterRowId,
+std::vector<store::MetricRecord> RunsBridge::metricsSince(std::int64_t runId,
+                                                          std::int64_t afterRowId,
                                                           std::size_t limit) {
     return ask(RunRef{0, runId}, std::vector<store::MetricRecord>{}, "the metrics",
-               [&](store::Database& db) { return store::MetricsReader(db).since(runId, afterRowId, limit); });
+               [&](store::Database& db) {
+                   return store::MetricsReader(db).since(runId, afterRowId, limit);
+               });
 }
 
 std::unordered_map<std::string, double> RunsBridge::latestMetrics(std::int64_t runId) {
@@ -182,8 +190,8 @@ RunResultsData RunsBridge::results(const RunRef& ref, const std::vector<std::str
     });
 }
 
-train::ChainedCurve RunsBridge::curve(const RunRef& ref, const std::string& metric, train::ChainAxis axis,
-                                      bool chained) {
+train::ChainedCurve RunsBridge::curve(const RunRef& ref, const std::string& metric,
+                                      train::ChainAxis axis, bool chained) {
     return ask(ref, train::ChainedCurve{}, metric.c_str(), [&](store::Database& db) {
         return train::chainedCurve(db, ref.runId, metric, axis, chained);
     });
@@ -192,45 +200,48 @@ train::ChainedCurve RunsBridge::curve(const RunRef& ref, const std::string& metr
 train::RunAxis RunsBridge::runAxis(std::int64_t runId, train::ChainAxis axis, bool chained) {
     // Unreadable: the run's own steps (on Tokens, no place known: nothing drawn rather than steps
     // on a tokens axis).
-    return ask(RunRef{0, runId}, train::RunAxis(axis), "where it branched off", [&](store::Database& db) {
-        return train::RunAxis::load(db, runId, axis, chained);
-    });
+    return ask(RunRef{0, runId}, train::RunAxis(axis), "where it branched off",
+               [&](store::Database& db) { return train::RunAxis::load(db, runId, axis, chained); });
 }
 
-std::vector<ParentLine> RunsBridge::parentLines(std::int64_t runId, train::ChainAxis axis,
-                                                const std::function<bool(const std::string&)>& wanted) {
-    return ask(RunRef{0, runId}, std::vector<ParentLine>{}, "the runs it started from", [&](store::Database& db) {
-        std::vector<ParentLine> out;
-        store::MetricsReader reader(db);
-        for (const auto& branch : train::runAncestry(db, runId)) {
-            for (const auto& metric : reader.names(branch.parentRunId)) {
-                if (!wanted(metric)) continue;
-                out.push_back({branch.parentRunId, metric, train::branchPoints(db, branch, metric, axis)});
-            }
-        }
-        return out;
-    });
+std::vector<ParentLine> RunsBridge::parentLines(
+    std::int64_t runId, train::ChainAxis axis,
+    const std::function<bool(const std::string&)>& wanted) {
+    return ask(RunRef{0, runId}, std::vector<ParentLine>{}, "the runs it started from",
+               [&](store::Database& db) {
+                   std::vector<ParentLine> out;
+                   store::MetricsReader reader(db);
+                   for (const auto& branch : train::runAncestry(db, runId)) {
+                       for (const auto& metric : reader.names(branch.parentRunId)) {
+                           if (!wanted(metric)) continue;
+                           out.push_back({branch.parentRunId, metric,
+                                          train::branchPoints(db, branch, metric, axis)});
+                       }
+                   }
+                   return out;
+               });
 }
 
 std::vector<std::string> RunsBridge::stageNames(std::int64_t runId) {
-    return ask(RunRef{0, runId}, std::vector<std::string>{}, "its stage names", [runId](store::Database& db) {
-        std::vector<std::string> names;
-        const auto run = store::RunStore(db).find(runId);
-        if (!run) return names;
-        const auto config = json::parseOrDiscarded(run->configJson);
-        if (!config.is_object() || !config.contains("data")) return names;
-        const auto& spec = config["data"].value("curriculum", nlohmann::json());
-        std::vector<curriculum::Stage> stages;
-        if (spec.is_object()) {
-            stages = curriculum::Curriculum::fromJson(spec).stages;
-        } else if (spec.is_string()) {
-            for (const auto& c : curriculum::listCurricula(db)) {
-                if (c.name == spec.get<std::string>()) stages = c.stages;
-            }
-        }
-        for (const auto& s : stages) names.push_back(s.name);
-        return names;
-    });
+    return ask(RunRef{0, runId}, std::vector<std::string>{}, "its stage names",
+               [runId](store::Database& db) {
+                   std::vector<std::string> names;
+                   const auto run = store::RunStore(db).find(runId);
+                   if (!run) return names;
+                   const auto config = json::parseOrDiscarded(run->configJson);
+                   if (!config.is_object() || !config.contains("data")) return names;
+                   const auto& spec = config["data"].value("curriculum", nlohmann::json());
+                   std::vector<curriculum::Stage> stages;
+                   if (spec.is_object()) {
+                       stages = curriculum::Curriculum::fromJson(spec).stages;
+                   } else if (spec.is_string()) {
+                       for (const auto& c : curriculum::listCurricula(db)) {
+                           if (c.name == spec.get<std::string>()) stages = c.stages;
+                       }
+                   }
+                   for (const auto& s : stages) names.push_back(s.name);
+                   return names;
+               });
 }
 
 std::optional<std::int64_t> RunsBridge::nearestMarginStep(std::int64_t runId, double step) {
@@ -259,11 +270,12 @@ std::vector<curriculum::Curriculum> RunsBridge::curricula() {
 }
 
 std::vector<pairs::TierCount> RunsBridge::tierCounts(const std::string& ladder) {
-    return ask(RunRef{}, std::vector<pairs::TierCount>{}, "the ladder's tiers", [&ladder](store::Database& db) {
-        pairs::PairSelection selection;
-        selection.ladder = ladder;
-        return pairs::tierCounts(db, selection);
-    });
+    return ask(RunRef{}, std::vector<pairs::TierCount>{}, "the ladder's tiers",
+               [&ladder](store::Database& db) {
+                   pairs::PairSelection selection;
+                   selection.ladder = ladder;
+                   return pairs::tierCounts(db, selection);
+               });
 }
 
 std::optional<MemoryView> RunsBridge::memory(const train::RunConfig& config) {
@@ -293,8 +305,8 @@ std::vector<std::string> RunsBridge::runNotes(const train::RunConfig& config) {
                [&config](store::Database& db) { return train::runNotes(db, config); });
 }
 
-std::optional<PairPreviewData> RunsBridge::pairPreview(const train::RunConfig& config, std::size_t limit,
-                                                       QString* error) {
+std::optional<PairPreviewData> RunsBridge::pairPreview(const train::RunConfig& config,
+                                                       std::size_t limit, QString* error) {
     try {
         store::Workspace* ws = m_session->workspace();
         if (!ws) throw std::runtime_error("no workspace is open");
@@ -353,11 +365,15 @@ bool RunsBridge::remove(std::int64_t runId, QString* error) {
     }
 }
 
-bool RunsBridge::askToStop(const store::RunRecord& run) { return store::askProcessToStop(run); }
+bool RunsBridge::askToStop(const store::RunRecord& run) {
+    return store::askProcessToStop(run);
+}
 
-void RunsBridge::alertsAsync(std::int64_t runId, std::function<void(std::vector<train::RunAlert>)> done) {
+void RunsBridge::alertsAsync(std::int64_t runId,
+                             std::function<void(std::vector<train::RunAlert>)> done) {
     onWorker(
-        false, [runId](store::Workspace& workspace) {
+        false,
+        [runId](store::Workspace& workspace) {
             try {
                 return std::optional(train::runAlerts(workspace.db(), runId));
             } catch (const std::exception& e) {
@@ -370,11 +386,15 @@ void RunsBridge::alertsAsync(std::int64_t runId, std::function<void(std::vector<
         });
 }
 
-void RunsBridge::dataPlanAsync(const train::RunConfig& config, std::function<void(QString, bool)> done) {
+void RunsBridge::dataPlanAsync(const train::RunConfig& config,
+                               std::function<void(QString, bool)> done) {
     onWorker(
-        true, [config](store::Workspace& workspace) {
+        true,
+        [config](store::Workspace& workspace) {
             try {
-                return std::pair(QString::fromStdString(train::planRunData(workspace, config).text(config)), true);
+                return std::pair(
+                    QString::fromStdString(train::planRunData(workspace, config).text(config)),
+                    true);
             } catch (const std::exception& e) {
                 return std::pair(QString::fromStdString(e.what()), false);
             }

@@ -37,7 +37,9 @@ std::vector<std::string> splitModules(const QString& text) {
     return modules;
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 }  // namespace
 
@@ -119,8 +121,9 @@ train::RunConfig LauncherFields::read(const train::RunConfig& base) const {
     if (chosen != QLatin1String(kInlineCurriculum)) {
         // "" and "uniform" mean the same; keep the loaded spelling so that configs diff cleanly.
         const bool uniform = chosen.isEmpty();
-        const bool baseUniform = base.data.curriculumSpec.is_null() &&
-                                 (base.data.curriculum.empty() || base.data.curriculum == "uniform");
+        const bool baseUniform =
+            base.data.curriculumSpec.is_null() &&
+            (base.data.curriculum.empty() || base.data.curriculum == "uniform");
         if (!(uniform && baseUniform)) c.data.curriculum = chosen.toStdString();
         c.data.curriculumSpec = nlohmann::json();
     }

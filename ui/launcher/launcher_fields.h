@@ -56,7 +56,7 @@ struct LauncherFields {
     QSpinBox* seed = nullptr;
     QComboBox* device = nullptr;
     QSpinBox* threads = nullptr;
-    QSpinBox* processes = nullptr;  // > 1: the run trains in ladder-cli's processes
+    QSpinBox* processes = nullptr;    // > 1: the run trains in ladder-cli's processes
     QCheckBox* ownProcess = nullptr;  // 1 process, but ladder-cli's: it outlives the window
     QComboBox* dtype = nullptr;
     QSpinBox* loraRank = nullptr;

@@ -10,8 +10,8 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -59,9 +59,13 @@ void LauncherPane::setConfig(const train::RunConfig& config) {
     validateNow();
 }
 
-train::RunConfig LauncherPane::config() const { return m_f.read(m_base); }
+train::RunConfig LauncherPane::config() const {
+    return m_f.read(m_base);
+}
 
-void LauncherPane::reloadWorkspaceLists() { fillWorkspaceLists(config()); }
+void LauncherPane::reloadWorkspaceLists() {
+    fillWorkspaceLists(config());
+}
 
 void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
     const bool wasFilling = m_filling;
@@ -76,7 +80,8 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
         for (const auto& rung : l.rungs) sources << q(rung.source);
     }
     if (!wanted.data.ladder.empty() && m_f.ladder->findData(q(wanted.data.ladder)) < 0) {
-        m_f.ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)), q(wanted.data.ladder));
+        m_f.ladder->addItem(tr("%1 (not in this workspace)").arg(q(wanted.data.ladder)),
+                            q(wanted.data.ladder));
         m_f.ladder->setItemData(m_f.ladder->count() - 1, true, kMissingRole);
     }
     selectData(m_f.ladder, q(wanted.data.ladder));
@@ -88,15 +93,18 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
         m_f.curriculum->addItem(tr("%1 (preset)").arg(q(name)), q(name));
     }
     for (const auto& c : m_bridge->curricula()) {
-        m_f.curriculum->addItem(tr("%1 (%n stage(s), saved)", nullptr,
-                                   static_cast<int>(c.stages.size())).arg(q(c.name)),
-                                q(c.name));
+        m_f.curriculum->addItem(
+            tr("%1 (%n stage(s), saved)", nullptr, static_cast<int>(c.stages.size()))
+                .arg(q(c.name)),
+            q(c.name));
     }
     if (!wanted.data.curriculumSpec.is_null()) {
-        m_f.curriculum->addItem(tr("(the loaded config's own curriculum)"), QString(kInlineCurriculum));
+        m_f.curriculum->addItem(tr("(the loaded config's own curriculum)"),
+                                QString(kInlineCurriculum));
         selectData(m_f.curriculum, QString(kInlineCurriculum));
     } else {
-        const QString name = wanted.data.curriculum == "uniform" ? QString() : q(wanted.data.curriculum);
+        const QString name =
+            wanted.data.curriculum == "uniform" ? QString() : q(wanted.data.curriculum);
         if (m_f.curriculum->findData(name) < 0) {
             m_f.curriculum->addItem(tr("%1 (not in this workspace)").arg(name), name);
             m_f.curriculum->setItemData(m_f.curriculum->count() - 1, true, kMissingRole);
@@ -105,15 +113,16 @@ void LauncherPane::fillWorkspaceLists(const train::RunConfig& wanted) {
     }
 
     m_f.startRun->clear();
-    m_f.startRun->addItem(tr("The latest finished SFT run"), QVariant::fromValue<qlonglong>(train::kLatestSftRun));
+    m_f.startRun->addItem(tr("The latest finished SFT run"),
+                          QVariant::fromValue<qlonglong>(train::kLatestSftRun));
     for (const auto& r : m_bridge->runsWithCheckpoints()) {
-        m_f.startRun->addItem(QStringLiteral("%1  (%2, %3)").arg(runLabel(r), q(r.method),
-                                                                q(store::toString(r.status))),
+        m_f.startRun->addItem(QStringLiteral("%1  (%2, %3)")
+                                  .arg(runLabel(r), q(r.method), q(store::toString(r.status))),
                               QVariant::fromValue<qlonglong>(r.id));
     }
     if (m_f.startRun->findData(QVariant::fromValue<qlonglong>(wanted.model.runId)) < 0) {
         m_f.startRun->addItem(tr("run #%1 (not in this workspace)").arg(wanted.model.runId),
-                            QVariant::fromValue<qlonglong>(wanted.model.runId));
+                              QVariant::fromValue<qlonglong>(wanted.model.runId));
     }
     selectData(m_f.startRun, QVariant::fromValue<qlonglong>(wanted.model.runId));
     m_filling = wasFilling;
@@ -127,15 +136,17 @@ void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
     const QSignalBlocker block(m_f.tiers);
     m_f.tiers->clear();
     const std::vector<pairs::TierCount> counts =
-        m_f.ladder->count() > 0 ? m_bridge->tierCounts(m_f.ladder->currentData().toString().toStdString())
-                                : std::vector<pairs::TierCount>{};
+        m_f.ladder->count() > 0
+            ? m_bridge->tierCounts(m_f.ladder->currentData().toString().toStdString())
+            : std::vector<pairs::TierCount>{};
     std::set<std::string> listed;
     for (const auto& t : counts) {
-        auto* item = new QListWidgetItem(tr("%1\n%2 train \u00b7 %3 held out")
-                                             .arg(q(t.tier))
-                                             .arg(QLocale().toString(static_cast<qlonglong>(t.train)))
-                                             .arg(QLocale().toString(static_cast<qlonglong>(t.heldout))),
-                                         m_f.tiers);
+        auto* item =
+            new QListWidgetItem(tr("%1\n%2 train \u00b7 %3 held out")
+                                    .arg(q(t.tier))
+                                    .arg(QLocale().toString(static_cast<qlonglong>(t.train)))
+                                    .arg(QLocale().toString(static_cast<qlonglong>(t.heldout))),
+                                m_f.tiers);
         item->setToolTip(item->text().replace('\n', QStringLiteral(": ")));
         item->setData(Qt::UserRole, q(t.tier));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -153,7 +164,7 @@ void LauncherPane::reloadTiers(const std::vector<std::string>& wantedTiers) {
     // Every tier shown (up to six; more scroll), so none is cut off at the bottom.
     const int rows = std::clamp(m_f.tiers->count(), 1, 6);
     const int rowHeight = m_f.tiers->count() > 0 ? m_f.tiers->sizeHintForRow(0)
-                                               : 2 * m_f.tiers->fontMetrics().lineSpacing();
+                                                 : 2 * m_f.tiers->fontMetrics().lineSpacing();
     m_f.tiers->setFixedHeight(rows * rowHeight + 2 * m_f.tiers->frameWidth() + 4);
     scheduleValidation();
 }
@@ -197,7 +208,8 @@ void LauncherPane::validateNow() {
     for (const auto& p : train::validate(c)) problems << q(p);
     const train::LossInfo* info = methodInfo(q(c.method));
     if (info && info->needsReference && c.reference == "none") {
-        problems << tr("%1 compares with a reference model: choose cache or frozen").arg(q(c.method));
+        problems
+            << tr("%1 compares with a reference model: choose cache or frozen").arg(q(c.method));
     }
     if (c.model.kind == "pretrained" && !c.model.path.empty() && !m_modelFolderOk) {
         problems << tr("the model folder does not pass its check (see above)");
@@ -217,8 +229,10 @@ void LauncherPane::validateNow() {
                             .arg(m_f.curriculum->currentData().toString());
         }
         for (int i = 0; i < m_f.tiers->count(); ++i) {
-            if (m_f.tiers->item(i)->checkState() == Qt::Checked && m_f.tiers->item(i)->data(kMissingRole).toBool()) {
-                problems << tr("tier %1 has no pairs in this ladder").arg(m_f.tiers->item(i)->data(Qt::UserRole).toString());
+            if (m_f.tiers->item(i)->checkState() == Qt::Checked &&
+                m_f.tiers->item(i)->data(kMissingRole).toBool()) {
+                problems << tr("tier %1 has no pairs in this ladder")
+                                .arg(m_f.tiers->item(i)->data(Qt::UserRole).toString());
             }
         }
         if (c.model.kind == "run") {
@@ -227,7 +241,8 @@ void LauncherPane::validateNow() {
                 // the latest finished SFT run starts from the one before it, or cannot start yet.
                 std::optional<store::RunRecord> training;
                 for (const auto& r : m_bridge->runs()) {
-                    if (r.method == "sft" && store::isActive(r.status) && !m_queue->isTraining(m_session->path(), r.id) &&
+                    if (r.method == "sft" && store::isActive(r.status) &&
+                        !m_queue->isTraining(m_session->path(), r.id) &&
                         m_bridge->liveness(r) != store::Liveness::Stale) {
                         training = r;
                         break;
@@ -237,17 +252,22 @@ void LauncherPane::validateNow() {
                 // One that comes in this window's queue: this run waits behind it there (start()).
                 const bool waitsHere = sftComingHere() && m_f.processes->value() <= 1;
                 if (!finished && !waitsHere) {
-                    problems << (training ? tr("there is no finished SFT run to start from yet (run #%1 is still "
-                                               "training: start this one when it has finished)")
-                                                .arg(training->id)
-                                          : tr("there is no finished SFT run to start from yet: start an SFT "
-                                               "run first (the demo-sft preset); it may be queued before this one"));
+                    problems
+                        << (training
+                                ? tr("there is no finished SFT run to start from yet (run #%1 is "
+                                     "still "
+                                     "training: start this one when it has finished)")
+                                      .arg(training->id)
+                                : tr("there is no finished SFT run to start from yet: start an SFT "
+                                     "run first (the demo-sft preset); it may be queued before "
+                                     "this one"));
                 } else if (finished && training && !waitsHere) {
-                    laterSft = tr("SFT run #%1 is still training in another process: this run starts from "
-                                  "run #%2, the latest finished one (start it when #%1 has finished to "
-                                  "start from that)")
-                                   .arg(training->id)
-                                   .arg(finished->id);
+                    laterSft =
+                        tr("SFT run #%1 is still training in another process: this run starts from "
+                           "run #%2, the latest finished one (start it when #%1 has finished to "
+                           "start from that)")
+                            .arg(training->id)
+                            .arg(finished->id);
                 }
             } else if (!m_bridge->run(c.model.runId)) {
                 problems << tr("there is no run #%1 in this workspace").arg(c.model.runId);
@@ -260,11 +280,13 @@ void LauncherPane::validateNow() {
     QString estimateText = tr("(choose a model)");
     if (const auto memory = m_bridge->memory(c)) {
         estimateText = q(memory->estimate);
-        if (memory->free > 0) estimateText += tr(" (%1 free)").arg(q(train::bytesText(memory->free)));
+        if (memory->free > 0)
+            estimateText += tr(" (%1 free)").arg(q(train::bytesText(memory->free)));
         if (!memory->advice.empty()) {
             problems << (c.device == "cpu"
                              ? tr("the run will not fit in memory: %1").arg(q(memory->advice))
-                             : tr("the run will not fit in %1's memory: %2").arg(q(c.device), q(memory->advice)));
+                             : tr("the run will not fit in %1's memory: %2")
+                                   .arg(q(c.device), q(memory->advice)));
         }
     }
     m_memoryEstimate->setText(estimateText);
@@ -278,12 +300,14 @@ void LauncherPane::validateNow() {
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
     QString html;
     if (problems.isEmpty()) {
-        html = QStringLiteral("<span style='color:%1'>%2</span><br>")
-                   .arg(dark ? "#7ee787" : "#1a7f37",
-                        tr("Ready: %1 on %2, %3 steps").arg(q(c.method), q(c.device)).arg(c.maxSteps));
+        html =
+            QStringLiteral("<span style='color:%1'>%2</span><br>")
+                .arg(dark ? "#7ee787" : "#1a7f37",
+                     tr("Ready: %1 on %2, %3 steps").arg(q(c.method), q(c.device)).arg(c.maxSteps));
     } else {
         html = QStringLiteral("<span style='color:%1'>").arg(dark ? "#ff7b72" : "#b42318");
-        for (const QString& p : problems) html += QStringLiteral("&bull; %1<br>").arg(p.toHtmlEscaped());
+        for (const QString& p : problems)
+            html += QStringLiteral("&bull; %1<br>").arg(p.toHtmlEscaped());
         html += "</span>";
     }
     if (!notes.isEmpty()) {
@@ -298,8 +322,10 @@ void LauncherPane::validateNow() {
     m_startButton->setEnabled(problems.isEmpty());
     m_startButton->setText(m_queue->busy() && !ownProcess() ? tr("Queue Run") : tr("Start Run"));
     const int waiting = static_cast<int>(m_queue->pending().size());
-    m_queueLabel->setText(m_queue->busy() ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
-                                          : QString());
+    m_queueLabel->setText(
+        m_queue->busy()
+            ? tr("training #%1, %n waiting", nullptr, waiting).arg(m_queue->activeRunId())
+            : QString());
     rememberConfig();
 }
 
@@ -338,7 +364,9 @@ QStringList LauncherPane::notes() {
     return m_notes;
 }
 
-bool LauncherPane::canStart() const { return m_problems.isEmpty() && m_startButton->isEnabled(); }
+bool LauncherPane::canStart() const {
+    return m_problems.isEmpty() && m_startButton->isEnabled();
+}
 
 void LauncherPane::reloadWinRateSources(const std::string& wantedReference) {
     const QSignalBlocker block(m_f.winRateReference);
@@ -375,15 +403,13 @@ bool LauncherPane::applyPreset(const QString& name) {
 }
 
 bool LauncherPane::loadConfigFile(const QString& path, QString* error) {
-    return useConfigFile(path, error, [this, &path] {
-        setConfig(train::loadRunConfig(path.toStdString()));
-    });
+    return useConfigFile(path, error,
+                         [this, &path] { setConfig(train::loadRunConfig(path.toStdString())); });
 }
 
 bool LauncherPane::saveConfigFile(const QString& path, QString* error) {
-    return useConfigFile(path, error, [this, &path] {
-        train::saveRunConfig(config(), path.toStdString());
-    });
+    return useConfigFile(path, error,
+                         [this, &path] { train::saveRunConfig(config(), path.toStdString()); });
 }
 
 // Reads or writes a config file; on success the file becomes the form's path (Copy Command
@@ -419,11 +445,14 @@ QString LauncherPane::copyCommand() {
             const QString folder = m_session->isOpen() ? QFileInfo(m_session->path()).absolutePath()
                                                        : QDir::currentPath();
             QString stem = m_f.name->text().trimmed();
-            stem.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
-            suggested = QDir(folder).filePath((stem.isEmpty() ? QStringLiteral("run") : stem) + ".json");
+            stem.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")),
+                         QStringLiteral("-"));
+            suggested =
+                QDir(folder).filePath((stem.isEmpty() ? QStringLiteral("run") : stem) + ".json");
         }
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Save the Run Config the Command Reads"), suggested, tr("Run configs (*.json)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save the Run Config the Command Reads"),
+                                         suggested, tr("Run configs (*.json)"));
         if (path.isEmpty()) {
             m_queueLabel->setText(tr("Not copied: the command needs the config saved as a file"));
             return {};
@@ -434,9 +463,12 @@ QString LauncherPane::copyCommand() {
             return {};
         }
     }
-    const QString workspace = m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
-    QString line = q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
-    if (m_f.processes->value() > 1) line += QStringLiteral(" --nproc-per-node %1").arg(m_f.processes->value());
+    const QString workspace =
+        m_session->isOpen() ? m_session->path() : QStringLiteral("WORKSPACE.ladder");
+    QString line =
+        q(train::cliCommand(workspace.toStdString(), m_configPath.toStdString(), config()));
+    if (m_f.processes->value() > 1)
+        line += QStringLiteral(" --nproc-per-node %1").arg(m_f.processes->value());
     QApplication::clipboard()->setText(line);
     m_queueLabel->setText(tr("Copied; it reads %1").arg(QFileInfo(m_configPath).fileName()));
     return line;
@@ -449,16 +481,20 @@ bool LauncherPane::sftComingHere() const {
     // The running job counts from its start, before its run row exists.
     if (const auto* active = m_queue->activeRequest()) {
         if (active->resumeRunId == 0) return active->config.method == "sft";
-        if (const auto resumed = m_bridge->run(active->resumeRunId)) return resumed->method == "sft";
+        if (const auto resumed = m_bridge->run(active->resumeRunId))
+            return resumed->method == "sft";
     }
     return false;
 }
 
 bool LauncherPane::ownProcess() const {
-    return m_f.processes->value() > 1 || (m_f.ownProcess->isEnabled() && m_f.ownProcess->isChecked());
+    return m_f.processes->value() > 1 ||
+           (m_f.ownProcess->isEnabled() && m_f.ownProcess->isChecked());
 }
 
-void LauncherPane::setOwnProcess(bool on) { m_f.ownProcess->setChecked(on); }
+void LauncherPane::setOwnProcess(bool on) {
+    m_f.ownProcess->setChecked(on);
+}
 
 bool LauncherPane::start() {
     validateNow();
@@ -476,7 +512,8 @@ bool LauncherPane::start() {
         try {
             const int processes = m_f.processes->value();
             const auto launch = launchInProcesses(request, processes);
-            const QString where = processes > 1 ? tr("on %1 processes").arg(processes) : tr("in its own process");
+            const QString where =
+                processes > 1 ? tr("on %1 processes").arg(processes) : tr("in its own process");
             m_queueLabel->setText(tr("Started %1 (ladder-cli, pid %2); it goes on when the window "
                                      "closes. Log: %3")
                                       .arg(where)
@@ -496,8 +533,9 @@ bool LauncherPane::start() {
     Q_EMIT runQueued();
     validateNow();
     if (behindHere && ownProcess()) {
-        m_queueLabel->setText(tr("Queued in this window behind the SFT run it starts from (it trains "
-                                 "here, so it stops when the window closes)"));
+        m_queueLabel->setText(
+            tr("Queued in this window behind the SFT run it starts from (it trains "
+               "here, so it stops when the window closes)"));
     }
     return true;
 }

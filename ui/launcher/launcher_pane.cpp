@@ -85,7 +85,9 @@ QLabel* hint(QWidget* parent, const QString& text) {
 
 }  // namespace
 
-QString LauncherPane::q(const std::string& s) { return QString::fromStdString(s); }
+QString LauncherPane::q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* parent)
     : QWidget(parent), m_session(session), m_bridge(new RunsBridge(session, this)), m_queue(queue) {
@@ -122,7 +124,8 @@ LauncherPane::LauncherPane(WorkspaceSession* session, RunQueue* queue, QWidget* 
         m_plannedKey.clear();
         reloadWorkspaceLists();
     });
-    connect(m_session, &WorkspaceSession::contentsChanged, this, &LauncherPane::reloadWorkspaceLists);
+    connect(m_session, &WorkspaceSession::contentsChanged, this,
+            &LauncherPane::reloadWorkspaceLists);
     connect(m_queue, &RunQueue::queueChanged, this, &LauncherPane::scheduleValidation);
     connect(m_queue, &RunQueue::runEnded, this, &LauncherPane::reloadWorkspaceLists);
     reloadWorkspaceLists();
@@ -155,8 +158,9 @@ void LauncherPane::buildUi() {
     auto* save = new QPushButton(tr("Save..."), this);
     auto* copy = new QPushButton(tr("Copy Command"), this);
     copy->setObjectName("launcherCopyCommand");
-    copy->setToolTip(tr("Copy the ladder-cli line that trains this config (saved as a JSON file) "
-                        "in another process or on another machine"));
+    copy->setToolTip(
+        tr("Copy the ladder-cli line that trains this config (saved as a JSON file) "
+           "in another process or on another machine"));
     top->addWidget(load);
     top->addWidget(save);
     top->addWidget(copy);
@@ -209,27 +213,31 @@ void LauncherPane::buildUi() {
         QWidget::addAction(a);
         return a;
     };
-    QAction* startAction = makeAction(tr("Start run"), QKeySequence(Qt::CTRL | Qt::Key_Return),
-                                     [this] { start(); });
-    QAction* saveAction = makeAction(tr("Save run config..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Save Run Config"), m_configPath.isEmpty() ? QStringLiteral("run.json") : m_configPath,
-            tr("Run configs (*.json)"));
-        if (path.isEmpty()) return;
-        QString error;
-        if (!saveConfigFile(path, &error)) QMessageBox::warning(this, tr("Save failed"), error);
-    });
-    QAction* loadAction = makeAction(tr("Load run config..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load Run Config"), m_configPath,
-                                                          tr("Run configs (*.json)"));
-        if (path.isEmpty()) return;
-        QString error;
-        if (!loadConfigFile(path, &error)) QMessageBox::warning(this, tr("Cannot load"), error);
-    });
+    QAction* startAction =
+        makeAction(tr("Start run"), QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { start(); });
+    QAction* saveAction = makeAction(
+        tr("Save run config..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Save Run Config"),
+                m_configPath.isEmpty() ? QStringLiteral("run.json") : m_configPath,
+                tr("Run configs (*.json)"));
+            if (path.isEmpty()) return;
+            QString error;
+            if (!saveConfigFile(path, &error)) QMessageBox::warning(this, tr("Save failed"), error);
+        });
+    QAction* loadAction = makeAction(
+        tr("Load run config..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
+            const QString path = QFileDialog::getOpenFileName(
+                this, tr("Load Run Config"), m_configPath, tr("Run configs (*.json)"));
+            if (path.isEmpty()) return;
+            QString error;
+            if (!loadConfigFile(path, &error)) QMessageBox::warning(this, tr("Cannot load"), error);
+        });
     makeAction(tr("Preview pairs as the model reads them"),
                QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), [this] { previewPairs(); });
-    QAction* copyAction = makeAction(tr("Copy ladder-cli command"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
-                                    [this] { copyCommand(); });
+    QAction* copyAction =
+        makeAction(tr("Copy ladder-cli command"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+                   [this] { copyCommand(); });
     connect(m_startButton, &QPushButton::clicked, startAction, &QAction::trigger);
     connect(save, &QPushButton::clicked, saveAction, &QAction::trigger);
     connect(load, &QPushButton::clicked, loadAction, &QAction::trigger);
@@ -245,10 +253,12 @@ void LauncherPane::buildUi() {
     for (auto* w : findChildren<QComboBox*>()) {
         if (w == m_preset) continue;
         connect(w, &QComboBox::currentIndexChanged, this, &LauncherPane::scheduleValidation);
-        if (w->isEditable()) connect(w, &QComboBox::editTextChanged, this, &LauncherPane::scheduleValidation);
+        if (w->isEditable())
+            connect(w, &QComboBox::editTextChanged, this, &LauncherPane::scheduleValidation);
     }
     for (auto* w : findChildren<QLineEdit*>()) {
-        if (qobject_cast<QComboBox*>(w->parent()) || qobject_cast<QAbstractSpinBox*>(w->parent())) continue;
+        if (qobject_cast<QComboBox*>(w->parent()) || qobject_cast<QAbstractSpinBox*>(w->parent()))
+            continue;
         connect(w, &QLineEdit::textChanged, this, &LauncherPane::scheduleValidation);
     }
     for (auto* w : findChildren<QCheckBox*>()) {
@@ -319,8 +329,8 @@ QWidget* LauncherPane::buildModelGroup() {
     m_modelStack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     form->addRow(m_modelStack);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Hugging Face Model Folder"),
-                                                                 m_f.modelFolder->text());
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Hugging Face Model Folder"), m_f.modelFolder->text());
         if (!folder.isEmpty()) m_f.modelFolder->setText(folder);
     });
     connect(m_f.modelFolder, &QLineEdit::editingFinished, this, &LauncherPane::checkModelFolder);
@@ -335,17 +345,19 @@ QWidget* LauncherPane::buildModelGroup() {
     m_f.templateName->addItem(tr("auto (the model's chat template, else alpaca)"), "auto");
     m_f.templateName->addItem(tr("model (the model's chat template)"), "model");
     for (const auto& t : format::PromptTemplate::names()) m_f.templateName->addItem(q(t), q(t));
-    m_f.templateName->setToolTip(tr("How prompts and answers become the text the model reads: the "
-                              "model's own chat template (as transformers and TRL apply it) or "
-                              "a built-in format. Training, the win rate and evaluations all use "
-                              "this choice."));
+    m_f.templateName->setToolTip(
+        tr("How prompts and answers become the text the model reads: the "
+           "model's own chat template (as transformers and TRL apply it) or "
+           "a built-in format. Training, the win rate and evaluations all use "
+           "this choice."));
     auto* templateRow = new QHBoxLayout;
     templateRow->addWidget(m_f.templateName, 1);
     auto* preview = new QPushButton(tr("Preview Pairs..."), box);
     preview->setObjectName("launcherPreviewPairs");
-    preview->setToolTip(tr("Show training pairs as this model will read them with this "
-                           "template: rendered prompt, every token, special tokens and the "
-                           "tokens that carry loss (Ctrl+Shift+P)"));
+    preview->setToolTip(
+        tr("Show training pairs as this model will read them with this "
+           "template: rendered prompt, every token, special tokens and the "
+           "tokens that carry loss (Ctrl+Shift+P)"));
     templateRow->addWidget(preview);
     form->addRow(tr("Template:"), templateRow);
     connect(preview, &QPushButton::clicked, this, &LauncherPane::previewPairs);
@@ -380,9 +392,10 @@ QWidget* LauncherPane::buildDataGroup() {
     m_dataPlan = new QLabel(box);
     m_dataPlan->setObjectName("launcherDataPlan");
     m_dataPlan->setWordWrap(true);
-    m_dataPlan->setToolTip(tr("The training pairs tokenised as the run will tokenise them, and the "
-                              "share of its batches' token slots that is padding (packed pairs and "
-                              "length groups lower it)"));
+    m_dataPlan->setToolTip(
+        tr("The training pairs tokenised as the run will tokenise them, and the "
+           "share of its batches' token slots that is padding (packed pairs and "
+           "length groups lower it)"));
     form->addRow(tr("Batches:"), m_dataPlan);
     connect(m_f.ladder, &QComboBox::currentIndexChanged, this, [this] {
         if (m_filling) return;
@@ -395,15 +408,17 @@ QWidget* LauncherPane::buildDataGroup() {
 
 QWidget* LauncherPane::buildWinRateGroup() {
     auto* box = new QGroupBox(tr("Win rate while training"), this);
-    box->setToolTip(tr("The policy's answers to held-out prompts against a reference source's "
-                       "answers, decided by a judge (as ladder-cli eval does)"));
+    box->setToolTip(
+        tr("The policy's answers to held-out prompts against a reference source's "
+           "answers, decided by a judge (as ladder-cli eval does)"));
     auto* form = new QFormLayout(box);
     m_f.winRateReference = combo(box, "launcherWinRateReference");
     form->addRow(tr("Against:"), m_f.winRateReference);
     m_f.winRateJudge = combo(box, "launcherWinRateJudge");
     for (const auto& j : eval::judgeRegistry().entries()) {
         m_f.winRateJudge->addItem(q(j.name), q(j.name));
-        m_f.winRateJudge->setItemData(m_f.winRateJudge->count() - 1, q(j.description), Qt::ToolTipRole);
+        m_f.winRateJudge->setItemData(m_f.winRateJudge->count() - 1, q(j.description),
+                                      Qt::ToolTipRole);
     }
     form->addRow(tr("Judge:"), m_f.winRateJudge);
     m_f.winRateEvery = spin(box, 0, 10000000, "launcherWinRateEvery");
@@ -420,8 +435,9 @@ QWidget* LauncherPane::buildWinRateGroup() {
 
 void LauncherPane::updateWinRateEnabled() {
     const bool on = !m_f.winRateReference->currentData().toString().isEmpty();
-    for (QWidget* w : {static_cast<QWidget*>(m_f.winRateJudge), static_cast<QWidget*>(m_f.winRateEvery),
-                       static_cast<QWidget*>(m_f.winRatePrompts)}) {
+    for (QWidget* w :
+         {static_cast<QWidget*>(m_f.winRateJudge), static_cast<QWidget*>(m_f.winRateEvery),
+          static_cast<QWidget*>(m_f.winRatePrompts)}) {
         w->setEnabled(on);
     }
 }
@@ -475,28 +491,32 @@ QWidget* LauncherPane::buildRunningGroup() {
     form->addRow(tr("Device:"), m_f.device);
     m_f.threads = spin(box, 0, 512, "launcherThreads");
     m_f.threads->setSpecialValueText(tr("auto (%1 here)").arg(RunQueue::defaultThreads()));
-    m_f.threads->setToolTip(tr("LibTorch threads. Auto leaves one core to the window, so that it "
-                             "stays responsive while the run trains."));
+    m_f.threads->setToolTip(
+        tr("LibTorch threads. Auto leaves one core to the window, so that it "
+           "stays responsive while the run trains."));
     form->addRow(tr("CPU threads:"), m_f.threads);
     m_f.processes = spin(box, 1, 64, "launcherProcesses");
-    m_f.processes->setToolTip(tr("Data-parallel processes on this machine (c10d: Gloo on the CPU, NCCL "
-                               "on CUDA with a GPU each). Batch size pairs in each. More than 1: the "
-                               "run trains in ladder-cli's processes, goes on when the window closes, "
-                               "and Runs > Stop stops it."));
+    m_f.processes->setToolTip(
+        tr("Data-parallel processes on this machine (c10d: Gloo on the CPU, NCCL "
+           "on CUDA with a GPU each). Batch size pairs in each. More than 1: the "
+           "run trains in ladder-cli's processes, goes on when the window closes, "
+           "and Runs > Stop stops it."));
     form->addRow(tr("Processes:"), m_f.processes);
     m_f.ownProcess = new QCheckBox(tr("In its own process"), box);
     m_f.ownProcess->setObjectName("launcherOwnProcess");
-    m_f.ownProcess->setToolTip(tr("Train in a ladder-cli process of its own: the run goes on when the "
-                                "window closes, the window follows it when it opens the workspace "
-                                "again, and Runs > Stop stops it. Always so with more than 1 process."));
+    m_f.ownProcess->setToolTip(
+        tr("Train in a ladder-cli process of its own: the run goes on when the "
+           "window closes, the window follows it when it opens the workspace "
+           "again, and Runs > Stop stops it. Always so with more than 1 process."));
     form->addRow(QString(), m_f.ownProcess);
     // On by default: a run outlives the window. Without ladder-cli (a build of the window alone)
     // runs train in the window.
     const bool cli = !ladderCliProgram().isEmpty();
     m_f.ownProcess->setChecked(runsInOwnProcess());
     if (!cli) {
-        m_f.ownProcess->setToolTip(tr("ladder-cli is neither beside this program nor on PATH: runs "
-                                      "train in this window and stop when it closes"));
+        m_f.ownProcess->setToolTip(
+            tr("ladder-cli is neither beside this program nor on PATH: runs "
+               "train in this window and stop when it closes"));
     }
     connect(m_f.ownProcess, &QCheckBox::toggled, this, [](bool on) { setRunsInOwnProcess(on); });
     connect(m_f.processes, qOverload<int>(&QSpinBox::valueChanged), m_f.ownProcess,
@@ -520,19 +540,21 @@ QWidget* LauncherPane::buildMemoryGroup() {
     m_f.dtype->addItem(QStringLiteral("float32"), "float32");
     m_f.dtype->setItemData(0, tr("Everything in float32"), Qt::ToolTipRole);
     m_f.dtype->addItem(QStringLiteral("bfloat16"), "bfloat16");
-    m_f.dtype->setItemData(1, tr("With LoRA: the frozen base weights in bfloat16, the adapters and "
-                               "AdamW's moments in float32. Full fine-tuning: bfloat16 weights "
-                               "stepped from float32 master weights and AdamW moments (autocast "
-                               "on CUDA). CPU or CUDA."),
-                         Qt::ToolTipRole);
+    m_f.dtype->setItemData(1,
+                           tr("With LoRA: the frozen base weights in bfloat16, the adapters and "
+                              "AdamW's moments in float32. Full fine-tuning: bfloat16 weights "
+                              "stepped from float32 master weights and AdamW moments (autocast "
+                              "on CUDA). CPU or CUDA."),
+                           Qt::ToolTipRole);
     m_f.dtype->setToolTip(tr("float32, or bfloat16 weights (float32 adapters or master weights)"));
     form->addRow(tr("Dtype:"), m_f.dtype);
 
     m_f.loraRank = spin(box, 0, 4096, "launcherLoraRank");
     m_f.loraRank->setSpecialValueText(tr("off (full fine-tuning)"));
-    m_f.loraRank->setToolTip(tr("LoRA: train low-rank adapters of this rank on the target modules "
-                              "instead of every weight; saved as PEFT saves them. 0 = off: full "
-                              "fine-tuning."));
+    m_f.loraRank->setToolTip(
+        tr("LoRA: train low-rank adapters of this rank on the target modules "
+           "instead of every weight; saved as PEFT saves them. 0 = off: full "
+           "fine-tuning."));
     form->addRow(tr("LoRA rank:"), m_f.loraRank);
     // Shown as typed ("16", "0.5") and stepped by factors of two (8, 16, 32), as alphas go.
     m_f.loraAlpha = new ScientificSpinBox(box);
@@ -553,15 +575,16 @@ QWidget* LauncherPane::buildMemoryGroup() {
                           "gate_proj, up_proj, down_proj"}) {
         m_f.loraTargets->addItem(QString::fromLatin1(t));
     }
-    m_f.loraTargets->setToolTip(tr("The linear layers that get adapters, as PEFT names them, "
-                                 "separated by commas: q_proj, k_proj, v_proj, o_proj, gate_proj, "
-                                 "up_proj, down_proj; or all-linear (every one of them; the LM "
-                                 "head excepted)"));
+    m_f.loraTargets->setToolTip(
+        tr("The linear layers that get adapters, as PEFT names them, "
+           "separated by commas: q_proj, k_proj, v_proj, o_proj, gate_proj, "
+           "up_proj, down_proj; or all-linear (every one of them; the LM "
+           "head excepted)"));
     form->addRow(tr("Target modules:"), m_f.loraTargets);
     m_f.loraSaveMerged = checkBox(tr("Save the merged model too"), "launcherLoraSaveMerged",
-                                tr("Besides the adapter (adapter_config.json and "
-                                   "adapter_model.safetensors), save the base model with the "
-                                   "adapter merged into its weights"));
+                                  tr("Besides the adapter (adapter_config.json and "
+                                     "adapter_model.safetensors), save the base model with the "
+                                     "adapter merged into its weights"));
     form->addRow(QString(), m_f.loraSaveMerged);
 
     m_f.gradientCheckpointing = checkBox(
@@ -571,46 +594,52 @@ QWidget* LauncherPane::buildMemoryGroup() {
     form->addRow(QString(), m_f.gradientCheckpointing);
     m_f.logitsHead = combo(box, "launcherLogitsHead");
     m_f.logitsHead->addItem(QStringLiteral("auto"), "auto");
-    m_f.logitsHead->setItemData(0, tr("chunked for vocabularies of 32,000 tokens and more (every "
-                                    "current chat model), full below"),
-                              Qt::ToolTipRole);
+    m_f.logitsHead->setItemData(0,
+                                tr("chunked for vocabularies of 32,000 tokens and more (every "
+                                   "current chat model), full below"),
+                                Qt::ToolTipRole);
     m_f.logitsHead->addItem(QStringLiteral("full"), "full");
-    m_f.logitsHead->setItemData(1, tr("The LM head over every answer position at once; its "
-                                    "(batch, tokens, vocabulary) logits are kept for the "
-                                    "backward pass"),
-                              Qt::ToolTipRole);
+    m_f.logitsHead->setItemData(1,
+                                tr("The LM head over every answer position at once; its "
+                                   "(batch, tokens, vocabulary) logits are kept for the "
+                                   "backward pass"),
+                                Qt::ToolTipRole);
     m_f.logitsHead->addItem(QStringLiteral("chunked"), "chunked");
-    m_f.logitsHead->setItemData(2, tr("The LM head over the answer tokens only, in chunks, and "
-                                    "recomputed in the backward pass: no (batch, tokens, "
-                                    "vocabulary) logits kept"),
-                              Qt::ToolTipRole);
-    m_f.logitsHead->setToolTip(tr("How the log-probabilities of the answers are computed. Chunked "
-                                "computes the LM head over the answer tokens in chunks and "
-                                "recomputes it in the backward pass; auto is chunked for "
-                                "vocabularies of 32,000 and more, full below."));
+    m_f.logitsHead->setItemData(2,
+                                tr("The LM head over the answer tokens only, in chunks, and "
+                                   "recomputed in the backward pass: no (batch, tokens, "
+                                   "vocabulary) logits kept"),
+                                Qt::ToolTipRole);
+    m_f.logitsHead->setToolTip(
+        tr("How the log-probabilities of the answers are computed. Chunked "
+           "computes the LM head over the answer tokens in chunks and "
+           "recomputes it in the backward pass; auto is chunked for "
+           "vocabularies of 32,000 and more, full below."));
     form->addRow(tr("Logits head:"), m_f.logitsHead);
 
     m_f.packedPairs = checkBox(tr("Packed pairs"), "launcherPackedPairs",
-                             tr("One row per pair: the prompt once, then the chosen and the "
-                                "rejected answer, each attending to the prompt and itself; no "
-                                "padding inside a pair. Wins over prefix sharing."));
+                               tr("One row per pair: the prompt once, then the chosen and the "
+                                  "rejected answer, each attending to the prompt and itself; no "
+                                  "padding inside a pair. Wins over prefix sharing."));
     form->addRow(QString(), m_f.packedPairs);
     m_f.prefixSharing = checkBox(tr("Prefix sharing"), "launcherPrefixSharing",
-                               tr("Without packed pairs: one forward pass over the prompt serves "
-                                  "the chosen and the rejected answer"));
+                                 tr("Without packed pairs: one forward pass over the prompt serves "
+                                    "the chosen and the rejected answer"));
     form->addRow(QString(), m_f.prefixSharing);
     m_f.lengthGroups = spin(box, 1, 4096, "launcherLengthGroups");
     m_f.lengthGroups->setSpecialValueText(tr("1 (off)"));
-    m_f.lengthGroups->setToolTip(tr("Batches sorted by length in groups of this many batches "
-                                  "within a curriculum stage: less padding, the same pairs in "
-                                  "each stage. 1 = batches as drawn."));
+    m_f.lengthGroups->setToolTip(
+        tr("Batches sorted by length in groups of this many batches "
+           "within a curriculum stage: less padding, the same pairs in "
+           "each stage. 1 = batches as drawn."));
     form->addRow(tr("Length groups:"), m_f.lengthGroups);
     m_memoryEstimate = new QLabel(box);
     m_memoryEstimate->setObjectName("launcherMemoryEstimate");
     m_memoryEstimate->setWordWrap(true);
-    m_memoryEstimate->setToolTip(tr("What the run will hold at its peak at the length caps: weights, "
-                                    "gradients, optimizer states, activations and logits. A run on "
-                                    "the CPU that will not fit in the free memory does not start."));
+    m_memoryEstimate->setToolTip(
+        tr("What the run will hold at its peak at the length caps: weights, "
+           "gradients, optimizer states, activations and logits. A run on "
+           "the CPU that will not fit in the free memory does not start."));
     form->addRow(tr("Estimate:"), m_memoryEstimate);
 
     connect(m_f.loraRank, &QSpinBox::valueChanged, this, &LauncherPane::updateMemoryEnabled);
@@ -620,9 +649,9 @@ QWidget* LauncherPane::buildMemoryGroup() {
 
 void LauncherPane::updateMemoryEnabled() {
     const bool lora = m_f.loraRank->value() > 0;
-    for (QWidget* w : {static_cast<QWidget*>(m_f.loraAlpha), static_cast<QWidget*>(m_f.loraDropout),
-                       static_cast<QWidget*>(m_f.loraTargets),
-                       static_cast<QWidget*>(m_f.loraSaveMerged)}) {
+    for (QWidget* w :
+         {static_cast<QWidget*>(m_f.loraAlpha), static_cast<QWidget*>(m_f.loraDropout),
+          static_cast<QWidget*>(m_f.loraTargets), static_cast<QWidget*>(m_f.loraSaveMerged)}) {
         w->setEnabled(lora);
     }
     m_f.prefixSharing->setEnabled(!m_f.packedPairs->isChecked());
@@ -671,8 +700,9 @@ void LauncherPane::updateModelKind() {
     // check): the run list is one combo box high.
     for (int i = 0; i < m_modelStack->count(); ++i) {
         QWidget* page = m_modelStack->widget(i);
-        page->setSizePolicy(i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored,
-                            i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        page->setSizePolicy(
+            i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+            i == m_modelStack->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     }
     m_modelStack->updateGeometry();
     const train::LossInfo* info = methodInfo(m_f.method->currentData().toString());

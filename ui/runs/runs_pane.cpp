@@ -412,18 +412,18 @@ void RunsPane::stopSelected() {
         m_summary->setText(tr("Stopping run #%1 after this step (a checkpoint is written)...").arg(row->run.id));
         return;
     }
-    const auto answer = QMessageBox::question(
-        this, tr("Stop Run"),
-        tr("Run #%1 is trained by another program (pid %2). Ask it to stop after its current step? "
-           "It writes a checkpoint first, so it can be resumed.")
-            .arg(row->run.id)
-            .arg(row->run.pid.value_or(0)));
-    if (answer != QMessageBox::Yes) return;
+    // A run of another process (its own ladder-cli, the default): asked as Ctrl+C would, it
+    // stops after its current step with a checkpoint, so it can be resumed.
     if (!m_bridge->askToStop(row->run)) {
         QMessageBox::warning(this, tr("Stop Run"),
                              tr("Run #%1's process could not be reached (it runs on another machine, "
                                 "or has ended).").arg(row->run.id));
+        return;
     }
+    m_summary->setText(tr("Asked run #%1 (pid %2) to stop after its current step (a checkpoint is "
+                          "written)...")
+                           .arg(row->run.id)
+                           .arg(row->run.pid.value_or(0)));
 }
 
 void RunsPane::resumeSelected() {
