@@ -128,6 +128,17 @@ std::vector<std::pair<std::int64_t, double>> MetricsReader::series(std::int64_t 
     return out;
 }
 
+std::optional<std::pair<std::int64_t, double>> MetricsReader::atOrBefore(std::int64_t runId,
+                                                                        const std::string& name,
+                                                                        std::int64_t step) {
+    auto s = m_db.prepare(
+        "SELECT m.step, m.value FROM metrics m JOIN metric_names n ON n.id = m.name_id "
+        "WHERE m.run_id = ? AND n.name = ? AND m.step <= ? ORDER BY m.step DESC, m.rowid DESC LIMIT 1");
+    s.bind(1, runId).bind(2, name).bind(3, step);
+    if (!s.step()) return std::nullopt;
+    return std::pair(s.int64(0), s.isNull(1) ? std::numeric_limits<double>::quiet_NaN() : s.real(1));
+}
+
 std::vector<std::string> MetricsReader::names(std::int64_t runId) {
     auto s = m_db.prepare(
         "SELECT DISTINCT n.name FROM metrics m JOIN metric_names n ON n.id = m.name_id "

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -80,6 +81,11 @@ public:
     // (step, value) of one metric, by step.
     [[nodiscard]] std::vector<std::pair<std::int64_t, double>> series(std::int64_t runId,
                                                                       const std::string& name);
+    // The value of a metric at the last step at or before `step` (a redone step's latest write),
+    // as (step, value); nullopt when it has none there. One index lookup, not the series.
+    [[nodiscard]] std::optional<std::pair<std::int64_t, double>> atOrBefore(std::int64_t runId,
+                                                                            const std::string& name,
+                                                                            std::int64_t step);
     [[nodiscard]] std::vector<std::string> names(std::int64_t runId);
     // Last value of each metric of a run (by step).
     [[nodiscard]] std::unordered_map<std::string, double> latest(std::int64_t runId);

@@ -1,6 +1,7 @@
 #include "core/train/run_lineage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -22,11 +23,11 @@ std::map<std::int64_t, double> tokensByStep(store::Database& db, std::int64_t ru
     return out;
 }
 
-// The tokens at a step: the count recorded there, else the last one before it (a checkpoint
-// step recorded no metric of its own only in runs this version did not write); 0 when none.
-double tokensAtOrBefore(const std::map<std::int64_t, double>& tokens, std::int64_t step) {
-    auto it = tokens.upper_bound(step);
-    return it == tokens.begin() ? 0.0 : std::prev(it)->second;
+// A parent's tokens at its branching step: the count recorded there, else the last before it; 0
+// when it recorded none (a run from before they were). One index lookup.
+double parentTokens(store::Database& db, std::int64_t parentId, std::int64_t step) {
+    const auto at = store::MetricsReader(db).atOrBefore(parentId, kTokensSeenMetric, step);
+    return at && std::isfinite(at->second) ? at->second : 0.0;
 }
 
 }  // namespace
@@ -50,8 +51,7 @@ std::vector<RunBranch> runAncestry(store::Database& db, std::int64_t runId) {
             const auto latest = runs.latestCheckpoint(parentId);
             step = latest ? latest->step : parent->lastStep;
         }
-        chain.push_back(
-            {parentId, step, step, tokensAtOrBefore(tokensByStep(db, parentId), step), 0});
+        chain.push_back({parentId, step, step, parentTokens(db, parentId, step), 0});
         seen.insert(parentId);
         child = std::move(parent);
     }
@@ -72,26 +72,37 @@ std::int64_t chainedStepOffset(store::Database& db, std::int64_t runId) {
     return chain.empty() ? 0 : chain.front().offset;
 }
 
-std::vector<std::pair<double, double>> branchPoints(store::Database& db, const RunBranch& branch,
-                                                    const std::string& metric, ChainAxis axis) {
+std::vector<std::vector<std::pair<double, double>>> branchPoints(
+    store::Database& db, const RunBranch& branch, const std::vector<std::string>& metrics,
+    ChainAxis axis) {
     const bool tokens = axis == ChainAxis::Tokens;
     const auto shift = tokens ? branch.tokenOffset - branch.tokens
                               : static_cast<double>(branch.offset - branch.step);
+    // The parent's token counts, read once for every metric.
     const auto tokensSeen =
         tokens ? tokensByStep(db, branch.parentRunId) : std::map<std::int64_t, double>{};
-    std::vector<std::pair<double, double>> out;
-    for (const auto& [step, value] : store::MetricsReader(db).series(branch.parentRunId, metric)) {
-        if (step > branch.step) break;  // series() is ordered by step
-        double at = shift + static_cast<double>(step);
-        if (tokens) {
-            const auto t = tokensSeen.find(step);
-            if (t == tokensSeen.end()) continue;
-            at = shift + t->second;
+    store::MetricsReader reader(db);
+    std::vector<std::vector<std::pair<double, double>>> lines;
+    for (const auto& metric : metrics) {
+        auto& out = lines.emplace_back();
+        for (const auto& [step, value] : reader.series(branch.parentRunId, metric)) {
+            if (step > branch.step) break;  // series() is ordered by step
+            double at = shift + static_cast<double>(step);
+            if (tokens) {
+                const auto t = tokensSeen.find(step);
+                if (t == tokensSeen.end()) continue;
+                at = shift + t->second;
+            }
+            while (!out.empty() && out.back().first >= at) out.pop_back();  // redone: the latest
+            out.emplace_back(at, value);
         }
-        while (!out.empty() && out.back().first >= at) out.pop_back();  // redone: the latest
-        out.emplace_back(at, value);
     }
-    return out;
+    return lines;
+}
+
+std::vector<std::pair<double, double>> branchPoints(store::Database& db, const RunBranch& branch,
+                                                    const std::string& metric, ChainAxis axis) {
+    return branchPoints(db, branch, std::vector<std::string>{metric}, axis).front();
 }
 
 RunAxis RunAxis::load(store::Database& db, std::int64_t runId, ChainAxis axis, bool chained) {

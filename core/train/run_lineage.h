@@ -47,6 +47,10 @@ struct RunBranch {
 [[nodiscard]] std::vector<std::pair<double, double>> branchPoints(
     store::Database& db, const RunBranch& branch, const std::string& metric,
     ChainAxis axis = ChainAxis::Steps);
+// The same for several metrics at once (the parent's token counts read once), in their order.
+[[nodiscard]] std::vector<std::vector<std::pair<double, double>>> branchPoints(
+    store::Database& db, const RunBranch& branch, const std::vector<std::string>& metrics,
+    ChainAxis axis);
 
 // Where a run's own steps lie on an axis: after its ancestors' when chained. On Tokens a step's
 // place is its tokens_seen, known for the steps recorded so far; a live view adds the steps that

@@ -98,6 +98,17 @@ TEST(RunLineage, OnTheTokensAxisAChildContinuesItsParentsTokensFromTheBranchingP
     using Points = std::vector<std::pair<double, double>>;
     EXPECT_EQ(branchPoints(ws.db(), chain[0], "loss", ChainAxis::Tokens), (Points{{100, 9}, {110, 7.5}}));
     EXPECT_EQ(branchPoints(ws.db(), chain[0], "loss", ChainAxis::Steps), (Points{{1, 9}, {2, 7.5}}));
+    // Several metrics at once, as the Plots pane asks for a parent's lines: the same points.
+    const auto both = branchPoints(ws.db(), chain[0], std::vector<std::string>{"tokens_seen", "loss"},
+                                   ChainAxis::Tokens);
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[0], (Points{{100, 100}, {110, 110}}));
+    EXPECT_EQ(both[1], branchPoints(ws.db(), chain[0], "loss", ChainAxis::Tokens));
+    // The parent's count at the branching step is one lookup: the latest write at or before it.
+    store::MetricsReader reader(ws.db());
+    EXPECT_EQ(reader.atOrBefore(sft, "tokens_seen", 2), (std::pair<std::int64_t, double>{2, 110}));
+    EXPECT_EQ(reader.atOrBefore(sft, "tokens_seen", 9), (std::pair<std::int64_t, double>{4, 400}));
+    EXPECT_EQ(reader.atOrBefore(sft, "tokens_seen", 0), std::nullopt);
 
     const auto axis = RunAxis::load(ws.db(), dpo, ChainAxis::Tokens, /*chained=*/true);
     EXPECT_EQ(axis.at(1), 140.0);

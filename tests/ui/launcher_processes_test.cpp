@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <QAction>
 #include <QCheckBox>
 #include <QLabel>
 #include <QRegularExpression>
@@ -189,6 +190,10 @@ TEST(LauncherProcesses, ByDefaultARunOutlivesTheWindowIsFollowedAgainShownStaleW
                                                          "\\(ladder-cli, pid ([0-9]+)\\)")).match(resumed);
     ASSERT_TRUE(resumedPid.hasMatch()) << resumed.toStdString();
     session.pid = resumedPid.captured(1).toInt();
+    // Until the new process has taken the run, a second Resume would only find it locked.
+    auto* resume = runs->findChild<QAction*>("runsResume");
+    ASSERT_NE(resume, nullptr);
+    EXPECT_FALSE(resume->isEnabled());
     EXPECT_TRUE(test::waitFor([&] {
         const auto run = run1(path);
         return run && run->status == store::RunStatus::Running && run->lastStep > before->lastStep;

@@ -207,19 +207,23 @@ train::RunAxis RunsBridge::runAxis(std::int64_t runId, train::ChainAxis axis, bo
 std::vector<ParentLine> RunsBridge::parentLines(
     std::int64_t runId, train::ChainAxis axis,
     const std::function<bool(const std::string&)>& wanted) {
-    return ask(RunRef{0, runId}, std::vector<ParentLine>{}, "the runs it started from",
-               [&](store::Database& db) {
-                   std::vector<ParentLine> out;
-                   store::MetricsReader reader(db);
-                   for (const auto& branch : train::runAncestry(db, runId)) {
-                       for (const auto& metric : reader.names(branch.parentRunId)) {
-                           if (!wanted(metric)) continue;
-                           out.push_back({branch.parentRunId, metric,
-                                          train::branchPoints(db, branch, metric, axis)});
-                       }
-                   }
-                   return out;
-               });
+    return ask(
+        RunRef{0, runId}, std::vector<ParentLine>{}, "the runs it started from",
+        [&](store::Database& db) {
+            std::vector<ParentLine> out;
+            store::MetricsReader reader(db);
+            for (const auto& branch : train::runAncestry(db, runId)) {
+                std::vector<std::string> metrics;
+                for (auto& metric : reader.names(branch.parentRunId)) {
+                    if (wanted(metric)) metrics.push_back(std::move(metric));
+                }
+                auto lines = train::branchPoints(db, branch, metrics, axis);
+                for (std::size_t i = 0; i < metrics.size(); ++i) {
+                    out.push_back({branch.parentRunId, std::move(metrics[i]), std::move(lines[i])});
+                }
+            }
+            return out;
+        });
 }
 
 std::vector<std::string> RunsBridge::stageNames(std::int64_t runId) {

@@ -375,7 +375,16 @@ void RunsPane::updateActions() {
                        (here || (row->liveness != store::Liveness::Stale && row->run.pid &&
                                  row->run.host == store::hostName())));
     m_stop->setText(row && row->isQueuedHere() ? tr("&Remove from Queue") : tr("&Stop"));
-    const bool resumable = row && !row->isQueuedHere() && !row->trainingHere &&
+    if (row) {
+        // A resumed run's new process took it (or never will): Resume is its own again.
+        const auto resuming = m_resuming.find(row->run.id);
+        if (resuming != m_resuming.end() &&
+            (row->liveness == store::Liveness::Live ||
+             std::chrono::steady_clock::now() - resuming->second > std::chrono::seconds(30))) {
+            m_resuming.erase(resuming);
+        }
+    }
+    const bool resumable = row && !row->isQueuedHere() && !row->trainingHere && !m_resuming.count(row->run.id) &&
                            (row->run.status == store::RunStatus::Stopped ||
                             row->run.status == store::RunStatus::Failed ||
                             row->liveness == store::Liveness::Stale);
@@ -446,6 +455,8 @@ void RunsPane::resumeSelected() {
                                    .arg(launch.pid));
             m_summary->setToolTip(launch.log);
             m_logTails.erase(row->run.id);
+            m_resuming[row->run.id] = std::chrono::steady_clock::now();
+            updateActions();
         } catch (const std::exception& e) {
             QMessageBox::warning(this, tr("Resume Run"), QString::fromStdString(e.what()));
         }

@@ -3,6 +3,7 @@
 // gone). Stop, resume from the last checkpoint, duplicate the config into the launcher, delete.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -93,7 +94,10 @@ private:
     // The last output of failed or stale runs this window's launcher started (process_launch.h),
     // read once a run is seen so.
     std::map<std::int64_t, QString> m_logTails;
-    std::pair<std::int64_t, std::int64_t> m_otherRunShown{0, -1};  // (run, step) otherRunTraining said last
+    std::pair<std::int64_t, std::int64_t> m_otherRunShown{0, -1};
+    // Runs resumed in a process of their own that has not taken them yet: Resume stays off for
+    // them (a second ladder-cli would find the run locked), for 30 s at most.
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> m_resuming;  // (run, step) otherRunTraining said last
     // Alerts are read on the bridge's worker (whole series: tens of milliseconds for a long run).
     void readAlerts(std::int64_t runId);
 };
