@@ -119,13 +119,30 @@ std::string DataPlan::text(const RunConfig& config) const {
     return out;
 }
 
-DataPlan planRunData(store::Workspace& workspace, const RunConfig& config) {
+pairs::PairSelection runPairSelection(const RunConfig& config, const std::string& split) {
     pairs::PairSelection selection;
     selection.ladder = config.data.ladder;
     selection.datasetIds = config.data.datasets;
     selection.tiers = config.data.tiers;
-    selection.split = "train";
-    const auto pairs = pairs::loadTrainingPairs(workspace.db(), selection);
+    selection.split = split;
+    return selection;
+}
+
+std::string dataPlanKey(store::Workspace& workspace, const RunConfig& config) {
+    auto key = toJson(config);
+    key.erase("name");
+    key["workspace"] = workspace.path().string();
+    try {
+        key["pairs"] = workspace.db().queryInt64("SELECT count(*) FROM pairs");
+        key["annotations"] = workspace.db().queryInt64("SELECT count(*) FROM pair_annotations");
+    } catch (const std::exception&) {
+        // An older or damaged workspace: the plan's own error says what is wrong.
+    }
+    return key.dump();
+}
+
+DataPlan planRunData(store::Workspace& workspace, const RunConfig& config) {
+    const auto pairs = pairs::loadTrainingPairs(workspace.db(), runPairSelection(config));
     if (pairs.empty()) {
         throw Error("there are no training pairs for ladder '" + config.data.ladder + "'" +
                     (config.data.tiers.empty() ? "" : " in the chosen tiers") +

@@ -10,15 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "core/pairs/training_pairs.h"
 #include "core/train/padding_share.h"
 
 namespace ladder::store {
 class Database;
 class Workspace;
 }  // namespace ladder::store
-namespace ladder::pairs {
-struct TrainingPair;
-}
 namespace ladder::curriculum {
 struct Curriculum;
 class LengthGroupedSampler;
@@ -28,6 +26,15 @@ namespace ladder::train {
 
 struct RunConfig;
 struct TokenizedPair;
+
+// The pairs of a run's data (its ladder or datasets, its tiers) in one split: "train",
+// "heldout", or "" for both.
+[[nodiscard]] pairs::PairSelection runPairSelection(const RunConfig& config,
+                                                    const std::string& split = "train");
+
+// What a run's data plan depends on, as one string: the config (not its name), the workspace and
+// its count of pairs and of annotator decisions. The launcher plans again when it changes.
+[[nodiscard]] std::string dataPlanKey(store::Workspace& workspace, const RunConfig& config);
 
 // The curriculum a run follows: inline, stored in the workspace, a preset by name, or a uniform
 // mix over the run's tiers. Presets get stage lengths that fill max_steps. Throws ladder::Error

@@ -9,6 +9,7 @@
 #include "core/common/lists.h"
 #include "core/common/text.h"
 #include "core/format/text_format.h"
+#include "core/store/runs.h"
 #include "core/train/loss_catalog.h"
 
 namespace ladder::train {
@@ -192,6 +193,15 @@ RunConfig parseRunConfig(const json& root, const std::string& origin) {
     r.read("logits_head", c.logitsHead);
     r.finish();
     return c;
+}
+
+RunConfig storedRunConfig(const store::RunRecord& run) {
+    try {
+        return parseRunConfig(ladder::json::parseText(run.configJson, "the stored run config"),
+                              "the stored config of run " + std::to_string(run.id));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());
+    }
 }
 
 RunConfig loadRunConfig(const std::string& path) {

@@ -13,6 +13,7 @@
 
 namespace ladder::store {
 class Database;
+struct RunRecord;
 }
 
 namespace ladder::train {
@@ -122,6 +123,9 @@ struct RunConfig {
 // (the file), so that a typo never silently falls back to a default.
 [[nodiscard]] RunConfig parseRunConfig(const nlohmann::json& json, const std::string& origin = "run config");
 [[nodiscard]] RunConfig loadRunConfig(const std::string& path);
+// The config a run was started with, as the workspace stores it; a damaged one is an error naming
+// the run.
+[[nodiscard]] RunConfig storedRunConfig(const store::RunRecord& run);
 [[nodiscard]] nlohmann::json toJson(const RunConfig& config);
 void saveRunConfig(const RunConfig& config, const std::string& path);
 

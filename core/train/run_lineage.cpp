@@ -106,8 +106,12 @@ std::vector<std::pair<double, double>> branchPoints(store::Database& db, const R
 }
 
 RunAxis RunAxis::load(store::Database& db, std::int64_t runId, ChainAxis axis, bool chained) {
+    return load(db, runId, axis, chained ? runAncestry(db, runId) : std::vector<RunBranch>{});
+}
+
+RunAxis RunAxis::load(store::Database& db, std::int64_t runId, ChainAxis axis,
+                      const std::vector<RunBranch>& ancestry) {
     RunAxis a(axis);
-    const auto ancestry = chained ? runAncestry(db, runId) : std::vector<RunBranch>{};
     if (!ancestry.empty()) {
         a.m_offset = axis == ChainAxis::Tokens ? ancestry.front().tokenOffset
                                                : static_cast<double>(ancestry.front().offset);
@@ -126,18 +130,16 @@ std::optional<double> RunAxis::at(std::int64_t step) const {
 ChainedCurve chainedCurve(store::Database& db, std::int64_t runId, const std::string& metric,
                           ChainAxis axis, bool chained) {
     ChainedCurve c;
-    if (chained) {
-        const auto ancestry = runAncestry(db, runId);
-        for (auto it = ancestry.rbegin(); it != ancestry.rend(); ++it) {
-            for (const auto& [at, value] : branchPoints(db, *it, metric, axis)) {
-                if (!c.x.empty() && at <= c.x.back()) continue;
-                c.x.push_back(at);
-                c.y.push_back(value);
-            }
+    const auto ancestry = chained ? runAncestry(db, runId) : std::vector<RunBranch>{};
+    for (auto it = ancestry.rbegin(); it != ancestry.rend(); ++it) {
+        for (const auto& [at, value] : branchPoints(db, *it, metric, axis)) {
+            if (!c.x.empty() && at <= c.x.back()) continue;
+            c.x.push_back(at);
+            c.y.push_back(value);
         }
     }
     const std::size_t inherited = c.x.size();
-    const auto place = RunAxis::load(db, runId, axis, chained);
+    const auto place = RunAxis::load(db, runId, axis, ancestry);
     store::MetricsReader reader(db);
     for (const auto& [step, value] : reader.series(runId, metric)) {
         const auto at = place.at(step);

@@ -60,6 +60,9 @@ public:
     explicit RunAxis(ChainAxis axis = ChainAxis::Steps) : m_axis(axis) {}
     [[nodiscard]] static RunAxis load(store::Database& db, std::int64_t runId, ChainAxis axis,
                                       bool chained);
+    // The same with the run's ancestry already read (empty: not chained).
+    [[nodiscard]] static RunAxis load(store::Database& db, std::int64_t runId, ChainAxis axis,
+                                      const std::vector<RunBranch>& ancestry);
 
     // nullopt on Tokens for a step whose token count is not known (yet).
     [[nodiscard]] std::optional<double> at(std::int64_t step) const;

@@ -5,6 +5,7 @@
 
 #include "core/curriculum/curriculum_store.h"
 #include "core/pairs/training_pairs.h"
+#include "core/train/data_plan.h"
 
 namespace ladder::train {
 
@@ -57,10 +58,7 @@ std::vector<std::string> runNotes(store::Database& db, const RunConfig& c) {
             }
         }
         if (chosen) {
-            pairs::PairSelection selection;
-            selection.ladder = c.data.ladder;
-            selection.datasetIds = c.data.datasets;
-            selection.tiers = c.data.tiers;
+            const pairs::PairSelection selection = runPairSelection(c, "");
             curriculum::TierCounts counts;
             for (const auto& t : pairs::tierCounts(db, selection)) counts[t.tier] = t.train;
             if (auto n = curriculumNote(chosen->resolved(counts, c.batchSize), c.maxSteps)) {

@@ -163,12 +163,7 @@ void Trainer::openRunHere() {
                                  : std::string("by another process")) +
                         ": stop it first (Runs > Stop, or Ctrl+C where it runs), then resume");
         }
-        try {
-            m_config = parseRunConfig(json::parseText(run.configJson, "the stored run config"),
-                                      "the stored config of run " + std::to_string(run.id));
-        } catch (const nlohmann::json::exception& e) {
-            throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());
-        }
+        m_config = storedRunConfig(run);
         if (run.status == store::RunStatus::Finished) {
             throw Error("run " + std::to_string(run.id) + " has finished: duplicate its config to "
                         "train further");
@@ -285,12 +280,8 @@ void Trainer::setUpModelAndData() {
                        "sharing)", m_runId);
     }
 
-    pairs::PairSelection selection;
-    selection.ladder = m_config.data.ladder;
-    selection.datasetIds = m_config.data.datasets;
-    selection.tiers = m_config.data.tiers;
+    pairs::PairSelection selection = runPairSelection(m_config);
     pairs::AnnotationEffects effects;
-    selection.split = "train";
     const auto train = pairs::loadTrainingPairs(m_workspace->db(), selection, &effects);
     selection.split = "heldout";
     const auto heldout = pairs::loadTrainingPairs(m_workspace->db(), selection);

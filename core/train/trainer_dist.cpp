@@ -66,12 +66,7 @@ void Trainer::followRun() {
     m_workspace = std::make_unique<store::Workspace>(
         store::Workspace::open(m_request.workspacePath, store::OpenOptions{.busyTimeoutMs = 60000}));
     const auto run = store::RunStore(m_workspace->db()).get(id);
-    try {
-        m_config = parseRunConfig(json::parseText(run.configJson, "the stored run config"),
-                                  "the stored config of run " + std::to_string(run.id));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error("run " + std::to_string(run.id) + " has a damaged config: " + e.what());
-    }
+    m_config = storedRunConfig(run);
     if (m_request.withoutWinRate) m_config.winRate.reference.clear();
     m_threads = ThreadClaim::make(m_config.threads);
     m_runId = id;

@@ -134,8 +134,7 @@ std::vector<store::RunRecord> RunsBridge::runsWithCheckpoints() {
 std::optional<train::RunConfig> RunsBridge::storedConfig(const store::RunRecord& run,
                                                          QString* error) {
     try {
-        return train::parseRunConfig(json::parseText(run.configJson, "the stored run config"),
-                                     "the stored config of run " + std::to_string(run.id));
+        return train::storedRunConfig(run);
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return std::nullopt;
@@ -318,11 +317,7 @@ std::optional<PairPreviewData> RunsBridge::pairPreview(const train::RunConfig& c
         data.tokenizer = train::loadSpecTokenizer(*ws, config.model, config.tokenizer);
         data.format = std::make_shared<format::TextFormat>(
             format::TextFormat::resolve(config.templateName, *data.tokenizer));
-        pairs::PairSelection selection;
-        selection.ladder = config.data.ladder;
-        selection.datasetIds = config.data.datasets;
-        selection.tiers = config.data.tiers;
-        selection.split = "train";
+        pairs::PairSelection selection = train::runPairSelection(config);
         selection.limit = limit;
         data.pairs = pairs::loadTrainingPairs(ws->db(), selection);
         return data;
@@ -334,17 +329,7 @@ std::optional<PairPreviewData> RunsBridge::pairPreview(const train::RunConfig& c
 
 std::string RunsBridge::dataPlanKey(const train::RunConfig& config) {
     store::Workspace* ws = m_session->workspace();
-    if (!ws) return {};
-    auto key = train::toJson(config);
-    key.erase("name");
-    key["workspace"] = ws->path().string();
-    try {
-        key["pairs"] = ws->db().queryInt64("SELECT count(*) FROM pairs");
-        key["annotations"] = ws->db().queryInt64("SELECT count(*) FROM pair_annotations");
-    } catch (const std::exception&) {
-        // An older or damaged workspace: the plan's own error says what is wrong.
-    }
-    return key.dump();
+    return ws ? train::dataPlanKey(*ws, config) : std::string();
 }
 
 bool RunsBridge::rename(std::int64_t runId, const QString& name, QString* error) {
